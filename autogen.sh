@@ -1,0 +1,6 @@
+#!/bin/sh
+# Regenerates the autotools files; run once after a fresh clone.
+set -e
+cd "$(dirname "$0")"
+mkdir -p m4 build-aux
+autoreconf --install --force

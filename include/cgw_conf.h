@@ -1,0 +1,137 @@
+/*
+ * Configuration: one schema table (name, type, default, bounds, help) that
+ * the loader validates against, that `citizengw -t` checks with
+ * file:line messages, and that prints the configuration reference.
+ *
+ * Durations are written as an integer number of seconds or as a string
+ * with a unit ("250ms", "30s", "5m", "1h") and are held in milliseconds.
+ */
+#ifndef CGW_CONF_H
+#define CGW_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONF_MAX_SMSC 16
+#define CONF_PATH_MAX 512
+
+enum conf_bind_mode {
+	CONF_BIND_TRANSCEIVER,
+	CONF_BIND_TX_RX,	/* "transmitter+receiver": two connections */
+};
+
+enum conf_msgid_format {
+	CONF_MSGID_STRING,
+	CONF_MSGID_DECIMAL,
+	CONF_MSGID_HEX,
+};
+
+struct cgw_smsc_conf {
+	char id[32];
+	char host[256];
+	int port;
+	int receive_port;	/* 0: same as port */
+	char system_id[16];
+	char password[9];
+	char system_type[13];
+	int bind_mode;		/* enum conf_bind_mode */
+	int interface_version;
+	char source_addr[21];
+	int source_ton, source_npi;
+	int dest_ton, dest_npi;
+	char address_range[41];
+	int connect_timeout;		/* ms */
+	int bind_timeout;		/* ms */
+	int enquire_link_interval;	/* ms */
+	int response_timeout;		/* ms */
+	int response_retries;
+	int reconnect_delay;		/* ms */
+	int reconnect_max_delay;	/* ms */
+	int window;
+	int tps;			/* 0: no cap */
+	int throttle_backoff;		/* ms */
+	int throttle_backoff_max;	/* ms */
+	bool registered_delivery;
+	int message_id_format;	/* enum conf_msgid_format */
+	int line;		/* where the entry starts, for messages */
+};
+
+struct cgw_conf {
+	char path[CONF_PATH_MAX];	/* the file loaded */
+	char dir[CONF_PATH_MAX];	/* its directory */
+
+	struct {
+		char host[256];
+		int port;
+		char socket[CONF_PATH_MAX];
+		int db;
+		char password[128];
+		char prefix[32];
+		int shards;
+		int timeout;		/* ms */
+	} redis;
+
+	struct cgw_smsc_conf smsc[CONF_MAX_SMSC];
+	int nsmsc;
+
+	struct {
+		char service_code[32];
+		int dialect;		/* enum ussd_dialect_id */
+		int session_ttl;	/* ms */
+	} ussd;
+
+	struct {
+		char dir[CONF_PATH_MAX];	/* resolved against conf dir */
+		char language[8];
+		int sms_session_ttl;	/* ms */
+	} menus;
+
+	struct {
+		char listen[64];
+		char token[128];
+	} http;
+
+	struct {
+		char level[128];
+		bool timestamps;
+	} log;
+
+	struct {
+		int replies_per_minute;	/* 0: no limit */
+		int min_sender_digits;	/* 0: answer any sender */
+		int lookup_failures;	/* failed lookups before a block */
+		int lookup_window;	/* ms */
+		int lookup_block;	/* ms */
+	} protect;
+
+	struct {
+		int mo_dedup_window;	/* ms */
+		int mo_lease;		/* ms */
+		int mt_lease;		/* ms */
+		int reply_expiry;	/* ms */
+		char instance[64];	/* "" = host name + pid */
+	} gateway;
+};
+
+/*
+ * Loads and validates `path` into c (defaults first). Returns 0, or
+ * -EINVAL with "file:line: message" in err. Unknown settings, wrong types
+ * and out-of-range values are errors.
+ */
+int conf_load(struct cgw_conf *c, const char *path, char *err, size_t errlen);
+
+/* Fills c with the defaults only (for tools and tests). */
+void conf_defaults(struct cgw_conf *c);
+
+/* Prints the reference of every setting (Markdown) from the schema. */
+void conf_print_reference(FILE *out);
+
+/* Prints the effective configuration as a libconfig file (passwords
+ * masked). */
+void conf_dump(const struct cgw_conf *c, FILE *out);
+
+/* Parses "30s", "250ms", "5m", "1h" or a bare number of seconds. */
+int conf_parse_duration(const char *s, long long *ms);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * Dossiers ("ho so"): the code format of Circular 01/2018/TT-VPCP
+ * (AGENCY-YYMMDD-NNNN), the national status codes 1..10 and their labels,
+ * and the validation of one imported row.
+ */
+#ifndef CGW_DOSSIER_H
+#define CGW_DOSSIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DOSSIER_CODE_MAX 64
+#define DOSSIER_TEXT_MAX 256
+
+struct dossier {
+	char code[DOSSIER_CODE_MAX];	/* display form, e.g. 000.00.19.H56-250806-0001 */
+	char key[DOSSIER_CODE_MAX];	/* lookup form: no dots, upper case */
+	char phone[16];			/* 84xxxxxxxxx */
+	int status;			/* 1..10 */
+	char procedure[DOSSIER_TEXT_MAX];
+	char agency[DOSSIER_TEXT_MAX];
+	char received_at[11];		/* YYYY-MM-DD */
+	char due_at[11];		/* YYYY-MM-DD, may be empty */
+	char id_last4[5];		/* last 4 digits of the citizen ID */
+};
+
+/*
+ * Finds a dossier code at the start of `in` (after leading spaces), as a
+ * citizen types it: any case, with or without dots, spaces anywhere.
+ * On success writes the display form (upper case, as typed without spaces)
+ * and the lookup key, sets *end to the first byte after the code, and
+ * returns 0. Returns -EINVAL when `in` does not start with a code.
+ */
+int dossier_code_parse(const char *in, char *display, size_t displen,
+		       char *key, size_t keylen, const char **end);
+
+/* Status label: lang "vi" (with diacritics), "vi-ascii" (folded), "en".
+ * NULL when status is outside 1..10. */
+const char *dossier_status_label(int status, const char *lang);
+
+/* Validates an ISO date YYYY-MM-DD (a real calendar date). */
+bool dossier_date_valid(const char *iso);
+
+/* "2025-08-20" -> "20/08/2025" into out (11 bytes). */
+void dossier_date_display(const char *iso, char *out, size_t outlen);
+
+/* Column names of the import CSV, in the documented order. */
+enum dossier_col {
+	DCOL_CODE,
+	DCOL_PHONE,
+	DCOL_STATUS,
+	DCOL_PROCEDURE,
+	DCOL_AGENCY,
+	DCOL_RECEIVED_AT,
+	DCOL_DUE_AT,
+	DCOL_ID_LAST4,
+	DCOL_COUNT
+};
+extern const char *const dossier_col_names[DCOL_COUNT];
+
+/*
+ * Validates one CSV row (fields already mapped to dossier_col order) into
+ * d. Returns 0, or -EINVAL with the reason in err.
+ */
+int dossier_from_row(const char *const fields[DCOL_COUNT], struct dossier *d,
+		     char *err, size_t errlen);
+
+#endif

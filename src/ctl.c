@@ -1,0 +1,404 @@
+/*
+ * citizengw-ctl: the staff and operator command line. Talks to Redis
+ * directly (synchronously: it is a short-lived tool, not the daemon).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cgw_conf.h"
+#include "cgw_csv.h"
+#include "cgw_dossier.h"
+#include "cgw_log.h"
+#include "cgw_store.h"
+#include "cgw_text.h"
+#include "cgw_util.h"
+
+#define PIPELINE 500	/* commands in flight during an import */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: citizengw-ctl -c FILE COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  import FILE.csv     load dossiers (UTF-8 CSV with header\n"
+		"                      code,phone,status,procedure,agency,"
+		"received_at,due_at,id_last4);\n"
+		"                      re-importing a code updates it. Exit 0 "
+		"when every row was\n"
+		"                      imported, 1 when some were rejected (the "
+		"others are imported)\n"
+		"  dossier CODE        show a dossier\n"
+		"  message ID          show an outbound message by its id or "
+		"the SMS centre's id\n"
+		"\n"
+		"  -c, --config FILE   the daemon's configuration file\n"
+		"  -h, --help          this text\n");
+}
+
+static redisContext *connect_redis(const struct cgw_conf *c)
+{
+	struct timeval tv = { 5, 0 };
+	redisContext *rc;
+	redisReply *r;
+
+	if (c->redis.socket[0])
+		rc = redisConnectUnixWithTimeout(c->redis.socket, tv);
+	else
+		rc = redisConnectWithTimeout(c->redis.host, c->redis.port, tv);
+	if (!rc || rc->err) {
+		fprintf(stderr, "citizengw-ctl: cannot connect to Redis at "
+				"%s:%d: %s\n",
+			c->redis.socket[0] ? c->redis.socket : c->redis.host,
+			c->redis.socket[0] ? 0 : c->redis.port,
+			rc ? rc->errstr : "out of memory");
+		if (rc)
+			redisFree(rc);
+		return NULL;
+	}
+	redisSetTimeout(rc, tv);
+	if (c->redis.password[0]) {
+		r = redisCommand(rc, "AUTH %s", c->redis.password);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "citizengw-ctl: Redis AUTH failed\n");
+			freeReplyObject(r);
+			redisFree(rc);
+			return NULL;
+		}
+		freeReplyObject(r);
+	}
+	if (c->redis.db) {
+		r = redisCommand(rc, "SELECT %d", c->redis.db);
+		freeReplyObject(r);
+	}
+	return rc;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	char *buf;
+
+	if (!f)
+		return NULL;
+	if (fstat(fileno(f), &sb) < 0 || sb.st_size > 512L * 1024 * 1024) {
+		fclose(f);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf = malloc((size_t)sb.st_size + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	*len = fread(buf, 1, (size_t)sb.st_size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static bool valid_utf8(const char *s)
+{
+	size_t len = strlen(s), pos = 0;
+	uint32_t cp;
+
+	while (pos < len)
+		if (utf8_decode(s, len, &pos, &cp) < 0)
+			return false;
+	return true;
+}
+
+/* Reads the replies of `n` pipelined commands; returns failures. */
+static int drain(redisContext *rc, int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		redisReply *r = NULL;
+
+		if (redisGetReply(rc, (void **)&r) != REDIS_OK) {
+			fprintf(stderr, "citizengw-ctl: Redis: %s\n",
+				rc->errstr);
+			return n - i + bad;
+		}
+		if (r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "citizengw-ctl: Redis: %s\n", r->str);
+			bad++;
+		}
+		freeReplyObject(r);
+	}
+	return bad;
+}
+
+static int cmd_import(const struct cgw_conf *c, const char *path)
+{
+	struct csv_parser p;
+	struct csv_record rec = { 0 };
+	int map[DCOL_COUNT];
+	size_t ncols, len;
+	char *data, err[512];
+	int rc, imported = 0, rejected = 0, inflight = 0, failed = 0;
+	redisContext *rcx;
+
+	data = read_file(path, &len);
+	if (!data) {
+		fprintf(stderr, "citizengw-ctl: %s: %s\n", path,
+			strerror(errno));
+		return 2;
+	}
+	csv_init(&p, data, len, 0);
+	rc = csv_next(&p, &rec, err, sizeof(err));
+	if (rc <= 0) {
+		fprintf(stderr, "%s:1: no header line (want %s,...)\n", path,
+			dossier_col_names[0]);
+		free(data);
+		csv_record_free(&rec);
+		return 2;
+	}
+	ncols = rec.nfields;
+	for (int k = 0; k < DCOL_COUNT; k++) {
+		map[k] = -1;
+		for (size_t i = 0; i < ncols; i++) {
+			char name[64];
+			size_t n = 0;
+
+			for (const char *q = rec.fields[i]; *q && n < 63; q++)
+				if (*q != ' ' && *q != '\t')
+					name[n++] = *q;
+			name[n] = '\0';
+			if (strcasecmp(name, dossier_col_names[k]) == 0)
+				map[k] = (int)i;
+		}
+		if (map[k] < 0) {
+			fprintf(stderr, "%s:%d: header has no column '%s' "
+					"(want code,phone,status,procedure,"
+					"agency,received_at,due_at,id_last4)\n",
+				path, rec.line, dossier_col_names[k]);
+			free(data);
+			csv_record_free(&rec);
+			return 2;
+		}
+	}
+	rcx = connect_redis(c);
+	if (!rcx) {
+		free(data);
+		csv_record_free(&rec);
+		return 2;
+	}
+	while ((rc = csv_next(&p, &rec, err, sizeof(err))) == 1) {
+		const char *f[DCOL_COUNT];
+		struct dossier d;
+		const char *argv[24];
+		size_t argl[24];
+		char key[160], scratch[16];
+		int n;
+		bool utf8 = true;
+
+		if (rec.nfields != ncols) {
+			fprintf(stderr, "%s:%d: rejected: %zu fields, the "
+					"header has %zu\n",
+				path, rec.line, rec.nfields, ncols);
+			rejected++;
+			continue;
+		}
+		for (size_t i = 0; i < rec.nfields; i++)
+			utf8 = utf8 && valid_utf8(rec.fields[i]);
+		if (!utf8) {
+			fprintf(stderr, "%s:%d: rejected: not UTF-8 (save the "
+					"file as \"CSV UTF-8\")\n",
+				path, rec.line);
+			rejected++;
+			continue;
+		}
+		for (int k = 0; k < DCOL_COUNT; k++)
+			f[k] = rec.fields[map[k]];
+		if (dossier_from_row(f, &d, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s:%d: rejected: %s\n", path,
+				rec.line, err);
+			rejected++;
+			continue;
+		}
+		store_key_dossier(c->redis.prefix, d.key, key, sizeof(key));
+		argv[0] = "DEL";
+		argl[0] = 3;
+		argv[1] = key;
+		argl[1] = strlen(key);
+		redisAppendCommandArgv(rcx, 2, argv, argl);
+		argv[0] = "HSET";
+		argl[0] = 4;
+		n = store_dossier_fields(&d, argv + 2, argl + 2, scratch,
+					 sizeof(scratch));
+		redisAppendCommandArgv(rcx, n + 2, argv, argl);
+		inflight += 2;
+		imported++;
+		if (inflight >= PIPELINE) {
+			failed += drain(rcx, inflight);
+			inflight = 0;
+		}
+	}
+	failed += drain(rcx, inflight);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		rejected++;
+	}
+	redisFree(rcx);
+	free(data);
+	csv_record_free(&rec);
+	if (failed) {
+		fprintf(stderr, "citizengw-ctl: %d Redis commands failed; the "
+				"import is incomplete, run it again\n", failed);
+		return 2;
+	}
+	printf("%s: imported %d dossier%s, rejected %d row%s\n", path,
+	       imported, imported == 1 ? "" : "s", rejected,
+	       rejected == 1 ? "" : "s");
+	return rejected ? 1 : 0;
+}
+
+static void print_hash(redisReply *r)
+{
+	for (size_t i = 0; i + 1 < r->elements; i += 2)
+		printf("%-12s %s\n", r->element[i]->str,
+		       r->element[i + 1]->str);
+}
+
+static int cmd_dossier(const struct cgw_conf *c, const char *code)
+{
+	char display[DOSSIER_CODE_MAX], key[DOSSIER_CODE_MAX], rk[160];
+	const char *end;
+	redisContext *rcx;
+	redisReply *r;
+	int rc = 0;
+
+	if (dossier_code_parse(code, display, sizeof(display), key,
+			       sizeof(key), &end) < 0 || *end) {
+		fprintf(stderr, "citizengw-ctl: '%s' is not a dossier code "
+				"(AGENCY-YYMMDD-NNNN)\n", code);
+		return 2;
+	}
+	rcx = connect_redis(c);
+	if (!rcx)
+		return 2;
+	store_key_dossier(c->redis.prefix, key, rk, sizeof(rk));
+	r = redisCommand(rcx, "HGETALL %s", rk);
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+		fprintf(stderr, "citizengw-ctl: no dossier %s\n", display);
+		rc = 1;
+	} else {
+		print_hash(r);
+	}
+	freeReplyObject(r);
+	redisFree(rcx);
+	return rc;
+}
+
+static int cmd_message(const struct cgw_conf *c, const char *id)
+{
+	redisContext *rcx = connect_redis(c);
+	redisReply *r = NULL;
+	int rc = 1;
+
+	if (!rcx)
+		return 2;
+	/* an MT id names its shard only through the phone: try each */
+	for (int s = 0; s < c->redis.shards && rc; s++) {
+		char k[256];
+
+		store_key_mt(c->redis.prefix, (unsigned)s, id, k, sizeof(k));
+		r = redisCommand(rcx, "HGETALL %s", k);
+		if (r && r->type == REDIS_REPLY_ARRAY && r->elements) {
+			print_hash(r);
+			rc = 0;
+		}
+		freeReplyObject(r);
+	}
+	for (int i = 0; i < c->nsmsc && rc; i++) {
+		char k[256];
+
+		store_key_msgid(c->redis.prefix, c->smsc[i].id, id, k,
+				sizeof(k));
+		r = redisCommand(rcx, "GET %s", k);
+		if (r && r->type == REDIS_REPLY_STRING) {
+			redisReply *h = redisCommand(rcx, "HGETALL %s", r->str);
+
+			if (h && h->type == REDIS_REPLY_ARRAY && h->elements) {
+				print_hash(h);
+				rc = 0;
+			}
+			freeReplyObject(h);
+		}
+		freeReplyObject(r);
+	}
+	if (rc)
+		fprintf(stderr, "citizengw-ctl: no message %s\n", id);
+	redisFree(rcx);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cgw_conf *conf = calloc(1, sizeof(*conf));
+	const char *path = NULL, *cmd;
+	char err[1024];
+	int c, rc;
+
+	if (!conf)
+		return 2;
+	while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			free(conf);
+			return 0;
+		default:
+			usage(stderr);
+			free(conf);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		free(conf);
+		return 2;
+	}
+	cmd = argv[optind++];
+	if (!path) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		free(conf);
+		return 2;
+	}
+	if (conf_load(conf, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		free(conf);
+		return 2;
+	}
+	if (strcmp(cmd, "import") == 0 && optind + 1 == argc)
+		rc = cmd_import(conf, argv[optind]);
+	else if (strcmp(cmd, "dossier") == 0 && optind + 1 == argc)
+		rc = cmd_dossier(conf, argv[optind]);
+	else if (strcmp(cmd, "message") == 0 && optind + 1 == argc)
+		rc = cmd_message(conf, argv[optind]);
+	else {
+		usage(stderr);
+		rc = 2;
+	}
+	free(conf);
+	return rc;
+}

@@ -1,0 +1,1094 @@
+/*
+ * The gateway (see include/cgw_gw.h). Owns the links, the store, the MO
+ * jobs in progress and the MTs this process holds.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cgw_cmd.h"
+#include "cgw_gw.h"
+#include "cgw_log.h"
+#include "cgw_phone.h"
+#include "cgw_store.h"
+#include "cgw_text.h"
+#include "cgw_ussd.h"
+#include "cgw_util.h"
+#include "smpp_link.h"
+
+#define MAX_LINKS (CONF_MAX_SMSC * 2)
+#define MAX_CONFLICTS 5		/* recomputations of one MO on races */
+#define MAX_FETCHES 3		/* dossier look-ups of one MO step */
+#define MAX_SUBMIT_RETRIES 5	/* temporary submit errors of one MT */
+#define USSD_REPLY_EXPIRY_MS 60000
+#define CLAIM_INTERVAL_MS 1000
+#define STOP_GRACE_MS 5000
+
+struct mo_job {
+	struct gw *gw;
+	struct mo_job *prev, *next;
+	struct store_mo mo;
+	/* where to acknowledge; link NULL for a recovered MO */
+	struct smpp_link *link;
+	uint32_t gen, seq, resp_cmd;
+	char dossier_key[DOSSIER_CODE_MAX];
+	bool dossier_known;	/* looked up: found or not */
+	bool dossier_found;
+	struct dossier dossier;
+	struct menu_session session;
+	struct store_profile profile;
+	int conflicts, fetches;
+	struct menu_result res;
+	struct store_mt mt;
+};
+
+struct mt_job {
+	struct gw *gw;
+	struct mt_job *prev, *next;	/* all held MTs */
+	struct mt_job *qnext;		/* waiting to be submitted */
+	bool queued, in_flight;
+	struct store_mt mt;
+	int retries;
+	uint8_t payload[SMPP_PDU_MAX / 4];
+	uint8_t tlvstore[8];
+};
+
+struct gw {
+	struct event_base *base;
+	struct evdns_base *dns;
+	const struct cgw_conf *conf;
+	const struct menu_tree *menus;
+	struct store *store;
+	struct smpp_link *links[MAX_LINKS];
+	int nlinks;
+	char instance[64];
+
+	struct mo_job *mos;		/* MOs in progress */
+	struct mt_job *mts;		/* MTs held */
+	struct mt_job *q_head, *q_tail;	/* MTs waiting for a link */
+
+	struct event *claim_timer;
+	struct event *renew_timer;
+	struct event *stop_timer;
+	bool stopping;
+	int links_running;
+	void (*stop_done)(void *arg);
+	void *stop_arg;
+	bool claim_busy;
+};
+
+static void mo_step(struct mo_job *j);
+static void pump(struct gw *gw);
+
+/* --- MT jobs ------------------------------------------------------------- */
+
+static struct mt_job *mt_find(struct gw *gw, const char *id)
+{
+	for (struct mt_job *m = gw->mts; m; m = m->next)
+		if (strcmp(m->mt.id, id) == 0)
+			return m;
+	return NULL;
+}
+
+static void mt_enqueue(struct gw *gw, struct mt_job *m, bool front)
+{
+	if (m->queued)
+		return;
+	m->queued = true;
+	if (front) {
+		m->qnext = gw->q_head;
+		gw->q_head = m;
+		if (!gw->q_tail)
+			gw->q_tail = m;
+	} else {
+		m->qnext = NULL;
+		if (gw->q_tail)
+			gw->q_tail->qnext = m;
+		else
+			gw->q_head = m;
+		gw->q_tail = m;
+	}
+}
+
+static void mt_dequeue(struct gw *gw, struct mt_job *m)
+{
+	struct mt_job **pp = &gw->q_head, *prev = NULL;
+
+	if (!m->queued)
+		return;
+	while (*pp && *pp != m) {
+		prev = *pp;
+		pp = &(*pp)->qnext;
+	}
+	if (*pp) {
+		*pp = m->qnext;
+		if (gw->q_tail == m)
+			gw->q_tail = prev;
+	}
+	m->queued = false;
+	m->qnext = NULL;
+}
+
+static struct mt_job *mt_hold(struct gw *gw, const struct store_mt *mt)
+{
+	struct mt_job *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->gw = gw;
+	m->mt = *mt;
+	m->next = gw->mts;
+	if (gw->mts)
+		gw->mts->prev = m;
+	gw->mts = m;
+	return m;
+}
+
+static void mt_drop(struct mt_job *m)
+{
+	struct gw *gw = m->gw;
+
+	mt_dequeue(gw, m);
+	if (m->prev)
+		m->prev->next = m->next;
+	else
+		gw->mts = m->next;
+	if (m->next)
+		m->next->prev = m->prev;
+	free(m);
+}
+
+static void log_store_err(const char *what, int rc)
+{
+	if (rc < 0)
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "%s failed: %s", what,
+		     strerror(-rc));
+}
+
+static void mt_done_cb(void *arg, int rc)
+{
+	log_store_err("recording an MT outcome", rc);
+}
+
+/* Records the outcome and forgets the MT. */
+static void mt_finish(struct mt_job *m, const char *state, const char *bind,
+		      const char *msgid, uint32_t status)
+{
+	char masked[32];
+	int rc;
+
+	LOGP(LOG_SMPP, strcmp(state, "sent") == 0 ? LOG_INFO : LOG_WARN,
+	     bind, "MT %s to %s %s%s%s (status 0x%08x)", m->mt.id,
+	     log_mask_msisdn(m->mt.msisdn, masked, sizeof(masked)), state,
+	     msgid && *msgid ? " as " : "", msgid ? msgid : "", status);
+	rc = store_mt_done(m->gw->store, &m->mt, state, bind, msgid, status,
+			   mt_done_cb, NULL);
+	/* Not recorded: the lease runs out and the MT is claimed again, so
+	 * a sent MT could go twice; logged so that it can be traced. */
+	if (rc < 0)
+		LOGP(LOG_REDIS, LOG_ERROR, NULL,
+		     "cannot record MT %s as %s: %s", m->mt.id, state,
+		     strerror(-rc));
+	mt_drop(m);
+}
+
+static bool temporary_status(uint32_t st)
+{
+	switch (st) {
+	case SMPP_ESME_RSYSERR:
+	case SMPP_ESME_RMSGQFUL:
+	case SMPP_ESME_RTHROTTLED:
+	case SMPP_ESME_RX_T_APPN:
+	case SMPP_ESME_RSUBMITFAIL:
+	case SMPP_ESME_RUNKNOWNERR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void submit_resp(void *arg, int rc, const struct smpp_pdu *resp)
+{
+	struct mt_job *m = arg;
+	struct gw *gw = m->gw;
+	const char *bind = m->mt.bind;
+
+	m->in_flight = false;
+	if (rc == 0 && resp->command_status == SMPP_ESME_ROK) {
+		mt_finish(m, "sent", bind, resp->message_id, 0);
+		pump(gw);
+		return;
+	}
+	if (rc == 0 && !temporary_status(resp->command_status)) {
+		mt_finish(m, "failed", bind, "", resp->command_status);
+		pump(gw);
+		return;
+	}
+	if (rc == 0 && (resp->command_status == SMPP_ESME_RTHROTTLED ||
+			resp->command_status == SMPP_ESME_RMSGQFUL)) {
+		/* the link pauses; the MT keeps its place at the front */
+		mt_enqueue(gw, m, true);
+		pump(gw);
+		return;
+	}
+	if (rc == -ETIMEDOUT || rc == -ECONNRESET)
+		LOGP(LOG_SMPP, LOG_WARN, bind,
+		     "MT %s: no submit_sm_resp (%s); sending again, the SMS "
+		     "centre may have accepted it already", m->mt.id,
+		     rc == -ETIMEDOUT ? "timeout" : "connection lost");
+	if (rc == -ECANCELED)
+		return;	/* shutting down: the lease hands it on */
+	if (++m->retries > MAX_SUBMIT_RETRIES) {
+		mt_finish(m, "failed", bind, "",
+			  rc == 0 ? resp->command_status
+				  : SMPP_ESME_RUNKNOWNERR);
+		pump(gw);
+		return;
+	}
+	mt_enqueue(gw, m, true);
+	pump(gw);
+}
+
+/* Builds the submit_sm of an MT. Returns 0 or -EINVAL. */
+static int build_submit(struct gw *gw, struct mt_job *m,
+			const struct cgw_smsc_conf *sc, struct smpp_pdu *p)
+{
+	const struct store_mt *mt = &m->mt;
+	uint8_t dc;
+	size_t len;
+	int rc;
+
+	smpp_pdu_init(p, SMPP_SUBMIT_SM, 0, 0);
+	if (mt->src[0]) {
+		cgw_strlcpy(p->source_addr, mt->src, 21);
+		p->source_addr_ton = (uint8_t)mt->src_ton;
+		p->source_addr_npi = (uint8_t)mt->src_npi;
+	} else {
+		cgw_strlcpy(p->source_addr, sc->source_addr, 21);
+		p->source_addr_ton = (uint8_t)sc->source_ton;
+		p->source_addr_npi = (uint8_t)sc->source_npi;
+	}
+	cgw_strlcpy(p->destination_addr, mt->dst, 21);
+	p->dest_addr_ton = (uint8_t)mt->dst_ton;
+	p->dest_addr_npi = (uint8_t)mt->dst_npi;
+	rc = text_encode_reply(mt->text, false, &dc, m->payload,
+			       sizeof(m->payload), &len);
+	if (rc < 0)
+		return -EINVAL;
+	p->data_coding = dc;
+	if (len <= SMPP_SM_MAX) {
+		p->sm_length = (uint8_t)len;
+		p->short_message = m->payload;
+	} else if (smpp_pdu_add_tlv(p, SMPP_TLV_MESSAGE_PAYLOAD,
+				    (uint16_t)len, m->payload) < 0) {
+		return -EINVAL;
+	}
+	if (mt->ch == STORE_CH_USSD) {
+		struct ussd_ref ref;
+
+		if (ussd_ref_parse(mt->ussd_ref, &ref) < 0)
+			return -EINVAL;
+		if (ussd_reply_fill(gw->conf->ussd.dialect, &ref,
+				    mt->ussd_final, p, m->tlvstore) < 0)
+			return -EINVAL;
+	} else {
+		p->registered_delivery = sc->registered_delivery ? 1 : 0;
+	}
+	return 0;
+}
+
+/* The link an MT should leave on now, or NULL to wait. */
+static struct smpp_link *pick_link(struct gw *gw, const struct store_mt *mt)
+{
+	struct smpp_link *any = NULL;
+	bool own_bound = false;
+
+	for (int i = 0; i < gw->nlinks; i++) {
+		struct smpp_link *l = gw->links[i];
+		bool own = strcmp(smpp_link_conf(l)->id, mt->bind) == 0;
+
+		if (!smpp_link_transmits(l))
+			continue;
+		if (own && smpp_link_bound(l))
+			own_bound = true;
+		if (!smpp_link_can_submit(l))
+			continue;
+		if (own)
+			return l;
+		if (!any)
+			any = l;
+	}
+	/* A USSD screen belongs to the SMS centre that holds the session:
+	 * while its bind is up but busy, wait for it. */
+	if (own_bound && mt->ch == STORE_CH_USSD)
+		return NULL;
+	return any;
+}
+
+static void pump(struct gw *gw)
+{
+	int64_t now = cgw_now_ms();
+	struct mt_job *m = gw->q_head;
+
+	while (m) {
+		struct mt_job *next = m->qnext;
+		struct smpp_link *l;
+		struct smpp_pdu *p;
+		int rc;
+
+		if (m->mt.expires_ms && now > m->mt.expires_ms) {
+			mt_finish(m, "expired", m->mt.bind, "", 0);
+			m = next;
+			continue;
+		}
+		l = pick_link(gw, &m->mt);
+		if (!l) {
+			m = next;
+			continue;
+		}
+		p = malloc(sizeof(*p));
+		if (!p)
+			return;
+		if (build_submit(gw, m, smpp_link_conf(l), p) < 0) {
+			LOGP(LOG_SMPP, LOG_ERROR, NULL,
+			     "MT %s cannot be encoded; dropped", m->mt.id);
+			free(p);
+			mt_finish(m, "failed", m->mt.bind, "",
+				  SMPP_ESME_RSYSERR);
+			m = next;
+			continue;
+		}
+		rc = smpp_link_submit(l, p, submit_resp, m);
+		free(p);
+		if (rc == -EAGAIN) {
+			m = next;
+			continue;
+		}
+		if (rc < 0) {
+			m = next;
+			continue;
+		}
+		mt_dequeue(gw, m);
+		m->in_flight = true;
+		cgw_strlcpy(m->mt.bind, smpp_link_conf(l)->id,
+			    sizeof(m->mt.bind));
+		m = next;
+	}
+}
+
+/* --- MO jobs ----------------------------------------------------------------- */
+
+static struct mo_job *mo_new(struct gw *gw)
+{
+	struct mo_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->gw = gw;
+	j->next = gw->mos;
+	if (gw->mos)
+		gw->mos->prev = j;
+	gw->mos = j;
+	return j;
+}
+
+static void mo_free(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		gw->mos = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	free(j);
+	if (gw->stopping && !gw->mos && gw->links_running == 0 &&
+	    gw->stop_timer)
+		event_active(gw->stop_timer, 0, 0);
+}
+
+static void mo_ack(struct mo_job *j, uint32_t status)
+{
+	struct smpp_pdu r;
+
+	if (!j->link)
+		return;
+	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
+	smpp_link_respond(j->link, j->gen, &r);
+	j->link = NULL;
+}
+
+static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
+{
+	char m[32];
+
+	snprintf(buf, len, "%s %s", j->mo.bind,
+		 log_mask_msisdn(j->mo.msisdn, m, sizeof(m)));
+	return buf;
+}
+
+static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
+		      const struct menu_session *current, bool now_blocked)
+{
+	struct mo_job *j = arg;
+	struct gw *gw = j->gw;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	if (rc < 0) {
+		/* The MO stays acknowledged and unanswered in Redis: its lease
+		 * runs out and recovery answers it. */
+		LOGP(LOG_MENU, LOG_WARN, px,
+		     "MO %s not committed (%s); recovery will answer it",
+		     j->mo.id, strerror(-rc));
+		mo_free(j);
+		return;
+	}
+	if (v == STORE_COMMIT_GONE) {
+		LOGP(LOG_MENU, LOG_INFO, px,
+		     "MO %s was answered already (recovered elsewhere)",
+		     j->mo.id);
+		mo_free(j);
+		return;
+	}
+	if (v == STORE_COMMIT_CONFLICT) {
+		if (++j->conflicts > MAX_CONFLICTS) {
+			LOGP(LOG_MENU, LOG_ERROR, px,
+			     "MO %s: session kept changing; left to recovery",
+			     j->mo.id);
+			mo_free(j);
+			return;
+		}
+		LOGP(LOG_MENU, LOG_INFO, px,
+		     "MO %s: session changed under us; recomputing",
+		     j->mo.id);
+		j->session = *current;
+		mo_step(j);
+		return;
+	}
+	if (now_blocked)
+		LOGP(LOG_MENU, LOG_WARN, px,
+		     "too many failed dossier lookups: lookups from this "
+		     "phone refused for %ds",
+		     gw->conf->protect.lookup_block / 1000);
+	if (j->res.reply[0]) {
+		struct mt_job *m = mt_hold(gw, &j->mt);
+
+		if (m) {
+			mt_enqueue(gw, m, false);
+			pump(gw);
+		}
+	}
+	mo_free(j);
+}
+
+static void build_reply(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct store_mt *mt = &j->mt;
+	int64_t now = cgw_now_ms();
+
+	memset(mt, 0, sizeof(*mt));
+	snprintf(mt->id, sizeof(mt->id), "%s.r", j->mo.id);
+	cgw_strlcpy(mt->msisdn, j->mo.msisdn, sizeof(mt->msisdn));
+	cgw_strlcpy(mt->dst, j->mo.src, sizeof(mt->dst));
+	mt->dst_ton = j->mo.src_ton;
+	mt->dst_npi = j->mo.src_npi;
+	cgw_strlcpy(mt->src, j->mo.dst, sizeof(mt->src));
+	mt->src_ton = j->mo.dst_ton;
+	mt->src_npi = j->mo.dst_npi;
+	cgw_strlcpy(mt->bind, j->mo.bind, sizeof(mt->bind));
+	mt->ch = j->mo.ch;
+	mt->ussd_final = j->res.final;
+	cgw_strlcpy(mt->ussd_ref, j->mo.ussd_ref, sizeof(mt->ussd_ref));
+	cgw_strlcpy(mt->text, j->res.reply, sizeof(mt->text));
+	mt->created_ms = now;
+	mt->expires_ms = now + (j->mo.ch == STORE_CH_USSD
+					? USSD_REPLY_EXPIRY_MS
+					: gw->conf->gateway.reply_expiry);
+}
+
+static void mo_commit(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct store_commit c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.mo = &j->mo;
+	c.expect_version = j->session.version;
+	c.next = j->res.final ? NULL : &j->res.next;
+	c.ttl_ms = j->mo.ch == STORE_CH_USSD ? gw->conf->ussd.session_ttl
+					     : gw->conf->menus.sms_session_ttl;
+	c.lookup_failed = j->res.lookup_failed;
+	c.set_lang = j->res.set_lang;
+	c.optout = -1;
+	if (j->res.reply[0]) {
+		build_reply(j);
+		c.mt = &j->mt;
+	}
+	rc = store_commit(gw->store, &c, commit_cb, j);
+	if (rc < 0)
+		commit_cb(j, rc, STORE_COMMIT_OK, NULL, false);
+}
+
+static void dossier_cb(void *arg, int rc, bool found, const struct dossier *d)
+{
+	struct mo_job *j = arg;
+
+	if (rc < 0) {
+		char px[64];
+
+		LOGP(LOG_MENU, LOG_WARN, prefix_of(j, px, sizeof(px)),
+		     "MO %s: dossier lookup failed (%s); recovery will answer",
+		     j->mo.id, strerror(-rc));
+		mo_free(j);
+		return;
+	}
+	j->dossier_known = true;
+	j->dossier_found = found;
+	if (found)
+		j->dossier = *d;
+	mo_step(j);
+}
+
+static void mo_step(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct menu_input in;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	memset(&in, 0, sizeof(in));
+	if (j->mo.ch == STORE_CH_USSD && j->mo.ussd_ev == USSD_EV_ABORT) {
+		/* the citizen or the network ended it: nothing to show */
+		LOGP(LOG_USSD, LOG_INFO, px, "USSD session ended by the "
+		     "network");
+		memset(&j->res, 0, sizeof(j->res));
+		j->res.final = true;
+		j->res.set_lang = -1;
+		mo_commit(j);
+		return;
+	}
+	if (j->mo.ch == STORE_CH_USSD)
+		in.ev = j->mo.ussd_ev == USSD_EV_BEGIN ? MENU_EV_START
+						      : MENU_EV_INPUT;
+	else
+		in.ev = MENU_EV_SMS;
+	in.text = j->mo.text;
+	in.ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
+	in.lang = j->profile.lang >= 0 ? j->profile.lang
+				       : menu_lang_index(gw->conf->menus.language);
+	if (in.lang < 0)
+		in.lang = 0;
+	in.fold = true;
+	in.msisdn = j->mo.msisdn;
+	in.now_ms = cgw_now_ms();
+	in.lookup_blocked = j->profile.lookup_blocked;
+	if (j->dossier_known) {
+		in.dossier_key = j->dossier_key;
+		in.dossier = j->dossier_found ? &j->dossier : NULL;
+	}
+	menu_step(gw->menus, &j->session, &in, &j->res);
+	if (j->res.kind == MENU_NEED_DOSSIER) {
+		int rc;
+
+		if (++j->fetches > MAX_FETCHES) {
+			LOGP(LOG_MENU, LOG_ERROR, px,
+			     "MO %s: menu keeps asking for dossiers", j->mo.id);
+			mo_free(j);
+			return;
+		}
+		cgw_strlcpy(j->dossier_key, j->res.need_key,
+			    sizeof(j->dossier_key));
+		j->dossier_known = false;
+		rc = store_dossier_get(gw->store, j->dossier_key, dossier_cb,
+				       j);
+		if (rc < 0)
+			dossier_cb(j, rc, false, NULL);
+		return;
+	}
+	LOGP(LOG_MENU, LOG_INFO, px, "MO %s %s -> %s%s", j->mo.id,
+	     j->session.exists ? j->session.node : "(no session)",
+	     j->res.final ? "end" : j->res.next.node,
+	     j->res.lookup_failed ? " (lookup failed)" : "");
+	mo_commit(j);
+}
+
+static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
+{
+	struct mo_job *j = arg;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	if (rc < 0) {
+		if (j->link) {
+			LOGP(LOG_SMPP, LOG_WARN, px,
+			     "MO not recorded (%s): refused with "
+			     "ESME_RX_T_APPN, the SMS centre will deliver "
+			     "it again", strerror(-rc));
+			mo_ack(j, SMPP_ESME_RX_T_APPN);
+		} else {
+			LOGP(LOG_REDIS, LOG_WARN, px,
+			     "recovered MO %s not read (%s)", j->mo.id,
+			     strerror(-rc));
+		}
+		mo_free(j);
+		return;
+	}
+	mo_ack(j, SMPP_ESME_ROK);
+	if (res->verdict == STORE_MO_DUP) {
+		LOGP(LOG_SMPP, LOG_NOTICE, px,
+		     "re-delivery of MO %s: acknowledged, not answered again",
+		     res->dup_of);
+		mo_free(j);
+		return;
+	}
+	j->session = res->session;
+	j->profile = res->profile;
+	if (res->dossier_asked) {
+		j->dossier_known = true;
+		j->dossier_found = res->dossier_found;
+		if (res->dossier_found)
+			j->dossier = res->dossier;
+	}
+	mo_step(j);
+}
+
+/* The dossier a text names, so that round trip 1 can fetch it. */
+static bool dossier_candidate(const char *text, char *key, size_t keylen)
+{
+	struct cmd c;
+	char display[DOSSIER_CODE_MAX];
+	const char *end;
+
+	cmd_parse(text, &c);
+	if (c.kind == CMD_LOOKUP && c.code_ok) {
+		cgw_strlcpy(key, c.key, keylen);
+		return true;
+	}
+	return c.kind == CMD_TEXT &&
+	       dossier_code_parse(c.norm, display, sizeof(display), key,
+				  keylen, &end) == 0 &&
+	       *end == '\0';
+}
+
+/* 128-bit fingerprint of what makes an MO the same MO. */
+static void fingerprint(const struct smpp_pdu *p, char *out)
+{
+	uint64_t h[2];
+
+	for (int k = 0; k < 2; k++) {
+		uint64_t x = cgw_fnv1a64(p->source_addr,
+					 strlen(p->source_addr), (uint64_t)k);
+
+		x = cgw_fnv1a64(p->destination_addr,
+				strlen(p->destination_addr), x);
+		x = cgw_fnv1a64(p->service_type, strlen(p->service_type), x);
+		x = cgw_fnv1a64(&p->esm_class, 1, x);
+		x = cgw_fnv1a64(&p->data_coding, 1, x);
+		if (p->sm_length)
+			x = cgw_fnv1a64(p->short_message, p->sm_length, x);
+		for (unsigned i = 0; i < p->tlv_count; i++) {
+			uint8_t hdr[4] = { (uint8_t)(p->tlv[i].tag >> 8),
+					   (uint8_t)p->tlv[i].tag,
+					   (uint8_t)(p->tlv[i].len >> 8),
+					   (uint8_t)p->tlv[i].len };
+
+			x = cgw_fnv1a64(hdr, 4, x);
+			if (p->tlv[i].len)
+				x = cgw_fnv1a64(p->tlv[i].val, p->tlv[i].len,
+						x);
+		}
+		h[k] = x;
+	}
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0],
+		 (unsigned long long)h[1]);
+}
+
+static void on_receipt(struct gw *gw, struct smpp_link *l,
+		       const struct smpp_pdu *pdu)
+{
+	struct smpp_pdu r;
+	char text[256];
+
+	text_decode_sm(0, pdu->short_message, pdu->sm_length, text,
+		       sizeof(text));
+	LOGP(LOG_SMPP, LOG_INFO, smpp_link_name(l), "delivery receipt: %s",
+	     text);
+	smpp_pdu_init(&r, smpp_resp_id(pdu->command_id), SMPP_ESME_ROK,
+		      pdu->sequence_number);
+	smpp_link_respond(l, smpp_link_generation(l), &r);
+}
+
+static void on_request(void *arg, struct smpp_link *l,
+		       const struct smpp_pdu *pdu)
+{
+	struct gw *gw = arg;
+	struct mo_job *j;
+	struct store_mo *mo;
+	struct ussd_mo um;
+	const struct smpp_tlv *payload;
+	const uint8_t *data = pdu->short_message;
+	size_t len = pdu->sm_length;
+	char px[64];
+	int rc;
+
+	if ((pdu->esm_class & 0x3C) == 0x04 || (pdu->esm_class & 0x3C) == 0x08 ||
+	    (pdu->esm_class & 0x3C) == 0x10 || (pdu->esm_class & 0x3C) == 0x20) {
+		on_receipt(gw, l, pdu);
+		return;
+	}
+	j = mo_new(gw);
+	if (!j) {
+		struct smpp_pdu r;
+
+		smpp_pdu_init(&r, smpp_resp_id(pdu->command_id),
+			      SMPP_ESME_RX_T_APPN, pdu->sequence_number);
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		return;
+	}
+	mo = &j->mo;
+	j->link = l;
+	j->gen = smpp_link_generation(l);
+	j->seq = pdu->sequence_number;
+	j->resp_cmd = smpp_resp_id(pdu->command_id);
+	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
+	phone_from_smpp(pdu->source_addr, pdu->source_addr_ton, mo->msisdn,
+			sizeof(mo->msisdn));
+	cgw_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
+	mo->src_ton = pdu->source_addr_ton;
+	mo->src_npi = pdu->source_addr_npi;
+	cgw_strlcpy(mo->dst, pdu->destination_addr, sizeof(mo->dst));
+	mo->dst_ton = pdu->dest_addr_ton;
+	mo->dst_npi = pdu->dest_addr_npi;
+	cgw_strlcpy(mo->bind, smpp_link_conf(l)->id, sizeof(mo->bind));
+	mo->recv_ms = cgw_now_ms();
+	fingerprint(pdu, mo->fp);
+
+	payload = smpp_pdu_tlv(pdu, SMPP_TLV_MESSAGE_PAYLOAD);
+	if (payload && payload->len) {
+		data = payload->val;
+		len = payload->len;
+	}
+	if ((pdu->esm_class & 0x40) && len > 0 && data[0] < len) {
+		/* skip the user data header; reassembly is the text module's */
+		len -= (size_t)data[0] + 1;
+		data += data[0] + 1;
+	}
+	text_decode_sm(pdu->data_coding, data, len, mo->text,
+		       sizeof(mo->text));
+	if (ussd_classify(gw->conf->ussd.dialect, pdu, &um)) {
+		mo->ch = STORE_CH_USSD;
+		mo->ussd_ev = um.ev;
+		ussd_ref_format(&um.ref, mo->ussd_ref, sizeof(mo->ussd_ref));
+	} else {
+		mo->ch = STORE_CH_SMS;
+	}
+	prefix_of(j, px, sizeof(px));
+	LOGP(mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP, LOG_INFO, px,
+	     "MO %s %s%s%s \"%s\"", mo->id,
+	     mo->ch == STORE_CH_USSD ? "ussd " : "sms",
+	     mo->ch == STORE_CH_USSD ? ussd_event_name(mo->ussd_ev) : "",
+	     "", mo->text);
+	rc = store_mo_in(gw->store, mo, false,
+			 dossier_candidate(mo->text, j->dossier_key,
+					   sizeof(j->dossier_key))
+				 ? j->dossier_key : NULL,
+			 mo_in_cb, j);
+	if (rc < 0)
+		mo_in_cb(j, rc, NULL);
+}
+
+/* --- recovery -------------------------------------------------------------- */
+
+static void claimed_mt(void *arg, int rc, const struct store_mt *mt,
+		       bool expired)
+{
+	struct gw *gw = arg;
+	struct mt_job *m;
+	char masked[32];
+
+	if (expired) {
+		LOGP(LOG_SMPP, LOG_WARN, NULL,
+		     "MT %s to %s expired before it could be sent; dropped",
+		     mt->id, log_mask_msisdn(mt->msisdn, masked,
+					     sizeof(masked)));
+		return;
+	}
+	if (mt_find(gw, mt->id))
+		return;	/* ours already (the claim just renewed it) */
+	m = mt_hold(gw, mt);
+	if (!m)
+		return;
+	LOGP(LOG_SMPP, LOG_NOTICE, NULL, "claimed MT %s (owner gone)", mt->id);
+	mt_enqueue(gw, m, false);
+}
+
+static void claimed_mo(void *arg, const struct store_mo *mo)
+{
+	struct gw *gw = arg;
+	struct mo_job *j;
+	int rc;
+
+	for (j = gw->mos; j; j = j->next)
+		if (strcmp(j->mo.id, mo->id) == 0)
+			return;	/* still in progress here */
+	j = mo_new(gw);
+	if (!j)
+		return;
+	j->mo = *mo;
+	LOGP(LOG_MENU, LOG_NOTICE, NULL,
+	     "recovering MO %s (acknowledged, never answered)", mo->id);
+	rc = store_mo_in(gw->store, &j->mo, true,
+			 dossier_candidate(j->mo.text, j->dossier_key,
+					   sizeof(j->dossier_key))
+				 ? j->dossier_key : NULL,
+			 mo_in_cb, j);
+	if (rc < 0)
+		mo_in_cb(j, rc, NULL);
+}
+
+static void claim_end(void *arg, int rc)
+{
+	struct gw *gw = arg;
+
+	gw->claim_busy = false;
+	log_store_err("recovery claim", rc);
+	pump(gw);
+}
+
+static void mo_claim_end(void *arg, int rc)
+{
+	log_store_err("MO recovery claim", rc);
+}
+
+static void claim_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+
+	if (gw->stopping || !store_ready(gw->store) || gw->claim_busy)
+		return;
+	gw->claim_busy = true;
+	if (store_mt_claim(gw->store, 100, claimed_mt, claim_end, gw) < 0)
+		gw->claim_busy = false;
+	store_mo_claim(gw->store, 50, claimed_mo, mo_claim_end, gw);
+}
+
+static void renew_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+	const struct store_mt **list;
+	int n = 0;
+
+	if (!gw->mts || !store_ready(gw->store))
+		return;
+	for (struct mt_job *m = gw->mts; m; m = m->next)
+		n++;
+	list = calloc((size_t)n, sizeof(*list));
+	if (!list)
+		return;
+	n = 0;
+	for (struct mt_job *m = gw->mts; m; m = m->next)
+		list[n++] = &m->mt;
+	store_mt_renew(gw->store, list, n, mt_done_cb, NULL);
+	free(list);
+}
+
+/* --- links and lifecycle ---------------------------------------------------- */
+
+static void on_link_state(void *arg, struct smpp_link *l, bool bound)
+{
+	struct gw *gw = arg;
+
+	if (bound)
+		pump(gw);
+}
+
+static void on_writable(void *arg, struct smpp_link *l)
+{
+	pump(arg);
+}
+
+static void finish_stop(struct gw *gw)
+{
+	void (*done)(void *) = gw->stop_done;
+
+	if (!done)
+		return;
+	gw->stop_done = NULL;
+	/* hand the MTs we hold to whoever runs next, right away */
+	for (struct mt_job *m = gw->mts; m; m = m->next)
+		if (!m->in_flight)
+			store_mt_release(gw->store, &m->mt, 0, NULL, NULL);
+	done(gw->stop_arg);
+}
+
+static void on_link_stopped(void *arg, struct smpp_link *l)
+{
+	struct gw *gw = arg;
+
+	if (gw->links_running > 0)
+		gw->links_running--;
+	if (gw->stopping && gw->links_running == 0 && !gw->mos)
+		event_active(gw->stop_timer, 0, 0);
+}
+
+static void stop_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+
+	if (gw->mos || gw->links_running)
+		LOGP(LOG_MAIN, LOG_WARN, NULL,
+		     "stopping with %s%s still busy",
+		     gw->mos ? "MOs in progress" : "",
+		     gw->links_running ? " binds" : "");
+	finish_stop(gw);
+}
+
+static void on_store_state(void *arg, bool ready)
+{
+	struct gw *gw = arg;
+
+	if (ready) {
+		LOGP(LOG_MAIN, LOG_NOTICE, NULL, "Redis ready");
+		claim_tick(-1, 0, gw);
+	}
+}
+
+struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
+		  const struct menu_tree *menus, char *err, size_t errlen)
+{
+	static const struct smpp_link_cbs cbs = {
+		.state = on_link_state,
+		.request = on_request,
+		.writable = on_writable,
+		.stopped = on_link_stopped,
+	};
+	struct gw *gw = calloc(1, sizeof(*gw));
+	struct timeval claim = { CLAIM_INTERVAL_MS / 1000,
+				 (CLAIM_INTERVAL_MS % 1000) * 1000 };
+	struct timeval renew = { conf->gateway.mt_lease / 3000, 0 };
+
+	if (!gw) {
+		cgw_err(err, errlen, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	gw->base = base;
+	gw->conf = conf;
+	gw->menus = menus;
+	if (conf->gateway.instance[0]) {
+		cgw_strlcpy(gw->instance, conf->gateway.instance,
+			    sizeof(gw->instance));
+	} else {
+		char host[40] = "host";
+
+		gethostname(host, sizeof(host) - 1);
+		host[sizeof(host) - 1] = '\0';
+		snprintf(gw->instance, sizeof(gw->instance), "%s.%ld", host,
+			 (long)getpid());
+	}
+	gw->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+	if (!gw->dns)
+		gw->dns = evdns_base_new(base, 0);
+	gw->store = store_new(base, conf, gw->instance, on_store_state, gw,
+			      err, errlen);
+	if (!gw->store) {
+		gw_free(gw);
+		return NULL;
+	}
+	for (int i = 0; i < conf->nsmsc; i++) {
+		const struct cgw_smsc_conf *sc = &conf->smsc[i];
+
+		if (sc->bind_mode == CONF_BIND_TX_RX) {
+			gw->links[gw->nlinks++] = smpp_link_new(
+				base, gw->dns, sc, SMPP_ROLE_TX, &cbs, gw);
+			gw->links[gw->nlinks++] = smpp_link_new(
+				base, gw->dns, sc, SMPP_ROLE_RX, &cbs, gw);
+		} else {
+			gw->links[gw->nlinks++] = smpp_link_new(
+				base, gw->dns, sc, SMPP_ROLE_TRX, &cbs, gw);
+		}
+	}
+	for (int i = 0; i < gw->nlinks; i++)
+		if (!gw->links[i]) {
+			cgw_err(err, errlen, -ENOMEM, "out of memory");
+			gw_free(gw);
+			return NULL;
+		}
+	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
+	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
+	gw->stop_timer = evtimer_new(base, stop_tick, gw);
+	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer) {
+		cgw_err(err, errlen, -ENOMEM, "out of memory");
+		gw_free(gw);
+		return NULL;
+	}
+	evtimer_add(gw->claim_timer, &claim);
+	if (renew.tv_sec < 1)
+		renew.tv_sec = 1;
+	evtimer_add(gw->renew_timer, &renew);
+	LOGP(LOG_MAIN, LOG_NOTICE, NULL, "instance %s, %d bind(s), %d shard(s)",
+	     gw->instance, gw->nlinks, conf->redis.shards);
+	return gw;
+}
+
+void gw_start(struct gw *gw)
+{
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_start(gw->links[i]);
+	gw->links_running = gw->nlinks;
+}
+
+void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
+{
+	struct timeval grace = { STOP_GRACE_MS / 1000, 0 };
+
+	gw->stopping = true;
+	gw->stop_done = done;
+	gw->stop_arg = arg;
+	evtimer_del(gw->claim_timer);
+	evtimer_add(gw->stop_timer, &grace);
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_stop(gw->links[i]);
+}
+
+void gw_set_menus(struct gw *gw, const struct menu_tree *menus)
+{
+	gw->menus = menus;
+}
+
+void gw_free(struct gw *gw)
+{
+	if (!gw)
+		return;
+	gw->stopping = true;
+	/* Store first: its pending callbacks (-ECANCELED) may still answer
+	 * an MO on a link, so the links must outlive them. */
+	store_free(gw->store);
+	gw->store = NULL;
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_free(gw->links[i]);
+	gw->nlinks = 0;
+	while (gw->mts)
+		mt_drop(gw->mts);
+	while (gw->mos)
+		mo_free(gw->mos);
+	if (gw->claim_timer)
+		event_free(gw->claim_timer);
+	if (gw->renew_timer)
+		event_free(gw->renew_timer);
+	if (gw->stop_timer)
+		event_free(gw->stop_timer);
+	if (gw->dns)
+		evdns_base_free(gw->dns, 0);
+	free(gw);
+}

@@ -1,0 +1,751 @@
+/*
+ * citizengw-sim: an SMPP 3.4 SMS centre simulator for tests and carrier
+ * dry runs. Accepts binds (checking system_id and password), answers
+ * submit_sm with message ids, sends scripted MOs (SMS and USSD) and logs
+ * every PDU in a line format tests assert on. What it sends is encoded
+ * with libsmpp34, independently of the daemon's own codec.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "cgw_text.h"
+#include "cgw_util.h"
+#include "sim.h"
+#include "sim_smpp34.h"
+
+enum role { ROLE_NONE, ROLE_TX, ROLE_RX, ROLE_TRX };
+
+struct sim_conn {
+	struct sim *sim;
+	struct sim_conn *next;
+	struct bufferevent *bev;
+	struct smpp_framer fr;
+	int id;
+	enum role role;
+	uint32_t next_seq;
+	bool closing;
+};
+
+struct sim {
+	struct event_base *base;
+	struct sim_opts o;
+	struct evconnlistener *lis;
+	struct sim_conn *conns;
+	int nconn_ids;
+	struct sim_mo **mos;
+	int nmos, mocap;
+	struct sim_submit *subs;
+	int nsubs, subcap;
+	FILE *pdulog;
+	struct sim_script *script;
+	struct event *tick;
+	struct event *sigint, *sigterm;
+	int result;		/* exit code */
+	uint32_t msgid;
+	int64_t start, deadline;
+	uint8_t txbuf[SMPP_PDU_MAX];
+};
+
+int64_t sim_mono_ms(void)
+{
+	return cgw_mono_ms();
+}
+
+void sim_log(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->pdulog)
+		return;
+	fprintf(s->pdulog, "%06lld ", (long long)(sim_mono_ms() - s->start));
+	va_start(ap, fmt);
+	vfprintf(s->pdulog, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->pdulog);
+	fflush(s->pdulog);
+}
+
+static void transcript(struct sim *s, const char *phone, bool ussd,
+		       bool to_phone, const char *text, const char *note)
+{
+	if (!s->o.transcript)
+		return;
+	printf("%s %-12s %s %s\n", to_phone ? "<" : ">", phone,
+	       ussd ? "USSD" : "SMS ", note ? note : "");
+	/* show the screen line by line, indented like a phone display */
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		printf("    | %.*s\n", n, p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	fflush(stdout);
+}
+
+/* --- connections ------------------------------------------------------------ */
+
+static void conn_free(struct sim_conn *c)
+{
+	struct sim *s = c->sim;
+	struct sim_conn **pp = &s->conns;
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = c->next;
+	if (c->bev)
+		bufferevent_free(c->bev);
+	smpp_framer_free(&c->fr);
+	sim_log(s, "conn#%d closed", c->id);
+	free(c);
+}
+
+static int conn_send(struct sim_conn *c, struct smpp_pdu *p)
+{
+	struct sim *s = c->sim;
+	char err[200], line[1536];
+	size_t len;
+
+	if (sim34_encode(p, s->txbuf, sizeof(s->txbuf), &len, err,
+			 sizeof(err)) < 0) {
+		sim_log(s, "conn#%d cannot encode: %s", c->id, err);
+		return -EINVAL;
+	}
+	smpp_pdu_format(p, line, sizeof(line));
+	sim_log(s, "conn#%d TX %s", c->id, line);
+	return bufferevent_write(c->bev, s->txbuf, len) == 0 ? 0 : -EIO;
+}
+
+static void respond(struct sim_conn *c, uint32_t cmd, uint32_t status,
+		    uint32_t seq)
+{
+	struct smpp_pdu r;
+
+	smpp_pdu_init(&r, cmd, status, seq);
+	if (cmd == SMPP_SUBMIT_SM_RESP || cmd == SMPP_DELIVER_SM_RESP)
+		r.has_body = status == 0;
+	conn_send(c, &r);
+}
+
+static void on_bind(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	struct sim *s = c->sim;
+	struct smpp_pdu r;
+	uint32_t status = 0;
+
+	if (c->role != ROLE_NONE)
+		status = SMPP_ESME_RALYBND;
+	else if (strcmp(p->system_id, s->o.system_id) != 0)
+		status = SMPP_ESME_RINVSYSID;
+	else if (strcmp(p->password, s->o.password) != 0)
+		status = SMPP_ESME_RINVPASWD;
+	smpp_pdu_init(&r, smpp_resp_id(p->command_id), status,
+		      p->sequence_number);
+	r.has_body = status == 0;
+	cgw_strlcpy(r.system_id, "cgwsim", sizeof(r.system_id));
+	conn_send(c, &r);
+	if (status) {
+		sim_log(s, "conn#%d BIND-REFUSED system_id=\"%s\" status=0x%08x",
+			c->id, p->system_id, status);
+		return;
+	}
+	c->role = p->command_id == SMPP_BIND_TRANSMITTER ? ROLE_TX
+		  : p->command_id == SMPP_BIND_RECEIVER  ? ROLE_RX
+							 : ROLE_TRX;
+	sim_log(s, "conn#%d BOUND %s system_id=\"%s\"", c->id,
+		c->role == ROLE_TX ? "transmitter"
+		: c->role == ROLE_RX ? "receiver" : "transceiver",
+		p->system_id);
+}
+
+static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	struct sim *s = c->sim;
+	struct sim_submit *sub;
+	struct smpp_pdu r;
+	const struct smpp_tlv *pl = smpp_pdu_tlv(p, SMPP_TLV_MESSAGE_PAYLOAD);
+	const uint8_t *data = p->short_message;
+	size_t len = p->sm_length;
+	uint32_t v;
+	char esc[SIM_TEXT_MAX * 2];
+	size_t n = 0;
+
+	if (c->role != ROLE_TX && c->role != ROLE_TRX) {
+		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RINVBNDSTS,
+			p->sequence_number);
+		return;
+	}
+	if (s->nsubs == s->subcap) {
+		int cap = s->subcap ? s->subcap * 2 : 64;
+		struct sim_submit *ns = realloc(s->subs,
+						(size_t)cap * sizeof(*ns));
+
+		if (!ns) {
+			respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RSYSERR,
+				p->sequence_number);
+			return;
+		}
+		s->subs = ns;
+		s->subcap = cap;
+	}
+	sub = &s->subs[s->nsubs];
+	memset(sub, 0, sizeof(*sub));
+	sub->index = ++s->nsubs;
+	cgw_strlcpy(sub->to, p->destination_addr, sizeof(sub->to));
+	cgw_strlcpy(sub->from, p->source_addr, sizeof(sub->from));
+	cgw_strlcpy(sub->service_type, p->service_type,
+		    sizeof(sub->service_type));
+	sub->dc = p->data_coding;
+	sub->esm_class = p->esm_class;
+	sub->registered_delivery = p->registered_delivery;
+	sub->ussd_op = smpp_pdu_tlv_uint(p, SMPP_TLV_USSD_SERVICE_OP, &v) == 0
+			       ? (int)v : -1;
+	sub->its = smpp_pdu_tlv_uint(p, SMPP_TLV_ITS_SESSION_INFO, &v) == 0
+			   ? (int)v : -1;
+	if (pl && pl->len) {
+		data = pl->val;
+		len = pl->len;
+	}
+	if ((p->esm_class & 0x40) && len && data[0] < len) {
+		len -= (size_t)data[0] + 1;
+		data += data[0] + 1;
+	}
+	text_decode_sm(p->data_coding, data, len, sub->text,
+		       sizeof(sub->text));
+	if (s->o.msgid_format == 1)
+		snprintf(sub->message_id, sizeof(sub->message_id), "%X",
+			 ++s->msgid + 0x1000000u);
+	else if (s->o.msgid_format == 2)
+		snprintf(sub->message_id, sizeof(sub->message_id),
+			 "sim-%u", ++s->msgid);
+	else
+		snprintf(sub->message_id, sizeof(sub->message_id), "%u",
+			 ++s->msgid + 1000000u);
+	for (const char *t = sub->text; *t && n + 3 < sizeof(esc); t++) {
+		if (*t == '\n') {
+			esc[n++] = '\\';
+			esc[n++] = 'n';
+		} else if (*t == '"' || *t == '\\') {
+			esc[n++] = '\\';
+			esc[n++] = *t;
+		} else {
+			esc[n++] = *t;
+		}
+	}
+	esc[n] = '\0';
+	sim_log(s,
+		"conn#%d SUBMIT #%d to=%s from=%s service_type=\"%s\" dc=%u "
+		"registered_delivery=%u ussd_service_op=%d its_session_info=%d "
+		"message_id=%s text=\"%s\"",
+		c->id, sub->index, sub->to, sub->from, sub->service_type,
+		sub->dc, sub->registered_delivery, sub->ussd_op, sub->its,
+		s->o.submit_status ? "-" : sub->message_id, esc);
+	transcript(s, sub->to, sub->ussd_op >= 0, true, sub->text,
+		   sub->ussd_op == 17 || sub->ussd_op == 0x17 ? "(end)" : NULL);
+	smpp_pdu_init(&r, SMPP_SUBMIT_SM_RESP, s->o.submit_status,
+		      p->sequence_number);
+	r.has_body = s->o.submit_status == 0;
+	cgw_strlcpy(r.message_id, sub->message_id, sizeof(r.message_id));
+	conn_send(c, &r);
+}
+
+static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	struct sim *s = c->sim;
+
+	for (int i = s->nmos - 1; i >= 0; i--) {
+		struct sim_mo *mo = s->mos[i];
+
+		if (mo->seq != p->sequence_number || mo->attempts == 0)
+			continue;
+		if (mo->nstatus < (int)CGW_ARRAY_SIZE(mo->statuses))
+			mo->statuses[mo->nstatus++] = p->command_status;
+		sim_log(s, "conn#%d MO-RESP %s status=0x%08x attempt=%d",
+			c->id, mo->name, p->command_status, mo->attempts);
+		if (p->command_status == 0) {
+			mo->acked = true;
+			mo->resend_at = 0;
+		} else if (s->o.redeliver_ms > 0 &&
+			   mo->attempts < s->o.redeliver_max) {
+			/* what SMS centres do with a refused MO */
+			mo->resend_at = sim_mono_ms() + s->o.redeliver_ms;
+		}
+		return;
+	}
+	sim_log(s, "conn#%d deliver_sm_resp seq=%u matches no MO", c->id,
+		p->sequence_number);
+}
+
+static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
+{
+	struct sim *s = c->sim;
+	struct smpp_pdu p;
+	char err[200], line[1536];
+	uint32_t status;
+
+	if (smpp_pdu_decode(buf, len, &p, &status, err, sizeof(err)) < 0) {
+		sim_log(s, "conn#%d BAD-PDU %s", c->id, err);
+		if (!SMPP_IS_RESP(p.command_id))
+			respond(c, SMPP_GENERIC_NACK, status,
+				p.sequence_number);
+		return;
+	}
+	smpp_pdu_format(&p, line, sizeof(line));
+	sim_log(s, "conn#%d RX %s", c->id, line);
+	switch (p.command_id) {
+	case SMPP_BIND_TRANSCEIVER:
+	case SMPP_BIND_TRANSMITTER:
+	case SMPP_BIND_RECEIVER:
+		on_bind(c, &p);
+		break;
+	case SMPP_SUBMIT_SM:
+		on_submit(c, &p);
+		break;
+	case SMPP_DELIVER_SM_RESP:
+	case SMPP_GENERIC_NACK:
+		on_deliver_resp(c, &p);
+		break;
+	case SMPP_ENQUIRE_LINK:
+		respond(c, SMPP_ENQUIRE_LINK_RESP, 0, p.sequence_number);
+		break;
+	case SMPP_UNBIND:
+		respond(c, SMPP_UNBIND_RESP, 0, p.sequence_number);
+		sim_log(s, "conn#%d UNBOUND", c->id);
+		c->role = ROLE_NONE;
+		c->closing = true;
+		break;
+	case SMPP_ENQUIRE_LINK_RESP:
+	case SMPP_UNBIND_RESP:
+		break;
+	default:
+		respond(c, SMPP_GENERIC_NACK, SMPP_ESME_RINVCMDID,
+			p.sequence_number);
+		break;
+	}
+}
+
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+	struct sim_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t chunk[16384];
+	int n;
+
+	while ((n = evbuffer_remove(in, chunk, sizeof(chunk))) > 0)
+		smpp_framer_feed(&c->fr, chunk, (size_t)n);
+	for (;;) {
+		const uint8_t *p;
+		size_t len;
+		int rc = smpp_framer_next(&c->fr, &p, &len);
+
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			sim_log(c->sim, "conn#%d BAD-LENGTH: closing", c->id);
+			conn_free(c);
+			return;
+		}
+		on_pdu(c, p, len);
+	}
+	if (c->closing) {
+		/* let the unbind_resp reach the ESME before closing */
+		bufferevent_disable(bev, EV_READ);
+	}
+}
+
+static void conn_write(struct bufferevent *bev, void *arg)
+{
+	struct sim_conn *c = arg;
+
+	if (c->closing &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_free(c);
+}
+
+static void conn_event(struct bufferevent *bev, short events, void *arg)
+{
+	struct sim_conn *c = arg;
+
+	if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		conn_free(c);
+}
+
+static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
+		      struct sockaddr *sa, int socklen, void *arg)
+{
+	struct sim *s = arg;
+	struct sim_conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->sim = s;
+	c->id = ++s->nconn_ids;
+	c->next_seq = 1;
+	smpp_framer_init(&c->fr);
+	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = s->conns;
+	s->conns = c;
+	sim_log(s, "conn#%d accepted", c->id);
+}
+
+/* --- what the script runner uses --------------------------------------------- */
+
+static struct sim_conn *rx_conn(struct sim *s)
+{
+	for (struct sim_conn *c = s->conns; c; c = c->next)
+		if (!c->closing && (c->role == ROLE_RX || c->role == ROLE_TRX))
+			return c;
+	return NULL;
+}
+
+bool sim_bound(struct sim *s)
+{
+	return rx_conn(s) != NULL;
+}
+
+int sim_send_mo(struct sim *s, struct sim_mo *mo)
+{
+	struct sim_conn *c = rx_conn(s);
+	struct smpp_pdu p;
+
+	if (!c)
+		return -ENOTCONN;
+	smpp_pdu_init(&p, SMPP_DELIVER_SM, 0, c->next_seq++);
+	cgw_strlcpy(p.service_type, mo->service_type, sizeof(p.service_type));
+	p.source_addr_ton = mo->from_ton;
+	p.source_addr_npi = mo->from_npi;
+	cgw_strlcpy(p.source_addr, mo->from, 21);
+	p.dest_addr_ton = mo->to_ton;
+	p.dest_addr_npi = mo->to_npi;
+	cgw_strlcpy(p.destination_addr, mo->to, 21);
+	p.esm_class = mo->esm_class;
+	p.data_coding = mo->dc;
+	p.sm_length = mo->sm_len;
+	p.short_message = mo->sm;
+	for (int i = 0; i < mo->ntlv; i++)
+		smpp_pdu_add_tlv(&p, mo->tlv[i].tag, mo->tlv[i].len,
+				 mo->tlv[i].val);
+	mo->seq = p.sequence_number;
+	mo->attempts++;
+	mo->resend_at = 0;
+	sim_log(s, "conn#%d MO %s attempt=%d from=%s to=%s", c->id, mo->name,
+		mo->attempts, mo->from, mo->to);
+	if (mo->attempts == 1)
+		transcript(s, mo->from, mo->ussd, false, mo->text, NULL);
+	return conn_send(c, &p);
+}
+
+struct sim_mo *sim_mo_new(struct sim *s)
+{
+	struct sim_mo *mo;
+
+	if (s->nmos == s->mocap) {
+		int cap = s->mocap ? s->mocap * 2 : 32;
+		struct sim_mo **nm = realloc(s->mos, (size_t)cap * sizeof(*nm));
+
+		if (!nm)
+			return NULL;
+		s->mos = nm;
+		s->mocap = cap;
+	}
+	mo = calloc(1, sizeof(*mo));
+	if (!mo)
+		return NULL;
+	snprintf(mo->name, sizeof(mo->name), "mo%d", s->nmos + 1);
+	s->mos[s->nmos++] = mo;
+	return mo;
+}
+
+struct sim_mo *sim_mo_find(struct sim *s, const char *name)
+{
+	for (int i = s->nmos - 1; i >= 0; i--)
+		if (strcmp(s->mos[i]->name, name) == 0)
+			return s->mos[i];
+	return NULL;
+}
+
+struct sim_mo *sim_mo_last(struct sim *s)
+{
+	return s->nmos ? s->mos[s->nmos - 1] : NULL;
+}
+
+int sim_submit_count(struct sim *s)
+{
+	return s->nsubs;
+}
+
+struct sim_submit *sim_submit_at(struct sim *s, int i)
+{
+	return i >= 0 && i < s->nsubs ? &s->subs[i] : NULL;
+}
+
+void sim_drop_connections(struct sim *s)
+{
+	while (s->conns)
+		conn_free(s->conns);
+}
+
+/* --- main loop --------------------------------------------------------------- */
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim *s = arg;
+	int64_t now = sim_mono_ms();
+
+	for (int i = 0; i < s->nmos; i++) {
+		struct sim_mo *mo = s->mos[i];
+
+		if (mo->resend_at && mo->resend_at <= now &&
+		    sim_send_mo(s, mo) < 0)
+			mo->resend_at = now + 200;	/* wait for a bind */
+	}
+	if (!s->script)
+		return;
+	int rc = sim_script_run(s->script, s);
+
+	if (rc != 0) {
+		s->result = rc > 0 ? 0 : 1;
+		sim_log(s, "SCRIPT %s", rc > 0 ? "PASSED" : "FAILED");
+		event_base_loopexit(s->base, NULL);
+		return;
+	}
+	if (s->deadline && now > s->deadline) {
+		fprintf(stderr, "citizengw-sim: script did not finish within "
+				"%ds\n", s->o.timeout_s);
+		sim_log(s, "SCRIPT TIMEOUT");
+		s->result = 1;
+		event_base_loopexit(s->base, NULL);
+	}
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct sim *s = arg;
+
+	sim_log(s, "signal %d: stopping", (int)sig);
+	event_base_loopexit(s->base, NULL);
+}
+
+static int parse_listen(const char *spec, struct sockaddr_in *sin)
+{
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	long port;
+
+	if (!colon || (size_t)(colon - spec) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	port = strtol(colon + 1, NULL, 10);
+	if (port < 0 || port > 65535)
+		return -EINVAL;
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -EINVAL;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: citizengw-sim [options] [SCRIPT]\n"
+"\n"
+"An SMPP 3.4 SMS centre for tests and dry runs. Without SCRIPT it serves\n"
+"binds and submits until stopped; with SCRIPT it plays the script (MOs to\n"
+"send, replies to expect) and exits 0 when every step passed, 1 otherwise.\n"
+"\n"
+"  -l, --listen HOST:PORT     address to listen on (127.0.0.1:2775); port 0\n"
+"                             picks a free one (see --port-file)\n"
+"  -u, --system-id ID         system_id binds must use (citizengw)\n"
+"  -p, --password PW          password binds must use (secret)\n"
+"      --port-file FILE       write the listening port to FILE\n"
+"  -L, --pdu-log FILE         log every PDU and event to FILE ('-' = stdout)\n"
+"  -T, --transcript           print the conversation as phones show it\n"
+"      --msgid-format F       decimal (default), hex or string message ids\n"
+"      --redeliver-ms MS      re-send an MO refused with an error after MS\n"
+"                             (1000; 0 = never), like a real SMS centre\n"
+"      --redeliver-max N      give up after N attempts (30)\n"
+"      --submit-status S      answer every submit_sm with status S (fault)\n"
+"      --timeout S            fail a script that runs longer (120)\n"
+"  -h, --help                 this text\n"
+"\n"
+"Script commands (one per line, # comments; see docs/simulator.md):\n"
+"  wait-bind [timeout=S]\n"
+"  mo from=N to=N text=\"...\" [name=X] [dc=0|3|8] [ton=..] [npi=..]\n"
+"     [service_type=USSD] [ussd_op=N] [its=0xHHHH] [umr=N]\n"
+"     [tlv=0xTAG:HEX] [esm_class=N]\n"
+"  ussd from=N to=N text=\"*8088#\" op=N its=0xHHHH   (USSD shorthand)\n"
+"  expect-resp [mo=X] status=0xHH [timeout=S]\n"
+"  expect-acked [mo=X] [timeout=S]\n"
+"  expect-submit [to=N] [text=\"...\"] [contains=\"...\"] [ussd_op=N]\n"
+"     [its=0xHHHH] [dc=N] [timeout=S]\n"
+"  expect-quiet [ms=N]       no unexpected submit arrives meanwhile\n"
+"  sleep MS | print \"text\" | drop\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "system-id", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'p' },
+		{ "port-file", required_argument, NULL, 'P' },
+		{ "pdu-log", required_argument, NULL, 'L' },
+		{ "transcript", no_argument, NULL, 'T' },
+		{ "msgid-format", required_argument, NULL, 'M' },
+		{ "redeliver-ms", required_argument, NULL, 'r' },
+		{ "redeliver-max", required_argument, NULL, 'R' },
+		{ "submit-status", required_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sim *s = calloc(1, sizeof(*s));
+	struct sockaddr_in sin;
+	char err[512];
+	int c;
+
+	if (!s)
+		return 1;
+	s->o.listen = "127.0.0.1:2775";
+	s->o.system_id = "citizengw";
+	s->o.password = "secret";
+	s->o.redeliver_ms = 1000;
+	s->o.redeliver_max = 30;
+	s->o.timeout_s = 120;
+	while ((c = getopt_long(argc, argv, "l:u:p:L:Th", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': s->o.listen = optarg; break;
+		case 'u': s->o.system_id = optarg; break;
+		case 'p': s->o.password = optarg; break;
+		case 'P': s->o.port_file = optarg; break;
+		case 'L': s->o.pdu_log = optarg; break;
+		case 'T': s->o.transcript = true; break;
+		case 'M':
+			if (strcmp(optarg, "decimal") == 0)
+				s->o.msgid_format = 0;
+			else if (strcmp(optarg, "hex") == 0)
+				s->o.msgid_format = 1;
+			else if (strcmp(optarg, "string") == 0)
+				s->o.msgid_format = 2;
+			else {
+				fprintf(stderr, "bad --msgid-format\n");
+				return 2;
+			}
+			break;
+		case 'r': s->o.redeliver_ms = atoi(optarg); break;
+		case 'R': s->o.redeliver_max = atoi(optarg); break;
+		case 'S':
+			s->o.submit_status = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 't': s->o.timeout_s = atoi(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		s->o.script = argv[optind++];
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (parse_listen(s->o.listen, &sin) < 0) {
+		fprintf(stderr, "citizengw-sim: bad --listen '%s' (want "
+				"IPv4:PORT)\n", s->o.listen);
+		return 2;
+	}
+	if (s->o.pdu_log) {
+		s->pdulog = strcmp(s->o.pdu_log, "-") == 0
+				    ? stdout : fopen(s->o.pdu_log, "w");
+		if (!s->pdulog) {
+			perror(s->o.pdu_log);
+			return 2;
+		}
+	}
+	if (s->o.script) {
+		s->script = sim_script_load(s->o.script, err, sizeof(err));
+		if (!s->script) {
+			fprintf(stderr, "citizengw-sim: %s\n", err);
+			return 2;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	s->start = sim_mono_ms();
+	s->base = event_base_new();
+	s->lis = evconnlistener_new_bind(s->base, on_accept, s,
+					 LEV_OPT_REUSEABLE |
+						 LEV_OPT_CLOSE_ON_FREE,
+					 16, (struct sockaddr *)&sin,
+					 sizeof(sin));
+	if (!s->lis) {
+		fprintf(stderr, "citizengw-sim: cannot listen on %s: %s\n",
+			s->o.listen, strerror(errno));
+		return 2;
+	}
+	if (s->o.port_file) {
+		struct sockaddr_in bound;
+		socklen_t blen = sizeof(bound);
+		FILE *f;
+
+		getsockname(evconnlistener_get_fd(s->lis),
+			    (struct sockaddr *)&bound, &blen);
+		f = fopen(s->o.port_file, "w");
+		if (!f) {
+			perror(s->o.port_file);
+			return 2;
+		}
+		fprintf(f, "%d\n", ntohs(bound.sin_port));
+		fclose(f);
+	}
+	sim_log(s, "listening on %s", s->o.listen);
+	s->tick = event_new(s->base, -1, EV_PERSIST, tick_cb, s);
+	struct timeval tv = { 0, 10000 };
+
+	event_add(s->tick, &tv);
+	s->sigint = evsignal_new(s->base, SIGINT, on_signal, s);
+	s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s);
+	evsignal_add(s->sigint, NULL);
+	evsignal_add(s->sigterm, NULL);
+	if (s->script)
+		s->deadline = s->start + (int64_t)s->o.timeout_s * 1000;
+	event_base_dispatch(s->base);
+
+	sim_drop_connections(s);
+	evconnlistener_free(s->lis);
+	event_free(s->tick);
+	event_free(s->sigint);
+	event_free(s->sigterm);
+	event_base_free(s->base);
+	sim_script_free(s->script);
+	for (int i = 0; i < s->nmos; i++)
+		free(s->mos[i]);
+	free(s->mos);
+	free(s->subs);
+	if (s->pdulog && s->pdulog != stdout)
+		fclose(s->pdulog);
+	c = s->result;
+	free(s);
+	return c;
+}

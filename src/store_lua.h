@@ -1,0 +1,127 @@
+/*
+ * The Lua scripts of the store, one string each. Internal to store.c.
+ * Every key a script writes is passed in KEYS and shares the phone's shard
+ * hash tag; the claim scripts also read the per-message hashes of their
+ * shard by name (same slot).
+ */
+#ifndef CGW_STORE_LUA_H
+#define CGW_STORE_LUA_H
+
+/* KEYS: fp mo inq sess ph
+ * ARGV: id now lease dedup_ms mo_ttl_s mode field value ...
+ * mode: new | begin (a USSD dial: never a re-delivery once answered)
+ *       | reread (recorded already: just read) */
+static const char lua_mo_in[] =
+	"local mode = ARGV[6]\n"
+	"if mode ~= 'reread' then\n"
+	"  if ARGV[4] ~= '0' then\n"
+	"    local prev = redis.call('GET', KEYS[1])\n"
+	"    if prev then\n"
+	/*   the original is still being processed: surely a re-delivery */
+	"      if redis.call('ZSCORE', KEYS[3], prev) then\n"
+	"        return {'dup', prev}\n"
+	"      end\n"
+	/*   answered: a repeat is new input only where a menu waits for it */
+	"      if mode ~= 'begin' then\n"
+	"        local node = redis.call('HGET', KEYS[4], 'node')\n"
+	"        if (not node) or node == '' then return {'dup', prev} end\n"
+	"      end\n"
+	"    end\n"
+	"    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])\n"
+	"  end\n"
+	"  redis.call('HSET', KEYS[2], unpack(ARGV, 7))\n"
+	"  redis.call('EXPIRE', KEYS[2], ARGV[5])\n"
+	"  redis.call('ZADD', KEYS[3], tonumber(ARGV[2]) + tonumber(ARGV[3]),"
+	" ARGV[1])\n"
+	"end\n"
+	"return {'new', ARGV[1], redis.call('HGETALL', KEYS[4]),"
+	" redis.call('HGETALL', KEYS[5])}\n";
+
+/* KEYS: sess inq mo outq mt ph
+ * ARGV: 1 mo_id 2 expect_v 3 op(set|end) 4 sess_ttl_ms 5 mt_id ('' none)
+ *       6 mt_score 7 mt_ttl_s 8 lookup_failed 9 set_lang 10 optout
+ *       11 now 12 lookup_window_ms 13 lookup_limit 14 block_ms
+ *       15 n_session_args, then session field/value pairs, then MT pairs */
+static const char lua_mo_commit[] =
+	"if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then\n"
+	"  return {'gone'}\n"
+	"end\n"
+	"local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')\n"
+	"if v ~= tonumber(ARGV[2]) then\n"
+	"  return {'conflict', redis.call('HGETALL', KEYS[1])}\n"
+	"end\n"
+	"local ns = tonumber(ARGV[15])\n"
+	"redis.call('DEL', KEYS[1])\n"
+	"if ARGV[3] == 'set' then\n"
+	"  redis.call('HSET', KEYS[1], 'v', v + 1, unpack(ARGV, 16, 15 + ns))\n"
+	"else\n"
+	"  redis.call('HSET', KEYS[1], 'v', v + 1, 'node', '')\n"
+	"end\n"
+	"redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
+	"if ARGV[5] ~= '' then\n"
+	"  redis.call('HSET', KEYS[5], unpack(ARGV, 16 + ns))\n"
+	"  redis.call('EXPIRE', KEYS[5], ARGV[7])\n"
+	"  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])\n"
+	"end\n"
+	"local blocked = 0\n"
+	"if ARGV[8] == '1' then\n"
+	"  local now = tonumber(ARGV[11])\n"
+	"  local ws = tonumber(redis.call('HGET', KEYS[6], 'lfw') or '0')\n"
+	"  if now - ws > tonumber(ARGV[12]) then\n"
+	"    redis.call('HSET', KEYS[6], 'lfw', now, 'lf', 1)\n"
+	"  else\n"
+	"    local n = redis.call('HINCRBY', KEYS[6], 'lf', 1)\n"
+	"    if n >= tonumber(ARGV[13]) then\n"
+	"      redis.call('HSET', KEYS[6], 'lb', now + tonumber(ARGV[14]))\n"
+	"      blocked = 1\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"if ARGV[9] ~= '' then redis.call('HSET', KEYS[6], 'lang', ARGV[9])"
+	" end\n"
+	"if ARGV[10] ~= '' then\n"
+	"  redis.call('HSET', KEYS[6], 'optout', ARGV[10], 'optout_at',"
+	" ARGV[11])\n"
+	"end\n"
+	"redis.call('ZREM', KEYS[2], ARGV[1])\n"
+	"redis.call('HSET', KEYS[3], 'state', 'answered', 'mt', ARGV[5])\n"
+	"return {'ok', blocked}\n";
+
+/* KEYS: queue   ARGV: now lease max key_prefix
+ * Returns kind, hash, kind, hash ... (kind 'c' claimed, 'x' expired). */
+static const char lua_claim[] =
+	"local now = tonumber(ARGV[1])\n"
+	"local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,"
+	" 'LIMIT', 0, tonumber(ARGV[3]))\n"
+	"local out = {}\n"
+	"for _, id in ipairs(ids) do\n"
+	"  local k = ARGV[4] .. id\n"
+	"  local h = redis.call('HGETALL', k)\n"
+	"  if #h == 0 then\n"
+	"    redis.call('ZREM', KEYS[1], id)\n"
+	"  else\n"
+	"    local exp = tonumber(redis.call('HGET', k, 'expires') or '0')\n"
+	"    if exp > 0 and exp <= now then\n"
+	"      redis.call('ZREM', KEYS[1], id)\n"
+	"      redis.call('HSET', k, 'state', 'expired')\n"
+	"      table.insert(out, 'x')\n"
+	"    else\n"
+	"      redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), id)\n"
+	"      redis.call('HINCRBY', k, 'claims', 1)\n"
+	"      table.insert(out, 'c')\n"
+	"    end\n"
+	"    table.insert(out, h)\n"
+	"  end\n"
+	"end\n"
+	"return out\n";
+
+/* KEYS: outq mt   ARGV: id state bind msgid status now */
+static const char lua_mt_done[] =
+	"redis.call('ZREM', KEYS[1], ARGV[1])\n"
+	"if redis.call('EXISTS', KEYS[2]) == 1 then\n"
+	"  redis.call('HSET', KEYS[2], 'state', ARGV[2], 'bind', ARGV[3],"
+	" 'msgid', ARGV[4], 'status', ARGV[5], 'done_at', ARGV[6])\n"
+	"end\n"
+	"return 1\n";
+
+#endif
