@@ -58,6 +58,8 @@ struct sim {
 	int result;		/* exit code */
 	uint32_t msgid;
 	int64_t start, deadline;
+	int64_t exit_at;	/* linger after the script: mono ms */
+	bool script_done;
 	uint8_t txbuf[SMPP_PDU_MAX];
 };
 
@@ -80,23 +82,80 @@ void sim_log(struct sim *s, const char *fmt, ...)
 	fflush(s->pdulog);
 }
 
-static void transcript(struct sim *s, const char *phone, bool ussd,
-		       bool to_phone, const char *text, const char *note)
+#define SCREEN_W 34	/* characters per line of the pretend phone */
+
+/* Prints one wrapped screen line by line inside a box. */
+static void screen_box(const char *title, const char *text)
 {
+	char line[SCREEN_W * 4 + 1];
+	size_t tl = strlen(text), pos = 0;
+
+	printf("  +- %s ", title);
+	for (int i = (int)utf8_length(title) + 4; i < SCREEN_W + 3; i++)
+		putchar('-');
+	printf("+\n");
+	while (pos <= tl) {
+		/* take up to SCREEN_W characters, breaking at a space */
+		size_t start = pos, end = pos, brk = 0, n = 0, chars = 0;
+		uint32_t cp;
+
+		while (end < tl && text[end] != '\n' && chars < SCREEN_W) {
+			size_t before = end;
+
+			utf8_decode(text, tl, &end, &cp);
+			if (cp == ' ')
+				brk = before;
+			chars++;
+		}
+		if (end < tl && text[end] != '\n' && brk > start) {
+			end = brk;
+			pos = brk + 1;
+		} else {
+			pos = end + (end < tl && text[end] == '\n' ? 1 : 0);
+		}
+		n = end - start;
+		memcpy(line, text + start, n);
+		line[n] = '\0';
+		printf("  | %s", line);
+		for (size_t i = utf8_length(line); i < SCREEN_W; i++)
+			putchar(' ');
+		printf(" |\n");
+		if (end >= tl)
+			break;
+	}
+	printf("  +");
+	for (int i = 0; i < SCREEN_W + 2; i++)
+		putchar('-');
+	printf("+\n");
+}
+
+/* The conversation as the citizen's phone shows it. */
+static void transcript(struct sim *s, const char *phone, const char *peer,
+		       bool ussd, bool to_phone, const char *text,
+		       int ussd_op)
+{
+	char title[96];
+
 	if (!s->o.transcript)
 		return;
-	printf("%s %-12s %s %s\n", to_phone ? "<" : ">", phone,
-	       ussd ? "USSD" : "SMS ", note ? note : "");
-	/* show the screen line by line, indented like a phone display */
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		int n = nl ? (int)(nl - p) : (int)strlen(p);
-
-		printf("    | %.*s\n", n, p);
-		if (!nl)
-			break;
-		p = nl + 1;
+	if (!to_phone) {
+		if (ussd && ussd_op <= 1)
+			printf("%s dials %s\n", phone, text);
+		else if (ussd)
+			printf("%s answers: %s\n", phone, text);
+		else
+			printf("%s sends an SMS to %s: %s\n", phone, peer,
+			       text);
+		fflush(stdout);
+		return;
 	}
+	if (ussd)
+		snprintf(title, sizeof(title), "%s",
+			 ussd_op == 17 || ussd_op == 0x17 ? "USSD, session ends"
+							   : "USSD, reply 1..9");
+	else
+		snprintf(title, sizeof(title), "SMS from %s", peer);
+	screen_box(title, text);
 	fflush(stdout);
 }
 
@@ -258,8 +317,8 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 		c->id, sub->index, sub->to, sub->from, sub->service_type,
 		sub->dc, sub->registered_delivery, sub->ussd_op, sub->its,
 		s->o.submit_status ? "-" : sub->message_id, esc);
-	transcript(s, sub->to, sub->ussd_op >= 0, true, sub->text,
-		   sub->ussd_op == 17 || sub->ussd_op == 0x17 ? "(end)" : NULL);
+	transcript(s, sub->to, sub->from, sub->ussd_op >= 0, true, sub->text,
+		   sub->ussd_op);
 	smpp_pdu_init(&r, SMPP_SUBMIT_SM_RESP, s->o.submit_status,
 		      p->sequence_number);
 	r.has_body = s->o.submit_status == 0;
@@ -453,7 +512,8 @@ int sim_send_mo(struct sim *s, struct sim_mo *mo)
 	sim_log(s, "conn#%d MO %s attempt=%d from=%s to=%s", c->id, mo->name,
 		mo->attempts, mo->from, mo->to);
 	if (mo->attempts == 1)
-		transcript(s, mo->from, mo->ussd, false, mo->text, NULL);
+		transcript(s, mo->from, mo->to, mo->ussd, false, mo->text,
+			   mo->ussd_op);
 	return conn_send(c, &p);
 }
 
@@ -521,6 +581,11 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 		    sim_send_mo(s, mo) < 0)
 			mo->resend_at = now + 200;	/* wait for a bind */
 	}
+	if (s->script_done) {
+		if (now >= s->exit_at)
+			event_base_loopexit(s->base, NULL);
+		return;
+	}
 	if (!s->script)
 		return;
 	int rc = sim_script_run(s->script, s);
@@ -528,7 +593,10 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (rc != 0) {
 		s->result = rc > 0 ? 0 : 1;
 		sim_log(s, "SCRIPT %s", rc > 0 ? "PASSED" : "FAILED");
-		event_base_loopexit(s->base, NULL);
+		s->script_done = true;
+		s->exit_at = now + s->o.linger_ms;
+		if (!s->o.linger_ms)
+			event_base_loopexit(s->base, NULL);
 		return;
 	}
 	if (s->deadline && now > s->deadline) {
@@ -589,6 +657,7 @@ static void usage(FILE *out)
 "      --redeliver-max N      give up after N attempts (30)\n"
 "      --submit-status S      answer every submit_sm with status S (fault)\n"
 "      --timeout S            fail a script that runs longer (120)\n"
+"      --linger MS            keep serving MS after the script ends\n"
 "  -h, --help                 this text\n"
 "\n"
 "Script commands (one per line, # comments; see docs/simulator.md):\n"
@@ -602,6 +671,8 @@ static void usage(FILE *out)
 "  expect-submit [to=N] [text=\"...\"] [contains=\"...\"] [ussd_op=N]\n"
 "     [its=0xHHHH] [dc=N] [timeout=S]\n"
 "  expect-quiet [ms=N]       no unexpected submit arrives meanwhile\n"
+"  redeliver [mo=X]          send an MO again, same content and TLVs\n"
+"  wait-file PATH [timeout=S]  wait until a test harness creates PATH\n"
 "  sleep MS | print \"text\" | drop\n");
 }
 
@@ -619,6 +690,7 @@ int main(int argc, char **argv)
 		{ "redeliver-max", required_argument, NULL, 'R' },
 		{ "submit-status", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "linger", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -661,6 +733,7 @@ int main(int argc, char **argv)
 			s->o.submit_status = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		case 't': s->o.timeout_s = atoi(optarg); break;
+		case 'G': s->o.linger_ms = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -34,6 +34,7 @@ struct sim_mo {
 	} tlv[SIM_MAX_TLV];
 	int ntlv;
 	bool ussd;
+	int ussd_op;			/* -1: none */
 	char text[SIM_TEXT_MAX];	/* for the transcript */
 	/* delivery */
 	uint32_t seq;			/* of the last attempt */
@@ -69,6 +70,7 @@ struct sim_opts {
 	int redeliver_ms;
 	int redeliver_max;
 	int timeout_s;
+	int linger_ms;
 	uint32_t submit_status;
 };
 

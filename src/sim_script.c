@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgw_text.h"
 #include "cgw_util.h"
@@ -27,6 +28,8 @@ enum op {
 	OP_SLEEP,
 	OP_PRINT,
 	OP_DROP,
+	OP_WAIT_FILE,
+	OP_REDELIVER,
 };
 
 static const struct {
@@ -39,6 +42,7 @@ static const struct {
 	{ "expect-submit", OP_EXPECT_SUBMIT },
 	{ "expect-quiet", OP_EXPECT_QUIET }, { "sleep", OP_SLEEP },
 	{ "print", OP_PRINT },		   { "drop", OP_DROP },
+	{ "wait-file", OP_WAIT_FILE },	   { "redeliver", OP_REDELIVER },
 };
 
 #define MAX_ARGS 16
@@ -367,10 +371,12 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 		return fail(sc, s, "text does not fit data coding %ld",
 			    num(arg(st, "dc"), 0));
 	v = arg(st, ussd ? "op" : "ussd_op");
+	mo->ussd_op = -1;
 	if (v || ussd) {
 		uint8_t op = (uint8_t)num(v, 1);
 
 		mo->ussd = true;
+		mo->ussd_op = op;
 		add_tlv(mo, SMPP_TLV_USSD_SERVICE_OP, &op, 1);
 	}
 	if ((v = arg(st, "its"))) {
@@ -552,6 +558,32 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 	case OP_DROP:
 		sim_drop_connections(s);
 		return 1;
+	case OP_REDELIVER: {
+		/* the same MO again, as an SMS centre does when it missed our
+		 * deliver_sm_resp */
+		struct sim_mo *mo = step_mo(s, st);
+
+		if (!mo)
+			return fail(sc, s, "no such MO");
+		mo->acked = false;
+		if (sim_send_mo(s, mo) == 0)
+			return 1;
+		if (waited > timeout)
+			return fail(sc, s, "no receiver bound to re-deliver");
+		return 0;
+	}
+	case OP_WAIT_FILE: {
+		const char *path = arg(st, "path") ? arg(st, "path") : st->bare;
+
+		if (!path)
+			return fail(sc, s, "wait-file needs a path");
+		if (access(path, F_OK) == 0)
+			return 1;
+		if (waited > timeout)
+			return fail(sc, s, "%s did not appear within %llds",
+				    path, (long long)timeout / 1000);
+		return 0;
+	}
 	}
 	return -1;
 }

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Builds citizengw with AddressSanitizer and UndefinedBehaviorSanitizer and
+# runs every test: unit tests (Check) and integration tests that start
+# redis-server, citizengw-sim and citizengw on free loopback ports.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/setup-deps.sh
+BUILDDIR=build-test scripts/build.sh --enable-sanitize
+cd build-test
+if ! make -s -j"$(nproc)" check; then
+	cat test-suite.log 2>/dev/null | tail -n 200
+	exit 1
+fi
+echo "All tests passed."

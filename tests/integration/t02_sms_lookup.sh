@@ -1,0 +1,71 @@
+#!/bin/sh
+# SMS commands through a real bind: a lookup by the dossier's own phone, an
+# unknown code, another citizen's code (same answer: nothing revealed),
+# MENU and a digit answer, free text -> help. Every MO gets exactly one
+# reply, acknowledged only once recorded.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$T/sms.sim" <<'SIM'
+wait-bind timeout=15
+mo name=lookup from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"
+expect-acked
+expect-submit to=84912345678 from=8088 dc=0 text="Ho so 000.00.19.H56-250806-0001 (Cap ban sao trich luc khai sinh): Dang xu ly. Hen tra 20/08/2025."
+expect-quiet ms=300
+# national form of the number, lower case keyword with a space, code without dots
+mo from=0912345678 ton=2 npi=1 to=8088 text="tra cuu 0000019h56-250806-0001"
+expect-submit to=0912345678 text="Ho so 000.00.19.H56-250806-0001 (Cap ban sao trich luc khai sinh): Dang xu ly. Hen tra 20/08/2025."
+# Vietnamese with diacritics, in UCS-2
+mo from=84912345678 to=8088 dc=8 text="Tra cứu 000.00.19.H56-250901-0003"
+expect-submit to=84912345678 text="Ho so 000.00.19.H56-250901-0003 (Chung thuc ban sao tu ban chinh): Da tra ket qua."
+# unknown code and another citizen's code: the same answer
+mo from=84912345678 to=8088 text="HS 000.00.19.H56-250806-0099"
+expect-submit to=84912345678 text="Khong tim thay ho so 000.00.19.H56-250806-0099 cho so dien thoai nay. Ho so cua nguoi khac: TRACUU 000.00.19.H56-250806-0099 <4 so cuoi CCCD>"
+mo from=84912345678 to=8088 text="STATUS 000.00.19.H56-250806-0002"
+expect-submit to=84912345678 text="Khong tim thay ho so 000.00.19.H56-250806-0002 cho so dien thoai nay. Ho so cua nguoi khac: TRACUU 000.00.19.H56-250806-0002 <4 so cuoi CCCD>"
+# ... unless the last 4 digits of the citizen ID are given
+mo from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0002 5678"
+expect-submit to=84912345678 contains="(Dang ky ket hon): Da xu ly xong. Hen tra 13/08/2025."
+# the keyword alone
+mo from=84912345678 to=8088 text="tracuu"
+expect-submit to=84912345678 contains="Sai cu phap"
+# MENU by SMS, then a digit continues the SMS session
+mo from=84977000111 to=8088 text="menu"
+expect-submit to=84977000111 text="Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n9. English"
+mo from=84977000111 to=8088 text="1"
+expect-submit to=84977000111 contains="Nhap ma ho so"
+# anything else: one line of help
+mo from=84966000222 to=8088 text="xin chao"
+expect-submit to=84966000222 contains="TRACUU <ma ho so>"
+expect-quiet ms=1000
+SIM
+
+start_redis
+start_sim "$T/sms.sim"
+write_config
+import_samples
+start_gw
+wait_sim 40
+
+# exactly one reply per MO, every MO acknowledged with status 0
+[ "$(count_in "$T/sim.log" " SUBMIT #")" = 10 ] || fail "expected 10 replies"
+[ "$(count_in "$T/sim.log" "MO-RESP")" = 10 ] || fail "expected 10 MO responses"
+[ "$(count_in "$T/sim.log" "status=0x00000000 attempt=1")" = 10 ] ||
+	fail "an MO was not acknowledged with status 0 at once"
+# SMS replies ask for a delivery receipt
+grep -q "SUBMIT #1 .*registered_delivery=1" "$T/sim.log" ||
+	fail "no registered_delivery on an SMS reply"
+
+# Redis: nothing left unanswered, the replies recorded as sent with the
+# SMS centre's message id
+for s in $(seq 0 15); do
+	[ "$(redis ZCARD "cgw:{s$s}:inq")" = 0 ] || fail "MO left in inq of shard $s"
+	[ "$(redis ZCARD "cgw:{s$s}:outq")" = 0 ] || fail "MT left in outq of shard $s"
+done
+msgid=$(sed -n 's/.*SUBMIT #1 .*message_id=\([0-9]*\) .*/\1/p' "$T/sim.log")
+"$CTL" -c "$T/gw.cfg" message "$msgid" >"$T/msg.out" ||
+	fail "citizengw-ctl message $msgid found nothing"
+grep -q "^state *sent" "$T/msg.out" || fail "MT not recorded as sent"
+grep -q "^msgid *$msgid" "$T/msg.out" || fail "MT without the SMS centre id"
+
+stop_gw || fail "citizengw exited with an error on SIGTERM"
+pass
