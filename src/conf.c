@@ -369,15 +369,81 @@ static const char *src_file(const config_setting_t *s, const char *fallback)
 	return f ? f : fallback;
 }
 
+/*
+ * libconfig 1.5 wraps integers beyond 32 bits silently (4294969071 becomes
+ * 1775): the only way to notice is to read the literal from the text.
+ * Looks at every `name = literal` on line `line` of `file` and returns
+ * true, with the literal in *out, when one of them is outside 32 bits and
+ * wraps to `value` (and none is `value` itself).
+ */
+static bool wrapped_literal(const char *file, int line, const char *name,
+			    int value, long long *out)
+{
+	FILE *f = fopen(file, "r");
+	char buf[4096];
+	bool wrapped = false, exact = false;
+	size_t nl = strlen(name);
+
+	if (!f)
+		return false;
+	for (int n = 1; fgets(buf, sizeof(buf), f); n++) {
+		const char *p = buf;
+
+		if (n != line)
+			continue;
+		while ((p = strstr(p, name))) {
+			const char *q = p + nl;
+			long long v;
+			char *end;
+
+			if ((p > buf && (isalnum((unsigned char)p[-1]) ||
+					 p[-1] == '_')) ||
+			    isalnum((unsigned char)*q) || *q == '_') {
+				p = q;
+				continue;
+			}
+			while (*q == ' ' || *q == '\t')
+				q++;
+			p = q;
+			if (*q != '=' && *q != ':')
+				continue;
+			q++;
+			errno = 0;
+			v = strtoll(q, &end, 0);
+			if (end == q || errno)
+				continue;
+			if (v == value)
+				exact = true;
+			else if ((v > INT_MAX || v < INT_MIN) &&
+				 (int)(uint32_t)v == value) {
+				wrapped = true;
+				*out = v;
+			}
+		}
+		break;
+	}
+	fclose(f);
+	return wrapped && !exact;
+}
+
 static int load_setting(const config_setting_t *s, const char *path,
 			const struct conf_item *it, void *base,
 			const char *file, char *err, size_t errlen)
 {
 	char why[256];
+	long long lit;
 	int rc;
 
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
+		if (wrapped_literal(src_file(s, file),
+				    config_setting_source_line(s),
+				    config_setting_name(s),
+				    config_setting_get_int(s), &lit)) {
+			rc = cgw_err(why, sizeof(why), -EINVAL,
+				     "%lld does not fit in 32 bits", lit);
+			break;
+		}
 		rc = set_value(it, base, NULL, config_setting_get_int(s), true,
 			       why, sizeof(why));
 		break;

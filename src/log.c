@@ -141,6 +141,11 @@ void log_vmsg(enum log_cat cat, enum log_level lvl, const char *prefix,
 	n = strlen(line);
 	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
+	/* One event, one line: control characters from the outside (MO
+	 * text, PDU fields) never reach the terminal or the log file. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
 	line[n++] = '\n';
 	/* One write per line so that lines of concurrent processes sharing a
 	 * terminal or a file do not interleave mid-line. */

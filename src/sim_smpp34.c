@@ -372,6 +372,11 @@ int sim34_decode(const uint8_t *buf, size_t len, struct smpp_pdu *p,
 		case SMPP_DATA_SM:
 			destroy_tlv(u.dd.tlv);
 			break;
+		case SMPP_BIND_TRANSMITTER_RESP:
+		case SMPP_BIND_RECEIVER_RESP:
+		case SMPP_BIND_TRANSCEIVER_RESP:
+			destroy_tlv(u.bxr.tlv);
+			break;
 		default:
 			break;
 		}

@@ -667,6 +667,10 @@ static void framer_compact(struct smpp_framer *fr)
 
 int smpp_framer_feed(struct smpp_framer *fr, const uint8_t *data, size_t n)
 {
+	/* An empty chunk adds nothing; on a fresh framer buf is still NULL
+	 * and memcpy(NULL, data, 0) would be undefined behaviour. */
+	if (!n)
+		return 0;
 	/* Compacting here, once per read, keeps next() O(1) per PDU. */
 	framer_compact(fr);
 	if (fr->len + n > fr->cap) {
