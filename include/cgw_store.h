@@ -11,11 +11,13 @@
  *   P:{sN}:mo:<id>            an MO as received (hash)
  *   P:{sN}:inq                MOs acknowledged but not yet answered (zset,
  *                             score = lease expiry in ms)
- *   P:{sN}:outq               MTs not yet accepted by an SMS centre (zset,
+ *   P:{sN}:outq, P:{sN}:bcq   MTs not yet accepted by an SMS centre:
+ *                             replies and broadcast traffic (zsets,
  *                             score = lease expiry / ready time in ms)
  *   P:{sN}:mt:<id>            an MT and its state (hash)
  *   P:dossier:<key>           a dossier (hash)
- *   P:msgid:<bind>:<id>       SMS centre message id -> MT key
+ *   P:msgid:<bind>:<id>       SMS centre message id (canonical) ->
+ *                             "<MT key>#<part>"
  *
  * Every request has a deadline (redis.timeout). A callback always runs
  * exactly once, with rc 0 or a negative errno (-ENOTCONN when Redis is
@@ -168,13 +170,15 @@ int store_commit(struct store *st, const struct store_commit *c,
 
 /*
  * Records the outcome of an MT: state "sent" (accepted, with the SMS
- * centre's message id), "failed" (with the status) or "expired"; removes
- * it from the queue.
+ * centre's message id as written and in its canonical form, under which
+ * receipts find it), "failed" (with the status) or "expired"; removes it
+ * from the queue.
  */
 typedef void store_done_fn(void *arg, int rc);
 int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *state, const char *bind, const char *smsc_msgid,
-		  uint32_t status, store_done_fn *cb, void *arg);
+		  const char *msgid_key, uint32_t status, store_done_fn *cb,
+		  void *arg);
 
 /* Puts an MT back in the queue, ready at `ready_ms` (0 = now). */
 int store_mt_release(struct store *st, const struct store_mt *mt,
@@ -185,15 +189,29 @@ int store_mt_renew(struct store *st, const struct store_mt *const *mts,
 		   int n, store_done_fn *cb, void *arg);
 
 /*
- * Claims up to `max` MTs per shard whose lease ran out or which were
- * queued ready (by another process, or before a crash). Expired ones are
- * marked "expired" and reported with expired=true.
+ * Claims up to `max` MTs per shard of priority `prio` (0 replies,
+ * 1 broadcast) whose lease ran out or which were queued ready (by another
+ * process, by citizengw-ctl, or before a crash). Expired ones are marked
+ * "expired" and reported with expired=true.
  */
 typedef void store_mt_claim_fn(void *arg, int rc, const struct store_mt *mt,
 			       bool expired);
 typedef void store_claim_end_fn(void *arg, int rc);
-int store_mt_claim(struct store *st, int max, store_mt_claim_fn *each,
-		   store_claim_end_fn *end, void *arg);
+int store_mt_claim(struct store *st, int prio, int max,
+		   store_mt_claim_fn *each, store_claim_end_fn *end, void *arg);
+
+/*
+ * Records a delivery receipt: looks the SMS centre's message id up (each
+ * of `ids`, canonical forms, in order) and marks the part it names with
+ * `state` ("delivered", "failed", "enroute", "unknown"). found=false when
+ * no id is known (the callback still runs with rc 0); mt_id and the
+ * message's overall state otherwise.
+ */
+typedef void store_dlr_fn(void *arg, int rc, bool found, const char *mt_id,
+			  const char *overall);
+int store_dlr(struct store *st, const char *bind, const char *const *ids,
+	      int nids, const char *state, const char *stat, const char *err,
+	      store_dlr_fn *cb, void *arg);
 
 /* Claims acknowledged MOs whose processing lease ran out. */
 typedef void store_mo_claim_fn(void *arg, const struct store_mo *mo);
@@ -209,6 +227,9 @@ void store_key_mt(const char *prefix, unsigned shard, const char *mt_id,
 		  char *out, size_t outlen);
 void store_key_msgid(const char *prefix, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
+/* The outbound queue of a shard for a priority (0 replies, 1 broadcast). */
+void store_key_queue(const char *prefix, unsigned shard, int prio,
+		     char *out, size_t outlen);
 
 /* Hash fields of a dossier, in the order dossier_to_fields() writes. */
 int store_dossier_fields(const struct dossier *d, const char **argv,

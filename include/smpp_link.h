@@ -91,8 +91,18 @@ int smpp_link_submit(struct smpp_link *l, struct smpp_pdu *pdu,
 int smpp_link_respond(struct smpp_link *l, uint32_t gen,
 		      const struct smpp_pdu *resp);
 
+/* Submits sent and not yet answered (for load sharing). */
+int smpp_link_outstanding(const struct smpp_link *l);
+
 /* Changes on every new connection. */
 uint32_t smpp_link_generation(const struct smpp_link *l);
+
+/*
+ * Asks for a writable callback as soon as a submit could go out (window,
+ * TPS cap and throttling pause allowing); for a sender that found
+ * smpp_link_can_submit() false.
+ */
+void smpp_link_want_writable(struct smpp_link *l);
 
 /* Tells the link its SMS centre throttled us: pause with back-off. */
 void smpp_link_throttled(struct smpp_link *l);

@@ -15,8 +15,10 @@
 
 #include "cgw_conf.h"
 #include "cgw_csv.h"
+#include "cgw_dlr.h"
 #include "cgw_dossier.h"
 #include "cgw_log.h"
+#include "cgw_phone.h"
 #include "cgw_store.h"
 #include "cgw_text.h"
 #include "cgw_util.h"
@@ -39,6 +41,11 @@ static void usage(FILE *out)
 		"  dossier CODE        show a dossier\n"
 		"  message ID          show an outbound message by its id or "
 		"the SMS centre's id\n"
+		"  send PHONE TEXT [--expires DURATION] [--bind ID] [--no-fold]\n"
+		"                      queue an SMS as broadcast traffic (after "
+		"replies); it is\n"
+		"                      never sent after DURATION (default 24h); "
+		"prints its id\n"
 		"\n"
 		"  -c, --config FILE   the daemon's configuration file\n"
 		"  -h, --help          this text\n");
@@ -322,14 +329,23 @@ static int cmd_message(const struct cgw_conf *c, const char *id)
 		freeReplyObject(r);
 	}
 	for (int i = 0; i < c->nsmsc && rc; i++) {
-		char k[256];
+		char k[256], canon[80];
+		char *hash;
 
-		store_key_msgid(c->redis.prefix, c->smsc[i].id, id, k,
+		/* the SMS centre's id, in the bind's canonical form */
+		if (dlr_canonical_id(id, c->smsc[i].message_id_format,
+				     DLR_ID_RESP, canon, sizeof(canon)) < 0)
+			continue;
+		store_key_msgid(c->redis.prefix, c->smsc[i].id, canon, k,
 				sizeof(k));
 		r = redisCommand(rcx, "GET %s", k);
 		if (r && r->type == REDIS_REPLY_STRING) {
-			redisReply *h = redisCommand(rcx, "HGETALL %s", r->str);
+			redisReply *h;
 
+			hash = strrchr(r->str, '#');	/* "<key>#<part>" */
+			if (hash)
+				*hash = '\0';
+			h = redisCommand(rcx, "HGETALL %s", r->str);
 			if (h && h->type == REDIS_REPLY_ARRAY && h->elements) {
 				print_hash(h);
 				rc = 0;
@@ -341,6 +357,106 @@ static int cmd_message(const struct cgw_conf *c, const char *id)
 	if (rc)
 		fprintf(stderr, "citizengw-ctl: no message %s\n", id);
 	redisFree(rcx);
+	return rc;
+}
+
+static int cmd_send(const struct cgw_conf *c, int argc, char **argv)
+{
+	const char *phone = NULL, *text = NULL, *bind = "";
+	long long expires_ms = 24LL * 3600 * 1000;
+	bool fold = true;
+	char msisdn[PHONE_MAX], id[64], k_mt[256], k_q[128], folded[1024];
+	char num[8][24];
+	int64_t now = cgw_now_ms();
+	redisContext *rcx;
+	redisReply *r;
+	unsigned shard;
+	int rc = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--expires") == 0 && i + 1 < argc) {
+			if (conf_parse_duration(argv[++i], &expires_ms) < 0) {
+				fprintf(stderr, "citizengw-ctl: bad duration "
+						"'%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--bind") == 0 && i + 1 < argc) {
+			bind = argv[++i];
+		} else if (strcmp(argv[i], "--no-fold") == 0) {
+			fold = false;
+		} else if (!phone) {
+			phone = argv[i];
+		} else if (!text) {
+			text = argv[i];
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!phone || !text) {
+		usage(stderr);
+		return 2;
+	}
+	if (phone_normalize(phone, msisdn, sizeof(msisdn)) < 0) {
+		fprintf(stderr, "citizengw-ctl: '%s' is not a Vietnamese mobile "
+				"number\n", phone);
+		return 2;
+	}
+	if (!valid_utf8(text) || strlen(text) >= sizeof(folded)) {
+		fprintf(stderr, "citizengw-ctl: the text must be UTF-8 and "
+				"shorter than %zu bytes\n", sizeof(folded));
+		return 2;
+	}
+	if (fold)
+		text_fold(text, folded, sizeof(folded));
+	else
+		cgw_strlcpy(folded, text, sizeof(folded));
+	snprintf(id, sizeof(id), "ctl-%llx-%04x", (unsigned long long)now,
+		 (unsigned)(cgw_fnv1a64(msisdn, strlen(msisdn), (uint64_t)now) &
+			    0xffff));
+	shard = store_shard_of(msisdn, c->redis.shards);
+	store_key_mt(c->redis.prefix, shard, id, k_mt, sizeof(k_mt));
+	store_key_queue(c->redis.prefix, shard, 1, k_q, sizeof(k_q));
+	rcx = connect_redis(c);
+	if (!rcx)
+		return 2;
+	snprintf(num[0], sizeof(num[0]), "%d", c->smsc[0].dest_ton);
+	snprintf(num[1], sizeof(num[1]), "%d", c->smsc[0].dest_npi);
+	snprintf(num[2], sizeof(num[2]), "%lld", (long long)now);
+	snprintf(num[3], sizeof(num[3]), "%lld",
+		 (long long)(now + expires_ms));
+	{
+		const char *argv2[] = {
+			"HSET", k_mt, "id", id, "msisdn", msisdn, "dst", msisdn,
+			"dton", num[0], "dnpi", num[1], "src", "", "ston", "0",
+			"snpi", "0", "bind", bind, "ch", "sms", "fin", "0",
+			"uref", "", "text", folded, "prio", "1", "created",
+			num[2], "expires", num[3], "attempts", "0", "state",
+			"queued",
+		};
+		size_t n = sizeof(argv2) / sizeof(argv2[0]);
+		size_t lens[sizeof(argv2) / sizeof(argv2[0])];
+
+		for (size_t i = 0; i < n; i++)
+			lens[i] = strlen(argv2[i]);
+		redisAppendCommandArgv(rcx, (int)n, argv2, lens);
+	}
+	redisAppendCommand(rcx, "EXPIRE %s %d", k_mt, 7 * 24 * 3600);
+	/* ready now: any gateway process claims it within a second */
+	redisAppendCommand(rcx, "ZADD %s %lld %s", k_q, (long long)now, id);
+	for (int i = 0; i < 3; i++) {
+		r = NULL;
+		if (redisGetReply(rcx, (void **)&r) != REDIS_OK || !r ||
+		    r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "citizengw-ctl: Redis: %s\n",
+				r ? r->str : rcx->errstr);
+			rc = 2;
+		}
+		freeReplyObject(r);
+	}
+	redisFree(rcx);
+	if (rc == 0)
+		printf("%s\n", id);
 	return rc;
 }
 
@@ -395,6 +511,8 @@ int main(int argc, char **argv)
 		rc = cmd_dossier(conf, argv[optind]);
 	else if (strcmp(cmd, "message") == 0 && optind + 1 == argc)
 		rc = cmd_message(conf, argv[optind]);
+	else if (strcmp(cmd, "send") == 0)
+		rc = cmd_send(conf, argc - optind, argv + optind);
 	else {
 		usage(stderr);
 		rc = 2;

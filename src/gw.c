@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgw_cmd.h"
+#include "cgw_dlr.h"
 #include "cgw_gw.h"
 #include "cgw_log.h"
 #include "cgw_phone.h"
@@ -30,6 +31,8 @@
 #define USSD_REPLY_EXPIRY_MS 60000
 #define CLAIM_INTERVAL_MS 1000
 #define STOP_GRACE_MS 5000
+#define RETRY_DELAY_MS 500	/* after a temporary error, times the count */
+#define MAX_HELD_BROADCAST 200	/* broadcast MTs one process holds at once */
 
 struct mo_job {
 	struct gw *gw;
@@ -56,6 +59,7 @@ struct mt_job {
 	bool queued, in_flight;
 	struct store_mt mt;
 	int retries;
+	int64_t not_before;		/* wall ms: retry delay */
 	uint8_t payload[SMPP_PDU_MAX / 4];
 	uint8_t tlvstore[8];
 };
@@ -72,10 +76,11 @@ struct gw {
 
 	struct mo_job *mos;		/* MOs in progress */
 	struct mt_job *mts;		/* MTs held */
-	struct mt_job *q_head, *q_tail;	/* MTs waiting for a link */
+	struct mt_job *q_head;		/* MTs waiting for a link */
 
 	struct event *claim_timer;
 	struct event *renew_timer;
+	struct event *pump_timer;	/* wakes the sender after a delay */
 	struct event *stop_timer;
 	bool stopping;
 	int links_running;
@@ -97,41 +102,32 @@ static struct mt_job *mt_find(struct gw *gw, const char *id)
 	return NULL;
 }
 
+/* Queues an MT for the sender: replies before broadcast traffic; `front`
+ * puts it first among its priority (a retry keeps its place). */
 static void mt_enqueue(struct gw *gw, struct mt_job *m, bool front)
 {
+	struct mt_job **pp = &gw->q_head;
+
 	if (m->queued)
 		return;
 	m->queued = true;
-	if (front) {
-		m->qnext = gw->q_head;
-		gw->q_head = m;
-		if (!gw->q_tail)
-			gw->q_tail = m;
-	} else {
-		m->qnext = NULL;
-		if (gw->q_tail)
-			gw->q_tail->qnext = m;
-		else
-			gw->q_head = m;
-		gw->q_tail = m;
-	}
+	while (*pp && ((*pp)->mt.prio < m->mt.prio ||
+		       (!front && (*pp)->mt.prio == m->mt.prio)))
+		pp = &(*pp)->qnext;
+	m->qnext = *pp;
+	*pp = m;
 }
 
 static void mt_dequeue(struct gw *gw, struct mt_job *m)
 {
-	struct mt_job **pp = &gw->q_head, *prev = NULL;
+	struct mt_job **pp = &gw->q_head;
 
 	if (!m->queued)
 		return;
-	while (*pp && *pp != m) {
-		prev = *pp;
+	while (*pp && *pp != m)
 		pp = &(*pp)->qnext;
-	}
-	if (*pp) {
+	if (*pp)
 		*pp = m->qnext;
-		if (gw->q_tail == m)
-			gw->q_tail = prev;
-	}
 	m->queued = false;
 	m->qnext = NULL;
 }
@@ -177,19 +173,43 @@ static void mt_done_cb(void *arg, int rc)
 	log_store_err("recording an MT outcome", rc);
 }
 
+/* The bind configuration of an smsc id. */
+static const struct cgw_smsc_conf *smsc_conf(struct gw *gw, const char *id)
+{
+	for (int i = 0; i < gw->conf->nsmsc; i++)
+		if (strcmp(gw->conf->smsc[i].id, id) == 0)
+			return &gw->conf->smsc[i];
+	return NULL;
+}
+
 /* Records the outcome and forgets the MT. */
 static void mt_finish(struct mt_job *m, const char *state, const char *bind,
 		      const char *msgid, uint32_t status)
 {
-	char masked[32];
+	const struct cgw_smsc_conf *sc = smsc_conf(m->gw, bind);
+	char masked[32], key[80] = "";
 	int rc;
 
+	if (msgid && *msgid && sc &&
+	    dlr_canonical_id(msgid, sc->message_id_format, DLR_ID_RESP, key,
+			     sizeof(key)) < 0) {
+		LOGP(LOG_SMPP, LOG_WARN, bind,
+		     "message id \"%s\" is not %s as message_id_format "
+		     "says: receipts for it cannot be matched", msgid,
+		     sc->message_id_format == CONF_MSGID_HEX ? "hex"
+							     : "decimal");
+		key[0] = '\0';
+	}
+	if (strcmp(state, "sent") == 0 && (!msgid || !*msgid))
+		LOGP(LOG_SMPP, LOG_WARN, bind,
+		     "MT %s accepted with an empty message_id: no receipt "
+		     "can be matched", m->mt.id);
 	LOGP(LOG_SMPP, strcmp(state, "sent") == 0 ? LOG_INFO : LOG_WARN,
 	     bind, "MT %s to %s %s%s%s (status 0x%08x)", m->mt.id,
 	     log_mask_msisdn(m->mt.msisdn, masked, sizeof(masked)), state,
 	     msgid && *msgid ? " as " : "", msgid ? msgid : "", status);
-	rc = store_mt_done(m->gw->store, &m->mt, state, bind, msgid, status,
-			   mt_done_cb, NULL);
+	rc = store_mt_done(m->gw->store, &m->mt, state, bind, msgid, key,
+			   status, mt_done_cb, NULL);
 	/* Not recorded: the lease runs out and the MT is claimed again, so
 	 * a sent MT could go twice; logged so that it can be traced. */
 	if (rc < 0)
@@ -252,6 +272,9 @@ static void submit_resp(void *arg, int rc, const struct smpp_pdu *resp)
 		pump(gw);
 		return;
 	}
+	if (rc == 0)
+		/* a temporary refusal: not at once again */
+		m->not_before = cgw_now_ms() + RETRY_DELAY_MS * m->retries;
 	mt_enqueue(gw, m, true);
 	pump(gw);
 }
@@ -304,10 +327,11 @@ static int build_submit(struct gw *gw, struct mt_job *m,
 	return 0;
 }
 
-/* The link an MT should leave on now, or NULL to wait. */
+/* The link an MT should leave on now, or NULL to wait: its MO's bind when
+ * it can take it, else the least loaded bind that can. */
 static struct smpp_link *pick_link(struct gw *gw, const struct store_mt *mt)
 {
-	struct smpp_link *any = NULL;
+	struct smpp_link *best = NULL;
 	bool own_bound = false;
 
 	for (int i = 0; i < gw->nlinks; i++) {
@@ -322,14 +346,28 @@ static struct smpp_link *pick_link(struct gw *gw, const struct store_mt *mt)
 			continue;
 		if (own)
 			return l;
-		if (!any)
-			any = l;
+		if (!best ||
+		    smpp_link_outstanding(l) < smpp_link_outstanding(best))
+			best = l;
 	}
 	/* A USSD screen belongs to the SMS centre that holds the session:
 	 * while its bind is up but busy, wait for it. */
 	if (own_bound && mt->ch == STORE_CH_USSD)
-		return NULL;
-	return any;
+		best = NULL;
+	if (!best)
+		/* wake the sender when a bound bind has room again */
+		for (int i = 0; i < gw->nlinks; i++)
+			if (smpp_link_bound(gw->links[i]))
+				smpp_link_want_writable(gw->links[i]);
+	return best;
+}
+
+static void pump_later(struct gw *gw, int64_t ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (!evtimer_pending(gw->pump_timer, NULL))
+		evtimer_add(gw->pump_timer, &tv);
 }
 
 static void pump(struct gw *gw)
@@ -345,6 +383,11 @@ static void pump(struct gw *gw)
 
 		if (m->mt.expires_ms && now > m->mt.expires_ms) {
 			mt_finish(m, "expired", m->mt.bind, "", 0);
+			m = next;
+			continue;
+		}
+		if (m->not_before > now) {
+			pump_later(gw, m->not_before - now);
 			m = next;
 			continue;
 		}
@@ -714,19 +757,111 @@ static void fingerprint(const struct smpp_pdu *p, char *out)
 		 (unsigned long long)h[1]);
 }
 
+struct dlr_job {
+	struct smpp_link *link;
+	uint32_t gen, seq, resp_cmd;
+	char bind[32];
+	char id[72];
+	char state[16];
+};
+
+static void dlr_cb(void *arg, int rc, bool found, const char *mt_id,
+		   const char *overall)
+{
+	struct dlr_job *d = arg;
+	struct smpp_pdu r;
+	uint32_t status = SMPP_ESME_ROK;
+
+	if (rc < 0) {
+		/* not recorded: let the SMS centre deliver it again */
+		LOGP(LOG_SMPP, LOG_WARN, d->bind,
+		     "receipt for %s not recorded (%s): refused with "
+		     "ESME_RX_T_APPN", d->id, strerror(-rc));
+		status = SMPP_ESME_RX_T_APPN;
+	} else if (!found) {
+		/* acknowledged anyway: an unknown id will never match, and
+		 * refusing it would make the SMS centre repeat it forever */
+		LOGP(LOG_SMPP, LOG_WARN, d->bind,
+		     "receipt for unknown message id %s (%s)", d->id,
+		     d->state);
+	} else {
+		LOGP(LOG_SMPP, LOG_INFO, d->bind,
+		     "receipt: MT %s (SMSC id %s) %s, message %s", mt_id,
+		     d->id, d->state, overall);
+	}
+	if (d->link) {
+		smpp_pdu_init(&r, d->resp_cmd, status, d->seq);
+		smpp_link_respond(d->link, d->gen, &r);
+	}
+	free(d);
+}
+
+/* Adds the canonical form of id to ids unless empty, invalid or there. */
+static int add_candidate(char ids[][80], int n, const char *id, int format,
+			 enum dlr_id_source src)
+{
+	if (!id[0] || dlr_canonical_id(id, format, src, ids[n], 80) < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (strcmp(ids[i], ids[n]) == 0)
+			return n;
+	return n + 1;
+}
+
 static void on_receipt(struct gw *gw, struct smpp_link *l,
 		       const struct smpp_pdu *pdu)
 {
+	const struct cgw_smsc_conf *sc = smpp_link_conf(l);
+	struct dlr_job *d = calloc(1, sizeof(*d));
+	struct dlr dl;
+	char ids[4][80];
+	const char *list[4];
+	int n = 0, rc;
 	struct smpp_pdu r;
-	char text[256];
 
-	text_decode_sm(0, pdu->short_message, pdu->sm_length, text,
-		       sizeof(text));
-	LOGP(LOG_SMPP, LOG_INFO, smpp_link_name(l), "delivery receipt: %s",
-	     text);
 	smpp_pdu_init(&r, smpp_resp_id(pdu->command_id), SMPP_ESME_ROK,
 		      pdu->sequence_number);
-	smpp_link_respond(l, smpp_link_generation(l), &r);
+	if (!d) {
+		r.command_status = SMPP_ESME_RX_T_APPN;
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		return;
+	}
+	if (dlr_parse(pdu, &dl) < 0) {
+		LOGP(LOG_SMPP, LOG_WARN, smpp_link_name(l),
+		     "receipt without a message id: acknowledged, ignored");
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		free(d);
+		return;
+	}
+	/* canonical forms to try, best first: the TLV's; the text's (read
+	 * as decimal when all digits, as most SMS centres write it); the
+	 * text's in the bind's own base; the TLV's as decimal */
+	n = add_candidate(ids, n, dl.id_from_tlv ? dl.id : "",
+			  sc->message_id_format, DLR_ID_TLV);
+	n = add_candidate(ids, n, dl.text_id, sc->message_id_format,
+			  DLR_ID_TEXT);
+	n = add_candidate(ids, n, dl.text_id, sc->message_id_format,
+			  DLR_ID_TLV);
+	if (dl.id_from_tlv && sc->message_id_format == CONF_MSGID_HEX)
+		n = add_candidate(ids, n, dl.id, CONF_MSGID_DECIMAL,
+				  DLR_ID_TLV);
+	for (int i = 0; i < n; i++)
+		list[i] = ids[i];
+	d->link = l;
+	d->gen = smpp_link_generation(l);
+	d->seq = pdu->sequence_number;
+	d->resp_cmd = smpp_resp_id(pdu->command_id);
+	cgw_strlcpy(d->bind, sc->id, sizeof(d->bind));
+	cgw_strlcpy(d->id, dl.id, sizeof(d->id));
+	cgw_strlcpy(d->state, dlr_state_name(dl.state), sizeof(d->state));
+	if (n == 0) {
+		dlr_cb(d, 0, false, "", "");
+		return;
+	}
+	rc = store_dlr(gw->store, sc->id, list, n, d->state, dl.stat,
+		       dl.err, dlr_cb, d);
+	if (rc < 0)
+		dlr_cb(d, rc, false, "", "");
 }
 
 static void on_request(void *arg, struct smpp_link *l,
@@ -742,8 +877,7 @@ static void on_request(void *arg, struct smpp_link *l,
 	char px[64];
 	int rc;
 
-	if ((pdu->esm_class & 0x3C) == 0x04 || (pdu->esm_class & 0x3C) == 0x08 ||
-	    (pdu->esm_class & 0x3C) == 0x10 || (pdu->esm_class & 0x3C) == 0x20) {
+	if (dlr_is_receipt(pdu)) {
 		on_receipt(gw, l, pdu);
 		return;
 	}
@@ -871,6 +1005,15 @@ static void mo_claim_end(void *arg, int rc)
 	log_store_err("MO recovery claim", rc);
 }
 
+static int held_broadcast(const struct gw *gw)
+{
+	int n = 0;
+
+	for (const struct mt_job *m = gw->mts; m; m = m->next)
+		n += m->mt.prio > 0;
+	return n;
+}
+
 static void claim_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw *gw = arg;
@@ -878,8 +1021,15 @@ static void claim_tick(evutil_socket_t fd, short what, void *arg)
 	if (gw->stopping || !store_ready(gw->store) || gw->claim_busy)
 		return;
 	gw->claim_busy = true;
-	if (store_mt_claim(gw->store, 100, claimed_mt, claim_end, gw) < 0)
+	if (store_mt_claim(gw->store, 0, 100, claimed_mt, claim_end, gw) < 0)
 		gw->claim_busy = false;
+	/* broadcast traffic: only as much as this process can send soon, so
+	 * that siblings share it and replies never wait behind it */
+	if (held_broadcast(gw) < MAX_HELD_BROADCAST)
+		store_mt_claim(gw->store, 1,
+			       (MAX_HELD_BROADCAST - held_broadcast(gw)) /
+					       gw->conf->redis.shards + 1,
+			       claimed_mt, mo_claim_end, gw);
 	store_mo_claim(gw->store, 50, claimed_mo, mo_claim_end, gw);
 }
 
@@ -914,6 +1064,11 @@ static void on_link_state(void *arg, struct smpp_link *l, bool bound)
 }
 
 static void on_writable(void *arg, struct smpp_link *l)
+{
+	pump(arg);
+}
+
+static void pump_tick(evutil_socket_t fd, short what, void *arg)
 {
 	pump(arg);
 }
@@ -1027,7 +1182,9 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
-	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer) {
+	gw->pump_timer = evtimer_new(base, pump_tick, gw);
+	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
+	    !gw->pump_timer) {
 		cgw_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1088,6 +1245,8 @@ void gw_free(struct gw *gw)
 		event_free(gw->renew_timer);
 	if (gw->stop_timer)
 		event_free(gw->stop_timer);
+	if (gw->pump_timer)
+		event_free(gw->pump_timer);
 	if (gw->dns)
 		evdns_base_free(gw->dns, 0);
 	free(gw);

@@ -28,41 +28,6 @@
 #include "sim.h"
 #include "sim_smpp34.h"
 
-enum role { ROLE_NONE, ROLE_TX, ROLE_RX, ROLE_TRX };
-
-struct sim_conn {
-	struct sim *sim;
-	struct sim_conn *next;
-	struct bufferevent *bev;
-	struct smpp_framer fr;
-	int id;
-	enum role role;
-	uint32_t next_seq;
-	bool closing;
-};
-
-struct sim {
-	struct event_base *base;
-	struct sim_opts o;
-	struct evconnlistener *lis;
-	struct sim_conn *conns;
-	int nconn_ids;
-	struct sim_mo **mos;
-	int nmos, mocap;
-	struct sim_submit *subs;
-	int nsubs, subcap;
-	FILE *pdulog;
-	struct sim_script *script;
-	struct event *tick;
-	struct event *sigint, *sigterm;
-	int result;		/* exit code */
-	uint32_t msgid;
-	int64_t start, deadline;
-	int64_t exit_at;	/* linger after the script: mono ms */
-	bool script_done;
-	uint8_t txbuf[SMPP_PDU_MAX];
-};
-
 int64_t sim_mono_ms(void)
 {
 	return cgw_mono_ms();
@@ -161,6 +126,23 @@ static void transcript(struct sim *s, const char *phone, const char *peer,
 
 /* --- connections ------------------------------------------------------------ */
 
+/* MOs still waiting for their response on this connection are delivered
+ * again, as an SMS centre does after a lost link. */
+static void conn_lost(struct sim_conn *c)
+{
+	struct sim *s = c->sim;
+
+	for (int i = 0; i < s->nmos; i++) {
+		struct sim_mo *mo = s->mos[i];
+
+		if (mo->conn_id == c->id && mo->attempts > 0 && !mo->acked &&
+		    !mo->resend_at && mo->nstatus < mo->attempts &&
+		    s->o.redeliver_ms > 0 &&
+		    mo->attempts < s->o.redeliver_max)
+			mo->resend_at = sim_mono_ms() + s->o.redeliver_ms;
+	}
+}
+
 static void conn_free(struct sim_conn *c)
 {
 	struct sim *s = c->sim;
@@ -174,6 +156,7 @@ static void conn_free(struct sim_conn *c)
 		bufferevent_free(c->bev);
 	smpp_framer_free(&c->fr);
 	sim_log(s, "conn#%d closed", c->id);
+	conn_lost(c);
 	free(c);
 }
 
@@ -212,6 +195,8 @@ static void on_bind(struct sim_conn *c, const struct smpp_pdu *p)
 
 	if (c->role != ROLE_NONE)
 		status = SMPP_ESME_RALYBND;
+	else if (s->bind_attempts++ < s->o.f.reject_binds)
+		status = SMPP_ESME_RBINDFAIL;
 	else if (strcmp(p->system_id, s->o.system_id) != 0)
 		status = SMPP_ESME_RINVSYSID;
 	else if (strcmp(p->password, s->o.password) != 0)
@@ -289,7 +274,11 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	}
 	text_decode_sm(p->data_coding, data, len, sub->text,
 		       sizeof(sub->text));
-	if (s->o.msgid_format == 1)
+	sub->status = sim_fault_submit_status(s);
+	sub->accepted = sub->status == 0;
+	if (!sub->accepted || s->o.f.empty_msgid)
+		sub->message_id[0] = '\0';
+	else if (s->o.msgid_format == 1)
 		snprintf(sub->message_id, sizeof(sub->message_id), "%X",
 			 ++s->msgid + 0x1000000u);
 	else if (s->o.msgid_format == 2)
@@ -311,19 +300,47 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	}
 	esc[n] = '\0';
 	sim_log(s,
-		"conn#%d SUBMIT #%d to=%s from=%s service_type=\"%s\" dc=%u "
-		"registered_delivery=%u ussd_service_op=%d its_session_info=%d "
-		"message_id=%s text=\"%s\"",
-		c->id, sub->index, sub->to, sub->from, sub->service_type,
-		sub->dc, sub->registered_delivery, sub->ussd_op, sub->its,
-		s->o.submit_status ? "-" : sub->message_id, esc);
-	transcript(s, sub->to, sub->from, sub->ussd_op >= 0, true, sub->text,
-		   sub->ussd_op);
-	smpp_pdu_init(&r, SMPP_SUBMIT_SM_RESP, s->o.submit_status,
-		      p->sequence_number);
-	r.has_body = s->o.submit_status == 0;
-	cgw_strlcpy(r.message_id, sub->message_id, sizeof(r.message_id));
-	conn_send(c, &r);
+		"conn#%d SUBMIT #%d status=0x%08x to=%s from=%s "
+		"service_type=\"%s\" dc=%u registered_delivery=%u "
+		"ussd_service_op=%d its_session_info=%d message_id=%s "
+		"text=\"%s\"",
+		c->id, sub->index, sub->status, sub->to, sub->from,
+		sub->service_type, sub->dc, sub->registered_delivery,
+		sub->ussd_op, sub->its,
+		sub->message_id[0] ? sub->message_id : "-", esc);
+	if (sub->accepted)
+		transcript(s, sub->to, sub->from, sub->ussd_op >= 0, true,
+			   sub->text, sub->ussd_op);
+	if (s->o.f.resp_delay_ms > 0) {
+		struct sim_delayed *d;
+
+		if (s->ndelayed == s->delayedcap) {
+			int cap = s->delayedcap ? s->delayedcap * 2 : 32;
+			struct sim_delayed *nd = realloc(
+				s->delayed, (size_t)cap * sizeof(*nd));
+
+			if (!nd)
+				return;
+			s->delayed = nd;
+			s->delayedcap = cap;
+		}
+		d = &s->delayed[s->ndelayed++];
+		d->conn_id = c->id;
+		d->due = sim_mono_ms() + s->o.f.resp_delay_ms;
+		d->cmd = SMPP_SUBMIT_SM_RESP;
+		d->status = sub->status;
+		d->seq = p->sequence_number;
+		cgw_strlcpy(d->message_id, sub->message_id,
+			    sizeof(d->message_id));
+	} else {
+		smpp_pdu_init(&r, SMPP_SUBMIT_SM_RESP, sub->status,
+			      p->sequence_number);
+		r.has_body = sub->status == 0;
+		cgw_strlcpy(r.message_id, sub->message_id,
+			    sizeof(r.message_id));
+		conn_send(c, &r);
+	}
+	sim_receipt_schedule(s, sub);
 }
 
 static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
@@ -337,8 +354,9 @@ static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
 			continue;
 		if (mo->nstatus < (int)CGW_ARRAY_SIZE(mo->statuses))
 			mo->statuses[mo->nstatus++] = p->command_status;
-		sim_log(s, "conn#%d MO-RESP %s status=0x%08x attempt=%d",
-			c->id, mo->name, p->command_status, mo->attempts);
+		sim_log(s, "conn#%d %s %s status=0x%08x attempt=%d",
+			c->id, mo->receipt ? "DLR-RESP" : "MO-RESP",
+			mo->name, p->command_status, mo->attempts);
 		if (p->command_status == 0) {
 			mo->acked = true;
 			mo->resend_at = 0;
@@ -360,6 +378,14 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 	char err[200], line[1536];
 	uint32_t status;
 
+	c->rx_pdus++;
+	if (c->silent)
+		return;
+	if (s->o.f.silent_after && c->rx_pdus > s->o.f.silent_after) {
+		sim_log(s, "conn#%d SILENT from now on (fault)", c->id);
+		c->silent = true;
+		return;
+	}
 	if (smpp_pdu_decode(buf, len, &p, &status, err, sizeof(err)) < 0) {
 		sim_log(s, "conn#%d BAD-PDU %s", c->id, err);
 		if (!SMPP_IS_RESP(p.command_id))
@@ -383,7 +409,12 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 		on_deliver_resp(c, &p);
 		break;
 	case SMPP_ENQUIRE_LINK:
-		respond(c, SMPP_ENQUIRE_LINK_RESP, 0, p.sequence_number);
+		if (s->o.f.ignore_enquire)
+			sim_log(s, "conn#%d enquire_link ignored (fault)",
+				c->id);
+		else
+			respond(c, SMPP_ENQUIRE_LINK_RESP, 0,
+				p.sequence_number);
 		break;
 	case SMPP_UNBIND:
 		respond(c, SMPP_UNBIND_RESP, 0, p.sequence_number);
@@ -401,6 +432,35 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 	}
 }
 
+static bool s_drop_due(const struct sim_conn *c)
+{
+	int n = c->sim->o.f.drop_after;
+
+	return n > 0 && c->rx_pdus + 1 >= n;
+}
+
+/*
+ * Drops the link: the PDU at hand and everything after it go unread and
+ * unanswered; what was answered before still reaches the ESME (FIN after
+ * the data, not a reset, which would destroy it in flight).
+ */
+static void conn_drop(struct sim_conn *c)
+{
+	struct sim *s = c->sim;
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	sim_log(s, "conn#%d DROP at PDU %d (fault)", c->id, c->rx_pdus + 1);
+	/* FIN once what was answered is out (conn_write) */
+	if (evbuffer_get_length(out) == 0)
+		shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+	c->role = ROLE_NONE;
+	c->dropped = true;
+	c->dropped_at = sim_mono_ms();
+	smpp_framer_free(&c->fr);
+	smpp_framer_init(&c->fr);
+	conn_lost(c);
+}
+
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct sim_conn *c = arg;
@@ -408,6 +468,11 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	uint8_t chunk[16384];
 	int n;
 
+	if (c->dropped) {
+		/* read and forget until the ESME closes its side */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
 	while ((n = evbuffer_remove(in, chunk, sizeof(chunk))) > 0)
 		smpp_framer_feed(&c->fr, chunk, (size_t)n);
 	for (;;) {
@@ -422,6 +487,10 @@ static void conn_read(struct bufferevent *bev, void *arg)
 			conn_free(c);
 			return;
 		}
+		if (s_drop_due(c)) {
+			conn_drop(c);
+			return;
+		}
 		on_pdu(c, p, len);
 	}
 	if (c->closing) {
@@ -433,6 +502,11 @@ static void conn_read(struct bufferevent *bev, void *arg)
 static void conn_write(struct bufferevent *bev, void *arg)
 {
 	struct sim_conn *c = arg;
+
+	if (c->dropped) {
+		shutdown(bufferevent_getfd(bev), SHUT_WR);
+		return;
+	}
 
 	if (c->closing &&
 	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
@@ -474,7 +548,8 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 static struct sim_conn *rx_conn(struct sim *s)
 {
 	for (struct sim_conn *c = s->conns; c; c = c->next)
-		if (!c->closing && (c->role == ROLE_RX || c->role == ROLE_TRX))
+		if (!c->closing && !c->dropped &&
+		    (c->role == ROLE_RX || c->role == ROLE_TRX))
 			return c;
 	return NULL;
 }
@@ -491,7 +566,9 @@ int sim_send_mo(struct sim *s, struct sim_mo *mo)
 
 	if (!c)
 		return -ENOTCONN;
-	smpp_pdu_init(&p, SMPP_DELIVER_SM, 0, c->next_seq++);
+	smpp_pdu_init(&p, SMPP_DELIVER_SM, 0,
+		      mo->force_seq >= 0 ? (uint32_t)mo->force_seq
+					 : c->next_seq++);
 	cgw_strlcpy(p.service_type, mo->service_type, sizeof(p.service_type));
 	p.source_addr_ton = mo->from_ton;
 	p.source_addr_npi = mo->from_npi;
@@ -507,11 +584,13 @@ int sim_send_mo(struct sim *s, struct sim_mo *mo)
 		smpp_pdu_add_tlv(&p, mo->tlv[i].tag, mo->tlv[i].len,
 				 mo->tlv[i].val);
 	mo->seq = p.sequence_number;
+	mo->conn_id = c->id;
 	mo->attempts++;
 	mo->resend_at = 0;
-	sim_log(s, "conn#%d MO %s attempt=%d from=%s to=%s", c->id, mo->name,
-		mo->attempts, mo->from, mo->to);
-	if (mo->attempts == 1)
+	sim_log(s, "conn#%d %s %s attempt=%d from=%s to=%s", c->id,
+		mo->receipt ? "DLR" : "MO", mo->name, mo->attempts, mo->from,
+		mo->to);
+	if (mo->attempts == 1 && !mo->receipt)
 		transcript(s, mo->from, mo->to, mo->ussd, false, mo->text,
 			   mo->ussd_op);
 	return conn_send(c, &p);
@@ -534,6 +613,7 @@ struct sim_mo *sim_mo_new(struct sim *s)
 	if (!mo)
 		return NULL;
 	snprintf(mo->name, sizeof(mo->name), "mo%d", s->nmos + 1);
+	mo->force_seq = -1;
 	s->mos[s->nmos++] = mo;
 	return mo;
 }
@@ -567,6 +647,84 @@ void sim_drop_connections(struct sim *s)
 		conn_free(s->conns);
 }
 
+void sim_unbind_all(struct sim *s)
+{
+	for (struct sim_conn *c = s->conns; c; c = c->next) {
+		struct smpp_pdu u;
+
+		if (c->role == ROLE_NONE || c->closing)
+			continue;
+		smpp_pdu_init(&u, SMPP_UNBIND, 0, c->next_seq++);
+		conn_send(c, &u);
+	}
+}
+
+int sim_send_raw(struct sim *s, const uint8_t *buf, size_t len)
+{
+	struct sim_conn *c = s->conns;
+
+	if (!c)
+		return -ENOTCONN;
+	sim_log(s, "conn#%d TX raw %zu bytes", c->id, len);
+	return bufferevent_write(c->bev, buf, len) == 0 ? 0 : -EIO;
+}
+
+struct sim_faults *sim_faults(struct sim *s)
+{
+	return &s->o.f;
+}
+
+static struct sim_conn *conn_by_id(struct sim *s, int id)
+{
+	for (struct sim_conn *c = s->conns; c; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+/* Sends held-back responses and our own enquire_links. */
+static void timed_output(struct sim *s, int64_t now)
+{
+	int k = 0;
+
+	for (struct sim_conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->dropped && now - c->dropped_at > 2000)
+			conn_free(c);
+	}
+
+	for (int i = 0; i < s->ndelayed; i++) {
+		struct sim_delayed *d = &s->delayed[i];
+		struct sim_conn *c;
+		struct smpp_pdu r;
+
+		if (d->due > now) {
+			s->delayed[k++] = *d;
+			continue;
+		}
+		c = conn_by_id(s, d->conn_id);
+		if (!c || c->silent)
+			continue;
+		smpp_pdu_init(&r, d->cmd, d->status, d->seq);
+		r.has_body = d->status == 0;
+		cgw_strlcpy(r.message_id, d->message_id, sizeof(r.message_id));
+		conn_send(c, &r);
+	}
+	s->ndelayed = k;
+	if (s->o.f.enquire_ms <= 0)
+		return;
+	for (struct sim_conn *c = s->conns; c; c = c->next) {
+		struct smpp_pdu e;
+
+		if (c->role == ROLE_NONE || c->closing ||
+		    now - c->last_enquire < s->o.f.enquire_ms)
+			continue;
+		c->last_enquire = now;
+		smpp_pdu_init(&e, SMPP_ENQUIRE_LINK, 0, c->next_seq++);
+		conn_send(c, &e);
+	}
+}
+
 /* --- main loop --------------------------------------------------------------- */
 
 static void tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -581,6 +739,7 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 		    sim_send_mo(s, mo) < 0)
 			mo->resend_at = now + 200;	/* wait for a bind */
 	}
+	timed_output(s, now);
 	if (s->script_done) {
 		if (now >= s->exit_at)
 			event_base_loopexit(s->base, NULL);
@@ -658,6 +817,9 @@ static void usage(FILE *out)
 "      --submit-status S      answer every submit_sm with status S (fault)\n"
 "      --timeout S            fail a script that runs longer (120)\n"
 "      --linger MS            keep serving MS after the script ends\n"
+"\nFaults (also script step `set NAME=VALUE`):\n");
+	sim_fault_help(out);
+	fprintf(out,
 "  -h, --help                 this text\n"
 "\n"
 "Script commands (one per line, # comments; see docs/simulator.md):\n"
@@ -695,9 +857,10 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sim *s = calloc(1, sizeof(*s));
+	struct option *all;
 	struct sockaddr_in sin;
 	char err[512];
-	int c;
+	int c, nstd = (int)(sizeof(opts) / sizeof(opts[0])) - 1;
 
 	if (!s)
 		return 1;
@@ -707,7 +870,28 @@ int main(int argc, char **argv)
 	s->o.redeliver_ms = 1000;
 	s->o.redeliver_max = 30;
 	s->o.timeout_s = 120;
-	while ((c = getopt_long(argc, argv, "l:u:p:L:Th", opts, NULL)) != -1) {
+	/* the fault options come from the fault table (sim_faults.c) */
+	all = calloc((size_t)(nstd + sim_fault_count() + 1), sizeof(*all));
+	if (!all)
+		return 1;
+	memcpy(all, opts, (size_t)nstd * sizeof(*all));
+	for (int i = 0; i < sim_fault_count(); i++) {
+		all[nstd + i].name = sim_fault_name(i);
+		all[nstd + i].has_arg = required_argument;
+		all[nstd + i].val = 1000 + i;
+	}
+	s->o.f.receipt_id_format = -1;
+	while ((c = getopt_long(argc, argv, "l:u:p:L:Th", all, NULL)) != -1) {
+		if (c >= 1000) {
+			if (sim_fault_set(&s->o.f, sim_fault_name(c - 1000),
+					  optarg) < 0) {
+				fprintf(stderr, "citizengw-sim: bad value for "
+						"--%s: %s\n",
+					sim_fault_name(c - 1000), optarg);
+				return 2;
+			}
+			continue;
+		}
 		switch (c) {
 		case 'l': s->o.listen = optarg; break;
 		case 'u': s->o.system_id = optarg; break;
@@ -738,6 +922,7 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	free(all);
 	if (optind < argc)
 		s->o.script = argv[optind++];
 	if (optind != argc) {
@@ -816,6 +1001,7 @@ int main(int argc, char **argv)
 		free(s->mos[i]);
 	free(s->mos);
 	free(s->subs);
+	free(s->delayed);
 	if (s->pdulog && s->pdulog != stdout)
 		fclose(s->pdulog);
 	c = s->result;

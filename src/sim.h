@@ -12,6 +12,9 @@
 #include "smpp_pdu.h"
 
 struct event_base;
+struct bufferevent;
+struct evconnlistener;
+struct event;
 struct sim;
 struct sim_conn;
 
@@ -37,11 +40,14 @@ struct sim_mo {
 	int ussd_op;			/* -1: none */
 	char text[SIM_TEXT_MAX];	/* for the transcript */
 	/* delivery */
+	int64_t force_seq;		/* -1, or the sequence number to use */
+	int conn_id;			/* connection of the last attempt */
 	uint32_t seq;			/* of the last attempt */
 	int attempts;
 	uint32_t statuses[64];		/* every response, in order */
 	int nstatus;
 	bool acked;			/* got status 0 */
+	bool receipt;			/* a delivery receipt, not an MO */
 	int64_t resend_at;		/* mono ms, 0 = none */
 };
 
@@ -56,7 +62,31 @@ struct sim_submit {
 	int its;		/* -1 when absent */
 	char text[SIM_TEXT_MAX];	/* decoded UTF-8 */
 	char message_id[32];
+	uint32_t status;	/* what the simulator answered */
+	bool accepted;		/* status 0: counts as delivered to it */
 };
+
+enum role { ROLE_NONE, ROLE_TX, ROLE_RX, ROLE_TRX };
+
+/* Faults the simulator injects (command line options and `set` steps). */
+struct sim_faults {
+	int throttle_every;	/* every k-th submit_sm: ESME_RTHROTTLED */
+	int queue_full_every;	/* every k-th submit_sm: ESME_RMSGQFUL */
+	int fail_every;		/* every k-th submit_sm: fail_status */
+	uint32_t fail_status;
+	int drop_after;		/* close a connection after n PDUs from it */
+	int silent_after;	/* answer nothing after n PDUs (socket open) */
+	int resp_delay_ms;	/* delay submit_sm_resp */
+	bool ignore_enquire;	/* never answer enquire_link */
+	int reject_binds;	/* refuse this many bind attempts */
+	bool empty_msgid;	/* submit_sm_resp with an empty message_id */
+	int receipts;		/* 0 none, 1 TLV, 2 text, 3 both */
+	int receipt_id_format;	/* -1 same as msgid_format, else 0/1/2 */
+	int receipt_delay_ms;
+	char receipt_stat[12];	/* DELIVRD, UNDELIV, ... */
+	int enquire_ms;		/* send enquire_link this often (0 never) */
+};
+
 
 struct sim_opts {
 	const char *listen;
@@ -72,7 +102,70 @@ struct sim_opts {
 	int timeout_s;
 	int linger_ms;
 	uint32_t submit_status;
+	struct sim_faults f;
 };
+
+struct sim_conn {
+	struct sim *sim;
+	struct sim_conn *next;
+	struct bufferevent *bev;
+	struct smpp_framer fr;
+	int id;
+	enum role role;
+	uint32_t next_seq;
+	bool closing;
+	bool silent;		/* stopped answering (fault) */
+	bool dropped;		/* half-closed by a drop fault */
+	int64_t dropped_at;	/* mono ms */
+	int rx_pdus;		/* PDUs received on this connection */
+	int64_t last_enquire;	/* mono ms */
+};
+
+/* A response held back by resp_delay_ms. */
+struct sim_delayed {
+	int conn_id;
+	int64_t due;
+	uint32_t cmd, status, seq;
+	char message_id[32];
+};
+
+struct sim {
+	struct event_base *base;
+	struct sim_opts o;
+	struct evconnlistener *lis;
+	struct sim_conn *conns;
+	int nconn_ids;
+	struct sim_mo **mos;
+	int nmos, mocap;
+	struct sim_submit *subs;
+	int nsubs, subcap;
+	struct sim_delayed *delayed;
+	int ndelayed, delayedcap;
+	int bind_attempts;
+	int submit_count;
+	int receipt_count;
+	FILE *pdulog;
+	struct sim_script *script;
+	struct event *tick;
+	struct event *sigint, *sigterm;
+	int result;		/* exit code */
+	uint32_t msgid;
+	int64_t start, deadline;
+	int64_t exit_at;	/* linger after the script: mono ms */
+	bool script_done;
+	uint8_t txbuf[SMPP_PDU_MAX];
+};
+
+/* Parses "name=value" of a fault (as in the long option without --).
+ * Returns 0 or -EINVAL. */
+int sim_fault_set(struct sim_faults *f, const char *name, const char *value);
+void sim_fault_help(FILE *out);
+int sim_fault_count(void);
+const char *sim_fault_name(int i);
+/* The status for the next submit_sm (counts submits). */
+uint32_t sim_fault_submit_status(struct sim *s);
+/* Queues a delivery receipt for an accepted submit, when enabled. */
+void sim_receipt_schedule(struct sim *s, const struct sim_submit *sub);
 
 /* --- provided by sim.c for the script runner ------------------------------ */
 
@@ -85,6 +178,11 @@ struct sim_mo *sim_mo_last(struct sim *s);
 int sim_submit_count(struct sim *s);
 struct sim_submit *sim_submit_at(struct sim *s, int i);
 void sim_drop_connections(struct sim *s);
+/* Sends unbind on every bound connection. */
+void sim_unbind_all(struct sim *s);
+/* Writes raw bytes on the first connection (malformed PDU tests). */
+int sim_send_raw(struct sim *s, const uint8_t *buf, size_t len);
+struct sim_faults *sim_faults(struct sim *s);
 void sim_log(struct sim *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int64_t sim_mono_ms(void);

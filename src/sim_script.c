@@ -30,6 +30,9 @@ enum op {
 	OP_DROP,
 	OP_WAIT_FILE,
 	OP_REDELIVER,
+	OP_SET,
+	OP_UNBIND,
+	OP_SEND_RAW,
 };
 
 static const struct {
@@ -43,6 +46,8 @@ static const struct {
 	{ "expect-quiet", OP_EXPECT_QUIET }, { "sleep", OP_SLEEP },
 	{ "print", OP_PRINT },		   { "drop", OP_DROP },
 	{ "wait-file", OP_WAIT_FILE },	   { "redeliver", OP_REDELIVER },
+	{ "set", OP_SET },		   { "unbind", OP_UNBIND },
+	{ "send-raw", OP_SEND_RAW },
 };
 
 #define MAX_ARGS 16
@@ -362,6 +367,8 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 	mo->to_ton = (uint8_t)num(arg(st, "to_ton"), 3);
 	mo->to_npi = (uint8_t)num(arg(st, "to_npi"), 0);
 	mo->esm_class = (uint8_t)num(arg(st, "esm_class"), 0);
+	if (arg(st, "seq"))
+		mo->force_seq = num(arg(st, "seq"), 0);
 	cgw_strlcpy(mo->service_type,
 		    arg(st, "service_type") ? arg(st, "service_type")
 					    : ussd ? "USSD" : "",
@@ -420,6 +427,8 @@ static bool submit_matches(const struct step *st, const struct sim_submit *u)
 {
 	const char *v;
 
+	if (!u->accepted)
+		return false;	/* refused by a fault: the ESME must retry */
 	if ((v = arg(st, "to")) && strcmp(v, u->to) != 0)
 		return false;
 	if ((v = arg(st, "from")) && strcmp(v, u->from) != 0)
@@ -446,7 +455,7 @@ static void list_unconsumed(struct sim *s)
 	for (int i = 0; i < n; i++) {
 		struct sim_submit *u = sim_submit_at(s, i);
 
-		if (u->consumed)
+		if (u->consumed || !u->accepted)
 			continue;
 		fprintf(stderr, "  unmatched submit #%d to=%s ussd_op=%d "
 				"its=%d text=\"%s\"\n",
@@ -541,7 +550,8 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 							  : 1000);
 
 		for (int i = 0; i < sim_submit_count(s); i++)
-			if (!sim_submit_at(s, i)->consumed) {
+			if (!sim_submit_at(s, i)->consumed &&
+			    sim_submit_at(s, i)->accepted) {
 				fail(sc, s, "unexpected submit");
 				list_unconsumed(s);
 				return -1;
@@ -571,6 +581,37 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 		if (waited > timeout)
 			return fail(sc, s, "no receiver bound to re-deliver");
 		return 0;
+	}
+	case OP_SET:
+		for (int i = 0; i < st->nargs; i++)
+			if (sim_fault_set(sim_faults(s), st->args[i].key,
+					  st->args[i].val) < 0)
+				return fail(sc, s, "set: unknown fault or bad "
+					    "value %s=%s", st->args[i].key,
+					    st->args[i].val);
+		return 1;
+	case OP_UNBIND:
+		sim_unbind_all(s);
+		return 1;
+	case OP_SEND_RAW: {
+		const char *h = arg(st, "hex") ? arg(st, "hex") : st->bare;
+		uint8_t b[512];
+		size_t n = 0;
+
+		for (; h && h[0] && h[1] && n < sizeof(b); h += 2) {
+			if (h[0] == ' ') {
+				h--;
+				continue;
+			}
+			int hi = hexval(h[0]), lo = hexval(h[1]);
+
+			if (hi < 0 || lo < 0)
+				return fail(sc, s, "send-raw: bad hex");
+			b[n++] = (uint8_t)(hi << 4 | lo);
+		}
+		if (sim_send_raw(s, b, n) < 0)
+			return fail(sc, s, "send-raw: no connection");
+		return 1;
 	}
 	case OP_WAIT_FILE: {
 		const char *path = arg(st, "path") ? arg(st, "path") : st->bare;

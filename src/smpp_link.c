@@ -76,6 +76,7 @@ struct smpp_link {
 	enum lstate state;
 	bool stopping;
 	bool unbind_sent;
+	bool peer_unbound;	/* the SMS centre unbound: close once flushed */
 	struct bufferevent *bev;
 	struct smpp_framer fr;
 	uint32_t next_seq;
@@ -128,6 +129,11 @@ const char *smpp_link_state_name(const struct smpp_link *l)
 const struct smpp_link_stats *smpp_link_stats(const struct smpp_link *l)
 {
 	return &l->stats;
+}
+
+int smpp_link_outstanding(const struct smpp_link *l)
+{
+	return l->submits_out;
 }
 
 uint32_t smpp_link_generation(const struct smpp_link *l)
@@ -234,6 +240,10 @@ static void state_timeout(evutil_socket_t fd, short what, void *arg)
 		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
 		break;
 	case LS_UNBINDING:
+		if (l->peer_unbound) {
+			link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
+			break;
+		}
 		if (!l->unbind_sent) {
 			LOGP(LOG_SMPP, LOG_WARN, l->name,
 			     "%d responses still outstanding; unbinding "
@@ -438,6 +448,12 @@ static void want_writable(struct smpp_link *l)
 	arm(l->writable_timer, d);
 }
 
+void smpp_link_want_writable(struct smpp_link *l)
+{
+	if (l->role != SMPP_ROLE_RX)
+		want_writable(l);
+}
+
 void smpp_link_throttled(struct smpp_link *l)
 {
 	l->stats.throttled++;
@@ -564,8 +580,11 @@ static void on_request(struct smpp_link *l, const struct smpp_pdu *pdu)
 		LOGP(LOG_SMPP, LOG_NOTICE, l->name, "the SMS centre unbinds");
 		send_resp(l, SMPP_UNBIND_RESP, SMPP_ESME_ROK,
 			  pdu->sequence_number);
-		bufferevent_flush(l->bev, EV_WRITE, BEV_FLUSH);
-		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
+		/* close once the unbind_resp is out (write_cb), bounded by
+		 * the UNBINDING timer */
+		l->peer_unbound = true;
+		if (l->state == LS_BOUND)
+			link_enter(l, LS_UNBINDING);
 		return;
 	case SMPP_DELIVER_SM:
 	case SMPP_DATA_SM:
@@ -709,6 +728,15 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+static void write_cb(struct bufferevent *bev, void *arg)
+{
+	struct smpp_link *l = arg;
+
+	if (l->peer_unbound &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
+}
+
 static void event_cb(struct bufferevent *bev, short events, void *arg)
 {
 	struct smpp_link *l = arg;
@@ -741,7 +769,9 @@ static void event_cb(struct bufferevent *bev, short events, void *arg)
 			     "the SMS centre closed the connection in state "
 			     "%s", lstates[l->state].name);
 		}
-		link_close(l, l->stopping || l->state == LS_UNBINDING
+		link_close(l, l->stopping ||
+				      (l->state == LS_UNBINDING &&
+				       !l->peer_unbound)
 				      ? LS_IDLE : LS_BACKOFF);
 	}
 }
@@ -847,12 +877,13 @@ static void start_connect(struct smpp_link *l)
 	}
 	l->gen++;
 	l->unbind_sent = false;
+	l->peer_unbound = false;
 	l->enquire_out = false;
 	l->timeouts_in_row = 0;
 	l->last_rx = l->last_tx = cgw_mono_ms();
 	smpp_framer_free(&l->fr);
 	smpp_framer_init(&l->fr);
-	bufferevent_setcb(l->bev, read_cb, NULL, event_cb, l);
+	bufferevent_setcb(l->bev, read_cb, write_cb, event_cb, l);
 	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
 	evtimer_add(l->tick, &tick);
 	if (bufferevent_socket_connect_hostname(l->bev, l->dns, AF_UNSPEC,

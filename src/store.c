@@ -26,13 +26,15 @@
 #include "cgw_util.h"
 #include "store_lua.h"
 
-enum script_id { SC_MO_IN, SC_MO_COMMIT, SC_CLAIM, SC_MT_DONE, SC_COUNT };
+enum script_id { SC_MO_IN, SC_MO_COMMIT, SC_CLAIM, SC_MT_DONE, SC_DLR,
+		 SC_COUNT };
 
 static const char *const script_src[SC_COUNT] = {
 	[SC_MO_IN] = lua_mo_in,
 	[SC_MO_COMMIT] = lua_mo_commit,
 	[SC_CLAIM] = lua_claim,
 	[SC_MT_DONE] = lua_mt_done,
+	[SC_DLR] = lua_dlr,
 };
 
 enum conn_state { CS_DOWN, CS_CONNECTING, CS_LOADING, CS_READY };
@@ -131,6 +133,19 @@ static void key_shard(const struct store *st, unsigned shard,
 	else
 		snprintf(out, outlen, "%s:{s%u}:%s", st->conf->redis.prefix,
 			 shard, kind);
+}
+
+/* Replies (priority 0) and broadcast traffic (1) queue apart, so that a
+ * claim always drains replies first. */
+static const char *queue_name(int prio)
+{
+	return prio > 0 ? "bcq" : "outq";
+}
+
+void store_key_queue(const char *prefix, unsigned shard, int prio,
+		     char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:{s%u}:%s", prefix, shard, queue_name(prio));
 }
 
 void store_key_dossier(const char *prefix, const char *dossier_key,
@@ -1055,20 +1070,22 @@ static void simple_done(struct sreq *rq, int rc)
 
 int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *state, const char *bind, const char *smsc_msgid,
-		  uint32_t status, store_done_fn *cb, void *arg)
+		  const char *msgid_key, uint32_t status, store_done_fn *cb,
+		  void *arg)
 {
 	unsigned shard = store_shard(st, mt->msisdn);
-	char k_outq[96], k_mt[160], k_msgid[256], mtkey_val[160];
+	char k_outq[96], k_mt[160], k_msgid[256], mtkey_val[168];
 	struct argv a;
 	struct sreq *rq;
-	bool map = smsc_msgid && *smsc_msgid && strcmp(state, "sent") == 0;
+	bool map = msgid_key && *msgid_key && strcmp(state, "sent") == 0;
 
 	if (!store_ready(st))
 		return -ENOTCONN;
 	rq = sreq_new(st, map ? 2 : 1, NULL, simple_done, (void *)cb, arg);
 	if (!rq)
 		return -ENOMEM;
-	key_shard(st, shard, "outq", NULL, k_outq, sizeof(k_outq));
+	key_shard(st, shard, queue_name(mt->prio), NULL, k_outq,
+		  sizeof(k_outq));
 	key_shard(st, shard, "mt", mt->id, k_mt, sizeof(k_mt));
 	arg_reset(&a);
 	arg_s(&a, "EVALSHA");
@@ -1085,9 +1102,9 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	sreq_send(rq, 0, &a);
 	if (map) {
 		/* receipts name the SMS centre's id: map it back to the MT */
-		store_key_msgid(st->conf->redis.prefix, bind, smsc_msgid,
+		store_key_msgid(st->conf->redis.prefix, bind, msgid_key,
 				k_msgid, sizeof(k_msgid));
-		snprintf(mtkey_val, sizeof(mtkey_val), "%s", k_mt);
+		snprintf(mtkey_val, sizeof(mtkey_val), "%s#1", k_mt);
 		arg_reset(&a);
 		arg_s(&a, "SET");
 		arg_s(&a, k_msgid);
@@ -1111,8 +1128,8 @@ int store_mt_release(struct store *st, const struct store_mt *mt,
 	rq = sreq_new(st, 1, NULL, simple_done, (void *)cb, arg);
 	if (!rq)
 		return -ENOMEM;
-	key_shard(st, store_shard(st, mt->msisdn), "outq", NULL, k_outq,
-		  sizeof(k_outq));
+	key_shard(st, store_shard(st, mt->msisdn), queue_name(mt->prio), NULL,
+		  k_outq, sizeof(k_outq));
 	arg_reset(&a);
 	arg_s(&a, "ZADD");
 	arg_s(&a, k_outq);
@@ -1145,8 +1162,9 @@ int store_mt_renew(struct store *st, const struct store_mt *const *mts,
 	for (int i = 0; i < n; i++) {
 		char k_outq[96];
 
-		key_shard(st, store_shard(st, mts[i]->msisdn), "outq", NULL,
-			  k_outq, sizeof(k_outq));
+		key_shard(st, store_shard(st, mts[i]->msisdn),
+			  queue_name(mts[i]->prio), NULL, k_outq,
+			  sizeof(k_outq));
 		arg_reset(a);
 		arg_s(a, "ZADD");
 		arg_s(a, k_outq);
@@ -1156,6 +1174,135 @@ int store_mt_renew(struct store *st, const struct store_mt *const *mts,
 		sreq_send(rq, i, a);
 	}
 	free(a);
+	return sreq_commit(rq);
+}
+
+/* --- receipts ----------------------------------------------------------------- */
+
+struct dlr_req {
+	struct store *st;
+	store_dlr_fn *cb;
+	void *arg;
+	char part[8];
+	char state[16], stat[16], err[16];
+	char mt_key[160];
+	char result[16];
+	bool found;
+};
+
+static void dlr_apply_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct dlr_req *d = rq->arg;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->str, "ok") == 0 &&
+	    r->element[1]->type == REDIS_REPLY_STRING)
+		cgw_strlcpy(d->result, r->element[1]->str, sizeof(d->result));
+	else
+		d->found = false;	/* the MT record expired meanwhile */
+}
+
+static void dlr_apply_done(struct sreq *rq, int rc)
+{
+	struct dlr_req *d = rq->arg;
+	const char *mt = strstr(d->mt_key, ":mt:");
+
+	d->cb(d->arg, rc, d->found, mt ? mt + 4 : d->mt_key, d->result);
+	free(d);
+}
+
+static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct dlr_req *d = rq->arg;
+
+	if (r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i < r->elements && !d->found; i++) {
+		const redisReply *e = r->element[i];
+		const char *hash;
+
+		if (e->type != REDIS_REPLY_STRING)
+			continue;
+		hash = strrchr(e->str, '#');
+		if (!hash || (size_t)(hash - e->str) >= sizeof(d->mt_key))
+			continue;
+		memcpy(d->mt_key, e->str, (size_t)(hash - e->str));
+		d->mt_key[hash - e->str] = '\0';
+		cgw_strlcpy(d->part, hash + 1, sizeof(d->part));
+		d->found = true;
+	}
+}
+
+static void dlr_lookup_done(struct sreq *rq, int rc)
+{
+	struct dlr_req *d = rq->arg;
+	struct store *st = d->st;
+	struct sreq *ap;
+	struct argv a;
+
+	if (rc < 0 || !d->found) {
+		d->cb(d->arg, rc, false, "", "");
+		free(d);
+		return;
+	}
+	/* second round trip: the MT lives in its phone's shard */
+	ap = store_ready(st) ? sreq_new(st, 1, dlr_apply_reply,
+					dlr_apply_done, NULL, d)
+			     : NULL;
+	if (!ap) {
+		d->cb(d->arg, -ENOTCONN, false, "", "");
+		free(d);
+		return;
+	}
+	arg_reset(&a);
+	arg_s(&a, "EVALSHA");
+	arg_s(&a, st->sha[SC_DLR]);
+	arg_s(&a, "1");
+	arg_s(&a, d->mt_key);
+	arg_s(&a, d->part);
+	arg_s(&a, d->state);
+	arg_s(&a, d->stat);
+	arg_s(&a, d->err);
+	arg_i(&a, cgw_now_ms());
+	sreq_send(ap, 0, &a);
+	sreq_commit(ap);
+}
+
+int store_dlr(struct store *st, const char *bind, const char *const *ids,
+	      int nids, const char *state, const char *stat, const char *err,
+	      store_dlr_fn *cb, void *arg)
+{
+	struct dlr_req *d;
+	struct sreq *rq;
+	struct argv a;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->st = st;
+	d->cb = cb;
+	d->arg = arg;
+	cgw_strlcpy(d->state, state, sizeof(d->state));
+	cgw_strlcpy(d->stat, stat, sizeof(d->stat));
+	cgw_strlcpy(d->err, err, sizeof(d->err));
+	rq = sreq_new(st, 1, dlr_lookup_reply, dlr_lookup_done, NULL, d);
+	if (!rq) {
+		free(d);
+		return -ENOMEM;
+	}
+	arg_reset(&a);
+	arg_s(&a, "MGET");
+	for (int i = 0; i < nids; i++) {
+		char k[256];
+
+		store_key_msgid(st->conf->redis.prefix, bind, ids[i], k,
+				sizeof(k));
+		arg_s(&a, k);
+	}
+	sreq_send(rq, 0, &a);
 	return sreq_commit(rq);
 }
 
@@ -1241,11 +1388,11 @@ static int claim(struct store *st, const char *queue, const char *item,
 	return sreq_commit(rq);
 }
 
-int store_mt_claim(struct store *st, int max, store_mt_claim_fn *each,
-		   store_claim_end_fn *end, void *arg)
+int store_mt_claim(struct store *st, int prio, int max,
+		   store_mt_claim_fn *each, store_claim_end_fn *end, void *arg)
 {
-	return claim(st, "outq", "mt", st->conf->gateway.mt_lease, max,
-		     mt_claim_reply, (void *)each, end, arg);
+	return claim(st, queue_name(prio), "mt", st->conf->gateway.mt_lease,
+		     max, mt_claim_reply, (void *)each, end, arg);
 }
 
 int store_mo_claim(struct store *st, int max, store_mo_claim_fn *each,

@@ -124,4 +124,24 @@ static const char lua_mt_done[] =
 	"end\n"
 	"return 1\n";
 
+/* KEYS: mt   ARGV: part state stat err now
+ * Records a receipt for one part; the message is delivered when every
+ * part is, failed as soon as one part failed. */
+static const char lua_dlr[] =
+	"if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', ''} end\n"
+	"redis.call('HSET', KEYS[1], 'p' .. ARGV[1], ARGV[2], 'dlr_stat',"
+	" ARGV[3], 'dlr_err', ARGV[4], 'dlr_at', ARGV[5])\n"
+	"local parts = tonumber(redis.call('HGET', KEYS[1], 'parts') or '1')\n"
+	"local delivered, failed = 0, 0\n"
+	"for i = 1, parts do\n"
+	"  local s = redis.call('HGET', KEYS[1], 'p' .. i)\n"
+	"  if s == 'delivered' then delivered = delivered + 1\n"
+	"  elseif s == 'failed' then failed = failed + 1 end\n"
+	"end\n"
+	"local state = redis.call('HGET', KEYS[1], 'state') or 'sent'\n"
+	"if failed > 0 then state = 'failed'\n"
+	"elseif delivered == parts then state = 'delivered' end\n"
+	"redis.call('HSET', KEYS[1], 'state', state)\n"
+	"return {'ok', state}\n";
+
 #endif

@@ -95,18 +95,20 @@ stop_redis() {
 	fail "redis-server did not stop"
 }
 
-# start_sim SCRIPT [sim options...]: the sim listens on a free port
+# start_sim SCRIPT [sim options...]: the sim listens on a free port and
+# logs to $T/$SIM_NAME.log (SIM_NAME defaults to "sim")
 start_sim() {
 	_script=$1
+	_n=${SIM_NAME:-sim}
 	shift
-	rm -f "$T/sim.port"
-	"$SIM" --listen 127.0.0.1:0 --port-file "$T/sim.port" \
-		--pdu-log "$T/sim.log" "$@" ${_script:+"$_script"} \
-		>"$T/sim.out" 2>"$T/sim.err" &
+	rm -f "$T/$_n.port"
+	"$SIM" --listen 127.0.0.1:0 --port-file "$T/$_n.port" \
+		--pdu-log "$T/$_n.log" "$@" ${_script:+"$_script"} \
+		>"$T/$_n.out" 2>"$T/$_n.err" &
 	SIM_PID=$!
 	PIDS="$PIDS $SIM_PID"
-	wait_for 10 test -s "$T/sim.port" || fail "citizengw-sim did not start"
-	SIM_PORT=$(cat "$T/sim.port")
+	wait_for 10 test -s "$T/$_n.port" || fail "citizengw-sim did not start"
+	SIM_PORT=$(cat "$T/$_n.port")
 }
 
 # write_config [extra libconfig text]: the configuration of point 3 of
@@ -166,4 +168,34 @@ import_samples() {
 # count_in FILE PATTERN: lines matching (fixed string)
 count_in() {
 	grep -cF -- "$2" "$1" || true
+}
+
+# many_lookups N FIRST_PHONE: script lines sending N lookups from N phones
+# (84900000000 + FIRST_PHONE + i) and expecting one reply each
+many_lookups() {
+	for i in $(seq "$1"); do
+		echo "mo from=849$(printf %08d $(( $2 + i ))) to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\""
+	done
+	for i in $(seq "$1"); do
+		echo "expect-submit to=849$(printf %08d $(( $2 + i ))) contains=\"Khong tim thay\" timeout=60"
+	done
+}
+
+# accepted_per_phone: "count phone" for each destination of an accepted
+# submit in the sim log
+accepted_per_phone() {
+	grep " SUBMIT #" "$T/sim.log" | grep "status=0x00000000" |
+		sed 's/.* to=\([0-9]*\) .*/\1/' | sort | uniq -c
+}
+
+# max_per_second FILE: the most submit_sm (accepted or not) the simulator
+# received in any sliding window of 1000 ms
+max_per_second() {
+	grep " SUBMIT #" "$1" | awk '{ t[NR] = $1 + 0 }
+		END { m = 0; j = 1
+		      for (i = 1; i <= NR; i++) {
+			while (t[i] - t[j] >= 1000) j++
+			if (i - j + 1 > m) m = i - j + 1
+		      }
+		      print m }'
 }

@@ -1,0 +1,69 @@
+#!/bin/sh
+# What a crashed process leaves in Redis is finished by the next one: an
+# MO acknowledged but never answered is answered once; a reply never
+# accepted is sent once; a reply past its expiry is never sent. Replies
+# overtake broadcast traffic waiting in the same process.
+. "$(dirname "$0")/lib.sh"
+
+now=$(( $(date +%s) * 1000 ))
+cat >"$T/rec.sim" <<SIM
+wait-bind timeout=15
+expect-submit to=84912345678 contains="Dang xu ly" timeout=10
+expect-submit to=84977000111 text="Ban tin con dang cho" timeout=10
+expect-quiet ms=1500
+wait-file path=$T/broadcasts-queued timeout=20
+mo from=84966000222 to=8088 text="TRACUU 000.00.19.H56-250806-0002 5678"
+expect-submit to=84966000222 contains="Da xu ly xong" timeout=10
+SIM
+
+start_redis
+# shards = 1 so that the test can write the crashed process's keys
+SIM_NAME=sim start_sim "$T/rec.sim" --linger 15000
+write_config 'redis = { host = "127.0.0.1"; port = '"$REDIS_PORT"'; shards = 1; };'
+sed -i '1d' "$T/gw.cfg"	# the redis line of write_config, replaced above
+sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 1;/' "$T/gw.cfg"
+import_samples
+
+# an MO a crashed process acknowledged but never answered
+redis HSET "cgw:{s0}:mo:crash-1" id crash-1 msisdn 84912345678 \
+	src 84912345678 ston 1 snpi 1 dst 8088 dton 3 dnpi 0 bind main \
+	ch sms uev 0 uref "" text "TRACUU 000.00.19.H56-250806-0001" \
+	fp f00 recv "$now" state acked >/dev/null
+redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-1 >/dev/null
+# a reply it queued and never got accepted, and one already stale
+for m in live:$(( now + 3600000 )):84977000111 stale:$(( now - 1000 )):84955000333; do
+	id=${m%%:*}; rest=${m#*:}; exp=${rest%%:*}; to=${rest#*:}
+	redis HSET "cgw:{s0}:mt:crash-$id" id "crash-$id" msisdn "$to" \
+		dst "$to" dton 1 dnpi 1 src 8088 ston 3 snpi 0 bind main \
+		ch sms fin 1 uref "" text "Ban tin con dang cho" prio 0 \
+		created "$now" expires "$exp" attempts 0 state queued >/dev/null
+	redis ZADD "cgw:{s0}:outq" $(( now - 60000 )) "crash-$id" >/dev/null
+done
+
+start_gw
+wait_for 20 sh -c "grep -q 'recovering MO crash-1' '$T/gw.log'" ||
+	fail "the MO was not recovered"
+wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 2 ]" ||
+	fail "recovered traffic not sent"
+[ "$(redis ZCARD "cgw:{s0}:inq")" = 0 ] || fail "MO still open"
+[ "$(redis HGET "cgw:{s0}:mt:crash-stale" state)" = expired ] ||
+	fail "stale reply not marked expired"
+grep -q "to=84955000333" "$T/sim.log" && fail "a stale reply was sent"
+
+# priorities: with tps = 1, a reply overtakes queued broadcasts
+for i in 1 2 3 4 5; do
+	"$CTL" -c "$T/gw.cfg" send "0900000$(printf %03d $i)" "Thong bao $i" \
+		>/dev/null || fail "ctl send"
+done
+wait_for 10 grep -q "SUBMIT #.*Thong bao" "$T/sim.log" ||
+	fail "broadcasts not started"
+touch "$T/broadcasts-queued"
+wait_for 30 grep -q "SCRIPT" "$T/sim.log" || fail "script did not finish"
+grep -q "SCRIPT PASSED" "$T/sim.log" || fail "script: $(cat "$T/sim.err")"
+wait_for 15 sh -c "[ \$(grep -c 'SUBMIT #.*Thong bao' '$T/sim.log') = 5 ]" ||
+	fail "not every broadcast went out"
+reply=$(grep -n "SUBMIT #.*to=84966000222" "$T/sim.log" | cut -d: -f1)
+lastb=$(grep -n "SUBMIT #.*Thong bao" "$T/sim.log" | tail -1 | cut -d: -f1)
+[ "$reply" -lt "$lastb" ] || fail "the reply waited behind every broadcast"
+stop_gw || fail "citizengw exited with an error"
+pass
