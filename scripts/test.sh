@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds citizengw with AddressSanitizer and UndefinedBehaviorSanitizer and
 # runs every test: unit tests (Check) and integration tests that start
-# redis-server, citizengw-sim and citizengw on free loopback ports.
+# redis-server, citizengw-sim and citizengw on free loopback ports; then
+# make distcheck (the tarball, built out of tree, passes them too).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
@@ -11,4 +12,9 @@ if ! make -s -j"$(nproc)" check; then
 	cat test-suite.log 2>/dev/null | tail -n 200
 	exit 1
 fi
-echo "All tests passed."
+# the release tarball builds and passes the same tests out of tree
+if ! make -s -j"$(nproc)" distcheck >distcheck.log 2>&1; then
+	tail -n 100 distcheck.log
+	exit 1
+fi
+echo "All tests passed (and make distcheck)."
