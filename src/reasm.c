@@ -117,8 +117,8 @@ int reasm_parse(const struct smpp_pdu *pdu, struct reasm_info *out,
 		char *err, size_t errlen)
 {
 	const struct smpp_tlv *pl = smpp_pdu_tlv(pdu, SMPP_TLV_MESSAGE_PAYLOAD);
-	uint16_t sref;
-	uint8_t stotal, sseq;
+	uint16_t sref = 0;
+	uint8_t stotal = 0, sseq = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));

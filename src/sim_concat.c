@@ -328,25 +328,14 @@ static int encode_part(const char *text, int dc, uint8_t *out, size_t cap,
 	int rc;
 
 	switch (dc) {
-	case 0:
-		rc = gsm7_encode(text, out, cap, len);
-		*units = *len;
-		return rc;
-	case 1:
-		rc = ia5_encode(text, out, cap, len);
-		*units = *len;
-		return rc;
-	case 3:
-		rc = latin1_encode(text, out, cap, len);
-		*units = *len;
-		return rc;
-	case 8:
-		rc = ucs2_encode(text, out, cap, len);
-		*units = *len / 2;
-		return rc;
-	default:
-		return -EINVAL;
+	case 0: rc = gsm7_encode(text, out, cap, len); break;
+	case 1: rc = ia5_encode(text, out, cap, len); break;
+	case 3: rc = latin1_encode(text, out, cap, len); break;
+	case 8: rc = ucs2_encode(text, out, cap, len); break;
+	default: return -EINVAL;
 	}
+	*units = rc == 0 && dc == 8 ? *len / 2 : rc == 0 ? *len : 0;
+	return rc;
 }
 
 static enum text_enc enc_of_dc(int dc)
@@ -379,7 +368,8 @@ static int fill_part(struct sim_mo *part, const struct sim_mo *msg,
 			       "segment holds", k, units);
 	*part = *msg;	/* addresses, flags, TLVs */
 	part->nparts = 0;
-	snprintf(part->name, sizeof(part->name), "%.24s/%d", msg->name, k);
+	snprintf(part->name, sizeof(part->name), "%.24s/%u", msg->name,
+		 (uint8_t)k);
 	cgw_strlcpy(part->text, piece, sizeof(part->text));
 	part->dc = (uint8_t)sp->dc;
 	if (sp->concat == SEG_CONCAT_SAR) {
@@ -505,8 +495,8 @@ int sim_concat_make_parts(struct sim *s, struct sim_concat *cc,
 		if (rc < 0)
 			return rc;
 		if (sent[k]++)	/* a repeat: its own MO, its own name */
-			snprintf(part->name, sizeof(part->name), "%.20s/%d#%d",
-				 msg->name, k, sent[k]);
+			snprintf(part->name, sizeof(part->name), "%.20s/%u#%u",
+				 msg->name, (uint8_t)k, (uint8_t)sent[k]);
 		msg->parts[msg->nparts++] = part;
 	}
 	return 0;
