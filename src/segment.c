@@ -78,6 +78,7 @@ struct units {
 	uint8_t *buf;
 	size_t n;		/* units */
 	size_t width;		/* octets per unit: 2 for UCS-2, else 1 */
+	bool packed;		/* GSM-7 packed on the wire */
 };
 
 /* Units of the character that starts at unit pos. */
@@ -90,6 +91,22 @@ static size_t char_units(const struct units *u, size_t pos)
 	else if (u->enc == TEXT_ENC_UCS2 && (u->buf[2 * pos] & 0xFC) == 0xD8)
 		k = 2;	/* high surrogate */
 	return pos + k <= u->n ? k : u->n - pos;
+}
+
+/*
+ * True when the character at pos (k units) fits a segment that started at
+ * seg_start. Packed, a full segment (160 septet positions with its UDH)
+ * may not end in CR: the receiver would take it for the padding CR of
+ * TS 23.038 6.1.2.3.1 and drop it.
+ */
+static bool char_fits(const struct units *u, size_t seg_start, size_t pos,
+		      size_t k, size_t cap)
+{
+	size_t end = pos + k - seg_start;
+
+	if (end > cap)
+		return false;
+	return !(u->packed && end == cap && u->buf[pos] == '\r');
 }
 
 /*
@@ -107,7 +124,7 @@ static size_t cut(const struct units *u, size_t cap, size_t *starts,
 	while (pos < u->n) {
 		size_t k = char_units(u, pos);
 
-		if (pos + k - seg_start > cap) {
+		if (!char_fits(u, seg_start, pos, k, cap)) {
 			if (starts && count < max)
 				starts[count] = pos;
 			count++;
@@ -121,7 +138,10 @@ static size_t cut(const struct units *u, size_t cap, size_t *starts,
 /* Segments the handset receives for these units. */
 static size_t cost_of(const struct units *u, enum seg_concat concat)
 {
-	if (u->n <= seg_capacity(u->enc, concat, false))
+	size_t single = seg_capacity(u->enc, concat, false);
+
+	if (u->n < single || (u->n == single &&
+			      char_fits(u, 0, u->n - 1, 1, single)))
 		return 1;
 	return cut(u, seg_capacity(u->enc, concat, true), NULL, 0);
 }
@@ -167,6 +187,7 @@ static int encode_all(const char *utf8, const struct seg_opts *o,
 		goto fail;
 	}
 	u->n = len / u->width;
+	u->packed = o->packed && plan->enc == TEXT_ENC_GSM7;
 	return 0;
 fail:
 	free(*prepared);
@@ -229,10 +250,14 @@ static char *units_text(const struct units *u, size_t from, size_t to)
 	return t;
 }
 
-/* Fills one part with units [from, to), headed by udh (udh_len octets). */
+/*
+ * Fills one part with units [from, to), headed by udh (udh_len octets).
+ * in_payload: the part is a whole message_payload, not one SMS (140
+ * octets, which bounds what the packer may add).
+ */
 static int fill_part(struct seg_part *part, const struct units *u,
 		     size_t from, size_t to, const uint8_t *udh,
-		     size_t udh_len, bool packed)
+		     size_t udh_len, bool packed, bool in_payload)
 {
 	size_t n = to - from;
 	size_t cap = udh_len + n * u->width + 1;
@@ -244,7 +269,9 @@ static int fill_part(struct seg_part *part, const struct units *u,
 		return -ENOMEM;
 	memcpy(part->sm, udh, udh_len);
 	if (packed && u->enc == TEXT_ENC_GSM7)
-		return gsm7_pack(u->buf + from, n, udh_len, part->sm, cap,
+		return gsm7_pack(u->buf + from, n, udh_len, part->sm,
+				 in_payload || cap < SM_OCTETS ? cap
+							       : SM_OCTETS,
 				 &part->sm_len);
 	memcpy(part->sm + udh_len, u->buf + from * u->width, n * u->width);
 	part->sm_len = udh_len + n * u->width;
@@ -278,7 +305,8 @@ static size_t make_udh(enum seg_concat c, uint16_t ref, unsigned total,
 }
 
 static int build_parts(struct seg_msg *m, const struct units *u,
-		       const struct seg_opts *o, const size_t *starts)
+		       const struct seg_opts *o, const size_t *starts,
+		       bool in_payload)
 {
 	uint8_t udh[UDH16_LEN];
 
@@ -302,7 +330,9 @@ static int build_parts(struct seg_msg *m, const struct units *u,
 				      udh);
 			p->esm_class = SEG_ESM_UDHI;
 		}
-		rc = fill_part(p, u, starts[i], to, udh, ul, o->packed);
+		p->in_payload = in_payload;
+		rc = fill_part(p, u, starts[i], to, udh, ul, o->packed,
+			       in_payload);
 		if (rc < 0)
 			return rc;
 	}
@@ -359,9 +389,8 @@ int seg_split(const char *utf8, const struct seg_opts *o, struct seg_msg *out,
 			    cost);
 	}
 	out->count = (unsigned)count;
-	rc = build_parts(out, &u, o, starts);
-	if (rc == 0 && o->concat == SEG_CONCAT_PAYLOAD && cost > 1)
-		out->parts[0].in_payload = true;
+	rc = build_parts(out, &u, o, starts,
+			 o->concat == SEG_CONCAT_PAYLOAD && cost > 1);
 	if (rc < 0)
 		cgw_err(err, errlen, rc, "cannot build the segments");
 done:

@@ -275,6 +275,36 @@ START_TEST(packed)
 	ck_assert_uint_eq(n, 300 - 153 + 4);
 	ck_assert_uint_eq(sept[n - 1], 0x65);
 	seg_msg_free(&m);
+	/* a CR may not end a full packed segment: the receiver would take it
+	 * for padding (23.038 6.1.2.3.1); it moves to the next part */
+	ck_assert_int_eq(seg_split(cat(rep("a", 159), "\r", ""), &o, &m, NULL,
+				   0), 0);
+	ck_assert_uint_eq(m.count, 2);
+	ck_assert_uint_eq(m.parts[0].units, 153);
+	ck_assert_uint_eq(m.parts[1].units, 7);
+	seg_msg_free(&m);
+	ck_assert_int_eq(seg_split(cat(rep("a", 152), "\r", rep("b", 9)), &o,
+				   &m, NULL, 0), 0);
+	ck_assert_uint_eq(m.count, 2);
+	ck_assert_uint_eq(m.parts[0].units, 152);
+	ck_assert_uint_eq(m.parts[0].sm_len, 140);
+	ck_assert_int_eq(gsm7_unpack(m.parts[1].sm, m.parts[1].sm_len, 6, sept,
+				     sizeof(sept), &n), 0);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_uint_eq(sept[0], '\r');
+	seg_msg_free(&m);
+	/* unpacked, the same texts take every septet */
+	o.packed = false;
+	ck_assert_int_eq(seg_count(cat(rep("a", 159), "\r", ""), &o, NULL), 1);
+	o.packed = true;
+	/* ... but a shorter one keeps its CR */
+	ck_assert_int_eq(seg_split(cat(rep("a", 7), "\r", ""), &o, &m, NULL,
+				   0), 0);
+	ck_assert_int_eq(gsm7_unpack(m.parts[0].sm, m.parts[0].sm_len, 0, sept,
+				     sizeof(sept), &n), 0);
+	ck_assert_uint_eq(n, 9);
+	ck_assert_uint_eq(sept[7], '\r');
+	seg_msg_free(&m);
 	/* UCS-2 is never packed */
 	ck_assert_int_eq(seg_split("Hồ sơ", &o, &m, NULL, 0), 0);
 	ck_assert(!m.packed);
@@ -410,7 +440,7 @@ START_TEST(random_texts)
 {
 	static const char *const pieces[] = {
 		"a", "b ", "Z", "0", "€", "[", "]", "{", "}", "~", "^", "\\",
-		"|", "ệ", "đ", "😀", "\n", "@", "ü", "Ω",
+		"|", "ệ", "đ", "😀", "\n", "@", "ü", "Ω", "\r",
 	};
 	unsigned seed = 1234;
 
@@ -441,6 +471,8 @@ START_TEST(random_texts)
 
 			if (!p->in_payload) {
 				ck_assert_uint_le(p->units, cap);
+				if (m.packed)
+					ck_assert_uint_le(p->sm_len, 140);
 				ck_assert_uint_le(p->sm_len, 254);
 				if (m.packed || m.plan.enc != TEXT_ENC_GSM7)
 					ck_assert_uint_le(p->sm_len, 140);
