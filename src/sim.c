@@ -225,12 +225,9 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	struct sim *s = c->sim;
 	struct sim_submit *sub;
 	struct smpp_pdu r;
-	const struct smpp_tlv *pl = smpp_pdu_tlv(p, SMPP_TLV_MESSAGE_PAYLOAD);
-	const uint8_t *data = p->short_message;
-	size_t len = p->sm_length;
 	uint32_t v;
 	char esc[SIM_TEXT_MAX * 2];
-	size_t n = 0;
+	const char *joined;
 
 	if (c->role != ROLE_TX && c->role != ROLE_TRX) {
 		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RINVBNDSTS,
@@ -264,16 +261,7 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 			       ? (int)v : -1;
 	sub->its = smpp_pdu_tlv_uint(p, SMPP_TLV_ITS_SESSION_INFO, &v) == 0
 			   ? (int)v : -1;
-	if (pl && pl->len) {
-		data = pl->val;
-		len = pl->len;
-	}
-	if ((p->esm_class & 0x40) && len && data[0] < len) {
-		len -= (size_t)data[0] + 1;
-		data += data[0] + 1;
-	}
-	text_decode_sm(p->data_coding, data, len, sub->text,
-		       sizeof(sub->text));
+	sim_concat_read(p, s->o.packed, sub);
 	sub->status = sim_fault_submit_status(s);
 	sub->accepted = sub->status == 0;
 	if (!sub->accepted || s->o.f.empty_msgid)
@@ -287,30 +275,24 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	else
 		snprintf(sub->message_id, sizeof(sub->message_id), "%u",
 			 ++s->msgid + 1000000u);
-	for (const char *t = sub->text; *t && n + 3 < sizeof(esc); t++) {
-		if (*t == '\n') {
-			esc[n++] = '\\';
-			esc[n++] = 'n';
-		} else if (*t == '"' || *t == '\\') {
-			esc[n++] = '\\';
-			esc[n++] = *t;
-		} else {
-			esc[n++] = *t;
-		}
-	}
-	esc[n] = '\0';
+	sim_escape(sub->text, esc, sizeof(esc));
 	sim_log(s,
 		"conn#%d SUBMIT #%d status=0x%08x to=%s from=%s "
 		"service_type=\"%s\" dc=%u registered_delivery=%u "
-		"ussd_service_op=%d its_session_info=%d message_id=%s "
+		"ussd_service_op=%d its_session_info=%d message_id=%s%s "
 		"text=\"%s\"",
 		c->id, sub->index, sub->status, sub->to, sub->from,
 		sub->service_type, sub->dc, sub->registered_delivery,
 		sub->ussd_op, sub->its,
-		sub->message_id[0] ? sub->message_id : "-", esc);
-	if (sub->accepted)
+		sub->message_id[0] ? sub->message_id : "-", sub->part, esc);
+	/* a refused part comes again; the phone shows a multipart message
+	 * once, when it is whole */
+	joined = sub->accepted ? sim_concat_file(s, s->concat, c->id, p,
+						 s->o.packed, sub)
+			       : NULL;
+	if (joined)
 		transcript(s, sub->to, sub->from, sub->ussd_op >= 0, true,
-			   sub->text, sub->ussd_op);
+			   joined, sub->ussd_op);
 	if (s->o.f.resp_delay_ms > 0) {
 		struct sim_delayed *d;
 
@@ -641,6 +623,11 @@ struct sim_submit *sim_submit_at(struct sim *s, int i)
 	return i >= 0 && i < s->nsubs ? &s->subs[i] : NULL;
 }
 
+struct sim_concat *sim_concat_of(struct sim *s)
+{
+	return s->concat;
+}
+
 void sim_drop_connections(struct sim *s)
 {
 	while (s->conns)
@@ -815,6 +802,7 @@ static void usage(FILE *out)
 "                             (1000; 0 = never), like a real SMS centre\n"
 "      --redeliver-max N      give up after N attempts (30)\n"
 "      --submit-status S      answer every submit_sm with status S (fault)\n"
+"      --packed               GSM-7 short_message is packed into octets\n"
 "      --timeout S            fail a script that runs longer (120)\n"
 "      --linger MS            keep serving MS after the script ends\n"
 "\nFaults (also script step `set NAME=VALUE`):\n");
@@ -827,11 +815,14 @@ static void usage(FILE *out)
 "  mo from=N to=N text=\"...\" [name=X] [dc=0|3|8] [ton=..] [npi=..]\n"
 "     [service_type=USSD] [ussd_op=N] [its=0xHHHH] [umr=N]\n"
 "     [tlv=0xTAG:HEX] [esm_class=N]\n"
+"     [parts=N concat=udh8|udh16|sar order=3,1,2 dup=K ref=N]\n"
 "  ussd from=N to=N text=\"*8088#\" op=N its=0xHHHH   (USSD shorthand)\n"
 "  expect-resp [mo=X] status=0xHH [timeout=S]\n"
 "  expect-acked [mo=X] [timeout=S]\n"
 "  expect-submit [to=N] [text=\"...\"] [contains=\"...\"] [ussd_op=N]\n"
 "     [its=0xHHHH] [dc=N] [timeout=S]\n"
+"  expect-message [to=N] [from=N] [text=\"...\"] [contains=\"...\"]\n"
+"     [parts=N] [concat=none|udh8|udh16|sar|payload] [timeout=S]\n"
 "  expect-quiet [ms=N]       no unexpected submit arrives meanwhile\n"
 "  redeliver [mo=X]          send an MO again, same content and TLVs\n"
 "  wait-file PATH [timeout=S]  wait until a test harness creates PATH\n"
@@ -853,6 +844,7 @@ int main(int argc, char **argv)
 		{ "submit-status", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "linger", required_argument, NULL, 'G' },
+		{ "packed", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -918,6 +910,7 @@ int main(int argc, char **argv)
 			break;
 		case 't': s->o.timeout_s = atoi(optarg); break;
 		case 'G': s->o.linger_ms = atoi(optarg); break;
+		case 'K': s->o.packed = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -949,6 +942,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	s->concat = sim_concat_new();
+	if (!s->concat)
+		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	s->start = sim_mono_ms();
 	s->base = event_base_new();
@@ -997,6 +993,7 @@ int main(int argc, char **argv)
 	event_free(s->sigterm);
 	event_base_free(s->base);
 	sim_script_free(s->script);
+	sim_concat_free(s, s->concat);
 	for (int i = 0; i < s->nmos; i++)
 		free(s->mos[i]);
 	free(s->mos);

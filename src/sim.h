@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cgw_reasm.h"
+#include "cgw_segment.h"
 #include "smpp_pdu.h"
 
 struct event_base;
@@ -20,6 +22,7 @@ struct sim_conn;
 
 #define SIM_MAX_TLV 8
 #define SIM_TEXT_MAX 1024
+#define SIM_MAX_SENDS 32	/* parts one mo step sends, repeats included */
 
 /* An MO the simulator sends (and re-sends while refused). */
 struct sim_mo {
@@ -49,6 +52,10 @@ struct sim_mo {
 	bool acked;			/* got status 0 */
 	bool receipt;			/* a delivery receipt, not an MO */
 	int64_t resend_at;		/* mono ms, 0 = none */
+	/* a multipart MO (mo parts=N): this record is never sent itself;
+	 * parts[] are the part MOs in sending order, repeats included */
+	struct sim_mo *parts[SIM_MAX_SENDS];
+	int nparts;
 };
 
 /* A submit_sm the simulator received. */
@@ -60,7 +67,8 @@ struct sim_submit {
 	char service_type[6];
 	int ussd_op;		/* -1 when absent */
 	int its;		/* -1 when absent */
-	char text[SIM_TEXT_MAX];	/* decoded UTF-8 */
+	char text[SIM_TEXT_MAX];	/* decoded UTF-8 (this part's) */
+	char part[80];		/* " part=1/3 ref=42 concat=udh8", or "" */
 	char message_id[32];
 	uint32_t status;	/* what the simulator answered */
 	bool accepted;		/* status 0: counts as delivered to it */
@@ -103,6 +111,7 @@ struct sim_opts {
 	int linger_ms;
 	uint32_t submit_status;
 	struct sim_faults f;
+	bool packed;		/* GSM-7 short_message is packed (per bind) */
 };
 
 struct sim_conn {
@@ -146,6 +155,7 @@ struct sim {
 	int receipt_count;
 	FILE *pdulog;
 	struct sim_script *script;
+	struct sim_concat *concat;	/* multipart messages */
 	struct event *tick;
 	struct event *sigint, *sigterm;
 	int result;		/* exit code */
@@ -186,6 +196,93 @@ struct sim_faults *sim_faults(struct sim *s);
 void sim_log(struct sim *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int64_t sim_mono_ms(void);
+struct sim_concat *sim_concat_of(struct sim *s);
+
+/* --- provided by sim_concat.c: multipart messages both ways ---------------- */
+
+struct sim_concat;
+struct sim_concat *sim_concat_new(void);
+/* Logs the messages still incomplete, then frees everything. */
+void sim_concat_free(struct sim *s, struct sim_concat *cc);
+
+/* Escapes \n, " and \\ for a log line; truncates to cap. */
+void sim_escape(const char *in, char *out, size_t cap);
+
+/*
+ * Reads a received submit_sm: its text (after the UDH; GSM-7 unpacked when
+ * `packed`) into sub->text and its part note into sub->part. Returns 0,
+ * or -EBADMSG for a malformed UDH or SAR (the whole user data is decoded
+ * then, and the note says "part=malformed").
+ */
+int sim_concat_read(const struct smpp_pdu *p, bool packed,
+		    struct sim_submit *sub);
+/*
+ * Files a received submit_sm into its message. When that completes a
+ * message (a single submit does at once) logs "conn#N MESSAGE ...",
+ * keeps it for expect-message and returns its text (valid until the next
+ * call); returns NULL for a part that leaves its message incomplete.
+ */
+const char *sim_concat_file(struct sim *s, struct sim_concat *cc, int conn,
+			    const struct smpp_pdu *p, bool packed,
+			    const struct sim_submit *sub);
+
+/* A message the simulator joined from the submits it received. */
+struct sim_message {
+	int index;		/* completion order from 1 */
+	bool consumed;		/* matched by an expect-message */
+	char to[24], from[24];
+	int parts;
+	enum reasm_kind concat;
+	unsigned ref;
+	char *text;
+	int *subs;		/* the submits (index) that made it */
+	int nsubs;
+};
+
+/* What an expect-message step asks for (NULL / -1: any). */
+struct sim_msg_match {
+	const char *to, *from, *text, *contains, *concat;
+	int parts;
+};
+
+/*
+ * The first message not yet consumed that matches; marks it, and the
+ * submits that made it, consumed (so that expect-quiet is satisfied).
+ */
+struct sim_message *sim_concat_take(struct sim *s,
+				    const struct sim_msg_match *m);
+/* Prints the unmatched and the incomplete messages to stderr. */
+void sim_concat_list(struct sim_concat *cc);
+
+/* How a mo step splits its text (mo ... parts=N concat=... order=...). */
+struct sim_parts_spec {
+	int parts;		/* 1..SIM_MAX_SENDS */
+	enum seg_concat concat;	/* udh8, udh16 or sar */
+	const char *order;	/* "3,1,2" (1-based, repeats allowed, a part
+				 * may be left out); NULL: 1..N */
+	int dup;		/* a part to send again at the end; 0 none */
+	long ref;		/* reference; -1: the next of a counter */
+	int dc;			/* 0, 1, 3 or 8 */
+};
+
+/*
+ * Splits text into sp->parts parts of about equal length (never splitting
+ * a GSM-7 escape or a surrogate pair), each a new MO named "<msg>/<k>"
+ * (a repeat "<msg>/<k>#2") carrying msg's addresses, flags and TLVs, and
+ * lists them in msg->parts in sending order. Returns 0, or -EINVAL with a
+ * message (text shorter than the parts, a part over its capacity, a bad
+ * order, no room).
+ */
+int sim_concat_make_parts(struct sim *s, struct sim_concat *cc,
+			  struct sim_mo *msg, const char *text,
+			  const struct sim_parts_spec *sp, char *err,
+			  size_t errlen);
+/* Sends every part of msg in order: 0, or -ENOTCONN (nothing sent). */
+int sim_concat_send_parts(struct sim *s, struct sim_mo *msg);
+/* True when msg is multipart and every part was acknowledged. */
+bool sim_concat_parts_acked(const struct sim_mo *msg);
+/* True when msg is multipart and every part got a response `status`. */
+bool sim_concat_parts_status(const struct sim_mo *msg, uint32_t status);
 
 /* --- provided by sim_script.c ---------------------------------------------- */
 

@@ -33,6 +33,7 @@ enum op {
 	OP_SET,
 	OP_UNBIND,
 	OP_SEND_RAW,
+	OP_EXPECT_MESSAGE,
 };
 
 static const struct {
@@ -48,6 +49,7 @@ static const struct {
 	{ "wait-file", OP_WAIT_FILE },	   { "redeliver", OP_REDELIVER },
 	{ "set", OP_SET },		   { "unbind", OP_UNBIND },
 	{ "send-raw", OP_SEND_RAW },
+	{ "expect-message", OP_EXPECT_MESSAGE },
 };
 
 #define MAX_ARGS 16
@@ -73,6 +75,7 @@ struct sim_script {
 	bool started;		/* the current step has begun */
 	int64_t began;		/* mono ms */
 	struct sim_mo *mo;	/* MO of the current step */
+	struct sim_mo *last_mo;	/* MO of the last mo/ussd step done */
 };
 
 static const char *arg(const struct step *st, const char *key)
@@ -347,6 +350,30 @@ static int encode_text(struct sim_mo *mo, const char *text, int dc)
 	return 0;
 }
 
+/* mo ... parts=N: the MO becomes N part MOs (see sim_concat.c). */
+static int make_parts(struct sim_script *sc, struct sim *s,
+		      const struct step *st, struct sim_mo *mo,
+		      const char *text)
+{
+	struct sim_parts_spec sp = {
+		.parts = (int)num(arg(st, "parts"), 0),
+		.concat = SEG_CONCAT_UDH8,
+		.order = arg(st, "order"),
+		.dup = (int)num(arg(st, "dup"), 0),
+		.ref = num(arg(st, "ref"), -1),
+		.dc = (int)num(arg(st, "dc"), 0),
+	};
+	char err[200];
+
+	if (arg(st, "concat") &&
+	    seg_concat_parse(arg(st, "concat"), &sp.concat) < 0)
+		return fail(sc, s, "concat=udh8, udh16 or sar");
+	if (sim_concat_make_parts(s, sim_concat_of(s), mo, text, &sp, err,
+				  sizeof(err)) < 0)
+		return fail(sc, s, "%s", err);
+	return 0;
+}
+
 static int build_mo(struct sim_script *sc, struct sim *s,
 		    const struct step *st, struct sim_mo *mo)
 {
@@ -374,7 +401,8 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 					    : ussd ? "USSD" : "",
 		    sizeof(mo->service_type));
 	cgw_strlcpy(mo->text, text, sizeof(mo->text));
-	if (encode_text(mo, text, (int)num(arg(st, "dc"), 0)) < 0)
+	if (!arg(st, "parts") &&
+	    encode_text(mo, text, (int)num(arg(st, "dc"), 0)) < 0)
 		return fail(sc, s, "text does not fit data coding %ld",
 			    num(arg(st, "dc"), 0));
 	v = arg(st, ussd ? "op" : "ussd_op");
@@ -420,6 +448,8 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 		}
 		add_tlv(mo, (uint16_t)strtoul(t, NULL, 0), b, n);
 	}
+	if (arg(st, "parts"))
+		return make_parts(sc, s, st, mo, text);
 	return 0;
 }
 
@@ -466,11 +496,14 @@ static void list_unconsumed(struct sim *s)
 		fprintf(stderr, "  (no unmatched submits received)\n");
 }
 
-static struct sim_mo *step_mo(struct sim *s, const struct step *st)
+static struct sim_mo *step_mo(struct sim_script *sc, struct sim *s,
+			      const struct step *st)
 {
+	if (!arg(st, "mo"))
+		return sc->last_mo ? sc->last_mo : sim_mo_last(s);
 	const char *name = arg(st, "mo");
 
-	return name ? sim_mo_find(s, name) : sim_mo_last(s);
+	return name ? sim_mo_find(s, name) : NULL;
 }
 
 /* Runs the current step: 1 done, 0 not yet, -1 failed. */
@@ -495,13 +528,16 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 			if (!sc->mo || build_mo(sc, s, st, sc->mo) < 0)
 				return -1;
 		}
-		if (sim_send_mo(s, sc->mo) == 0)
+		if ((sc->mo->nparts ? sim_concat_send_parts(s, sc->mo)
+				    : sim_send_mo(s, sc->mo)) == 0) {
+			sc->last_mo = sc->mo;
 			return 1;
+		}
 		if (waited > timeout)
 			return fail(sc, s, "no receiver bound to send the MO");
 		return 0;
 	case OP_EXPECT_RESP: {
-		struct sim_mo *mo = step_mo(s, st);
+		struct sim_mo *mo = step_mo(sc, s, st);
 		long want = num(arg(st, "status"), 0);
 
 		if (!mo)
@@ -509,6 +545,8 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 		for (int i = 0; i < mo->nstatus; i++)
 			if ((long)mo->statuses[i] == want)
 				return 1;
+		if (sim_concat_parts_status(mo, (uint32_t)want))
+			return 1;
 		if (waited > timeout)
 			return fail(sc, s, "MO %s: no response with status "
 				    "0x%08lx within %llds (%d responses)",
@@ -517,11 +555,11 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 		return 0;
 	}
 	case OP_EXPECT_ACKED: {
-		struct sim_mo *mo = step_mo(s, st);
+		struct sim_mo *mo = step_mo(sc, s, st);
 
 		if (!mo)
 			return fail(sc, s, "no such MO");
-		if (mo->acked)
+		if (mo->acked || sim_concat_parts_acked(mo))
 			return 1;
 		if (waited > timeout)
 			return fail(sc, s, "MO %s not acknowledged with status "
@@ -571,12 +609,15 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 	case OP_REDELIVER: {
 		/* the same MO again, as an SMS centre does when it missed our
 		 * deliver_sm_resp */
-		struct sim_mo *mo = step_mo(s, st);
+		struct sim_mo *mo = step_mo(sc, s, st);
 
 		if (!mo)
 			return fail(sc, s, "no such MO");
 		mo->acked = false;
-		if (sim_send_mo(s, mo) == 0)
+		for (int i = 0; i < mo->nparts; i++)
+			mo->parts[i]->acked = false;
+		if ((mo->nparts ? sim_concat_send_parts(s, mo)
+				: sim_send_mo(s, mo)) == 0)
 			return 1;
 		if (waited > timeout)
 			return fail(sc, s, "no receiver bound to re-deliver");
@@ -612,6 +653,23 @@ static int step(struct sim_script *sc, struct sim *s, int64_t now)
 		if (sim_send_raw(s, b, n) < 0)
 			return fail(sc, s, "send-raw: no connection");
 		return 1;
+	}
+	case OP_EXPECT_MESSAGE: {
+		struct sim_msg_match m = {
+			arg(st, "to"), arg(st, "from"), arg(st, "text"),
+			arg(st, "contains"), arg(st, "concat"),
+			(int)num(arg(st, "parts"), -1),
+		};
+
+		if (sim_concat_take(s, &m))
+			return 1;
+		if (waited > timeout) {
+			fail(sc, s, "expected message not received within "
+				    "%llds", (long long)timeout / 1000);
+			sim_concat_list(sim_concat_of(s));
+			return -1;
+		}
+		return 0;
 	}
 	case OP_WAIT_FILE: {
 		const char *path = arg(st, "path") ? arg(st, "path") : st->bare;

@@ -23,6 +23,10 @@ Suite *suite_dossier(void);
 Suite *suite_conf(void);
 Suite *suite_menu(void);
 Suite *suite_ussd(void);
+Suite *suite_codec(void);
+Suite *suite_segment(void);
+Suite *suite_reasm(void);
+Suite *suite_paging(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
