@@ -54,6 +54,9 @@ struct cgw_smsc_conf {
 	int throttle_backoff_max;	/* ms */
 	bool registered_delivery;
 	int message_id_format;	/* enum conf_msgid_format */
+	int concat;		/* enum seg_concat */
+	bool packed;		/* GSM-7 packed into octets */
+	int max_segments;
 	int line;		/* where the entry starts, for messages */
 };
 
@@ -85,6 +88,8 @@ struct cgw_conf {
 		char dir[CONF_PATH_MAX];	/* resolved against conf dir */
 		char language[8];
 		int sms_session_ttl;	/* ms */
+		bool fold_vi;		/* write Vietnamese without diacritics */
+		bool fold_en;
 	} menus;
 
 	struct {
@@ -110,6 +115,7 @@ struct cgw_conf {
 		int mo_lease;		/* ms */
 		int mt_lease;		/* ms */
 		int reply_expiry;	/* ms */
+		int concat_timeout;	/* ms: multipart MO reassembly */
 		char instance[64];	/* "" = host name + pid */
 	} gateway;
 };

@@ -76,6 +76,8 @@ struct store_mt {
 	int64_t created_ms;
 	int64_t expires_ms;	/* 0 = never */
 	int attempts;
+	int ref;		/* concatenation reference, -1 = none yet */
+	int enc;		/* enum text_enc override (0 = auto) */
 };
 
 struct store_profile {
@@ -169,16 +171,17 @@ int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
 
 /*
- * Records the outcome of an MT: state "sent" (accepted, with the SMS
- * centre's message id as written and in its canonical form, under which
- * receipts find it), "failed" (with the status) or "expired"; removes it
- * from the queue.
+ * Records the outcome of an MT: state "sent" (every part accepted: the SMS
+ * centre's message id of each part as written, and its canonical form,
+ * under which receipts find it, "" when unusable), "failed" (with the
+ * status) or "expired"; removes it from the queue. nparts may be 0 for a
+ * failure.
  */
 typedef void store_done_fn(void *arg, int rc);
 int store_mt_done(struct store *st, const struct store_mt *mt,
-		  const char *state, const char *bind, const char *smsc_msgid,
-		  const char *msgid_key, uint32_t status, store_done_fn *cb,
-		  void *arg);
+		  const char *state, const char *bind,
+		  const char *const *msgids, const char *const *keys,
+		  int nparts, uint32_t status, store_done_fn *cb, void *arg);
 
 /* Puts an MT back in the queue, ready at `ready_ms` (0 = now). */
 int store_mt_release(struct store *st, const struct store_mt *mt,
@@ -217,6 +220,49 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 typedef void store_mo_claim_fn(void *arg, const struct store_mo *mo);
 int store_mo_claim(struct store *st, int max, store_mo_claim_fn *each,
 		   store_claim_end_fn *end, void *arg);
+
+/*
+ * A concatenation reference for a multipart MT: a counter per destination
+ * (so that two long messages to one phone never share one), recorded on
+ * the MT so that a resubmission or another process reuses it.
+ */
+typedef void store_ref_fn(void *arg, int rc, int ref);
+int store_mt_ref(struct store *st, const struct store_mt *mt,
+		 store_ref_fn *cb, void *arg);
+
+/*
+ * A part of a multipart MO, kept until its siblings arrive (from any bind
+ * or process). `key` names the message (reasm_key()), `part` is its
+ * serialised content (reasm_part_encode()), `meta` the MO's addressing as
+ * field/value pairs (stored with the first part). Outcomes: stored,
+ * duplicate (ignored; also after the message was processed), conflict (a
+ * different part with that number), or complete: the callback gets every
+ * stored field (parts "p<seq>" and meta) as pairs, valid during the call.
+ */
+enum store_part_verdict {
+	STORE_PART_STORED,
+	STORE_PART_DUP,
+	STORE_PART_CONFLICT,
+	STORE_PART_COMPLETE,
+};
+typedef void store_part_fn(void *arg, int rc, enum store_part_verdict v,
+			   const char *const *fields, int nfields);
+int store_part_in(struct store *st, const char *msisdn, const char *key,
+		  int seq, int total, const char *part,
+		  const char *const *meta, int nmeta, int64_t deadline_ms,
+		  store_part_fn *cb, void *arg);
+
+/* Claims multipart MOs whose deadline passed (complete or not). */
+typedef void store_cc_claim_fn(void *arg, const char *msisdn,
+			       const char *key, const char *const *fields,
+			       int nfields);
+int store_cc_claim(struct store *st, int max, store_cc_claim_fn *each,
+		   store_claim_end_fn *end, void *arg);
+
+/* The parts of a message are processed: forget them, and treat a late
+ * duplicate part as one (gateway.mo_dedup_window). */
+int store_cc_consume(struct store *st, const char *msisdn, const char *key,
+		     store_done_fn *cb, void *arg);
 
 /* --- key helpers, shared with citizengw-ctl (no connection needed) ------ */
 

@@ -39,6 +39,9 @@ static const char *const ussd_dialects[] = { "standard", "vendor_ops",
 					     "its_end_bit", "umr_session",
 					     NULL };
 static const char *const languages[] = { "vi", "en", NULL };
+/* keep in the order of enum seg_concat (cgw_segment.h) */
+static const char *const concats[] = { "udh8", "udh16", "sar", "payload",
+				       NULL };
 
 #define G(f) offsetof(struct cgw_conf, f), sizeof(((struct cgw_conf *)0)->f)
 #define S(f) offsetof(struct cgw_smsc_conf, f), \
@@ -89,6 +92,12 @@ static const struct conf_item global_items[] = {
 	{ "menus.sms_session_ttl", CT_DUR, G(menus.sms_session_ttl), 10000,
 	  24 * HOUR, "15m", NULL,
 	  "An SMS menu session left unanswered this long is forgotten." },
+	{ "menus.fold_vi", CT_BOOL, G(menus.fold_vi), 0, 0, "true", NULL,
+	  "Write Vietnamese replies without diacritics (\"khong dau\") so "
+	  "that they fit GSM-7: 160 characters a segment instead of 70." },
+	{ "menus.fold_en", CT_BOOL, G(menus.fold_en), 0, 0, "true", NULL,
+	  "The same for English replies (names and places may carry "
+	  "diacritics)." },
 
 	{ "http.listen", CT_STR, G(http.listen), 0, 0, "127.0.0.1:8088", NULL,
 	  "Address of the HTTP API (host:port)." },
@@ -138,6 +147,10 @@ static const struct conf_item global_items[] = {
 	{ "gateway.reply_expiry", CT_DUR, G(gateway.reply_expiry), 10000,
 	  72 * HOUR, "1h", NULL,
 	  "A reply not submitted within this time is dropped as stale." },
+	{ "gateway.concat_timeout", CT_DUR, G(gateway.concat_timeout), 1000,
+	  HOUR, "60s", NULL,
+	  "A multipart MO whose parts did not all arrive within this time "
+	  "is processed with what arrived, and logged as incomplete." },
 	{ "gateway.instance", CT_STR, G(gateway.instance), 0, 0, "", NULL,
 	  "Name of this process in Redis and logs; default host-pid." },
 };
@@ -200,6 +213,16 @@ static const struct conf_item smsc_items[] = {
 	  "60s", NULL, "Longest pause after throttling answers." },
 	{ "registered_delivery", CT_BOOL, S(registered_delivery), 0, 0,
 	  "true", NULL, "Request delivery receipts for SMS." },
+	{ "concat", CT_ENUM, S(concat), 0, 0, "udh8", concats,
+	  "How the parts of a long SMS are tied together: udh8 (UDH, 8-bit "
+	  "reference), udh16 (UDH, 16-bit reference), sar (SAR TLVs) or "
+	  "payload (one PDU, message_payload; the SMS centre splits)." },
+	{ "packed", CT_BOOL, S(packed), 0, 0, "false", NULL,
+	  "GSM-7 short_message packed 8 septets into 7 octets (some SMS "
+	  "centres want it; SMPP's default is one septet per octet)." },
+	{ "max_segments", CT_INT, S(max_segments), 1, 255, "6", NULL,
+	  "Most segments one SMS may cost; a longer text is cut at a word "
+	  "with \"...\" (and logged)." },
 	{ "message_id_format", CT_ENUM, S(message_id_format), 0, 0, "string",
 	  msgid_formats,
 	  "How this SMS centre writes message ids in receipts versus "

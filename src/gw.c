@@ -18,6 +18,8 @@
 #include "cgw_gw.h"
 #include "cgw_log.h"
 #include "cgw_phone.h"
+#include "cgw_reasm.h"
+#include "cgw_sender.h"
 #include "cgw_store.h"
 #include "cgw_text.h"
 #include "cgw_ussd.h"
@@ -27,11 +29,9 @@
 #define MAX_LINKS (CONF_MAX_SMSC * 2)
 #define MAX_CONFLICTS 5		/* recomputations of one MO on races */
 #define MAX_FETCHES 3		/* dossier look-ups of one MO step */
-#define MAX_SUBMIT_RETRIES 5	/* temporary submit errors of one MT */
 #define USSD_REPLY_EXPIRY_MS 60000
 #define CLAIM_INTERVAL_MS 1000
 #define STOP_GRACE_MS 5000
-#define RETRY_DELAY_MS 500	/* after a temporary error, times the count */
 #define MAX_HELD_BROADCAST 200	/* broadcast MTs one process holds at once */
 
 struct mo_job {
@@ -50,19 +50,10 @@ struct mo_job {
 	int conflicts, fetches;
 	struct menu_result res;
 	struct store_mt mt;
+	/* a multipart MO: the stored parts to forget once it is recorded */
+	char cc_key[320];
 };
 
-struct mt_job {
-	struct gw *gw;
-	struct mt_job *prev, *next;	/* all held MTs */
-	struct mt_job *qnext;		/* waiting to be submitted */
-	bool queued, in_flight;
-	struct store_mt mt;
-	int retries;
-	int64_t not_before;		/* wall ms: retry delay */
-	uint8_t payload[SMPP_PDU_MAX / 4];
-	uint8_t tlvstore[8];
-};
 
 struct gw {
 	struct event_base *base;
@@ -75,12 +66,10 @@ struct gw {
 	char instance[64];
 
 	struct mo_job *mos;		/* MOs in progress */
-	struct mt_job *mts;		/* MTs held */
-	struct mt_job *q_head;		/* MTs waiting for a link */
+	struct sender *sender;		/* MTs held */
 
 	struct event *claim_timer;
 	struct event *renew_timer;
-	struct event *pump_timer;	/* wakes the sender after a delay */
 	struct event *stop_timer;
 	bool stopping;
 	int links_running;
@@ -90,340 +79,12 @@ struct gw {
 };
 
 static void mo_step(struct mo_job *j);
-static void pump(struct gw *gw);
-
-/* --- MT jobs ------------------------------------------------------------- */
-
-static struct mt_job *mt_find(struct gw *gw, const char *id)
-{
-	for (struct mt_job *m = gw->mts; m; m = m->next)
-		if (strcmp(m->mt.id, id) == 0)
-			return m;
-	return NULL;
-}
-
-/* Queues an MT for the sender: replies before broadcast traffic; `front`
- * puts it first among its priority (a retry keeps its place). */
-static void mt_enqueue(struct gw *gw, struct mt_job *m, bool front)
-{
-	struct mt_job **pp = &gw->q_head;
-
-	if (m->queued)
-		return;
-	m->queued = true;
-	while (*pp && ((*pp)->mt.prio < m->mt.prio ||
-		       (!front && (*pp)->mt.prio == m->mt.prio)))
-		pp = &(*pp)->qnext;
-	m->qnext = *pp;
-	*pp = m;
-}
-
-static void mt_dequeue(struct gw *gw, struct mt_job *m)
-{
-	struct mt_job **pp = &gw->q_head;
-
-	if (!m->queued)
-		return;
-	while (*pp && *pp != m)
-		pp = &(*pp)->qnext;
-	if (*pp)
-		*pp = m->qnext;
-	m->queued = false;
-	m->qnext = NULL;
-}
-
-static struct mt_job *mt_hold(struct gw *gw, const struct store_mt *mt)
-{
-	struct mt_job *m = calloc(1, sizeof(*m));
-
-	if (!m)
-		return NULL;
-	m->gw = gw;
-	m->mt = *mt;
-	m->next = gw->mts;
-	if (gw->mts)
-		gw->mts->prev = m;
-	gw->mts = m;
-	return m;
-}
-
-static void mt_drop(struct mt_job *m)
-{
-	struct gw *gw = m->gw;
-
-	mt_dequeue(gw, m);
-	if (m->prev)
-		m->prev->next = m->next;
-	else
-		gw->mts = m->next;
-	if (m->next)
-		m->next->prev = m->prev;
-	free(m);
-}
 
 static void log_store_err(const char *what, int rc)
 {
 	if (rc < 0)
 		LOGP(LOG_REDIS, LOG_WARN, NULL, "%s failed: %s", what,
 		     strerror(-rc));
-}
-
-static void mt_done_cb(void *arg, int rc)
-{
-	log_store_err("recording an MT outcome", rc);
-}
-
-/* The bind configuration of an smsc id. */
-static const struct cgw_smsc_conf *smsc_conf(struct gw *gw, const char *id)
-{
-	for (int i = 0; i < gw->conf->nsmsc; i++)
-		if (strcmp(gw->conf->smsc[i].id, id) == 0)
-			return &gw->conf->smsc[i];
-	return NULL;
-}
-
-/* Records the outcome and forgets the MT. */
-static void mt_finish(struct mt_job *m, const char *state, const char *bind,
-		      const char *msgid, uint32_t status)
-{
-	const struct cgw_smsc_conf *sc = smsc_conf(m->gw, bind);
-	char masked[32], key[80] = "";
-	int rc;
-
-	if (msgid && *msgid && sc &&
-	    dlr_canonical_id(msgid, sc->message_id_format, DLR_ID_RESP, key,
-			     sizeof(key)) < 0) {
-		LOGP(LOG_SMPP, LOG_WARN, bind,
-		     "message id \"%s\" is not %s as message_id_format "
-		     "says: receipts for it cannot be matched", msgid,
-		     sc->message_id_format == CONF_MSGID_HEX ? "hex"
-							     : "decimal");
-		key[0] = '\0';
-	}
-	if (strcmp(state, "sent") == 0 && (!msgid || !*msgid))
-		LOGP(LOG_SMPP, LOG_WARN, bind,
-		     "MT %s accepted with an empty message_id: no receipt "
-		     "can be matched", m->mt.id);
-	LOGP(LOG_SMPP, strcmp(state, "sent") == 0 ? LOG_INFO : LOG_WARN,
-	     bind, "MT %s to %s %s%s%s (status 0x%08x)", m->mt.id,
-	     log_mask_msisdn(m->mt.msisdn, masked, sizeof(masked)), state,
-	     msgid && *msgid ? " as " : "", msgid ? msgid : "", status);
-	rc = store_mt_done(m->gw->store, &m->mt, state, bind, msgid, key,
-			   status, mt_done_cb, NULL);
-	/* Not recorded: the lease runs out and the MT is claimed again, so
-	 * a sent MT could go twice; logged so that it can be traced. */
-	if (rc < 0)
-		LOGP(LOG_REDIS, LOG_ERROR, NULL,
-		     "cannot record MT %s as %s: %s", m->mt.id, state,
-		     strerror(-rc));
-	mt_drop(m);
-}
-
-static bool temporary_status(uint32_t st)
-{
-	switch (st) {
-	case SMPP_ESME_RSYSERR:
-	case SMPP_ESME_RMSGQFUL:
-	case SMPP_ESME_RTHROTTLED:
-	case SMPP_ESME_RX_T_APPN:
-	case SMPP_ESME_RSUBMITFAIL:
-	case SMPP_ESME_RUNKNOWNERR:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static void submit_resp(void *arg, int rc, const struct smpp_pdu *resp)
-{
-	struct mt_job *m = arg;
-	struct gw *gw = m->gw;
-	const char *bind = m->mt.bind;
-
-	m->in_flight = false;
-	if (rc == 0 && resp->command_status == SMPP_ESME_ROK) {
-		mt_finish(m, "sent", bind, resp->message_id, 0);
-		pump(gw);
-		return;
-	}
-	if (rc == 0 && !temporary_status(resp->command_status)) {
-		mt_finish(m, "failed", bind, "", resp->command_status);
-		pump(gw);
-		return;
-	}
-	if (rc == 0 && (resp->command_status == SMPP_ESME_RTHROTTLED ||
-			resp->command_status == SMPP_ESME_RMSGQFUL)) {
-		/* the link pauses; the MT keeps its place at the front */
-		mt_enqueue(gw, m, true);
-		pump(gw);
-		return;
-	}
-	if (rc == -ETIMEDOUT || rc == -ECONNRESET)
-		LOGP(LOG_SMPP, LOG_WARN, bind,
-		     "MT %s: no submit_sm_resp (%s); sending again, the SMS "
-		     "centre may have accepted it already", m->mt.id,
-		     rc == -ETIMEDOUT ? "timeout" : "connection lost");
-	if (rc == -ECANCELED)
-		return;	/* shutting down: the lease hands it on */
-	if (++m->retries > MAX_SUBMIT_RETRIES) {
-		mt_finish(m, "failed", bind, "",
-			  rc == 0 ? resp->command_status
-				  : SMPP_ESME_RUNKNOWNERR);
-		pump(gw);
-		return;
-	}
-	if (rc == 0)
-		/* a temporary refusal: not at once again */
-		m->not_before = cgw_now_ms() + RETRY_DELAY_MS * m->retries;
-	mt_enqueue(gw, m, true);
-	pump(gw);
-}
-
-/* Builds the submit_sm of an MT. Returns 0 or -EINVAL. */
-static int build_submit(struct gw *gw, struct mt_job *m,
-			const struct cgw_smsc_conf *sc, struct smpp_pdu *p)
-{
-	const struct store_mt *mt = &m->mt;
-	uint8_t dc;
-	size_t len;
-	int rc;
-
-	smpp_pdu_init(p, SMPP_SUBMIT_SM, 0, 0);
-	if (mt->src[0]) {
-		cgw_strlcpy(p->source_addr, mt->src, 21);
-		p->source_addr_ton = (uint8_t)mt->src_ton;
-		p->source_addr_npi = (uint8_t)mt->src_npi;
-	} else {
-		cgw_strlcpy(p->source_addr, sc->source_addr, 21);
-		p->source_addr_ton = (uint8_t)sc->source_ton;
-		p->source_addr_npi = (uint8_t)sc->source_npi;
-	}
-	cgw_strlcpy(p->destination_addr, mt->dst, 21);
-	p->dest_addr_ton = (uint8_t)mt->dst_ton;
-	p->dest_addr_npi = (uint8_t)mt->dst_npi;
-	rc = text_encode_reply(mt->text, false, &dc, m->payload,
-			       sizeof(m->payload), &len);
-	if (rc < 0)
-		return -EINVAL;
-	p->data_coding = dc;
-	if (len <= SMPP_SM_MAX) {
-		p->sm_length = (uint8_t)len;
-		p->short_message = m->payload;
-	} else if (smpp_pdu_add_tlv(p, SMPP_TLV_MESSAGE_PAYLOAD,
-				    (uint16_t)len, m->payload) < 0) {
-		return -EINVAL;
-	}
-	if (mt->ch == STORE_CH_USSD) {
-		struct ussd_ref ref;
-
-		if (ussd_ref_parse(mt->ussd_ref, &ref) < 0)
-			return -EINVAL;
-		if (ussd_reply_fill(gw->conf->ussd.dialect, &ref,
-				    mt->ussd_final, p, m->tlvstore) < 0)
-			return -EINVAL;
-	} else {
-		p->registered_delivery = sc->registered_delivery ? 1 : 0;
-	}
-	return 0;
-}
-
-/* The link an MT should leave on now, or NULL to wait: its MO's bind when
- * it can take it, else the least loaded bind that can. */
-static struct smpp_link *pick_link(struct gw *gw, const struct store_mt *mt)
-{
-	struct smpp_link *best = NULL;
-	bool own_bound = false;
-
-	for (int i = 0; i < gw->nlinks; i++) {
-		struct smpp_link *l = gw->links[i];
-		bool own = strcmp(smpp_link_conf(l)->id, mt->bind) == 0;
-
-		if (!smpp_link_transmits(l))
-			continue;
-		if (own && smpp_link_bound(l))
-			own_bound = true;
-		if (!smpp_link_can_submit(l))
-			continue;
-		if (own)
-			return l;
-		if (!best ||
-		    smpp_link_outstanding(l) < smpp_link_outstanding(best))
-			best = l;
-	}
-	/* A USSD screen belongs to the SMS centre that holds the session:
-	 * while its bind is up but busy, wait for it. */
-	if (own_bound && mt->ch == STORE_CH_USSD)
-		best = NULL;
-	if (!best)
-		/* wake the sender when a bound bind has room again */
-		for (int i = 0; i < gw->nlinks; i++)
-			if (smpp_link_bound(gw->links[i]))
-				smpp_link_want_writable(gw->links[i]);
-	return best;
-}
-
-static void pump_later(struct gw *gw, int64_t ms)
-{
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	if (!evtimer_pending(gw->pump_timer, NULL))
-		evtimer_add(gw->pump_timer, &tv);
-}
-
-static void pump(struct gw *gw)
-{
-	int64_t now = cgw_now_ms();
-	struct mt_job *m = gw->q_head;
-
-	while (m) {
-		struct mt_job *next = m->qnext;
-		struct smpp_link *l;
-		struct smpp_pdu *p;
-		int rc;
-
-		if (m->mt.expires_ms && now > m->mt.expires_ms) {
-			mt_finish(m, "expired", m->mt.bind, "", 0);
-			m = next;
-			continue;
-		}
-		if (m->not_before > now) {
-			pump_later(gw, m->not_before - now);
-			m = next;
-			continue;
-		}
-		l = pick_link(gw, &m->mt);
-		if (!l) {
-			m = next;
-			continue;
-		}
-		p = malloc(sizeof(*p));
-		if (!p)
-			return;
-		if (build_submit(gw, m, smpp_link_conf(l), p) < 0) {
-			LOGP(LOG_SMPP, LOG_ERROR, NULL,
-			     "MT %s cannot be encoded; dropped", m->mt.id);
-			free(p);
-			mt_finish(m, "failed", m->mt.bind, "",
-				  SMPP_ESME_RSYSERR);
-			m = next;
-			continue;
-		}
-		rc = smpp_link_submit(l, p, submit_resp, m);
-		free(p);
-		if (rc == -EAGAIN) {
-			m = next;
-			continue;
-		}
-		if (rc < 0) {
-			m = next;
-			continue;
-		}
-		mt_dequeue(gw, m);
-		m->in_flight = true;
-		cgw_strlcpy(m->mt.bind, smpp_link_conf(l)->id,
-			    sizeof(m->mt.bind));
-		m = next;
-	}
 }
 
 /* --- MO jobs ----------------------------------------------------------------- */
@@ -523,12 +184,8 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		     "phone refused for %ds",
 		     gw->conf->protect.lookup_block / 1000);
 	if (j->res.reply[0]) {
-		struct mt_job *m = mt_hold(gw, &j->mt);
-
-		if (m) {
-			mt_enqueue(gw, m, false);
-			pump(gw);
-		}
+		sender_hold(gw->sender, &j->mt);
+		sender_pump(gw->sender);
 	}
 	mo_free(j);
 }
@@ -688,6 +345,10 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		return;
 	}
 	mo_ack(j, SMPP_ESME_ROK);
+	if (j->cc_key[0])
+		/* recorded: its parts are no longer needed */
+		store_cc_consume(j->gw->store, j->mo.msisdn, j->cc_key,
+				 NULL, NULL);
 	if (res->verdict == STORE_MO_DUP) {
 		LOGP(LOG_SMPP, LOG_NOTICE, px,
 		     "re-delivery of MO %s: acknowledged, not answered again",
@@ -864,6 +525,215 @@ static void on_receipt(struct gw *gw, struct smpp_link *l,
 		dlr_cb(d, rc, false, "", "");
 }
 
+/* --- multipart MOs ----------------------------------------------------------- */
+
+/* A part's acknowledgement waits for the part to be stored. */
+struct part_job {
+	struct gw *gw;
+	struct smpp_link *link;
+	uint32_t gen, seq, resp_cmd;
+	int part, total;
+	char msisdn[24];
+	char key[320];
+	char bind[32];
+};
+
+static const char *field_of(const char *const *f, int n, const char *name)
+{
+	for (int i = 0; i + 1 < n; i += 2)
+		if (strcmp(f[i], name) == 0)
+			return f[i + 1];
+	return NULL;
+}
+
+/*
+ * Processes a multipart MO from its stored fields (parts "p<seq>" and the
+ * addressing of its first part): joins it, complete or not, and hands it
+ * to the normal MO path; its parts are forgotten once it is recorded.
+ */
+static void cc_process(struct gw *gw, const char *key,
+		       const char *const *f, int n)
+{
+	long long total = 0;
+	const char *v;
+	struct reasm *r;
+	struct mo_job *j;
+	struct store_mo *mo;
+	char *text = NULL, missing[128], px[64];
+	uint64_t h;
+	int rc;
+
+	for (j = gw->mos; j; j = j->next)
+		if (strcmp(j->cc_key, key) == 0)
+			return;	/* in progress here already */
+	if (cgw_parse_int(field_of(f, n, "total"), 2, 255, &total) < 0 ||
+	    !(r = reasm_new((uint8_t)total)))
+		return;
+	for (int i = 0; i + 1 < n; i += 2) {
+		uint8_t dc, data[1024];
+		size_t len;
+		long long seq;
+
+		if (f[i][0] != 'p' ||
+		    cgw_parse_int(f[i] + 1, 1, total, &seq) < 0 ||
+		    reasm_part_decode(f[i + 1], &dc, data, sizeof(data),
+				      &len) < 0)
+			continue;
+		reasm_add(r, (uint8_t)seq, dc, data, len);
+	}
+	reasm_missing(r, missing, sizeof(missing));
+	rc = reasm_join(r, NULL, &text);
+	j = rc == 0 ? mo_new(gw) : NULL;
+	if (!j) {
+		reasm_free(r);
+		free(text);
+		return;
+	}
+	mo = &j->mo;
+	cgw_strlcpy(j->cc_key, key, sizeof(j->cc_key));
+	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
+	cgw_strlcpy(mo->msisdn, (v = field_of(f, n, "msisdn")) ? v : "",
+		    sizeof(mo->msisdn));
+	cgw_strlcpy(mo->src, (v = field_of(f, n, "src")) ? v : "",
+		    sizeof(mo->src));
+	mo->src_ton = atoi((v = field_of(f, n, "ston")) ? v : "1");
+	mo->src_npi = atoi((v = field_of(f, n, "snpi")) ? v : "1");
+	cgw_strlcpy(mo->dst, (v = field_of(f, n, "dst")) ? v : "",
+		    sizeof(mo->dst));
+	mo->dst_ton = atoi((v = field_of(f, n, "dton")) ? v : "0");
+	mo->dst_npi = atoi((v = field_of(f, n, "dnpi")) ? v : "0");
+	cgw_strlcpy(mo->bind, (v = field_of(f, n, "bind")) ? v : "",
+		    sizeof(mo->bind));
+	mo->ch = STORE_CH_SMS;
+	mo->recv_ms = cgw_now_ms();
+	cgw_strlcpy(mo->text, text, sizeof(mo->text));
+	/* the same message completed twice (a late claim) is one MO */
+	h = cgw_fnv1a64(key, strlen(key), 0);
+	h = cgw_fnv1a64(text, strlen(text), h);
+	snprintf(mo->fp, sizeof(mo->fp), "cc%016llx", (unsigned long long)h);
+	prefix_of(j, px, sizeof(px));
+	if (reasm_complete(r))
+		LOGP(LOG_SMPP, LOG_INFO, px, "MO %s sms in %u parts \"%s\"",
+		     mo->id, reasm_total(r), mo->text);
+	else
+		LOGP(LOG_SMPP, LOG_NOTICE, px,
+		     "MO %s incomplete after %ds: part(s) %s of %u never "
+		     "came; processing what arrived: \"%s\"", mo->id,
+		     gw->conf->gateway.concat_timeout / 1000, missing,
+		     reasm_total(r), mo->text);
+	reasm_free(r);
+	free(text);
+	rc = store_mo_in(gw->store, mo, false,
+			 dossier_candidate(mo->text, j->dossier_key,
+					   sizeof(j->dossier_key))
+				 ? j->dossier_key : NULL,
+			 mo_in_cb, j);
+	if (rc < 0)
+		mo_in_cb(j, rc, NULL);
+}
+
+static void part_cb(void *arg, int rc, enum store_part_verdict v,
+		    const char *const *fields, int nfields)
+{
+	struct part_job *p = arg;
+	struct smpp_pdu r;
+	char m[32];
+
+	smpp_pdu_init(&r, p->resp_cmd, SMPP_ESME_ROK, p->seq);
+	if (rc < 0) {
+		LOGP(LOG_SMPP, LOG_WARN, p->bind,
+		     "part %d/%d from %s not stored (%s): refused with "
+		     "ESME_RX_T_APPN", p->part, p->total,
+		     log_mask_msisdn(p->msisdn, m, sizeof(m)), strerror(-rc));
+		r.command_status = SMPP_ESME_RX_T_APPN;
+	} else if (v == STORE_PART_DUP) {
+		LOGP(LOG_SMPP, LOG_INFO, p->bind,
+		     "part %d/%d from %s again: acknowledged, ignored",
+		     p->part, p->total,
+		     log_mask_msisdn(p->msisdn, m, sizeof(m)));
+	} else if (v == STORE_PART_CONFLICT) {
+		LOGP(LOG_SMPP, LOG_WARN, p->bind,
+		     "part %d/%d from %s differs from the one received "
+		     "before: the first is kept", p->part, p->total,
+		     log_mask_msisdn(p->msisdn, m, sizeof(m)));
+	}
+	if (p->link)
+		smpp_link_respond(p->link, p->gen, &r);
+	if (rc == 0 && v == STORE_PART_COMPLETE)
+		cc_process(p->gw, p->key, fields, nfields);
+	free(p);
+}
+
+/* One part of a multipart MO: stored in Redis until its siblings arrive
+ * (on any bind, in any gateway process), acknowledged once stored. */
+static void on_part(struct gw *gw, struct smpp_link *l,
+		    const struct smpp_pdu *pdu, const struct reasm_info *ri)
+{
+	const struct cgw_smsc_conf *sc = smpp_link_conf(l);
+	struct part_job *p = calloc(1, sizeof(*p));
+	uint8_t bytes[1200];
+	char part[2600], num[6][16];
+	size_t n;
+	int rc = -ENOMEM;
+
+	if (p) {
+		p->gw = gw;
+		p->link = l;
+		p->gen = smpp_link_generation(l);
+		p->seq = pdu->sequence_number;
+		p->resp_cmd = smpp_resp_id(pdu->command_id);
+		p->part = ri->seq;
+		p->total = ri->total;
+		cgw_strlcpy(p->bind, sc->id, sizeof(p->bind));
+		phone_from_smpp(pdu->source_addr, pdu->source_addr_ton,
+				p->msisdn, sizeof(p->msisdn));
+		reasm_key(ri, pdu->source_addr, pdu->destination_addr, p->key,
+			  sizeof(p->key));
+		rc = reasm_part_bytes(ri, sc->packed, bytes, sizeof(bytes),
+				      &n);
+		if (rc == 0 && reasm_part_encode(ri->dc, bytes, n, part,
+						 sizeof(part)) < 0)
+			rc = -EINVAL;
+	}
+	if (rc == 0) {
+		snprintf(num[0], sizeof(num[0]), "%u", pdu->source_addr_ton);
+		snprintf(num[1], sizeof(num[1]), "%u", pdu->source_addr_npi);
+		snprintf(num[2], sizeof(num[2]), "%u", pdu->dest_addr_ton);
+		snprintf(num[3], sizeof(num[3]), "%u", pdu->dest_addr_npi);
+		snprintf(num[4], sizeof(num[4]), "%u", ri->total);
+
+		const char *meta[] = {
+			"msisdn", p->msisdn, "key", p->key,
+			"src", pdu->source_addr, "ston", num[0],
+			"snpi", num[1], "dst", pdu->destination_addr,
+			"dton", num[2], "dnpi", num[3], "bind", sc->id,
+			"total", num[4],
+		};
+
+		rc = store_part_in(gw->store, p->msisdn, p->key, ri->seq,
+				   ri->total, part, meta,
+				   (int)CGW_ARRAY_SIZE(meta),
+				   cgw_now_ms() +
+					   gw->conf->gateway.concat_timeout,
+				   part_cb, p);
+	}
+	if (rc < 0 && p) {
+		part_cb(p, rc, STORE_PART_STORED, NULL, 0);
+	} else if (rc < 0) {
+		struct smpp_pdu r;
+
+		smpp_pdu_init(&r, smpp_resp_id(pdu->command_id),
+			      SMPP_ESME_RX_T_APPN, pdu->sequence_number);
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+	}
+}
+
+static void claimed_cc(void *arg, const char *msisdn, const char *key,
+		       const char *const *fields, int nfields)
+{
+	cc_process(arg, key, fields, nfields);
+}
+
 static void on_request(void *arg, struct smpp_link *l,
 		       const struct smpp_pdu *pdu)
 {
@@ -871,14 +741,29 @@ static void on_request(void *arg, struct smpp_link *l,
 	struct mo_job *j;
 	struct store_mo *mo;
 	struct ussd_mo um;
-	const struct smpp_tlv *payload;
-	const uint8_t *data = pdu->short_message;
-	size_t len = pdu->sm_length;
-	char px[64];
+	struct reasm_info ri;
+	char px[64], why[160];
 	int rc;
 
 	if (dlr_is_receipt(pdu)) {
 		on_receipt(gw, l, pdu);
+		return;
+	}
+	if (reasm_parse(pdu, &ri, why, sizeof(why)) < 0) {
+		struct smpp_pdu r;
+
+		/* what it belongs to cannot be known: refuse it for good
+		 * rather than answer a fragment */
+		LOGP(LOG_SMPP, LOG_WARN, smpp_link_name(l),
+		     "MO with a malformed concatenation header (%s): "
+		     "refused with ESME_RX_P_APPN", why);
+		smpp_pdu_init(&r, smpp_resp_id(pdu->command_id),
+			      SMPP_ESME_RX_P_APPN, pdu->sequence_number);
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		return;
+	}
+	if (ri.total > 1) {
+		on_part(gw, l, pdu, &ri);
 		return;
 	}
 	j = mo_new(gw);
@@ -908,18 +793,8 @@ static void on_request(void *arg, struct smpp_link *l,
 	mo->recv_ms = cgw_now_ms();
 	fingerprint(pdu, mo->fp);
 
-	payload = smpp_pdu_tlv(pdu, SMPP_TLV_MESSAGE_PAYLOAD);
-	if (payload && payload->len) {
-		data = payload->val;
-		len = payload->len;
-	}
-	if ((pdu->esm_class & 0x40) && len > 0 && data[0] < len) {
-		/* skip the user data header; reassembly is the text module's */
-		len -= (size_t)data[0] + 1;
-		data += data[0] + 1;
-	}
-	text_decode_sm(pdu->data_coding, data, len, mo->text,
-		       sizeof(mo->text));
+	reasm_info_text(&ri, smpp_link_conf(l)->packed, mo->text,
+			sizeof(mo->text));
 	if (ussd_classify(gw->conf->ussd.dialect, pdu, &um)) {
 		mo->ch = STORE_CH_USSD;
 		mo->ussd_ev = um.ev;
@@ -948,7 +823,6 @@ static void claimed_mt(void *arg, int rc, const struct store_mt *mt,
 		       bool expired)
 {
 	struct gw *gw = arg;
-	struct mt_job *m;
 	char masked[32];
 
 	if (expired) {
@@ -958,13 +832,10 @@ static void claimed_mt(void *arg, int rc, const struct store_mt *mt,
 					     sizeof(masked)));
 		return;
 	}
-	if (mt_find(gw, mt->id))
-		return;	/* ours already (the claim just renewed it) */
-	m = mt_hold(gw, mt);
-	if (!m)
-		return;
-	LOGP(LOG_SMPP, LOG_NOTICE, NULL, "claimed MT %s (owner gone)", mt->id);
-	mt_enqueue(gw, m, false);
+	/* ours already: the claim just renewed it */
+	if (sender_hold(gw->sender, mt) == 0)
+		LOGP(LOG_SMPP, LOG_NOTICE, NULL, "claimed MT %s (owner gone)",
+		     mt->id);
 }
 
 static void claimed_mo(void *arg, const struct store_mo *mo)
@@ -997,7 +868,7 @@ static void claim_end(void *arg, int rc)
 
 	gw->claim_busy = false;
 	log_store_err("recovery claim", rc);
-	pump(gw);
+	sender_pump(gw->sender);
 }
 
 static void mo_claim_end(void *arg, int rc)
@@ -1005,18 +876,10 @@ static void mo_claim_end(void *arg, int rc)
 	log_store_err("MO recovery claim", rc);
 }
 
-static int held_broadcast(const struct gw *gw)
-{
-	int n = 0;
-
-	for (const struct mt_job *m = gw->mts; m; m = m->next)
-		n += m->mt.prio > 0;
-	return n;
-}
-
 static void claim_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw *gw = arg;
+	int held;
 
 	if (gw->stopping || !store_ready(gw->store) || gw->claim_busy)
 		return;
@@ -1025,32 +888,21 @@ static void claim_tick(evutil_socket_t fd, short what, void *arg)
 		gw->claim_busy = false;
 	/* broadcast traffic: only as much as this process can send soon, so
 	 * that siblings share it and replies never wait behind it */
-	if (held_broadcast(gw) < MAX_HELD_BROADCAST)
+	held = sender_held_broadcast(gw->sender);
+	if (held < MAX_HELD_BROADCAST)
 		store_mt_claim(gw->store, 1,
-			       (MAX_HELD_BROADCAST - held_broadcast(gw)) /
+			       (MAX_HELD_BROADCAST - held) /
 					       gw->conf->redis.shards + 1,
 			       claimed_mt, mo_claim_end, gw);
 	store_mo_claim(gw->store, 50, claimed_mo, mo_claim_end, gw);
+	store_cc_claim(gw->store, 50, claimed_cc, mo_claim_end, gw);
 }
 
 static void renew_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw *gw = arg;
-	const struct store_mt **list;
-	int n = 0;
 
-	if (!gw->mts || !store_ready(gw->store))
-		return;
-	for (struct mt_job *m = gw->mts; m; m = m->next)
-		n++;
-	list = calloc((size_t)n, sizeof(*list));
-	if (!list)
-		return;
-	n = 0;
-	for (struct mt_job *m = gw->mts; m; m = m->next)
-		list[n++] = &m->mt;
-	store_mt_renew(gw->store, list, n, mt_done_cb, NULL);
-	free(list);
+	sender_renew(gw->sender);
 }
 
 /* --- links and lifecycle ---------------------------------------------------- */
@@ -1060,17 +912,14 @@ static void on_link_state(void *arg, struct smpp_link *l, bool bound)
 	struct gw *gw = arg;
 
 	if (bound)
-		pump(gw);
+		sender_pump(gw->sender);
 }
 
 static void on_writable(void *arg, struct smpp_link *l)
 {
-	pump(arg);
-}
+	struct gw *gw = arg;
 
-static void pump_tick(evutil_socket_t fd, short what, void *arg)
-{
-	pump(arg);
+	sender_pump(gw->sender);
 }
 
 static void finish_stop(struct gw *gw)
@@ -1081,9 +930,7 @@ static void finish_stop(struct gw *gw)
 		return;
 	gw->stop_done = NULL;
 	/* hand the MTs we hold to whoever runs next, right away */
-	for (struct mt_job *m = gw->mts; m; m = m->next)
-		if (!m->in_flight)
-			store_mt_release(gw->store, &m->mt, 0, NULL, NULL);
+	sender_release(gw->sender);
 	done(gw->stop_arg);
 }
 
@@ -1182,9 +1029,9 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
-	gw->pump_timer = evtimer_new(base, pump_tick, gw);
+	gw->sender = sender_new(base, conf, gw->store, gw->links, gw->nlinks);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
-	    !gw->pump_timer) {
+	    !gw->sender) {
 		cgw_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1235,8 +1082,8 @@ void gw_free(struct gw *gw)
 	for (int i = 0; i < gw->nlinks; i++)
 		smpp_link_free(gw->links[i]);
 	gw->nlinks = 0;
-	while (gw->mts)
-		mt_drop(gw->mts);
+	sender_free(gw->sender);
+	gw->sender = NULL;
 	while (gw->mos)
 		mo_free(gw->mos);
 	if (gw->claim_timer)
@@ -1245,8 +1092,6 @@ void gw_free(struct gw *gw)
 		event_free(gw->renew_timer);
 	if (gw->stop_timer)
 		event_free(gw->stop_timer);
-	if (gw->pump_timer)
-		event_free(gw->pump_timer);
 	if (gw->dns)
 		evdns_base_free(gw->dns, 0);
 	free(gw);

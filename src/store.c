@@ -27,7 +27,7 @@
 #include "store_lua.h"
 
 enum script_id { SC_MO_IN, SC_MO_COMMIT, SC_CLAIM, SC_MT_DONE, SC_DLR,
-		 SC_COUNT };
+		 SC_PART_IN, SC_COUNT };
 
 static const char *const script_src[SC_COUNT] = {
 	[SC_MO_IN] = lua_mo_in,
@@ -35,6 +35,7 @@ static const char *const script_src[SC_COUNT] = {
 	[SC_CLAIM] = lua_claim,
 	[SC_MT_DONE] = lua_mt_done,
 	[SC_DLR] = lua_dlr,
+	[SC_PART_IN] = lua_part_in,
 };
 
 enum conn_state { CS_DOWN, CS_CONNECTING, CS_LOADING, CS_READY };
@@ -490,6 +491,8 @@ static void parse_mt(const redisReply *h, struct store_mt *m)
 	m->created_ms = hash_ll(h, "created", 0);
 	m->expires_ms = hash_ll(h, "expires", 0);
 	m->attempts = (int)hash_ll(h, "attempts", 0);
+	m->ref = (int)hash_ll(h, "ref", -1);
+	m->enc = (int)hash_ll(h, "enc", 0);
 }
 
 static void parse_mo(const redisReply *h, struct store_mo *m)
@@ -978,6 +981,7 @@ static void mt_fields(struct argv *a, const struct store_mt *mt)
 	arg_ki(a, "created", mt->created_ms);
 	arg_ki(a, "expires", mt->expires_ms);
 	arg_ki(a, "attempts", mt->attempts);
+	arg_ki(a, "enc", mt->enc);
 	arg_kv(a, "state", "queued");
 }
 
@@ -1069,50 +1073,76 @@ static void simple_done(struct sreq *rq, int rc)
 }
 
 int store_mt_done(struct store *st, const struct store_mt *mt,
-		  const char *state, const char *bind, const char *smsc_msgid,
-		  const char *msgid_key, uint32_t status, store_done_fn *cb,
-		  void *arg)
+		  const char *state, const char *bind,
+		  const char *const *msgids, const char *const *keys,
+		  int nparts, uint32_t status, store_done_fn *cb, void *arg)
 {
 	unsigned shard = store_shard(st, mt->msisdn);
-	char k_outq[96], k_mt[160], k_msgid[256], mtkey_val[168];
-	struct argv a;
+	char k_outq[96], k_mt[160], ids[1024] = "";
+	bool sent = strcmp(state, "sent") == 0;
+	int nmap = 0, n = 0;
+	struct argv *a;
 	struct sreq *rq;
-	bool map = msgid_key && *msgid_key && strcmp(state, "sent") == 0;
 
 	if (!store_ready(st))
 		return -ENOTCONN;
-	rq = sreq_new(st, map ? 2 : 1, NULL, simple_done, (void *)cb, arg);
-	if (!rq)
+	for (int i = 0; sent && i < nparts; i++)
+		nmap += keys[i] && keys[i][0];
+	a = malloc(sizeof(*a));
+	if (!a)
 		return -ENOMEM;
+	rq = sreq_new(st, 2 + nmap, NULL, simple_done, (void *)cb, arg);
+	if (!rq) {
+		free(a);
+		return -ENOMEM;
+	}
 	key_shard(st, shard, queue_name(mt->prio), NULL, k_outq,
 		  sizeof(k_outq));
 	key_shard(st, shard, "mt", mt->id, k_mt, sizeof(k_mt));
-	arg_reset(&a);
-	arg_s(&a, "EVALSHA");
-	arg_s(&a, st->sha[SC_MT_DONE]);
-	arg_s(&a, "2");
-	arg_s(&a, k_outq);
-	arg_s(&a, k_mt);
-	arg_s(&a, mt->id);
-	arg_s(&a, state);
-	arg_s(&a, bind ? bind : "");
-	arg_s(&a, smsc_msgid ? smsc_msgid : "");
-	arg_i(&a, status);
-	arg_i(&a, cgw_now_ms());
-	sreq_send(rq, 0, &a);
-	if (map) {
-		/* receipts name the SMS centre's id: map it back to the MT */
-		store_key_msgid(st->conf->redis.prefix, bind, msgid_key,
-				k_msgid, sizeof(k_msgid));
-		snprintf(mtkey_val, sizeof(mtkey_val), "%s#1", k_mt);
-		arg_reset(&a);
-		arg_s(&a, "SET");
-		arg_s(&a, k_msgid);
-		arg_s(&a, mtkey_val);
-		arg_s(&a, "EX");
-		arg_i(&a, MT_TTL_S);
-		sreq_send(rq, 1, &a);
+	for (int i = 0; i < nparts; i++)
+		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids))
+			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
+				 "%s%s", i ? "," : "", msgids[i]);
+	arg_reset(a);
+	arg_s(a, "EVALSHA");
+	arg_s(a, st->sha[SC_MT_DONE]);
+	arg_s(a, "2");
+	arg_s(a, k_outq);
+	arg_s(a, k_mt);
+	arg_s(a, mt->id);
+	arg_s(a, state);
+	arg_s(a, bind ? bind : "");
+	arg_s(a, ids);
+	arg_i(a, status);
+	arg_i(a, cgw_now_ms());
+	sreq_send(rq, n++, a);
+	/* receipts count parts: a message is delivered when all are */
+	arg_reset(a);
+	arg_s(a, "EVAL");
+	arg_s(a, "if redis.call('EXISTS', KEYS[1]) == 1 then "
+		 "redis.call('HSET', KEYS[1], 'parts', ARGV[1]) end return 1");
+	arg_s(a, "1");
+	arg_s(a, k_mt);
+	arg_i(a, nparts > 0 ? nparts : 1);
+	sreq_send(rq, n++, a);
+	for (int i = 0; sent && i < nparts; i++) {
+		char k_msgid[256], val[176];
+
+		if (!keys[i] || !keys[i][0])
+			continue;
+		/* the SMS centre's id names a part of an MT */
+		store_key_msgid(st->conf->redis.prefix, bind, keys[i], k_msgid,
+				sizeof(k_msgid));
+		snprintf(val, sizeof(val), "%s#%d", k_mt, i + 1);
+		arg_reset(a);
+		arg_s(a, "SET");
+		arg_s(a, k_msgid);
+		arg_s(a, val);
+		arg_s(a, "EX");
+		arg_i(a, MT_TTL_S);
+		sreq_send(rq, n++, a);
 	}
+	free(a);
 	return sreq_commit(rq);
 }
 
@@ -1303,6 +1333,262 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 		arg_s(&a, k);
 	}
 	sreq_send(rq, 0, &a);
+	return sreq_commit(rq);
+}
+
+static int claim(struct store *st, const char *queue, const char *item,
+		 int64_t lease, int max, sreq_reply_fn *on_reply, void *each,
+		 store_claim_end_fn *end, void *arg);
+
+/* --- multipart: references and reassembly --------------------------------- */
+
+struct ref_req {
+	store_ref_fn *cb;
+	void *arg;
+	int ref;
+};
+
+static void ref_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct ref_req *q = rq->arg;
+
+	if (idx == 0 && r->type == REDIS_REPLY_INTEGER)
+		q->ref = (int)(r->integer & 0xFFFF);
+}
+
+static void ref_done(struct sreq *rq, int rc)
+{
+	struct ref_req *q = rq->arg;
+
+	q->cb(q->arg, rc, q->ref);
+	free(q);
+}
+
+int store_mt_ref(struct store *st, const struct store_mt *mt,
+		 store_ref_fn *cb, void *arg)
+{
+	unsigned shard = store_shard(st, mt->msisdn);
+	struct ref_req *q;
+	struct sreq *rq;
+	struct argv a;
+	char k_ref[128], k_mt[160];
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->cb = cb;
+	q->arg = arg;
+	q->ref = -1;
+	rq = sreq_new(st, 2, ref_reply, ref_done, NULL, q);
+	if (!rq) {
+		free(q);
+		return -ENOMEM;
+	}
+	key_phone(st, mt->msisdn, "ref", NULL, k_ref, sizeof(k_ref));
+	key_shard(st, shard, "mt", mt->id, k_mt, sizeof(k_mt));
+	arg_reset(&a);
+	arg_s(&a, "INCR");
+	arg_s(&a, k_ref);
+	sreq_send(rq, 0, &a);
+	/* recorded on the MT by the same pipeline: the value is the next
+	 * counter, read back by whoever claims the MT */
+	arg_reset(&a);
+	arg_s(&a, "EVAL");
+	arg_s(&a, "local r = redis.call('GET', KEYS[1]) "
+		  "if redis.call('EXISTS', KEYS[2]) == 1 then "
+		  "redis.call('HSET', KEYS[2], 'ref', r % 65536) end return 1");
+	arg_s(&a, "2");
+	arg_s(&a, k_ref);
+	arg_s(&a, k_mt);
+	sreq_send(rq, 1, &a);
+	return sreq_commit(rq);
+}
+
+struct part_req {
+	store_part_fn *cb;
+	void *arg;
+	enum store_part_verdict v;
+	const char **fields;
+	int nfields;
+	char *buf;
+};
+
+static void part_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct part_req *q = rq->arg;
+	const redisReply *h;
+	size_t need = 0, off = 0;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		rq->rc = -EIO;
+		return;
+	}
+	if (strcmp(r->element[0]->str, "dup") == 0) {
+		q->v = STORE_PART_DUP;
+		return;
+	}
+	if (strcmp(r->element[0]->str, "conflict") == 0) {
+		q->v = STORE_PART_CONFLICT;
+		return;
+	}
+	if (strcmp(r->element[0]->str, "complete") != 0 || r->elements < 2) {
+		q->v = STORE_PART_STORED;
+		return;
+	}
+	q->v = STORE_PART_COMPLETE;
+	/* copy the fields out: a reply lives only during its callback */
+	h = r->element[1];
+	if (h->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i < h->elements; i++)
+		need += h->element[i]->len + 1;
+	q->buf = malloc(need ? need : 1);
+	q->fields = calloc(h->elements ? h->elements : 1, sizeof(char *));
+	if (!q->buf || !q->fields) {
+		rq->rc = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < h->elements; i++) {
+		memcpy(q->buf + off, h->element[i]->str, h->element[i]->len);
+		q->buf[off + h->element[i]->len] = '\0';
+		q->fields[i] = q->buf + off;
+		off += h->element[i]->len + 1;
+	}
+	q->nfields = (int)h->elements;
+}
+
+static void part_done(struct sreq *rq, int rc)
+{
+	struct part_req *q = rq->arg;
+
+	q->cb(q->arg, rc, q->v, q->fields, q->nfields);
+	free(q->fields);
+	free(q->buf);
+	free(q);
+}
+
+int store_part_in(struct store *st, const char *msisdn, const char *key,
+		  int seq, int total, const char *part,
+		  const char *const *meta, int nmeta, int64_t deadline_ms,
+		  store_part_fn *cb, void *arg)
+{
+	unsigned shard = store_shard(st, msisdn);
+	struct part_req *q;
+	struct sreq *rq;
+	struct argv *a;
+	char k_cc[320], k_q[96], k_done[320];
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	q = calloc(1, sizeof(*q));
+	a = malloc(sizeof(*a));
+	if (!q || !a) {
+		free(q);
+		free(a);
+		return -ENOMEM;
+	}
+	q->cb = cb;
+	q->arg = arg;
+	rq = sreq_new(st, 1, part_reply, part_done, NULL, q);
+	if (!rq) {
+		free(q);
+		free(a);
+		return -ENOMEM;
+	}
+	key_shard(st, shard, "cc", key, k_cc, sizeof(k_cc));
+	key_shard(st, shard, "ccq", NULL, k_q, sizeof(k_q));
+	key_shard(st, shard, "ccdone", key, k_done, sizeof(k_done));
+	arg_reset(a);
+	arg_s(a, "EVALSHA");
+	arg_s(a, st->sha[SC_PART_IN]);
+	arg_s(a, "3");
+	arg_s(a, k_cc);
+	arg_s(a, k_q);
+	arg_s(a, k_done);
+	arg_i(a, seq);
+	arg_s(a, part);
+	arg_i(a, deadline_ms);
+	/* the parts outlive their deadline long enough to be claimed */
+	arg_i(a, (deadline_ms - cgw_now_ms()) / 1000 + 3600);
+	arg_s(a, key);
+	arg_i(a, total);
+	for (int i = 0; i + 1 < nmeta; i += 2)
+		arg_kv(a, meta[i], meta[i + 1]);
+	sreq_send(rq, 0, a);
+	free(a);
+	return sreq_commit(rq);
+}
+
+static void cc_claim_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	store_cc_claim_fn *each = (store_cc_claim_fn *)rq->each;
+
+	if (r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const redisReply *h = r->element[i + 1];
+		const char **fields;
+		const redisReply *key = hash_get(h, "key");
+		const redisReply *msisdn = hash_get(h, "msisdn");
+
+		if (h->type != REDIS_REPLY_ARRAY || !key || !msisdn)
+			continue;
+		fields = calloc(h->elements + 1, sizeof(char *));
+		if (!fields)
+			continue;
+		for (size_t k = 0; k < h->elements; k++)
+			fields[k] = h->element[k]->str;
+		each(rq->arg, msisdn->str, key->str, fields,
+		     (int)h->elements);
+		free(fields);
+	}
+}
+
+int store_cc_claim(struct store *st, int max, store_cc_claim_fn *each,
+		   store_claim_end_fn *end, void *arg)
+{
+	/* a claimed message gets its lease: the process that claimed it has
+	 * that long to record it before another one tries */
+	return claim(st, "ccq", "cc", st->conf->gateway.mo_lease, max,
+		     cc_claim_reply, (void *)each, end, arg);
+}
+
+int store_cc_consume(struct store *st, const char *msisdn, const char *key,
+		     store_done_fn *cb, void *arg)
+{
+	unsigned shard = store_shard(st, msisdn);
+	struct sreq *rq;
+	struct argv a;
+	char k_cc[320], k_q[96], k_done[320];
+	long long window = st->conf->gateway.mo_dedup_window;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	rq = sreq_new(st, 3, NULL, simple_done, (void *)cb, arg);
+	if (!rq)
+		return -ENOMEM;
+	key_shard(st, shard, "cc", key, k_cc, sizeof(k_cc));
+	key_shard(st, shard, "ccq", NULL, k_q, sizeof(k_q));
+	key_shard(st, shard, "ccdone", key, k_done, sizeof(k_done));
+	arg_reset(&a);
+	arg_s(&a, "SET");
+	arg_s(&a, k_done);
+	arg_s(&a, "1");
+	arg_s(&a, "PX");
+	arg_i(&a, window > 0 ? window : 1000);
+	sreq_send(rq, 0, &a);
+	arg_reset(&a);
+	arg_s(&a, "ZREM");
+	arg_s(&a, k_q);
+	arg_s(&a, key);
+	sreq_send(rq, 1, &a);
+	arg_reset(&a);
+	arg_s(&a, "DEL");
+	arg_s(&a, k_cc);
+	sreq_send(rq, 2, &a);
 	return sreq_commit(rq);
 }
 

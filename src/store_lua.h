@@ -144,4 +144,29 @@ static const char lua_dlr[] =
 	"redis.call('HSET', KEYS[1], 'state', state)\n"
 	"return {'ok', state}\n";
 
+/* KEYS: parts hash, queue, done marker
+ * ARGV: seq part deadline ttl_s member total [meta field value ...] */
+static const char lua_part_in[] =
+	"if redis.call('EXISTS', KEYS[3]) == 1 then return {'dup'} end\n"
+	"local f = 'p' .. ARGV[1]\n"
+	"if redis.call('HSETNX', KEYS[1], f, ARGV[2]) == 0 then\n"
+	"  if redis.call('HGET', KEYS[1], f) ~= ARGV[2] then\n"
+	"    return {'conflict'}\n"
+	"  end\n"
+	"  return {'dup'}\n"
+	"end\n"
+	"for i = 7, #ARGV - 1, 2 do\n"
+	"  redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])\n"
+	"end\n"
+	"redis.call('EXPIRE', KEYS[1], ARGV[4])\n"
+	"redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[5])\n"
+	"local n = 0\n"
+	"for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do\n"
+	"  if string.sub(k, 1, 1) == 'p' then n = n + 1 end\n"
+	"end\n"
+	"if n >= tonumber(ARGV[6]) then\n"
+	"  return {'complete', redis.call('HGETALL', KEYS[1])}\n"
+	"end\n"
+	"return {'stored'}\n";
+
 #endif
