@@ -385,6 +385,20 @@ static bool dossier_candidate(const char *text, char *key, size_t keylen)
 	       *end == '\0';
 }
 
+/* Round trip 1 of an MO (reread: recorded already, recovery), with the
+ * dossier its text names. */
+static void mo_record(struct mo_job *j, bool reread)
+{
+	int rc = store_mo_in(j->gw->store, &j->mo, reread,
+			     dossier_candidate(j->mo.text, j->dossier_key,
+					       sizeof(j->dossier_key))
+				     ? j->dossier_key : NULL,
+			     mo_in_cb, j);
+
+	if (rc < 0)
+		mo_in_cb(j, rc, NULL);
+}
+
 /* 128-bit fingerprint of what makes an MO the same MO. */
 static void fingerprint(const struct smpp_pdu *p, char *out)
 {
@@ -623,13 +637,7 @@ static void cc_process(struct gw *gw, const char *key,
 		     reasm_total(r), mo->text);
 	reasm_free(r);
 	free(text);
-	rc = store_mo_in(gw->store, mo, false,
-			 dossier_candidate(mo->text, j->dossier_key,
-					   sizeof(j->dossier_key))
-				 ? j->dossier_key : NULL,
-			 mo_in_cb, j);
-	if (rc < 0)
-		mo_in_cb(j, rc, NULL);
+	mo_record(j, false);
 }
 
 static void part_cb(void *arg, int rc, enum store_part_verdict v,
@@ -743,7 +751,6 @@ static void on_request(void *arg, struct smpp_link *l,
 	struct ussd_mo um;
 	struct reasm_info ri;
 	char px[64], why[160];
-	int rc;
 
 	if (dlr_is_receipt(pdu)) {
 		on_receipt(gw, l, pdu);
@@ -808,13 +815,7 @@ static void on_request(void *arg, struct smpp_link *l,
 	     mo->ch == STORE_CH_USSD ? "ussd " : "sms",
 	     mo->ch == STORE_CH_USSD ? ussd_event_name(mo->ussd_ev) : "",
 	     "", mo->text);
-	rc = store_mo_in(gw->store, mo, false,
-			 dossier_candidate(mo->text, j->dossier_key,
-					   sizeof(j->dossier_key))
-				 ? j->dossier_key : NULL,
-			 mo_in_cb, j);
-	if (rc < 0)
-		mo_in_cb(j, rc, NULL);
+	mo_record(j, false);
 }
 
 /* --- recovery -------------------------------------------------------------- */
@@ -842,7 +843,6 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 {
 	struct gw *gw = arg;
 	struct mo_job *j;
-	int rc;
 
 	for (j = gw->mos; j; j = j->next)
 		if (strcmp(j->mo.id, mo->id) == 0)
@@ -853,13 +853,7 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 	j->mo = *mo;
 	LOGP(LOG_MENU, LOG_NOTICE, NULL,
 	     "recovering MO %s (acknowledged, never answered)", mo->id);
-	rc = store_mo_in(gw->store, &j->mo, true,
-			 dossier_candidate(j->mo.text, j->dossier_key,
-					   sizeof(j->dossier_key))
-				 ? j->dossier_key : NULL,
-			 mo_in_cb, j);
-	if (rc < 0)
-		mo_in_cb(j, rc, NULL);
+	mo_record(j, true);
 }
 
 static void claim_end(void *arg, int rc)
