@@ -14,6 +14,9 @@
  *   P:{sN}:outq               MTs not yet accepted by an SMS centre (zset,
  *                             score = lease expiry / ready time in ms)
  *   P:{sN}:mt:<id>            an MT and its state (hash)
+ *   P:{sN}:requests           procedure requests for the back office
+ *                             (stream: ref, kind, phone, ch, lang, mo, at
+ *                             and the fields the menu records)
  *   P:dossier:<key>           a dossier (hash)
  *   P:msgid:<bind>:<id>       SMS centre message id -> MT key
  *
@@ -151,18 +154,31 @@ struct store_commit {
 	const struct store_mo *mo;
 	uint64_t expect_version;
 	const struct menu_session *next;	/* NULL: end the session */
+	bool keep_session;			/* leave it alone (no CAS) */
 	int64_t ttl_ms;
 	const struct store_mt *mt;		/* NULL: no reply */
+	const struct store_mt *mt2;		/* a second SMS, or NULL */
+	const struct menu_request *req;		/* record it, or NULL */
+	const char *mo_state;			/* NULL: "answered" */
 	bool lookup_failed;
 	int set_lang;				/* -1: unchanged */
 	int optout;				/* -1 unchanged, 0 in, 1 out */
 };
 
-/* now_blocked: this failed lookup put the phone over the limit */
+/*
+ * flags of a STORE_COMMIT_OK: STORE_COMMIT_BLOCKED, this failed lookup put
+ * the phone over the lookup limit; STORE_COMMIT_LIMITED, the phone had its
+ * protect.replies_per_minute SMS replies already: the MO was closed with
+ * no reply, no session change and no request (an opt-out still applies);
+ * STORE_COMMIT_MT2, mt2 was queued (it is dropped over the limit).
+ */
+#define STORE_COMMIT_BLOCKED 1u
+#define STORE_COMMIT_LIMITED 2u
+#define STORE_COMMIT_MT2 4u
 typedef void store_commit_fn(void *arg, int rc,
 			     enum store_commit_verdict v,
 			     const struct menu_session *current,
-			     bool now_blocked);
+			     unsigned flags);
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
 
@@ -209,6 +225,11 @@ void store_key_mt(const char *prefix, unsigned shard, const char *mt_id,
 		  char *out, size_t outlen);
 void store_key_msgid(const char *prefix, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
+/* The request stream of a shard, and the profile hash of a phone. */
+void store_key_requests(const char *prefix, unsigned shard, char *out,
+			size_t outlen);
+void store_key_profile(const char *prefix, int shards, const char *msisdn,
+		       char *out, size_t outlen);
 
 /* Hash fields of a dossier, in the order dossier_to_fields() writes. */
 int store_dossier_fields(const struct dossier *d, const char **argv,
