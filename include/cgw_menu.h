@@ -27,7 +27,7 @@
 #define MENU_MAX_OUTCOMES 6
 #define MENU_VAR_MAX 32
 #define MENU_VAR_NAME 16
-#define MENU_VAR_VALUE 160
+#define MENU_VAR_VALUE 480	/* bytes: 160 characters with diacritics */
 #define MENU_TEXT_MAX 1024
 #define MENU_MAX_FIELDS 8	/* session variables a request records */
 #define MENU_KIND_MAX 16

@@ -57,6 +57,9 @@ struct store_mo {
 	char ussd_ref[64];	/* ussd_ref_format() */
 	char text[STORE_TEXT_MAX];
 	char fp[40];		/* fingerprint for re-delivery detection */
+	/* starts over (SMS MENU; a USSD dial always does): the same text
+	 * again is a re-delivery only while the first is in progress */
+	bool restart;
 	int64_t recv_ms;
 };
 

@@ -917,6 +917,12 @@ static void on_request(void *arg, struct smpp_link *l,
 	} else {
 		mo->ch = STORE_CH_SMS;
 	}
+	if (mo->ch == STORE_CH_SMS) {
+		struct cmd c;
+
+		cmd_parse(mo->text, &c);
+		mo->restart = c.kind == CMD_MENU;
+	}
 	prefix_of(j, px, sizeof(px));
 	LOGP(mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP, LOG_INFO, px,
 	     "MO %s %s%s%s \"%s\"", mo->id,

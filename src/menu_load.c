@@ -61,13 +61,22 @@ struct loader {
 	char *err;
 	size_t errlen;
 	int flags;
+	const char *dir;
 };
 
+/* The file a setting comes from, as a path one can open: libconfig names
+ * an included file as written in @include, relative to the menus dir. */
 static const char *sfile(struct loader *ld, const config_setting_t *s)
 {
 	const char *f = config_setting_source_file(s);
+	char path[1024];
 
-	return f ? f : ld->main_file;
+	if (!f || strcmp(f, ld->main_file) == 0)
+		return ld->main_file;
+	if (f[0] == '/')
+		return menu_tree_intern_file(ld->tree, f);
+	snprintf(path, sizeof(path), "%s/%s", ld->dir, f);
+	return menu_tree_intern_file(ld->tree, path);
 }
 
 #define FAIL(ld, s, ...)                                                     \
@@ -486,7 +495,7 @@ int menu_load_ex(const char *dir, int flags, struct menu_tree **out,
 		 char *err, size_t errlen)
 {
 	struct menu_tree *t = calloc(1, sizeof(*t));
-	struct loader ld = { t, NULL, err, errlen, flags };
+	struct loader ld = { t, NULL, err, errlen, flags, dir };
 	char path[1024];
 	config_t cfg;
 	config_setting_t *nodes, *msgs, *menu;
@@ -504,11 +513,18 @@ int menu_load_ex(const char *dir, int flags, struct menu_tree **out,
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			cgw_err(err, errlen, -EINVAL,
 				"%s: cannot read the menu file", path);
-		else
+		else if (!config_error_file(&cfg) ||
+			 strcmp(config_error_file(&cfg), path) == 0 ||
+			 config_error_file(&cfg)[0] == '/')
 			cgw_err(err, errlen, -EINVAL, "%s:%d: %s",
 				config_error_file(&cfg)
 					? config_error_file(&cfg)
 					: path,
+				config_error_line(&cfg),
+				config_error_text(&cfg));
+		else
+			cgw_err(err, errlen, -EINVAL, "%s/%s:%d: %s", dir,
+				config_error_file(&cfg),
 				config_error_line(&cfg),
 				config_error_text(&cfg));
 		goto out;

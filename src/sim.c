@@ -53,6 +53,7 @@ struct sim {
 	int nsubs, subcap;
 	FILE *pdulog;
 	struct sim_script *script;
+	struct sim_phone *phone;	/* `citizengw-sim phone` */
 	struct event *tick;
 	struct event *sigint, *sigterm;
 	int result;		/* exit code */
@@ -85,7 +86,7 @@ void sim_log(struct sim *s, const char *fmt, ...)
 #define SCREEN_W 34	/* characters per line of the pretend phone */
 
 /* Prints one wrapped screen line by line inside a box. */
-static void screen_box(const char *title, const char *text)
+void sim_screen_box(const char *title, const char *text)
 {
 	char line[SCREEN_W * 4 + 1];
 	size_t tl = strlen(text), pos = 0;
@@ -155,7 +156,7 @@ static void transcript(struct sim *s, const char *phone, const char *peer,
 							   : "USSD, reply 1..9");
 	else
 		snprintf(title, sizeof(title), "SMS from %s", peer);
-	screen_box(title, text);
+	sim_screen_box(title, text);
 	fflush(stdout);
 }
 
@@ -586,9 +587,10 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 			event_base_loopexit(s->base, NULL);
 		return;
 	}
-	if (!s->script)
+	if (!s->script && !s->phone)
 		return;
-	int rc = sim_script_run(s->script, s);
+	int rc = s->phone ? sim_phone_tick(s->phone, s)
+			  : sim_script_run(s->script, s);
 
 	if (rc != 0) {
 		s->result = rc > 0 ? 0 : 1;
@@ -639,6 +641,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: citizengw-sim [options] [SCRIPT]\n"
+"       citizengw-sim phone [--msisdn N] [--ussd|--sms] [options]  (see\n"
+"       citizengw-sim phone --help: a feature phone on the terminal)\n"
 "\n"
 "An SMPP 3.4 SMS centre for tests and dry runs. Without SCRIPT it serves\n"
 "binds and submits until stopped; with SCRIPT it plays the script (MOs to\n"
@@ -699,6 +703,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int c;
 
+	bool phone = argc > 1 && strcmp(argv[1], "phone") == 0;
+
 	if (!s)
 		return 1;
 	s->o.listen = "127.0.0.1:2775";
@@ -707,7 +713,12 @@ int main(int argc, char **argv)
 	s->o.redeliver_ms = 1000;
 	s->o.redeliver_max = 30;
 	s->o.timeout_s = 120;
-	while ((c = getopt_long(argc, argv, "l:u:p:L:Th", opts, NULL)) != -1) {
+	if (phone && !(s->phone = sim_phone_new(&s->o, argc - 1, argv + 1)))
+		return 2;
+	if (phone)
+		optind = argc;
+	while (!phone &&
+	       (c = getopt_long(argc, argv, "l:u:p:L:Th", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': s->o.listen = optarg; break;
 		case 'u': s->o.system_id = optarg; break;
@@ -812,6 +823,7 @@ int main(int argc, char **argv)
 	event_free(s->sigterm);
 	event_base_free(s->base);
 	sim_script_free(s->script);
+	sim_phone_free(s->phone);
 	for (int i = 0; i < s->nmos; i++)
 		free(s->mos[i]);
 	free(s->mos);

@@ -85,11 +85,19 @@ struct sim_mo *sim_mo_last(struct sim *s);
 int sim_submit_count(struct sim *s);
 struct sim_submit *sim_submit_at(struct sim *s, int i);
 void sim_drop_connections(struct sim *s);
+/* Prints a screen as the pretend phone shows it (a box, wrapped). */
+void sim_screen_box(const char *title, const char *text);
 void sim_log(struct sim *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int64_t sim_mono_ms(void);
 
 /* --- provided by sim_script.c ---------------------------------------------- */
+
+/* Encodes text into mo in data coding dc (0, 1, 3, 8; message_payload
+ * when long). Returns 0, -ERANGE (does not fit dc) or -ENOSPC. */
+int sim_mo_encode_text(struct sim_mo *mo, const char *text, int dc);
+int sim_mo_add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
+		   size_t len);
 
 struct sim_script;
 /* Loads a script; returns NULL with a "file:line: message" in err. */
@@ -101,5 +109,18 @@ void sim_script_free(struct sim_script *sc);
  * it finished, -1 when a step failed (the message is printed).
  */
 int sim_script_run(struct sim_script *sc, struct sim *s);
+
+/* --- provided by sim_phone.c: `citizengw-sim phone` ------------------------ */
+
+struct sim_phone;
+/*
+ * Parses the options of `citizengw-sim phone ...` (argv[0] is "phone")
+ * into o (listen address, port file, credentials, PDU log) and a phone.
+ * Returns NULL after printing the reason (exit status 2).
+ */
+struct sim_phone *sim_phone_new(struct sim_opts *o, int argc, char **argv);
+void sim_phone_free(struct sim_phone *p);
+/* Runs on every tick: 0 while running, 1 done, -1 failed. */
+int sim_phone_tick(struct sim_phone *p, struct sim *s);
 
 #endif

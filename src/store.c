@@ -171,7 +171,7 @@ struct argv {
 	int n;
 	const char *v[320];
 	size_t l[320];
-	char arena[16384];
+	char arena[32768];
 	size_t used;
 	bool overflow;
 };
@@ -845,7 +845,8 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	arg_i(a, st->conf->gateway.mo_dedup_window);
 	arg_i(a, MO_TTL_S);
 	arg_s(a, reread ? "reread"
-			: (mo->ch == STORE_CH_USSD && mo->ussd_ev == 0)
+			: (mo->restart || (mo->ch == STORE_CH_USSD &&
+					   mo->ussd_ev == 0))
 				  ? "begin" : "new");
 	arg_kv(a, "id", mo->id);
 	arg_kv(a, "msisdn", mo->msisdn);
