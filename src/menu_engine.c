@@ -248,6 +248,44 @@ static void enter(struct menu_ctx *st, int idx)
 	st->out->final = true;
 }
 
+/*
+ * Free text as it is kept and recorded: valid UTF-8 (a broken byte becomes
+ * '?'), control characters as spaces, runs of spaces as one, trimmed.
+ * Returns the number of characters, counting what did not fit.
+ */
+static size_t clean_text(const char *in, char *out, size_t cap)
+{
+	size_t len = strlen(in), pos = 0, n = 0, chars = 0;
+	bool space = false;
+
+	while (pos < len) {
+		char enc[4];
+		size_t el;
+		uint32_t cp;
+
+		if (utf8_decode(in, len, &pos, &cp) < 0)
+			cp = '?';
+		if (cp < 0x20 || cp == 0x7F || cp == ' ') {
+			space = n > 0;
+			continue;
+		}
+		if (space) {
+			chars++;
+			if (n + 1 < cap)
+				out[n++] = ' ';
+			space = false;
+		}
+		el = utf8_encode(cp, enc);
+		chars++;
+		if (n + el < cap) {
+			memcpy(out + n, enc, el);
+			n += el;
+		}
+	}
+	out[n] = '\0';
+	return chars;
+}
+
 /* Validates an input answer; writes the value to save. */
 static bool validate_input(const struct menu_node *n, const char *text,
 			   struct menu_session *s)
@@ -334,12 +372,11 @@ static bool validate_input(const struct menu_node *n, const char *text,
 		return true;
 	case MENU_IN_TEXT: {
 		/* free text keeps the citizen's own characters */
-		size_t chars = utf8_length(text);
 		char clean[MENU_VAR_VALUE];
+		size_t chars = clean_text(text, clean, sizeof(clean));
 
 		if ((int)chars < n->min_len || (int)chars > n->max_len)
 			return false;
-		utf8_copy(clean, sizeof(clean), text);
 		menu_session_set(s, n->save, clean);
 		return true;
 	}

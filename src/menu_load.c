@@ -35,7 +35,7 @@ static const char *const input_types[] = {
 	[MENU_IN_DOSSIER_CODE] = "dossier_code", [MENU_IN_DIGITS] = "digits",
 	[MENU_IN_PHONE] = "phone",		 [MENU_IN_YESNO] = "yesno",
 	[MENU_IN_RATING] = "rating",		 [MENU_IN_TEXT] = "text",
-	[MENU_IN_LAST4] = "last4",
+	[MENU_IN_LAST4] = "last4",		 [MENU_IN_PATTERN] = "pattern",
 };
 
 static int find_name(const char *const *names, size_t n, const char *s)

@@ -135,6 +135,7 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		suite_pdu,   suite_text,    suite_cmd,  suite_phone,
 		suite_dossier, suite_conf,  suite_menu, suite_ussd,
+		suite_services,
 	};
 	SRunner *sr = srunner_create(NULL);
 	const char *base = getenv("TMPDIR");

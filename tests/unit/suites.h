@@ -23,6 +23,7 @@ Suite *suite_dossier(void);
 Suite *suite_conf(void);
 Suite *suite_menu(void);
 Suite *suite_ussd(void);
+Suite *suite_services(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
