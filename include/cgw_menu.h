@@ -250,6 +250,9 @@ struct menu_result {
 	int set_lang;			/* -1: unchanged */
 	int optout;			/* -1 unchanged, 1 out, 0 back in */
 	struct menu_request req;	/* req.kind[0]: a procedure request */
+	/* the input was a valid choice or answer in an open session: the
+	 * citizen walks a menu (not counted as a possible reply storm) */
+	bool progress;
 };
 
 /*

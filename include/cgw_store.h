@@ -163,6 +163,9 @@ struct store_commit {
 	const struct store_mt *mt2;		/* a second SMS, or NULL */
 	const struct menu_request *req;		/* record it, or NULL */
 	const char *mo_state;			/* NULL: "answered" */
+	/* an SMS reply that takes an open menu session a valid step on:
+	 * not counted against protect.replies_per_minute */
+	bool reply_uncounted;
 	bool lookup_failed;
 	int set_lang;				/* -1: unchanged */
 	int optout;				/* -1 unchanged, 0 in, 1 out */
@@ -171,8 +174,9 @@ struct store_commit {
 /*
  * flags of a STORE_COMMIT_OK: STORE_COMMIT_BLOCKED, this failed lookup put
  * the phone over the lookup limit; STORE_COMMIT_LIMITED, the phone had its
- * protect.replies_per_minute SMS replies already: the MO was closed with
- * no reply, no session change and no request (an opt-out still applies);
+ * protect.replies_per_minute SMS replies already (USSD screens and
+ * reply_uncounted ones do not count): the MO was closed with no reply, no
+ * session change and no request (an opt-out still applies);
  * STORE_COMMIT_MT2, mt2 was queued (it is dropped over the limit).
  */
 #define STORE_COMMIT_BLOCKED 1u

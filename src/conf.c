@@ -105,8 +105,11 @@ static const struct conf_item global_items[] = {
 
 	{ "protect.replies_per_minute", CT_INT, G(protect.replies_per_minute),
 	  0, 100000, "10", NULL,
-	  "Most replies one phone gets per minute, so that an automated "
-	  "sender cannot start a reply storm; 0 = no limit." },
+	  "Most SMS replies one phone gets per minute, so that an automated "
+	  "sender cannot start a reply storm; 0 = no limit. USSD screens and "
+	  "replies to a valid choice in an open SMS menu do not count (a "
+	  "citizen walking a menu); commands, help and wrong answers do. "
+	  "Over the limit an MO is recorded and closed without a reply." },
 	{ "protect.min_sender_digits", CT_INT, G(protect.min_sender_digits), 0,
 	  20, "8", NULL,
 	  "Senders with fewer digits (short codes) or with letters get no "

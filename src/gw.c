@@ -581,6 +581,7 @@ static void mo_commit(struct mo_job *j)
 	c.set_lang = j->res.set_lang;
 	c.optout = j->res.optout;
 	c.req = j->res.req.kind[0] ? &j->res.req : NULL;
+	c.reply_uncounted = j->res.progress;
 	if (j->refused) {
 		c.keep_session = true;
 		c.mo_state = "refused";

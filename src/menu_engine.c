@@ -414,6 +414,7 @@ static void answer(struct menu_ctx *st, const char *text)
 	if (n->type == MENU_NODE_MENU) {
 		for (int i = 0; i < n->noptions; i++)
 			if (strcasecmp(n->options[i].key, norm) == 0) {
+				st->out->progress = true;
 				choose(st, n, &n->options[i]);
 				enter(st, n->options[i].next_idx);
 				return;
@@ -423,6 +424,7 @@ static void answer(struct menu_ctx *st, const char *text)
 		return;
 	}
 	if (n->back_idx >= 0 && strcmp(norm, "0") == 0) {
+		st->out->progress = true;
 		enter(st, n->back_idx);
 		return;
 	}
@@ -431,6 +433,7 @@ static void answer(struct menu_ctx *st, const char *text)
 					   st->s->lang));
 		return;
 	}
+	st->out->progress = true;
 	enter(st, n->next_idx);
 }
 

@@ -345,13 +345,12 @@ static int key_in(struct sim_phone *p, struct sim *s, const char *line)
 		say("(%s mode)", p->ussd ? "USSD" : "SMS");
 		return 0;
 	}
-	if (!p->tty)
+	if (!p->tty && p->ussd && (!n || strcmp(text, "end") == 0))
+		printf("%s hangs up\n", p->msisdn);
+	else if (!p->tty)
 		printf("%s %s %s\n", p->msisdn,
 		       !p->ussd ? "sends an SMS:"
-		       : text[0] == '*' ? "dials"
-		       : (!n || strcmp(text, "end") == 0) ? "hangs up"
-							   : "answers:",
-		       !n || strcmp(text, "end") == 0 ? "" : text);
+		       : text[0] == '*' ? "dials" : "answers:", text);
 	p->expect_reply = true;
 	if (!p->ussd) {
 		if (!n)

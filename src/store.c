@@ -1088,7 +1088,8 @@ int store_commit(struct store *st, const struct store_commit *c,
 	at = a->n;
 	arg_s(a, "0");						/* 15 */
 	arg_i(a, st->conf->protect.replies_per_minute);		/* 16 */
-	arg_s(a, c->mt && c->mt->ch == STORE_CH_SMS ? "1" : "0"); /* 17 */
+	arg_s(a, c->mt && c->mt->ch == STORE_CH_SMS && !c->reply_uncounted
+			 ? "1" : "0");				/* 17 */
 	arg_s(a, c->mt2 ? c->mt2->id : "");			/* 18 */
 	arg_s(a, "0");						/* 19 */
 	arg_s(a, "0");						/* 20 */
