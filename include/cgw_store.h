@@ -6,7 +6,8 @@
  * keys one script touches always share a slot and a move to Redis Cluster
  * stays possible):
  *   P:{sN}:sess:<msisdn>:u|s  menu session (hash) of the USSD / SMS channel
- *   P:{sN}:ph:<msisdn>        phone profile (hash): lang, opt-out, limits
+ *   P:{sN}:ph:<msisdn>        phone profile (hash): lang, opt-out (optout=1:
+ *                             no broadcasts; answers still go), limits
  *   P:{sN}:fp:<fingerprint>   recent MO fingerprint -> MO id (re-delivery)
  *   P:{sN}:mo:<id>            an MO as received (hash)
  *   P:{sN}:inq                MOs acknowledged but not yet answered (zset,

@@ -782,12 +782,25 @@ static bool phone_busy(const struct mo_job *j)
 	return false;
 }
 
+/* Reads an MO recorded already with its session (and the dossier its text
+ * names) again, then steps it. */
+static void mo_reread(struct mo_job *j)
+{
+	int rc = store_mo_in(j->gw->store, &j->mo, true,
+			     dossier_candidate(j->mo.text, j->dossier_key,
+					       sizeof(j->dossier_key))
+				     ? j->dossier_key : NULL,
+			     mo_in_cb, j);
+
+	if (rc < 0)
+		mo_in_cb(j, rc, NULL);
+}
+
 /* The oldest parked MO of a phone goes on, with its session read again. */
 static void wake_next(struct gw *gw, const char *msisdn,
 		      enum store_channel ch)
 {
 	struct mo_job *next = NULL;
-	int rc;
 
 	for (struct mo_job *o = gw->mos; o; o = o->next)	/* newest first */
 		if (o->parked && o->mo.ch == ch &&
@@ -797,13 +810,7 @@ static void wake_next(struct gw *gw, const char *msisdn,
 		return;
 	next->parked = false;
 	next->active = true;
-	rc = store_mo_in(gw->store, &next->mo, true,
-			 dossier_candidate(next->mo.text, next->dossier_key,
-					   sizeof(next->dossier_key))
-				 ? next->dossier_key : NULL,
-			 mo_in_cb, next);
-	if (rc < 0)
-		mo_in_cb(next, rc, NULL);
+	mo_reread(next);
 }
 
 /* 128-bit fingerprint of what makes an MO the same MO. */
@@ -968,7 +975,6 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 {
 	struct gw *gw = arg;
 	struct mo_job *j;
-	int rc;
 
 	for (j = gw->mos; j; j = j->next)
 		if (strcmp(j->mo.id, mo->id) == 0)
@@ -979,13 +985,7 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 	j->mo = *mo;
 	LOGP(LOG_MENU, LOG_NOTICE, NULL,
 	     "recovering MO %s (acknowledged, never answered)", mo->id);
-	rc = store_mo_in(gw->store, &j->mo, true,
-			 dossier_candidate(j->mo.text, j->dossier_key,
-					   sizeof(j->dossier_key))
-				 ? j->dossier_key : NULL,
-			 mo_in_cb, j);
-	if (rc < 0)
-		mo_in_cb(j, rc, NULL);
+	mo_reread(j);
 }
 
 static void claim_end(void *arg, int rc)

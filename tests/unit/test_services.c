@@ -730,10 +730,16 @@ START_TEST(walk_sms)
 
 	phone_init(&p, OWNER, MENU_CH_SMS);
 	ck_assert_str_eq(key(&p, "menu"), MAIN_VI);
+	ck_assert(!p.r.progress);	/* a command: counts as a reply */
+	key(&p, "7");
+	ck_assert(!p.r.progress);	/* a wrong choice too */
 	key(&p, "2");
+	ck_assert(p.r.progress);	/* a valid step in the menu does not */
 	key(&p, "1");
 	key(&p, "Phuc Xuan");
+	ck_assert(p.r.progress);
 	key(&p, "1");
+	ck_assert(p.r.progress);
 	expect_ref(&p, "callback", "GL");
 	ck_assert_str_eq(req_field(&p, "topic"), "online_filing");
 	/* no session: a digit gets the help line */
@@ -876,13 +882,7 @@ static void random_text(unsigned *seed, char *out, size_t cap)
 
 static bool utf8_ok(const char *s)
 {
-	size_t len = strlen(s), pos = 0;
-	uint32_t cp;
-
-	while (pos < len)
-		if (utf8_decode(s, len, &pos, &cp) < 0)
-			return false;
-	return true;
+	return tu_utf8_valid(s, strlen(s));
 }
 
 /* An assertion that costs nothing when it holds (Check's report every
