@@ -368,6 +368,8 @@ static int key_in(struct sim_phone *p, struct sim *s, const char *line)
 		op = p->d->abort;
 		text[0] = '\0';
 		p->expect_reply = false;
+		if (p->tty)
+			say("(hung up)");
 	} else if (!p->session) {
 		say("(no USSD session: dial the service code, e.g. *%s#, "
 		    "first)", p->short_code);
