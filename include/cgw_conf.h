@@ -15,10 +15,18 @@
 
 #define CONF_MAX_SMSC 16
 #define CONF_PATH_MAX 512
+#define CONF_MAX_DAYS 64
 
 enum conf_bind_mode {
 	CONF_BIND_TRANSCEIVER,
 	CONF_BIND_TX_RX,	/* "transmitter+receiver": two connections */
+};
+
+/* A list of calendar days (local days since 1970-01-01, Asia/Ho_Chi_Minh),
+ * written in the file as [ "2026-01-01", ... ]. */
+struct conf_days {
+	int n;
+	int day[CONF_MAX_DAYS];
 };
 
 enum conf_msgid_format {
@@ -109,6 +117,11 @@ struct cgw_conf {
 		int lookup_window;	/* ms */
 		int lookup_block;	/* ms */
 	} protect;
+
+	struct {
+		struct conf_days holidays;	/* no visits on these days */
+		bool confirm_by_sms;	/* USSD procedures: reference by SMS */
+	} services;
 
 	struct {
 		int mo_dedup_window;	/* ms */

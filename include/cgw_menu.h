@@ -14,6 +14,7 @@
 #ifndef CGW_MENU_H
 #define CGW_MENU_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,10 +25,13 @@
 #define MENU_ID_MAX 32
 #define MENU_MAX_OPTIONS 10
 #define MENU_MAX_OUTCOMES 6
-#define MENU_VAR_MAX 8
+#define MENU_VAR_MAX 32
 #define MENU_VAR_NAME 16
-#define MENU_VAR_VALUE 160
+#define MENU_VAR_VALUE 480	/* bytes: 160 characters with diacritics */
 #define MENU_TEXT_MAX 1024
+#define MENU_MAX_FIELDS 8	/* session variables a request records */
+#define MENU_KIND_MAX 16
+#define MENU_MAX_DAYS 9		/* days a visit_days action offers */
 
 extern const char *const menu_lang_names[MENU_LANGS];
 /* Index of a language name, or -1. */
@@ -50,6 +54,7 @@ enum menu_input_type {
 	MENU_IN_RATING,
 	MENU_IN_TEXT,
 	MENU_IN_LAST4,
+	MENU_IN_PATTERN,	/* a POSIX extended regex (pattern = "...") */
 };
 
 /* One text per language; NULL when missing (the checker reports it). */
@@ -63,6 +68,7 @@ struct menu_option {
 	struct menu_text label;
 	char next[MENU_ID_MAX];
 	int next_idx;
+	char *value;		/* saved in the node's `save` var; NULL: key */
 	int line;
 };
 
@@ -70,6 +76,7 @@ struct menu_outcome {
 	char name[MENU_ID_MAX];
 	char next[MENU_ID_MAX];
 	int next_idx;
+	int line;
 };
 
 struct menu_node {
@@ -86,6 +93,18 @@ struct menu_node {
 	int next_idx;
 	struct menu_outcome outcomes[MENU_MAX_OUTCOMES];
 	int noutcomes;
+	/* input: the answer "0" goes back to this node ("" = none) */
+	char back[MENU_ID_MAX];
+	int back_idx;
+	/* input pattern: the source and its compiled form */
+	char *pattern;
+	regex_t *re;
+	/* action parameters: submit (kind, fields), visit_days (days) */
+	char kind[MENU_KIND_MAX];
+	char fields[MENU_MAX_FIELDS][MENU_VAR_NAME];
+	int nfields;
+	int days;
+	int next_line, back_line, text_line;	/* for the checker */
 	const char *file;	/* points into the tree's file list */
 	int line;
 };
@@ -96,10 +115,56 @@ struct menu_tree;
  * Loads `dir`/main.cfg (which may @include others, relative to dir).
  * Returns 0, or -EINVAL with "file:line: message" in err. Structural
  * errors (missing target, duplicate id, unknown type) are refused here.
+ * The caller owns *out and gives it back with menu_free().
  */
 int menu_load(const char *dir, struct menu_tree **out, char *err,
 	      size_t errlen);
+/*
+ * MENU_LOAD_LENIENT: a missing edge target, start node or required
+ * message does not fail the load (the edge index is -1): menu_check()
+ * reports them all. Such a tree is for the checker only.
+ */
+#define MENU_LOAD_LENIENT 1
+int menu_load_ex(const char *dir, int flags, struct menu_tree **out,
+		 char *err, size_t errlen);
 void menu_free(struct menu_tree *tree);
+
+/* --- the checker (menu_check.c) ----------------------------------------- */
+
+/* One problem: file and line (file NULL: msg is complete already). */
+typedef void menu_report_fn(void *arg, const char *file, int line,
+			    const char *msg);
+
+/*
+ * Checks a tree for what would hurt a citizen: edges to nodes that do not
+ * exist, nodes the start node never reaches, nodes from which no end can
+ * be reached (dead ends), actions that loop without a screen, texts
+ * without a translation, unknown {variables}, and screens longer than a
+ * USSD screen (182 GSM-7 characters, 80 UCS-2) or one SMS (160 GSM-7, 70
+ * UCS-2) in any language, variables counted at their documented width
+ * (docs/menus.md). Reports every problem in file and line order and
+ * returns how many there were.
+ */
+int menu_check(const struct menu_tree *tree, menu_report_fn *report,
+	       void *arg);
+
+/*
+ * Loads dir leniently and checks it: returns the number of problems (a
+ * file that cannot be loaded at all is one, reported as such).
+ */
+int menu_check_dir(const char *dir, menu_report_fn *report, void *arg);
+
+/*
+ * What the daemon runs at start and on SIGHUP: loads dir and checks it.
+ * Returns 0 with *out set, or -EINVAL after reporting every problem, with
+ * a summary in err.
+ */
+int menu_load_checked(const char *dir, struct menu_tree **out,
+		      menu_report_fn *report, void *arg, char *err,
+		      size_t errlen);
+
+/* Assumed width of a variable in the length check (docs/menus.md). */
+int menu_var_width(const struct menu_tree *tree, const char *name);
 
 int menu_node_count(const struct menu_tree *tree);
 const struct menu_node *menu_node_at(const struct menu_tree *tree, int i);
@@ -146,12 +211,31 @@ struct menu_input {
 	enum menu_channel ch;
 	int lang;		/* the citizen's language */
 	bool fold;		/* write the reply without diacritics */
+	/* when set, fold_lang decides per language of the reply (the
+	 * language may change within a step) instead of fold */
+	bool fold_by_lang;
+	bool fold_lang[MENU_LANGS];
 	const char *msisdn;	/* sender, 84xxxxxxxxx */
 	int64_t now_ms;
 	/* a dossier the caller looked up already: key and result */
 	const char *dossier_key;	/* NULL: none looked up */
 	const struct dossier *dossier;	/* NULL with a key: not found */
 	bool lookup_blocked;	/* too many failed lookups from this phone */
+	/* the MO id: reference numbers are derived from it, so that a
+	 * recomputed step gets the same one */
+	const char *event_id;
+	/* days the service center is closed besides weekends */
+	const int *holidays;
+	int nholidays;
+};
+
+/* A procedure request the caller records atomically with the session. */
+struct menu_request {
+	char kind[MENU_KIND_MAX];	/* "" = none */
+	char ref[24];			/* reference number given to the citizen */
+	int lang;
+	int nfields;
+	struct menu_var fields[MENU_MAX_FIELDS];
 };
 
 enum menu_result_kind {
@@ -168,6 +252,11 @@ struct menu_result {
 	/* effects the caller applies atomically with the session */
 	bool lookup_failed;		/* counts towards the lookup limit */
 	int set_lang;			/* -1: unchanged */
+	int optout;			/* -1 unchanged, 1 out, 0 back in */
+	struct menu_request req;	/* req.kind[0]: a procedure request */
+	/* the input was a valid choice or answer in an open session: the
+	 * citizen walks a menu (not counted as a possible reply storm) */
+	bool progress;
 };
 
 /*
@@ -185,7 +274,9 @@ void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 void menu_render(const char *tmpl, const struct menu_session *vars,
 		 bool fold, char *out, size_t outlen);
 
-/* Formats a dossier into session variables code, procedure, status, due. */
+/* Formats a dossier into session variables code, procedure, status, due
+ * (procedure cut to its documented width, MENU_PROCEDURE_WIDTH). */
+#define MENU_PROCEDURE_WIDTH 48
 void menu_dossier_vars(const struct dossier *d, int lang,
 		       struct menu_session *s);
 

@@ -6,7 +6,8 @@
  * keys one script touches always share a slot and a move to Redis Cluster
  * stays possible):
  *   P:{sN}:sess:<msisdn>:u|s  menu session (hash) of the USSD / SMS channel
- *   P:{sN}:ph:<msisdn>        phone profile (hash): lang, opt-out, limits
+ *   P:{sN}:ph:<msisdn>        phone profile (hash): lang, opt-out (optout=1:
+ *                             no broadcasts; answers still go), limits
  *   P:{sN}:fp:<fingerprint>   recent MO fingerprint -> MO id (re-delivery)
  *   P:{sN}:mo:<id>            an MO as received (hash)
  *   P:{sN}:inq                MOs acknowledged but not yet answered (zset,
@@ -15,6 +16,9 @@
  *                             replies and broadcast traffic (zsets,
  *                             score = lease expiry / ready time in ms)
  *   P:{sN}:mt:<id>            an MT and its state (hash)
+ *   P:{sN}:requests           procedure requests for the back office
+ *                             (stream: ref, kind, phone, ch, lang, mo, at
+ *                             and the fields the menu records)
  *   P:dossier:<key>           a dossier (hash)
  *   P:msgid:<bind>:<id>       SMS centre message id (canonical) ->
  *                             "<MT key>#<part>"
@@ -56,6 +60,9 @@ struct store_mo {
 	char ussd_ref[64];	/* ussd_ref_format() */
 	char text[STORE_TEXT_MAX];
 	char fp[40];		/* fingerprint for re-delivery detection */
+	/* starts over (SMS MENU; a USSD dial always does): the same text
+	 * again is a re-delivery only while the first is in progress */
+	bool restart;
 	int64_t recv_ms;
 };
 
@@ -155,18 +162,35 @@ struct store_commit {
 	const struct store_mo *mo;
 	uint64_t expect_version;
 	const struct menu_session *next;	/* NULL: end the session */
+	bool keep_session;			/* leave it alone (no CAS) */
 	int64_t ttl_ms;
 	const struct store_mt *mt;		/* NULL: no reply */
+	const struct store_mt *mt2;		/* a second SMS, or NULL */
+	const struct menu_request *req;		/* record it, or NULL */
+	const char *mo_state;			/* NULL: "answered" */
+	/* an SMS reply that takes an open menu session a valid step on:
+	 * not counted against protect.replies_per_minute */
+	bool reply_uncounted;
 	bool lookup_failed;
 	int set_lang;				/* -1: unchanged */
 	int optout;				/* -1 unchanged, 0 in, 1 out */
 };
 
-/* now_blocked: this failed lookup put the phone over the limit */
+/*
+ * flags of a STORE_COMMIT_OK: STORE_COMMIT_BLOCKED, this failed lookup put
+ * the phone over the lookup limit; STORE_COMMIT_LIMITED, the phone had its
+ * protect.replies_per_minute SMS replies already (USSD screens and
+ * reply_uncounted ones do not count): the MO was closed with no reply, no
+ * session change and no request (an opt-out still applies);
+ * STORE_COMMIT_MT2, mt2 was queued (it is dropped over the limit).
+ */
+#define STORE_COMMIT_BLOCKED 1u
+#define STORE_COMMIT_LIMITED 2u
+#define STORE_COMMIT_MT2 4u
 typedef void store_commit_fn(void *arg, int rc,
 			     enum store_commit_verdict v,
 			     const struct menu_session *current,
-			     bool now_blocked);
+			     unsigned flags);
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
 
@@ -276,6 +300,11 @@ void store_key_msgid(const char *prefix, const char *bind,
 /* The outbound queue of a shard for a priority (0 replies, 1 broadcast). */
 void store_key_queue(const char *prefix, unsigned shard, int prio,
 		     char *out, size_t outlen);
+/* The request stream of a shard, and the profile hash of a phone. */
+void store_key_requests(const char *prefix, unsigned shard, char *out,
+			size_t outlen);
+void store_key_profile(const char *prefix, int shards, const char *msisdn,
+		       char *out, size_t outlen);
 
 /* Hash fields of a dossier, in the order dossier_to_fields() writes. */
 int store_dossier_fields(const struct dossier *d, const char **argv,

@@ -72,5 +72,8 @@ if [ "$rc" != 0 ]; then
 	exit 1
 fi
 echo
+echo "What the back office sees (citizengw-ctl requests list):"
+"$B/src/citizengw-ctl" -c "$T/citizengw.cfg" requests list | sed 's/^/  /'
+echo
 echo "Gateway log (first and last lines; 'smpp=debug' in log.level traces PDUs):"
 grep -v " INFO " "$T/citizengw.log" | sed 's/^/  /'

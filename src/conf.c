@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "cgw_conf.h"
+#include "cgw_services.h"
 #include "cgw_util.h"
 
-enum ctype { CT_STR, CT_INT, CT_BOOL, CT_DUR, CT_ENUM };
+enum ctype { CT_STR, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS };
 
 struct conf_item {
 	const char *name;
@@ -113,8 +114,11 @@ static const struct conf_item global_items[] = {
 
 	{ "protect.replies_per_minute", CT_INT, G(protect.replies_per_minute),
 	  0, 100000, "10", NULL,
-	  "Most replies one phone gets per minute, so that an automated "
-	  "sender cannot start a reply storm; 0 = no limit." },
+	  "Most SMS replies one phone gets per minute, so that an automated "
+	  "sender cannot start a reply storm; 0 = no limit. USSD screens and "
+	  "replies to a valid choice in an open SMS menu do not count (a "
+	  "citizen walking a menu); commands, help and wrong answers do. "
+	  "Over the limit an MO is recorded and closed without a reply." },
 	{ "protect.min_sender_digits", CT_INT, G(protect.min_sender_digits), 0,
 	  20, "8", NULL,
 	  "Senders with fewer digits (short codes) or with letters get no "
@@ -130,6 +134,16 @@ static const struct conf_item global_items[] = {
 	  7 * 24 * HOUR, "1h", NULL,
 	  "How long lookups from a phone stay refused after too many "
 	  "failures." },
+
+	{ "services.holidays", CT_DAYS, G(services.holidays), 0, CONF_MAX_DAYS,
+	  "", NULL,
+	  "Public holidays, as [ \"2026-01-01\", ... ]: no visits to the "
+	  "Public Administration Service Center are offered on them (nor on "
+	  "Saturdays and Sundays)." },
+	{ "services.confirm_by_sms", CT_BOOL, G(services.confirm_by_sms), 0, 0,
+	  "true", NULL,
+	  "After a procedure done over USSD, also send its reference number "
+	  "by SMS, so that the citizen keeps it after the screen is gone." },
 
 	{ "gateway.mo_dedup_window", CT_DUR, G(gateway.mo_dedup_window), 0,
 	  24 * HOUR, "120s", NULL,
@@ -332,6 +346,10 @@ choices:	{
 			goto range;
 		*(int *)dst = (int)v;
 		return 0;
+	case CT_DAYS:
+		/* only the default reaches here: lists go through load_days */
+		((struct conf_days *)dst)->n = 0;
+		return 0;
 	case CT_INT:
 		if (!is_num)
 			return cgw_err(why, whylen, -EINVAL,
@@ -449,6 +467,34 @@ static bool wrapped_literal(const char *file, int line, const char *name,
 	return wrapped && !exact;
 }
 
+/* [ "YYYY-MM-DD", ... ] into a struct conf_days */
+static int load_days(const config_setting_t *s, const char *path,
+		     const struct conf_item *it, void *base,
+		     const char *file, char *err, size_t errlen)
+{
+	struct conf_days *days = (struct conf_days *)((char *)base + it->off);
+	int n = config_setting_length(s);
+
+	days->n = 0;
+	if (n > it->max)
+		return cgw_err(err, errlen, -EINVAL, "%s:%u: %s: at most %lld "
+			       "days", src_file(s, file),
+			       config_setting_source_line(s), path, it->max);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, i);
+		const char *v = config_setting_get_string(e);
+
+		if (!v || svc_day_parse(v, &days->day[days->n]) < 0)
+			return cgw_err(err, errlen, -EINVAL,
+				       "%s:%u: %s.[%d]: '%s' is not a date "
+				       "\"YYYY-MM-DD\"", src_file(e, file),
+				       config_setting_source_line(e), path, i,
+				       v ? v : "(not a string)");
+		days->n++;
+	}
+	return 0;
+}
+
 static int load_setting(const config_setting_t *s, const char *path,
 			const struct conf_item *it, void *base,
 			const char *file, char *err, size_t errlen)
@@ -457,6 +503,15 @@ static int load_setting(const config_setting_t *s, const char *path,
 	long long lit;
 	int rc;
 
+	if (it->type == CT_DAYS) {
+		if (config_setting_is_aggregate(s) &&
+		    !config_setting_is_group(s))
+			return load_days(s, path, it, base, file, err, errlen);
+		return cgw_err(err, errlen, -EINVAL,
+			       "%s:%u: %s: expects a list of dates [ "
+			       "\"YYYY-MM-DD\", ... ]", src_file(s, file),
+			       config_setting_source_line(s), path);
+	}
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
 		if (wrapped_literal(src_file(s, file),
@@ -743,6 +798,8 @@ static void print_default(FILE *out, const struct conf_item *it)
 {
 	if (!it->def)
 		fprintf(out, "(required)");
+	else if (it->type == CT_DAYS)
+		fprintf(out, "`[]`");
 	else if (it->type == CT_STR || it->type == CT_ENUM ||
 		 (it->type == CT_DUR))
 		fprintf(out, "`\"%s\"`", it->def);
@@ -758,6 +815,7 @@ static const char *type_name(const struct conf_item *it)
 	case CT_BOOL: return "boolean";
 	case CT_DUR: return "duration";
 	case CT_ENUM: return "choice";
+	case CT_DAYS: return "list of dates";
 	}
 	return "?";
 }
@@ -780,6 +838,9 @@ static void print_table(FILE *out, const struct conf_item *items, size_t n,
 			fprintf(out, "%lldms..%lldms", it->min, it->max);
 		else if (it->type == CT_STR)
 			fprintf(out, "at most %zu chars", it->size - 1);
+		else if (it->type == CT_DAYS)
+			fprintf(out, "at most %lld, `\"YYYY-MM-DD\"`",
+				it->max);
 		else if (it->type == CT_ENUM)
 			for (int k = 0; it->choices[k]; k++)
 				fprintf(out, "%s`%s`", k ? ", " : "",
@@ -832,6 +893,19 @@ static void dump_item(FILE *out, const struct conf_item *it, const void *base,
 		else
 			fprintf(out, "\"%s\";\n", (const char *)v);
 		break;
+	case CT_DAYS: {
+		const struct conf_days *d = v;
+
+		fprintf(out, "[");
+		for (int i = 0; i < d->n; i++) {
+			char iso[16];
+
+			svc_day_iso(d->day[i], iso, sizeof(iso));
+			fprintf(out, "%s \"%s\"", i ? "," : "", iso);
+		}
+		fprintf(out, " ];\n");
+		break;
+	}
 	}
 }
 

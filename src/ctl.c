@@ -22,6 +22,7 @@
 #include "cgw_store.h"
 #include "cgw_text.h"
 #include "cgw_util.h"
+#include "ctl.h"
 
 #define PIPELINE 500	/* commands in flight during an import */
 
@@ -46,6 +47,20 @@ static void usage(FILE *out)
 		"replies); it is\n"
 		"                      never sent after DURATION (default 24h); "
 		"prints its id\n"
+		"  menu check [DIR]    check the menus (default: menus.dir of "
+		"the configuration;\n"
+		"                      -c is not needed with DIR): every "
+		"problem as file:line\n"
+		"  requests list|export [--since DATE] [--until DATE] "
+		"[--kind KIND] [--bom]\n"
+		"                      procedure requests (callback, visit, "
+		"rating, feedback):\n"
+		"                      a table, or CSV (UTF-8, header) on "
+		"stdout; DATE is\n"
+		"                      YYYY-MM-DD[THH:MM] local time, or 2h, "
+		"7d back from now\n"
+		"  phone NUMBER        a phone's profile: language, opt-out, "
+		"limits"
 		"\n"
 		"  -c, --config FILE   the daemon's configuration file\n"
 		"  -h, --help          this text\n");
@@ -87,6 +102,11 @@ static redisContext *connect_redis(const struct cgw_conf *c)
 		freeReplyObject(r);
 	}
 	return rc;
+}
+
+redisContext *ctl_connect_redis(const struct cgw_conf *c)
+{
+	return connect_redis(c);
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -495,6 +515,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
+	if (!path && strcmp(cmd, "menu") == 0) {
+		rc = ctl_menu(NULL, argc - optind, argv + optind);
+		free(conf);
+		return rc;
+	}
 	if (!path) {
 		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
 		free(conf);
@@ -513,6 +538,12 @@ int main(int argc, char **argv)
 		rc = cmd_message(conf, argv[optind]);
 	else if (strcmp(cmd, "send") == 0)
 		rc = cmd_send(conf, argc - optind, argv + optind);
+	else if (strcmp(cmd, "menu") == 0)
+		rc = ctl_menu(conf, argc - optind, argv + optind);
+	else if (strcmp(cmd, "requests") == 0)
+		rc = ctl_requests(conf, argc - optind, argv + optind);
+	else if (strcmp(cmd, "phone") == 0)
+		rc = ctl_phone(conf, argc - optind, argv + optind);
 	else {
 		usage(stderr);
 		rc = 2;

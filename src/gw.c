@@ -20,6 +20,7 @@
 #include "cgw_phone.h"
 #include "cgw_reasm.h"
 #include "cgw_sender.h"
+#include "cgw_services.h"
 #include "cgw_store.h"
 #include "cgw_text.h"
 #include "cgw_ussd.h"
@@ -52,6 +53,11 @@ struct mo_job {
 	struct store_mt mt;
 	/* a multipart MO: the stored parts to forget once it is recorded */
 	char cc_key[320];
+	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
+	bool refused;		/* sender gets no replies (protect) */
+	/* one MO per phone and channel is stepped at a time; the others of
+	 * that phone wait (parked) in arrival order */
+	bool active, parked;
 };
 
 
@@ -103,10 +109,18 @@ static struct mo_job *mo_new(struct gw *gw)
 	return j;
 }
 
+static bool phone_busy(const struct mo_job *j);
+static void wake_next(struct gw *gw, const char *msisdn,
+		      enum store_channel ch);
+
 static void mo_free(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
+	char msisdn[sizeof(j->mo.msisdn)];
+	enum store_channel ch = j->mo.ch;
+	bool wake = j->active && !gw->stopping;
 
+	cgw_strlcpy(msisdn, j->mo.msisdn, sizeof(msisdn));
 	if (j->prev)
 		j->prev->next = j->next;
 	else
@@ -114,6 +128,8 @@ static void mo_free(struct mo_job *j)
 	if (j->next)
 		j->next->prev = j->prev;
 	free(j);
+	if (wake)
+		wake_next(gw, msisdn, ch);
 	if (gw->stopping && !gw->mos && gw->links_running == 0 &&
 	    gw->stop_timer)
 		event_active(gw->stop_timer, 0, 0);
@@ -139,8 +155,15 @@ static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 	return buf;
 }
 
+/* Takes an MT the commit queued into this process's hands. */
+static void queue_mt(struct gw *gw, const struct store_mt *mt)
+{
+	sender_hold(gw->sender, mt);
+	sender_pump(gw->sender);
+}
+
 static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
-		      const struct menu_session *current, bool now_blocked)
+		      const struct menu_session *current, unsigned flags)
 {
 	struct mo_job *j = arg;
 	struct gw *gw = j->gw;
@@ -178,15 +201,26 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		mo_step(j);
 		return;
 	}
-	if (now_blocked)
+	if (flags & STORE_COMMIT_BLOCKED)
 		LOGP(LOG_MENU, LOG_WARN, px,
 		     "too many failed dossier lookups: lookups from this "
 		     "phone refused for %ds",
 		     gw->conf->protect.lookup_block / 1000);
-	if (j->res.reply[0]) {
-		sender_hold(gw->sender, &j->mt);
-		sender_pump(gw->sender);
+	if (flags & STORE_COMMIT_LIMITED) {
+		LOGP(LOG_MENU, LOG_WARN, px,
+		     "MO %s: reply limit of %d SMS a minute reached: closed "
+		     "without a reply", j->mo.id,
+		     gw->conf->protect.replies_per_minute);
+		mo_free(j);
+		return;
 	}
+	if (j->res.req.kind[0])
+		LOGP(LOG_MENU, LOG_NOTICE, px, "request %s (%s) recorded",
+		     j->res.req.ref, j->res.req.kind);
+	if (j->res.reply[0] && !j->refused)
+		queue_mt(gw, &j->mt);
+	if (flags & STORE_COMMIT_MT2)
+		queue_mt(gw, &j->mt2);
 	mo_free(j);
 }
 
@@ -216,6 +250,21 @@ static void build_reply(struct mo_job *j)
 					: gw->conf->gateway.reply_expiry);
 }
 
+/* The SMS that keeps a USSD procedure's reference number: the final
+ * screen's text, from the bind's own short code. */
+static void build_sms_copy(struct mo_job *j)
+{
+	struct store_mt *mt = &j->mt2;
+
+	*mt = j->mt;
+	snprintf(mt->id, sizeof(mt->id), "%s.c", j->mo.id);
+	mt->ch = STORE_CH_SMS;
+	mt->ussd_final = false;
+	mt->ussd_ref[0] = '\0';
+	mt->src[0] = '\0';
+	mt->expires_ms = mt->created_ms + j->gw->conf->gateway.reply_expiry;
+}
+
 static void mo_commit(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -230,14 +279,27 @@ static void mo_commit(struct mo_job *j)
 					     : gw->conf->menus.sms_session_ttl;
 	c.lookup_failed = j->res.lookup_failed;
 	c.set_lang = j->res.set_lang;
-	c.optout = -1;
-	if (j->res.reply[0]) {
+	c.optout = j->res.optout;
+	c.req = j->res.req.kind[0] ? &j->res.req : NULL;
+	c.reply_uncounted = j->res.progress;
+	if (j->refused) {
+		c.keep_session = true;
+		c.mo_state = "refused";
+	} else if (!j->res.reply[0]) {
+		c.mo_state = "closed";
+	}
+	if (j->res.reply[0] && !j->refused) {
 		build_reply(j);
 		c.mt = &j->mt;
+		if (c.req && j->mo.ch == STORE_CH_USSD &&
+		    gw->conf->services.confirm_by_sms) {
+			build_sms_copy(j);
+			c.mt2 = &j->mt2;
+		}
 	}
 	rc = store_commit(gw->store, &c, commit_cb, j);
 	if (rc < 0)
-		commit_cb(j, rc, STORE_COMMIT_OK, NULL, false);
+		commit_cb(j, rc, STORE_COMMIT_OK, NULL, 0);
 }
 
 static void dossier_cb(void *arg, int rc, bool found, const struct dossier *d)
@@ -268,6 +330,22 @@ static void mo_step(struct mo_job *j)
 
 	prefix_of(j, px, sizeof(px));
 	memset(&in, 0, sizeof(in));
+	if (!svc_sender_answerable(j->mo.src, (unsigned)j->mo.src_ton,
+				   gw->conf->protect.min_sender_digits)) {
+		/* short codes and alphanumeric senders: never a reply, so
+		 * that two automatic services cannot talk to each other */
+		LOGP(LOG_MENU, LOG_NOTICE, px, "MO %s from \"%s\" (fewer than "
+		     "%d digits, or letters): recorded, not answered",
+		     j->mo.id, j->mo.src,
+		     gw->conf->protect.min_sender_digits);
+		memset(&j->res, 0, sizeof(j->res));
+		j->res.final = true;
+		j->res.set_lang = -1;
+		j->res.optout = -1;
+		j->refused = true;
+		mo_commit(j);
+		return;
+	}
 	if (j->mo.ch == STORE_CH_USSD && j->mo.ussd_ev == USSD_EV_ABORT) {
 		/* the citizen or the network ended it: nothing to show */
 		LOGP(LOG_USSD, LOG_INFO, px, "USSD session ended by the "
@@ -275,6 +353,7 @@ static void mo_step(struct mo_job *j)
 		memset(&j->res, 0, sizeof(j->res));
 		j->res.final = true;
 		j->res.set_lang = -1;
+		j->res.optout = -1;
 		mo_commit(j);
 		return;
 	}
@@ -290,9 +369,15 @@ static void mo_step(struct mo_job *j)
 	if (in.lang < 0)
 		in.lang = 0;
 	in.fold = true;
+	in.fold_by_lang = true;
+	in.fold_lang[0] = gw->conf->menus.fold_vi;
+	in.fold_lang[1] = gw->conf->menus.fold_en;
 	in.msisdn = j->mo.msisdn;
 	in.now_ms = cgw_now_ms();
 	in.lookup_blocked = j->profile.lookup_blocked;
+	in.event_id = j->mo.id;
+	in.holidays = gw->conf->services.holidays.day;
+	in.nholidays = gw->conf->services.holidays.n;
 	if (j->dossier_known) {
 		in.dossier_key = j->dossier_key;
 		in.dossier = j->dossier_found ? &j->dossier : NULL;
@@ -356,8 +441,17 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
+	if (!j->active && phone_busy(j)) {
+		/* its session is about to change: step it after that one */
+		LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO before "
+		     "it from this phone", j->mo.id);
+		j->parked = true;
+		return;
+	}
+	j->active = true;
 	j->session = res->session;
 	j->profile = res->profile;
+	j->dossier_known = false;
 	if (res->dossier_asked) {
 		j->dossier_known = true;
 		j->dossier_found = res->dossier_found;
@@ -385,8 +479,18 @@ static bool dossier_candidate(const char *text, char *key, size_t keylen)
 	       *end == '\0';
 }
 
-/* Round trip 1 of an MO (reread: recorded already, recovery), with the
- * dossier its text names. */
+/* Another MO of the same phone and channel is being stepped. */
+static bool phone_busy(const struct mo_job *j)
+{
+	for (const struct mo_job *o = j->gw->mos; o; o = o->next)
+		if (o != j && o->active && o->mo.ch == j->mo.ch &&
+		    strcmp(o->mo.msisdn, j->mo.msisdn) == 0)
+			return true;
+	return false;
+}
+
+/* Round trip 1 of an MO (reread: recorded already, so read its session
+ * and the dossier its text names again, then step it). */
 static void mo_record(struct mo_job *j, bool reread)
 {
 	int rc = store_mo_in(j->gw->store, &j->mo, reread,
@@ -397,6 +501,23 @@ static void mo_record(struct mo_job *j, bool reread)
 
 	if (rc < 0)
 		mo_in_cb(j, rc, NULL);
+}
+
+/* The oldest parked MO of a phone goes on, with its session read again. */
+static void wake_next(struct gw *gw, const char *msisdn,
+		      enum store_channel ch)
+{
+	struct mo_job *next = NULL;
+
+	for (struct mo_job *o = gw->mos; o; o = o->next)	/* newest first */
+		if (o->parked && o->mo.ch == ch &&
+		    strcmp(o->mo.msisdn, msisdn) == 0)
+			next = o;
+	if (!next)
+		return;
+	next->parked = false;
+	next->active = true;
+	mo_record(next, true);
 }
 
 /* 128-bit fingerprint of what makes an MO the same MO. */
@@ -808,6 +929,12 @@ static void on_request(void *arg, struct smpp_link *l,
 		ussd_ref_format(&um.ref, mo->ussd_ref, sizeof(mo->ussd_ref));
 	} else {
 		mo->ch = STORE_CH_SMS;
+	}
+	if (mo->ch == STORE_CH_SMS) {
+		struct cmd c;
+
+		cmd_parse(mo->text, &c);
+		mo->restart = c.kind == CMD_MENU;
 	}
 	prefix_of(j, px, sizeof(px));
 	LOGP(mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP, LOG_INFO, px,

@@ -73,13 +73,34 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	gw_stop(d->gw, stopped, d);
 }
 
+/* Menu problems at start-up and with -t: one "file:line: message" each. */
+static void print_problem(void *arg, const char *file, int line,
+			  const char *msg)
+{
+	if (file)
+		fprintf(arg, "%s:%d: %s\n", file, line, msg);
+	else
+		fprintf(arg, "%s\n", msg);
+}
+
+/* ... and on SIGHUP, into the log. */
+static void log_problem(void *arg, const char *file, int line,
+			const char *msg)
+{
+	if (file)
+		LOGP(LOG_MENU, LOG_ERROR, NULL, "%s:%d: %s", file, line, msg);
+	else
+		LOGP(LOG_MENU, LOG_ERROR, NULL, "%s", msg);
+}
+
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct menu_tree *t;
 	char err[512];
 
-	if (menu_load(d->conf.menus.dir, &t, err, sizeof(err)) < 0) {
+	if (menu_load_checked(d->conf.menus.dir, &t, log_problem, NULL, err,
+			      sizeof(err)) < 0) {
 		LOGP(LOG_MENU, LOG_ERROR, NULL,
 		     "SIGHUP: menus not reloaded, the running ones stay: %s",
 		     err);
@@ -148,7 +169,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_set_timestamps(d.conf.log.timestamps);
-	if (menu_load(d.conf.menus.dir, &d.menus, err, sizeof(err)) < 0) {
+	if (menu_load_checked(d.conf.menus.dir, &d.menus, print_problem,
+			      stderr, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}

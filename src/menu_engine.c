@@ -19,35 +19,11 @@
 
 #define MAX_HOPS 16	/* action chains longer than this are a menu bug */
 
-static const struct menu_action_def actions[] = {
-	/* shows a dossier when the sender may see it; "next" = shown */
-	{ "dossier_lookup", { "need_id", "not_found", "limited", NULL } },
-	/* switches between Vietnamese and English */
-	{ "set_language", { NULL } },
-};
-
 const char *const menu_required_messages[] = {
 	"help",		  "lookup_usage",   "not_found",      "status",
 	"status_nodue",	  "invalid_choice", "invalid_input",  "limited",
 	"optout",	  "optin",	    NULL,
 };
-
-const struct menu_action_def *menu_action_find(const char *name)
-{
-	for (size_t i = 0; i < CGW_ARRAY_SIZE(actions); i++)
-		if (strcmp(actions[i].name, name) == 0)
-			return &actions[i];
-	return NULL;
-}
-
-bool menu_action_has_outcome(const struct menu_action_def *a,
-			     const char *outcome)
-{
-	for (int i = 0; i < MENU_MAX_OUTCOMES && a->outcomes[i]; i++)
-		if (strcmp(a->outcomes[i], outcome) == 0)
-			return true;
-	return false;
-}
 
 /* --- session variables --------------------------------------------------- */
 
@@ -130,13 +106,38 @@ void menu_render(const char *tmpl, const struct menu_session *vars,
 		utf8_copy(out, outlen, tmp);
 }
 
+/* Copies at most `chars` characters of src, ending with "..." when cut. */
+static void utf8_cut(char *dst, size_t cap, const char *src, size_t chars)
+{
+	size_t len = strlen(src), pos = 0, n = 0;
+	uint32_t cp;
+
+	if (utf8_length(src) <= chars) {
+		utf8_copy(dst, cap, src);
+		return;
+	}
+	while (pos < len && n + 3 < chars) {
+		utf8_decode(src, len, &pos, &cp);
+		n++;
+	}
+	if (pos + 4 > cap)
+		pos = cap - 4;
+	while (pos > 0 && ((unsigned char)src[pos] & 0xC0) == 0x80)
+		pos--;
+	memcpy(dst, src, pos);
+	while (pos > 0 && dst[pos - 1] == ' ')
+		pos--;
+	memcpy(dst + pos, "...", 4);
+}
+
 void menu_dossier_vars(const struct dossier *d, int lang,
 		       struct menu_session *s)
 {
-	char due[16];
+	char due[16], proc[MENU_VAR_VALUE];
 
 	menu_session_set(s, "code", d->code);
-	menu_session_set(s, "procedure", d->procedure);
+	utf8_cut(proc, sizeof(proc), d->procedure, MENU_PROCEDURE_WIDTH);
+	menu_session_set(s, "procedure", proc);
 	menu_session_set(s, "status",
 			 dossier_status_label(d->status,
 					      lang == 1 ? "en" : "vi"));
@@ -146,12 +147,6 @@ void menu_dossier_vars(const struct dossier *d, int lang,
 
 /* --- the step -------------------------------------------------------------- */
 
-struct step {
-	const struct menu_tree *tree;
-	const struct menu_input *in;
-	struct menu_result *out;
-	struct menu_session *s;		/* == &out->next */
-};
 
 static const char *node_text(const struct menu_node *n, int lang)
 {
@@ -167,8 +162,19 @@ static const char *label_text(const struct menu_option *o, int lang)
 	return o->label.t[0] ? o->label.t[0] : o->label.t[1];
 }
 
+/* Whether the reply, in the session's language, is written without
+ * diacritics. */
+static bool fold_of(const struct menu_ctx *st)
+{
+	int lang = st->s->lang;
+
+	if (st->in->fold_by_lang && lang >= 0 && lang < MENU_LANGS)
+		return st->in->fold_lang[lang];
+	return st->in->fold;
+}
+
 /* Writes the screen of a menu or input node, after an optional notice. */
-static void screen(struct step *st, const struct menu_node *n,
+static void screen(struct menu_ctx *st, const struct menu_node *n,
 		   const char *notice)
 {
 	char tmpl[MENU_TEXT_MAX * 2];
@@ -185,19 +191,19 @@ static void screen(struct step *st, const struct menu_node *n,
 		len += (size_t)snprintf(tmpl + len, sizeof(tmpl) - len,
 					"\n%s. %s", n->options[i].key,
 					label_text(&n->options[i], lang));
-	menu_render(tmpl, st->s, st->in->fold, st->out->reply,
+	menu_render(tmpl, st->s, fold_of(st), st->out->reply,
 		    sizeof(st->out->reply));
 }
 
-static void say(struct step *st, const char *msg_name)
+void menu_say(struct menu_ctx *st, const char *msg_name)
 {
 	const char *m = menu_message(st->tree, msg_name, st->s->lang);
 
-	menu_render(m ? m : "", st->s, st->in->fold, st->out->reply,
+	menu_render(m ? m : "", st->s, fold_of(st), st->out->reply,
 		    sizeof(st->out->reply));
 }
 
-static int outcome_target(const struct menu_node *n, const char *outcome)
+int menu_outcome_target(const struct menu_node *n, const char *outcome)
 {
 	for (int i = 0; i < n->noutcomes; i++)
 		if (strcmp(n->outcomes[i].name, outcome) == 0)
@@ -205,28 +211,8 @@ static int outcome_target(const struct menu_node *n, const char *outcome)
 	return -1;
 }
 
-enum lookup_verdict { LOOKUP_SHOW, LOOKUP_NEED_ID, LOOKUP_NOT_FOUND };
-
-/*
- * Who may see a dossier: its own phone, or anyone with the last 4 digits
- * of the citizen ID. Unknown code, other phone and wrong digits must be
- * indistinguishable from outside.
- */
-static enum lookup_verdict lookup_policy(const struct dossier *d,
-					 const char *msisdn, const char *last4)
-{
-	if (d && msisdn && strcmp(d->phone, msisdn) == 0)
-		return LOOKUP_SHOW;
-	if (!last4 || !*last4)
-		return LOOKUP_NEED_ID;
-	if (d && d->id_last4[0] && strcmp(d->id_last4, last4) == 0)
-		return LOOKUP_SHOW;
-	return LOOKUP_NOT_FOUND;
-}
-
-/* Returns true when the dossier for key is at hand (*d may be NULL). */
-static bool have_dossier(struct step *st, const char *key,
-			 const struct dossier **d)
+bool menu_have_dossier(struct menu_ctx *st, const char *key,
+		       const struct dossier **d)
 {
 	if (st->in->dossier_key && strcmp(st->in->dossier_key, key) == 0) {
 		*d = st->in->dossier;
@@ -237,65 +223,16 @@ static bool have_dossier(struct step *st, const char *key,
 	return false;
 }
 
-/* Runs an action node; returns the index of the node to enter, -1 to end
- * with a message already written, -2 when a dossier must be fetched. */
-static int run_action(struct step *st, const struct menu_node *n)
-{
-	if (strcmp(n->action, "set_language") == 0) {
-		st->s->lang = st->s->lang == 0 ? 1 : 0;
-		st->out->set_lang = st->s->lang;
-		return n->next_idx;
-	}
-	if (strcmp(n->action, "dossier_lookup") == 0) {
-		const char *key = menu_session_get(st->s, "code_key");
-		const char *last4 = menu_session_get(st->s, "last4");
-		const struct dossier *d = NULL;
-		enum lookup_verdict v;
-		int target;
-
-		if (st->in->lookup_blocked) {
-			target = outcome_target(n, "limited");
-			if (target < 0) {
-				say(st, "limited");
-				return -1;
-			}
-			return target;
-		}
-		if (key && !have_dossier(st, key, &d))
-			return -2;
-		v = key ? lookup_policy(d, st->in->msisdn, last4)
-			: LOOKUP_NOT_FOUND;
-		if (v == LOOKUP_NEED_ID) {
-			target = outcome_target(n, "need_id");
-			if (target >= 0)
-				return target;
-			v = LOOKUP_NOT_FOUND;
-		}
-		if (v == LOOKUP_NOT_FOUND) {
-			st->out->lookup_failed = true;
-			target = outcome_target(n, "not_found");
-			if (target < 0) {
-				say(st, "not_found");
-				return -1;
-			}
-			return target;
-		}
-		menu_dossier_vars(d, st->s->lang, st->s);
-		if (!d->due_at[0])
-			menu_session_set(st->s, "due", "-");
-		return n->next_idx;
-	}
-	return -1;
-}
-
 /* Enters node idx and follows action edges until a screen or an end. */
-static void enter(struct step *st, int idx)
+static void enter(struct menu_ctx *st, int idx)
 {
 	for (int hop = 0; hop < MAX_HOPS; hop++) {
 		const struct menu_node *n = menu_node_at(st->tree, idx);
 
 		if (!n)
 			break;
+		if (idx == st->tree->start)
+			st->s->nvars = 0;	/* the main menu starts afresh */
 		switch (n->type) {
 		case MENU_NODE_MENU:
 		case MENU_NODE_INPUT:
@@ -307,8 +244,8 @@ static void enter(struct step *st, int idx)
 			st->out->final = true;
 			return;
 		case MENU_NODE_ACTION:
-			idx = run_action(st, n);
-			if (idx == -2)
+			idx = menu_run_action(st, n);
+			if (idx == MENU_ACT_FETCH)
 				return;
 			if (idx < 0) {
 				st->out->final = true;
@@ -318,8 +255,46 @@ static void enter(struct step *st, int idx)
 		}
 	}
 	/* a cycle of actions: the checker refuses these menus */
-	say(st, "help");
+	menu_say(st, "help");
 	st->out->final = true;
+}
+
+/*
+ * Free text as it is kept and recorded: valid UTF-8 (a broken byte becomes
+ * '?'), control characters as spaces, runs of spaces as one, trimmed.
+ * Returns the number of characters, counting what did not fit.
+ */
+static size_t clean_text(const char *in, char *out, size_t cap)
+{
+	size_t len = strlen(in), pos = 0, n = 0, chars = 0;
+	bool space = false;
+
+	while (pos < len) {
+		char enc[4];
+		size_t el;
+		uint32_t cp;
+
+		if (utf8_decode(in, len, &pos, &cp) < 0)
+			cp = '?';
+		if (cp < 0x20 || cp == 0x7F || cp == ' ') {
+			space = n > 0;
+			continue;
+		}
+		if (space) {
+			chars++;
+			if (n + 1 < cap)
+				out[n++] = ' ';
+			space = false;
+		}
+		el = utf8_encode(cp, enc);
+		chars++;
+		if (n + el < cap) {
+			memcpy(out + n, enc, el);
+			n += el;
+		}
+	}
+	out[n] = '\0';
+	return chars;
 }
 
 /* Validates an input answer; writes the value to save. */
@@ -400,14 +375,19 @@ static bool validate_input(const struct menu_node *n, const char *text,
 			return false;
 		menu_session_set(s, n->save, norm);
 		return true;
+	case MENU_IN_PATTERN:
+		if ((int)len < n->min_len || (int)len > n->max_len ||
+		    !n->re || regexec(n->re, norm, 0, NULL, 0) != 0)
+			return false;
+		menu_session_set(s, n->save, norm);
+		return true;
 	case MENU_IN_TEXT: {
 		/* free text keeps the citizen's own characters */
-		size_t chars = utf8_length(text);
 		char clean[MENU_VAR_VALUE];
+		size_t chars = clean_text(text, clean, sizeof(clean));
 
 		if ((int)chars < n->min_len || (int)chars > n->max_len)
 			return false;
-		utf8_copy(clean, sizeof(clean), text);
 		menu_session_set(s, n->save, clean);
 		return true;
 	}
@@ -415,7 +395,23 @@ static bool validate_input(const struct menu_node *n, const char *text,
 	return false;
 }
 
-static void answer(struct step *st, const char *text)
+/* A menu with `save` keeps the chosen option: its value (variables
+ * rendered, or the key) and its label in the citizen's language. */
+static void choose(struct menu_ctx *st, const struct menu_node *n,
+		   const struct menu_option *o)
+{
+	char v[MENU_VAR_VALUE], name[MENU_VAR_NAME + 8];
+
+	if (!n->save[0])
+		return;
+	menu_render(o->value ? o->value : o->key, st->s, false, v, sizeof(v));
+	menu_session_set(st->s, n->save, v);
+	menu_render(label_text(o, st->s->lang), st->s, false, v, sizeof(v));
+	snprintf(name, sizeof(name), "%s_label", n->save);
+	menu_session_set(st->s, name, v);
+}
+
+static void answer(struct menu_ctx *st, const char *text)
 {
 	const struct menu_node *n = menu_node_find(st->tree, st->s->node);
 	char norm[64];
@@ -425,10 +421,12 @@ static void answer(struct step *st, const char *text)
 		enter(st, st->tree->start);
 		return;
 	}
+	cmd_normalize(text, norm, sizeof(norm));
 	if (n->type == MENU_NODE_MENU) {
-		cmd_normalize(text, norm, sizeof(norm));
 		for (int i = 0; i < n->noptions; i++)
 			if (strcasecmp(n->options[i].key, norm) == 0) {
+				st->out->progress = true;
+				choose(st, n, &n->options[i]);
 				enter(st, n->options[i].next_idx);
 				return;
 			}
@@ -436,42 +434,47 @@ static void answer(struct step *st, const char *text)
 					   st->s->lang));
 		return;
 	}
+	if (n->back_idx >= 0 && strcmp(norm, "0") == 0) {
+		st->out->progress = true;
+		enter(st, n->back_idx);
+		return;
+	}
 	if (!validate_input(n, text, st->s)) {
 		screen(st, n, menu_message(st->tree, "invalid_input",
 					   st->s->lang));
 		return;
 	}
+	st->out->progress = true;
 	enter(st, n->next_idx);
 }
 
-static void sms_lookup(struct step *st, const struct cmd *c)
+static void sms_lookup(struct menu_ctx *st, const struct cmd *c)
 {
 	const struct dossier *d = NULL;
-	enum lookup_verdict v;
 
 	st->out->final = true;
 	if (!c->code_ok) {
-		say(st, "lookup_usage");
+		menu_say(st, "lookup_usage");
 		return;
 	}
 	menu_session_set(st->s, "code", c->code);
 	if (st->in->lookup_blocked) {
-		say(st, "limited");
+		menu_say(st, "limited");
 		return;
 	}
-	if (!have_dossier(st, c->key, &d))
+	if (!menu_have_dossier(st, c->key, &d))
 		return;
-	v = lookup_policy(d, st->in->msisdn, c->last4);
-	if (v != LOOKUP_SHOW) {
+	if (menu_lookup_policy(d, st->in->msisdn, c->last4) !=
+	    MENU_LOOKUP_SHOW) {
 		st->out->lookup_failed = true;
-		say(st, "not_found");
+		menu_say(st, "not_found");
 		return;
 	}
 	menu_dossier_vars(d, st->s->lang, st->s);
-	say(st, d->due_at[0] ? "status" : "status_nodue");
+	menu_say(st, d->due_at[0] ? "status" : "status_nodue");
 }
 
-static void sms(struct step *st, const struct menu_session *cur)
+static void sms(struct menu_ctx *st, const struct menu_session *cur)
 {
 	struct cmd c;
 
@@ -484,15 +487,17 @@ static void sms(struct step *st, const struct menu_session *cur)
 		enter(st, st->tree->start);
 		return;
 	case CMD_HELP:
-		say(st, "help");
+		menu_say(st, "help");
 		st->out->final = true;
 		return;
 	case CMD_OPTOUT:
-		say(st, "optout");
+		menu_say(st, "optout");
+		st->out->optout = 1;
 		st->out->final = true;
 		return;
 	case CMD_OPTIN:
-		say(st, "optin");
+		menu_say(st, "optin");
+		st->out->optout = 0;
 		st->out->final = true;
 		return;
 	case CMD_TEXT:
@@ -500,7 +505,7 @@ static void sms(struct step *st, const struct menu_session *cur)
 			answer(st, st->in->text);
 			return;
 		}
-		say(st, "help");
+		menu_say(st, "help");
 		st->out->final = true;
 		return;
 	}
@@ -509,11 +514,12 @@ static void sms(struct step *st, const struct menu_session *cur)
 void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 	       const struct menu_input *in, struct menu_result *out)
 {
-	struct step st = { tree, in, out, &out->next };
+	struct menu_ctx st = { tree, in, out, &out->next };
 
 	memset(out, 0, sizeof(*out));
 	out->kind = MENU_REPLY;
 	out->set_lang = -1;
+	out->optout = -1;
 	if (cur->exists) {
 		out->next = *cur;
 	} else {
@@ -539,6 +545,8 @@ void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 		sms(&st, cur);
 		break;
 	}
-	if (out->kind == MENU_NEED_DOSSIER)
+	if (out->kind == MENU_NEED_DOSSIER) {
 		out->reply[0] = '\0';
+		out->req.kind[0] = '\0';
+	}
 }

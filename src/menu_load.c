@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgw_menu.h"
+#include "cgw_services.h"
 #include "cgw_util.h"
 #include "menu_int.h"
 
@@ -34,7 +35,7 @@ static const char *const input_types[] = {
 	[MENU_IN_DOSSIER_CODE] = "dossier_code", [MENU_IN_DIGITS] = "digits",
 	[MENU_IN_PHONE] = "phone",		 [MENU_IN_YESNO] = "yesno",
 	[MENU_IN_RATING] = "rating",		 [MENU_IN_TEXT] = "text",
-	[MENU_IN_LAST4] = "last4",
+	[MENU_IN_LAST4] = "last4",		 [MENU_IN_PATTERN] = "pattern",
 };
 
 static int find_name(const char *const *names, size_t n, const char *s)
@@ -59,13 +60,23 @@ struct loader {
 	const char *main_file;
 	char *err;
 	size_t errlen;
+	int flags;
+	const char *dir;
 };
 
+/* The file a setting comes from, as a path one can open: libconfig names
+ * an included file as written in @include, relative to the menus dir. */
 static const char *sfile(struct loader *ld, const config_setting_t *s)
 {
 	const char *f = config_setting_source_file(s);
+	char path[1024];
 
-	return f ? f : ld->main_file;
+	if (!f || strcmp(f, ld->main_file) == 0)
+		return ld->main_file;
+	if (f[0] == '/')
+		return menu_tree_intern_file(ld->tree, f);
+	snprintf(path, sizeof(path), "%s/%s", ld->dir, f);
+	return menu_tree_intern_file(ld->tree, path);
 }
 
 #define FAIL(ld, s, ...)                                                     \
@@ -175,9 +186,19 @@ static int load_options(struct loader *ld, const config_setting_t *s,
 				rc = load_text(ld, e, &opt->label);
 			} else if (strcmp(name, "next") == 0) {
 				rc = get_id(ld, e, opt->next);
+			} else if (strcmp(name, "value") == 0) {
+				const char *v = config_setting_get_string(e);
+
+				if (!v || strlen(v) >= MENU_VAR_VALUE)
+					return FAIL(ld, e, "value must be a "
+						    "string of at most %d "
+						    "bytes", MENU_VAR_VALUE - 1);
+				free(opt->value);
+				opt->value = xstrdup(v);
+				rc = 0;
 			} else {
 				rc = FAIL(ld, e, "unknown option setting '%s' "
-					  "(key, label, next)", name);
+					  "(key, label, value, next)", name);
 			}
 			if (rc < 0)
 				return rc;
@@ -207,6 +228,7 @@ static int load_outcomes(struct loader *ld, const config_setting_t *s,
 		if (n->noutcomes >= MENU_MAX_OUTCOMES)
 			return FAIL(ld, e, "too many outcomes");
 		oc = &n->outcomes[n->noutcomes++];
+		oc->line = config_setting_source_line(e);
 		cgw_strlcpy(oc->name, config_setting_name(e),
 			    sizeof(oc->name));
 		rc = get_id(ld, e, oc->next);
@@ -226,6 +248,52 @@ static int load_int(struct loader *ld, const config_setting_t *e, int min,
 	if (*out < min || *out > max)
 		return FAIL(ld, e, "'%s' must be %d..%d",
 			    config_setting_name(e), min, max);
+	return 0;
+}
+
+/* pattern = "^[0-9]{6}$": POSIX extended, matched case-insensitively
+ * against the answer as the engine normalises it (folded, upper case,
+ * single spaces) */
+static int load_pattern(struct loader *ld, const config_setting_t *e,
+			struct menu_node *n)
+{
+	const char *v = config_setting_get_string(e);
+	char why[128];
+	int rc;
+
+	if (!v || !*v)
+		return FAIL(ld, e, "pattern must be a non-empty string");
+	n->re = calloc(1, sizeof(*n->re));
+	if (!n->re)
+		abort();
+	rc = regcomp(n->re, v, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	if (rc != 0) {
+		regerror(rc, n->re, why, sizeof(why));
+		free(n->re);
+		n->re = NULL;
+		return FAIL(ld, e, "pattern \"%s\": %s", v, why);
+	}
+	n->pattern = xstrdup(v);
+	return 0;
+}
+
+/* fields = [ "topic", "commune" ]: the variables a request records */
+static int load_fields(struct loader *ld, const config_setting_t *e,
+		       struct menu_node *n)
+{
+	if (!config_setting_is_array(e) && !config_setting_is_list(e))
+		return FAIL(ld, e, "fields must be a list of variable names "
+			    "[ \"topic\", ... ]");
+	if (config_setting_length(e) > MENU_MAX_FIELDS)
+		return FAIL(ld, e, "at most %d fields", MENU_MAX_FIELDS);
+	for (int i = 0; i < config_setting_length(e); i++) {
+		const char *v = config_setting_get_string_elem(e, i);
+
+		if (!v || !*v || strlen(v) >= MENU_VAR_NAME)
+			return FAIL(ld, e, "fields must name variables of "
+				    "1..%d characters", MENU_VAR_NAME - 1);
+		cgw_strlcpy(n->fields[n->nfields++], v, MENU_VAR_NAME);
+	}
 	return 0;
 }
 
@@ -264,7 +332,8 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 			if (k < 0)
 				return FAIL(ld, e, "unknown input type '%s' "
 					    "(dossier_code, digits, phone, "
-					    "yesno, rating, text, last4)",
+					    "yesno, rating, text, last4, "
+					    "pattern)",
 					    v ? v : "?");
 			n->input = k;
 		} else if (strcmp(name, "save") == 0) {
@@ -283,10 +352,28 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 				      &n->max_len);
 		else if (strcmp(name, "action") == 0)
 			rc = get_id(ld, e, n->action);
-		else if (strcmp(name, "next") == 0)
+		else if (strcmp(name, "next") == 0) {
+			n->next_line = config_setting_source_line(e);
 			rc = get_id(ld, e, n->next);
-		else if (strcmp(name, "on") == 0)
+		} else if (strcmp(name, "back") == 0) {
+			n->back_line = config_setting_source_line(e);
+			rc = get_id(ld, e, n->back);
+		} else if (strcmp(name, "on") == 0)
 			rc = load_outcomes(ld, e, n);
+		else if (strcmp(name, "pattern") == 0)
+			rc = load_pattern(ld, e, n);
+		else if (strcmp(name, "kind") == 0) {
+			const char *v = config_setting_get_string(e);
+
+			if (!v || !svc_kind_find(v))
+				return FAIL(ld, e, "unknown request kind '%s' "
+					    "(callback, visit, rating, "
+					    "feedback)", v ? v : "?");
+			cgw_strlcpy(n->kind, v, sizeof(n->kind));
+		} else if (strcmp(name, "fields") == 0)
+			rc = load_fields(ld, e, n);
+		else if (strcmp(name, "days") == 0)
+			rc = load_int(ld, e, 1, MENU_MAX_DAYS, &n->days);
 		else
 			rc = FAIL(ld, e, "unknown node setting '%s'", name);
 		if (rc < 0)
@@ -308,7 +395,19 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 
 		if (rc < 0)
 			return rc;
+		n->text_line = config_setting_source_line(text);
 	}
+	if (n->back[0] && n->type != MENU_NODE_INPUT)
+		return FAIL(ld, s, "node '%s': only input nodes take back "
+			    "(menus use an option \"0\")", n->id);
+	if (n->re && (n->type != MENU_NODE_INPUT ||
+		      n->input != MENU_IN_PATTERN))
+		return FAIL(ld, s, "node '%s': pattern belongs to input = "
+			    "\"pattern\"", n->id);
+	if ((n->kind[0] || n->nfields || n->days) &&
+	    n->type != MENU_NODE_ACTION)
+		return FAIL(ld, s, "node '%s': kind, fields and days belong to "
+			    "action nodes", n->id);
 	switch (n->type) {
 	case MENU_NODE_MENU:
 		if (!n->noptions)
@@ -327,12 +426,17 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 		if (n->min_len > n->max_len)
 			return FAIL(ld, s, "node '%s': min_len > max_len",
 				    n->id);
+		if (n->input == MENU_IN_PATTERN && !n->re)
+			return FAIL(ld, s, "node '%s': input = \"pattern\" "
+				    "needs pattern = \"...\"", n->id);
 		break;
 	case MENU_NODE_ACTION: {
 		const struct menu_action_def *a = menu_action_find(n->action);
 
 		if (!a)
-			return FAIL(ld, s, "node '%s': unknown action '%s'",
+			return FAIL(ld, s, "node '%s': unknown action '%s' "
+				    "(dossier_lookup, dossier_rating, "
+				    "visit_days, submit, set_language)",
 				    n->id, n->action);
 		if (!n->next[0])
 			return FAIL(ld, s, "action node '%s' needs next",
@@ -342,6 +446,20 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 				return FAIL(ld, s, "node '%s': action %s has "
 					    "no outcome '%s'", n->id,
 					    n->action, n->outcomes[k].name);
+		if (a->takes_kind && !n->kind[0])
+			return FAIL(ld, s, "node '%s': action %s needs kind = "
+				    "\"callback\" (or visit, rating, "
+				    "feedback)", n->id, n->action);
+		if (!a->takes_kind && (n->kind[0] || n->nfields))
+			return FAIL(ld, s, "node '%s': action %s takes no kind "
+				    "or fields", n->id, n->action);
+		if (a->takes_days && !n->days)
+			return FAIL(ld, s, "node '%s': action %s needs days = "
+				    "N (1..%d)", n->id, n->action,
+				    MENU_MAX_DAYS);
+		if (!a->takes_days && n->days)
+			return FAIL(ld, s, "node '%s': action %s takes no "
+				    "days", n->id, n->action);
 		break;
 	}
 	case MENU_NODE_END:
@@ -357,6 +475,9 @@ static int resolve(struct loader *ld, const config_setting_t *where,
 {
 	const struct menu_node *n = menu_node_find(ld->tree, id);
 
+	*idx = -1;
+	if (!n && (ld->flags & MENU_LOAD_LENIENT))
+		return 0;	/* the checker reports it */
 	if (!n)
 		return FAIL(ld, where, "node '%s' points to '%s', which does "
 			    "not exist", from, id);
@@ -367,8 +488,14 @@ static int resolve(struct loader *ld, const config_setting_t *where,
 int menu_load(const char *dir, struct menu_tree **out, char *err,
 	      size_t errlen)
 {
+	return menu_load_ex(dir, 0, out, err, errlen);
+}
+
+int menu_load_ex(const char *dir, int flags, struct menu_tree **out,
+		 char *err, size_t errlen)
+{
 	struct menu_tree *t = calloc(1, sizeof(*t));
-	struct loader ld = { t, NULL, err, errlen };
+	struct loader ld = { t, NULL, err, errlen, flags, dir };
 	char path[1024];
 	config_t cfg;
 	config_setting_t *nodes, *msgs, *menu;
@@ -379,17 +506,25 @@ int menu_load(const char *dir, struct menu_tree **out, char *err,
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/main.cfg", dir);
 	ld.main_file = path;
+	t->main_file = menu_tree_intern_file(t, path);
 	config_init(&cfg);
 	config_set_include_dir(&cfg, dir);
 	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			cgw_err(err, errlen, -EINVAL,
 				"%s: cannot read the menu file", path);
-		else
+		else if (!config_error_file(&cfg) ||
+			 strcmp(config_error_file(&cfg), path) == 0 ||
+			 config_error_file(&cfg)[0] == '/')
 			cgw_err(err, errlen, -EINVAL, "%s:%d: %s",
 				config_error_file(&cfg)
 					? config_error_file(&cfg)
 					: path,
+				config_error_line(&cfg),
+				config_error_text(&cfg));
+		else
+			cgw_err(err, errlen, -EINVAL, "%s/%s:%d: %s", dir,
+				config_error_file(&cfg),
 				config_error_line(&cfg),
 				config_error_text(&cfg));
 		goto out;
@@ -415,6 +550,8 @@ int menu_load(const char *dir, struct menu_tree **out, char *err,
 	}
 
 	msgs = config_lookup(&cfg, "messages");
+	if (msgs)
+		t->messages_line = config_setting_source_line(msgs);
 	if (msgs) {
 		if (!config_setting_is_group(msgs)) {
 			rc = FAIL(&ld, msgs, "messages must be a group");
@@ -431,9 +568,12 @@ int menu_load(const char *dir, struct menu_tree **out, char *err,
 			rc = load_text(&ld, e, menu_tree_last_message(t));
 			if (rc < 0)
 				goto out;
+			t->msgs[t->nmsgs - 1].file =
+				menu_tree_intern_file(t, sfile(&ld, e));
 		}
 	}
-	for (size_t i = 0; menu_required_messages[i]; i++) {
+	for (size_t i = 0; menu_required_messages[i] &&
+			   !(flags & MENU_LOAD_LENIENT); i++) {
 		if (!menu_tree_message_text(t, menu_required_messages[i])) {
 			rc = cgw_err(err, errlen, -EINVAL,
 				     "%s: messages.%s is missing", path,
@@ -475,8 +615,12 @@ int menu_load(const char *dir, struct menu_tree **out, char *err,
 		struct menu_node *n = (struct menu_node *)menu_node_at(t, i);
 
 		n->next_idx = -1;
+		n->back_idx = -1;
 		if (n->next[0] && (rc = resolve(&ld, e, n->id, n->next,
 						&n->next_idx)) < 0)
+			goto out;
+		if (n->back[0] && (rc = resolve(&ld, e, n->id, n->back,
+						&n->back_idx)) < 0)
 			goto out;
 		for (int k = 0; k < n->noptions; k++)
 			if ((rc = resolve(&ld, e, n->id, n->options[k].next,
@@ -487,11 +631,16 @@ int menu_load(const char *dir, struct menu_tree **out, char *err,
 					  &n->outcomes[k].next_idx)) < 0)
 				goto out;
 	}
-	if (!menu_node_find(t, start)) {
+	cgw_strlcpy(t->start_id, start, sizeof(t->start_id));
+	t->start_line = config_setting_source_line(menu);
+	t->start = -1;
+	if (!menu_node_find(t, start) && !(flags & MENU_LOAD_LENIENT)) {
 		rc = FAIL(&ld, menu, "start node '%s' does not exist", start);
 		goto out;
 	}
-	t->start = (int)(menu_node_find(t, start) - menu_node_at(t, 0));
+	if (menu_node_find(t, start))
+		t->start = (int)(menu_node_find(t, start) -
+				 menu_node_at(t, 0));
 	cgw_strlcpy(t->dir, dir, sizeof(t->dir));
 	rc = 0;
 out:
@@ -566,9 +715,18 @@ void menu_free(struct menu_tree *t)
 	if (!t)
 		return;
 	for (int i = 0; i < t->nnodes; i++) {
-		free_text(&t->nodes[i].text);
-		for (int k = 0; k < t->nodes[i].noptions; k++)
-			free_text(&t->nodes[i].options[k].label);
+		struct menu_node *n = &t->nodes[i];
+
+		free_text(&n->text);
+		for (int k = 0; k < n->noptions; k++) {
+			free_text(&n->options[k].label);
+			free(n->options[k].value);
+		}
+		if (n->re) {
+			regfree(n->re);
+			free(n->re);
+		}
+		free(n->pattern);
 	}
 	for (int i = 0; i < t->nmsgs; i++)
 		free_text(&t->msgs[i].text);

@@ -50,7 +50,7 @@ void sim_log(struct sim *s, const char *fmt, ...)
 #define SCREEN_W 34	/* characters per line of the pretend phone */
 
 /* Prints one wrapped screen line by line inside a box. */
-static void screen_box(const char *title, const char *text)
+void sim_screen_box(const char *title, const char *text)
 {
 	char line[SCREEN_W * 4 + 1];
 	size_t tl = strlen(text), pos = 0;
@@ -120,7 +120,7 @@ static void transcript(struct sim *s, const char *phone, const char *peer,
 							   : "USSD, reply 1..9");
 	else
 		snprintf(title, sizeof(title), "SMS from %s", peer);
-	screen_box(title, text);
+	sim_screen_box(title, text);
 	fflush(stdout);
 }
 
@@ -732,9 +732,10 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 			event_base_loopexit(s->base, NULL);
 		return;
 	}
-	if (!s->script)
+	if (!s->script && !s->phone)
 		return;
-	int rc = sim_script_run(s->script, s);
+	int rc = s->phone ? sim_phone_tick(s->phone, s)
+			  : sim_script_run(s->script, s);
 
 	if (rc != 0) {
 		s->result = rc > 0 ? 0 : 1;
@@ -785,6 +786,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: citizengw-sim [options] [SCRIPT]\n"
+"       citizengw-sim phone [--msisdn N] [--ussd|--sms] [options]  (see\n"
+"       citizengw-sim phone --help: a feature phone on the terminal)\n"
 "\n"
 "An SMPP 3.4 SMS centre for tests and dry runs. Without SCRIPT it serves\n"
 "binds and submits until stopped; with SCRIPT it plays the script (MOs to\n"
@@ -854,6 +857,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, nstd = (int)(sizeof(opts) / sizeof(opts[0])) - 1;
 
+	bool phone = argc > 1 && strcmp(argv[1], "phone") == 0;
+
 	if (!s)
 		return 1;
 	s->o.listen = "127.0.0.1:2775";
@@ -862,6 +867,10 @@ int main(int argc, char **argv)
 	s->o.redeliver_ms = 1000;
 	s->o.redeliver_max = 30;
 	s->o.timeout_s = 120;
+	if (phone && !(s->phone = sim_phone_new(&s->o, argc - 1, argv + 1)))
+		return 2;
+	if (phone)
+		optind = argc;
 	/* the fault options come from the fault table (sim_faults.c) */
 	all = calloc((size_t)(nstd + sim_fault_count() + 1), sizeof(*all));
 	if (!all)
@@ -873,7 +882,8 @@ int main(int argc, char **argv)
 		all[nstd + i].val = 1000 + i;
 	}
 	s->o.f.receipt_id_format = -1;
-	while ((c = getopt_long(argc, argv, "l:u:p:L:Th", all, NULL)) != -1) {
+	while (!phone &&
+	       (c = getopt_long(argc, argv, "l:u:p:L:Th", all, NULL)) != -1) {
 		if (c >= 1000) {
 			if (sim_fault_set(&s->o.f, sim_fault_name(c - 1000),
 					  optarg) < 0) {
@@ -994,6 +1004,7 @@ int main(int argc, char **argv)
 	event_base_free(s->base);
 	sim_script_free(s->script);
 	sim_concat_free(s, s->concat);
+	sim_phone_free(s->phone);
 	for (int i = 0; i < s->nmos; i++)
 		free(s->mos[i]);
 	free(s->mos);

@@ -156,6 +156,7 @@ struct sim {
 	FILE *pdulog;
 	struct sim_script *script;
 	struct sim_concat *concat;	/* multipart messages */
+	struct sim_phone *phone;	/* `citizengw-sim phone` */
 	struct event *tick;
 	struct event *sigint, *sigterm;
 	int result;		/* exit code */
@@ -193,6 +194,8 @@ void sim_unbind_all(struct sim *s);
 /* Writes raw bytes on the first connection (malformed PDU tests). */
 int sim_send_raw(struct sim *s, const uint8_t *buf, size_t len);
 struct sim_faults *sim_faults(struct sim *s);
+/* Prints a screen as the pretend phone shows it (a box, wrapped). */
+void sim_screen_box(const char *title, const char *text);
 void sim_log(struct sim *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int64_t sim_mono_ms(void);
@@ -286,6 +289,12 @@ bool sim_concat_parts_status(const struct sim_mo *msg, uint32_t status);
 
 /* --- provided by sim_script.c ---------------------------------------------- */
 
+/* Encodes text into mo in data coding dc (0, 1, 3, 8; message_payload
+ * when long). Returns 0, -ERANGE (does not fit dc) or -ENOSPC. */
+int sim_mo_encode_text(struct sim_mo *mo, const char *text, int dc);
+int sim_mo_add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
+		   size_t len);
+
 struct sim_script;
 /* Loads a script; returns NULL with a "file:line: message" in err. */
 struct sim_script *sim_script_load(const char *path, char *err,
@@ -296,5 +305,18 @@ void sim_script_free(struct sim_script *sc);
  * it finished, -1 when a step failed (the message is printed).
  */
 int sim_script_run(struct sim_script *sc, struct sim *s);
+
+/* --- provided by sim_phone.c: `citizengw-sim phone` ------------------------ */
+
+struct sim_phone;
+/*
+ * Parses the options of `citizengw-sim phone ...` (argv[0] is "phone")
+ * into o (listen address, port file, credentials, PDU log) and a phone.
+ * Returns NULL after printing the reason (exit status 2).
+ */
+struct sim_phone *sim_phone_new(struct sim_opts *o, int argc, char **argv);
+void sim_phone_free(struct sim_phone *p);
+/* Runs on every tick: 0 while running, 1 done, -1 failed. */
+int sim_phone_tick(struct sim_phone *p, struct sim *s);
 
 #endif

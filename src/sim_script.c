@@ -282,7 +282,7 @@ static int hexval(char c)
 	return -1;
 }
 
-static int add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
+int sim_mo_add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
 		   size_t len)
 {
 	if (mo->ntlv >= SIM_MAX_TLV || len > sizeof(mo->tlv[0].val))
@@ -295,7 +295,7 @@ static int add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
 }
 
 /* Encodes text into the MO in data coding dc (payload TLV when long). */
-static int encode_text(struct sim_mo *mo, const char *text, int dc)
+int sim_mo_encode_text(struct sim_mo *mo, const char *text, int dc)
 {
 	uint8_t buf[1024];
 	size_t len = 0;
@@ -402,7 +402,7 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 		    sizeof(mo->service_type));
 	cgw_strlcpy(mo->text, text, sizeof(mo->text));
 	if (!arg(st, "parts") &&
-	    encode_text(mo, text, (int)num(arg(st, "dc"), 0)) < 0)
+	    sim_mo_encode_text(mo, text, (int)num(arg(st, "dc"), 0)) < 0)
 		return fail(sc, s, "text does not fit data coding %ld",
 			    num(arg(st, "dc"), 0));
 	v = arg(st, ussd ? "op" : "ussd_op");
@@ -412,19 +412,19 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 
 		mo->ussd = true;
 		mo->ussd_op = op;
-		add_tlv(mo, SMPP_TLV_USSD_SERVICE_OP, &op, 1);
+		sim_mo_add_tlv(mo, SMPP_TLV_USSD_SERVICE_OP, &op, 1);
 	}
 	if ((v = arg(st, "its"))) {
 		uint16_t its = (uint16_t)strtoul(v, NULL, 0);
 		uint8_t b[2] = { (uint8_t)(its >> 8), (uint8_t)its };
 
-		add_tlv(mo, SMPP_TLV_ITS_SESSION_INFO, b, 2);
+		sim_mo_add_tlv(mo, SMPP_TLV_ITS_SESSION_INFO, b, 2);
 	}
 	if ((v = arg(st, "umr"))) {
 		uint16_t u = (uint16_t)strtoul(v, NULL, 0);
 		uint8_t b[2] = { (uint8_t)(u >> 8), (uint8_t)u };
 
-		add_tlv(mo, SMPP_TLV_USER_MESSAGE_REFERENCE, b, 2);
+		sim_mo_add_tlv(mo, SMPP_TLV_USER_MESSAGE_REFERENCE, b, 2);
 	}
 	for (int i = 0; i < st->nargs; i++) {
 		/* tlv=0xTAG:HEXBYTES, repeatable */
@@ -446,7 +446,7 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 				return fail(sc, s, "bad hex in tlv=");
 			b[n++] = (uint8_t)(hi << 4 | lo);
 		}
-		add_tlv(mo, (uint16_t)strtoul(t, NULL, 0), b, n);
+		sim_mo_add_tlv(mo, (uint16_t)strtoul(t, NULL, 0), b, n);
 	}
 	if (arg(st, "parts"))
 		return make_parts(sc, s, st, mo, text);

@@ -94,7 +94,7 @@ struct sreq {
 	struct dossier dossier;
 	enum store_commit_verdict verdict;
 	struct menu_session session;
-	bool blocked;
+	unsigned flags;
 	void *each;		/* per-item callback of claims */
 };
 
@@ -167,14 +167,27 @@ void store_key_msgid(const char *prefix, const char *bind,
 	snprintf(out, outlen, "%s:msgid:%s:%s", prefix, bind, msgid);
 }
 
+void store_key_requests(const char *prefix, unsigned shard, char *out,
+			size_t outlen)
+{
+	snprintf(out, outlen, "%s:{s%u}:requests", prefix, shard);
+}
+
+void store_key_profile(const char *prefix, int shards, const char *msisdn,
+		       char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:{s%u}:ph:%s", prefix,
+		 store_shard_of(msisdn, shards), msisdn);
+}
+
 /* --- argv builder ------------------------------------------------------------ */
 
 /* Arguments of one command; strings are copied into an arena. */
 struct argv {
 	int n;
-	const char *v[160];
-	size_t l[160];
-	char arena[8192];
+	const char *v[320];
+	size_t l[320];
+	char arena[32768];
 	size_t used;
 	bool overflow;
 };
@@ -212,6 +225,21 @@ static void arg_i(struct argv *a, long long v)
 
 	snprintf(b, sizeof(b), "%lld", v);
 	arg_s(a, b);
+}
+
+/* Replaces argument k (written earlier) with the number v. */
+static void arg_set_i(struct argv *a, int k, long long v)
+{
+	int n = a->n;
+
+	if (k >= n)
+		return;
+	arg_i(a, v);		/* appended at n ... */
+	if (a->n == n + 1) {
+		a->v[k] = a->v[n];	/* ... and moved to k */
+		a->l[k] = a->l[n];
+		a->n = n;
+	}
 }
 
 static void arg_kv(struct argv *a, const char *k, const char *v)
@@ -835,7 +863,8 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	arg_i(a, st->conf->gateway.mo_dedup_window);
 	arg_i(a, MO_TTL_S);
 	arg_s(a, reread ? "reread"
-			: (mo->ch == STORE_CH_USSD && mo->ussd_ev == 0)
+			: (mo->restart || (mo->ch == STORE_CH_USSD &&
+					   mo->ussd_ev == 0))
 				  ? "begin" : "new");
 	arg_kv(a, "id", mo->id);
 	arg_kv(a, "msisdn", mo->msisdn);
@@ -942,10 +971,17 @@ static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 		return;
 	}
 	if (strcmp(r->element[0]->str, "ok") == 0) {
+		static const unsigned bits[] = { STORE_COMMIT_BLOCKED,
+						 STORE_COMMIT_LIMITED,
+						 STORE_COMMIT_MT2 };
+
 		rq->verdict = STORE_COMMIT_OK;
-		rq->blocked = r->elements >= 2 &&
-			      r->element[1]->type == REDIS_REPLY_INTEGER &&
-			      r->element[1]->integer == 1;
+		rq->flags = 0;
+		for (size_t i = 0; i < CGW_ARRAY_SIZE(bits); i++)
+			if (r->elements > i + 1 &&
+			    r->element[i + 1]->type == REDIS_REPLY_INTEGER &&
+			    r->element[i + 1]->integer == 1)
+				rq->flags |= bits[i];
 	} else if (strcmp(r->element[0]->str, "gone") == 0) {
 		rq->verdict = STORE_COMMIT_GONE;
 	} else {
@@ -959,7 +995,7 @@ static void commit_done(struct sreq *rq, int rc)
 {
 	store_commit_fn *cb = (store_commit_fn *)rq->cb;
 
-	cb(rq->arg, rc, rq->verdict, &rq->session, rq->blocked);
+	cb(rq->arg, rc, rq->verdict, &rq->session, rq->flags);
 }
 
 static void mt_fields(struct argv *a, const struct store_mt *mt)
@@ -985,16 +1021,35 @@ static void mt_fields(struct argv *a, const struct store_mt *mt)
 	arg_kv(a, "state", "queued");
 }
 
+/* Field/value pairs of a procedure request as the stream records it. */
+static void request_fields(struct argv *a, const struct store_commit *c,
+			   int64_t now)
+{
+	const struct menu_request *r = c->req;
+
+	arg_kv(a, "ref", r->ref);
+	arg_kv(a, "kind", r->kind);
+	arg_kv(a, "phone", c->mo->msisdn);
+	arg_kv(a, "ch", ch_name(c->mo->ch));
+	arg_kv(a, "lang", r->lang >= 0 && r->lang < MENU_LANGS
+				  ? menu_lang_names[r->lang] : "vi");
+	arg_kv(a, "mo", c->mo->id);
+	arg_ki(a, "at", now);
+	for (int i = 0; i < r->nfields; i++)
+		arg_kv(a, r->fields[i].name, r->fields[i].value);
+}
+
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg)
 {
 	const struct store_mo *mo = c->mo;
 	unsigned shard = store_shard(st, mo->msisdn);
 	char k_sess[128], k_inq[96], k_mo[160], k_outq[96], k_mt[160];
-	char k_ph[128];
+	char k_ph[128], k_mt2[160], k_req[96];
 	struct argv *a;
 	struct sreq *rq;
 	int64_t now = cgw_now_ms();
+	int counts[4], at;
 
 	if (!store_ready(st))
 		return -ENOTCONN;
@@ -1015,20 +1070,26 @@ int store_commit(struct store *st, const struct store_commit *c,
 	key_shard(st, shard, "mt", c->mt ? c->mt->id : "-", k_mt,
 		  sizeof(k_mt));
 	key_phone(st, mo->msisdn, "ph", NULL, k_ph, sizeof(k_ph));
+	key_shard(st, shard, "mt", c->mt2 ? c->mt2->id : "-", k_mt2,
+		  sizeof(k_mt2));
+	store_key_requests(st->conf->redis.prefix, shard, k_req,
+			   sizeof(k_req));
 
 	arg_reset(a);
 	arg_s(a, "EVALSHA");
 	arg_s(a, st->sha[SC_MO_COMMIT]);
-	arg_s(a, "6");
+	arg_s(a, "8");
 	arg_s(a, k_sess);
 	arg_s(a, k_inq);
 	arg_s(a, k_mo);
 	arg_s(a, k_outq);
 	arg_s(a, k_mt);
 	arg_s(a, k_ph);
+	arg_s(a, k_mt2);
+	arg_s(a, k_req);
 	arg_s(a, mo->id);					/* 1 */
 	arg_i(a, (long long)c->expect_version);			/* 2 */
-	arg_s(a, c->next ? "set" : "end");			/* 3 */
+	arg_s(a, c->keep_session ? "keep" : c->next ? "set" : "end");
 	arg_i(a, c->ttl_ms);					/* 4 */
 	arg_s(a, c->mt ? c->mt->id : "");			/* 5 */
 	arg_i(a, now + st->conf->gateway.mt_lease);		/* 6 */
@@ -1041,9 +1102,20 @@ int store_commit(struct store *st, const struct store_commit *c,
 	arg_i(a, st->conf->protect.lookup_window);		/* 12 */
 	arg_i(a, st->conf->protect.lookup_failures);		/* 13 */
 	arg_i(a, st->conf->protect.lookup_block);		/* 14 */
-	/* 15: how many session arguments follow (node, lang, vars) */
-	arg_i(a, c->next ? 4 + 2 * c->next->nvars : 0);
-	if (c->next) {
+	/* 15, 19, 20, 21: how many arguments each group has; filled in
+	 * once the groups are written */
+	at = a->n;
+	arg_s(a, "0");						/* 15 */
+	arg_i(a, st->conf->protect.replies_per_minute);		/* 16 */
+	arg_s(a, c->mt && c->mt->ch == STORE_CH_SMS && !c->reply_uncounted
+			 ? "1" : "0");				/* 17 */
+	arg_s(a, c->mt2 ? c->mt2->id : "");			/* 18 */
+	arg_s(a, "0");						/* 19 */
+	arg_s(a, "0");						/* 20 */
+	arg_s(a, "0");						/* 21 */
+	arg_s(a, c->mo_state ? c->mo_state : "answered");	/* 22 */
+	counts[0] = a->n;
+	if (c->next && !c->keep_session) {
 		arg_kv(a, "node", c->next->node);
 		arg_kv(a, "lang", c->next->lang >= 0 &&
 				  c->next->lang < MENU_LANGS
@@ -1055,8 +1127,19 @@ int store_commit(struct store *st, const struct store_commit *c,
 			arg_kv(a, f, c->next->vars[i].value);
 		}
 	}
+	counts[1] = a->n;
 	if (c->mt)
 		mt_fields(a, c->mt);
+	counts[2] = a->n;
+	if (c->mt2)
+		mt_fields(a, c->mt2);
+	counts[3] = a->n;
+	if (c->req)
+		request_fields(a, c, now);
+	arg_set_i(a, at, counts[1] - counts[0]);		/* 15 */
+	arg_set_i(a, at + 4, counts[2] - counts[1]);		/* 19 */
+	arg_set_i(a, at + 5, counts[3] - counts[2]);		/* 20 */
+	arg_set_i(a, at + 6, a->n - counts[3]);			/* 21 */
 	sreq_send(rq, 0, a);
 	free(a);
 	return sreq_commit(rq);

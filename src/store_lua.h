@@ -37,55 +37,98 @@ static const char lua_mo_in[] =
 	"return {'new', ARGV[1], redis.call('HGETALL', KEYS[4]),"
 	" redis.call('HGETALL', KEYS[5])}\n";
 
-/* KEYS: sess inq mo outq mt ph
- * ARGV: 1 mo_id 2 expect_v 3 op(set|end) 4 sess_ttl_ms 5 mt_id ('' none)
+/* KEYS: sess inq mo outq mt ph mt2 requests
+ * ARGV: 1 mo_id 2 expect_v 3 op(set|end|keep) 4 sess_ttl_ms 5 mt_id ('' none)
  *       6 mt_score 7 mt_ttl_s 8 lookup_failed 9 set_lang 10 optout
  *       11 now 12 lookup_window_ms 13 lookup_limit 14 block_ms
- *       15 n_session_args, then session field/value pairs, then MT pairs */
+ *       15 n_session_args 16 replies_per_minute (0 none)
+ *       17 mt_counts ('1': an SMS, counts towards the limit)
+ *       18 mt2_id ('' none) 19 n_mt_args 20 n_mt2_args 21 n_req_args
+ *       22 mo state when closed, then the session, MT, MT2 and request
+ *       field/value pairs.
+ * op keep: the session is neither checked nor touched.
+ * Returns {'ok', now_blocked, limited, mt2_queued} | {'gone'} |
+ * {'conflict', session}. Over the reply limit the MO is closed with no
+ * reply, no session change and no request; an opt-out still applies. */
 static const char lua_mo_commit[] =
 	"if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then\n"
 	"  return {'gone'}\n"
 	"end\n"
+	"local op = ARGV[3]\n"
 	"local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')\n"
-	"if v ~= tonumber(ARGV[2]) then\n"
+	"if op ~= 'keep' and v ~= tonumber(ARGV[2]) then\n"
 	"  return {'conflict', redis.call('HGETALL', KEYS[1])}\n"
 	"end\n"
-	"local ns = tonumber(ARGV[15])\n"
-	"redis.call('DEL', KEYS[1])\n"
-	"if ARGV[3] == 'set' then\n"
-	"  redis.call('HSET', KEYS[1], 'v', v + 1, unpack(ARGV, 16, 15 + ns))\n"
-	"else\n"
-	"  redis.call('HSET', KEYS[1], 'v', v + 1, 'node', '')\n"
+	"local now = tonumber(ARGV[11])\n"
+	"local ns, nm = tonumber(ARGV[15]), tonumber(ARGV[19])\n"
+	"local nm2, nr = tonumber(ARGV[20]), tonumber(ARGV[21])\n"
+	"local s0 = 23\n"
+	"local m0 = s0 + ns\n"
+	"local m20 = m0 + nm\n"
+	"local r0 = m20 + nm2\n"
+	/* the reply limit: one window of a minute in the profile */
+	"local function take()\n"
+	"  local lim = tonumber(ARGV[16])\n"
+	"  if lim == 0 then return true end\n"
+	"  local ws = tonumber(redis.call('HGET', KEYS[6], 'rlw') or '0')\n"
+	"  local n = tonumber(redis.call('HGET', KEYS[6], 'rln') or '0')\n"
+	"  if now - ws >= 60000 then ws = now; n = 0 end\n"
+	"  if n >= lim then return false end\n"
+	"  redis.call('HSET', KEYS[6], 'rlw', ws, 'rln', n + 1)\n"
+	"  return true\n"
 	"end\n"
-	"redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
+	"if ARGV[10] ~= '' then\n"
+	"  redis.call('HSET', KEYS[6], 'optout', ARGV[10], 'optout_at', now)\n"
+	"end\n"
+	"if ARGV[5] ~= '' and ARGV[17] == '1' and not take() then\n"
+	"  redis.call('ZREM', KEYS[2], ARGV[1])\n"
+	"  redis.call('HSET', KEYS[3], 'state', 'limited', 'mt', '')\n"
+	"  return {'ok', 0, 1, 0}\n"
+	"end\n"
+	"if op ~= 'keep' then\n"
+	"  redis.call('DEL', KEYS[1])\n"
+	"  if op == 'set' then\n"
+	"    redis.call('HSET', KEYS[1], 'v', v + 1,"
+	" unpack(ARGV, s0, m0 - 1))\n"
+	"  else\n"
+	"    redis.call('HSET', KEYS[1], 'v', v + 1, 'node', '')\n"
+	"  end\n"
+	"  redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
+	"end\n"
 	"if ARGV[5] ~= '' then\n"
-	"  redis.call('HSET', KEYS[5], unpack(ARGV, 16 + ns))\n"
+	"  redis.call('HSET', KEYS[5], unpack(ARGV, m0, m20 - 1))\n"
 	"  redis.call('EXPIRE', KEYS[5], ARGV[7])\n"
 	"  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])\n"
 	"end\n"
+	"local mt2 = 0\n"
+	"if ARGV[18] ~= '' and take() then\n"
+	"  redis.call('HSET', KEYS[7], unpack(ARGV, m20, r0 - 1))\n"
+	"  redis.call('EXPIRE', KEYS[7], ARGV[7])\n"
+	"  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[18])\n"
+	"  mt2 = 1\n"
+	"end\n"
+	"if nr > 0 then\n"
+	"  redis.call('XADD', KEYS[8], '*', unpack(ARGV, r0, r0 + nr - 1))\n"
+	"end\n"
 	"local blocked = 0\n"
 	"if ARGV[8] == '1' then\n"
-	"  local now = tonumber(ARGV[11])\n"
 	"  local ws = tonumber(redis.call('HGET', KEYS[6], 'lfw') or '0')\n"
+	"  local n = 1\n"
 	"  if now - ws > tonumber(ARGV[12]) then\n"
 	"    redis.call('HSET', KEYS[6], 'lfw', now, 'lf', 1)\n"
 	"  else\n"
-	"    local n = redis.call('HINCRBY', KEYS[6], 'lf', 1)\n"
-	"    if n >= tonumber(ARGV[13]) then\n"
-	"      redis.call('HSET', KEYS[6], 'lb', now + tonumber(ARGV[14]))\n"
-	"      blocked = 1\n"
-	"    end\n"
+	"    n = redis.call('HINCRBY', KEYS[6], 'lf', 1)\n"
+	"  end\n"
+	"  if n >= tonumber(ARGV[13]) then\n"
+	"    redis.call('HSET', KEYS[6], 'lb', now + tonumber(ARGV[14]))\n"
+	"    blocked = 1\n"
 	"  end\n"
 	"end\n"
 	"if ARGV[9] ~= '' then redis.call('HSET', KEYS[6], 'lang', ARGV[9])"
 	" end\n"
-	"if ARGV[10] ~= '' then\n"
-	"  redis.call('HSET', KEYS[6], 'optout', ARGV[10], 'optout_at',"
-	" ARGV[11])\n"
-	"end\n"
 	"redis.call('ZREM', KEYS[2], ARGV[1])\n"
-	"redis.call('HSET', KEYS[3], 'state', 'answered', 'mt', ARGV[5])\n"
-	"return {'ok', blocked}\n";
+	"redis.call('HSET', KEYS[3], 'state', ARGV[22], 'mt', ARGV[5])\n"
+	"return {'ok', blocked, 0, mt2}\n";
 
 /* KEYS: queue   ARGV: now lease max key_prefix
  * Returns kind, hash, kind, hash ... (kind 'c' claimed, 'x' expired). */

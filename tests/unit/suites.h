@@ -27,6 +27,7 @@ Suite *suite_codec(void);
 Suite *suite_segment(void);
 Suite *suite_reasm(void);
 Suite *suite_paging(void);
+Suite *suite_services(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
