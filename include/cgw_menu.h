@@ -192,6 +192,8 @@ struct menu_session {
 };
 
 const char *menu_session_get(const struct menu_session *s, const char *name);
+/* Removes a variable (if set). */
+void menu_session_unset(struct menu_session *s, const char *name);
 /* Sets or replaces a variable; returns 0 or -ENOSPC. */
 int menu_session_set(struct menu_session *s, const char *name,
 		     const char *value);

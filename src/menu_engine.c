@@ -12,6 +12,7 @@
 
 #include "cgw_cmd.h"
 #include "cgw_menu.h"
+#include "cgw_paging.h"
 #include "cgw_phone.h"
 #include "cgw_text.h"
 #include "cgw_util.h"
@@ -47,6 +48,15 @@ static void utf8_copy(char *dst, size_t cap, const char *src)
 	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+void menu_session_unset(struct menu_session *s, const char *name)
+{
+	for (int i = 0; i < s->nvars; i++)
+		if (strcmp(s->vars[i].name, name) == 0) {
+			s->vars[i] = s->vars[--s->nvars];
+			return;
+		}
 }
 
 int menu_session_set(struct menu_session *s, const char *name,
@@ -193,6 +203,93 @@ static void screen(struct menu_ctx *st, const struct menu_node *n,
 					label_text(&n->options[i], lang));
 	menu_render(tmpl, st->s, fold_of(st), st->out->reply,
 		    sizeof(st->out->reply));
+	st->shown = n;
+	st->page = 0;
+}
+
+/* --- USSD pages -------------------------------------------------------------- */
+
+#define PAGE_VAR "_pg"	/* the page of a long USSD screen being shown */
+
+/* The "more" line of a long USSD screen ("99. Xem tiep") and the key that
+ * asks for the next page ("99"): the menus' message "more", or ours. */
+static void more_line(const struct menu_ctx *st, char *line, size_t len,
+		      char *key, size_t keylen)
+{
+	static const char *const dflt[MENU_LANGS] = { "99. Xem tiếp",
+						       "99. More" };
+	const char *m = menu_message(st->tree, "more", st->s->lang);
+	size_t k = 0;
+
+	if (!m)
+		m = dflt[st->s->lang >= 0 && st->s->lang < MENU_LANGS
+				 ? st->s->lang : 0];
+	menu_render(m, NULL, fold_of(st), line, len);
+	while (line[k] && line[k] != '.' && line[k] != ' ' && k + 1 < keylen) {
+		key[k] = line[k];
+		k++;
+	}
+	key[k] = '\0';
+}
+
+/* A request for the next page of the screen shown last? */
+static bool next_page(struct menu_ctx *st, const char *norm)
+{
+	const char *pg = menu_session_get(st->s, PAGE_VAR);
+	const struct menu_node *n = menu_node_find(st->tree, st->s->node);
+	char line[64], key[8];
+	long long p;
+
+	if (!pg || !n || cgw_parse_int(pg, 0, 254, &p) < 0)
+		return false;
+	more_line(st, line, sizeof(line), key, sizeof(key));
+	if (strcmp(norm, key) != 0)
+		return false;
+	screen(st, n, NULL);
+	st->page = (int)p + 1;
+	return true;
+}
+
+/*
+ * A USSD reply longer than one screen is shown a page at a time, each but
+ * the last ending with the "more" line; the session stays on the node
+ * (an end screen too, until its last page) with the page in PAGE_VAR.
+ */
+static void paginate(struct menu_ctx *st)
+{
+	struct menu_result *out = st->out;
+	struct page_opts o = { 0 };
+	char line[64], key[8], page[MENU_TEXT_MAX];
+	int count;
+
+	menu_session_unset(st->s, PAGE_VAR);
+	if (st->in->ch != MENU_CH_USSD || out->kind != MENU_REPLY ||
+	    !out->reply[0])
+		return;
+	more_line(st, line, sizeof(line), key, sizeof(key));
+	o.more = line;
+	if (page_fits(out->reply, &o) > 0)
+		return;
+	count = page_get(out->reply, &o, (unsigned)st->page, page,
+			 sizeof(page));
+	if (count == -ERANGE) {
+		st->page = 0;
+		count = page_get(out->reply, &o, 0, page, sizeof(page));
+	}
+	if (count <= 1)
+		return;	/* cannot page: the reply goes as it is */
+	cgw_strlcpy(out->reply, page, sizeof(out->reply));
+	if (st->page + 1 >= count)
+		return;	/* the last page: final or waiting, as computed */
+	if (st->shown)
+		cgw_strlcpy(st->s->node, st->shown->id, sizeof(st->s->node));
+	out->final = false;
+	{
+		char v[8];
+
+		snprintf(v, sizeof(v), "%d", st->page);
+		menu_session_set(st->s, PAGE_VAR, v);
+	}
 }
 
 void menu_say(struct menu_ctx *st, const char *msg_name)
@@ -416,12 +513,17 @@ static void answer(struct menu_ctx *st, const char *text)
 	const struct menu_node *n = menu_node_find(st->tree, st->s->node);
 	char norm[64];
 
+	cmd_normalize(text, norm, sizeof(norm));
+	if (next_page(st, norm)) {
+		/* an end screen closes the session with its last page */
+		st->out->final = n && n->type == MENU_NODE_END;
+		return;
+	}
 	if (!n || (n->type != MENU_NODE_MENU && n->type != MENU_NODE_INPUT)) {
 		/* the menus were reloaded under this session: start over */
 		enter(st, st->tree->start);
 		return;
 	}
-	cmd_normalize(text, norm, sizeof(norm));
 	if (n->type == MENU_NODE_MENU) {
 		for (int i = 0; i < n->noptions; i++)
 			if (strcasecmp(n->options[i].key, norm) == 0) {
@@ -514,7 +616,7 @@ static void sms(struct menu_ctx *st, const struct menu_session *cur)
 void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 	       const struct menu_input *in, struct menu_result *out)
 {
-	struct menu_ctx st = { tree, in, out, &out->next };
+	struct menu_ctx st = { tree, in, out, &out->next, NULL, 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->kind = MENU_REPLY;
@@ -549,4 +651,5 @@ void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 		out->reply[0] = '\0';
 		out->req.kind[0] = '\0';
 	}
+	paginate(&st);
 }

@@ -46,6 +46,8 @@ struct menu_ctx {
 	const struct menu_input *in;
 	struct menu_result *out;
 	struct menu_session *s;		/* == &out->next */
+	const struct menu_node *shown;	/* node whose screen is the reply */
+	int page;			/* USSD page of that screen to show */
 };
 
 /* --- menu_actions.c ------------------------------------------------------ */

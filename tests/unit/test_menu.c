@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgw_menu.h"
+#include "cgw_text.h"
 #include "suites.h"
 
 /* the main menu of menus/main.cfg, as the phone shows it */
@@ -414,8 +415,51 @@ START_TEST(test_fold_off_keeps_diacritics)
 
 	in.fold = false;
 	run(&s, in, NULL, &r);
-	ck_assert_str_eq(r.reply,
-			 "Dịch vụ công Thái Nguyên\n1. Tra cứu hồ sơ\n2. Yêu cầu gọi lại hỗ trợ\n3. Đặt lịch đến Trung tâm\n4. Đánh giá hồ sơ\n5. Góp ý\n9. English");
+	/* with diacritics the screen is UCS-2: 80 characters a page */
+	ck_assert_str_eq(r.reply, "Dịch vụ công Thái Nguyên\n1. Tra cứu hồ sơ\n"
+				  "2. Yêu cầu gọi lại hỗ trợ\n99. Xem tiếp");
+	ck_assert(!r.final);
+	s = r.next;
+	in = in_of(MENU_EV_INPUT, "99", OWNER);
+	in.fold = false;
+	run(&s, in, NULL, &r);
+	ck_assert_str_eq(r.reply, "3. Đặt lịch đến Trung tâm\n4. Đánh giá hồ sơ\n"
+				  "5. Góp ý\n9. English");
+	/* every option works whatever page is shown */
+	s = r.next;
+	in = in_of(MENU_EV_INPUT, "1", OWNER);
+	in.fold = false;
+	run(&s, in, NULL, &r);
+	ck_assert_str_eq(r.next.node, "ask_code");
+}
+END_TEST
+
+/* A long end screen comes a page at a time (here: with diacritics, so in
+ * UCS-2, 80 characters a page); the session closes with the last page. */
+START_TEST(test_long_end_screen_paged)
+{
+	struct menu_session s = at("ask_code");
+	struct menu_input in = in_of(MENU_EV_INPUT, CODE, OWNER);
+	struct menu_result r;
+	int pages = 1;
+
+	in.fold = false;
+	run(&s, in, &dossier, &r);
+	ck_assert(!r.final);
+	ck_assert_int_le(utf8_length(r.reply), 80);
+	ck_assert_ptr_nonnull(strstr(r.reply, "\n99. Xem tiếp"));
+	while (!r.final && pages < 10) {
+		s = r.next;
+		in = in_of(MENU_EV_INPUT, "99", OWNER);
+		in.fold = false;
+		run(&s, in, &dossier, &r);
+		ck_assert_int_le(utf8_length(r.reply), 80);
+		pages++;
+	}
+	ck_assert(r.final);
+	ck_assert_int_ge(pages, 2);
+	ck_assert_ptr_nonnull(strstr(r.reply, "20/08/2025"));
+	ck_assert_ptr_null(strstr(r.reply, "Xem tiếp"));
 }
 END_TEST
 
@@ -1116,6 +1160,7 @@ Suite *suite_menu(void)
 	tcase_add_test(tc, test_language_switch);
 	tcase_add_test(tc, test_start_in_english);
 	tcase_add_test(tc, test_fold_off_keeps_diacritics);
+	tcase_add_test(tc, test_long_end_screen_paged);
 	tcase_add_test(tc, test_start_resets_session_keeps_language);
 	tcase_add_test(tc, test_input_without_session_starts);
 	tcase_add_test(tc, test_session_on_removed_node_restarts);
