@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make autoconf automake pkg-config libc6-dev
       libsmpp34-dev libhiredis-dev libconfig-dev libevent-dev
-      redis-server redis-tools check"
+      redis-server redis-tools check valgrind"
 
 missing=""
 for p in $PKGS; do

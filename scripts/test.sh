@@ -2,7 +2,8 @@
 # Builds citizengw with AddressSanitizer and UndefinedBehaviorSanitizer and
 # runs every test: unit tests (Check) and integration tests that start
 # redis-server, citizengw-sim and citizengw on free loopback ports; then
-# make distcheck (the tarball, built out of tree, passes them too).
+# the unit tests under valgrind; make distcheck (the tarball, built out of
+# tree, passes them too).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
@@ -12,9 +13,17 @@ if ! make -s -j"$(nproc)" check; then
 	cat test-suite.log 2>/dev/null | tail -n 200
 	exit 1
 fi
+# the unit tests under valgrind, in a build without the sanitizers
+cd ..
+BUILDDIR=build-valgrind scripts/build.sh
+if ! (cd build-valgrind && make -s check-valgrind >valgrind.log 2>&1); then
+	tail -n 60 build-valgrind/valgrind.log
+	exit 1
+fi
+cd build-test
 # the release tarball builds and passes the same tests out of tree
 if ! make -s -j"$(nproc)" distcheck >distcheck.log 2>&1; then
 	tail -n 100 distcheck.log
 	exit 1
 fi
-echo "All tests passed (and make distcheck)."
+echo "All tests passed (unit tests also under valgrind; make distcheck)."
