@@ -192,7 +192,7 @@ void sim_receipt_schedule(struct sim *s, const struct sim_submit *sub)
 {
 	const struct sim_faults *f = &s->o.f;
 	struct sim_mo *mo;
-	char id[40], date[16], text[200];
+	char id[40], date[64], text[200];
 	const char *stat = f->receipt_stat[0] ? f->receipt_stat : "DELIVRD";
 	time_t now = time(NULL);
 	struct tm tm;
