@@ -207,6 +207,16 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *const *msgids, const char *const *keys,
 		  int nparts, uint32_t status, store_done_fn *cb, void *arg);
 
+/*
+ * Records that part `part` (1-based) of an `nparts`-part MT was accepted
+ * with the SMS centre's message id (as written, and canonical `key`, ""
+ * when unusable), so that its receipt finds the MT even before the other
+ * parts are accepted.
+ */
+int store_mt_part(struct store *st, const struct store_mt *mt,
+		  const char *bind, int part, int nparts, const char *msgid,
+		  const char *key, store_done_fn *cb, void *arg);
+
 /* Puts an MT back in the queue, ready at `ready_ms` (0 = now). */
 int store_mt_release(struct store *st, const struct store_mt *mt,
 		     int64_t ready_ms, store_done_fn *cb, void *arg);

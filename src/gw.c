@@ -992,6 +992,14 @@ static void claim_end(void *arg, int rc)
 	sender_pump(gw->sender);
 }
 
+static void bc_claim_end(void *arg, int rc)
+{
+	struct gw *gw = arg;
+
+	log_store_err("broadcast claim", rc);
+	sender_pump(gw->sender);
+}
+
 static void mo_claim_end(void *arg, int rc)
 {
 	log_store_err("MO recovery claim", rc);
@@ -1014,7 +1022,7 @@ static void claim_tick(evutil_socket_t fd, short what, void *arg)
 		store_mt_claim(gw->store, 1,
 			       (MAX_HELD_BROADCAST - held) /
 					       gw->conf->redis.shards + 1,
-			       claimed_mt, mo_claim_end, gw);
+			       claimed_mt, bc_claim_end, gw);
 	store_mo_claim(gw->store, 50, claimed_mo, mo_claim_end, gw);
 	store_cc_claim(gw->store, 50, claimed_cc, mo_claim_end, gw);
 }
@@ -1182,6 +1190,15 @@ void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
 	gw->stop_arg = arg;
 	evtimer_del(gw->claim_timer);
 	evtimer_add(gw->stop_timer, &grace);
+	/* MOs waiting behind another of their phone are recorded and
+	 * acknowledged: leave them to the recovery of the next process */
+	for (struct mo_job *j = gw->mos, *next; j; j = next) {
+		next = j->next;
+		if (j->parked) {
+			j->parked = false;
+			mo_free(j);
+		}
+	}
 	for (int i = 0; i < gw->nlinks; i++)
 		smpp_link_stop(gw->links[i]);
 }

@@ -27,6 +27,7 @@ struct mt_part {
 	struct mt_job *job;
 	unsigned idx;
 	bool done, in_flight;
+	int retries;		/* temporary failures of this part */
 	char msgid[72];
 };
 
@@ -36,9 +37,14 @@ struct mt_job {
 	struct mt_job *qnext;		/* waiting to be submitted */
 	bool queued;
 	bool dead;		/* finished; freed when nothing is in flight */
+	/* the outcome is known but not yet in Redis: keep the MT (and its
+	 * lease) and record it again, rather than let it be sent twice */
+	bool recording;
+	char fin_state[12];
+	uint32_t fin_status;
+	int64_t record_at;	/* wall ms of the next attempt */
 	bool ref_pending;	/* waiting for a concatenation reference */
 	struct store_mt mt;
-	int retries;
 	int64_t not_before;	/* wall ms: retry delay */
 	/* encoded form, per the bind it goes out on */
 	bool prepared;
@@ -211,8 +217,28 @@ static const struct cgw_smsc_conf *smsc_conf(const struct sender *s,
 	return NULL;
 }
 
-/* Records the outcome of the whole MT and retires it. */
-static void finish(struct mt_job *m, const char *state, uint32_t status)
+static void pump_later(struct sender *s, int64_t ms);
+static void record(struct mt_job *m);
+
+static void record_cb(void *arg, int rc)
+{
+	struct mt_job *m = arg;
+
+	if (rc == 0) {
+		m->recording = false;
+		job_retire(m);
+		return;
+	}
+	LOGP(LOG_REDIS, LOG_WARN, NULL,
+	     "recording MT %s as %s failed (%s); trying again", m->mt.id,
+	     m->fin_state, strerror(-rc));
+	m->record_at = cgw_now_ms() + 1000;
+	pump_later(m->s, 1000);
+}
+
+/* Writes the outcome of the whole MT to Redis (and the SMS centre's ids
+ * of its parts, for receipts); retried until Redis takes it. */
+static void record(struct mt_job *m)
 {
 	struct sender *s = m->s;
 	const char *bind = m->mt.bind;
@@ -220,49 +246,77 @@ static void finish(struct mt_job *m, const char *state, uint32_t status)
 	const char *ids[SEG_MAX_PARTS];
 	char keys[SEG_MAX_PARTS][80];
 	const char *keyp[SEG_MAX_PARTS];
-	char masked[32], list[200] = "";
-	bool sent = strcmp(state, "sent") == 0;
-	int n = sent ? (int)m->nparts : 0, rc;
+	int n = strcmp(m->fin_state, "sent") == 0 ? (int)m->nparts : 0, rc;
 
 	for (int i = 0; i < n; i++) {
 		ids[i] = m->parts[i].msgid;
 		keys[i][0] = '\0';
 		keyp[i] = keys[i];
-		if (!ids[i][0]) {
-			LOGP(LOG_SMPP, LOG_WARN, bind,
-			     "MT %s part %d accepted with an empty "
-			     "message_id: no receipt can be matched",
-			     m->mt.id, i + 1);
-			continue;
-		}
-		if (sc && dlr_canonical_id(ids[i], sc->message_id_format,
-					   DLR_ID_RESP, keys[i],
-					   sizeof(keys[0])) < 0)
-			LOGP(LOG_SMPP, LOG_WARN, bind,
-			     "message id \"%s\" is not %s as "
-			     "message_id_format says: receipts for it cannot "
-			     "be matched", ids[i],
-			     sc->message_id_format == CONF_MSGID_HEX
-				     ? "hex" : "decimal");
-		if (strlen(list) + strlen(ids[i]) + 2 < sizeof(list))
+		if (ids[i][0] && sc)
+			dlr_canonical_id(ids[i], sc->message_id_format,
+					 DLR_ID_RESP, keys[i],
+					 sizeof(keys[0]));
+	}
+	m->record_at = 0;
+	rc = store_mt_done(s->st, &m->mt, m->fin_state, bind, ids, keyp, n,
+			   m->fin_status, record_cb, m);
+	if (rc < 0)
+		record_cb(m, rc);
+}
+
+/* The outcome of the whole MT is known: log it, record it, retire it. */
+static void finish(struct mt_job *m, const char *state, uint32_t status)
+{
+	const char *bind = m->mt.bind;
+	char masked[32], list[200] = "";
+	bool sent = strcmp(state, "sent") == 0;
+
+	for (unsigned i = 0; sent && i < m->nparts; i++)
+		if (strlen(list) + strlen(m->parts[i].msgid) + 2 <
+		    sizeof(list))
 			snprintf(list + strlen(list),
 				 sizeof(list) - strlen(list), "%s%s",
-				 i ? "," : "", ids[i]);
-	}
+				 i ? "," : "", m->parts[i].msgid);
 	LOGP(LOG_SMPP, sent ? LOG_INFO : LOG_WARN, bind,
 	     "MT %s to %s %s%s%s%s (status 0x%08x)", m->mt.id,
 	     log_mask_msisdn(m->mt.msisdn, masked, sizeof(masked)), state,
 	     list[0] ? " as " : "", list,
 	     m->nparts > 1 ? " in parts" : "", status);
-	rc = store_mt_done(s->st, &m->mt, state, bind, ids, keyp, n, status,
-			   done_cb, NULL);
-	/* Not recorded: the lease runs out and the MT is claimed again, so
-	 * a sent MT could go twice; logged so that it can be traced. */
-	if (rc < 0)
-		LOGP(LOG_REDIS, LOG_ERROR, NULL,
-		     "cannot record MT %s as %s: %s", m->mt.id, state,
-		     strerror(-rc));
-	job_retire(m);
+	cgw_strlcpy(m->fin_state, state, sizeof(m->fin_state));
+	m->fin_status = status;
+	m->recording = true;
+	dequeue(m->s, m);
+	record(m);
+}
+
+/* A part was accepted: its id maps to the MT at once, so that a receipt
+ * finds it even before the other parts are accepted. */
+static void part_accepted(struct mt_job *m, struct mt_part *part)
+{
+	struct sender *s = m->s;
+	const struct cgw_smsc_conf *sc = smsc_conf(s, m->mt.bind);
+	char key[80] = "";
+
+	if (!part->msgid[0]) {
+		LOGP(LOG_SMPP, LOG_WARN, m->mt.bind,
+		     "MT %s part %u accepted with an empty message_id: no "
+		     "receipt can be matched", m->mt.id, part->idx + 1);
+		return;
+	}
+	if (sc && dlr_canonical_id(part->msgid, sc->message_id_format,
+				   DLR_ID_RESP, key, sizeof(key)) < 0) {
+		LOGP(LOG_SMPP, LOG_WARN, m->mt.bind,
+		     "message id \"%s\" is not %s as message_id_format "
+		     "says: receipts for it cannot be matched", part->msgid,
+		     sc->message_id_format == CONF_MSGID_HEX ? "hex"
+							     : "decimal");
+		key[0] = '\0';
+	}
+	if (store_mt_part(s->st, &m->mt, m->mt.bind, (int)part->idx + 1,
+			  (int)m->nparts, part->msgid, key, done_cb, NULL) < 0)
+		LOGP(LOG_REDIS, LOG_WARN, NULL,
+		     "MT %s part %u: id not recorded yet (Redis away); the "
+		     "MT's record will carry it", m->mt.id, part->idx + 1);
 }
 
 static bool temporary_status(uint32_t st)
@@ -310,6 +364,7 @@ static void submit_resp(void *arg, int rc, const struct smpp_pdu *resp)
 		if (resp->has_body)
 			cgw_strlcpy(part->msgid, resp->message_id,
 				    sizeof(part->msgid));
+		part_accepted(m, part);
 		if (all_done(m))
 			finish(m, "sent", 0);
 		sender_pump(s);
@@ -338,7 +393,7 @@ static void submit_resp(void *arg, int rc, const struct smpp_pdu *resp)
 		     "the SMS centre may have accepted it already", m->mt.id,
 		     part->idx + 1,
 		     rc == -ETIMEDOUT ? "timeout" : "connection lost");
-	if (++m->retries > MAX_SUBMIT_RETRIES) {
+	if (++part->retries > MAX_SUBMIT_RETRIES) {
 		finish(m, "failed",
 		       rc == 0 ? resp->command_status : SMPP_ESME_RUNKNOWNERR);
 		sender_pump(s);
@@ -346,7 +401,7 @@ static void submit_resp(void *arg, int rc, const struct smpp_pdu *resp)
 	}
 	if (rc == 0)
 		/* a temporary refusal: not at once again */
-		m->not_before = cgw_now_ms() + RETRY_DELAY_MS * m->retries;
+		m->not_before = cgw_now_ms() + RETRY_DELAY_MS * part->retries;
 	enqueue(s, m, true);
 	sender_pump(s);
 }
@@ -424,11 +479,16 @@ static int prepare(struct mt_job *m, const struct cgw_smsc_conf *sc)
 			/* a reference unique per destination, from Redis */
 			if (m->ref_pending)
 				return -EAGAIN;
-			rc = store_mt_ref(s->st, mt, ref_cb, m);
-			if (rc < 0)
-				return -EAGAIN;
+			/* counted before the call: its callback may come
+			 * before it returns on some error paths */
 			m->ref_pending = true;
 			m->inflight++;
+			rc = store_mt_ref(s->st, mt, ref_cb, m);
+			if (rc < 0) {
+				m->ref_pending = false;
+				m->inflight--;
+				m->not_before = cgw_now_ms() + RETRY_DELAY_MS;
+			}
 			return -EAGAIN;
 		}
 		o.ref = (uint16_t)(mt->ref < 0 ? 0 : mt->ref);
@@ -575,10 +635,18 @@ static struct smpp_link *pick_link(struct sender *s, const struct mt_job *m)
 
 static void pump_later(struct sender *s, int64_t ms)
 {
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 }, due, now;
 
-	if (!evtimer_pending(s->timer, NULL))
-		evtimer_add(s->timer, &tv);
+	/* keep an earlier wake-up, replace a later one */
+	if (evtimer_pending(s->timer, &due)) {
+		evutil_gettimeofday(&now, NULL);
+		evutil_timeradd(&now, &tv, &tv);
+		if (evutil_timercmp(&due, &tv, <=))
+			return;
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = (ms % 1000) * 1000;
+	}
+	evtimer_add(s->timer, &tv);
 }
 
 /* Submits the parts of m that are neither done nor in flight. Returns 1
@@ -622,7 +690,12 @@ static int submit_parts(struct mt_job *m, struct smpp_link *l)
 void sender_pump(struct sender *s)
 {
 	int64_t now = cgw_now_ms();
-	struct mt_job *m = s->queue;
+	struct mt_job *m;
+
+	for (m = s->all; m; m = m->next)
+		if (m->recording && m->record_at && m->record_at <= now)
+			record(m);	/* its callback may not free it here */
+	m = s->queue;
 
 	while (m) {
 		struct mt_job *next = m->qnext;
@@ -633,7 +706,7 @@ void sender_pump(struct sender *s)
 			m = next;
 			continue;
 		}
-		if (!m->any_accepted && m->mt.expires_ms &&
+		if (!m->any_accepted && !m->inflight && m->mt.expires_ms &&
 		    now > m->mt.expires_ms) {
 			finish(m, "expired", 0);
 			m = next;
@@ -693,7 +766,8 @@ void sender_renew(struct sender *s)
 void sender_release(struct sender *s)
 {
 	for (struct mt_job *m = s->all; m; m = m->next)
-		if (!m->dead && !m->inflight && !m->any_accepted)
+		if (!m->dead && !m->recording && !m->inflight &&
+		    !m->any_accepted)
 			store_mt_release(s->st, &m->mt, 0, NULL, NULL);
 }
 

@@ -295,11 +295,24 @@ static void win_fail_all(struct smpp_link *l, int rc)
 	if (!l->win_used)
 		return;
 	copy = calloc((size_t)l->win_used, sizeof(*copy));
+	if (!copy) {
+		/* no memory for a copy: fail them one by one, releasing
+		 * each slot before its callback may submit again */
+		for (int i = 0; i < l->win_cap; i++) {
+			struct pending c = l->win[i];
+
+			if (!c.used)
+				continue;
+			win_release(l, &l->win[i]);
+			if (c.cb)
+				c.cb(c.arg, rc, NULL);
+		}
+		return;
+	}
 	for (int i = 0; i < l->win_cap; i++) {
 		if (!l->win[i].used)
 			continue;
-		if (copy)
-			copy[n++] = l->win[i];
+		copy[n++] = l->win[i];
 		win_release(l, &l->win[i]);
 	}
 	/* callbacks may submit again: run them on a copy of the window */

@@ -100,6 +100,7 @@ struct sreq {
 
 static void store_connect(struct store *st);
 static void set_state(struct store *st, enum conn_state s);
+static void schedule_reconnect(struct store *st);
 
 /* --- keys ------------------------------------------------------------------ */
 
@@ -288,18 +289,31 @@ static void sreq_finish(struct sreq *rq, int rc)
 	rq->on_done(rq, rc);
 }
 
-static void recycle_cb(evutil_socket_t fd, short what, void *arg)
+/* Drops the context: down first, so that a callback run by the free sees
+ * the store down and sends nothing on a context being freed. */
+static void drop_context(struct store *st)
 {
-	struct store *st = arg;
 	redisAsyncContext *ac = st->ac;
 
 	if (!ac)
 		return;
+	st->ac = NULL;
+	set_state(st, CS_DOWN);
+	/* runs every pending callback with a NULL reply; the disconnect
+	 * callback (when hiredis calls it) finds st->ac changed */
+	redisAsyncFree(ac);
+	schedule_reconnect(st);
+}
+
+static void recycle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store *st = arg;
+
+	if (!st->ac)
+		return;
 	LOGP(LOG_REDIS, LOG_WARN, NULL,
 	     "dropping the Redis connection after a timeout");
-	/* redisAsyncFree runs every pending callback with a NULL reply and
-	 * then our disconnect callback, which schedules the reconnect. */
-	redisAsyncFree(ac);
+	drop_context(st);
 }
 
 static void sreq_timeout(evutil_socket_t fd, short what, void *arg)
@@ -400,12 +414,20 @@ static void sreq_send(struct sreq *rq, int idx, const struct argv *a)
 	}
 }
 
-/* After all sreq_send calls: completes at once if nothing was sent. */
+/*
+ * After all sreq_send calls. When nothing was sent, the request is dropped
+ * without its callback and the error returned: a callback never runs
+ * inside the call that asked for it.
+ */
 static int sreq_commit(struct sreq *rq)
 {
+	int rc = rq->rc ? rq->rc : -EIO;
+
 	if (rq->pending == 0) {
-		sreq_finish(rq, rq->rc ? rq->rc : -EIO);
+		rq->finished = true;
+		rq->st->stats.errors++;
 		sreq_free(rq);
+		return rc;
 	}
 	return 0;
 }
@@ -595,7 +617,10 @@ static void connect_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	if (st->state == CS_CONNECTING && st->ac) {
 		LOGP(LOG_REDIS, LOG_WARN, NULL,
 		     "connection to Redis timed out");
-		redisAsyncFree(st->ac);
+		/* hiredis calls no callback for a context that never
+		 * connected: we clean up and retry ourselves */
+		st->ac->data = NULL;
+		drop_context(st);
 	}
 }
 
@@ -1229,6 +1254,51 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	return sreq_commit(rq);
 }
 
+int store_mt_part(struct store *st, const struct store_mt *mt,
+		  const char *bind, int part, int nparts, const char *msgid,
+		  const char *key, store_done_fn *cb, void *arg)
+{
+	unsigned shard = store_shard(st, mt->msisdn);
+	bool map = key && *key;
+	char k_mt[160], field[16];
+	struct sreq *rq;
+	struct argv a;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	rq = sreq_new(st, map ? 2 : 1, NULL, simple_done, (void *)cb, arg);
+	if (!rq)
+		return -ENOMEM;
+	key_shard(st, shard, "mt", mt->id, k_mt, sizeof(k_mt));
+	snprintf(field, sizeof(field), "m%d", part);
+	arg_reset(&a);
+	arg_s(&a, "EVAL");
+	arg_s(&a, "if redis.call('EXISTS', KEYS[1]) == 1 then "
+		  "redis.call('HSET', KEYS[1], 'parts', ARGV[1], ARGV[2], "
+		  "ARGV[3]) end return 1");
+	arg_s(&a, "1");
+	arg_s(&a, k_mt);
+	arg_i(&a, nparts);
+	arg_s(&a, field);
+	arg_s(&a, msgid ? msgid : "");
+	sreq_send(rq, 0, &a);
+	if (map) {
+		char k_msgid[256], val[176];
+
+		store_key_msgid(st->conf->redis.prefix, bind, key, k_msgid,
+				sizeof(k_msgid));
+		snprintf(val, sizeof(val), "%s#%d", k_mt, part);
+		arg_reset(&a);
+		arg_s(&a, "SET");
+		arg_s(&a, k_msgid);
+		arg_s(&a, val);
+		arg_s(&a, "EX");
+		arg_i(&a, MT_TTL_S);
+		sreq_send(rq, 1, &a);
+	}
+	return sreq_commit(rq);
+}
+
 int store_mt_release(struct store *st, const struct store_mt *mt,
 		     int64_t ready_ms, store_done_fn *cb, void *arg)
 {
@@ -1301,6 +1371,7 @@ struct dlr_req {
 	char mt_key[160];
 	char result[16];
 	bool found;
+	int found_idx;
 };
 
 static void dlr_apply_reply(struct sreq *rq, int idx, const redisReply *r)
@@ -1325,26 +1396,23 @@ static void dlr_apply_done(struct sreq *rq, int rc)
 	free(d);
 }
 
+/* One GET per candidate id (not MGET: the keys may live on different
+ * cluster slots); the first candidate that is known wins. */
 static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct dlr_req *d = rq->arg;
+	const char *hash;
 
-	if (r->type != REDIS_REPLY_ARRAY)
+	if (r->type != REDIS_REPLY_STRING || (d->found && idx >= d->found_idx))
 		return;
-	for (size_t i = 0; i < r->elements && !d->found; i++) {
-		const redisReply *e = r->element[i];
-		const char *hash;
-
-		if (e->type != REDIS_REPLY_STRING)
-			continue;
-		hash = strrchr(e->str, '#');
-		if (!hash || (size_t)(hash - e->str) >= sizeof(d->mt_key))
-			continue;
-		memcpy(d->mt_key, e->str, (size_t)(hash - e->str));
-		d->mt_key[hash - e->str] = '\0';
-		cgw_strlcpy(d->part, hash + 1, sizeof(d->part));
-		d->found = true;
-	}
+	hash = strrchr(r->str, '#');
+	if (!hash || (size_t)(hash - r->str) >= sizeof(d->mt_key))
+		return;
+	memcpy(d->mt_key, r->str, (size_t)(hash - r->str));
+	d->mt_key[hash - r->str] = '\0';
+	cgw_strlcpy(d->part, hash + 1, sizeof(d->part));
+	d->found = true;
+	d->found_idx = idx;
 }
 
 static void dlr_lookup_done(struct sreq *rq, int rc)
@@ -1379,7 +1447,10 @@ static void dlr_lookup_done(struct sreq *rq, int rc)
 	arg_s(&a, d->err);
 	arg_i(&a, cgw_now_ms());
 	sreq_send(ap, 0, &a);
-	sreq_commit(ap);
+	if (sreq_commit(ap) < 0) {
+		d->cb(d->arg, -ENOTCONN, false, "", "");
+		free(d);
+	}
 }
 
 int store_dlr(struct store *st, const char *bind, const char *const *ids,
@@ -1401,22 +1472,28 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 	cgw_strlcpy(d->state, state, sizeof(d->state));
 	cgw_strlcpy(d->stat, stat, sizeof(d->stat));
 	cgw_strlcpy(d->err, err, sizeof(d->err));
-	rq = sreq_new(st, 1, dlr_lookup_reply, dlr_lookup_done, NULL, d);
+	rq = sreq_new(st, nids, dlr_lookup_reply, dlr_lookup_done, NULL, d);
 	if (!rq) {
 		free(d);
 		return -ENOMEM;
 	}
-	arg_reset(&a);
-	arg_s(&a, "MGET");
 	for (int i = 0; i < nids; i++) {
 		char k[256];
 
 		store_key_msgid(st->conf->redis.prefix, bind, ids[i], k,
 				sizeof(k));
+		arg_reset(&a);
+		arg_s(&a, "GET");
 		arg_s(&a, k);
+		sreq_send(rq, i, &a);
 	}
-	sreq_send(rq, 0, &a);
-	return sreq_commit(rq);
+	{
+		int rc = sreq_commit(rq);
+
+		if (rc < 0)
+			free(d);
+		return rc;
+	}
 }
 
 static int claim(struct store *st, const char *queue, const char *item,
@@ -1455,6 +1532,7 @@ int store_mt_ref(struct store *st, const struct store_mt *mt,
 	struct sreq *rq;
 	struct argv a;
 	char k_ref[128], k_mt[160];
+	int rc;
 
 	if (!store_ready(st))
 		return -ENOTCONN;
@@ -1464,29 +1542,30 @@ int store_mt_ref(struct store *st, const struct store_mt *mt,
 	q->cb = cb;
 	q->arg = arg;
 	q->ref = -1;
-	rq = sreq_new(st, 2, ref_reply, ref_done, NULL, q);
+	rq = sreq_new(st, 1, ref_reply, ref_done, NULL, q);
 	if (!rq) {
 		free(q);
 		return -ENOMEM;
 	}
 	key_phone(st, mt->msisdn, "ref", NULL, k_ref, sizeof(k_ref));
 	key_shard(st, shard, "mt", mt->id, k_mt, sizeof(k_mt));
-	arg_reset(&a);
-	arg_s(&a, "INCR");
-	arg_s(&a, k_ref);
-	sreq_send(rq, 0, &a);
-	/* recorded on the MT by the same pipeline: the value is the next
-	 * counter, read back by whoever claims the MT */
+	/* one script, so that the reference recorded on the MT is the one
+	 * returned, and one another process recorded first wins */
 	arg_reset(&a);
 	arg_s(&a, "EVAL");
-	arg_s(&a, "local r = redis.call('GET', KEYS[1]) "
+	arg_s(&a, "local old = redis.call('HGET', KEYS[2], 'ref') "
+		  "if old then return tonumber(old) end "
+		  "local r = redis.call('INCR', KEYS[1]) % 65536 "
 		  "if redis.call('EXISTS', KEYS[2]) == 1 then "
-		  "redis.call('HSET', KEYS[2], 'ref', r % 65536) end return 1");
+		  "redis.call('HSET', KEYS[2], 'ref', r) end return r");
 	arg_s(&a, "2");
 	arg_s(&a, k_ref);
 	arg_s(&a, k_mt);
-	sreq_send(rq, 1, &a);
-	return sreq_commit(rq);
+	sreq_send(rq, 0, &a);
+	rc = sreq_commit(rq);
+	if (rc < 0)
+		free(q);
+	return rc;
 }
 
 struct part_req {
@@ -1602,7 +1681,13 @@ int store_part_in(struct store *st, const char *msisdn, const char *key,
 		arg_kv(a, meta[i], meta[i + 1]);
 	sreq_send(rq, 0, a);
 	free(a);
-	return sreq_commit(rq);
+	{
+		int rc = sreq_commit(rq);
+
+		if (rc < 0)
+			free(q);
+		return rc;
+	}
 }
 
 static void cc_claim_reply(struct sreq *rq, int idx, const redisReply *r)

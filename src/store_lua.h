@@ -158,11 +158,17 @@ static const char lua_claim[] =
 	"end\n"
 	"return out\n";
 
-/* KEYS: outq mt   ARGV: id state bind msgid status now */
+/* KEYS: outq mt   ARGV: id state bind msgid status now
+ * "sent" never overwrites what receipts said already (a fast SMS centre
+ * delivers a part before the last part's response). */
 static const char lua_mt_done[] =
 	"redis.call('ZREM', KEYS[1], ARGV[1])\n"
 	"if redis.call('EXISTS', KEYS[2]) == 1 then\n"
-	"  redis.call('HSET', KEYS[2], 'state', ARGV[2], 'bind', ARGV[3],"
+	"  local state = ARGV[2]\n"
+	"  local cur = redis.call('HGET', KEYS[2], 'state')\n"
+	"  if state == 'sent' and (cur == 'delivered' or cur == 'failed')"
+	" then state = cur end\n"
+	"  redis.call('HSET', KEYS[2], 'state', state, 'bind', ARGV[3],"
 	" 'msgid', ARGV[4], 'status', ARGV[5], 'done_at', ARGV[6])\n"
 	"end\n"
 	"return 1\n";

@@ -10,7 +10,7 @@ cat >"$T/rec.sim" <<SIM
 wait-bind timeout=15
 expect-submit to=84912345678 contains="Dang xu ly" timeout=10
 expect-submit to=84977000111 text="Ban tin con dang cho" timeout=10
-expect-quiet ms=1500
+expect-quiet ms=1000
 wait-file path=$T/broadcasts-queued timeout=20
 mo from=84966000222 to=8088 text="TRACUU 000.00.19.H56-250806-0002 5678"
 expect-submit to=84966000222 contains="Da xu ly xong" timeout=10
@@ -50,7 +50,9 @@ wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 2 ]" ||
 	fail "stale reply not marked expired"
 grep -q "to=84955000333" "$T/sim.log" && fail "a stale reply was sent"
 
-# priorities: with tps = 1, a reply overtakes queued broadcasts
+# priorities: with tps = 1, a reply overtakes queued broadcasts (after
+# the script's quiet second: nothing else must come before)
+sleep 2
 for i in 1 2 3 4 5; do
 	"$CTL" -c "$T/gw.cfg" send "0900000$(printf %03d $i)" "Thong bao $i" \
 		>/dev/null || fail "ctl send"
