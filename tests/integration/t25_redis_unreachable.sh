@@ -4,7 +4,7 @@
 # error meanwhile, and stops cleanly.
 . "$(dirname "$0")/lib.sh"
 
-"$CGW_BUILDDIR/tests/blackhole" >"$T/bh.port" &
+"$CGW_BUILDDIR/tests/freeport" --blackhole >"$T/bh.port" &
 PIDS="$PIDS $!"
 wait_for 10 test -s "$T/bh.port" || fail "blackhole did not start"
 REDIS_PORT=$(cat "$T/bh.port")
