@@ -113,17 +113,20 @@ static const struct conf_item global_items[] = {
 	  "Prefix log lines with a UTC timestamp." },
 
 	{ "protect.replies_per_minute", CT_INT, G(protect.replies_per_minute),
-	  0, 100000, "10", NULL,
+	  0, 100000, "0", NULL,
 	  "Most SMS replies one phone gets per minute, so that an automated "
-	  "sender cannot start a reply storm; 0 = no limit. USSD screens and "
-	  "replies to a valid choice in an open SMS menu do not count (a "
-	  "citizen walking a menu); commands, help and wrong answers do. "
-	  "Over the limit an MO is recorded and closed without a reply." },
+	  "sender cannot keep a reply storm going (one that repeats the "
+	  "same text is already stopped by gateway.mo_dedup_window); "
+	  "0 = no limit, every MO answered. 10 suits production. USSD "
+	  "screens and replies to a valid choice in an open SMS menu do not "
+	  "count (a citizen walking a menu); commands, help and wrong answers "
+	  "do. Over the limit an MO is recorded and closed without a reply." },
 	{ "protect.min_sender_digits", CT_INT, G(protect.min_sender_digits), 0,
-	  20, "8", NULL,
-	  "Senders with fewer digits (short codes) or with letters get no "
-	  "reply; 0 = answer any sender (test SMS centres that send from "
-	  "\"456\")." },
+	  20, "0", NULL,
+	  "Senders with fewer digits (short codes, other services' robots) or "
+	  "with letters get no reply; 0 = answer any sender (a carrier's "
+	  "test SMS centre that sends from \"456\"). 8 suits production: "
+	  "every Vietnamese subscriber number has more." },
 	{ "protect.lookup_failures", CT_INT, G(protect.lookup_failures), 1,
 	  1000, "5", NULL,
 	  "Failed dossier lookups from one phone within lookup_window after "
