@@ -133,17 +133,6 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-static bool valid_utf8(const char *s)
-{
-	size_t len = strlen(s), pos = 0;
-	uint32_t cp;
-
-	while (pos < len)
-		if (utf8_decode(s, len, &pos, &cp) < 0)
-			return false;
-	return true;
-}
-
 /* Reads the replies of `n` pipelined commands; returns failures. */
 static int drain(redisContext *rc, int n)
 {
@@ -238,7 +227,7 @@ static int cmd_import(const struct cgw_conf *c, const char *path)
 			continue;
 		}
 		for (size_t i = 0; i < rec.nfields; i++)
-			utf8 = utf8 && valid_utf8(rec.fields[i]);
+			utf8 = utf8 && utf8_valid(rec.fields[i]);
 		if (!utf8) {
 			fprintf(stderr, "%s:%d: rejected: not UTF-8 (save the "
 					"file as \"CSV UTF-8\")\n",
@@ -422,7 +411,7 @@ static int cmd_send(const struct cgw_conf *c, int argc, char **argv)
 				"number\n", phone);
 		return 2;
 	}
-	if (!valid_utf8(text) || strlen(text) >= sizeof(folded)) {
+	if (!utf8_valid(text) || strlen(text) >= sizeof(folded)) {
 		fprintf(stderr, "citizengw-ctl: the text must be UTF-8 and "
 				"shorter than %zu bytes\n", sizeof(folded));
 		return 2;
