@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 #include <unistd.h>
 
 #include "cgw_cmd.h"
@@ -37,7 +38,7 @@
 
 struct mo_job {
 	struct gw *gw;
-	struct mo_job *prev, *next;
+	LIST_ENTRY(mo_job) entry;
 	struct store_mo mo;
 	/* where to acknowledge; link NULL for a recovered MO */
 	struct smpp_link *link;
@@ -71,7 +72,7 @@ struct gw {
 	int nlinks;
 	char instance[64];
 
-	struct mo_job *mos;		/* MOs in progress */
+	LIST_HEAD(, mo_job) mos;	/* MOs in progress, newest first */
 	struct sender *sender;		/* MTs held */
 
 	struct event *claim_timer;
@@ -102,10 +103,7 @@ static struct mo_job *mo_new(struct gw *gw)
 	if (!j)
 		return NULL;
 	j->gw = gw;
-	j->next = gw->mos;
-	if (gw->mos)
-		gw->mos->prev = j;
-	gw->mos = j;
+	LIST_INSERT_HEAD(&gw->mos, j, entry);
 	return j;
 }
 
@@ -121,16 +119,11 @@ static void mo_free(struct mo_job *j)
 	bool wake = j->active && !gw->stopping;
 
 	cgw_strlcpy(msisdn, j->mo.msisdn, sizeof(msisdn));
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		gw->mos = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
+	LIST_REMOVE(j, entry);
 	free(j);
 	if (wake)
 		wake_next(gw, msisdn, ch);
-	if (gw->stopping && !gw->mos && gw->links_running == 0 &&
+	if (gw->stopping && LIST_EMPTY(&gw->mos) && gw->links_running == 0 &&
 	    gw->stop_timer)
 		event_active(gw->stop_timer, 0, 0);
 }
@@ -482,7 +475,9 @@ static bool dossier_candidate(const char *text, char *key, size_t keylen)
 /* Another MO of the same phone and channel is being stepped. */
 static bool phone_busy(const struct mo_job *j)
 {
-	for (const struct mo_job *o = j->gw->mos; o; o = o->next)
+	const struct mo_job *o;
+
+	LIST_FOREACH(o, &j->gw->mos, entry)
 		if (o != j && o->active && o->mo.ch == j->mo.ch &&
 		    strcmp(o->mo.msisdn, j->mo.msisdn) == 0)
 			return true;
@@ -507,9 +502,9 @@ static void mo_record(struct mo_job *j, bool reread)
 static void wake_next(struct gw *gw, const char *msisdn,
 		      enum store_channel ch)
 {
-	struct mo_job *next = NULL;
+	struct mo_job *o, *next = NULL;
 
-	for (struct mo_job *o = gw->mos; o; o = o->next)	/* newest first */
+	LIST_FOREACH(o, &gw->mos, entry)		/* newest first */
 		if (o->parked && o->mo.ch == ch &&
 		    strcmp(o->mo.msisdn, msisdn) == 0)
 			next = o;
@@ -698,7 +693,7 @@ static void cc_process(struct gw *gw, const char *key,
 	uint64_t h;
 	int rc;
 
-	for (j = gw->mos; j; j = j->next)
+	LIST_FOREACH(j, &gw->mos, entry)
 		if (strcmp(j->cc_key, key) == 0)
 			return;	/* in progress here already */
 	if (cgw_parse_int(field_of(f, n, "total"), 2, 255, &total) < 0 ||
@@ -971,7 +966,7 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 	struct gw *gw = arg;
 	struct mo_job *j;
 
-	for (j = gw->mos; j; j = j->next)
+	LIST_FOREACH(j, &gw->mos, entry)
 		if (strcmp(j->mo.id, mo->id) == 0)
 			return;	/* still in progress here */
 	j = mo_new(gw);
@@ -1069,7 +1064,7 @@ static void on_link_stopped(void *arg, struct smpp_link *l)
 
 	if (gw->links_running > 0)
 		gw->links_running--;
-	if (gw->stopping && gw->links_running == 0 && !gw->mos)
+	if (gw->stopping && gw->links_running == 0 && LIST_EMPTY(&gw->mos))
 		event_active(gw->stop_timer, 0, 0);
 }
 
@@ -1077,10 +1072,10 @@ static void stop_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw *gw = arg;
 
-	if (gw->mos || gw->links_running)
+	if (!LIST_EMPTY(&gw->mos) || gw->links_running)
 		LOGP(LOG_MAIN, LOG_WARN, NULL,
 		     "stopping with %s%s still busy",
-		     gw->mos ? "MOs in progress" : "",
+		     !LIST_EMPTY(&gw->mos) ? "MOs in progress" : "",
 		     gw->links_running ? " binds" : "");
 	finish_stop(gw);
 }
@@ -1115,6 +1110,7 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	}
 	gw->base = base;
 	gw->conf = conf;
+	LIST_INIT(&gw->mos);
 	gw->menus = menus;
 	if (conf->gateway.instance[0]) {
 		cgw_strlcpy(gw->instance, conf->gateway.instance,
@@ -1192,8 +1188,8 @@ void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
 	evtimer_add(gw->stop_timer, &grace);
 	/* MOs waiting behind another of their phone are recorded and
 	 * acknowledged: leave them to the recovery of the next process */
-	for (struct mo_job *j = gw->mos, *next; j; j = next) {
-		next = j->next;
+	for (struct mo_job *j = LIST_FIRST(&gw->mos), *next; j; j = next) {
+		next = LIST_NEXT(j, entry);
 		if (j->parked) {
 			j->parked = false;
 			mo_free(j);
@@ -1222,8 +1218,8 @@ void gw_free(struct gw *gw)
 	gw->nlinks = 0;
 	sender_free(gw->sender);
 	gw->sender = NULL;
-	while (gw->mos)
-		mo_free(gw->mos);
+	while (!LIST_EMPTY(&gw->mos))
+		mo_free(LIST_FIRST(&gw->mos));
 	if (gw->claim_timer)
 		event_free(gw->claim_timer);
 	if (gw->renew_timer)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #include "cgw_dlr.h"
 #include "cgw_log.h"
@@ -33,7 +34,7 @@ struct mt_part {
 
 struct mt_job {
 	struct sender *s;
-	struct mt_job *prev, *next;	/* all held MTs */
+	LIST_ENTRY(mt_job) entry;	/* all held MTs */
 	struct mt_job *qnext;		/* waiting to be submitted */
 	bool queued;
 	bool dead;		/* finished; freed when nothing is in flight */
@@ -64,7 +65,7 @@ struct sender {
 	struct store *st;
 	struct smpp_link *const *links;
 	int nlinks;
-	struct mt_job *all;
+	LIST_HEAD(, mt_job) all;
 	struct mt_job *queue;
 	struct event *timer;	/* wakes the pump after a delay */
 };
@@ -87,6 +88,7 @@ struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 	s->st = st;
 	s->links = links;
 	s->nlinks = nlinks;
+	LIST_INIT(&s->all);
 	s->timer = evtimer_new(base, pump_tick, s);
 	if (!s->timer) {
 		free(s);
@@ -99,7 +101,9 @@ struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 
 static struct mt_job *find(const struct sender *s, const char *id)
 {
-	for (struct mt_job *m = s->all; m; m = m->next)
+	struct mt_job *m;
+
+	LIST_FOREACH(m, &s->all, entry)
 		if (!m->dead && strcmp(m->mt.id, id) == 0)
 			return m;
 	return NULL;
@@ -112,9 +116,10 @@ bool sender_holds(const struct sender *s, const char *mt_id)
 
 int sender_held_broadcast(const struct sender *s)
 {
+	const struct mt_job *m;
 	int n = 0;
 
-	for (const struct mt_job *m = s->all; m; m = m->next)
+	LIST_FOREACH(m, &s->all, entry)
 		n += !m->dead && m->mt.prio > 0;
 	return n;
 }
@@ -160,10 +165,7 @@ int sender_hold(struct sender *s, const struct store_mt *mt)
 		return -ENOMEM;
 	m->s = s;
 	m->mt = *mt;
-	m->next = s->all;
-	if (s->all)
-		s->all->prev = m;
-	s->all = m;
+	LIST_INSERT_HEAD(&s->all, m, entry);
 	enqueue(s, m, false);
 	return 0;
 }
@@ -182,12 +184,7 @@ static void job_free(struct mt_job *m)
 	struct sender *s = m->s;
 
 	dequeue(s, m);
-	if (m->prev)
-		m->prev->next = m->next;
-	else
-		s->all = m->next;
-	if (m->next)
-		m->next->prev = m->prev;
+	LIST_REMOVE(m, entry);
 	unprepare(m);
 	free(m);
 }
@@ -692,7 +689,7 @@ void sender_pump(struct sender *s)
 	int64_t now = cgw_now_ms();
 	struct mt_job *m;
 
-	for (m = s->all; m; m = m->next)
+	LIST_FOREACH(m, &s->all, entry)
 		if (m->recording && m->record_at && m->record_at <= now)
 			record(m);	/* its callback may not free it here */
 	m = s->queue;
@@ -746,9 +743,10 @@ void sender_pump(struct sender *s)
 void sender_renew(struct sender *s)
 {
 	const struct store_mt **list;
+	struct mt_job *m;
 	int n = 0;
 
-	for (struct mt_job *m = s->all; m; m = m->next)
+	LIST_FOREACH(m, &s->all, entry)
 		n += !m->dead;
 	if (!n || !store_ready(s->st))
 		return;
@@ -756,7 +754,7 @@ void sender_renew(struct sender *s)
 	if (!list)
 		return;
 	n = 0;
-	for (struct mt_job *m = s->all; m; m = m->next)
+	LIST_FOREACH(m, &s->all, entry)
 		if (!m->dead)
 			list[n++] = &m->mt;
 	store_mt_renew(s->st, list, n, done_cb, NULL);
@@ -765,7 +763,9 @@ void sender_renew(struct sender *s)
 
 void sender_release(struct sender *s)
 {
-	for (struct mt_job *m = s->all; m; m = m->next)
+	struct mt_job *m;
+
+	LIST_FOREACH(m, &s->all, entry)
 		if (!m->dead && !m->recording && !m->inflight &&
 		    !m->any_accepted)
 			store_mt_release(s->st, &m->mt, 0, NULL, NULL);
@@ -775,8 +775,8 @@ void sender_free(struct sender *s)
 {
 	if (!s)
 		return;
-	while (s->all)
-		job_free(s->all);
+	while (!LIST_EMPTY(&s->all))
+		job_free(LIST_FIRST(&s->all));
 	if (s->timer)
 		event_free(s->timer);
 	free(s);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 
 #include "cgw_log.h"
 #include "cgw_store.h"
@@ -61,7 +62,7 @@ struct store {
 	int64_t backoff_ms;
 	store_state_fn *state_cb;
 	void *state_arg;
-	struct sreq *live;	/* requests not yet freed */
+	LIST_HEAD(, sreq) live;	/* requests not yet freed */
 	struct store_stats stats;
 	bool freeing;
 };
@@ -85,7 +86,7 @@ struct sreq {
 	sreq_done_fn *on_done;
 	void *cb;		/* the user's callback, typed by op */
 	void *arg;
-	struct sreq *prev, *next;
+	LIST_ENTRY(sreq) entry;
 	struct slot *slots;
 	int nslots;
 	/* op payloads */
@@ -259,14 +260,7 @@ static void arg_ki(struct argv *a, const char *k, long long v)
 
 static void sreq_free(struct sreq *rq)
 {
-	struct store *st = rq->st;
-
-	if (rq->prev)
-		rq->prev->next = rq->next;
-	else
-		st->live = rq->next;
-	if (rq->next)
-		rq->next->prev = rq->prev;
+	LIST_REMOVE(rq, entry);
 	if (rq->timer)
 		event_free(rq->timer);
 	free(rq->slots);
@@ -389,10 +383,7 @@ static struct sreq *sreq_new(struct store *st, int ncmds,
 	tv.tv_sec = st->conf->redis.timeout / 1000;
 	tv.tv_usec = (st->conf->redis.timeout % 1000) * 1000;
 	evtimer_add(rq->timer, &tv);
-	rq->next = st->live;
-	if (st->live)
-		st->live->prev = rq;
-	st->live = rq;
+	LIST_INSERT_HEAD(&st->live, rq, entry);
 	st->stats.requests++;
 	return rq;
 }
@@ -743,6 +734,7 @@ struct store *store_new(struct event_base *base, const struct cgw_conf *conf,
 	}
 	st->base = base;
 	st->conf = conf;
+	LIST_INIT(&st->live);
 	st->state_cb = state_cb;
 	st->state_arg = arg;
 	cgw_strlcpy(st->instance, instance, sizeof(st->instance));
@@ -770,9 +762,9 @@ void store_free(struct store *st)
 		redisAsyncFree(ac);
 	}
 	/* anything still live was finished by the NULL replies above */
-	while (st->live) {
-		sreq_finish(st->live, -ECANCELED);
-		sreq_free(st->live);
+	while (!LIST_EMPTY(&st->live)) {
+		sreq_finish(LIST_FIRST(&st->live), -ECANCELED);
+		sreq_free(LIST_FIRST(&st->live));
 	}
 	if (st->reconnect_ev)
 		event_free(st->reconnect_ev);
