@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgw_text.h"
+#include "text/text.h"
 #include "suites.h"
 
 /*

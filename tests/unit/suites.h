@@ -1,7 +1,7 @@
 /*
  * Unit test suites of citizengw (Check). check_main.c runs every suite
  * declared here; each test_*.c file owns one suite and tests one module
- * through its header in include/.
+ * through its header (src/<part>/<module>.h).
  *
  * The tu_* helpers (check_main.c) are shared by the suites: temporary
  * directories that each test removes again, file writing, and a UTF-8

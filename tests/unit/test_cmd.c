@@ -1,5 +1,5 @@
 /*
- * Tests of the SMS command parser (include/cgw_cmd.h): every way citizens
+ * Tests of the SMS command parser (menu/cmd.h): every way citizens
  * write the keywords, dossier codes as typed on a phone, the last 4 ID
  * digits, and what is only text.
  */
@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "cgw_cmd.h"
+#include "menu/cmd.h"
 #include "suites.h"
 
 #define CODE "000.00.19.H56-250806-0001"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_text.h"
+#include "text/text.h"
 
 Suite *suite_codec(void);
 

@@ -1,5 +1,5 @@
 /*
- * Tests of the configuration loader (include/cgw_conf.h) on temporary
+ * Tests of the configuration loader (common/conf.h) on temporary
  * files: the configuration of the issue with its defaults, every kind of
  * refusal with "file:line: setting.path: why", durations, and a dump that
  * hides secrets and loads again.
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_conf.h"
-#include "cgw_ussd.h"
+#include "common/conf.h"
+#include "smpp/ussd.h"
 #include "suites.h"
 
 static const char issue_conf[] =

@@ -1,6 +1,6 @@
 /*
- * Tests of dossiers (include/cgw_dossier.h) and the CSV reader
- * (include/cgw_csv.h): codes as citizens type them, the national status
+ * Tests of dossiers (services/dossier.h) and the CSV reader
+ * (common/csv.h): codes as citizens type them, the national status
  * labels, calendar dates, import-row validation with a reason that names
  * the field, and the sample import file shipped in samples/.
  */
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_csv.h"
-#include "cgw_dossier.h"
+#include "common/csv.h"
+#include "services/dossier.h"
 #include "suites.h"
 
 #define CODE "000.00.19.H56-250806-0001"

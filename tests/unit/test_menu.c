@@ -1,5 +1,5 @@
 /*
- * Tests of the menus (include/cgw_menu.h): the shipped menus/main.cfg
+ * Tests of the menus (menu/menu.h): the shipped menus/main.cfg
  * walked through the engine without I/O (USSD screens and SMS replies as
  * citizens see them, who may see a dossier, no enumeration of codes), the
  * loader's refusals with file:line, and a property test over random input.
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_menu.h"
-#include "cgw_text.h"
+#include "menu/menu.h"
+#include "text/text.h"
 #include "suites.h"
 
 /* the main menu of menus/main.cfg, as the phone shows it */

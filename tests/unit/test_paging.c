@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_paging.h"
+#include "text/paging.h"
 
 Suite *suite_paging(void);
 

@@ -1,7 +1,7 @@
 /*
- * Tests of the SMPP 3.4 codec and framer (include/smpp_pdu.h), and a
+ * Tests of the SMPP 3.4 codec and framer (smpp/smpp_pdu.h), and a
  * cross-check against the independent libsmpp34 codec
- * (include/sim_smpp34.h): exact bytes on the wire, the command_status a
+ * (sim/sim_smpp34.h): exact bytes on the wire, the command_status a
  * refused PDU earns, and no crash on any truncation (ASan watches).
  */
 #include "config.h"
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_smpp34.h"
-#include "smpp_pdu.h"
+#include "sim/sim_smpp34.h"
+#include "smpp/smpp_pdu.h"
 #include "suites.h"
 
 /* --- known byte vectors --------------------------------------------------- */

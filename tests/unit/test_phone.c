@@ -1,5 +1,5 @@
 /*
- * Tests of phone number normalisation (include/cgw_phone.h): every way a
+ * Tests of phone number normalisation (services/phone.h): every way a
  * Vietnamese mobile number is written becomes 84xxxxxxxxx; landlines,
  * malformed numbers and senders that are not phones are told apart.
  */
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cgw_phone.h"
+#include "services/phone.h"
 #include "suites.h"
 
 static void normalizes_to(const char *in, const char *want)

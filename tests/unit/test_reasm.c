@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_reasm.h"
-#include "cgw_segment.h"
-#include "cgw_text.h"
-#include "smpp_pdu.h"
+#include "text/reasm.h"
+#include "text/segment.h"
+#include "text/text.h"
+#include "smpp/smpp_pdu.h"
 
 Suite *suite_reasm(void);
 

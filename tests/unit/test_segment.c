@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_segment.h"
+#include "text/segment.h"
 
 Suite *suite_segment(void);
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_dossier.h"
-#include "cgw_menu.h"
-#include "cgw_services.h"
-#include "cgw_text.h"
+#include "services/dossier.h"
+#include "menu/menu.h"
+#include "services/services.h"
+#include "text/text.h"
 #include "suites.h"
 
 #define MENUS SRCDIR "/menus"

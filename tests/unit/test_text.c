@@ -1,5 +1,5 @@
 /*
- * Tests of the text module (include/cgw_text.h): GSM 03.38 and UCS-2 byte
+ * Tests of the text module (text/text.h): GSM 03.38 and UCS-2 byte
  * vectors, Vietnamese folding of every vowel and tone, invalid UTF-8, the
  * data_coding values an SMS centre sends, and a property test over random
  * bytes and random characters.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgw_text.h"
+#include "text/text.h"
 #include "suites.h"
 
 static void gsm7_is(const char *utf8, const uint8_t *want, size_t wantlen)

@@ -1,5 +1,5 @@
 /*
- * Tests of the USSD dialects (include/cgw_ussd.h): how each dialect reads
+ * Tests of the USSD dialects (smpp/ussd.h): how each dialect reads
  * a deliver_sm as begin, answer or abort, the exact TLV bytes our screens
  * carry on the wire, and the stored session reference.
  */
@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cgw_ussd.h"
-#include "smpp_pdu.h"
+#include "smpp/ussd.h"
+#include "smpp/smpp_pdu.h"
 #include "suites.h"
 
 #define NONE (-1)

@@ -1,0 +1,944 @@
+/*
+ * Configuration loader (see common/conf.h). The schema tables below
+ * are the single source of truth: defaults, bounds, validation messages,
+ * the reference document and --dump-config all come from them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/conf.h"
+#include "services/services.h"
+#include "common/util.h"
+
+enum ctype { CT_STR, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS };
+
+struct conf_item {
+	const char *name;
+	enum ctype type;
+	size_t off;
+	size_t size;		/* CT_STR: buffer size */
+	long long min, max;	/* CT_INT, CT_DUR (ms); CT_STR: min length */
+	const char *def;
+	const char *const *choices;	/* CT_ENUM, value = index */
+	const char *help;
+};
+
+static const char *const bind_modes[] = { "transceiver",
+					  "transmitter+receiver", NULL };
+static const char *const msgid_formats[] = { "string", "decimal", "hex",
+					     NULL };
+/* keep in the order of enum ussd_dialect_id (smpp/ussd.h) */
+static const char *const ussd_dialects[] = { "standard", "vendor_ops",
+					     "its_end_bit", "umr_session",
+					     NULL };
+static const char *const languages[] = { "vi", "en", NULL };
+/* keep in the order of enum seg_concat (text/segment.h) */
+static const char *const concats[] = { "udh8", "udh16", "sar", "payload",
+				       NULL };
+
+#define G(f) offsetof(struct cgw_conf, f), sizeof(((struct cgw_conf *)0)->f)
+#define S(f) offsetof(struct cgw_smsc_conf, f), \
+	     sizeof(((struct cgw_smsc_conf *)0)->f)
+#define HOUR (3600LL * 1000)
+
+static const struct conf_item global_items[] = {
+	{ "redis.host", CT_STR, G(redis.host), 0, 0, "127.0.0.1", NULL,
+	  "Redis server host (ignored when socket is set)." },
+	{ "redis.port", CT_INT, G(redis.port), 1, 65535, "6379", NULL,
+	  "Redis server TCP port." },
+	{ "redis.socket", CT_STR, G(redis.socket), 0, 0, "", NULL,
+	  "Unix socket path of the Redis server; overrides host and port." },
+	{ "redis.db", CT_INT, G(redis.db), 0, 1023, "0", NULL,
+	  "Redis database number." },
+	{ "redis.password", CT_STR, G(redis.password), 0, 0, "", NULL,
+	  "Password sent with AUTH; empty for none." },
+	{ "redis.prefix", CT_STR, G(redis.prefix), 1, 0, "cgw", NULL,
+	  "Prefix of every key, so that several deployments can share one "
+	  "Redis. Letters, digits, '_', '-' and '.'." },
+	{ "redis.shards", CT_INT, G(redis.shards), 1, 1024, "16", NULL,
+	  "Number of hash-tag shards the per-phone keys and queues are spread "
+	  "over (ready for Redis Cluster). Every process sharing the Redis "
+	  "must use the same value." },
+	{ "redis.timeout", CT_DUR, G(redis.timeout), 50, 60000, "2s", NULL,
+	  "A Redis command unanswered after this long counts as failed (an "
+	  "MO then gets a temporary error)." },
+
+	{ "ussd.service_code", CT_STR, G(ussd.service_code), 2, 0, "*8088#",
+	  NULL, "The USSD code citizens dial." },
+	{ "ussd.dialect", CT_ENUM, G(ussd.dialect), 0, 0, "standard",
+	  ussd_dialects,
+	  "How the SMS centre marks USSD sessions: standard "
+	  "(ussd_service_op 1/2/17/18), vendor_ops (0x12 continue, 0x17 "
+	  "close, 0x81 abort), its_end_bit (session in its_session_info, "
+	  "lowest bit = end), umr_session (session in "
+	  "user_message_reference)." },
+	{ "ussd.session_ttl", CT_DUR, G(ussd.session_ttl), 10000, HOUR,
+	  "180s", NULL,
+	  "A USSD menu session left unanswered this long is forgotten." },
+
+	{ "menus.dir", CT_STR, G(menus.dir), 1, 0, "menus", NULL,
+	  "Directory of the menu files (main.cfg). A relative path is looked "
+	  "up next to this file, then in the working directory, then in the "
+	  "installed data directory." },
+	{ "menus.language", CT_ENUM, G(menus.language), 0, 0, "vi", languages,
+	  "Language of citizens who have not chosen one." },
+	{ "menus.sms_session_ttl", CT_DUR, G(menus.sms_session_ttl), 10000,
+	  24 * HOUR, "15m", NULL,
+	  "An SMS menu session left unanswered this long is forgotten." },
+	{ "menus.fold_vi", CT_BOOL, G(menus.fold_vi), 0, 0, "true", NULL,
+	  "Write Vietnamese replies without diacritics (\"khong dau\") so "
+	  "that they fit GSM-7: 160 characters a segment instead of 70." },
+	{ "menus.fold_en", CT_BOOL, G(menus.fold_en), 0, 0, "true", NULL,
+	  "The same for English replies (names and places may carry "
+	  "diacritics)." },
+
+	{ "http.listen", CT_STR, G(http.listen), 0, 0, "127.0.0.1:8088", NULL,
+	  "Address of the HTTP API (host:port)." },
+	{ "http.token", CT_STR, G(http.token), 0, 0, "", NULL,
+	  "Bearer token the HTTP API requires." },
+
+	{ "log.level", CT_STR, G(log.level), 1, 0, "notice", NULL,
+	  "LEVEL or LEVEL,CAT=LEVEL...; levels error, warn, notice, info, "
+	  "debug; categories main, smpp, ussd, menu, redis, http, bcast. "
+	  "smpp=debug traces every PDU." },
+	{ "log.timestamps", CT_BOOL, G(log.timestamps), 0, 0, "true", NULL,
+	  "Prefix log lines with a UTC timestamp." },
+
+	{ "protect.replies_per_minute", CT_INT, G(protect.replies_per_minute),
+	  0, 100000, "0", NULL,
+	  "Most SMS replies one phone gets per minute, so that an automated "
+	  "sender cannot keep a reply storm going (one that repeats the "
+	  "same text is already stopped by gateway.mo_dedup_window); "
+	  "0 = no limit, every MO answered. 10 suits production. USSD "
+	  "screens and replies to a valid choice in an open SMS menu do not "
+	  "count (a citizen walking a menu); commands, help and wrong answers "
+	  "do. Over the limit an MO is recorded and closed without a reply." },
+	{ "protect.min_sender_digits", CT_INT, G(protect.min_sender_digits), 0,
+	  20, "0", NULL,
+	  "Senders with fewer digits (short codes, other services' robots) or "
+	  "with letters get no reply; 0 = answer any sender (a carrier's "
+	  "test SMS centre that sends from \"456\"). 8 suits production: "
+	  "every Vietnamese subscriber number has more." },
+	{ "protect.lookup_failures", CT_INT, G(protect.lookup_failures), 1,
+	  1000, "5", NULL,
+	  "Failed dossier lookups from one phone within lookup_window after "
+	  "which its lookups are refused." },
+	{ "protect.lookup_window", CT_DUR, G(protect.lookup_window), 1000,
+	  24 * HOUR, "15m", NULL, "Window in which failed lookups count." },
+	{ "protect.lookup_block", CT_DUR, G(protect.lookup_block), 1000,
+	  7 * 24 * HOUR, "1h", NULL,
+	  "How long lookups from a phone stay refused after too many "
+	  "failures." },
+
+	{ "services.holidays", CT_DAYS, G(services.holidays), 0, CONF_MAX_DAYS,
+	  "", NULL,
+	  "Public holidays, as [ \"2026-01-01\", ... ]: no visits to the "
+	  "Public Administration Service Center are offered on them (nor on "
+	  "Saturdays and Sundays)." },
+	{ "services.confirm_by_sms", CT_BOOL, G(services.confirm_by_sms), 0, 0,
+	  "true", NULL,
+	  "After a procedure done over USSD, also send its reference number "
+	  "by SMS, so that the citizen keeps it after the screen is gone." },
+
+	{ "gateway.mo_dedup_window", CT_DUR, G(gateway.mo_dedup_window), 0,
+	  24 * HOUR, "120s", NULL,
+	  "An MO identical to one received this recently (same sender, "
+	  "recipient, text and TLVs) is a re-delivery: acknowledged, not "
+	  "answered again." },
+	{ "gateway.mo_lease", CT_DUR, G(gateway.mo_lease), 1000, HOUR, "15s",
+	  NULL,
+	  "An acknowledged MO not answered within this time (its process "
+	  "died) is taken over by any gateway process." },
+	{ "gateway.mt_lease", CT_DUR, G(gateway.mt_lease), 5000, HOUR, "60s",
+	  NULL,
+	  "An outbound message claimed by a process that stopped renewing "
+	  "it for this long is taken over by another." },
+	{ "gateway.reply_expiry", CT_DUR, G(gateway.reply_expiry), 10000,
+	  72 * HOUR, "1h", NULL,
+	  "A reply not submitted within this time is dropped as stale." },
+	{ "gateway.concat_timeout", CT_DUR, G(gateway.concat_timeout), 1000,
+	  HOUR, "60s", NULL,
+	  "A multipart MO whose parts did not all arrive within this time "
+	  "is processed with what arrived, and logged as incomplete." },
+	{ "gateway.instance", CT_STR, G(gateway.instance), 0, 0, "", NULL,
+	  "Name of this process in Redis and logs; default host-pid." },
+};
+
+static const struct conf_item smsc_items[] = {
+	{ "id", CT_STR, S(id), 1, 0, NULL, NULL,
+	  "Name of the bind in logs and metrics (required, unique)." },
+	{ "host", CT_STR, S(host), 1, 0, NULL, NULL,
+	  "SMS centre host name or address (required)." },
+	{ "port", CT_INT, S(port), 1, 65535, "2775", NULL,
+	  "SMS centre port." },
+	{ "receive_port", CT_INT, S(receive_port), 0, 65535, "0", NULL,
+	  "Port of the receiver connection in transmitter+receiver mode; 0 = "
+	  "port." },
+	{ "system_id", CT_STR, S(system_id), 1, 0, NULL, NULL,
+	  "system_id of the bind (required, at most 15 characters)." },
+	{ "password", CT_STR, S(password), 0, 0, "", NULL,
+	  "Password of the bind (at most 8 characters)." },
+	{ "system_type", CT_STR, S(system_type), 0, 0, "", NULL,
+	  "system_type of the bind (at most 12 characters)." },
+	{ "bind", CT_ENUM, S(bind_mode), 0, 0, "transceiver", bind_modes,
+	  "transceiver, or transmitter+receiver (two connections)." },
+	{ "interface_version", CT_INT, S(interface_version), 0, 255, "52",
+	  NULL, "interface_version sent in binds (52 = 0x34, SMPP 3.4)." },
+	{ "source_addr", CT_STR, S(source_addr), 0, 0, "", NULL,
+	  "Source address of outgoing SMS (the short code)." },
+	{ "source_ton", CT_INT, S(source_ton), 0, 6, "3", NULL,
+	  "TON of source_addr (3 network specific: short codes)." },
+	{ "source_npi", CT_INT, S(source_npi), 0, 18, "0", NULL,
+	  "NPI of source_addr." },
+	{ "dest_ton", CT_INT, S(dest_ton), 0, 6, "1", NULL,
+	  "TON of citizen numbers (1 international)." },
+	{ "dest_npi", CT_INT, S(dest_npi), 0, 18, "1", NULL,
+	  "NPI of citizen numbers (1 E.164)." },
+	{ "address_range", CT_STR, S(address_range), 0, 0, "", NULL,
+	  "address_range sent in binds." },
+	{ "connect_timeout", CT_DUR, S(connect_timeout), 100, 120000, "10s",
+	  NULL, "Time allowed for the TCP connection." },
+	{ "bind_timeout", CT_DUR, S(bind_timeout), 100, 120000, "10s", NULL,
+	  "Time allowed for the bind response." },
+	{ "enquire_link_interval", CT_DUR, S(enquire_link_interval), 1000,
+	  HOUR, "30s", NULL,
+	  "Idle time after which an enquire_link is sent." },
+	{ "response_timeout", CT_DUR, S(response_timeout), 100, 300000, "10s",
+	  NULL, "Time a request may stay unanswered." },
+	{ "response_retries", CT_INT, S(response_retries), 0, 100, "3", NULL,
+	  "Consecutive unanswered requests after which the link is declared "
+	  "dead and re-established." },
+	{ "reconnect_delay", CT_DUR, S(reconnect_delay), 100, HOUR, "1s",
+	  NULL, "First delay before reconnecting (doubles, with jitter)." },
+	{ "reconnect_max_delay", CT_DUR, S(reconnect_max_delay), 100, HOUR,
+	  "60s", NULL, "Longest delay between reconnection attempts." },
+	{ "window", CT_INT, S(window), 1, 1000, "10", NULL,
+	  "Requests that may be outstanding at once." },
+	{ "tps", CT_INT, S(tps), 0, 100000, "100", NULL,
+	  "Most submit_sm per second on this bind; 0 = no cap." },
+	{ "throttle_backoff", CT_DUR, S(throttle_backoff), 10, HOUR, "1s",
+	  NULL, "Pause after a throttling answer (doubles while it lasts)." },
+	{ "throttle_backoff_max", CT_DUR, S(throttle_backoff_max), 10, HOUR,
+	  "60s", NULL, "Longest pause after throttling answers." },
+	{ "registered_delivery", CT_BOOL, S(registered_delivery), 0, 0,
+	  "true", NULL, "Request delivery receipts for SMS." },
+	{ "concat", CT_ENUM, S(concat), 0, 0, "udh8", concats,
+	  "How the parts of a long SMS are tied together: udh8 (UDH, 8-bit "
+	  "reference), udh16 (UDH, 16-bit reference), sar (SAR TLVs) or "
+	  "payload (one PDU, message_payload; the SMS centre splits)." },
+	{ "packed", CT_BOOL, S(packed), 0, 0, "false", NULL,
+	  "GSM-7 short_message packed 8 septets into 7 octets (some SMS "
+	  "centres want it; SMPP's default is one septet per octet)." },
+	{ "max_segments", CT_INT, S(max_segments), 1, 255, "6", NULL,
+	  "Most segments one SMS may cost; a longer text is cut at a word "
+	  "with \"...\" (and logged)." },
+	{ "message_id_format", CT_ENUM, S(message_id_format), 0, 0, "string",
+	  msgid_formats,
+	  "How this SMS centre writes message ids in receipts versus "
+	  "submit_sm_resp: string, decimal or hex." },
+};
+
+/* --- parsing helpers ---------------------------------------------------- */
+
+int conf_parse_duration(const char *s, long long *ms)
+{
+	char *end;
+	long long v;
+	long long mul = 1000;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -EINVAL;
+	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+		mul = 1000;
+	else if (strcmp(end, "ms") == 0)
+		mul = 1;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		mul = 60000;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600000;
+	else
+		return -EINVAL;
+	if (v > LLONG_MAX / mul)
+		return -EINVAL;
+	*ms = v * mul;
+	return 0;
+}
+
+static int set_value(const struct conf_item *it, void *base, const char *txt,
+		     long long num, bool is_num, char *why, size_t whylen)
+{
+	void *dst = (char *)base + it->off;
+	long long v = num;
+
+	switch (it->type) {
+	case CT_STR:
+		if (is_num)
+			return util_err(why, whylen, -EINVAL,
+				       "expects a string in quotes");
+		if (strlen(txt) >= it->size)
+			return util_err(why, whylen, -EINVAL,
+				       "longer than %zu characters",
+				       it->size - 1);
+		if ((long long)strlen(txt) < it->min)
+			return util_err(why, whylen, -EINVAL,
+				       "must not be empty");
+		util_strlcpy(dst, txt, it->size);
+		return 0;
+	case CT_BOOL:
+		if (!is_num) {
+			if (strcmp(txt, "true") == 0)
+				v = 1;
+			else if (strcmp(txt, "false") == 0)
+				v = 0;
+			else
+				return util_err(why, whylen, -EINVAL,
+					       "expects true or false");
+		}
+		*(bool *)dst = v != 0;
+		return 0;
+	case CT_ENUM:
+		if (is_num)
+			goto choices;
+		for (int i = 0; it->choices[i]; i++) {
+			if (strcmp(it->choices[i], txt) == 0) {
+				if (it->size == sizeof(int))
+					*(int *)dst = i;
+				else
+					util_strlcpy(dst, txt, it->size);
+				return 0;
+			}
+		}
+choices:	{
+			char list[256] = "";
+
+			for (int i = 0; it->choices[i]; i++) {
+				if (i)
+					strncat(list, ", ",
+						sizeof(list) - strlen(list) -
+							1);
+				strncat(list, it->choices[i],
+					sizeof(list) - strlen(list) - 1);
+			}
+			return util_err(why, whylen, -EINVAL,
+				       "'%s' is not one of: %s",
+				       is_num ? "(a number)" : txt, list);
+		}
+	case CT_DUR:
+		if (!is_num) {
+			if (conf_parse_duration(txt, &v) < 0)
+				return util_err(why, whylen, -EINVAL,
+					       "'%s' is not a duration (30, "
+					       "\"30s\", \"250ms\", \"5m\", "
+					       "\"1h\")", txt);
+		} else {
+			if (v < 0 || v > LLONG_MAX / 1000)
+				goto range;
+			v *= 1000;
+		}
+		if (v < it->min || v > it->max)
+			goto range;
+		*(int *)dst = (int)v;
+		return 0;
+	case CT_DAYS:
+		/* only the default reaches here: lists go through load_days */
+		((struct conf_days *)dst)->n = 0;
+		return 0;
+	case CT_INT:
+		if (!is_num)
+			return util_err(why, whylen, -EINVAL,
+				       "expects a number without quotes");
+		if (v < it->min || v > it->max)
+			goto range;
+		*(int *)dst = (int)v;
+		return 0;
+	}
+	return -EINVAL;
+range:
+	if (it->type == CT_DUR)
+		return util_err(why, whylen, -EINVAL,
+			       "%lldms is out of range %lldms..%lldms", v,
+			       it->min, it->max);
+	return util_err(why, whylen, -EINVAL, "%lld is out of range %lld..%lld",
+		       v, it->min, it->max);
+}
+
+static void apply_defaults(const struct conf_item *items, size_t n,
+			   void *base)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct conf_item *it = &items[i];
+		char why[128];
+		long long num = 0;
+		bool is_num = false;
+
+		if (!it->def)
+			continue;
+		if (it->type == CT_INT) {
+			num = strtoll(it->def, NULL, 10);
+			is_num = true;
+		}
+		set_value(it, base, it->def, num, is_num, why, sizeof(why));
+	}
+}
+
+void conf_defaults(struct cgw_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	apply_defaults(global_items, ARRAY_SIZE(global_items), c);
+}
+
+static const struct conf_item *find_item(const struct conf_item *items,
+					 size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(items[i].name, name) == 0)
+			return &items[i];
+	return NULL;
+}
+
+static const char *src_file(const config_setting_t *s, const char *fallback)
+{
+	const char *f = config_setting_source_file(s);
+
+	return f ? f : fallback;
+}
+
+/*
+ * libconfig 1.5 wraps integers beyond 32 bits silently (4294969071 becomes
+ * 1775): the only way to notice is to read the literal from the text.
+ * Looks at every `name = literal` on line `line` of `file` and returns
+ * true, with the literal in *out, when one of them is outside 32 bits and
+ * wraps to `value` (and none is `value` itself).
+ */
+static bool wrapped_literal(const char *file, int line, const char *name,
+			    int value, long long *out)
+{
+	FILE *f = fopen(file, "r");
+	char buf[4096];
+	bool wrapped = false, exact = false;
+	size_t nl = strlen(name);
+
+	if (!f)
+		return false;
+	for (int n = 1; fgets(buf, sizeof(buf), f); n++) {
+		const char *p = buf;
+
+		if (n != line)
+			continue;
+		while ((p = strstr(p, name))) {
+			const char *q = p + nl;
+			long long v;
+			char *end;
+
+			if ((p > buf && (isalnum((unsigned char)p[-1]) ||
+					 p[-1] == '_')) ||
+			    isalnum((unsigned char)*q) || *q == '_') {
+				p = q;
+				continue;
+			}
+			while (*q == ' ' || *q == '\t')
+				q++;
+			p = q;
+			if (*q != '=' && *q != ':')
+				continue;
+			q++;
+			errno = 0;
+			v = strtoll(q, &end, 0);
+			if (end == q || errno)
+				continue;
+			if (v == value)
+				exact = true;
+			else if ((v > INT_MAX || v < INT_MIN) &&
+				 (int)(uint32_t)v == value) {
+				wrapped = true;
+				*out = v;
+			}
+		}
+		break;
+	}
+	fclose(f);
+	return wrapped && !exact;
+}
+
+/* [ "YYYY-MM-DD", ... ] into a struct conf_days */
+static int load_days(const config_setting_t *s, const char *path,
+		     const struct conf_item *it, void *base,
+		     const char *file, char *err, size_t errlen)
+{
+	struct conf_days *days = (struct conf_days *)((char *)base + it->off);
+	int n = config_setting_length(s);
+
+	days->n = 0;
+	if (n > it->max)
+		return util_err(err, errlen, -EINVAL, "%s:%u: %s: at most %lld "
+			       "days", src_file(s, file),
+			       config_setting_source_line(s), path, it->max);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, i);
+		const char *v = config_setting_get_string(e);
+
+		if (!v || svc_day_parse(v, &days->day[days->n]) < 0)
+			return util_err(err, errlen, -EINVAL,
+				       "%s:%u: %s.[%d]: '%s' is not a date "
+				       "\"YYYY-MM-DD\"", src_file(e, file),
+				       config_setting_source_line(e), path, i,
+				       v ? v : "(not a string)");
+		days->n++;
+	}
+	return 0;
+}
+
+static int load_setting(const config_setting_t *s, const char *path,
+			const struct conf_item *it, void *base,
+			const char *file, char *err, size_t errlen)
+{
+	char why[256];
+	long long lit;
+	int rc;
+
+	if (it->type == CT_DAYS) {
+		if (config_setting_is_aggregate(s) &&
+		    !config_setting_is_group(s))
+			return load_days(s, path, it, base, file, err, errlen);
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%u: %s: expects a list of dates [ "
+			       "\"YYYY-MM-DD\", ... ]", src_file(s, file),
+			       config_setting_source_line(s), path);
+	}
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		if (wrapped_literal(src_file(s, file),
+				    config_setting_source_line(s),
+				    config_setting_name(s),
+				    config_setting_get_int(s), &lit)) {
+			rc = util_err(why, sizeof(why), -EINVAL,
+				     "%lld does not fit in 32 bits", lit);
+			break;
+		}
+		rc = set_value(it, base, NULL, config_setting_get_int(s), true,
+			       why, sizeof(why));
+		break;
+	case CONFIG_TYPE_INT64:
+		rc = set_value(it, base, NULL, config_setting_get_int64(s),
+			       true, why, sizeof(why));
+		break;
+	case CONFIG_TYPE_BOOL:
+		rc = set_value(it, base, config_setting_get_bool(s) ? "true"
+								   : "false",
+			       0, false, why, sizeof(why));
+		break;
+	case CONFIG_TYPE_STRING:
+		rc = set_value(it, base, config_setting_get_string(s), 0,
+			       false, why, sizeof(why));
+		break;
+	default:
+		rc = util_err(why, sizeof(why), -EINVAL,
+			     "has the wrong type (a group, list or number "
+			     "with a fraction)");
+		break;
+	}
+	if (rc < 0)
+		return util_err(err, errlen, rc, "%s:%u: %s: %s",
+			       src_file(s, file), config_setting_source_line(s),
+			       path, why);
+	return 0;
+}
+
+static int load_smsc(const config_setting_t *grp, int index,
+		     struct cgw_smsc_conf *sc, const char *file, char *err,
+		     size_t errlen)
+{
+	int n = config_setting_length(grp);
+
+	memset(sc, 0, sizeof(*sc));
+	apply_defaults(smsc_items, ARRAY_SIZE(smsc_items), sc);
+	sc->line = config_setting_source_line(grp);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(grp, i);
+		const char *name = config_setting_name(s);
+		const struct conf_item *it =
+			find_item(smsc_items, ARRAY_SIZE(smsc_items), name);
+		char path[96];
+		int rc;
+
+		snprintf(path, sizeof(path), "smsc.[%d].%s", index, name);
+		if (!it)
+			return util_err(err, errlen, -EINVAL,
+				       "%s:%u: unknown setting '%s'",
+				       src_file(s, file),
+				       config_setting_source_line(s), path);
+		rc = load_setting(s, path, it, sc, file, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(smsc_items); i++)
+		if (!smsc_items[i].def &&
+		    !*((char *)sc + smsc_items[i].off))
+			return util_err(err, errlen, -EINVAL,
+				       "%s:%d: smsc.[%d]: '%s' is required",
+				       src_file(grp, file), sc->line, index,
+				       smsc_items[i].name);
+	if (sc->reconnect_delay > sc->reconnect_max_delay)
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%d: smsc.[%d]: reconnect_delay is longer "
+			       "than reconnect_max_delay",
+			       src_file(grp, file), sc->line, index);
+	if (sc->throttle_backoff > sc->throttle_backoff_max)
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%d: smsc.[%d]: throttle_backoff is longer "
+			       "than throttle_backoff_max",
+			       src_file(grp, file), sc->line, index);
+	return 0;
+}
+
+static int check_prefix(const char *p)
+{
+	for (; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_-.", *p))
+			return -EINVAL;
+	return 0;
+}
+
+int conf_load(struct cgw_conf *c, const char *path, char *err, size_t errlen)
+{
+	config_t cfg;
+	config_setting_t *root;
+	const char *slash;
+	int rc = 0, n;
+
+	conf_defaults(c);
+	if (util_strlcpy(c->path, path, sizeof(c->path)) >= sizeof(c->path))
+		return util_err(err, errlen, -EINVAL, "%s: path too long", path);
+	slash = strrchr(path, '/');
+	if (slash)
+		snprintf(c->dir, sizeof(c->dir), "%.*s",
+			 (int)(slash - path), path);
+	else
+		util_strlcpy(c->dir, ".", sizeof(c->dir));
+	if (!c->dir[0])
+		util_strlcpy(c->dir, "/", sizeof(c->dir));
+
+	config_init(&cfg);
+	/* libconfig resolves @include against this directory, not against
+	 * the including file: make it the config file's own directory. */
+	config_set_include_dir(&cfg, c->dir);
+	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			rc = util_err(err, errlen, -EINVAL,
+				     "%s: cannot read the file (%s)", path,
+				     config_error_text(&cfg));
+		else
+			rc = util_err(err, errlen, -EINVAL, "%s:%d: %s",
+				     config_error_file(&cfg)
+					     ? config_error_file(&cfg)
+					     : path,
+				     config_error_line(&cfg),
+				     config_error_text(&cfg));
+		goto out;
+	}
+	root = config_root_setting(&cfg);
+	n = config_setting_length(root);
+	for (int i = 0; i < n && rc == 0; i++) {
+		config_setting_t *s = config_setting_get_elem(root, i);
+		const char *name = config_setting_name(s);
+
+		if (strcmp(name, "smsc") == 0) {
+			int m;
+
+			if (!config_setting_is_list(s)) {
+				rc = util_err(err, errlen, -EINVAL,
+					     "%s:%u: smsc must be a list: "
+					     "smsc = ( { ... }, { ... } );",
+					     src_file(s, path),
+					     config_setting_source_line(s));
+				break;
+			}
+			m = config_setting_length(s);
+			if (m > CONF_MAX_SMSC) {
+				rc = util_err(err, errlen, -EINVAL,
+					     "%s:%u: at most %d smsc entries",
+					     src_file(s, path),
+					     config_setting_source_line(s),
+					     CONF_MAX_SMSC);
+				break;
+			}
+			for (int k = 0; k < m && rc == 0; k++) {
+				config_setting_t *e =
+					config_setting_get_elem(s, k);
+
+				if (!config_setting_is_group(e)) {
+					rc = util_err(err, errlen, -EINVAL,
+						     "%s:%u: smsc.[%d] must be "
+						     "a group { ... }",
+						     src_file(e, path),
+						     config_setting_source_line(e),
+						     k);
+					break;
+				}
+				rc = load_smsc(e, k, &c->smsc[k], path, err,
+					       errlen);
+				c->nsmsc = k + 1;
+			}
+			continue;
+		}
+		if (!config_setting_is_group(s)) {
+			rc = util_err(err, errlen, -EINVAL,
+				     "%s:%u: unknown setting '%s'",
+				     src_file(s, path),
+				     config_setting_source_line(s), name);
+			break;
+		}
+		int m = config_setting_length(s);
+
+		if (m == 0 && !find_item(global_items,
+					 ARRAY_SIZE(global_items),
+					 name)) {
+			bool known = false;
+			size_t nl = strlen(name);
+
+			for (size_t k = 0; k < ARRAY_SIZE(global_items);
+			     k++)
+				if (strncmp(global_items[k].name, name, nl) ==
+					    0 &&
+				    global_items[k].name[nl] == '.')
+					known = true;
+			if (!known)
+				rc = util_err(err, errlen, -EINVAL,
+					     "%s:%u: unknown group '%s'",
+					     src_file(s, path),
+					     config_setting_source_line(s),
+					     name);
+		}
+		for (int k = 0; k < m && rc == 0; k++) {
+			config_setting_t *e = config_setting_get_elem(s, k);
+			char full[128];
+			const struct conf_item *it;
+
+			snprintf(full, sizeof(full), "%s.%s", name,
+				 config_setting_name(e));
+			it = find_item(global_items,
+				       ARRAY_SIZE(global_items), full);
+			if (!it) {
+				rc = util_err(err, errlen, -EINVAL,
+					     "%s:%u: unknown setting '%s'",
+					     src_file(e, path),
+					     config_setting_source_line(e),
+					     full);
+				break;
+			}
+			rc = load_setting(e, full, it, c, path, err, errlen);
+		}
+	}
+	if (rc < 0)
+		goto out;
+
+	if (c->nsmsc == 0) {
+		rc = util_err(err, errlen, -EINVAL,
+			     "%s: no smsc entry: smsc = ( { id = \"main\"; "
+			     "host = ...; } );", path);
+		goto out;
+	}
+	for (int i = 0; i < c->nsmsc; i++)
+		for (int k = 0; k < i; k++)
+			if (strcmp(c->smsc[i].id, c->smsc[k].id) == 0) {
+				rc = util_err(err, errlen, -EINVAL,
+					     "%s:%d: smsc id '%s' is already "
+					     "used on line %d", path,
+					     c->smsc[i].line, c->smsc[i].id,
+					     c->smsc[k].line);
+				goto out;
+			}
+	if (check_prefix(c->redis.prefix) < 0) {
+		rc = util_err(err, errlen, -EINVAL,
+			     "%s: redis.prefix '%s' may hold only letters, "
+			     "digits, '_', '-' and '.'", path,
+			     c->redis.prefix);
+		goto out;
+	}
+	/* A relative menus.dir is looked up next to this file, then in the
+	 * working directory, then among the installed data. */
+	if (c->menus.dir[0] != '/') {
+		const char *bases[] = { c->dir, ".", PKGDATADIR };
+		char tmp[CONF_PATH_MAX], probe[CONF_PATH_MAX + 16];
+		char first[CONF_PATH_MAX] = "";
+
+		for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+			if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s",
+					     bases[i], c->menus.dir) >=
+			    sizeof(tmp))
+				continue;
+			if (!first[0])
+				util_strlcpy(first, tmp, sizeof(first));
+			snprintf(probe, sizeof(probe), "%s/main.cfg", tmp);
+			if (access(probe, R_OK) == 0) {
+				first[0] = '\0';
+				util_strlcpy(c->menus.dir, tmp,
+					    sizeof(c->menus.dir));
+				break;
+			}
+		}
+		if (first[0])
+			util_strlcpy(c->menus.dir, first, sizeof(c->menus.dir));
+	}
+out:
+	config_destroy(&cfg);
+	return rc;
+}
+
+/* --- reference and dump ------------------------------------------------- */
+
+static void print_default(FILE *out, const struct conf_item *it)
+{
+	if (!it->def)
+		fprintf(out, "(required)");
+	else if (it->type == CT_DAYS)
+		fprintf(out, "`[]`");
+	else if (it->type == CT_STR || it->type == CT_ENUM ||
+		 (it->type == CT_DUR))
+		fprintf(out, "`\"%s\"`", it->def);
+	else
+		fprintf(out, "`%s`", it->def);
+}
+
+static const char *type_name(const struct conf_item *it)
+{
+	switch (it->type) {
+	case CT_STR: return "string";
+	case CT_INT: return "integer";
+	case CT_BOOL: return "boolean";
+	case CT_DUR: return "duration";
+	case CT_ENUM: return "choice";
+	case CT_DAYS: return "list of dates";
+	}
+	return "?";
+}
+
+static void print_table(FILE *out, const struct conf_item *items, size_t n,
+			const char *prefix)
+{
+	fprintf(out, "| setting | type | default | bounds | meaning |\n");
+	fprintf(out, "|---|---|---|---|---|\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct conf_item *it = &items[i];
+
+		fprintf(out, "| `%s%s` | %s | ", prefix, it->name,
+			type_name(it));
+		print_default(out, it);
+		fprintf(out, " | ");
+		if (it->type == CT_INT)
+			fprintf(out, "%lld..%lld", it->min, it->max);
+		else if (it->type == CT_DUR)
+			fprintf(out, "%lldms..%lldms", it->min, it->max);
+		else if (it->type == CT_STR)
+			fprintf(out, "at most %zu chars", it->size - 1);
+		else if (it->type == CT_DAYS)
+			fprintf(out, "at most %lld, `\"YYYY-MM-DD\"`",
+				it->max);
+		else if (it->type == CT_ENUM)
+			for (int k = 0; it->choices[k]; k++)
+				fprintf(out, "%s`%s`", k ? ", " : "",
+					it->choices[k]);
+		fprintf(out, " | %s |\n", it->help);
+	}
+}
+
+void conf_print_reference(FILE *out)
+{
+	fprintf(out,
+		"# citizengw configuration reference\n\n"
+		"Generated by `citizengw --config-reference` from the schema "
+		"the loader validates against.\nDurations are a number of "
+		"seconds (`30`) or a string with a unit (`\"250ms\"`, "
+		"`\"30s\"`, `\"5m\"`, `\"1h\"`).\nUnknown settings are "
+		"errors; `citizengw -t -c FILE` reports them with file:line."
+		"\n\n## Global settings\n\n");
+	print_table(out, global_items, ARRAY_SIZE(global_items), "");
+	fprintf(out, "\n## SMS centre binds: `smsc = ( { ... }, ... );`\n\n"
+		     "Each entry of the `smsc` list is one bind.\n\n");
+	print_table(out, smsc_items, ARRAY_SIZE(smsc_items), "smsc.[].");
+}
+
+static void dump_item(FILE *out, const struct conf_item *it, const void *base,
+		      const char *indent, const char *name)
+{
+	const void *v = (const char *)base + it->off;
+
+	fprintf(out, "%s%s = ", indent, name);
+	switch (it->type) {
+	case CT_STR:
+		if (strstr(it->name, "password") || strstr(it->name, "token"))
+			fprintf(out, "\"%s\";\n", *(const char *)v ? "***" : "");
+		else
+			fprintf(out, "\"%s\";\n", (const char *)v);
+		break;
+	case CT_INT:
+		fprintf(out, "%d;\n", *(const int *)v);
+		break;
+	case CT_BOOL:
+		fprintf(out, "%s;\n", *(const bool *)v ? "true" : "false");
+		break;
+	case CT_DUR:
+		fprintf(out, "\"%dms\";\n", *(const int *)v);
+		break;
+	case CT_ENUM:
+		if (it->size == sizeof(int))
+			fprintf(out, "\"%s\";\n", it->choices[*(const int *)v]);
+		else
+			fprintf(out, "\"%s\";\n", (const char *)v);
+		break;
+	case CT_DAYS: {
+		const struct conf_days *d = v;
+
+		fprintf(out, "[");
+		for (int i = 0; i < d->n; i++) {
+			char iso[16];
+
+			svc_day_iso(d->day[i], iso, sizeof(iso));
+			fprintf(out, "%s \"%s\"", i ? "," : "", iso);
+		}
+		fprintf(out, " ];\n");
+		break;
+	}
+	}
+}
+
+void conf_dump(const struct cgw_conf *c, FILE *out)
+{
+	char group[32] = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(global_items); i++) {
+		const struct conf_item *it = &global_items[i];
+		const char *dot = strchr(it->name, '.');
+
+		if (strncmp(group, it->name, (size_t)(dot - it->name)) ||
+		    group[dot - it->name]) {
+			if (group[0])
+				fprintf(out, "};\n");
+			snprintf(group, sizeof(group), "%.*s",
+				 (int)(dot - it->name), it->name);
+			fprintf(out, "%s = {\n", group);
+		}
+		dump_item(out, it, c, "  ", dot + 1);
+	}
+	if (group[0])
+		fprintf(out, "};\n");
+	fprintf(out, "smsc = (\n");
+	for (int k = 0; k < c->nsmsc; k++) {
+		fprintf(out, "  {\n");
+		for (size_t i = 0; i < ARRAY_SIZE(smsc_items); i++)
+			dump_item(out, &smsc_items[i], &c->smsc[k], "    ",
+				  smsc_items[i].name);
+		fprintf(out, "  }%s\n", k + 1 < c->nsmsc ? "," : "");
+	}
+	fprintf(out, ");\n");
+}

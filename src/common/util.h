@@ -1,0 +1,43 @@
+/*
+ * Small helpers every module uses: bounded string copies, clocks, error
+ * messages in caller-given buffers.
+ */
+#ifndef CGW_UTIL_H
+#define CGW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Copies at most dstlen-1 bytes and NUL-terminates. Returns the length of
+ * src, so that a result >= dstlen tells the caller the copy was truncated.
+ */
+size_t util_strlcpy(char *dst, const char *src, size_t dstlen);
+
+/* Writes a formatted message into err (if not NULL) and returns `rc`. */
+int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Milliseconds: wall clock (UTC epoch) and monotonic. */
+int64_t util_now_ms(void);
+int64_t util_mono_ms(void);
+
+/*
+ * Parses a whole decimal integer in [min, max]. Returns 0 or -EINVAL
+ * (empty, junk, or out of range).
+ */
+int util_parse_int(const char *s, long long min, long long max, long long *out);
+
+/* True when s is non-empty and all ASCII digits. */
+bool util_all_digits(const char *s);
+
+/* Lower-case hex of len bytes into out (2*len+1 bytes). */
+void util_hex(const uint8_t *in, size_t len, char *out);
+
+/* 64-bit FNV-1a, for shard selection and fingerprints that need no crypto. */
+uint64_t util_fnv1a64(const void *data, size_t len, uint64_t seed);
+
+#endif

@@ -1,0 +1,420 @@
+/*
+ * citizengw-ctl for staff: the procedure requests citizens made (read
+ * from every shard's request stream, merged by time) as a table or as
+ * CSV, and a phone's profile (language, opt-out, limits).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "services/phone.h"
+#include "services/services.h"
+#include "store/store.h"
+#include "common/util.h"
+#include "ctl/ctl.h"
+
+#define PAGE 1000		/* stream entries per XRANGE */
+#define MAX_COLS 32
+
+struct request {
+	uint64_t ms, seq;	/* the stream entry id */
+	unsigned shard;
+	int n;			/* field/value pairs */
+	char **kv;
+};
+
+struct request_list {
+	struct request *r;
+	size_t n, cap;
+};
+
+static const char *field(const struct request *r, const char *name)
+{
+	for (int i = 0; i + 1 < r->n * 2; i += 2)
+		if (strcmp(r->kv[i], name) == 0)
+			return r->kv[i + 1];
+	return "";
+}
+
+/* Fields every record has; the others are the procedure's own. */
+static bool fixed_field(const char *name)
+{
+	static const char *const fixed[] = { "ref", "kind", "phone", "ch",
+					     "lang", "mo", "at" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+		if (strcmp(fixed[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * "2026-11-01" (local midnight), "2026-11-01T08:00" or "2026-11-01 08:00"
+ * (local time), "7d" / "12h" / "30m" back from now. Returns 0 or -EINVAL.
+ */
+static int parse_when(const char *s, int64_t now, int64_t *ms)
+{
+	char date[11];
+	int day, hh = 0, mm = 0;
+	long long n;
+	char unit;
+
+	if (sscanf(s, "%lld%c", &n, &unit) == 2 && n >= 0 &&
+	    strlen(s) == (size_t)snprintf(NULL, 0, "%lld%c", n, unit)) {
+		int64_t mul = unit == 'd' ? 86400000LL : unit == 'h' ? 3600000LL
+			      : unit == 'm' ? 60000LL : 0;
+
+		if (!mul)
+			return -EINVAL;
+		*ms = now - n * mul;
+		return 0;
+	}
+	if (strlen(s) < 10)
+		return -EINVAL;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (svc_day_parse(date, &day) < 0)
+		return -EINVAL;
+	if (s[10] && ((s[10] != 'T' && s[10] != ' ') ||
+		      sscanf(s + 11, "%2d:%2d", &hh, &mm) != 2 ||
+		      strlen(s + 11) != 5 || hh > 23 || mm > 59 || hh < 0 ||
+		      mm < 0))
+		return -EINVAL;
+	*ms = svc_day_start_ms(day) + (hh * 60 + mm) * 60000LL;
+	return 0;
+}
+
+static int add_entry(struct request_list *l, unsigned shard,
+		     const redisReply *e)
+{
+	struct request *r;
+	const redisReply *kv;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[0]->type != REDIS_REPLY_STRING ||
+	    e->element[1]->type != REDIS_REPLY_ARRAY)
+		return -EIO;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct request *nr = realloc(l->r, cap * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		l->r = nr;
+		l->cap = cap;
+	}
+	r = &l->r[l->n];
+	memset(r, 0, sizeof(*r));
+	if (sscanf(e->element[0]->str, "%" SCNu64 "-%" SCNu64, &r->ms,
+		   &r->seq) != 2)
+		return -EIO;
+	r->shard = shard;
+	kv = e->element[1];
+	r->kv = calloc(kv->elements + 1, sizeof(char *));
+	if (!r->kv)
+		return -ENOMEM;
+	for (size_t i = 0; i < kv->elements; i++)
+		if (!(r->kv[i] = strdup(kv->element[i]->type ==
+						REDIS_REPLY_STRING
+					? kv->element[i]->str : "")))
+			return -ENOMEM;
+	r->n = (int)(kv->elements / 2);
+	l->n++;
+	return 0;
+}
+
+static void free_list(struct request_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		for (int k = 0; k < l->r[i].n * 2; k++)
+			free(l->r[i].kv[k]);
+		free(l->r[i].kv);
+	}
+	free(l->r);
+}
+
+static int cmp_request(const void *a, const void *b)
+{
+	const struct request *x = a, *y = b;
+
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->shard < y->shard ? -1 : x->shard > y->shard;
+}
+
+/* Reads every shard's stream between since and until (ms, inclusive). */
+static int read_requests(redisContext *rcx, const struct cgw_conf *c,
+			 int64_t since, int64_t until, const char *kind,
+			 struct request_list *l)
+{
+	for (int s = 0; s < c->redis.shards; s++) {
+		char key[96], start[48], end[48];
+
+		store_key_requests(c->redis.prefix, (unsigned)s, key,
+				   sizeof(key));
+		snprintf(start, sizeof(start), "%" PRId64, since);
+		snprintf(end, sizeof(end), "%" PRId64, until);
+		for (;;) {
+			redisReply *r = redisCommand(rcx, "XRANGE %s %s %s "
+						     "COUNT %d", key, start,
+						     end, PAGE);
+			size_t got;
+
+			if (!r || r->type != REDIS_REPLY_ARRAY) {
+				fprintf(stderr, "citizengw-ctl: XRANGE %s: "
+						"%s\n", key,
+					r && r->type == REDIS_REPLY_ERROR
+						? r->str : rcx->errstr);
+				freeReplyObject(r);
+				return -EIO;
+			}
+			got = r->elements;
+			for (size_t i = 0; i < got; i++) {
+				size_t before = l->n;
+
+				if (add_entry(l, (unsigned)s, r->element[i]) <
+				    0) {
+					freeReplyObject(r);
+					return -EIO;
+				}
+				if (kind && strcmp(field(&l->r[before], "kind"),
+						   kind) != 0) {
+					struct request *x = &l->r[before];
+
+					for (int k = 0; k < x->n * 2; k++)
+						free(x->kv[k]);
+					free(x->kv);
+					l->n = before;
+				}
+			}
+			if (got)	/* next page: after the last id */
+				snprintf(start, sizeof(start), "(%s",
+					 r->element[got - 1]->element[0]->str);
+			freeReplyObject(r);
+			if (got < PAGE)
+				break;
+		}
+	}
+	if (l->n)
+		qsort(l->r, l->n, sizeof(*l->r), cmp_request);
+	return 0;
+}
+
+/* --- output ------------------------------------------------------------------ */
+
+static void print_table(const struct request_list *l)
+{
+	printf("%-19s  %-10s  %-8s  %-11s  %-4s  %s\n", "time", "ref", "kind",
+	       "phone", "ch", "details");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct request *r = &l->r[i];
+		char when[32];
+
+		svc_format_local((int64_t)r->ms, when, sizeof(when));
+		printf("%-19s  %-10s  %-8s  %-11s  %-4s ", when,
+		       field(r, "ref"), field(r, "kind"), field(r, "phone"),
+		       field(r, "ch"));
+		for (int k = 0; k + 1 < r->n * 2; k += 2)
+			if (!fixed_field(r->kv[k]))
+				printf(" %s=%s", r->kv[k], r->kv[k + 1]);
+		printf("\n");
+	}
+	printf("%zu request%s\n", l->n, l->n == 1 ? "" : "s");
+}
+
+/* One CSV cell (RFC 4180). Text a citizen typed that starts like a
+ * spreadsheet formula gets a leading ' so that opening the file in a
+ * spreadsheet never runs it. */
+static void csv_cell(const char *v, bool guard, bool last)
+{
+	bool quote = strpbrk(v, ",\"\r\n") != NULL;
+
+	if (quote)
+		putchar('"');
+	if (guard && *v && strchr("=+-@\t\r", *v))
+		putchar('\'');
+	for (const char *p = v; *p; p++) {
+		if (*p == '"')
+			putchar('"');
+		putchar(*p);
+	}
+	if (quote)
+		putchar('"');
+	putchar(last ? '\n' : ',');
+}
+
+static void print_csv(const struct request_list *l, bool bom)
+{
+	static const char *const head[] = { "time", "ref", "kind", "phone",
+					    "channel", "lang" };
+	const char *cols[MAX_COLS];
+	int ncols = 0;
+
+	/* the procedures' own fields, in the order they first appear */
+	for (size_t i = 0; i < l->n; i++)
+		for (int k = 0; k + 1 < l->r[i].n * 2; k += 2) {
+			const char *name = l->r[i].kv[k];
+			bool known = fixed_field(name);
+
+			for (int c = 0; c < ncols && !known; c++)
+				known = strcmp(cols[c], name) == 0;
+			if (!known && ncols < MAX_COLS)
+				cols[ncols++] = name;
+		}
+	if (bom)
+		fputs("\xEF\xBB\xBF", stdout);
+	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
+		csv_cell(head[i], false, false);
+	for (int c = 0; c < ncols; c++)
+		csv_cell(cols[c], false, false);
+	csv_cell("mo", false, true);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct request *r = &l->r[i];
+		char when[32];
+
+		svc_format_local((int64_t)r->ms, when, sizeof(when));
+		csv_cell(when, false, false);
+		csv_cell(field(r, "ref"), false, false);
+		csv_cell(field(r, "kind"), false, false);
+		csv_cell(field(r, "phone"), false, false);
+		csv_cell(field(r, "ch"), false, false);
+		csv_cell(field(r, "lang"), false, false);
+		for (int c = 0; c < ncols; c++)
+			csv_cell(field(r, cols[c]), true, false);
+		csv_cell(field(r, "mo"), false, true);
+	}
+}
+
+int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "bom", no_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct request_list l = { NULL, 0, 0 };
+	int64_t now = util_now_ms(), since = 0, until = INT64_MAX / 2;
+	const char *kind = NULL, *sub;
+	bool bom = false;
+	redisContext *rcx;
+	int o, rc;
+
+	if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "export"))) {
+		fprintf(stderr, "usage: citizengw-ctl -c FILE requests "
+				"list|export [--since WHEN] [--until WHEN] "
+				"[--kind KIND] [--bom]\n");
+		return 2;
+	}
+	sub = argv[0];
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int64_t *dst = o == 's' ? &since : &until;
+
+		switch (o) {
+		case 's':
+		case 'u':
+			if (parse_when(optarg, now, dst) < 0) {
+				fprintf(stderr, "citizengw-ctl: '%s' is not a "
+						"time: YYYY-MM-DD, "
+						"YYYY-MM-DDTHH:MM (local), or "
+						"7d, 12h, 30m\n", optarg);
+				return 2;
+			}
+			if (o == 'u' && strlen(optarg) == 10)
+				*dst += 86400000LL - 1;	/* the whole day */
+			break;
+		case 'k':
+			if (!svc_kind_find(optarg)) {
+				fprintf(stderr, "citizengw-ctl: unknown kind "
+						"'%s' (callback, visit, "
+						"rating, feedback)\n", optarg);
+				return 2;
+			}
+			kind = optarg;
+			break;
+		case 'b':
+			bom = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "citizengw-ctl: unexpected '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	rcx = ctl_connect_redis(c);
+	if (!rcx)
+		return 2;
+	rc = read_requests(rcx, c, since, until, kind, &l);
+	redisFree(rcx);
+	if (rc == 0) {
+		if (strcmp(sub, "export") == 0)
+			print_csv(&l, bom);
+		else
+			print_table(&l);
+	}
+	free_list(&l);
+	return rc < 0 ? 2 : 0;
+}
+
+/* --- phone profiles ------------------------------------------------------------ */
+
+int ctl_phone(const struct cgw_conf *c, int argc, char **argv)
+{
+	char msisdn[PHONE_MAX], key[128], when[32];
+	redisContext *rcx;
+	redisReply *r;
+	long long v;
+
+	if (argc != 1 || phone_normalize(argv[0], msisdn, sizeof(msisdn)) < 0) {
+		fprintf(stderr, "usage: citizengw-ctl -c FILE phone NUMBER "
+				"(a Vietnamese mobile number)\n");
+		return 2;
+	}
+	rcx = ctl_connect_redis(c);
+	if (!rcx)
+		return 2;
+	store_key_profile(c->redis.prefix, c->redis.shards, msisdn, key,
+			  sizeof(key));
+	r = redisCommand(rcx, "HGETALL %s", key);
+	redisFree(rcx);
+	if (!r || r->type != REDIS_REPLY_ARRAY) {
+		fprintf(stderr, "citizengw-ctl: cannot read %s\n", key);
+		freeReplyObject(r);
+		return 2;
+	}
+	printf("phone        %s\n", msisdn);
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const char *f = r->element[i]->str, *val = r->element[i + 1]->str;
+
+		v = strtoll(val, NULL, 10);
+		if (strcmp(f, "lang") == 0)
+			printf("language     %s\n", val);
+		else if (strcmp(f, "optout") == 0)
+			printf("opted out    %s\n", v == 1 ? "yes" : "no");
+		else if (strcmp(f, "optout_at") == 0) {
+			svc_format_local(v, when, sizeof(when));
+			printf("opt-out set  %s\n", when);
+		} else if (strcmp(f, "lb") == 0 && v > util_now_ms()) {
+			svc_format_local(v, when, sizeof(when));
+			printf("lookups      refused until %s\n", when);
+		} else if (strcmp(f, "lf") == 0)
+			printf("failed lookups %s (in the current window)\n",
+			       val);
+	}
+	if (r->elements == 0)
+		printf("(no profile: the phone never wrote, or chose nothing)\n");
+	freeReplyObject(r);
+	return 0;
+}

@@ -1,0 +1,1232 @@
+/*
+ * The gateway (see gw/gw.h). Owns the links, the store, the MO
+ * jobs in progress and the MTs this process holds.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include "menu/cmd.h"
+#include "smpp/dlr.h"
+#include "gw/gw.h"
+#include "common/log.h"
+#include "services/phone.h"
+#include "text/reasm.h"
+#include "gw/sender.h"
+#include "services/services.h"
+#include "store/store.h"
+#include "text/text.h"
+#include "smpp/ussd.h"
+#include "common/util.h"
+#include "smpp/smpp_link.h"
+
+#define MAX_LINKS (CONF_MAX_SMSC * 2)
+#define MAX_CONFLICTS 5		/* recomputations of one MO on races */
+#define MAX_FETCHES 3		/* dossier look-ups of one MO step */
+#define USSD_REPLY_EXPIRY_MS 60000
+#define CLAIM_INTERVAL_MS 1000
+#define STOP_GRACE_MS 5000
+#define MAX_HELD_BROADCAST 200	/* broadcast MTs one process holds at once */
+
+struct mo_job {
+	struct gw *gw;
+	LIST_ENTRY(mo_job) entry;
+	struct store_mo mo;
+	/* where to acknowledge; link NULL for a recovered MO */
+	struct smpp_link *link;
+	uint32_t gen, seq, resp_cmd;
+	char dossier_key[DOSSIER_CODE_MAX];
+	bool dossier_known;	/* looked up: found or not */
+	bool dossier_found;
+	struct dossier dossier;
+	struct menu_session session;
+	struct store_profile profile;
+	int conflicts, fetches;
+	struct menu_result res;
+	struct store_mt mt;
+	/* a multipart MO: the stored parts to forget once it is recorded */
+	char cc_key[320];
+	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
+	bool refused;		/* sender gets no replies (protect) */
+	/* one MO per phone and channel is stepped at a time; the others of
+	 * that phone wait (parked) in arrival order */
+	bool active, parked;
+};
+
+
+struct gw {
+	struct event_base *base;
+	struct evdns_base *dns;
+	const struct cgw_conf *conf;
+	const struct menu_tree *menus;
+	struct store *store;
+	struct smpp_link *links[MAX_LINKS];
+	int nlinks;
+	char instance[64];
+
+	LIST_HEAD(, mo_job) mos;	/* MOs in progress, newest first */
+	struct sender *sender;		/* MTs held */
+
+	struct event *claim_timer;
+	struct event *renew_timer;
+	struct event *stop_timer;
+	bool stopping;
+	int links_running;
+	void (*stop_done)(void *arg);
+	void *stop_arg;
+	bool claim_busy;
+};
+
+static void mo_step(struct mo_job *j);
+
+static void log_store_err(const char *what, int rc)
+{
+	if (rc < 0)
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "%s failed: %s", what,
+		     strerror(-rc));
+}
+
+/* --- MO jobs ----------------------------------------------------------------- */
+
+static struct mo_job *mo_new(struct gw *gw)
+{
+	struct mo_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->gw = gw;
+	LIST_INSERT_HEAD(&gw->mos, j, entry);
+	return j;
+}
+
+static bool phone_busy(const struct mo_job *j);
+static void wake_next(struct gw *gw, const char *msisdn,
+		      enum store_channel ch);
+
+static void mo_free(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	char msisdn[sizeof(j->mo.msisdn)];
+	enum store_channel ch = j->mo.ch;
+	bool wake = j->active && !gw->stopping;
+
+	util_strlcpy(msisdn, j->mo.msisdn, sizeof(msisdn));
+	LIST_REMOVE(j, entry);
+	free(j);
+	if (wake)
+		wake_next(gw, msisdn, ch);
+	if (gw->stopping && LIST_EMPTY(&gw->mos) && gw->links_running == 0 &&
+	    gw->stop_timer)
+		event_active(gw->stop_timer, 0, 0);
+}
+
+static void mo_ack(struct mo_job *j, uint32_t status)
+{
+	struct smpp_pdu r;
+
+	if (!j->link)
+		return;
+	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
+	smpp_link_respond(j->link, j->gen, &r);
+	j->link = NULL;
+}
+
+static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
+{
+	char m[32];
+
+	snprintf(buf, len, "%s %s", j->mo.bind,
+		 log_mask_msisdn(j->mo.msisdn, m, sizeof(m)));
+	return buf;
+}
+
+/* Takes an MT the commit queued into this process's hands. */
+static void queue_mt(struct gw *gw, const struct store_mt *mt)
+{
+	sender_hold(gw->sender, mt);
+	sender_pump(gw->sender);
+}
+
+static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
+		      const struct menu_session *current, unsigned flags)
+{
+	struct mo_job *j = arg;
+	struct gw *gw = j->gw;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	if (rc < 0) {
+		/* The MO stays acknowledged and unanswered in Redis: its lease
+		 * runs out and recovery answers it. */
+		LOGP(LOG_MENU, LOG_WARN, px,
+		     "MO %s not committed (%s); recovery will answer it",
+		     j->mo.id, strerror(-rc));
+		mo_free(j);
+		return;
+	}
+	if (v == STORE_COMMIT_GONE) {
+		LOGP(LOG_MENU, LOG_INFO, px,
+		     "MO %s was answered already (recovered elsewhere)",
+		     j->mo.id);
+		mo_free(j);
+		return;
+	}
+	if (v == STORE_COMMIT_CONFLICT) {
+		if (++j->conflicts > MAX_CONFLICTS) {
+			LOGP(LOG_MENU, LOG_ERROR, px,
+			     "MO %s: session kept changing; left to recovery",
+			     j->mo.id);
+			mo_free(j);
+			return;
+		}
+		LOGP(LOG_MENU, LOG_INFO, px,
+		     "MO %s: session changed under us; recomputing",
+		     j->mo.id);
+		j->session = *current;
+		mo_step(j);
+		return;
+	}
+	if (flags & STORE_COMMIT_BLOCKED)
+		LOGP(LOG_MENU, LOG_WARN, px,
+		     "too many failed dossier lookups: lookups from this "
+		     "phone refused for %ds",
+		     gw->conf->protect.lookup_block / 1000);
+	if (flags & STORE_COMMIT_LIMITED) {
+		LOGP(LOG_MENU, LOG_WARN, px,
+		     "MO %s: reply limit of %d SMS a minute reached: closed "
+		     "without a reply", j->mo.id,
+		     gw->conf->protect.replies_per_minute);
+		mo_free(j);
+		return;
+	}
+	if (j->res.req.kind[0])
+		LOGP(LOG_MENU, LOG_NOTICE, px, "request %s (%s) recorded",
+		     j->res.req.ref, j->res.req.kind);
+	if (j->res.reply[0] && !j->refused)
+		queue_mt(gw, &j->mt);
+	if (flags & STORE_COMMIT_MT2)
+		queue_mt(gw, &j->mt2);
+	mo_free(j);
+}
+
+static void build_reply(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct store_mt *mt = &j->mt;
+	int64_t now = util_now_ms();
+
+	memset(mt, 0, sizeof(*mt));
+	snprintf(mt->id, sizeof(mt->id), "%s.r", j->mo.id);
+	util_strlcpy(mt->msisdn, j->mo.msisdn, sizeof(mt->msisdn));
+	util_strlcpy(mt->dst, j->mo.src, sizeof(mt->dst));
+	mt->dst_ton = j->mo.src_ton;
+	mt->dst_npi = j->mo.src_npi;
+	util_strlcpy(mt->src, j->mo.dst, sizeof(mt->src));
+	mt->src_ton = j->mo.dst_ton;
+	mt->src_npi = j->mo.dst_npi;
+	util_strlcpy(mt->bind, j->mo.bind, sizeof(mt->bind));
+	mt->ch = j->mo.ch;
+	mt->ussd_final = j->res.final;
+	util_strlcpy(mt->ussd_ref, j->mo.ussd_ref, sizeof(mt->ussd_ref));
+	util_strlcpy(mt->text, j->res.reply, sizeof(mt->text));
+	mt->created_ms = now;
+	mt->expires_ms = now + (j->mo.ch == STORE_CH_USSD
+					? USSD_REPLY_EXPIRY_MS
+					: gw->conf->gateway.reply_expiry);
+}
+
+/* The SMS that keeps a USSD procedure's reference number: the final
+ * screen's text, from the bind's own short code. */
+static void build_sms_copy(struct mo_job *j)
+{
+	struct store_mt *mt = &j->mt2;
+
+	*mt = j->mt;
+	snprintf(mt->id, sizeof(mt->id), "%s.c", j->mo.id);
+	mt->ch = STORE_CH_SMS;
+	mt->ussd_final = false;
+	mt->ussd_ref[0] = '\0';
+	mt->src[0] = '\0';
+	mt->expires_ms = mt->created_ms + j->gw->conf->gateway.reply_expiry;
+}
+
+static void mo_commit(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct store_commit c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.mo = &j->mo;
+	c.expect_version = j->session.version;
+	c.next = j->res.final ? NULL : &j->res.next;
+	c.ttl_ms = j->mo.ch == STORE_CH_USSD ? gw->conf->ussd.session_ttl
+					     : gw->conf->menus.sms_session_ttl;
+	c.lookup_failed = j->res.lookup_failed;
+	c.set_lang = j->res.set_lang;
+	c.optout = j->res.optout;
+	c.req = j->res.req.kind[0] ? &j->res.req : NULL;
+	c.reply_uncounted = j->res.progress;
+	if (j->refused) {
+		c.keep_session = true;
+		c.mo_state = "refused";
+	} else if (!j->res.reply[0]) {
+		c.mo_state = "closed";
+	}
+	if (j->res.reply[0] && !j->refused) {
+		build_reply(j);
+		c.mt = &j->mt;
+		if (c.req && j->mo.ch == STORE_CH_USSD &&
+		    gw->conf->services.confirm_by_sms) {
+			build_sms_copy(j);
+			c.mt2 = &j->mt2;
+		}
+	}
+	rc = store_commit(gw->store, &c, commit_cb, j);
+	if (rc < 0)
+		commit_cb(j, rc, STORE_COMMIT_OK, NULL, 0);
+}
+
+static void dossier_cb(void *arg, int rc, bool found, const struct dossier *d)
+{
+	struct mo_job *j = arg;
+
+	if (rc < 0) {
+		char px[64];
+
+		LOGP(LOG_MENU, LOG_WARN, prefix_of(j, px, sizeof(px)),
+		     "MO %s: dossier lookup failed (%s); recovery will answer",
+		     j->mo.id, strerror(-rc));
+		mo_free(j);
+		return;
+	}
+	j->dossier_known = true;
+	j->dossier_found = found;
+	if (found)
+		j->dossier = *d;
+	mo_step(j);
+}
+
+static void mo_step(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct menu_input in;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	memset(&in, 0, sizeof(in));
+	if (!svc_sender_answerable(j->mo.src, (unsigned)j->mo.src_ton,
+				   gw->conf->protect.min_sender_digits)) {
+		/* short codes and alphanumeric senders: never a reply, so
+		 * that two automatic services cannot talk to each other */
+		LOGP(LOG_MENU, LOG_NOTICE, px, "MO %s from \"%s\" (fewer than "
+		     "%d digits, or letters): recorded, not answered",
+		     j->mo.id, j->mo.src,
+		     gw->conf->protect.min_sender_digits);
+		memset(&j->res, 0, sizeof(j->res));
+		j->res.final = true;
+		j->res.set_lang = -1;
+		j->res.optout = -1;
+		j->refused = true;
+		mo_commit(j);
+		return;
+	}
+	if (j->mo.ch == STORE_CH_USSD && j->mo.ussd_ev == USSD_EV_ABORT) {
+		/* the citizen or the network ended it: nothing to show */
+		LOGP(LOG_USSD, LOG_INFO, px, "USSD session ended by the "
+		     "network");
+		memset(&j->res, 0, sizeof(j->res));
+		j->res.final = true;
+		j->res.set_lang = -1;
+		j->res.optout = -1;
+		mo_commit(j);
+		return;
+	}
+	if (j->mo.ch == STORE_CH_USSD)
+		in.ev = j->mo.ussd_ev == USSD_EV_BEGIN ? MENU_EV_START
+						      : MENU_EV_INPUT;
+	else
+		in.ev = MENU_EV_SMS;
+	in.text = j->mo.text;
+	in.ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
+	in.lang = j->profile.lang >= 0 ? j->profile.lang
+				       : menu_lang_index(gw->conf->menus.language);
+	if (in.lang < 0)
+		in.lang = 0;
+	in.fold = true;
+	in.fold_by_lang = true;
+	in.fold_lang[0] = gw->conf->menus.fold_vi;
+	in.fold_lang[1] = gw->conf->menus.fold_en;
+	in.msisdn = j->mo.msisdn;
+	in.now_ms = util_now_ms();
+	in.lookup_blocked = j->profile.lookup_blocked;
+	in.event_id = j->mo.id;
+	in.holidays = gw->conf->services.holidays.day;
+	in.nholidays = gw->conf->services.holidays.n;
+	if (j->dossier_known) {
+		in.dossier_key = j->dossier_key;
+		in.dossier = j->dossier_found ? &j->dossier : NULL;
+	}
+	menu_step(gw->menus, &j->session, &in, &j->res);
+	if (j->res.kind == MENU_NEED_DOSSIER) {
+		int rc;
+
+		if (++j->fetches > MAX_FETCHES) {
+			LOGP(LOG_MENU, LOG_ERROR, px,
+			     "MO %s: menu keeps asking for dossiers", j->mo.id);
+			mo_free(j);
+			return;
+		}
+		util_strlcpy(j->dossier_key, j->res.need_key,
+			    sizeof(j->dossier_key));
+		j->dossier_known = false;
+		rc = store_dossier_get(gw->store, j->dossier_key, dossier_cb,
+				       j);
+		if (rc < 0)
+			dossier_cb(j, rc, false, NULL);
+		return;
+	}
+	LOGP(LOG_MENU, LOG_INFO, px, "MO %s %s -> %s%s", j->mo.id,
+	     j->session.exists ? j->session.node : "(no session)",
+	     j->res.final ? "end" : j->res.next.node,
+	     j->res.lookup_failed ? " (lookup failed)" : "");
+	mo_commit(j);
+}
+
+static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
+{
+	struct mo_job *j = arg;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	if (rc < 0) {
+		if (j->link) {
+			LOGP(LOG_SMPP, LOG_WARN, px,
+			     "MO not recorded (%s): refused with "
+			     "ESME_RX_T_APPN, the SMS centre will deliver "
+			     "it again", strerror(-rc));
+			mo_ack(j, SMPP_ESME_RX_T_APPN);
+		} else {
+			LOGP(LOG_REDIS, LOG_WARN, px,
+			     "recovered MO %s not read (%s)", j->mo.id,
+			     strerror(-rc));
+		}
+		mo_free(j);
+		return;
+	}
+	mo_ack(j, SMPP_ESME_ROK);
+	if (j->cc_key[0])
+		/* recorded: its parts are no longer needed */
+		store_cc_consume(j->gw->store, j->mo.msisdn, j->cc_key,
+				 NULL, NULL);
+	if (res->verdict == STORE_MO_DUP) {
+		LOGP(LOG_SMPP, LOG_NOTICE, px,
+		     "re-delivery of MO %s: acknowledged, not answered again",
+		     res->dup_of);
+		mo_free(j);
+		return;
+	}
+	if (!j->active && phone_busy(j)) {
+		/* its session is about to change: step it after that one */
+		LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO before "
+		     "it from this phone", j->mo.id);
+		j->parked = true;
+		return;
+	}
+	j->active = true;
+	j->session = res->session;
+	j->profile = res->profile;
+	j->dossier_known = false;
+	if (res->dossier_asked) {
+		j->dossier_known = true;
+		j->dossier_found = res->dossier_found;
+		if (res->dossier_found)
+			j->dossier = res->dossier;
+	}
+	mo_step(j);
+}
+
+/* The dossier a text names, so that round trip 1 can fetch it. */
+static bool dossier_candidate(const char *text, char *key, size_t keylen)
+{
+	struct cmd c;
+	char display[DOSSIER_CODE_MAX];
+	const char *end;
+
+	cmd_parse(text, &c);
+	if (c.kind == CMD_LOOKUP && c.code_ok) {
+		util_strlcpy(key, c.key, keylen);
+		return true;
+	}
+	return c.kind == CMD_TEXT &&
+	       dossier_code_parse(c.norm, display, sizeof(display), key,
+				  keylen, &end) == 0 &&
+	       *end == '\0';
+}
+
+/* Another MO of the same phone and channel is being stepped. */
+static bool phone_busy(const struct mo_job *j)
+{
+	const struct mo_job *o;
+
+	LIST_FOREACH(o, &j->gw->mos, entry)
+		if (o != j && o->active && o->mo.ch == j->mo.ch &&
+		    strcmp(o->mo.msisdn, j->mo.msisdn) == 0)
+			return true;
+	return false;
+}
+
+/* Round trip 1 of an MO (reread: recorded already, so read its session
+ * and the dossier its text names again, then step it). */
+static void mo_record(struct mo_job *j, bool reread)
+{
+	int rc = store_mo_in(j->gw->store, &j->mo, reread,
+			     dossier_candidate(j->mo.text, j->dossier_key,
+					       sizeof(j->dossier_key))
+				     ? j->dossier_key : NULL,
+			     mo_in_cb, j);
+
+	if (rc < 0)
+		mo_in_cb(j, rc, NULL);
+}
+
+/* The oldest parked MO of a phone goes on, with its session read again. */
+static void wake_next(struct gw *gw, const char *msisdn,
+		      enum store_channel ch)
+{
+	struct mo_job *o, *next = NULL;
+
+	LIST_FOREACH(o, &gw->mos, entry)		/* newest first */
+		if (o->parked && o->mo.ch == ch &&
+		    strcmp(o->mo.msisdn, msisdn) == 0)
+			next = o;
+	if (!next)
+		return;
+	next->parked = false;
+	next->active = true;
+	mo_record(next, true);
+}
+
+/* 128-bit fingerprint of what makes an MO the same MO. */
+static void fingerprint(const struct smpp_pdu *p, char *out)
+{
+	uint64_t h[2];
+
+	for (int k = 0; k < 2; k++) {
+		uint64_t x = util_fnv1a64(p->source_addr,
+					 strlen(p->source_addr), (uint64_t)k);
+
+		x = util_fnv1a64(p->destination_addr,
+				strlen(p->destination_addr), x);
+		x = util_fnv1a64(p->service_type, strlen(p->service_type), x);
+		x = util_fnv1a64(&p->esm_class, 1, x);
+		x = util_fnv1a64(&p->data_coding, 1, x);
+		if (p->sm_length)
+			x = util_fnv1a64(p->short_message, p->sm_length, x);
+		for (unsigned i = 0; i < p->tlv_count; i++) {
+			uint8_t hdr[4] = { (uint8_t)(p->tlv[i].tag >> 8),
+					   (uint8_t)p->tlv[i].tag,
+					   (uint8_t)(p->tlv[i].len >> 8),
+					   (uint8_t)p->tlv[i].len };
+
+			x = util_fnv1a64(hdr, 4, x);
+			if (p->tlv[i].len)
+				x = util_fnv1a64(p->tlv[i].val, p->tlv[i].len,
+						x);
+		}
+		h[k] = x;
+	}
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0],
+		 (unsigned long long)h[1]);
+}
+
+struct dlr_job {
+	struct smpp_link *link;
+	uint32_t gen, seq, resp_cmd;
+	char bind[32];
+	char id[72];
+	char state[16];
+};
+
+static void dlr_cb(void *arg, int rc, bool found, const char *mt_id,
+		   const char *overall)
+{
+	struct dlr_job *d = arg;
+	struct smpp_pdu r;
+	uint32_t status = SMPP_ESME_ROK;
+
+	if (rc < 0) {
+		/* not recorded: let the SMS centre deliver it again */
+		LOGP(LOG_SMPP, LOG_WARN, d->bind,
+		     "receipt for %s not recorded (%s): refused with "
+		     "ESME_RX_T_APPN", d->id, strerror(-rc));
+		status = SMPP_ESME_RX_T_APPN;
+	} else if (!found) {
+		/* acknowledged anyway: an unknown id will never match, and
+		 * refusing it would make the SMS centre repeat it forever */
+		LOGP(LOG_SMPP, LOG_WARN, d->bind,
+		     "receipt for unknown message id %s (%s)", d->id,
+		     d->state);
+	} else {
+		LOGP(LOG_SMPP, LOG_INFO, d->bind,
+		     "receipt: MT %s (SMSC id %s) %s, message %s", mt_id,
+		     d->id, d->state, overall);
+	}
+	if (d->link) {
+		smpp_pdu_init(&r, d->resp_cmd, status, d->seq);
+		smpp_link_respond(d->link, d->gen, &r);
+	}
+	free(d);
+}
+
+/* Adds the canonical form of id to ids unless empty, invalid or there. */
+static int add_candidate(char ids[][80], int n, const char *id, int format,
+			 enum dlr_id_source src)
+{
+	if (!id[0] || dlr_canonical_id(id, format, src, ids[n], 80) < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (strcmp(ids[i], ids[n]) == 0)
+			return n;
+	return n + 1;
+}
+
+static void on_receipt(struct gw *gw, struct smpp_link *l,
+		       const struct smpp_pdu *pdu)
+{
+	const struct cgw_smsc_conf *sc = smpp_link_conf(l);
+	struct dlr_job *d = calloc(1, sizeof(*d));
+	struct dlr dl;
+	char ids[4][80];
+	const char *list[4];
+	int n = 0, rc;
+	struct smpp_pdu r;
+
+	smpp_pdu_init(&r, smpp_resp_id(pdu->command_id), SMPP_ESME_ROK,
+		      pdu->sequence_number);
+	if (!d) {
+		r.command_status = SMPP_ESME_RX_T_APPN;
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		return;
+	}
+	if (dlr_parse(pdu, &dl) < 0) {
+		LOGP(LOG_SMPP, LOG_WARN, smpp_link_name(l),
+		     "receipt without a message id: acknowledged, ignored");
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		free(d);
+		return;
+	}
+	/* canonical forms to try, best first: the TLV's; the text's (read
+	 * as decimal when all digits, as most SMS centres write it); the
+	 * text's in the bind's own base; the TLV's as decimal */
+	n = add_candidate(ids, n, dl.id_from_tlv ? dl.id : "",
+			  sc->message_id_format, DLR_ID_TLV);
+	n = add_candidate(ids, n, dl.text_id, sc->message_id_format,
+			  DLR_ID_TEXT);
+	n = add_candidate(ids, n, dl.text_id, sc->message_id_format,
+			  DLR_ID_TLV);
+	if (dl.id_from_tlv && sc->message_id_format == CONF_MSGID_HEX)
+		n = add_candidate(ids, n, dl.id, CONF_MSGID_DECIMAL,
+				  DLR_ID_TLV);
+	for (int i = 0; i < n; i++)
+		list[i] = ids[i];
+	d->link = l;
+	d->gen = smpp_link_generation(l);
+	d->seq = pdu->sequence_number;
+	d->resp_cmd = smpp_resp_id(pdu->command_id);
+	util_strlcpy(d->bind, sc->id, sizeof(d->bind));
+	util_strlcpy(d->id, dl.id, sizeof(d->id));
+	util_strlcpy(d->state, dlr_state_name(dl.state), sizeof(d->state));
+	if (n == 0) {
+		dlr_cb(d, 0, false, "", "");
+		return;
+	}
+	rc = store_dlr(gw->store, sc->id, list, n, d->state, dl.stat,
+		       dl.err, dlr_cb, d);
+	if (rc < 0)
+		dlr_cb(d, rc, false, "", "");
+}
+
+/* --- multipart MOs ----------------------------------------------------------- */
+
+/* A part's acknowledgement waits for the part to be stored. */
+struct part_job {
+	struct gw *gw;
+	struct smpp_link *link;
+	uint32_t gen, seq, resp_cmd;
+	int part, total;
+	char msisdn[24];
+	char key[320];
+	char bind[32];
+};
+
+static const char *field_of(const char *const *f, int n, const char *name)
+{
+	for (int i = 0; i + 1 < n; i += 2)
+		if (strcmp(f[i], name) == 0)
+			return f[i + 1];
+	return NULL;
+}
+
+/*
+ * Processes a multipart MO from its stored fields (parts "p<seq>" and the
+ * addressing of its first part): joins it, complete or not, and hands it
+ * to the normal MO path; its parts are forgotten once it is recorded.
+ */
+static void cc_process(struct gw *gw, const char *key,
+		       const char *const *f, int n)
+{
+	long long total = 0;
+	const char *v;
+	struct reasm *r;
+	struct mo_job *j;
+	struct store_mo *mo;
+	char *text = NULL, missing[128], px[64];
+	uint64_t h;
+	int rc;
+
+	LIST_FOREACH(j, &gw->mos, entry)
+		if (strcmp(j->cc_key, key) == 0)
+			return;	/* in progress here already */
+	if (util_parse_int(field_of(f, n, "total"), 2, 255, &total) < 0 ||
+	    !(r = reasm_new((uint8_t)total)))
+		return;
+	for (int i = 0; i + 1 < n; i += 2) {
+		uint8_t dc, data[1024];
+		size_t len;
+		long long seq;
+
+		if (f[i][0] != 'p' ||
+		    util_parse_int(f[i] + 1, 1, total, &seq) < 0 ||
+		    reasm_part_decode(f[i + 1], &dc, data, sizeof(data),
+				      &len) < 0)
+			continue;
+		reasm_add(r, (uint8_t)seq, dc, data, len);
+	}
+	reasm_missing(r, missing, sizeof(missing));
+	rc = reasm_join(r, NULL, &text);
+	j = rc == 0 ? mo_new(gw) : NULL;
+	if (!j) {
+		reasm_free(r);
+		free(text);
+		return;
+	}
+	mo = &j->mo;
+	util_strlcpy(j->cc_key, key, sizeof(j->cc_key));
+	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
+	util_strlcpy(mo->msisdn, (v = field_of(f, n, "msisdn")) ? v : "",
+		    sizeof(mo->msisdn));
+	util_strlcpy(mo->src, (v = field_of(f, n, "src")) ? v : "",
+		    sizeof(mo->src));
+	mo->src_ton = atoi((v = field_of(f, n, "ston")) ? v : "1");
+	mo->src_npi = atoi((v = field_of(f, n, "snpi")) ? v : "1");
+	util_strlcpy(mo->dst, (v = field_of(f, n, "dst")) ? v : "",
+		    sizeof(mo->dst));
+	mo->dst_ton = atoi((v = field_of(f, n, "dton")) ? v : "0");
+	mo->dst_npi = atoi((v = field_of(f, n, "dnpi")) ? v : "0");
+	util_strlcpy(mo->bind, (v = field_of(f, n, "bind")) ? v : "",
+		    sizeof(mo->bind));
+	mo->ch = STORE_CH_SMS;
+	mo->recv_ms = util_now_ms();
+	util_strlcpy(mo->text, text, sizeof(mo->text));
+	/* the same message completed twice (a late claim) is one MO */
+	h = util_fnv1a64(key, strlen(key), 0);
+	h = util_fnv1a64(text, strlen(text), h);
+	snprintf(mo->fp, sizeof(mo->fp), "cc%016llx", (unsigned long long)h);
+	prefix_of(j, px, sizeof(px));
+	if (reasm_complete(r))
+		LOGP(LOG_SMPP, LOG_INFO, px, "MO %s sms in %u parts \"%s\"",
+		     mo->id, reasm_total(r), mo->text);
+	else
+		LOGP(LOG_SMPP, LOG_NOTICE, px,
+		     "MO %s incomplete after %ds: part(s) %s of %u never "
+		     "came; processing what arrived: \"%s\"", mo->id,
+		     gw->conf->gateway.concat_timeout / 1000, missing,
+		     reasm_total(r), mo->text);
+	reasm_free(r);
+	free(text);
+	mo_record(j, false);
+}
+
+static void part_cb(void *arg, int rc, enum store_part_verdict v,
+		    const char *const *fields, int nfields)
+{
+	struct part_job *p = arg;
+	struct smpp_pdu r;
+	char m[32];
+
+	smpp_pdu_init(&r, p->resp_cmd, SMPP_ESME_ROK, p->seq);
+	if (rc < 0) {
+		LOGP(LOG_SMPP, LOG_WARN, p->bind,
+		     "part %d/%d from %s not stored (%s): refused with "
+		     "ESME_RX_T_APPN", p->part, p->total,
+		     log_mask_msisdn(p->msisdn, m, sizeof(m)), strerror(-rc));
+		r.command_status = SMPP_ESME_RX_T_APPN;
+	} else if (v == STORE_PART_DUP) {
+		LOGP(LOG_SMPP, LOG_INFO, p->bind,
+		     "part %d/%d from %s again: acknowledged, ignored",
+		     p->part, p->total,
+		     log_mask_msisdn(p->msisdn, m, sizeof(m)));
+	} else if (v == STORE_PART_CONFLICT) {
+		LOGP(LOG_SMPP, LOG_WARN, p->bind,
+		     "part %d/%d from %s differs from the one received "
+		     "before: the first is kept", p->part, p->total,
+		     log_mask_msisdn(p->msisdn, m, sizeof(m)));
+	}
+	if (p->link)
+		smpp_link_respond(p->link, p->gen, &r);
+	if (rc == 0 && v == STORE_PART_COMPLETE)
+		cc_process(p->gw, p->key, fields, nfields);
+	free(p);
+}
+
+/* One part of a multipart MO: stored in Redis until its siblings arrive
+ * (on any bind, in any gateway process), acknowledged once stored. */
+static void on_part(struct gw *gw, struct smpp_link *l,
+		    const struct smpp_pdu *pdu, const struct reasm_info *ri)
+{
+	const struct cgw_smsc_conf *sc = smpp_link_conf(l);
+	struct part_job *p = calloc(1, sizeof(*p));
+	uint8_t bytes[1200];
+	char part[2600], num[6][16];
+	size_t n;
+	int rc = -ENOMEM;
+
+	if (p) {
+		p->gw = gw;
+		p->link = l;
+		p->gen = smpp_link_generation(l);
+		p->seq = pdu->sequence_number;
+		p->resp_cmd = smpp_resp_id(pdu->command_id);
+		p->part = ri->seq;
+		p->total = ri->total;
+		util_strlcpy(p->bind, sc->id, sizeof(p->bind));
+		phone_from_smpp(pdu->source_addr, pdu->source_addr_ton,
+				p->msisdn, sizeof(p->msisdn));
+		reasm_key(ri, pdu->source_addr, pdu->destination_addr, p->key,
+			  sizeof(p->key));
+		rc = reasm_part_bytes(ri, sc->packed, bytes, sizeof(bytes),
+				      &n);
+		if (rc == 0 && reasm_part_encode(ri->dc, bytes, n, part,
+						 sizeof(part)) < 0)
+			rc = -EINVAL;
+	}
+	if (rc == 0) {
+		snprintf(num[0], sizeof(num[0]), "%u", pdu->source_addr_ton);
+		snprintf(num[1], sizeof(num[1]), "%u", pdu->source_addr_npi);
+		snprintf(num[2], sizeof(num[2]), "%u", pdu->dest_addr_ton);
+		snprintf(num[3], sizeof(num[3]), "%u", pdu->dest_addr_npi);
+		snprintf(num[4], sizeof(num[4]), "%u", ri->total);
+
+		const char *meta[] = {
+			"msisdn", p->msisdn, "key", p->key,
+			"src", pdu->source_addr, "ston", num[0],
+			"snpi", num[1], "dst", pdu->destination_addr,
+			"dton", num[2], "dnpi", num[3], "bind", sc->id,
+			"total", num[4],
+		};
+
+		rc = store_part_in(gw->store, p->msisdn, p->key, ri->seq,
+				   ri->total, part, meta,
+				   (int)ARRAY_SIZE(meta),
+				   util_now_ms() +
+					   gw->conf->gateway.concat_timeout,
+				   part_cb, p);
+	}
+	if (rc < 0 && p) {
+		part_cb(p, rc, STORE_PART_STORED, NULL, 0);
+	} else if (rc < 0) {
+		struct smpp_pdu r;
+
+		smpp_pdu_init(&r, smpp_resp_id(pdu->command_id),
+			      SMPP_ESME_RX_T_APPN, pdu->sequence_number);
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+	}
+}
+
+static void claimed_cc(void *arg, const char *msisdn, const char *key,
+		       const char *const *fields, int nfields)
+{
+	cc_process(arg, key, fields, nfields);
+}
+
+static void on_request(void *arg, struct smpp_link *l,
+		       const struct smpp_pdu *pdu)
+{
+	struct gw *gw = arg;
+	struct mo_job *j;
+	struct store_mo *mo;
+	struct ussd_mo um;
+	struct reasm_info ri;
+	char px[64], why[160];
+
+	if (dlr_is_receipt(pdu)) {
+		on_receipt(gw, l, pdu);
+		return;
+	}
+	if (reasm_parse(pdu, &ri, why, sizeof(why)) < 0) {
+		struct smpp_pdu r;
+
+		/* what it belongs to cannot be known: refuse it for good
+		 * rather than answer a fragment */
+		LOGP(LOG_SMPP, LOG_WARN, smpp_link_name(l),
+		     "MO with a malformed concatenation header (%s): "
+		     "refused with ESME_RX_P_APPN", why);
+		smpp_pdu_init(&r, smpp_resp_id(pdu->command_id),
+			      SMPP_ESME_RX_P_APPN, pdu->sequence_number);
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		return;
+	}
+	if (ri.total > 1) {
+		on_part(gw, l, pdu, &ri);
+		return;
+	}
+	j = mo_new(gw);
+	if (!j) {
+		struct smpp_pdu r;
+
+		smpp_pdu_init(&r, smpp_resp_id(pdu->command_id),
+			      SMPP_ESME_RX_T_APPN, pdu->sequence_number);
+		smpp_link_respond(l, smpp_link_generation(l), &r);
+		return;
+	}
+	mo = &j->mo;
+	j->link = l;
+	j->gen = smpp_link_generation(l);
+	j->seq = pdu->sequence_number;
+	j->resp_cmd = smpp_resp_id(pdu->command_id);
+	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
+	phone_from_smpp(pdu->source_addr, pdu->source_addr_ton, mo->msisdn,
+			sizeof(mo->msisdn));
+	util_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
+	mo->src_ton = pdu->source_addr_ton;
+	mo->src_npi = pdu->source_addr_npi;
+	util_strlcpy(mo->dst, pdu->destination_addr, sizeof(mo->dst));
+	mo->dst_ton = pdu->dest_addr_ton;
+	mo->dst_npi = pdu->dest_addr_npi;
+	util_strlcpy(mo->bind, smpp_link_conf(l)->id, sizeof(mo->bind));
+	mo->recv_ms = util_now_ms();
+	fingerprint(pdu, mo->fp);
+
+	reasm_info_text(&ri, smpp_link_conf(l)->packed, mo->text,
+			sizeof(mo->text));
+	if (ussd_classify(gw->conf->ussd.dialect, pdu, &um)) {
+		mo->ch = STORE_CH_USSD;
+		mo->ussd_ev = um.ev;
+		ussd_ref_format(&um.ref, mo->ussd_ref, sizeof(mo->ussd_ref));
+	} else {
+		mo->ch = STORE_CH_SMS;
+	}
+	if (mo->ch == STORE_CH_SMS) {
+		struct cmd c;
+
+		cmd_parse(mo->text, &c);
+		mo->restart = c.kind == CMD_MENU;
+	}
+	prefix_of(j, px, sizeof(px));
+	LOGP(mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP, LOG_INFO, px,
+	     "MO %s %s%s%s \"%s\"", mo->id,
+	     mo->ch == STORE_CH_USSD ? "ussd " : "sms",
+	     mo->ch == STORE_CH_USSD ? ussd_event_name(mo->ussd_ev) : "",
+	     "", mo->text);
+	mo_record(j, false);
+}
+
+/* --- recovery -------------------------------------------------------------- */
+
+static void claimed_mt(void *arg, int rc, const struct store_mt *mt,
+		       bool expired)
+{
+	struct gw *gw = arg;
+	char masked[32];
+
+	if (expired) {
+		LOGP(LOG_SMPP, LOG_WARN, NULL,
+		     "MT %s to %s expired before it could be sent; dropped",
+		     mt->id, log_mask_msisdn(mt->msisdn, masked,
+					     sizeof(masked)));
+		return;
+	}
+	/* ours already: the claim just renewed it */
+	if (sender_hold(gw->sender, mt) == 0)
+		LOGP(LOG_SMPP, LOG_NOTICE, NULL, "claimed MT %s (owner gone)",
+		     mt->id);
+}
+
+static void claimed_mo(void *arg, const struct store_mo *mo)
+{
+	struct gw *gw = arg;
+	struct mo_job *j;
+
+	LIST_FOREACH(j, &gw->mos, entry)
+		if (strcmp(j->mo.id, mo->id) == 0)
+			return;	/* still in progress here */
+	j = mo_new(gw);
+	if (!j)
+		return;
+	j->mo = *mo;
+	LOGP(LOG_MENU, LOG_NOTICE, NULL,
+	     "recovering MO %s (acknowledged, never answered)", mo->id);
+	mo_record(j, true);
+}
+
+static void claim_end(void *arg, int rc)
+{
+	struct gw *gw = arg;
+
+	gw->claim_busy = false;
+	log_store_err("recovery claim", rc);
+	sender_pump(gw->sender);
+}
+
+static void bc_claim_end(void *arg, int rc)
+{
+	struct gw *gw = arg;
+
+	log_store_err("broadcast claim", rc);
+	sender_pump(gw->sender);
+}
+
+static void mo_claim_end(void *arg, int rc)
+{
+	log_store_err("MO recovery claim", rc);
+}
+
+static void claim_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+	int held;
+
+	if (gw->stopping || !store_ready(gw->store) || gw->claim_busy)
+		return;
+	gw->claim_busy = true;
+	if (store_mt_claim(gw->store, 0, 100, claimed_mt, claim_end, gw) < 0)
+		gw->claim_busy = false;
+	/* broadcast traffic: only as much as this process can send soon, so
+	 * that siblings share it and replies never wait behind it */
+	held = sender_held_broadcast(gw->sender);
+	if (held < MAX_HELD_BROADCAST)
+		store_mt_claim(gw->store, 1,
+			       (MAX_HELD_BROADCAST - held) /
+					       gw->conf->redis.shards + 1,
+			       claimed_mt, bc_claim_end, gw);
+	store_mo_claim(gw->store, 50, claimed_mo, mo_claim_end, gw);
+	store_cc_claim(gw->store, 50, claimed_cc, mo_claim_end, gw);
+}
+
+static void renew_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+
+	sender_renew(gw->sender);
+}
+
+/* --- links and lifecycle ---------------------------------------------------- */
+
+static void on_link_state(void *arg, struct smpp_link *l, bool bound)
+{
+	struct gw *gw = arg;
+
+	if (bound)
+		sender_pump(gw->sender);
+}
+
+static void on_writable(void *arg, struct smpp_link *l)
+{
+	struct gw *gw = arg;
+
+	sender_pump(gw->sender);
+}
+
+static void finish_stop(struct gw *gw)
+{
+	void (*done)(void *) = gw->stop_done;
+
+	if (!done)
+		return;
+	gw->stop_done = NULL;
+	/* hand the MTs we hold to whoever runs next, right away */
+	sender_release(gw->sender);
+	done(gw->stop_arg);
+}
+
+static void on_link_stopped(void *arg, struct smpp_link *l)
+{
+	struct gw *gw = arg;
+
+	if (gw->links_running > 0)
+		gw->links_running--;
+	if (gw->stopping && gw->links_running == 0 && LIST_EMPTY(&gw->mos))
+		event_active(gw->stop_timer, 0, 0);
+}
+
+static void stop_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+
+	if (!LIST_EMPTY(&gw->mos) || gw->links_running)
+		LOGP(LOG_MAIN, LOG_WARN, NULL,
+		     "stopping with %s%s still busy",
+		     !LIST_EMPTY(&gw->mos) ? "MOs in progress" : "",
+		     gw->links_running ? " binds" : "");
+	finish_stop(gw);
+}
+
+static void on_store_state(void *arg, bool ready)
+{
+	struct gw *gw = arg;
+
+	if (ready) {
+		LOGP(LOG_MAIN, LOG_NOTICE, NULL, "Redis ready");
+		claim_tick(-1, 0, gw);
+	}
+}
+
+struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
+		  const struct menu_tree *menus, char *err, size_t errlen)
+{
+	static const struct smpp_link_cbs cbs = {
+		.state = on_link_state,
+		.request = on_request,
+		.writable = on_writable,
+		.stopped = on_link_stopped,
+	};
+	struct gw *gw = calloc(1, sizeof(*gw));
+	struct timeval claim = { CLAIM_INTERVAL_MS / 1000,
+				 (CLAIM_INTERVAL_MS % 1000) * 1000 };
+	struct timeval renew = { conf->gateway.mt_lease / 3000, 0 };
+
+	if (!gw) {
+		util_err(err, errlen, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	gw->base = base;
+	gw->conf = conf;
+	LIST_INIT(&gw->mos);
+	gw->menus = menus;
+	if (conf->gateway.instance[0]) {
+		util_strlcpy(gw->instance, conf->gateway.instance,
+			    sizeof(gw->instance));
+	} else {
+		char host[40] = "host";
+
+		gethostname(host, sizeof(host) - 1);
+		host[sizeof(host) - 1] = '\0';
+		snprintf(gw->instance, sizeof(gw->instance), "%s.%ld", host,
+			 (long)getpid());
+	}
+	gw->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+	if (!gw->dns)
+		gw->dns = evdns_base_new(base, 0);
+	gw->store = store_new(base, conf, gw->instance, on_store_state, gw,
+			      err, errlen);
+	if (!gw->store) {
+		gw_free(gw);
+		return NULL;
+	}
+	for (int i = 0; i < conf->nsmsc; i++) {
+		const struct cgw_smsc_conf *sc = &conf->smsc[i];
+
+		if (sc->bind_mode == CONF_BIND_TX_RX) {
+			gw->links[gw->nlinks++] = smpp_link_new(
+				base, gw->dns, sc, SMPP_ROLE_TX, &cbs, gw);
+			gw->links[gw->nlinks++] = smpp_link_new(
+				base, gw->dns, sc, SMPP_ROLE_RX, &cbs, gw);
+		} else {
+			gw->links[gw->nlinks++] = smpp_link_new(
+				base, gw->dns, sc, SMPP_ROLE_TRX, &cbs, gw);
+		}
+	}
+	for (int i = 0; i < gw->nlinks; i++)
+		if (!gw->links[i]) {
+			util_err(err, errlen, -ENOMEM, "out of memory");
+			gw_free(gw);
+			return NULL;
+		}
+	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
+	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
+	gw->stop_timer = evtimer_new(base, stop_tick, gw);
+	gw->sender = sender_new(base, conf, gw->store, gw->links, gw->nlinks);
+	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
+	    !gw->sender) {
+		util_err(err, errlen, -ENOMEM, "out of memory");
+		gw_free(gw);
+		return NULL;
+	}
+	evtimer_add(gw->claim_timer, &claim);
+	if (renew.tv_sec < 1)
+		renew.tv_sec = 1;
+	evtimer_add(gw->renew_timer, &renew);
+	LOGP(LOG_MAIN, LOG_NOTICE, NULL, "instance %s, %d bind(s), %d shard(s)",
+	     gw->instance, gw->nlinks, conf->redis.shards);
+	return gw;
+}
+
+void gw_start(struct gw *gw)
+{
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_start(gw->links[i]);
+	gw->links_running = gw->nlinks;
+}
+
+void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
+{
+	struct timeval grace = { STOP_GRACE_MS / 1000, 0 };
+
+	gw->stopping = true;
+	gw->stop_done = done;
+	gw->stop_arg = arg;
+	evtimer_del(gw->claim_timer);
+	evtimer_add(gw->stop_timer, &grace);
+	/* MOs waiting behind another of their phone are recorded and
+	 * acknowledged: leave them to the recovery of the next process */
+	for (struct mo_job *j = LIST_FIRST(&gw->mos), *next; j; j = next) {
+		next = LIST_NEXT(j, entry);
+		if (j->parked) {
+			j->parked = false;
+			mo_free(j);
+		}
+	}
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_stop(gw->links[i]);
+}
+
+void gw_set_menus(struct gw *gw, const struct menu_tree *menus)
+{
+	gw->menus = menus;
+}
+
+void gw_free(struct gw *gw)
+{
+	if (!gw)
+		return;
+	gw->stopping = true;
+	/* Store first: its pending callbacks (-ECANCELED) may still answer
+	 * an MO on a link, so the links must outlive them. */
+	store_free(gw->store);
+	gw->store = NULL;
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_free(gw->links[i]);
+	gw->nlinks = 0;
+	sender_free(gw->sender);
+	gw->sender = NULL;
+	while (!LIST_EMPTY(&gw->mos))
+		mo_free(LIST_FIRST(&gw->mos));
+	if (gw->claim_timer)
+		event_free(gw->claim_timer);
+	if (gw->renew_timer)
+		event_free(gw->renew_timer);
+	if (gw->stop_timer)
+		event_free(gw->stop_timer);
+	if (gw->dns)
+		evdns_base_free(gw->dns, 0);
+	free(gw);
+}

@@ -1,0 +1,254 @@
+/*
+ * Dossier codes, statuses and import-row validation (see services/dossier.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "services/dossier.h"
+#include "services/phone.h"
+#include "common/util.h"
+
+const char *const dossier_col_names[DCOL_COUNT] = {
+	"code", "phone", "status", "procedure",
+	"agency", "received_at", "due_at", "id_last4",
+};
+
+/* National portal status codes (BRIEF). */
+static const struct {
+	const char *vi;
+	const char *vi_ascii;
+	const char *en;
+} status_labels[11] = {
+	[1] = { "Mới đăng ký", "Moi dang ky", "Newly registered" },
+	[2] = { "Được tiếp nhận", "Duoc tiep nhan", "Received" },
+	[3] = { "Không được tiếp nhận", "Khong duoc tiep nhan",
+		"Not accepted" },
+	[4] = { "Đang xử lý", "Dang xu ly", "In progress" },
+	[5] = { "Yêu cầu bổ sung giấy tờ", "Yeu cau bo sung giay to",
+		"Additional documents required" },
+	[6] = { "Yêu cầu thực hiện nghĩa vụ tài chính",
+		"Yeu cau thuc hien nghia vu tai chinh",
+		"Fee payment required" },
+	[7] = { "Công dân yêu cầu rút hồ sơ", "Cong dan yeu cau rut ho so",
+		"Withdrawn by the citizen" },
+	[8] = { "Dừng xử lý", "Dung xu ly", "Processing stopped" },
+	[9] = { "Đã xử lý xong", "Da xu ly xong", "Processed" },
+	[10] = { "Đã trả kết quả", "Da tra ket qua", "Result returned" },
+};
+
+const char *dossier_status_label(int status, const char *lang)
+{
+	if (status < 1 || status > 10)
+		return NULL;
+	if (lang && strcmp(lang, "en") == 0)
+		return status_labels[status].en;
+	if (lang && strcmp(lang, "vi-ascii") == 0)
+		return status_labels[status].vi_ascii;
+	return status_labels[status].vi;
+}
+
+/* Reads up to `want` digits from *p skipping spaces; returns count read. */
+static size_t take_digits(const char **p, char *out, size_t want)
+{
+	size_t n = 0;
+	const char *s = *p;
+
+	while (n < want) {
+		while (*s == ' ')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			break;
+		out[n++] = *s++;
+	}
+	out[n] = '\0';
+	*p = s;
+	return n;
+}
+
+static bool is_dash(const char **p)
+{
+	const char *s = *p;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '-') {
+		*p = s + 1;
+		return true;
+	}
+	/* en dash / em dash typed by smartphone keyboards (UTF-8) */
+	if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94)) {
+		*p = s + 3;
+		return true;
+	}
+	return false;
+}
+
+int dossier_code_parse(const char *in, char *display, size_t displen,
+		       char *key, size_t keylen, const char **end)
+{
+	char agency[41], agkey[41], date[7], seq[5];
+	size_t na = 0, nk = 0;
+	const char *p = in;
+	int mm, dd;
+
+	while (*p == ' ')
+		p++;
+	/* agency code: letters, digits and dots, spaces tolerated inside */
+	for (;;) {
+		if (isalnum((unsigned char)*p) || *p == '.') {
+			if (na + 1 >= sizeof(agency))
+				return -EINVAL;
+			agency[na++] = (char)toupper((unsigned char)*p);
+			if (*p != '.')
+				agkey[nk++] = (char)toupper((unsigned char)*p);
+			p++;
+		} else if (*p == ' ') {
+			const char *q = p;
+
+			while (*q == ' ')
+				q++;
+			if (!(isalnum((unsigned char)*q) || *q == '.' ||
+			      *q == '-' || (unsigned char)*q == 0xE2))
+				break;
+			p = q;
+		} else {
+			break;
+		}
+	}
+	agency[na] = '\0';
+	agkey[nk] = '\0';
+	if (nk == 0 || !is_dash(&p) || take_digits(&p, date, 6) != 6 ||
+	    !is_dash(&p) || take_digits(&p, seq, 4) != 4)
+		return -EINVAL;
+	mm = (date[2] - '0') * 10 + (date[3] - '0');
+	dd = (date[4] - '0') * 10 + (date[5] - '0');
+	if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
+		return -EINVAL;
+	if ((size_t)snprintf(display, displen, "%s-%s-%s", agency, date,
+			     seq) >= displen ||
+	    (size_t)snprintf(key, keylen, "%s-%s-%s", agkey, date, seq) >=
+		    keylen)
+		return -EINVAL;
+	if (end)
+		*end = p;
+	return 0;
+}
+
+static int atoi_n(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+bool dossier_date_valid(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	y = atoi_n(s, 4);
+	m = atoi_n(s + 5, 2);
+	d = atoi_n(s + 8, 2);
+	if (y < 1990 || y > 2199 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return false;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100) || y % 400 == 0))
+		return false;
+	return true;
+}
+
+void dossier_date_display(const char *iso, char *out, size_t outlen)
+{
+	if (!dossier_date_valid(iso)) {
+		snprintf(out, outlen, "%s", iso);
+		return;
+	}
+	snprintf(out, outlen, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+static void trim_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*src))
+		src++;
+	n = strlen(src);
+	while (n && isspace((unsigned char)src[n - 1]))
+		n--;
+	if (n >= dstlen)
+		n = dstlen - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+int dossier_from_row(const char *const f[DCOL_COUNT], struct dossier *d,
+		     char *err, size_t errlen)
+{
+	char tmp[DOSSIER_TEXT_MAX];
+	const char *end;
+	long long st;
+
+	memset(d, 0, sizeof(*d));
+	trim_copy(tmp, sizeof(tmp), f[DCOL_CODE]);
+	if (dossier_code_parse(tmp, d->code, sizeof(d->code), d->key,
+			       sizeof(d->key), &end) < 0 || *end)
+		return util_err(err, errlen, -EINVAL,
+			       "code '%s' is not AGENCY-YYMMDD-NNNN", tmp);
+	trim_copy(tmp, sizeof(tmp), f[DCOL_PHONE]);
+	if (phone_normalize(tmp, d->phone, sizeof(d->phone)) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "phone '%s' is not a Vietnamese mobile number",
+			       tmp);
+	trim_copy(tmp, sizeof(tmp), f[DCOL_STATUS]);
+	if (util_parse_int(tmp, 1, 10, &st) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "status '%s' is not a national status code "
+			       "1..10", tmp);
+	d->status = (int)st;
+	if (strlen(f[DCOL_PROCEDURE]) >= sizeof(d->procedure))
+		return util_err(err, errlen, -EINVAL,
+			       "procedure longer than %zu bytes",
+			       sizeof(d->procedure) - 1);
+	trim_copy(d->procedure, sizeof(d->procedure), f[DCOL_PROCEDURE]);
+	if (!d->procedure[0])
+		return util_err(err, errlen, -EINVAL, "procedure is empty");
+	if (strlen(f[DCOL_AGENCY]) >= sizeof(d->agency))
+		return util_err(err, errlen, -EINVAL,
+			       "agency longer than %zu bytes",
+			       sizeof(d->agency) - 1);
+	trim_copy(d->agency, sizeof(d->agency), f[DCOL_AGENCY]);
+	trim_copy(tmp, sizeof(tmp), f[DCOL_RECEIVED_AT]);
+	if (!dossier_date_valid(tmp))
+		return util_err(err, errlen, -EINVAL,
+			       "received_at '%s' is not a date YYYY-MM-DD",
+			       tmp);
+	util_strlcpy(d->received_at, tmp, sizeof(d->received_at));
+	trim_copy(tmp, sizeof(tmp), f[DCOL_DUE_AT]);
+	if (tmp[0] && !dossier_date_valid(tmp))
+		return util_err(err, errlen, -EINVAL,
+			       "due_at '%s' is not a date YYYY-MM-DD", tmp);
+	util_strlcpy(d->due_at, tmp, sizeof(d->due_at));
+	if (d->due_at[0] && strcmp(d->due_at, d->received_at) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "due_at %s is before received_at %s", d->due_at,
+			       d->received_at);
+	trim_copy(tmp, sizeof(tmp), f[DCOL_ID_LAST4]);
+	if (tmp[0] && (strlen(tmp) != 4 || !util_all_digits(tmp)))
+		return util_err(err, errlen, -EINVAL,
+			       "id_last4 '%s' is not 4 digits", tmp);
+	util_strlcpy(d->id_last4, tmp, sizeof(d->id_last4));
+	return 0;
+}

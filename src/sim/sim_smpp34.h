@@ -1,0 +1,32 @@
+/*
+ * A second, independent SMPP codec built on libsmpp34 (the only file that
+ * calls it). citizengw-sim encodes what it sends with it, so the daemon's
+ * own decoder is always tested against bytes it did not produce; the unit
+ * tests cross-check both codecs field by field.
+ */
+#ifndef SIM_SMPP34_H
+#define SIM_SMPP34_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smpp/smpp_pdu.h"
+
+/*
+ * Encodes with libsmpp34. TLVs libsmpp34 can pack are packed by it; any
+ * other TLV is appended as raw bytes (libsmpp34 would corrupt it).
+ * Header-only and error responses (no body) are written directly, as are
+ * PDUs with sequence number 0 that libsmpp34 refuses. Returns 0 or -EINVAL.
+ */
+int sim34_encode(const struct smpp_pdu *pdu, uint8_t *buf, size_t cap,
+		 size_t *len, char *err, size_t errlen);
+
+/*
+ * Decodes with libsmpp34 (header, mandatory fields and TLVs). TLV values
+ * are copied into store (storelen bytes); pdu's pointers point there and
+ * into buf. Returns 0, or -EBADMSG with libsmpp34's complaint.
+ */
+int sim34_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
+		 uint8_t *store, size_t storelen, char *err, size_t errlen);
+
+#endif
