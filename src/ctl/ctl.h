@@ -1,30 +1,50 @@
 /*
- * citizengw-ctl internals shared by its command files: ctl.c (main,
- * dossiers, messages), ctl_menu.c (menu check) and ctl_services.c
- * (procedure requests, phone profiles).
+ * citizengw-ctl internals: the command files (one per subject) and the
+ * helpers they share (ctl_util.c). ctl_main.c dispatches.
  */
 #ifndef CGW_CTL_H
 #define CGW_CTL_H
 
-#include <hiredis/hiredis.h>
+#include <stddef.h>
 
 #include "common/conf.h"
 
-/* A synchronous connection to the Redis of c (AUTH, SELECT done), or NULL
- * after printing why. The caller frees it with redisFree(). */
-redisContext *ctl_connect_redis(const struct cgw_conf *c);
+struct rec_def;
+struct store_pairs;
+struct store_sync;
 
+/* --- commands: argc/argv are the command's arguments; each returns the
+ * exit code (0 done, 1 done with rejections or not found, 2 error) --- */
+
+/* `import FILE.csv`: dossiers (ctl_dossiers.c) */
+int ctl_import(const struct cgw_conf *c, const char *path);
+/* `dossier CODE` */
+int ctl_dossier(const struct cgw_conf *c, const char *code);
+/* `message ID`: an MT by our id or the SMS centre's (ctl_messages.c) */
+int ctl_message(const struct cgw_conf *c, const char *id);
+/* `send PHONE TEXT [--expires D] [--bind ID] [--no-fold]` */
+int ctl_send(const struct cgw_conf *c, int argc, char **argv);
 /*
  * `menu check [DIR]`: checks DIR (default: the configuration's menus.dir;
  * c may be NULL when DIR is given). Prints every problem as
  * "file:line: message"; returns 0 when there is none, 1 otherwise.
  */
 int ctl_menu(const struct cgw_conf *c, int argc, char **argv);
-
 /* `requests list|export [--since ..] [--until ..] [--kind ..]` */
 int ctl_requests(const struct cgw_conf *c, int argc, char **argv);
-
 /* `phone NUMBER`: the phone's profile (language, opt-out, limits) */
 int ctl_phone(const struct cgw_conf *c, int argc, char **argv);
+
+/* --- helpers (ctl_util.c) --- */
+
+/* The store of c, or NULL after printing why. The caller closes it with
+ * store_sync_close(). */
+struct store_sync *ctl_open_store(const struct cgw_conf *c);
+/* A whole file (at most 512 MiB), NUL-terminated; NULL with errno. The
+ * caller frees it. */
+char *ctl_read_file(const char *path, size_t *len);
+/* A record as "name value" lines: the table's fields in order, then any
+ * other field as stored. */
+void ctl_print_record(const struct rec_def *def, const struct store_pairs *p);
 
 #endif

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/phone.h"
-#include "services/services.h"
-#include "store/store.h"
 #include "common/util.h"
 #include "ctl/ctl.h"
+#include "services/phone.h"
+#include "services/services.h"
+#include "store/record.h"
+#include "store/store_sync.h"
 
-#define PAGE 1000		/* stream entries per XRANGE */
 #define MAX_COLS 32
 
 struct request {
@@ -41,16 +41,11 @@ static const char *field(const struct request *r, const char *name)
 	return "";
 }
 
-/* Fields every record has; the others are the procedure's own. */
+/* Fields every request has (the record's table); the others are the
+ * procedure's own. */
 static bool fixed_field(const char *name)
 {
-	static const char *const fixed[] = { "ref", "kind", "phone", "ch",
-					     "lang", "mo", "at" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
-		if (strcmp(fixed[i], name) == 0)
-			return true;
-	return false;
+	return rec_field_find(&rec_request, name) != NULL;
 }
 
 /*
@@ -89,16 +84,22 @@ static int parse_when(const char *s, int64_t now, int64_t *ms)
 	return 0;
 }
 
-static int add_entry(struct request_list *l, unsigned shard,
-		     const redisReply *e)
-{
-	struct request *r;
-	const redisReply *kv;
+struct read_ctx {
+	struct request_list *l;
+	const char *kind;
+};
 
-	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
-	    e->element[0]->type != REDIS_REPLY_STRING ||
-	    e->element[1]->type != REDIS_REPLY_ARRAY)
-		return -EIO;
+/* One stream entry into the list (store_sync_request_fn). */
+static int add_entry(void *arg, unsigned shard, uint64_t ms, uint64_t seq,
+		     const struct store_pairs *p)
+{
+	struct read_ctx *x = arg;
+	struct request_list *l = x->l;
+	const char *kind = store_pairs_get(p, "kind");
+	struct request *r;
+
+	if (x->kind && (!kind || strcmp(kind, x->kind) != 0))
+		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		struct request *nr = realloc(l->r, cap * sizeof(*nr));
@@ -110,21 +111,17 @@ static int add_entry(struct request_list *l, unsigned shard,
 	}
 	r = &l->r[l->n];
 	memset(r, 0, sizeof(*r));
-	if (sscanf(e->element[0]->str, "%" SCNu64 "-%" SCNu64, &r->ms,
-		   &r->seq) != 2)
-		return -EIO;
+	r->ms = ms;
+	r->seq = seq;
 	r->shard = shard;
-	kv = e->element[1];
-	r->kv = calloc(kv->elements + 1, sizeof(char *));
+	r->kv = calloc(p->n + 1, sizeof(char *));
 	if (!r->kv)
 		return -ENOMEM;
-	for (size_t i = 0; i < kv->elements; i++)
-		if (!(r->kv[i] = strdup(kv->element[i]->type ==
-						REDIS_REPLY_STRING
-					? kv->element[i]->str : "")))
-			return -ENOMEM;
-	r->n = (int)(kv->elements / 2);
 	l->n++;
+	for (size_t i = 0; i < p->n; i++)
+		if (!(r->kv[i] = strdup(p->v[i])))
+			return -ENOMEM;
+	r->n = (int)(p->n / 2);
 	return 0;
 }
 
@@ -149,58 +146,17 @@ static int cmp_request(const void *a, const void *b)
 	return x->shard < y->shard ? -1 : x->shard > y->shard;
 }
 
-/* Reads every shard's stream between since and until (ms, inclusive). */
-static int read_requests(redisContext *rcx, const struct cgw_conf *c,
-			 int64_t since, int64_t until, const char *kind,
-			 struct request_list *l)
+/* Reads every shard's stream between since and until (ms, inclusive),
+ * in time order. */
+static int read_requests(struct store_sync *ss, int64_t since, int64_t until,
+			 const char *kind, struct request_list *l)
 {
-	for (int s = 0; s < c->redis.shards; s++) {
-		char key[96], start[48], end[48];
+	struct read_ctx x = { l, kind };
+	int rc = store_sync_requests(ss, since, until, add_entry, &x);
 
-		store_key_requests(c->redis.prefix, (unsigned)s, key,
-				   sizeof(key));
-		snprintf(start, sizeof(start), "%" PRId64, since);
-		snprintf(end, sizeof(end), "%" PRId64, until);
-		for (;;) {
-			redisReply *r = redisCommand(rcx, "XRANGE %s %s %s "
-						     "COUNT %d", key, start,
-						     end, PAGE);
-			size_t got;
-
-			if (!r || r->type != REDIS_REPLY_ARRAY) {
-				fprintf(stderr, "citizengw-ctl: XRANGE %s: "
-						"%s\n", key,
-					r && r->type == REDIS_REPLY_ERROR
-						? r->str : rcx->errstr);
-				freeReplyObject(r);
-				return -EIO;
-			}
-			got = r->elements;
-			for (size_t i = 0; i < got; i++) {
-				size_t before = l->n;
-
-				if (add_entry(l, (unsigned)s, r->element[i]) <
-				    0) {
-					freeReplyObject(r);
-					return -EIO;
-				}
-				if (kind && strcmp(field(&l->r[before], "kind"),
-						   kind) != 0) {
-					struct request *x = &l->r[before];
-
-					for (int k = 0; k < x->n * 2; k++)
-						free(x->kv[k]);
-					free(x->kv);
-					l->n = before;
-				}
-			}
-			if (got)	/* next page: after the last id */
-				snprintf(start, sizeof(start), "(%s",
-					 r->element[got - 1]->element[0]->str);
-			freeReplyObject(r);
-			if (got < PAGE)
-				break;
-		}
+	if (rc < 0) {
+		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
+		return rc;
 	}
 	if (l->n)
 		qsort(l->r, l->n, sizeof(*l->r), cmp_request);
@@ -305,7 +261,7 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 	int64_t now = util_now_ms(), since = 0, until = INT64_MAX / 2;
 	const char *kind = NULL, *sub;
 	bool bom = false;
-	redisContext *rcx;
+	struct store_sync *ss;
 	int o, rc;
 
 	if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "export"))) {
@@ -353,11 +309,11 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	rcx = ctl_connect_redis(c);
-	if (!rcx)
+	ss = ctl_open_store(c);
+	if (!ss)
 		return 2;
-	rc = read_requests(rcx, c, since, until, kind, &l);
-	redisFree(rcx);
+	rc = read_requests(ss, since, until, kind, &l);
+	store_sync_close(ss);
 	if (rc == 0) {
 		if (strcmp(sub, "export") == 0)
 			print_csv(&l, bom);
@@ -370,51 +326,53 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 
 /* --- phone profiles ------------------------------------------------------------ */
 
+/* One profile field as staff read it ("lb" only while it holds). */
+static void print_profile_field(const char *f, const char *val)
+{
+	long long v = strtoll(val, NULL, 10);
+	char when[32];
+
+	if (strcmp(f, "lang") == 0) {
+		printf("language     %s\n", val);
+	} else if (strcmp(f, "optout") == 0) {
+		printf("opted out    %s\n", v == 1 ? "yes" : "no");
+	} else if (strcmp(f, "optout_at") == 0) {
+		svc_format_local(v, when, sizeof(when));
+		printf("opt-out set  %s\n", when);
+	} else if (strcmp(f, "lb") == 0 && v > util_now_ms()) {
+		svc_format_local(v, when, sizeof(when));
+		printf("lookups      refused until %s\n", when);
+	} else if (strcmp(f, "lf") == 0) {
+		printf("failed lookups %s (in the current window)\n", val);
+	}
+}
+
 int ctl_phone(const struct cgw_conf *c, int argc, char **argv)
 {
-	char msisdn[PHONE_MAX], key[128], when[32];
-	redisContext *rcx;
-	redisReply *r;
-	long long v;
+	struct store_pairs p = { 0, NULL };
+	char msisdn[PHONE_MAX];
+	struct store_sync *ss;
+	int rc;
 
 	if (argc != 1 || phone_normalize(argv[0], msisdn, sizeof(msisdn)) < 0) {
 		fprintf(stderr, "usage: citizengw-ctl -c FILE phone NUMBER "
 				"(a Vietnamese mobile number)\n");
 		return 2;
 	}
-	rcx = ctl_connect_redis(c);
-	if (!rcx)
+	if (!(ss = ctl_open_store(c)))
 		return 2;
-	store_key_profile(c->redis.prefix, c->redis.shards, msisdn, key,
-			  sizeof(key));
-	r = redisCommand(rcx, "HGETALL %s", key);
-	redisFree(rcx);
-	if (!r || r->type != REDIS_REPLY_ARRAY) {
-		fprintf(stderr, "citizengw-ctl: cannot read %s\n", key);
-		freeReplyObject(r);
+	rc = store_sync_profile(ss, msisdn, &p);
+	if (rc < 0) {
+		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
+		store_sync_close(ss);
 		return 2;
 	}
+	store_sync_close(ss);
 	printf("phone        %s\n", msisdn);
-	for (size_t i = 0; i + 1 < r->elements; i += 2) {
-		const char *f = r->element[i]->str, *val = r->element[i + 1]->str;
-
-		v = strtoll(val, NULL, 10);
-		if (strcmp(f, "lang") == 0)
-			printf("language     %s\n", val);
-		else if (strcmp(f, "optout") == 0)
-			printf("opted out    %s\n", v == 1 ? "yes" : "no");
-		else if (strcmp(f, "optout_at") == 0) {
-			svc_format_local(v, when, sizeof(when));
-			printf("opt-out set  %s\n", when);
-		} else if (strcmp(f, "lb") == 0 && v > util_now_ms()) {
-			svc_format_local(v, when, sizeof(when));
-			printf("lookups      refused until %s\n", when);
-		} else if (strcmp(f, "lf") == 0)
-			printf("failed lookups %s (in the current window)\n",
-			       val);
-	}
-	if (r->elements == 0)
+	for (size_t i = 0; i + 1 < p.n; i += 2)
+		print_profile_field(p.v[i], p.v[i + 1]);
+	if (p.n == 0)
 		printf("(no profile: the phone never wrote, or chose nothing)\n");
-	freeReplyObject(r);
+	store_pairs_free(&p);
 	return 0;
 }

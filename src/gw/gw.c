@@ -34,6 +34,9 @@
 #define USSD_REPLY_EXPIRY_MS 60000
 #define CLAIM_INTERVAL_MS 1000
 #define STOP_GRACE_MS 5000
+/* at start, binds wait this long for Redis: an MO that arrives before
+ * Redis is ready could only be refused */
+#define BIND_WAIT_MS 5000
 #define MAX_HELD_BROADCAST 200	/* broadcast MTs one process holds at once */
 
 struct mo_job {
@@ -83,6 +86,8 @@ struct gw {
 	void (*stop_done)(void *arg);
 	void *stop_arg;
 	bool claim_busy;
+	bool links_started;
+	struct event *bind_timer;	/* binds without Redis after a while */
 };
 
 static void mo_step(struct mo_job *j);
@@ -92,6 +97,58 @@ static void log_store_err(const char *what, int rc)
 	if (rc < 0)
 		LOGP(LOG_REDIS, LOG_WARN, NULL, "%s failed: %s", what,
 		     strerror(-rc));
+}
+
+/* --- sessions and requests between the menu engine and the store --------- */
+
+static const char *lang_name(int lang)
+{
+	return lang >= 0 && lang < MENU_LANGS ? menu_lang_names[lang] : "vi";
+}
+
+static void session_from_store(const struct store_session *in,
+			       struct menu_session *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->exists = in->exists;
+	out->version = in->version;
+	util_strlcpy(out->node, in->node, sizeof(out->node));
+	out->lang = menu_lang_index(in->lang[0] ? in->lang : NULL);
+	for (int i = 0; i < in->nvars; i++)
+		menu_session_set(out, in->vars[i].name, in->vars[i].value);
+}
+
+static void session_to_store(const struct menu_session *in,
+			     struct store_session *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->exists = in->exists;
+	out->version = in->version;
+	util_strlcpy(out->node, in->node, sizeof(out->node));
+	util_strlcpy(out->lang, lang_name(in->lang), sizeof(out->lang));
+	for (int i = 0; i < in->nvars && i < STORE_VARS; i++) {
+		util_strlcpy(out->vars[i].name, in->vars[i].name,
+			     sizeof(out->vars[i].name));
+		util_strlcpy(out->vars[i].value, in->vars[i].value,
+			     sizeof(out->vars[i].value));
+		out->nvars++;
+	}
+}
+
+static void request_to_store(const struct menu_request *in,
+			     struct store_request *out)
+{
+	memset(out, 0, sizeof(*out));
+	util_strlcpy(out->ref, in->ref, sizeof(out->ref));
+	util_strlcpy(out->kind, in->kind, sizeof(out->kind));
+	util_strlcpy(out->lang, lang_name(in->lang), sizeof(out->lang));
+	for (int i = 0; i < in->nfields && i < STORE_REQ_FIELDS; i++) {
+		util_strlcpy(out->fields[i].name, in->fields[i].name,
+			     sizeof(out->fields[i].name));
+		util_strlcpy(out->fields[i].value, in->fields[i].value,
+			     sizeof(out->fields[i].value));
+		out->nfields++;
+	}
 }
 
 /* --- MO jobs ----------------------------------------------------------------- */
@@ -156,7 +213,7 @@ static void queue_mt(struct gw *gw, const struct store_mt *mt)
 }
 
 static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
-		      const struct menu_session *current, unsigned flags)
+		      const struct store_session *current, unsigned flags)
 {
 	struct mo_job *j = arg;
 	struct gw *gw = j->gw;
@@ -190,7 +247,7 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		LOGP(LOG_MENU, LOG_INFO, px,
 		     "MO %s: session changed under us; recomputing",
 		     j->mo.id);
-		j->session = *current;
+		session_from_store(current, &j->session);
 		mo_step(j);
 		return;
 	}
@@ -262,18 +319,27 @@ static void mo_commit(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
 	struct store_commit c;
+	struct store_session next;
+	struct store_request req;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.mo = &j->mo;
 	c.expect_version = j->session.version;
-	c.next = j->res.final ? NULL : &j->res.next;
+	if (!j->res.final) {
+		/* the store copies what it sends before store_commit returns */
+		session_to_store(&j->res.next, &next);
+		c.next = &next;
+	}
 	c.ttl_ms = j->mo.ch == STORE_CH_USSD ? gw->conf->ussd.session_ttl
 					     : gw->conf->menus.sms_session_ttl;
 	c.lookup_failed = j->res.lookup_failed;
-	c.set_lang = j->res.set_lang;
+	c.set_lang = j->res.set_lang >= 0 ? lang_name(j->res.set_lang) : NULL;
 	c.optout = j->res.optout;
-	c.req = j->res.req.kind[0] ? &j->res.req : NULL;
+	if (j->res.req.kind[0]) {
+		request_to_store(&j->res.req, &req);
+		c.req = &req;
+	}
 	c.reply_uncounted = j->res.progress;
 	if (j->refused) {
 		c.keep_session = true;
@@ -357,8 +423,9 @@ static void mo_step(struct mo_job *j)
 		in.ev = MENU_EV_SMS;
 	in.text = j->mo.text;
 	in.ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
-	in.lang = j->profile.lang >= 0 ? j->profile.lang
-				       : menu_lang_index(gw->conf->menus.language);
+	in.lang = menu_lang_index(j->profile.lang);
+	if (in.lang < 0)
+		in.lang = menu_lang_index(gw->conf->menus.language);
 	if (in.lang < 0)
 		in.lang = 0;
 	in.fold = true;
@@ -367,7 +434,7 @@ static void mo_step(struct mo_job *j)
 	in.fold_lang[1] = gw->conf->menus.fold_en;
 	in.msisdn = j->mo.msisdn;
 	in.now_ms = util_now_ms();
-	in.lookup_blocked = j->profile.lookup_blocked;
+	in.lookup_blocked = j->profile.lookup_blocked_until > in.now_ms;
 	in.event_id = j->mo.id;
 	in.holidays = gw->conf->services.holidays.day;
 	in.nholidays = gw->conf->services.holidays.n;
@@ -442,7 +509,7 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		return;
 	}
 	j->active = true;
-	j->session = res->session;
+	session_from_store(&res->session, &j->session);
 	j->profile = res->profile;
 	j->dossier_known = false;
 	if (res->dossier_asked) {
@@ -1080,12 +1147,34 @@ static void stop_tick(evutil_socket_t fd, short what, void *arg)
 	finish_stop(gw);
 }
 
+static void start_links(struct gw *gw)
+{
+	if (gw->links_started || gw->stopping)
+		return;
+	gw->links_started = true;
+	evtimer_del(gw->bind_timer);
+	for (int i = 0; i < gw->nlinks; i++)
+		smpp_link_start(gw->links[i]);
+	gw->links_running = gw->nlinks;
+}
+
+static void bind_wait_over(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw *gw = arg;
+
+	LOGP(LOG_MAIN, LOG_WARN, NULL, "Redis not ready after %dms: binding "
+	     "anyway (MOs are refused with ESME_RX_T_APPN until it is)",
+	     BIND_WAIT_MS);
+	start_links(gw);
+}
+
 static void on_store_state(void *arg, bool ready)
 {
 	struct gw *gw = arg;
 
 	if (ready) {
 		LOGP(LOG_MAIN, LOG_NOTICE, NULL, "Redis ready");
+		start_links(gw);
 		claim_tick(-1, 0, gw);
 	}
 }
@@ -1154,9 +1243,10 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
+	gw->bind_timer = evtimer_new(base, bind_wait_over, gw);
 	gw->sender = sender_new(base, conf, gw->store, gw->links, gw->nlinks);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
-	    !gw->sender) {
+	    !gw->bind_timer || !gw->sender) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1172,9 +1262,13 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 
 void gw_start(struct gw *gw)
 {
-	for (int i = 0; i < gw->nlinks; i++)
-		smpp_link_start(gw->links[i]);
-	gw->links_running = gw->nlinks;
+	struct timeval tv = { BIND_WAIT_MS / 1000,
+			      (BIND_WAIT_MS % 1000) * 1000 };
+
+	if (store_ready(gw->store))
+		start_links(gw);
+	else
+		evtimer_add(gw->bind_timer, &tv);
 }
 
 void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
@@ -1226,6 +1320,8 @@ void gw_free(struct gw *gw)
 		event_free(gw->renew_timer);
 	if (gw->stop_timer)
 		event_free(gw->stop_timer);
+	if (gw->bind_timer)
+		event_free(gw->bind_timer);
 	if (gw->dns)
 		evdns_base_free(gw->dns, 0);
 	free(gw);

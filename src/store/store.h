@@ -1,27 +1,13 @@
 /*
  * Store: everything citizengw keeps in Redis, behind one async API on the
- * process's event loop (hiredis + libevent).
+ * process's event loop (hiredis + libevent). citizengw-ctl uses the same
+ * records, keys and scripts synchronously (store_sync.h).
  *
- * Keys (P = redis.prefix, {sN} = the phone's shard hash tag, so that the
- * keys one script touches always share a slot and a move to Redis Cluster
- * stays possible):
- *   P:{sN}:sess:<msisdn>:u|s  menu session (hash) of the USSD / SMS channel
- *   P:{sN}:ph:<msisdn>        phone profile (hash): lang, opt-out (optout=1:
- *                             no broadcasts; answers still go), limits
- *   P:{sN}:fp:<fingerprint>   recent MO fingerprint -> MO id (re-delivery)
- *   P:{sN}:mo:<id>            an MO as received (hash)
- *   P:{sN}:inq                MOs acknowledged but not yet answered (zset,
- *                             score = lease expiry in ms)
- *   P:{sN}:outq, P:{sN}:bcq   MTs not yet accepted by an SMS centre:
- *                             replies and broadcast traffic (zsets,
- *                             score = lease expiry / ready time in ms)
- *   P:{sN}:mt:<id>            an MT and its state (hash)
- *   P:{sN}:requests           procedure requests for the back office
- *                             (stream: ref, kind, phone, ch, lang, mo, at
- *                             and the fields the menu records)
- *   P:dossier:<key>           a dossier (hash)
- *   P:msgid:<bind>:<id>       SMS centre message id (canonical) ->
- *                             "<MT key>#<part>"
+ * Keys: store_keys.h (one place for every pattern). Records: record.h (one
+ * field table per record). Scripts: lua/NAME.lua, embedded at build time,
+ * called with named arguments; every key a script touches is in its KEYS
+ * or under a shard-local prefix in its KEYS, so that one call touches one
+ * Redis Cluster slot.
  *
  * Every request has a deadline (redis.timeout). A callback always runs
  * exactly once, with rc 0 or a negative errno (-ENOTCONN when Redis is
@@ -36,7 +22,6 @@
 
 #include "common/conf.h"
 #include "services/dossier.h"
-#include "menu/menu.h"
 
 struct event_base;
 struct store;
@@ -87,11 +72,46 @@ struct store_mt {
 	int enc;		/* enum text_enc override (0 = auto) */
 };
 
+/* A phone's profile (the fields the gateway reads). */
 struct store_profile {
-	int lang;		/* -1: not chosen */
+	char lang[8];		/* "": not chosen */
 	bool optout;
 	int lookup_fails;	/* failed lookups in the current window */
-	bool lookup_blocked;
+	int64_t lookup_blocked_until;	/* UTC ms; 0: never blocked */
+};
+
+/* A menu session as stored: the store keeps it, the menu engine gives it
+ * meaning (the gateway translates). */
+#define STORE_VARS 32
+#define STORE_VAR_NAME 16
+#define STORE_VAR_VALUE 480
+#define STORE_NODE_MAX 32
+struct store_var {
+	char name[STORE_VAR_NAME];
+	char value[STORE_VAR_VALUE];
+};
+
+struct store_session {
+	bool exists;		/* a node is open */
+	uint64_t version;	/* compare-and-swap guard */
+	char node[STORE_NODE_MAX];
+	char lang[8];
+	int nvars;
+	struct store_var vars[STORE_VARS];
+};
+
+/* A procedure request for the back office (one stream entry). */
+#define STORE_REQ_FIELDS 8
+struct store_request {
+	char ref[24];
+	char kind[16];
+	char phone[24];
+	enum store_channel ch;
+	char lang[8];
+	char mo[STORE_ID_MAX];
+	int64_t at;		/* UTC ms */
+	int nfields;		/* the procedure's own fields */
+	struct store_var fields[STORE_REQ_FIELDS];
 };
 
 enum store_mo_verdict { STORE_MO_NEW, STORE_MO_DUP };
@@ -99,7 +119,7 @@ enum store_mo_verdict { STORE_MO_NEW, STORE_MO_DUP };
 struct store_mo_in_result {
 	enum store_mo_verdict verdict;
 	char dup_of[STORE_ID_MAX];	/* STORE_MO_DUP: the original */
-	struct menu_session session;
+	struct store_session session;
 	struct store_profile profile;
 	bool dossier_asked;		/* a dossier key was given */
 	bool dossier_found;
@@ -161,18 +181,20 @@ enum store_commit_verdict {
 struct store_commit {
 	const struct store_mo *mo;
 	uint64_t expect_version;
-	const struct menu_session *next;	/* NULL: end the session */
+	const struct store_session *next;	/* NULL: end the session */
 	bool keep_session;			/* leave it alone (no CAS) */
 	int64_t ttl_ms;
 	const struct store_mt *mt;		/* NULL: no reply */
 	const struct store_mt *mt2;		/* a second SMS, or NULL */
-	const struct menu_request *req;		/* record it, or NULL */
+	const struct store_request *req;	/* record it, or NULL; its
+						 * phone, ch, mo and at are
+						 * the MO's */
 	const char *mo_state;			/* NULL: "answered" */
 	/* an SMS reply that takes an open menu session a valid step on:
 	 * not counted against protect.replies_per_minute */
 	bool reply_uncounted;
 	bool lookup_failed;
-	int set_lang;				/* -1: unchanged */
+	const char *set_lang;			/* NULL: unchanged */
 	int optout;				/* -1 unchanged, 0 in, 1 out */
 };
 
@@ -189,7 +211,7 @@ struct store_commit {
 #define STORE_COMMIT_MT2 4u
 typedef void store_commit_fn(void *arg, int rc,
 			     enum store_commit_verdict v,
-			     const struct menu_session *current,
+			     const struct store_session *current,
 			     unsigned flags);
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
@@ -216,6 +238,11 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 int store_mt_part(struct store *st, const struct store_mt *mt,
 		  const char *bind, int part, int nparts, const char *msgid,
 		  const char *key, store_done_fn *cb, void *arg);
+
+/* Queues a new MT, ready now, for any gateway process to claim (an MT of
+ * that id queued before is left alone). */
+int store_mt_queue(struct store *st, const struct store_mt *mt,
+		   store_done_fn *cb, void *arg);
 
 /* Puts an MT back in the queue, ready at `ready_ms` (0 = now). */
 int store_mt_release(struct store *st, const struct store_mt *mt,
@@ -297,27 +324,5 @@ int store_cc_claim(struct store *st, int max, store_cc_claim_fn *each,
  * duplicate part as one (gateway.mo_dedup_window). */
 int store_cc_consume(struct store *st, const char *msisdn, const char *key,
 		     store_done_fn *cb, void *arg);
-
-/* --- key helpers, shared with citizengw-ctl (no connection needed) ------ */
-
-unsigned store_shard_of(const char *msisdn, int shards);
-void store_key_dossier(const char *prefix, const char *dossier_key,
-		       char *out, size_t outlen);
-void store_key_mt(const char *prefix, unsigned shard, const char *mt_id,
-		  char *out, size_t outlen);
-void store_key_msgid(const char *prefix, const char *bind,
-		     const char *msgid, char *out, size_t outlen);
-/* The outbound queue of a shard for a priority (0 replies, 1 broadcast). */
-void store_key_queue(const char *prefix, unsigned shard, int prio,
-		     char *out, size_t outlen);
-/* The request stream of a shard, and the profile hash of a phone. */
-void store_key_requests(const char *prefix, unsigned shard, char *out,
-			size_t outlen);
-void store_key_profile(const char *prefix, int shards, const char *msisdn,
-		       char *out, size_t outlen);
-
-/* Hash fields of a dossier, in the order dossier_to_fields() writes. */
-int store_dossier_fields(const struct dossier *d, const char **argv,
-			 size_t *argvlen, char *scratch, size_t scratchlen);
 
 #endif

@@ -1,0 +1,80 @@
+--! KEYS sess inq mo outq mt ph mt2 requests
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state
+-- Round trip 2 of an MO, atomic: if the MO is still open and the session
+-- version is still expect_v, replaces the session (group A.sess), queues
+-- the reply (A.mt) and an SMS copy (A.mt2), records the request (A.req),
+-- applies the profile effects and closes the MO.
+-- op: set | end | keep (the session is neither checked nor touched).
+-- mt_id, mt2_id, set_lang, optout: '' for none.
+-- Returns {'ok', now_blocked, limited, mt2_queued} | {'gone'} |
+-- {'conflict', session}. Over the reply limit the MO is closed with no
+-- reply, no session change and no request; an opt-out still applies.
+if not redis.call('ZSCORE', K.inq, A.mo_id) then
+  return {'gone'}
+end
+local op = A.op
+local v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
+if op ~= 'keep' and v ~= tonumber(A.expect_v) then
+  return {'conflict', redis.call('HGETALL', K.sess)}
+end
+local now = tonumber(A.now)
+-- the reply limit: one window of a minute in the profile
+local function take()
+  local lim = tonumber(A.replies_per_minute)
+  if lim == 0 then return true end
+  local ws = tonumber(redis.call('HGET', K.ph, 'rlw') or '0')
+  local n = tonumber(redis.call('HGET', K.ph, 'rln') or '0')
+  if now - ws >= 60000 then ws = now; n = 0 end
+  if n >= lim then return false end
+  redis.call('HSET', K.ph, 'rlw', ws, 'rln', n + 1)
+  return true
+end
+local function queue(key, id, fields)
+  redis.call('HSET', key, 'state', 'queued', unpack(fields))
+  redis.call('EXPIRE', key, A.mt_ttl_s)
+  redis.call('ZADD', K.outq, A.mt_score, id)
+end
+if A.optout ~= '' then
+  redis.call('HSET', K.ph, 'optout', A.optout, 'optout_at', now)
+end
+if A.mt_id ~= '' and A.mt_counts == '1' and not take() then
+  redis.call('ZREM', K.inq, A.mo_id)
+  redis.call('HSET', K.mo, 'state', 'limited', 'mt', '')
+  return {'ok', 0, 1, 0}
+end
+if op ~= 'keep' then
+  redis.call('DEL', K.sess)
+  if op == 'set' then
+    redis.call('HSET', K.sess, 'v', v + 1, unpack(A.sess or {}))
+  else
+    redis.call('HSET', K.sess, 'v', v + 1, 'node', '')
+  end
+  redis.call('PEXPIRE', K.sess, A.sess_ttl_ms)
+end
+if A.mt_id ~= '' then queue(K.mt, A.mt_id, A.mt) end
+local mt2 = 0
+if A.mt2_id ~= '' and take() then
+  queue(K.mt2, A.mt2_id, A.mt2)
+  mt2 = 1
+end
+if A.req then
+  redis.call('XADD', K.requests, '*', unpack(A.req))
+end
+local blocked = 0
+if A.lookup_failed == '1' then
+  local ws = tonumber(redis.call('HGET', K.ph, 'lfw') or '0')
+  local n = 1
+  if now - ws > tonumber(A.lookup_window_ms) then
+    redis.call('HSET', K.ph, 'lfw', now, 'lf', 1)
+  else
+    n = redis.call('HINCRBY', K.ph, 'lf', 1)
+  end
+  if n >= tonumber(A.lookup_limit) then
+    redis.call('HSET', K.ph, 'lb', now + tonumber(A.block_ms))
+    blocked = 1
+  end
+end
+if A.set_lang ~= '' then redis.call('HSET', K.ph, 'lang', A.set_lang) end
+redis.call('ZREM', K.inq, A.mo_id)
+redis.call('HSET', K.mo, 'state', A.mo_state, 'mt', A.mt_id)
+return {'ok', blocked, 0, mt2}

@@ -1,0 +1,12 @@
+--! KEYS ref mt
+--! ARGV
+-- The concatenation reference of a multipart MT: the one recorded on it
+-- (by an earlier attempt or another process), else the next of the
+-- phone's counter, recorded.
+local old = redis.call('HGET', K.mt, 'ref')
+if old then return tonumber(old) end
+local r = redis.call('INCR', K.ref) % 65536
+if redis.call('EXISTS', K.mt) == 1 then
+  redis.call('HSET', K.mt, 'ref', r)
+end
+return r

@@ -1,0 +1,241 @@
+/*
+ * Records (see store/record.h): the field tables, and the walks over them
+ * that write, read and show a record.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "services/dossier.h"
+#include "services/services.h"
+#include "store/record.h"
+#include "store/store.h"
+
+#define F(st, m) offsetof(struct st, m), sizeof(((struct st *)0)->m)
+#define NOWHERE REC_NOWHERE, 0
+#define TABLE(t) t, ARRAY_SIZE(t)
+
+static const struct rec_field mo_fields[] = {
+	{ "id", REC_STR, F(store_mo, id), "", 0, "MO id" },
+	{ "msisdn", REC_STR, F(store_mo, msisdn), "", 0, "phone" },
+	{ "src", REC_STR, F(store_mo, src), "", 0, "source_addr" },
+	{ "ston", REC_INT, F(store_mo, src_ton), "0", 0, "source TON" },
+	{ "snpi", REC_INT, F(store_mo, src_npi), "0", 0, "source NPI" },
+	{ "dst", REC_STR, F(store_mo, dst), "", 0, "destination_addr" },
+	{ "dton", REC_INT, F(store_mo, dst_ton), "0", 0, "destination TON" },
+	{ "dnpi", REC_INT, F(store_mo, dst_npi), "0", 0, "destination NPI" },
+	{ "bind", REC_STR, F(store_mo, bind), "", 0, "bind" },
+	{ "ch", REC_CH, F(store_mo, ch), "sms", 0, "channel" },
+	{ "uev", REC_INT, F(store_mo, ussd_ev), "0", 0, "USSD event" },
+	{ "uref", REC_STR, F(store_mo, ussd_ref), "", 0, "USSD session" },
+	{ "text", REC_STR, F(store_mo, text), "", 0, "text" },
+	{ "fp", REC_STR, F(store_mo, fp), "", 0, "fingerprint" },
+	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", 0, "received" },
+	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
+	{ "mt", REC_STR, NOWHERE, "", REC_SCRIPT, "reply" },
+};
+
+static const struct rec_field mt_fields[] = {
+	{ "id", REC_STR, F(store_mt, id), "", 0, "MT id" },
+	{ "msisdn", REC_STR, F(store_mt, msisdn), "", 0, "phone" },
+	{ "dst", REC_STR, F(store_mt, dst), "", 0, "destination_addr" },
+	{ "dton", REC_INT, F(store_mt, dst_ton), "1", 0, "destination TON" },
+	{ "dnpi", REC_INT, F(store_mt, dst_npi), "1", 0, "destination NPI" },
+	{ "src", REC_STR, F(store_mt, src), "", 0, "source_addr" },
+	{ "ston", REC_INT, F(store_mt, src_ton), "0", 0, "source TON" },
+	{ "snpi", REC_INT, F(store_mt, src_npi), "0", 0, "source NPI" },
+	{ "bind", REC_STR, F(store_mt, bind), "", 0, "bind" },
+	{ "ch", REC_CH, F(store_mt, ch), "sms", 0, "channel" },
+	{ "fin", REC_BOOL, F(store_mt, ussd_final), "0", 0, "ends USSD" },
+	{ "uref", REC_STR, F(store_mt, ussd_ref), "", 0, "USSD session" },
+	{ "text", REC_STR, F(store_mt, text), "", 0, "text" },
+	{ "prio", REC_INT, F(store_mt, prio), "0", 0, "priority" },
+	{ "created", REC_TIME, F(store_mt, created_ms), "0", 0, "created" },
+	{ "expires", REC_TIME, F(store_mt, expires_ms), "0", 0, "expires" },
+	{ "attempts", REC_INT, F(store_mt, attempts), "0", 0, "attempts" },
+	{ "enc", REC_INT, F(store_mt, enc), "0", 0, "encoding" },
+	{ "ref", REC_INT, F(store_mt, ref), "-1", REC_SCRIPT,
+	  "concatenation ref" },
+	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
+	{ "claims", REC_INT, NOWHERE, "0", REC_SCRIPT, "claims" },
+	{ "msgid", REC_STR, NOWHERE, "", REC_SCRIPT, "SMSC message ids" },
+	{ "status", REC_INT, NOWHERE, "", REC_SCRIPT, "command_status" },
+	{ "done_at", REC_TIME, NOWHERE, "", REC_SCRIPT, "submitted" },
+	{ "parts", REC_INT, NOWHERE, "", REC_SCRIPT, "parts" },
+	{ "dlr_stat", REC_STR, NOWHERE, "", REC_SCRIPT, "receipt stat" },
+	{ "dlr_err", REC_STR, NOWHERE, "", REC_SCRIPT, "receipt err" },
+	{ "dlr_at", REC_TIME, NOWHERE, "", REC_SCRIPT, "receipt at" },
+};
+
+static const struct rec_field dossier_fields[] = {
+	{ "code", REC_STR, F(dossier, code), "", 0, "code" },
+	{ "key", REC_STR, F(dossier, key), "", 0, "lookup key" },
+	{ "phone", REC_STR, F(dossier, phone), "", 0, "phone" },
+	{ "status", REC_INT, F(dossier, status), "0", 0, "status" },
+	{ "procedure", REC_STR, F(dossier, procedure), "", 0, "procedure" },
+	{ "agency", REC_STR, F(dossier, agency), "", 0, "agency" },
+	{ "received_at", REC_STR, F(dossier, received_at), "", 0,
+	  "received" },
+	{ "due_at", REC_STR, F(dossier, due_at), "", 0, "due" },
+	{ "id_last4", REC_STR, F(dossier, id_last4), "", 0,
+	  "citizen ID, last 4" },
+};
+
+static const struct rec_field session_fields[] = {
+	{ "v", REC_I64, F(store_session, version), "0", REC_SCRIPT,
+	  "version" },
+	{ "node", REC_STR, F(store_session, node), "", 0, "node" },
+	{ "lang", REC_STR, F(store_session, lang), "", 0, "language" },
+};
+
+static const struct rec_field profile_fields[] = {
+	{ "lang", REC_STR, F(store_profile, lang), "", 0, "language" },
+	{ "optout", REC_BOOL, F(store_profile, optout), "0", 0, "opted out" },
+	{ "optout_at", REC_TIME, NOWHERE, "", REC_SCRIPT, "opt-out set" },
+	{ "lf", REC_INT, F(store_profile, lookup_fails), "0", REC_SCRIPT,
+	  "failed lookups" },
+	{ "lfw", REC_TIME, NOWHERE, "", REC_SCRIPT, "failed lookups since" },
+	{ "lb", REC_TIME, F(store_profile, lookup_blocked_until), "0",
+	  REC_SCRIPT, "lookups refused until" },
+	{ "rln", REC_INT, NOWHERE, "", REC_SCRIPT, "replies this minute" },
+	{ "rlw", REC_TIME, NOWHERE, "", REC_SCRIPT, "reply minute began" },
+};
+
+static const struct rec_field request_fields[] = {
+	{ "ref", REC_STR, F(store_request, ref), "", 0, "reference" },
+	{ "kind", REC_STR, F(store_request, kind), "", 0, "kind" },
+	{ "phone", REC_STR, F(store_request, phone), "", 0, "phone" },
+	{ "ch", REC_CH, F(store_request, ch), "sms", 0, "channel" },
+	{ "lang", REC_STR, F(store_request, lang), "vi", 0, "language" },
+	{ "mo", REC_STR, F(store_request, mo), "", 0, "MO id" },
+	{ "at", REC_TIME, F(store_request, at), "0", 0, "time" },
+};
+
+#define MO_TTL_S (7 * 24 * 3600)
+#define MT_TTL_S (7 * 24 * 3600)
+
+const struct rec_def rec_mo = { "mo", TABLE(mo_fields), NULL, MO_TTL_S };
+const struct rec_def rec_mt = { "mt", TABLE(mt_fields), NULL, MT_TTL_S };
+const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), NULL,
+				     0 };
+/* a session's lifetime is the channel's (ussd.session_ttl,
+ * menus.sms_session_ttl), set per write */
+const struct rec_def rec_session = { "sess", TABLE(session_fields), "x:",
+				     0 };
+const struct rec_def rec_profile = { "ph", TABLE(profile_fields), NULL, 0 };
+/* the procedure's own fields follow the fixed ones, by their names */
+const struct rec_def rec_request = { "req", TABLE(request_fields), "", 0 };
+
+const struct rec_field *rec_field_find(const struct rec_def *def,
+				       const char *name)
+{
+	for (size_t i = 0; i < def->nfields; i++)
+		if (strcmp(def->fields[i].name, name) == 0)
+			return &def->fields[i];
+	return NULL;
+}
+
+const char *rec_format(const struct rec_field *f, const void *obj, char *buf,
+		       size_t buflen)
+{
+	const char *p = (const char *)obj + f->off;
+
+	switch (f->type) {
+	case REC_STR:
+		return p;
+	case REC_INT:
+		snprintf(buf, buflen, "%d", *(const int *)p);
+		break;
+	case REC_I64:
+	case REC_TIME:
+		snprintf(buf, buflen, "%" PRId64, *(const int64_t *)p);
+		break;
+	case REC_BOOL:
+		snprintf(buf, buflen, "%d", *(const bool *)p ? 1 : 0);
+		break;
+	case REC_CH:
+		snprintf(buf, buflen, "%s",
+			 *(const enum store_channel *)p == STORE_CH_USSD
+				 ? "ussd" : "sms");
+		break;
+	}
+	return buf;
+}
+
+void rec_parse(const struct rec_field *f, void *obj, const char *text)
+{
+	char *p = (char *)obj + f->off;
+
+	if (f->off == REC_NOWHERE)
+		return;
+	if (!text)
+		text = f->def ? f->def : "";
+	switch (f->type) {
+	case REC_STR:
+		util_strlcpy(p, text, f->size);
+		break;
+	case REC_INT:
+		*(int *)p = (int)strtol(text, NULL, 10);
+		break;
+	case REC_I64:
+	case REC_TIME:
+		*(int64_t *)p = (int64_t)strtoll(text, NULL, 10);
+		break;
+	case REC_BOOL:
+		*(bool *)p = strtol(text, NULL, 10) == 1;
+		break;
+	case REC_CH:
+		*(enum store_channel *)p = strcmp(text, "ussd") == 0
+						   ? STORE_CH_USSD
+						   : STORE_CH_SMS;
+		break;
+	}
+}
+
+void rec_defaults(const struct rec_def *def, void *obj)
+{
+	for (size_t i = 0; i < def->nfields; i++)
+		rec_parse(&def->fields[i], obj, NULL);
+}
+
+void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
+	      void *arg)
+{
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct rec_field *f = &def->fields[i];
+		char buf[32];
+
+		if (f->off == REC_NOWHERE || (f->flags & REC_SCRIPT))
+			continue;
+		fn(arg, f->name, rec_format(f, obj, buf, sizeof(buf)));
+	}
+}
+
+void rec_from_pairs(const struct rec_def *def, void *obj,
+		    const char *const *pairs, size_t npairs)
+{
+	rec_defaults(def, obj);
+	for (size_t i = 0; i + 1 < npairs; i += 2) {
+		const struct rec_field *f = rec_field_find(def, pairs[i]);
+
+		if (f)
+			rec_parse(f, obj, pairs[i + 1]);
+	}
+}
+
+const char *rec_show(const struct rec_field *f, const char *stored, char *buf,
+		     size_t buflen)
+{
+	long long ms;
+
+	if (f && f->type == REC_TIME &&
+	    util_parse_int(stored, 1, INT64_MAX, &ms) == 0) {
+		svc_format_local(ms, buf, buflen);
+		return buf;
+	}
+	return stored;
+}

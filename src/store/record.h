@@ -1,0 +1,104 @@
+/*
+ * Records: every Redis hash and stream entry citizengw writes, each
+ * described once by a field table (name in Redis and in the Lua scripts'
+ * named arguments, type, default, where it lives in the C struct, and a
+ * label for people). Writing a record into script arguments, reading it
+ * back from a reply and printing it for citizengw-ctl all walk the same
+ * table, so that a field added here is written, read and shown everywhere.
+ *
+ * Fields the scripts maintain (an MT's state, its receipts) have no place
+ * in the C struct (REC_NOWHERE): they are read and shown, never written
+ * from C.
+ */
+#ifndef CGW_STORE_RECORD_H
+#define CGW_STORE_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum rec_type {
+	REC_STR,	/* char[size] */
+	REC_INT,	/* int */
+	REC_I64,	/* int64_t */
+	REC_BOOL,	/* bool, written 0 / 1 */
+	REC_TIME,	/* int64_t UTC ms, shown as local time */
+	REC_CH,		/* enum store_channel, written "sms" / "ussd" */
+};
+
+#define REC_NOWHERE ((size_t)-1)
+
+/* A field the scripts maintain: read into the struct, never written from
+ * C (a concatenation reference, a receipt). */
+#define REC_SCRIPT 1u
+
+struct rec_field {
+	const char *name;	/* hash field and Lua argument name */
+	enum rec_type type;
+	size_t off;		/* in the C struct, or REC_NOWHERE */
+	size_t size;		/* REC_STR: the buffer */
+	const char *def;	/* when the hash lacks the field */
+	unsigned flags;
+	const char *label;	/* for people (ctl, the API) */
+};
+
+struct rec_def {
+	const char *name;	/* "mt": its Lua argument group */
+	const struct rec_field *fields;
+	size_t nfields;
+	/* fields beyond the table, named by this prefix (a session's "x:"
+	 * variables, a request's procedure fields); NULL: none */
+	const char *extra_prefix;
+	int ttl_s;		/* 0: kept until deleted */
+};
+
+extern const struct rec_def rec_mo;		/* struct store_mo */
+extern const struct rec_def rec_mt;		/* struct store_mt */
+extern const struct rec_def rec_dossier;	/* struct dossier */
+extern const struct rec_def rec_session;	/* struct store_session */
+extern const struct rec_def rec_profile;	/* struct store_profile */
+extern const struct rec_def rec_request;	/* struct store_request */
+
+const struct rec_field *rec_field_find(const struct rec_def *def,
+				       const char *name);
+
+/*
+ * The value of field f of obj as text, into buf (at least 24 bytes for
+ * numbers). Returns a pointer to the text (into obj for strings).
+ */
+const char *rec_format(const struct rec_field *f, const void *obj, char *buf,
+		       size_t buflen);
+
+/*
+ * Sets field f of obj from text (a hash value). Out-of-range numbers and
+ * overlong strings are cut, never overflow. NULL text: the default.
+ */
+void rec_parse(const struct rec_field *f, void *obj, const char *text);
+
+/* Every field of obj at its default (strings empty unless defaulted). */
+void rec_defaults(const struct rec_def *def, void *obj);
+
+/*
+ * Calls fn(name, value) for each field of the table that C writes (a
+ * place in the struct, not REC_SCRIPT), in table order.
+ */
+typedef void rec_emit_fn(void *arg, const char *name, const char *value);
+void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
+	      void *arg);
+
+/*
+ * Fills obj from field/value pairs (a HGETALL reply or a stream entry):
+ * defaults first, then every known field present. Unknown fields are left
+ * to the caller (extra_prefix variables).
+ */
+void rec_from_pairs(const struct rec_def *def, void *obj,
+		    const char *const *pairs, size_t npairs);
+
+/*
+ * A field value for people: times as local "YYYY-MM-DD HH:MM:SS", others
+ * as stored. Into buf.
+ */
+const char *rec_show(const struct rec_field *f, const char *stored, char *buf,
+		     size_t buflen);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * Commands and replies the async store (daemon) and the sync store
+ * (citizengw-ctl) share: the argument builder, the writes both make, and
+ * the reading of records from replies (see store/store_int.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_int.h"
+
+/* --- arguments --------------------------------------------------------------- */
+
+void arg_reset(struct argv *a)
+{
+	a->n = 0;
+	a->used = 0;
+	a->overflow = false;
+}
+
+void arg_put(struct argv *a, const char *s, size_t len)
+{
+	if (a->n >= (int)ARRAY_SIZE(a->v) ||
+	    a->used + len + 1 > sizeof(a->arena)) {
+		a->overflow = true;
+		return;
+	}
+	memcpy(a->arena + a->used, s, len);
+	a->arena[a->used + len] = '\0';
+	a->v[a->n] = a->arena + a->used;
+	a->l[a->n] = len;
+	a->used += len + 1;
+	a->n++;
+}
+
+void arg_s(struct argv *a, const char *s)
+{
+	arg_put(a, s, strlen(s));
+}
+
+void arg_i(struct argv *a, long long v)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "%lld", v);
+	arg_s(a, b);
+}
+
+void arg_kv(struct argv *a, const char *k, const char *v)
+{
+	arg_s(a, k);
+	arg_s(a, v);
+}
+
+void arg_ki(struct argv *a, const char *k, long long v)
+{
+	arg_s(a, k);
+	arg_i(a, v);
+}
+
+void arg_script(struct argv *a, enum lua_script_id id,
+		const char *const *keys)
+{
+	const struct lua_script *s = &lua_scripts[id];
+
+	arg_s(a, "EVALSHA");
+	arg_s(a, s->sha);
+	arg_i(a, s->nkeys);
+	for (int i = 0; i < s->nkeys; i++) {
+		if (!keys[i]) {
+			/* a programming error: never send half a call */
+			a->overflow = true;
+			return;
+		}
+		arg_s(a, keys[i]);
+	}
+}
+
+void arg_group(struct argv *a, const char *grp, const char *field,
+	       const char *value)
+{
+	char name[96];
+
+	if ((size_t)snprintf(name, sizeof(name), "%s.%s", grp, field) >=
+	    sizeof(name)) {
+		a->overflow = true;
+		return;
+	}
+	arg_kv(a, name, value);
+}
+
+struct group_emit {
+	struct argv *a;
+	const char *grp;
+};
+
+static void emit_group(void *arg, const char *name, const char *value)
+{
+	struct group_emit *g = arg;
+
+	arg_group(g->a, g->grp, name, value);
+}
+
+void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
+		const void *obj)
+{
+	struct group_emit g = { a, grp };
+
+	rec_each(def, obj, emit_group, &g);
+}
+
+/* --- shared commands ------------------------------------------------------------ */
+
+void cmd_dossier_put(struct argv *a, const struct store_keys *k,
+		     const struct dossier *d)
+{
+	char key[STORE_KEY_MAX];
+	const char *keys[LUA_DOSSIER_PUT_NKEYS];
+
+	store_key_dossier(k, d->key, key, sizeof(key));
+	keys[LUA_DOSSIER_PUT_DOSSIER] = key;
+	arg_reset(a);
+	arg_script(a, LUA_DOSSIER_PUT, keys);
+	arg_record(a, &rec_dossier, "dossier", d);
+}
+
+void cmd_mt_queue(struct argv *a, const struct store_keys *k,
+		  const struct store_mt *mt, int64_t ready_ms)
+{
+	unsigned shard = store_shard_of(mt->msisdn, k->shards);
+	char k_q[STORE_KEY_MAX], k_mt[STORE_KEY_MAX];
+	const char *keys[LUA_MT_QUEUE_NKEYS];
+
+	store_key_shard(k, shard, store_queue_of(mt->prio), NULL, k_q,
+			sizeof(k_q));
+	store_key_shard(k, shard, SK_MT, mt->id, k_mt, sizeof(k_mt));
+	keys[LUA_MT_QUEUE_QUEUE] = k_q;
+	keys[LUA_MT_QUEUE_MT] = k_mt;
+	arg_reset(a);
+	arg_script(a, LUA_MT_QUEUE, keys);
+	arg_kv(a, "id", mt->id);
+	arg_ki(a, "ready_ms", ready_ms);
+	arg_ki(a, "ttl_s", rec_mt.ttl_s);
+	arg_record(a, &rec_mt, "mt", mt);
+}
+
+void cmd_dossier_get(struct argv *a, const struct store_keys *k,
+		     const char *dossier_key)
+{
+	char key[STORE_KEY_MAX];
+
+	store_key_dossier(k, dossier_key, key, sizeof(key));
+	arg_reset(a);
+	arg_s(a, "HGETALL");
+	arg_s(a, key);
+}
+
+/* --- replies ---------------------------------------------------------------------- */
+
+const redisReply *reply_field(const redisReply *h, const char *field)
+{
+	if (!h || h->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (size_t i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(h->element[i]->str, field) == 0)
+			return h->element[i + 1];
+	return NULL;
+}
+
+bool reply_record(const redisReply *h, const struct rec_def *def, void *obj)
+{
+	rec_defaults(def, obj);
+	if (!h || h->type != REDIS_REPLY_ARRAY || h->elements == 0)
+		return false;
+	for (size_t i = 0; i + 1 < h->elements; i += 2) {
+		const redisReply *k = h->element[i], *v = h->element[i + 1];
+		const struct rec_field *f;
+
+		if (k->type != REDIS_REPLY_STRING)
+			continue;
+		f = rec_field_find(def, k->str);
+		if (f && v->type == REDIS_REPLY_STRING)
+			rec_parse(f, obj, v->str);
+		else if (f && v->type == REDIS_REPLY_INTEGER) {
+			char b[24];
+
+			snprintf(b, sizeof(b), "%lld", v->integer);
+			rec_parse(f, obj, b);
+		}
+	}
+	return true;
+}
+
+void reply_session(const redisReply *h, struct store_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!reply_record(h, &rec_session, s))
+		return;
+	s->exists = s->node[0] != '\0';
+	for (size_t i = 0; i + 1 < h->elements; i += 2) {
+		const char *f = h->element[i]->str;
+		struct store_var *v;
+
+		if (!f || strncmp(f, "x:", 2) != 0 ||
+		    h->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    s->nvars >= STORE_VARS)
+			continue;
+		v = &s->vars[s->nvars++];
+		util_strlcpy(v->name, f + 2, sizeof(v->name));
+		util_strlcpy(v->value, h->element[i + 1]->str,
+			     sizeof(v->value));
+	}
+}
+
+void reply_profile(const redisReply *h, struct store_profile *p)
+{
+	memset(p, 0, sizeof(*p));
+	reply_record(h, &rec_profile, p);
+}

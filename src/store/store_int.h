@@ -1,0 +1,141 @@
+/*
+ * Internal to src/store: the argument builder every command is written
+ * with, the commands the async store (the daemon) and the sync store
+ * (citizengw-ctl) share, reply reading, and the async request machinery
+ * of store.c that the operation files (store_mo.c, store_mt.c,
+ * store_cc.c) use.
+ */
+#ifndef CGW_STORE_INT_H
+#define CGW_STORE_INT_H
+
+#include <hiredis/hiredis.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "store/lua_scripts.h"
+#include "store/record.h"
+#include "store/store.h"
+#include "store/store_keys.h"
+
+/* --- arguments of one command (store_cmd.c) ------------------------------ */
+
+#define ARGV_MAX 320
+
+/* Strings are copied into an arena; one that does not fit marks the whole
+ * command overflowed, and it is not sent. */
+struct argv {
+	int n;
+	const char *v[ARGV_MAX];
+	size_t l[ARGV_MAX];
+	char arena[32768];
+	size_t used;
+	bool overflow;
+};
+
+void arg_reset(struct argv *a);
+void arg_put(struct argv *a, const char *s, size_t len);
+void arg_s(struct argv *a, const char *s);
+void arg_i(struct argv *a, long long v);
+/* A named argument of a script: name, value. */
+void arg_kv(struct argv *a, const char *k, const char *v);
+void arg_ki(struct argv *a, const char *k, long long v);
+/* EVALSHA of script id with its keys: keys[i] is the key the script names
+ * lua_scripts[id].keys[i]; every one must be given. */
+void arg_script(struct argv *a, enum lua_script_id id,
+		const char *const *keys);
+/* The C-written fields of a record as the script's group grp
+ * ("mt.text" ...). */
+void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
+		const void *obj);
+/* One more field of group grp ("sess.x:topic", "req.commune"). */
+void arg_group(struct argv *a, const char *grp, const char *field,
+	       const char *value);
+
+/* --- commands both stores send (store_cmd.c) ----------------------------- */
+
+/* Replaces a dossier in one step (script dossier_put). */
+void cmd_dossier_put(struct argv *a, const struct store_keys *k,
+		     const struct dossier *d);
+/* Queues an MT ready at ready_ms (script mt_queue). */
+void cmd_mt_queue(struct argv *a, const struct store_keys *k,
+		  const struct store_mt *mt, int64_t ready_ms);
+/* HGETALL of a dossier. */
+void cmd_dossier_get(struct argv *a, const struct store_keys *k,
+		     const char *dossier_key);
+
+/* --- replies ---------------------------------------------------------------- */
+
+/* The value of a field in a HGETALL-style array reply, or NULL. */
+const redisReply *reply_field(const redisReply *h, const char *field);
+/* Fills a record from a HGETALL-style reply (defaults for what is
+ * missing). Returns false when the reply is not a non-empty array. */
+bool reply_record(const redisReply *h, const struct rec_def *def, void *obj);
+/* A session from its hash (x:<name> fields become variables). */
+void reply_session(const redisReply *h, struct store_session *s);
+/* A profile from its hash; blocked is decided by the caller's clock. */
+void reply_profile(const redisReply *h, struct store_profile *p);
+
+/* --- async requests (store.c) ---------------------------------------------- */
+
+struct sreq;
+typedef void sreq_reply_fn(struct sreq *rq, int idx, const redisReply *r);
+typedef void sreq_done_fn(struct sreq *rq, int rc);
+
+struct sreq_slot {
+	struct sreq *rq;
+	int idx;
+};
+
+/* A request: one or more pipelined commands, one callback. */
+struct sreq {
+	struct store *st;
+	struct event *timer;	/* the deadline */
+	int pending;		/* replies not yet received */
+	bool finished;		/* on_done ran */
+	LIST_ENTRY(sreq) entry;	/* the store's live requests */
+	struct sreq_slot *slots;
+	int rc;			/* first error, 0 */
+	sreq_reply_fn *on_reply;	/* each reply (not errors) */
+	sreq_done_fn *on_done;		/* once, at the end */
+	void *cb;		/* the caller's callback, typed by op */
+	void *arg;
+	void *each;		/* per-item callback of claims */
+	void *ctx;		/* the op's own state: freed with the request */
+};
+
+/* The store's keys, conf and instance, for the operation files. */
+const struct store_keys *store_keyctx(const struct store *st);
+const struct cgw_conf *store_conf(const struct store *st);
+
+/*
+ * A new request of ncmds commands with a deadline (redis.timeout), or NULL
+ * (-ENOMEM). ctx (may be NULL) is the op's state, freed with the request.
+ */
+struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
+		      sreq_done_fn *on_done, void *cb, void *arg, void *ctx);
+/* Sends command idx; a failure is accounted in the request's rc. */
+void sreq_send(struct sreq *rq, int idx, const struct argv *a);
+/*
+ * After every sreq_send. When nothing could be sent, the request is
+ * dropped without its callback (a callback never runs inside the call
+ * that asked for it) and the error returned; 0 otherwise.
+ */
+int sreq_commit(struct sreq *rq);
+/* A request whose callback should not run: frees it (before any send). */
+void sreq_discard(struct sreq *rq);
+/* A callback of the common "store_done_fn" shape. */
+void sreq_simple_done(struct sreq *rq, int rc);
+/* The end of a claim: store_claim_end_fn in rq->cb. */
+void sreq_claim_done(struct sreq *rq, int rc);
+
+/*
+ * Runs the claim script over every shard: queue `queue`, records
+ * `items`, lease ms, at most max per shard; on_reply sees each shard's
+ * array of kind, hash pairs.
+ */
+int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
+		int64_t lease, int max, sreq_reply_fn *on_reply, void *each,
+		store_claim_end_fn *end, void *arg);
+
+#endif

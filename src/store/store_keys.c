@@ -1,0 +1,80 @@
+/*
+ * Store keys (see store/store_keys.h): the one place where key names are
+ * spelt.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_keys.h"
+
+static const char *const shard_kinds[SK_SKEY_COUNT] = {
+	[SK_FP] = "fp",
+	[SK_MO] = "mo",
+	[SK_INQ] = "inq",
+	[SK_OUTQ] = "outq",
+	[SK_BCQ] = "bcq",
+	[SK_MT] = "mt",
+	[SK_CC] = "cc",
+	[SK_CCQ] = "ccq",
+	[SK_CCDONE] = "ccdone",
+	[SK_REQUESTS] = "requests",
+};
+
+unsigned store_shard_of(const char *msisdn, int shards)
+{
+	if (shards <= 1)
+		return 0;
+	return (unsigned)(util_fnv1a64(msisdn, strlen(msisdn), 0) %
+			  (uint64_t)shards);
+}
+
+void store_key_phone(const struct store_keys *k, enum store_pkey kind,
+		     const char *msisdn, char *out, size_t outlen)
+{
+	static const struct {
+		const char *kind, *suffix;
+	} names[] = {
+		[SK_SESS_USSD] = { "sess", ":u" },
+		[SK_SESS_SMS] = { "sess", ":s" },
+		[SK_PROFILE] = { "ph", "" },
+		[SK_REF] = { "ref", "" },
+	};
+
+	snprintf(out, outlen, "%s:{s%u}:%s:%s%s", k->prefix,
+		 store_shard_of(msisdn, k->shards), names[kind].kind, msisdn,
+		 names[kind].suffix);
+}
+
+void store_key_shard(const struct store_keys *k, unsigned shard,
+		     enum store_skey kind, const char *id, char *out,
+		     size_t outlen)
+{
+	if (id)
+		snprintf(out, outlen, "%s:{s%u}:%s:%s", k->prefix, shard,
+			 shard_kinds[kind], id);
+	else
+		snprintf(out, outlen, "%s:{s%u}:%s", k->prefix, shard,
+			 shard_kinds[kind]);
+}
+
+void store_key_dossier(const struct store_keys *k, const char *dossier_key,
+		       char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:dossier:%s", k->prefix, dossier_key);
+}
+
+void store_key_msgid(const struct store_keys *k, const char *bind,
+		     const char *msgid, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:msgid:%s:%s", k->prefix, bind, msgid);
+}
+
+/* Replies and broadcast traffic queue apart, so that a claim always
+ * drains replies first. */
+enum store_skey store_queue_of(int prio)
+{
+	return prio > 0 ? SK_BCQ : SK_OUTQ;
+}

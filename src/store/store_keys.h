@@ -1,0 +1,76 @@
+/*
+ * Store keys: every Redis key pattern citizengw uses, in one table
+ * (store_keys.c). P is redis.prefix; {sN} the shard hash tag of a phone
+ * (N = FNV-1a of the number modulo redis.shards), so that every key one
+ * script call touches hashes to one Redis Cluster slot:
+ *
+ *   P:{sN}:sess:<msisdn>:u|s  menu session of the USSD / SMS channel
+ *   P:{sN}:ph:<msisdn>        phone profile (language, opt-out, limits)
+ *   P:{sN}:ref:<msisdn>       concatenation reference counter
+ *   P:{sN}:fp:<fingerprint>   recent MO fingerprint -> MO id
+ *   P:{sN}:mo:<id>            an MO as received
+ *   P:{sN}:inq                open MOs (zset, score = lease expiry, ms)
+ *   P:{sN}:outq, P:{sN}:bcq   MTs to send: replies, then broadcast traffic
+ *                             (zsets, score = lease expiry / ready, ms)
+ *   P:{sN}:mt:<id>            an MT and its state
+ *   P:{sN}:cc:<key>           parts of a multipart MO
+ *   P:{sN}:ccq                multipart MOs by deadline (zset)
+ *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)
+ *   P:{sN}:requests           procedure requests (stream)
+ *   P:dossier:<key>           a dossier
+ *   P:msgid:<bind>:<id>       SMS centre message id -> "<MT key>#<part>"
+ */
+#ifndef CGW_STORE_KEYS_H
+#define CGW_STORE_KEYS_H
+
+#include <stddef.h>
+
+#define STORE_KEY_MAX 320
+
+/* What every key needs: the prefix and the number of shards. */
+struct store_keys {
+	const char *prefix;
+	int shards;
+};
+
+/* Keys of one phone. */
+enum store_pkey {
+	SK_SESS_USSD,
+	SK_SESS_SMS,
+	SK_PROFILE,
+	SK_REF,
+};
+
+/* Keys of one shard, with an id (mo, mt, fp, cc, ccdone) or without. */
+enum store_skey {
+	SK_FP,
+	SK_MO,
+	SK_INQ,
+	SK_OUTQ,
+	SK_BCQ,
+	SK_MT,
+	SK_CC,
+	SK_CCQ,
+	SK_CCDONE,
+	SK_REQUESTS,
+	SK_SKEY_COUNT
+};
+
+unsigned store_shard_of(const char *msisdn, int shards);
+
+void store_key_phone(const struct store_keys *k, enum store_pkey kind,
+		     const char *msisdn, char *out, size_t outlen);
+/* id NULL: the shard's own key (a queue); "" gives the prefix of the
+ * shard's records of that kind (".../mt:"), which claims extend. */
+void store_key_shard(const struct store_keys *k, unsigned shard,
+		     enum store_skey kind, const char *id, char *out,
+		     size_t outlen);
+void store_key_dossier(const struct store_keys *k, const char *dossier_key,
+		       char *out, size_t outlen);
+void store_key_msgid(const struct store_keys *k, const char *bind,
+		     const char *msgid, char *out, size_t outlen);
+
+/* The queue of MTs of a priority: 0 replies (outq), > 0 broadcast (bcq). */
+enum store_skey store_queue_of(int prio);
+
+#endif

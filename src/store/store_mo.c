@@ -1,0 +1,377 @@
+/*
+ * Store, the MO path (see store/store.h): round trip 1 (record an MO,
+ * read its session, profile and dossier), dossier reads, round trip 2
+ * (the atomic commit of a step), and the recovery of open MOs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_int.h"
+
+/* --- round trip 1 ------------------------------------------------------------ */
+
+static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct store_mo_in_result *res = rq->ctx;
+
+	if (idx == 1) {
+		res->dossier_found = reply_record(r, &rec_dossier,
+						  &res->dossier) &&
+				     res->dossier.code[0];
+		return;
+	}
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		rq->rc = -EIO;
+		return;
+	}
+	if (strcmp(r->element[0]->str, "dup") == 0) {
+		res->verdict = STORE_MO_DUP;
+		if (r->element[1]->type == REDIS_REPLY_STRING)
+			util_strlcpy(res->dup_of, r->element[1]->str,
+				     sizeof(res->dup_of));
+		return;
+	}
+	res->verdict = STORE_MO_NEW;
+	if (r->elements >= 4) {
+		reply_session(r->element[2], &res->session);
+		reply_profile(r->element[3], &res->profile);
+	}
+}
+
+static void mo_in_done(struct sreq *rq, int rc)
+{
+	store_mo_in_fn *cb = (store_mo_in_fn *)rq->cb;
+
+	cb(rq->arg, rc, rc == 0 ? rq->ctx : NULL);
+}
+
+/* new | begin (a USSD dial, or SMS MENU: never a re-delivery once
+ * answered) | reread */
+static const char *mo_in_mode(const struct store_mo *mo, bool reread)
+{
+	if (reread)
+		return "reread";
+	if (mo->restart || (mo->ch == STORE_CH_USSD && mo->ussd_ev == 0))
+		return "begin";
+	return "new";
+}
+
+static void build_mo_in(struct argv *a, struct store *st,
+			const struct store_mo *mo, bool reread)
+{
+	const struct store_keys *k = store_keyctx(st);
+	const struct cgw_conf *c = store_conf(st);
+	unsigned shard = store_shard(st, mo->msisdn);
+	char k_fp[STORE_KEY_MAX], k_mo[STORE_KEY_MAX], k_inq[STORE_KEY_MAX];
+	char k_sess[STORE_KEY_MAX], k_ph[STORE_KEY_MAX];
+	const char *keys[LUA_MO_IN_NKEYS];
+
+	store_key_shard(k, shard, SK_FP, mo->fp, k_fp, sizeof(k_fp));
+	store_key_shard(k, shard, SK_MO, mo->id, k_mo, sizeof(k_mo));
+	store_key_shard(k, shard, SK_INQ, NULL, k_inq, sizeof(k_inq));
+	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
+						   : SK_SESS_SMS,
+			mo->msisdn, k_sess, sizeof(k_sess));
+	store_key_phone(k, SK_PROFILE, mo->msisdn, k_ph, sizeof(k_ph));
+	keys[LUA_MO_IN_FP] = k_fp;
+	keys[LUA_MO_IN_MO] = k_mo;
+	keys[LUA_MO_IN_INQ] = k_inq;
+	keys[LUA_MO_IN_SESS] = k_sess;
+	keys[LUA_MO_IN_PH] = k_ph;
+	arg_reset(a);
+	arg_script(a, LUA_MO_IN, keys);
+	arg_kv(a, "id", mo->id);
+	arg_ki(a, "now", util_now_ms());
+	arg_ki(a, "lease", c->gateway.mo_lease);
+	arg_ki(a, "dedup_ms", c->gateway.mo_dedup_window);
+	arg_ki(a, "ttl_s", rec_mo.ttl_s);
+	arg_kv(a, "mode", mo_in_mode(mo, reread));
+	if (!reread)
+		arg_record(a, &rec_mo, "mo", mo);
+}
+
+int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
+		const char *dossier_key, store_mo_in_fn *cb, void *arg)
+{
+	struct store_mo_in_result *res;
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	a = malloc(sizeof(*a));
+	res = calloc(1, sizeof(*res));
+	rq = a && res ? sreq_new(st, dossier_key ? 2 : 1, mo_in_reply,
+				 mo_in_done, (void *)cb, arg, res)
+		      : NULL;
+	if (!rq) {
+		free(a);
+		free(res);
+		return -ENOMEM;
+	}
+	res->dossier_asked = dossier_key != NULL;
+	build_mo_in(a, st, mo, reread);
+	sreq_send(rq, 0, a);
+	if (dossier_key) {
+		cmd_dossier_get(a, store_keyctx(st), dossier_key);
+		sreq_send(rq, 1, a);
+	}
+	free(a);
+	return sreq_commit(rq);
+}
+
+/* --- dossiers ------------------------------------------------------------------ */
+
+struct dossier_ctx {
+	bool found;
+	struct dossier d;
+};
+
+static void dossier_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct dossier_ctx *x = rq->ctx;
+
+	x->found = reply_record(r, &rec_dossier, &x->d) && x->d.code[0];
+}
+
+static void dossier_done(struct sreq *rq, int rc)
+{
+	struct dossier_ctx *x = rq->ctx;
+	store_dossier_fn *cb = (store_dossier_fn *)rq->cb;
+	bool found = rc == 0 && x->found;
+
+	cb(rq->arg, rc, found, found ? &x->d : NULL);
+}
+
+int store_dossier_get(struct store *st, const char *key, store_dossier_fn *cb,
+		      void *arg)
+{
+	struct dossier_ctx *x;
+	struct sreq *rq;
+	struct argv *a;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	a = malloc(sizeof(*a));
+	x = calloc(1, sizeof(*x));
+	rq = a && x ? sreq_new(st, 1, dossier_reply, dossier_done, (void *)cb,
+			       arg, x)
+		    : NULL;
+	if (!rq) {
+		free(a);
+		free(x);
+		return -ENOMEM;
+	}
+	cmd_dossier_get(a, store_keyctx(st), key);
+	sreq_send(rq, 0, a);
+	free(a);
+	return sreq_commit(rq);
+}
+
+/* --- round trip 2 --------------------------------------------------------------- */
+
+struct commit_ctx {
+	enum store_commit_verdict verdict;
+	struct store_session session;
+	unsigned flags;
+};
+
+static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	static const unsigned bits[] = { STORE_COMMIT_BLOCKED,
+					 STORE_COMMIT_LIMITED,
+					 STORE_COMMIT_MT2 };
+	struct commit_ctx *x = rq->ctx;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		rq->rc = -EIO;
+		return;
+	}
+	if (strcmp(r->element[0]->str, "gone") == 0) {
+		x->verdict = STORE_COMMIT_GONE;
+	} else if (strcmp(r->element[0]->str, "conflict") == 0) {
+		x->verdict = STORE_COMMIT_CONFLICT;
+		reply_session(r->elements >= 2 ? r->element[1] : NULL,
+			      &x->session);
+	} else {
+		x->verdict = STORE_COMMIT_OK;
+		for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
+			if (r->elements > i + 1 &&
+			    r->element[i + 1]->type == REDIS_REPLY_INTEGER &&
+			    r->element[i + 1]->integer == 1)
+				x->flags |= bits[i];
+	}
+}
+
+static void commit_done(struct sreq *rq, int rc)
+{
+	struct commit_ctx *x = rq->ctx;
+	store_commit_fn *cb = (store_commit_fn *)rq->cb;
+
+	cb(rq->arg, rc, x->verdict, &x->session, x->flags);
+}
+
+/* The keys of a commit, in the script's order. */
+struct commit_keys {
+	char sess[STORE_KEY_MAX], inq[STORE_KEY_MAX], mo[STORE_KEY_MAX];
+	char outq[STORE_KEY_MAX], mt[STORE_KEY_MAX], ph[STORE_KEY_MAX];
+	char mt2[STORE_KEY_MAX], requests[STORE_KEY_MAX];
+	const char *v[LUA_MO_COMMIT_NKEYS];
+};
+
+static void commit_keys(struct store *st, const struct store_commit *c,
+			struct commit_keys *ck)
+{
+	const struct store_keys *k = store_keyctx(st);
+	const struct store_mo *mo = c->mo;
+	unsigned shard = store_shard(st, mo->msisdn);
+
+	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
+						   : SK_SESS_SMS,
+			mo->msisdn, ck->sess, sizeof(ck->sess));
+	store_key_shard(k, shard, SK_INQ, NULL, ck->inq, sizeof(ck->inq));
+	store_key_shard(k, shard, SK_MO, mo->id, ck->mo, sizeof(ck->mo));
+	store_key_shard(k, shard, SK_OUTQ, NULL, ck->outq, sizeof(ck->outq));
+	/* a key for an MT that is not sent still names the shard's slot */
+	store_key_shard(k, shard, SK_MT, c->mt ? c->mt->id : "-", ck->mt,
+			sizeof(ck->mt));
+	store_key_phone(k, SK_PROFILE, mo->msisdn, ck->ph, sizeof(ck->ph));
+	store_key_shard(k, shard, SK_MT, c->mt2 ? c->mt2->id : "-", ck->mt2,
+			sizeof(ck->mt2));
+	store_key_shard(k, shard, SK_REQUESTS, NULL, ck->requests,
+			sizeof(ck->requests));
+	ck->v[LUA_MO_COMMIT_SESS] = ck->sess;
+	ck->v[LUA_MO_COMMIT_INQ] = ck->inq;
+	ck->v[LUA_MO_COMMIT_MO] = ck->mo;
+	ck->v[LUA_MO_COMMIT_OUTQ] = ck->outq;
+	ck->v[LUA_MO_COMMIT_MT] = ck->mt;
+	ck->v[LUA_MO_COMMIT_PH] = ck->ph;
+	ck->v[LUA_MO_COMMIT_MT2] = ck->mt2;
+	ck->v[LUA_MO_COMMIT_REQUESTS] = ck->requests;
+}
+
+static void commit_session(struct argv *a, const struct store_session *s)
+{
+	arg_record(a, &rec_session, "sess", s);
+	for (int i = 0; i < s->nvars; i++) {
+		char f[STORE_VAR_NAME + 4];
+
+		snprintf(f, sizeof(f), "x:%s", s->vars[i].name);
+		arg_group(a, "sess", f, s->vars[i].value);
+	}
+}
+
+/* The request as the stream records it: the MO's phone, channel and id,
+ * the time of the commit, then the procedure's own fields. */
+static void commit_request(struct argv *a, const struct store_commit *c,
+			   int64_t now)
+{
+	struct store_request r = *c->req;
+
+	util_strlcpy(r.phone, c->mo->msisdn, sizeof(r.phone));
+	r.ch = c->mo->ch;
+	util_strlcpy(r.mo, c->mo->id, sizeof(r.mo));
+	r.at = now;
+	if (!r.lang[0])
+		util_strlcpy(r.lang, "vi", sizeof(r.lang));
+	arg_record(a, &rec_request, "req", &r);
+	for (int i = 0; i < r.nfields; i++)
+		arg_group(a, "req", r.fields[i].name, r.fields[i].value);
+}
+
+static void build_commit(struct argv *a, struct store *st,
+			 const struct store_commit *c)
+{
+	const struct cgw_conf *conf = store_conf(st);
+	const struct store_mt *mt = c->mt;
+	int64_t now = util_now_ms();
+	struct commit_keys ck;
+
+	commit_keys(st, c, &ck);
+	arg_reset(a);
+	arg_script(a, LUA_MO_COMMIT, ck.v);
+	arg_kv(a, "mo_id", c->mo->id);
+	arg_ki(a, "expect_v", (long long)c->expect_version);
+	arg_kv(a, "op", c->keep_session ? "keep" : c->next ? "set" : "end");
+	arg_ki(a, "sess_ttl_ms", c->ttl_ms);
+	arg_kv(a, "mt_id", mt ? mt->id : "");
+	arg_ki(a, "mt_score", now + conf->gateway.mt_lease);
+	arg_ki(a, "mt_ttl_s", rec_mt.ttl_s);
+	arg_kv(a, "lookup_failed", c->lookup_failed ? "1" : "0");
+	arg_kv(a, "set_lang", c->set_lang ? c->set_lang : "");
+	arg_kv(a, "optout", c->optout < 0 ? "" : c->optout ? "1" : "0");
+	arg_ki(a, "now", now);
+	arg_ki(a, "lookup_window_ms", conf->protect.lookup_window);
+	arg_ki(a, "lookup_limit", conf->protect.lookup_failures);
+	arg_ki(a, "block_ms", conf->protect.lookup_block);
+	arg_ki(a, "replies_per_minute", conf->protect.replies_per_minute);
+	arg_kv(a, "mt_counts", mt && mt->ch == STORE_CH_SMS &&
+				       !c->reply_uncounted ? "1" : "0");
+	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
+	arg_kv(a, "mo_state", c->mo_state ? c->mo_state : "answered");
+	if (c->next && !c->keep_session)
+		commit_session(a, c->next);
+	if (mt)
+		arg_record(a, &rec_mt, "mt", mt);
+	if (c->mt2)
+		arg_record(a, &rec_mt, "mt2", c->mt2);
+	if (c->req)
+		commit_request(a, c, now);
+}
+
+int store_commit(struct store *st, const struct store_commit *c,
+		 store_commit_fn *cb, void *arg)
+{
+	struct commit_ctx *x;
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	a = malloc(sizeof(*a));
+	x = calloc(1, sizeof(*x));
+	rq = a && x ? sreq_new(st, 1, commit_reply, commit_done, (void *)cb,
+			       arg, x)
+		    : NULL;
+	if (!rq) {
+		free(a);
+		free(x);
+		return -ENOMEM;
+	}
+	build_commit(a, st, c);
+	sreq_send(rq, 0, a);
+	free(a);
+	return sreq_commit(rq);
+}
+
+/* --- recovery ------------------------------------------------------------------- */
+
+static void mo_claim_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	store_mo_claim_fn *each = (store_mo_claim_fn *)rq->each;
+
+	if (r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		struct store_mo mo;
+
+		memset(&mo, 0, sizeof(mo));
+		reply_record(r->element[i + 1], &rec_mo, &mo);
+		if (mo.id[0])
+			each(rq->arg, &mo);
+	}
+}
+
+int store_mo_claim(struct store *st, int max, store_mo_claim_fn *each,
+		   store_claim_end_fn *end, void *arg)
+{
+	return store_claim(st, SK_INQ, SK_MO, store_conf(st)->gateway.mo_lease,
+			   max, mo_claim_reply, (void *)each, end, arg);
+}

@@ -1,0 +1,467 @@
+/*
+ * Store, outbound messages (see store/store.h): queueing, the outcome of
+ * a submit, leases, concatenation references, receipts, and the claims
+ * that recover work whose process died.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_int.h"
+
+static void mt_key(struct store *st, const struct store_mt *mt, char *out,
+		   size_t outlen)
+{
+	store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn), SK_MT,
+			mt->id, out, outlen);
+}
+
+static void mt_queue_key(struct store *st, const struct store_mt *mt,
+			 char *out, size_t outlen)
+{
+	store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
+			store_queue_of(mt->prio), NULL, out, outlen);
+}
+
+/* A request whose commands are built into one argv at a time. */
+static struct sreq *simple_req(struct store *st, int ncmds,
+			       store_done_fn *cb, void *arg, struct argv **a)
+{
+	struct sreq *rq;
+
+	*a = malloc(sizeof(**a));
+	if (!*a)
+		return NULL;
+	rq = sreq_new(st, ncmds, NULL, sreq_simple_done, (void *)cb, arg,
+		      NULL);
+	if (!rq) {
+		free(*a);
+		*a = NULL;
+	}
+	return rq;
+}
+
+static int simple_send(struct sreq *rq, struct argv *a)
+{
+	free(a);
+	return sreq_commit(rq);
+}
+
+int store_mt_queue(struct store *st, const struct store_mt *mt,
+		   store_done_fn *cb, void *arg)
+{
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	if (!(rq = simple_req(st, 1, cb, arg, &a)))
+		return -ENOMEM;
+	cmd_mt_queue(a, store_keyctx(st), mt, util_now_ms());
+	sreq_send(rq, 0, a);
+	return simple_send(rq, a);
+}
+
+/* SMS centre id (canonical) -> "<MT key>#<part>", for receipts. */
+static void send_msgid(struct sreq *rq, int idx, struct argv *a,
+		       struct store *st, const char *bind, const char *key,
+		       const char *k_mt, int part)
+{
+	char k_msgid[STORE_KEY_MAX], val[STORE_KEY_MAX + 8];
+
+	store_key_msgid(store_keyctx(st), bind, key, k_msgid,
+			sizeof(k_msgid));
+	snprintf(val, sizeof(val), "%s#%d", k_mt, part);
+	arg_reset(a);
+	arg_s(a, "SET");
+	arg_s(a, k_msgid);
+	arg_s(a, val);
+	arg_s(a, "EX");
+	arg_i(a, rec_mt.ttl_s);
+	sreq_send(rq, idx, a);
+}
+
+int store_mt_done(struct store *st, const struct store_mt *mt,
+		  const char *state, const char *bind,
+		  const char *const *msgids, const char *const *keys,
+		  int nparts, uint32_t status, store_done_fn *cb, void *arg)
+{
+	char k_q[STORE_KEY_MAX], k_mt[STORE_KEY_MAX], ids[1024] = "";
+	const char *skeys[LUA_MT_DONE_NKEYS];
+	bool sent = strcmp(state, "sent") == 0;
+	int nmap = 0, n = 0;
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	for (int i = 0; sent && i < nparts; i++)
+		nmap += keys[i] && keys[i][0];
+	if (!(rq = simple_req(st, 1 + nmap, cb, arg, &a)))
+		return -ENOMEM;
+	mt_queue_key(st, mt, k_q, sizeof(k_q));
+	mt_key(st, mt, k_mt, sizeof(k_mt));
+	for (int i = 0; i < nparts; i++)
+		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids))
+			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
+				 "%s%s", i ? "," : "", msgids[i]);
+	skeys[LUA_MT_DONE_QUEUE] = k_q;
+	skeys[LUA_MT_DONE_MT] = k_mt;
+	arg_reset(a);
+	arg_script(a, LUA_MT_DONE, skeys);
+	arg_kv(a, "id", mt->id);
+	arg_kv(a, "state", state);
+	arg_kv(a, "bind", bind ? bind : "");
+	arg_kv(a, "msgid", ids);
+	arg_ki(a, "status", status);
+	arg_ki(a, "now", util_now_ms());
+	/* receipts count parts: a message is delivered when all are */
+	arg_ki(a, "parts", nparts > 0 ? nparts : 1);
+	sreq_send(rq, n++, a);
+	for (int i = 0; sent && i < nparts; i++)
+		if (keys[i] && keys[i][0])
+			send_msgid(rq, n++, a, st, bind, keys[i], k_mt, i + 1);
+	return simple_send(rq, a);
+}
+
+int store_mt_part(struct store *st, const struct store_mt *mt,
+		  const char *bind, int part, int nparts, const char *msgid,
+		  const char *key, store_done_fn *cb, void *arg)
+{
+	bool map = key && *key;
+	char k_mt[STORE_KEY_MAX], field[16];
+	const char *keys[LUA_MT_PART_NKEYS];
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	if (!(rq = simple_req(st, map ? 2 : 1, cb, arg, &a)))
+		return -ENOMEM;
+	mt_key(st, mt, k_mt, sizeof(k_mt));
+	snprintf(field, sizeof(field), "m%d", part);
+	keys[LUA_MT_PART_MT] = k_mt;
+	arg_reset(a);
+	arg_script(a, LUA_MT_PART, keys);
+	arg_ki(a, "parts", nparts);
+	arg_kv(a, "field", field);
+	arg_kv(a, "msgid", msgid ? msgid : "");
+	sreq_send(rq, 0, a);
+	if (map)
+		send_msgid(rq, 1, a, st, bind, key, k_mt, part);
+	return simple_send(rq, a);
+}
+
+/* ZADD XX of an MT's queue entry: a new lease or ready time. */
+static void send_rescore(struct sreq *rq, int idx, struct argv *a,
+			 struct store *st, const struct store_mt *mt,
+			 int64_t score)
+{
+	char k_q[STORE_KEY_MAX];
+
+	mt_queue_key(st, mt, k_q, sizeof(k_q));
+	arg_reset(a);
+	arg_s(a, "ZADD");
+	arg_s(a, k_q);
+	arg_s(a, "XX");
+	arg_i(a, score);
+	arg_s(a, mt->id);
+	sreq_send(rq, idx, a);
+}
+
+int store_mt_release(struct store *st, const struct store_mt *mt,
+		     int64_t ready_ms, store_done_fn *cb, void *arg)
+{
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	if (!(rq = simple_req(st, 1, cb, arg, &a)))
+		return -ENOMEM;
+	send_rescore(rq, 0, a, st, mt, ready_ms ? ready_ms : util_now_ms());
+	return simple_send(rq, a);
+}
+
+int store_mt_renew(struct store *st, const struct store_mt *const *mts,
+		   int n, store_done_fn *cb, void *arg)
+{
+	int64_t score = util_now_ms() + store_conf(st)->gateway.mt_lease;
+	struct argv *a;
+	struct sreq *rq;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	if (n <= 0)
+		return 0;
+	if (!(rq = simple_req(st, n, cb, arg, &a)))
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		send_rescore(rq, i, a, st, mts[i], score);
+	return simple_send(rq, a);
+}
+
+/* --- concatenation references ---------------------------------------------- */
+
+struct ref_ctx {
+	int ref;
+};
+
+static void ref_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct ref_ctx *x = rq->ctx;
+
+	if (r->type == REDIS_REPLY_INTEGER)
+		x->ref = (int)(r->integer & 0xFFFF);
+}
+
+static void ref_done(struct sreq *rq, int rc)
+{
+	struct ref_ctx *x = rq->ctx;
+	store_ref_fn *cb = (store_ref_fn *)rq->cb;
+
+	cb(rq->arg, rc, x->ref);
+}
+
+int store_mt_ref(struct store *st, const struct store_mt *mt,
+		 store_ref_fn *cb, void *arg)
+{
+	char k_ref[STORE_KEY_MAX], k_mt[STORE_KEY_MAX];
+	const char *keys[LUA_MT_REF_NKEYS];
+	struct ref_ctx *x;
+	struct sreq *rq;
+	struct argv *a;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	a = malloc(sizeof(*a));
+	x = calloc(1, sizeof(*x));
+	rq = a && x ? sreq_new(st, 1, ref_reply, ref_done, (void *)cb, arg, x)
+		    : NULL;
+	if (!rq) {
+		free(a);
+		free(x);
+		return -ENOMEM;
+	}
+	x->ref = -1;
+	store_key_phone(store_keyctx(st), SK_REF, mt->msisdn, k_ref,
+			sizeof(k_ref));
+	mt_key(st, mt, k_mt, sizeof(k_mt));
+	keys[LUA_MT_REF_REF] = k_ref;
+	keys[LUA_MT_REF_MT] = k_mt;
+	arg_reset(a);
+	arg_script(a, LUA_MT_REF, keys);
+	sreq_send(rq, 0, a);
+	free(a);
+	return sreq_commit(rq);
+}
+
+/* --- receipts --------------------------------------------------------------- */
+
+struct dlr_ctx {
+	store_dlr_fn *cb;
+	void *arg;
+	char part[8];
+	char state[16], stat[16], err[16];
+	char mt_key[STORE_KEY_MAX];
+	char result[16];
+	bool found;
+	int found_idx;
+};
+
+static void dlr_apply_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct dlr_ctx *d = rq->ctx;
+
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->str, "ok") == 0 &&
+	    r->element[1]->type == REDIS_REPLY_STRING)
+		util_strlcpy(d->result, r->element[1]->str, sizeof(d->result));
+	else
+		d->found = false;	/* the MT record expired meanwhile */
+}
+
+static void dlr_apply_done(struct sreq *rq, int rc)
+{
+	struct dlr_ctx *d = rq->ctx;
+	const char *mt = strstr(d->mt_key, ":mt:");
+
+	d->cb(d->arg, rc, d->found, mt ? mt + 4 : d->mt_key, d->result);
+}
+
+/* One GET per candidate id (not MGET: the keys may live on different
+ * cluster slots); the first candidate that is known wins. */
+static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct dlr_ctx *d = rq->ctx;
+	const char *hash;
+
+	if (r->type != REDIS_REPLY_STRING || (d->found && idx >= d->found_idx))
+		return;
+	hash = strrchr(r->str, '#');
+	if (!hash || (size_t)(hash - r->str) >= sizeof(d->mt_key))
+		return;
+	memcpy(d->mt_key, r->str, (size_t)(hash - r->str));
+	d->mt_key[hash - r->str] = '\0';
+	util_strlcpy(d->part, hash + 1, sizeof(d->part));
+	d->found = true;
+	d->found_idx = idx;
+}
+
+/* Second round trip: the receipt applied to the MT, in its own shard. The
+ * request takes d over; d's callback runs in any case. */
+static void dlr_apply(struct store *st, struct dlr_ctx *d)
+{
+	const char *keys[LUA_DLR_NKEYS] = { d->mt_key };
+	store_dlr_fn *cb = d->cb;
+	void *arg = d->arg;
+	struct argv *a = malloc(sizeof(*a));
+	struct sreq *rq;
+	int rc;
+
+	rq = a && store_ready(st) ? sreq_new(st, 1, dlr_apply_reply,
+					     dlr_apply_done, NULL, NULL, d)
+				  : NULL;
+	if (!rq) {
+		free(a);
+		free(d);
+		cb(arg, -ENOTCONN, false, "", "");
+		return;
+	}
+	arg_reset(a);
+	arg_script(a, LUA_DLR, keys);
+	arg_kv(a, "part", d->part);
+	arg_kv(a, "state", d->state);
+	arg_kv(a, "stat", d->stat);
+	arg_kv(a, "err", d->err);
+	arg_ki(a, "now", util_now_ms());
+	sreq_send(rq, 0, a);
+	free(a);
+	rc = sreq_commit(rq);	/* on failure d went with the request */
+	if (rc < 0)
+		cb(arg, rc, false, "", "");
+}
+
+static void dlr_lookup_done(struct sreq *rq, int rc)
+{
+	struct dlr_ctx *d = rq->ctx;
+
+	/* the context moves on to the second request (or dies here) */
+	rq->ctx = NULL;
+	if (rc < 0 || !d->found) {
+		d->cb(d->arg, rc, false, "", "");
+		free(d);
+		return;
+	}
+	dlr_apply(rq->st, d);
+}
+
+int store_dlr(struct store *st, const char *bind, const char *const *ids,
+	      int nids, const char *state, const char *stat, const char *err,
+	      store_dlr_fn *cb, void *arg)
+{
+	struct dlr_ctx *d;
+	struct sreq *rq;
+	struct argv *a;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	a = malloc(sizeof(*a));
+	d = calloc(1, sizeof(*d));
+	rq = a && d ? sreq_new(st, nids, dlr_lookup_reply, dlr_lookup_done,
+			       NULL, NULL, d)
+		    : NULL;
+	if (!rq) {
+		free(a);
+		free(d);
+		return -ENOMEM;
+	}
+	d->cb = cb;
+	d->arg = arg;
+	util_strlcpy(d->state, state, sizeof(d->state));
+	util_strlcpy(d->stat, stat, sizeof(d->stat));
+	util_strlcpy(d->err, err, sizeof(d->err));
+	for (int i = 0; i < nids; i++) {
+		char k[STORE_KEY_MAX];
+
+		store_key_msgid(store_keyctx(st), bind, ids[i], k, sizeof(k));
+		arg_reset(a);
+		arg_s(a, "GET");
+		arg_s(a, k);
+		sreq_send(rq, i, a);
+	}
+	free(a);
+	return sreq_commit(rq);
+}
+
+/* --- claims ------------------------------------------------------------------ */
+
+static void mt_claim_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	store_mt_claim_fn *each = (store_mt_claim_fn *)rq->each;
+
+	if (r->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		struct store_mt mt;
+		bool expired = r->element[i]->type == REDIS_REPLY_STRING &&
+			       strcmp(r->element[i]->str, "x") == 0;
+
+		memset(&mt, 0, sizeof(mt));
+		reply_record(r->element[i + 1], &rec_mt, &mt);
+		if (mt.id[0])
+			each(rq->arg, 0, &mt, expired);
+	}
+}
+
+int store_mt_claim(struct store *st, int prio, int max,
+		   store_mt_claim_fn *each, store_claim_end_fn *end, void *arg)
+{
+	return store_claim(st, store_queue_of(prio), SK_MT,
+			   store_conf(st)->gateway.mt_lease, max,
+			   mt_claim_reply, (void *)each, end, arg);
+}
+
+int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
+		int64_t lease, int max, sreq_reply_fn *on_reply, void *each,
+		store_claim_end_fn *end, void *arg)
+{
+	int shards = store_keyctx(st)->shards;
+	int64_t now = util_now_ms();
+	struct sreq *rq;
+	struct argv *a;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	a = malloc(sizeof(*a));
+	rq = a ? sreq_new(st, shards, on_reply, sreq_claim_done, (void *)end,
+			  arg, NULL)
+	       : NULL;
+	if (!rq) {
+		free(a);
+		return -ENOMEM;
+	}
+	rq->each = each;
+	for (int s = 0; s < shards; s++) {
+		char k_q[STORE_KEY_MAX], prefix[STORE_KEY_MAX];
+		const char *keys[LUA_CLAIM_NKEYS] = { k_q, prefix };
+
+		store_key_shard(store_keyctx(st), (unsigned)s, queue, NULL,
+				k_q, sizeof(k_q));
+		store_key_shard(store_keyctx(st), (unsigned)s, items, "",
+				prefix, sizeof(prefix));
+		arg_reset(a);
+		arg_script(a, LUA_CLAIM, keys);
+		arg_ki(a, "now", now);
+		arg_ki(a, "lease", lease);
+		arg_ki(a, "max", max);
+		sreq_send(rq, s, a);
+	}
+	free(a);
+	return sreq_commit(rq);
+}

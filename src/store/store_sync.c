@@ -1,0 +1,419 @@
+/*
+ * The store for tools (see store/store_sync.h): one blocking hiredis
+ * connection. Scripts are called by their build-time SHA1 and loaded on a
+ * NOSCRIPT answer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_int.h"
+#include "store/store_sync.h"
+
+#define PIPELINE 500		/* commands in flight, at most */
+#define PAGE 1000		/* stream entries per XRANGE */
+
+struct store_sync {
+	redisContext *rc;
+	struct store_keys keys;
+	char prefix[32];
+	int pending;		/* pipelined commands not yet answered */
+	int failed;		/* of those, errors */
+	char err[256];
+	struct argv a;
+};
+
+static int sync_err(struct store_sync *ss, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int sync_err(struct store_sync *ss, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ss->err, sizeof(ss->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *store_sync_error(const struct store_sync *ss)
+{
+	return ss->err;
+}
+
+void store_pairs_free(struct store_pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+const char *store_pairs_get(const struct store_pairs *p, const char *field)
+{
+	for (size_t i = 0; i + 1 < p->n; i += 2)
+		if (strcmp(p->v[i], field) == 0)
+			return p->v[i + 1];
+	return NULL;
+}
+
+static int pairs_from(const redisReply *r, struct store_pairs *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!r || r->type != REDIS_REPLY_ARRAY)
+		return -EIO;
+	out->v = calloc(r->elements + 1, sizeof(char *));
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->elements; i++) {
+		const redisReply *e = r->element[i];
+
+		out->v[i] = strdup(e->type == REDIS_REPLY_STRING ? e->str : "");
+		if (!out->v[i]) {
+			out->n = i;
+			store_pairs_free(out);
+			return -ENOMEM;
+		}
+	}
+	out->n = r->elements;
+	return 0;
+}
+
+/* --- connection ----------------------------------------------------------------- */
+
+static int sync_setup(struct store_sync *ss, const struct cgw_conf *c)
+{
+	redisReply *r;
+
+	if (c->redis.password[0]) {
+		r = redisCommand(ss->rc, "AUTH %s", c->redis.password);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			sync_err(ss, -EACCES, "Redis AUTH failed: %s",
+				 r ? r->str : ss->rc->errstr);
+			freeReplyObject(r);
+			return -EACCES;
+		}
+		freeReplyObject(r);
+	}
+	if (c->redis.db) {
+		r = redisCommand(ss->rc, "SELECT %d", c->redis.db);
+		if (!r || r->type == REDIS_REPLY_ERROR) {
+			sync_err(ss, -EIO, "Redis SELECT %d failed: %s",
+				 c->redis.db, r ? r->str : ss->rc->errstr);
+			freeReplyObject(r);
+			return -EIO;
+		}
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
+struct store_sync *store_sync_open(const struct cgw_conf *c, char *err,
+				   size_t errlen)
+{
+	struct timeval tv = { 5, 0 };
+	struct store_sync *ss = calloc(1, sizeof(*ss));
+
+	if (!ss) {
+		util_err(err, errlen, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	util_strlcpy(ss->prefix, c->redis.prefix, sizeof(ss->prefix));
+	ss->keys.prefix = ss->prefix;
+	ss->keys.shards = c->redis.shards;
+	if (c->redis.socket[0])
+		ss->rc = redisConnectUnixWithTimeout(c->redis.socket, tv);
+	else
+		ss->rc = redisConnectWithTimeout(c->redis.host, c->redis.port,
+						 tv);
+	if (!ss->rc || ss->rc->err) {
+		util_err(err, errlen, -ECONNREFUSED,
+			 "cannot connect to Redis at %s:%d: %s",
+			 c->redis.socket[0] ? c->redis.socket : c->redis.host,
+			 c->redis.socket[0] ? 0 : c->redis.port,
+			 ss->rc ? ss->rc->errstr : "out of memory");
+		store_sync_close(ss);
+		return NULL;
+	}
+	redisSetTimeout(ss->rc, tv);
+	if (sync_setup(ss, c) < 0) {
+		util_err(err, errlen, -EIO, "%s", ss->err);
+		store_sync_close(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+void store_sync_close(struct store_sync *ss)
+{
+	if (!ss)
+		return;
+	if (ss->rc)
+		redisFree(ss->rc);
+	free(ss);
+}
+
+/* --- commands --------------------------------------------------------------------- */
+
+/* Runs the command in ss->a and returns its reply (the caller frees it), or
+ * NULL with the reason in ss->err. A script Redis does not know yet is
+ * loaded and called again. */
+static redisReply *sync_call(struct store_sync *ss, enum lua_script_id script)
+{
+	redisReply *r;
+
+	if (ss->a.overflow) {
+		sync_err(ss, -E2BIG, "command too large");
+		return NULL;
+	}
+	r = redisCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l);
+	if (r && r->type == REDIS_REPLY_ERROR && script < LUA_COUNT &&
+	    strncmp(r->str, "NOSCRIPT", 8) == 0) {
+		freeReplyObject(r);
+		r = redisCommand(ss->rc, "SCRIPT LOAD %s",
+				 lua_scripts[script].src);
+		freeReplyObject(r);
+		r = redisCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l);
+	}
+	if (!r) {
+		sync_err(ss, -EIO, "Redis: %s", ss->rc->errstr);
+		return NULL;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		sync_err(ss, -EIO, "Redis: %s", r->str);
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int sync_hash(struct store_sync *ss, const char *key,
+		     struct store_pairs *out)
+{
+	redisReply *r;
+	int rc;
+
+	arg_reset(&ss->a);
+	arg_s(&ss->a, "HGETALL");
+	arg_s(&ss->a, key);
+	if (!(r = sync_call(ss, LUA_COUNT)))
+		return -EIO;
+	rc = pairs_from(r, out);
+	freeReplyObject(r);
+	return rc < 0 ? rc : out->n > 0;
+}
+
+/* Makes sure Redis knows a script before it is pipelined (a NOSCRIPT in
+ * the middle of a pipeline could not be retried). */
+static int sync_load(struct store_sync *ss, enum lua_script_id script)
+{
+	redisReply *r = redisCommand(ss->rc, "SCRIPT LOAD %s",
+				     lua_scripts[script].src);
+	int rc = r && r->type == REDIS_REPLY_STRING ? 0 : -EIO;
+
+	if (rc < 0)
+		sync_err(ss, rc, "Redis: %s",
+			 r && r->type == REDIS_REPLY_ERROR ? r->str
+							   : ss->rc->errstr);
+	freeReplyObject(r);
+	return rc;
+}
+
+static int drain(struct store_sync *ss, int keep)
+{
+	while (ss->pending > keep) {
+		redisReply *r = NULL;
+
+		if (redisGetReply(ss->rc, (void **)&r) != REDIS_OK) {
+			sync_err(ss, -EIO, "Redis: %s", ss->rc->errstr);
+			ss->failed += ss->pending;
+			ss->pending = 0;
+			return -EIO;
+		}
+		if (r->type == REDIS_REPLY_ERROR) {
+			sync_err(ss, -EIO, "Redis: %s", r->str);
+			ss->failed++;
+		}
+		freeReplyObject(r);
+		ss->pending--;
+	}
+	return 0;
+}
+
+int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d)
+{
+	if (ss->pending == 0 && sync_load(ss, LUA_DOSSIER_PUT) < 0)
+		return -EIO;
+	cmd_dossier_put(&ss->a, &ss->keys, d);
+	if (ss->a.overflow)
+		return sync_err(ss, -E2BIG, "dossier %s too large", d->code);
+	if (redisAppendCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l) !=
+	    REDIS_OK)
+		return sync_err(ss, -ENOMEM, "out of memory");
+	ss->pending++;
+	return ss->pending >= PIPELINE ? drain(ss, 0) : 0;
+}
+
+int store_sync_wait(struct store_sync *ss)
+{
+	int rc = drain(ss, 0), failed = ss->failed;
+
+	ss->failed = 0;
+	return rc < 0 && !failed ? rc : failed;
+}
+
+int store_sync_dossier(struct store_sync *ss, const char *key,
+		       struct store_pairs *out)
+{
+	char k[STORE_KEY_MAX];
+
+	store_key_dossier(&ss->keys, key, k, sizeof(k));
+	return sync_hash(ss, k, out);
+}
+
+int store_sync_mt(struct store_sync *ss, const char *id,
+		  struct store_pairs *out)
+{
+	/* an MT id names its shard only through the phone: try each */
+	for (int s = 0; s < ss->keys.shards; s++) {
+		char k[STORE_KEY_MAX];
+		int rc;
+
+		store_key_shard(&ss->keys, (unsigned)s, SK_MT, id, k,
+				sizeof(k));
+		rc = sync_hash(ss, k, out);
+		if (rc != 0)
+			return rc;
+		store_pairs_free(out);
+	}
+	return 0;
+}
+
+int store_sync_mt_by_msgid(struct store_sync *ss, const char *bind,
+			   const char *msgid, struct store_pairs *out)
+{
+	char k[STORE_KEY_MAX], *hash;
+	redisReply *r;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	store_key_msgid(&ss->keys, bind, msgid, k, sizeof(k));
+	arg_reset(&ss->a);
+	arg_s(&ss->a, "GET");
+	arg_s(&ss->a, k);
+	if (!(r = sync_call(ss, LUA_COUNT)))
+		return -EIO;
+	if (r->type == REDIS_REPLY_STRING &&
+	    (hash = strrchr(r->str, '#'))) {	/* "<MT key>#<part>" */
+		*hash = '\0';
+		rc = sync_hash(ss, r->str, out);
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+int store_sync_profile(struct store_sync *ss, const char *msisdn,
+		       struct store_pairs *out)
+{
+	char k[STORE_KEY_MAX];
+	int rc;
+
+	store_key_phone(&ss->keys, SK_PROFILE, msisdn, k, sizeof(k));
+	rc = sync_hash(ss, k, out);
+	return rc < 0 ? rc : 0;
+}
+
+int store_sync_mt_queue(struct store_sync *ss, const struct store_mt *mt)
+{
+	redisReply *r;
+	int rc;
+
+	cmd_mt_queue(&ss->a, &ss->keys, mt, util_now_ms());
+	if (!(r = sync_call(ss, LUA_MT_QUEUE)))
+		return -EIO;
+	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	return rc;
+}
+
+/* --- requests ------------------------------------------------------------------- */
+
+static int each_entry(const redisReply *e, unsigned shard,
+		      store_sync_request_fn *each, void *arg)
+{
+	struct store_pairs p;
+	uint64_t ms, seq;
+	int rc;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[0]->type != REDIS_REPLY_STRING ||
+	    sscanf(e->element[0]->str, "%" SCNu64 "-%" SCNu64, &ms, &seq) != 2)
+		return -EIO;
+	rc = pairs_from(e->element[1], &p);
+	if (rc < 0)
+		return rc;
+	rc = each(arg, shard, ms, seq, &p);
+	store_pairs_free(&p);
+	return rc;
+}
+
+/* One shard's stream, a page at a time. */
+static int shard_requests(struct store_sync *ss, unsigned shard,
+			  int64_t since, int64_t until,
+			  store_sync_request_fn *each, void *arg)
+{
+	char key[STORE_KEY_MAX], start[48], end[48];
+	size_t got;
+
+	store_key_shard(&ss->keys, shard, SK_REQUESTS, NULL, key, sizeof(key));
+	snprintf(start, sizeof(start), "%" PRId64, since);
+	snprintf(end, sizeof(end), "%" PRId64, until);
+	do {
+		redisReply *r;
+		int rc = 0;
+
+		arg_reset(&ss->a);
+		arg_s(&ss->a, "XRANGE");
+		arg_s(&ss->a, key);
+		arg_s(&ss->a, start);
+		arg_s(&ss->a, end);
+		arg_s(&ss->a, "COUNT");
+		arg_i(&ss->a, PAGE);
+		if (!(r = sync_call(ss, LUA_COUNT)) ||
+		    r->type != REDIS_REPLY_ARRAY) {
+			freeReplyObject(r);
+			return -EIO;
+		}
+		got = r->elements;
+		for (size_t i = 0; i < got && rc == 0; i++)
+			rc = each_entry(r->element[i], shard, each, arg);
+		if (got && rc == 0)	/* next page: after the last id */
+			snprintf(start, sizeof(start), "(%s",
+				 r->element[got - 1]->element[0]->str);
+		freeReplyObject(r);
+		if (rc)
+			return rc < 0 ? sync_err(ss, rc, "bad stream entry in "
+						 "%s", key) : 0;
+	} while (got == PAGE);
+	return 0;
+}
+
+int store_sync_requests(struct store_sync *ss, int64_t since, int64_t until,
+			store_sync_request_fn *each, void *arg)
+{
+	for (int s = 0; s < ss->keys.shards; s++) {
+		int rc = shard_requests(ss, (unsigned)s, since, until, each,
+					arg);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * The store for tools (citizengw-ctl): the same keys, records and scripts
+ * as the daemon's store, over a synchronous connection. A short-lived
+ * tool waits for each answer; the daemon never uses this.
+ *
+ * Functions return 0 (or a count) or a negative errno, with the reason in
+ * store_sync_error().
+ */
+#ifndef CGW_STORE_SYNC_H
+#define CGW_STORE_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/conf.h"
+#include "services/dossier.h"
+#include "store/store.h"
+
+struct store_sync;
+
+/* field, value, field, value ... as Redis holds them (owned copies). */
+struct store_pairs {
+	size_t n;
+	char **v;
+};
+void store_pairs_free(struct store_pairs *p);
+const char *store_pairs_get(const struct store_pairs *p, const char *field);
+
+/* Connects (AUTH, SELECT). NULL with the reason in err. */
+struct store_sync *store_sync_open(const struct cgw_conf *c, char *err,
+				   size_t errlen);
+void store_sync_close(struct store_sync *ss);
+const char *store_sync_error(const struct store_sync *ss);
+
+/*
+ * Replaces a dossier in one atomic step. Pipelined: the answer is read
+ * later, by a later call or store_sync_wait(), which return how many
+ * commands failed.
+ */
+int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d);
+/* Reads every pending answer: returns the failures since the last wait
+ * (0 when all went through), or a negative errno. */
+int store_sync_wait(struct store_sync *ss);
+
+/* A dossier's hash by lookup key: 1 found, 0 not, or -errno. */
+int store_sync_dossier(struct store_sync *ss, const char *key,
+		       struct store_pairs *out);
+/* An MT's hash by our id: 1 found, 0 not, or -errno. */
+int store_sync_mt(struct store_sync *ss, const char *id,
+		  struct store_pairs *out);
+/* An MT's hash by the SMS centre's id (canonical form) on a bind. */
+int store_sync_mt_by_msgid(struct store_sync *ss, const char *bind,
+			   const char *msgid, struct store_pairs *out);
+/* A phone's profile hash (empty when it has none): 0 or -errno. */
+int store_sync_profile(struct store_sync *ss, const char *msisdn,
+		       struct store_pairs *out);
+
+/* Queues an MT for the gateway processes to send: 1 queued, 0 an MT of
+ * that id exists already, -errno. */
+int store_sync_mt_queue(struct store_sync *ss, const struct store_mt *mt);
+
+/*
+ * The procedure requests recorded between since and until (UTC ms,
+ * inclusive), shard by shard in time order within a shard: each(arg,
+ * shard, ms, seq, pairs) per entry; a non-zero return stops. Returns 0 or
+ * -errno.
+ */
+typedef int store_sync_request_fn(void *arg, unsigned shard, uint64_t ms,
+				  uint64_t seq, const struct store_pairs *p);
+int store_sync_requests(struct store_sync *ss, int64_t since, int64_t until,
+			store_sync_request_fn *each, void *arg);
+
+#endif
