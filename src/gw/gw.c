@@ -118,6 +118,19 @@ static void session_from_store(const struct store_session *in,
 		menu_session_set(out, in->vars[i].name, in->vars[i].value);
 }
 
+/* Copies up to max variables; returns how many. */
+static int vars_to_store(const struct menu_var *in, int n,
+			 struct store_var *out, int max)
+{
+	int i;
+
+	for (i = 0; i < n && i < max; i++) {
+		util_strlcpy(out[i].name, in[i].name, sizeof(out[i].name));
+		util_strlcpy(out[i].value, in[i].value, sizeof(out[i].value));
+	}
+	return i;
+}
+
 static void session_to_store(const struct menu_session *in,
 			     struct store_session *out)
 {
@@ -126,13 +139,7 @@ static void session_to_store(const struct menu_session *in,
 	out->version = in->version;
 	util_strlcpy(out->node, in->node, sizeof(out->node));
 	util_strlcpy(out->lang, lang_name(in->lang), sizeof(out->lang));
-	for (int i = 0; i < in->nvars && i < STORE_VARS; i++) {
-		util_strlcpy(out->vars[i].name, in->vars[i].name,
-			     sizeof(out->vars[i].name));
-		util_strlcpy(out->vars[i].value, in->vars[i].value,
-			     sizeof(out->vars[i].value));
-		out->nvars++;
-	}
+	out->nvars = vars_to_store(in->vars, in->nvars, out->vars, STORE_VARS);
 }
 
 static void request_to_store(const struct menu_request *in,
@@ -142,13 +149,8 @@ static void request_to_store(const struct menu_request *in,
 	util_strlcpy(out->ref, in->ref, sizeof(out->ref));
 	util_strlcpy(out->kind, in->kind, sizeof(out->kind));
 	util_strlcpy(out->lang, lang_name(in->lang), sizeof(out->lang));
-	for (int i = 0; i < in->nfields && i < STORE_REQ_FIELDS; i++) {
-		util_strlcpy(out->fields[i].name, in->fields[i].name,
-			     sizeof(out->fields[i].name));
-		util_strlcpy(out->fields[i].value, in->fields[i].value,
-			     sizeof(out->fields[i].value));
-		out->nfields++;
-	}
+	out->nfields = vars_to_store(in->fields, in->nfields, out->fields,
+				     STORE_REQ_FIELDS);
 }
 
 /* --- MO jobs ----------------------------------------------------------------- */

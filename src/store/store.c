@@ -46,6 +46,9 @@ struct store {
 	LIST_HEAD(, sreq) live;	/* requests not yet freed */
 	struct store_stats stats;
 	bool freeing;
+	/* every command is built here and copied out by hiredis before the
+	 * call that builds it returns */
+	struct argv argv;
 };
 
 static void store_connect(struct store *st);
@@ -468,6 +471,29 @@ const struct cgw_conf *store_conf(const struct store *st)
 unsigned store_shard(const struct store *st, const char *msisdn)
 {
 	return store_shard_of(msisdn, st->keys.shards);
+}
+
+struct argv *store_argv(struct store *st)
+{
+	return &st->argv;
+}
+
+int sreq_open(struct store *st, int ncmds, sreq_reply_fn *on_reply,
+	      sreq_done_fn *on_done, void *cb, void *arg, size_t ctx_size,
+	      struct sreq **out)
+{
+	void *ctx = NULL;
+
+	if (!store_ready(st))
+		return -ENOTCONN;
+	if (ctx_size && !(ctx = calloc(1, ctx_size)))
+		return -ENOMEM;
+	*out = sreq_new(st, ncmds, on_reply, on_done, cb, arg, ctx);
+	if (!*out) {
+		free(ctx);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void sreq_discard(struct sreq *rq)

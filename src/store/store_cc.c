@@ -104,23 +104,15 @@ int store_part_in(struct store *st, const char *msisdn, const char *key,
 		  const char *const *meta, int nmeta, int64_t deadline_ms,
 		  store_part_fn *cb, void *arg)
 {
-	struct part_ctx *q;
+	struct argv *a = store_argv(st);
 	struct cc_keys ck;
 	struct sreq *rq;
-	struct argv *a;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	q = calloc(1, sizeof(*q));
-	rq = a && q ? sreq_new(st, 1, part_reply, part_done, (void *)cb, arg,
-			       q)
-		    : NULL;
-	if (!rq) {
-		free(a);
-		free(q);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, 1, part_reply, part_done, (void *)cb, arg,
+		       sizeof(struct part_ctx), &rq);
+	if (rc < 0)
+		return rc;
 	cc_keys(st, msisdn, key, &ck);
 	arg_reset(a);
 	arg_script(a, LUA_PART_IN, ck.v);
@@ -134,7 +126,6 @@ int store_part_in(struct store *st, const char *msisdn, const char *key,
 	for (int i = 0; i + 1 < nmeta; i += 2)
 		arg_group(a, "meta", meta[i], meta[i + 1]);
 	sreq_send(rq, 0, a);
-	free(a);
 	return sreq_commit(rq);
 }
 
@@ -176,25 +167,19 @@ int store_cc_consume(struct store *st, const char *msisdn, const char *key,
 		     store_done_fn *cb, void *arg)
 {
 	long long window = store_conf(st)->gateway.mo_dedup_window;
+	struct argv *a = store_argv(st);
 	struct cc_keys ck;
 	struct sreq *rq;
-	struct argv *a;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	rq = a ? sreq_new(st, 1, NULL, sreq_simple_done, (void *)cb, arg, NULL)
-	       : NULL;
-	if (!rq) {
-		free(a);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, 1, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
+	if (rc < 0)
+		return rc;
 	cc_keys(st, msisdn, key, &ck);
 	arg_reset(a);
 	arg_script(a, LUA_CC_CONSUME, ck.v);
 	arg_kv(a, "member", key);
 	arg_ki(a, "window_ms", window > 0 ? window : 1000);
 	sreq_send(rq, 0, a);
-	free(a);
 	return sreq_commit(rq);
 }

@@ -114,6 +114,16 @@ const struct cgw_conf *store_conf(const struct store *st);
  */
 struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 		      sreq_done_fn *on_done, void *cb, void *arg, void *ctx);
+/*
+ * sreq_new for an op: -ENOTCONN unless Redis is ready; ctx_size bytes of
+ * zeroed op state in (*out)->ctx. Returns 0 or -errno (nothing made).
+ */
+int sreq_open(struct store *st, int ncmds, sreq_reply_fn *on_reply,
+	      sreq_done_fn *on_done, void *cb, void *arg, size_t ctx_size,
+	      struct sreq **out);
+/* The store's one argument buffer: build a command, send it, build the
+ * next (hiredis copies each before sreq_send returns). */
+struct argv *store_argv(struct store *st);
 /* Sends command idx; a failure is accounted in the request's rc. */
 void sreq_send(struct sreq *rq, int idx, const struct argv *a);
 /*

@@ -100,21 +100,15 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		const char *dossier_key, store_mo_in_fn *cb, void *arg)
 {
 	struct store_mo_in_result *res;
-	struct argv *a;
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	res = calloc(1, sizeof(*res));
-	rq = a && res ? sreq_new(st, dossier_key ? 2 : 1, mo_in_reply,
-				 mo_in_done, (void *)cb, arg, res)
-		      : NULL;
-	if (!rq) {
-		free(a);
-		free(res);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, dossier_key ? 2 : 1, mo_in_reply, mo_in_done,
+		       (void *)cb, arg, sizeof(*res), &rq);
+	if (rc < 0)
+		return rc;
+	res = rq->ctx;
 	res->dossier_asked = dossier_key != NULL;
 	build_mo_in(a, st, mo, reread);
 	sreq_send(rq, 0, a);
@@ -122,7 +116,6 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		cmd_dossier_get(a, store_keyctx(st), dossier_key);
 		sreq_send(rq, 1, a);
 	}
-	free(a);
 	return sreq_commit(rq);
 }
 
@@ -152,25 +145,16 @@ static void dossier_done(struct sreq *rq, int rc)
 int store_dossier_get(struct store *st, const char *key, store_dossier_fn *cb,
 		      void *arg)
 {
-	struct dossier_ctx *x;
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
-	struct argv *a;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	x = calloc(1, sizeof(*x));
-	rq = a && x ? sreq_new(st, 1, dossier_reply, dossier_done, (void *)cb,
-			       arg, x)
-		    : NULL;
-	if (!rq) {
-		free(a);
-		free(x);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, 1, dossier_reply, dossier_done, (void *)cb, arg,
+		       sizeof(struct dossier_ctx), &rq);
+	if (rc < 0)
+		return rc;
 	cmd_dossier_get(a, store_keyctx(st), key);
 	sreq_send(rq, 0, a);
-	free(a);
 	return sreq_commit(rq);
 }
 
@@ -329,25 +313,16 @@ static void build_commit(struct argv *a, struct store *st,
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg)
 {
-	struct commit_ctx *x;
-	struct argv *a;
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	x = calloc(1, sizeof(*x));
-	rq = a && x ? sreq_new(st, 1, commit_reply, commit_done, (void *)cb,
-			       arg, x)
-		    : NULL;
-	if (!rq) {
-		free(a);
-		free(x);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, 1, commit_reply, commit_done, (void *)cb, arg,
+		       sizeof(struct commit_ctx), &rq);
+	if (rc < 0)
+		return rc;
 	build_commit(a, st, c);
 	sreq_send(rq, 0, a);
-	free(a);
 	return sreq_commit(rq);
 }
 

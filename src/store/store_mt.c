@@ -27,43 +27,26 @@ static void mt_queue_key(struct store *st, const struct store_mt *mt,
 			store_queue_of(mt->prio), NULL, out, outlen);
 }
 
-/* A request whose commands are built into one argv at a time. */
-static struct sreq *simple_req(struct store *st, int ncmds,
-			       store_done_fn *cb, void *arg, struct argv **a)
+/* A request of ncmds commands answered by a store_done_fn. */
+static int simple_open(struct store *st, int ncmds, store_done_fn *cb,
+		       void *arg, struct sreq **rq)
 {
-	struct sreq *rq;
-
-	*a = malloc(sizeof(**a));
-	if (!*a)
-		return NULL;
-	rq = sreq_new(st, ncmds, NULL, sreq_simple_done, (void *)cb, arg,
-		      NULL);
-	if (!rq) {
-		free(*a);
-		*a = NULL;
-	}
-	return rq;
-}
-
-static int simple_send(struct sreq *rq, struct argv *a)
-{
-	free(a);
-	return sreq_commit(rq);
+	return sreq_open(st, ncmds, NULL, sreq_simple_done, (void *)cb, arg,
+			 0, rq);
 }
 
 int store_mt_queue(struct store *st, const struct store_mt *mt,
 		   store_done_fn *cb, void *arg)
 {
-	struct argv *a;
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	if (!(rq = simple_req(st, 1, cb, arg, &a)))
-		return -ENOMEM;
+	if ((rc = simple_open(st, 1, cb, arg, &rq)) < 0)
+		return rc;
 	cmd_mt_queue(a, store_keyctx(st), mt, util_now_ms());
 	sreq_send(rq, 0, a);
-	return simple_send(rq, a);
+	return sreq_commit(rq);
 }
 
 /* SMS centre id (canonical) -> "<MT key>#<part>", for receipts. */
@@ -93,16 +76,14 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	char k_q[STORE_KEY_MAX], k_mt[STORE_KEY_MAX], ids[1024] = "";
 	const char *skeys[LUA_MT_DONE_NKEYS];
 	bool sent = strcmp(state, "sent") == 0;
-	int nmap = 0, n = 0;
-	struct argv *a;
+	struct argv *a = store_argv(st);
+	int nmap = 0, n = 0, rc;
 	struct sreq *rq;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
 	for (int i = 0; sent && i < nparts; i++)
 		nmap += keys[i] && keys[i][0];
-	if (!(rq = simple_req(st, 1 + nmap, cb, arg, &a)))
-		return -ENOMEM;
+	if ((rc = simple_open(st, 1 + nmap, cb, arg, &rq)) < 0)
+		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
 	mt_key(st, mt, k_mt, sizeof(k_mt));
 	for (int i = 0; i < nparts; i++)
@@ -125,7 +106,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	for (int i = 0; sent && i < nparts; i++)
 		if (keys[i] && keys[i][0])
 			send_msgid(rq, n++, a, st, bind, keys[i], k_mt, i + 1);
-	return simple_send(rq, a);
+	return sreq_commit(rq);
 }
 
 int store_mt_part(struct store *st, const struct store_mt *mt,
@@ -135,13 +116,12 @@ int store_mt_part(struct store *st, const struct store_mt *mt,
 	bool map = key && *key;
 	char k_mt[STORE_KEY_MAX], field[16];
 	const char *keys[LUA_MT_PART_NKEYS];
-	struct argv *a;
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	if (!(rq = simple_req(st, map ? 2 : 1, cb, arg, &a)))
-		return -ENOMEM;
+	if ((rc = simple_open(st, map ? 2 : 1, cb, arg, &rq)) < 0)
+		return rc;
 	mt_key(st, mt, k_mt, sizeof(k_mt));
 	snprintf(field, sizeof(field), "m%d", part);
 	keys[LUA_MT_PART_MT] = k_mt;
@@ -153,7 +133,7 @@ int store_mt_part(struct store *st, const struct store_mt *mt,
 	sreq_send(rq, 0, a);
 	if (map)
 		send_msgid(rq, 1, a, st, bind, key, k_mt, part);
-	return simple_send(rq, a);
+	return sreq_commit(rq);
 }
 
 /* ZADD XX of an MT's queue entry: a new lease or ready time. */
@@ -176,33 +156,30 @@ static void send_rescore(struct sreq *rq, int idx, struct argv *a,
 int store_mt_release(struct store *st, const struct store_mt *mt,
 		     int64_t ready_ms, store_done_fn *cb, void *arg)
 {
-	struct argv *a;
 	struct sreq *rq;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	if (!(rq = simple_req(st, 1, cb, arg, &a)))
-		return -ENOMEM;
-	send_rescore(rq, 0, a, st, mt, ready_ms ? ready_ms : util_now_ms());
-	return simple_send(rq, a);
+	if ((rc = simple_open(st, 1, cb, arg, &rq)) < 0)
+		return rc;
+	send_rescore(rq, 0, store_argv(st), st, mt,
+		     ready_ms ? ready_ms : util_now_ms());
+	return sreq_commit(rq);
 }
 
 int store_mt_renew(struct store *st, const struct store_mt *const *mts,
 		   int n, store_done_fn *cb, void *arg)
 {
 	int64_t score = util_now_ms() + store_conf(st)->gateway.mt_lease;
-	struct argv *a;
 	struct sreq *rq;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
 	if (n <= 0)
-		return 0;
-	if (!(rq = simple_req(st, n, cb, arg, &a)))
-		return -ENOMEM;
+		return store_ready(st) ? 0 : -ENOTCONN;
+	if ((rc = simple_open(st, n, cb, arg, &rq)) < 0)
+		return rc;
 	for (int i = 0; i < n; i++)
-		send_rescore(rq, i, a, st, mts[i], score);
-	return simple_send(rq, a);
+		send_rescore(rq, i, store_argv(st), st, mts[i], score);
+	return sreq_commit(rq);
 }
 
 /* --- concatenation references ---------------------------------------------- */
@@ -232,22 +209,15 @@ int store_mt_ref(struct store *st, const struct store_mt *mt,
 {
 	char k_ref[STORE_KEY_MAX], k_mt[STORE_KEY_MAX];
 	const char *keys[LUA_MT_REF_NKEYS];
-	struct ref_ctx *x;
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
-	struct argv *a;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	x = calloc(1, sizeof(*x));
-	rq = a && x ? sreq_new(st, 1, ref_reply, ref_done, (void *)cb, arg, x)
-		    : NULL;
-	if (!rq) {
-		free(a);
-		free(x);
-		return -ENOMEM;
-	}
-	x->ref = -1;
+	rc = sreq_open(st, 1, ref_reply, ref_done, (void *)cb, arg,
+		       sizeof(struct ref_ctx), &rq);
+	if (rc < 0)
+		return rc;
+	((struct ref_ctx *)rq->ctx)->ref = -1;
 	store_key_phone(store_keyctx(st), SK_REF, mt->msisdn, k_ref,
 			sizeof(k_ref));
 	mt_key(st, mt, k_mt, sizeof(k_mt));
@@ -256,7 +226,6 @@ int store_mt_ref(struct store *st, const struct store_mt *mt,
 	arg_reset(a);
 	arg_script(a, LUA_MT_REF, keys);
 	sreq_send(rq, 0, a);
-	free(a);
 	return sreq_commit(rq);
 }
 
@@ -320,17 +289,16 @@ static void dlr_apply(struct store *st, struct dlr_ctx *d)
 	const char *keys[LUA_DLR_NKEYS] = { d->mt_key };
 	store_dlr_fn *cb = d->cb;
 	void *arg = d->arg;
-	struct argv *a = malloc(sizeof(*a));
+	struct argv *a = store_argv(st);
 	struct sreq *rq;
 	int rc;
 
-	rq = a && store_ready(st) ? sreq_new(st, 1, dlr_apply_reply,
-					     dlr_apply_done, NULL, NULL, d)
-				  : NULL;
+	rq = store_ready(st) ? sreq_new(st, 1, dlr_apply_reply, dlr_apply_done,
+					NULL, NULL, d)
+			     : NULL;
 	if (!rq) {
-		free(a);
 		free(d);
-		cb(arg, -ENOTCONN, false, "", "");
+		cb(arg, store_ready(st) ? -ENOMEM : -ENOTCONN, false, "", "");
 		return;
 	}
 	arg_reset(a);
@@ -341,7 +309,6 @@ static void dlr_apply(struct store *st, struct dlr_ctx *d)
 	arg_kv(a, "err", d->err);
 	arg_ki(a, "now", util_now_ms());
 	sreq_send(rq, 0, a);
-	free(a);
 	rc = sreq_commit(rq);	/* on failure d went with the request */
 	if (rc < 0)
 		cb(arg, rc, false, "", "");
@@ -365,22 +332,16 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 	      int nids, const char *state, const char *stat, const char *err,
 	      store_dlr_fn *cb, void *arg)
 {
+	struct argv *a = store_argv(st);
 	struct dlr_ctx *d;
 	struct sreq *rq;
-	struct argv *a;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	d = calloc(1, sizeof(*d));
-	rq = a && d ? sreq_new(st, nids, dlr_lookup_reply, dlr_lookup_done,
-			       NULL, NULL, d)
-		    : NULL;
-	if (!rq) {
-		free(a);
-		free(d);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, nids, dlr_lookup_reply, dlr_lookup_done, NULL,
+		       NULL, sizeof(*d), &rq);
+	if (rc < 0)
+		return rc;
+	d = rq->ctx;
 	d->cb = cb;
 	d->arg = arg;
 	util_strlcpy(d->state, state, sizeof(d->state));
@@ -395,7 +356,6 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 		arg_s(a, k);
 		sreq_send(rq, i, a);
 	}
-	free(a);
 	return sreq_commit(rq);
 }
 
@@ -432,20 +392,15 @@ int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
 		store_claim_end_fn *end, void *arg)
 {
 	int shards = store_keyctx(st)->shards;
+	struct argv *a = store_argv(st);
 	int64_t now = util_now_ms();
 	struct sreq *rq;
-	struct argv *a;
+	int rc;
 
-	if (!store_ready(st))
-		return -ENOTCONN;
-	a = malloc(sizeof(*a));
-	rq = a ? sreq_new(st, shards, on_reply, sreq_claim_done, (void *)end,
-			  arg, NULL)
-	       : NULL;
-	if (!rq) {
-		free(a);
-		return -ENOMEM;
-	}
+	rc = sreq_open(st, shards, on_reply, sreq_claim_done, (void *)end,
+		       arg, 0, &rq);
+	if (rc < 0)
+		return rc;
 	rq->each = each;
 	for (int s = 0; s < shards; s++) {
 		char k_q[STORE_KEY_MAX], prefix[STORE_KEY_MAX];
@@ -462,6 +417,5 @@ int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
 		arg_ki(a, "max", max);
 		sreq_send(rq, s, a);
 	}
-	free(a);
 	return sreq_commit(rq);
 }
