@@ -1,6 +1,9 @@
 /*
  * Menu files -> struct menu_tree (see menu/menu.h). Owns the tree's
  * memory. Every refusal names the file and line of the offending setting.
+ * A load that fails, on a bad file or for want of memory, frees all it
+ * built and never ends the process: the daemon loads again on SIGHUP and
+ * keeps its running menus when that fails.
  */
 #include "config.h"
 
@@ -46,13 +49,36 @@ static int find_name(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
+/* --- allocation --------------------------------------------------------- */
 
-	if (!d)
-		abort();	/* start-up only: nothing to recover */
-	return d;
+/* menu_load_fail_after() (tests only): allocations that may still
+ * succeed, or -1 for all of them. */
+static int alloc_budget = -1;
+
+void menu_load_fail_after(int n)
+{
+	alloc_budget = n;
+}
+
+static bool alloc_allowed(void)
+{
+	if (alloc_budget < 0)
+		return true;
+	if (alloc_budget == 0)
+		return false;
+	alloc_budget--;
+	return true;
+}
+
+/* strdup() and calloc() of everything the tree owns. */
+static char *load_strdup(const char *s)
+{
+	return alloc_allowed() ? strdup(s) : NULL;
+}
+
+static void *load_calloc(size_t n, size_t size)
+{
+	return alloc_allowed() ? calloc(n, size) : NULL;
 }
 
 /* --- refusals ----------------------------------------------------------- */
@@ -91,7 +117,8 @@ static const char *source_path(const struct loader *ld,
 static int menu_fail(struct loader *ld, const config_setting_t *s,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Refuses setting s: -EINVAL, "file:line: message" in ld->err. */
+/* Refuses setting s: -EINVAL, "file:line: message" in ld->err. Allocates
+ * nothing, so that it also serves when memory is short. */
 static int menu_fail(struct loader *ld, const config_setting_t *s,
 		     const char *fmt, ...)
 {
@@ -106,6 +133,19 @@ static int menu_fail(struct loader *ld, const config_setting_t *s,
 		       config_setting_source_line(s), msg);
 }
 
+/* Out of memory while loading setting s (NULL: before any): -ENOMEM. */
+static int menu_nomem(struct loader *ld, const config_setting_t *s)
+{
+	char path[1024];
+
+	if (!s)
+		return util_err(ld->err, ld->errlen, -ENOMEM,
+			       "%s: out of memory", ld->main_file);
+	return util_err(ld->err, ld->errlen, -ENOMEM, "%s:%u: out of memory",
+		       source_path(ld, s, path, sizeof(path)),
+		       config_setting_source_line(s));
+}
+
 /* --- values ------------------------------------------------------------- */
 
 /* Records the file setting s comes from: *out points into the tree. */
@@ -116,15 +156,19 @@ static int intern_source(struct loader *ld, const config_setting_t *s,
 
 	*out = menu_tree_intern_file(ld->tree,
 				     source_path(ld, s, path, sizeof(path)));
-	return 0;
+	return *out ? 0 : menu_nomem(ld, s);
 }
 
 /* *dst becomes a copy of v (from setting s); the old one is freed. */
 static int set_string(struct loader *ld, const config_setting_t *s,
 		      char **dst, const char *v)
 {
+	char *copy = load_strdup(v);
+
+	if (!copy)
+		return menu_nomem(ld, s);
 	free(*dst);
-	*dst = xstrdup(v);
+	*dst = copy;
 	return 0;
 }
 
@@ -411,9 +455,9 @@ static int load_pattern(struct loader *ld, const config_setting_t *e,
 
 	if (!v || !*v)
 		return FAIL(ld, e, "pattern must be a non-empty string");
-	n->re = calloc(1, sizeof(*n->re));
+	n->re = load_calloc(1, sizeof(*n->re));
 	if (!n->re)
-		abort();
+		return menu_nomem(ld, e);
 	rc = regcomp(n->re, v, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 	if (rc != 0) {
 		regerror(rc, n->re, why, sizeof(why));
@@ -838,6 +882,8 @@ static int load_tree(struct loader *ld, config_t *cfg)
 	int rc;
 
 	ld->tree->main_file = menu_tree_intern_file(ld->tree, ld->main_file);
+	if (!ld->tree->main_file)
+		return menu_nomem(ld, NULL);
 	rc = read_menu_file(ld, cfg);
 	if (rc == 0)
 		rc = check_top_level(ld, config_root_setting(cfg));
@@ -877,9 +923,9 @@ int menu_load_ex(const char *dir, int flags, struct menu_tree **out,
 
 	snprintf(path, sizeof(path), "%s/main.cfg", dir);
 	ld.main_file = path;
-	ld.tree = calloc(1, sizeof(*ld.tree));
+	ld.tree = load_calloc(1, sizeof(*ld.tree));
 	if (!ld.tree)
-		return -ENOMEM;
+		return menu_nomem(&ld, NULL);
 	config_init(&cfg);
 	rc = load_tree(&ld, &cfg);
 	config_destroy(&cfg);
@@ -900,7 +946,9 @@ const char *menu_tree_intern_file(struct menu_tree *t, const char *file)
 			return t->files[i];
 	if (t->nfiles >= MENU_MAX_FILES)
 		return t->files[0];
-	t->files[t->nfiles] = xstrdup(file);
+	t->files[t->nfiles] = load_strdup(file);
+	if (!t->files[t->nfiles])
+		return NULL;
 	return t->files[t->nfiles++];
 }
 
