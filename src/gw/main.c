@@ -126,11 +126,12 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 /* The signals the daemon answers. */
 static const struct {
 	int sig;
+	const char *name;
 	event_callback_fn cb;
 } signals[] = {
-	{ SIGTERM, on_stop_signal },
-	{ SIGINT, on_stop_signal },
-	{ SIGHUP, on_hup },
+	{ SIGTERM, "SIGTERM", on_stop_signal },
+	{ SIGINT, "SIGINT", on_stop_signal },
+	{ SIGHUP, "SIGHUP", on_hup },
 };
 _Static_assert(ARRAY_SIZE(signals) == NSIGNALS, "NSIGNALS");
 
@@ -219,12 +220,17 @@ static void report_loaded(const struct daemon *d, const struct options *o)
 		printf("%s: configuration and menus OK\n", o->path);
 }
 
+/* Returns 0, or -1 after naming on stderr the signal libevent cannot
+ * watch (the daemon would not stop or reload on it). */
 static int watch_signals(struct daemon *d)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(signals); i++) {
 		d->sig[i] = evsignal_new(d->base, signals[i].sig, signals[i].cb,
 					 d);
-		evsignal_add(d->sig[i], NULL);
+		if (!d->sig[i] || evsignal_add(d->sig[i], NULL) < 0) {
+			fprintf(stderr, "cannot watch %s\n", signals[i].name);
+			return -1;
+		}
 	}
 	return 0;
 }
