@@ -190,6 +190,20 @@ static void expect_refused(const struct bb *b, uint32_t want_status)
 	ck_assert_msg(err[0] != '\0', "a refusal must say why");
 }
 
+/* ... and with this message for the log. */
+static void expect_refused_why(const struct bb *b, uint32_t want_status,
+			       const char *why)
+{
+	struct smpp_pdu p;
+	uint32_t status = 0xdeadbeef;
+	char err[256] = "";
+
+	ck_assert_int_eq(decode_exact(b->b, b->n, &p, &status, err,
+				      sizeof(err)), -EBADMSG);
+	ck_assert_uint_eq(status, want_status);
+	ck_assert_str_eq(err, why);
+}
+
 static int encode(const struct smpp_pdu *p, uint8_t *buf, size_t cap,
 		  size_t *len)
 {
@@ -1016,6 +1030,58 @@ START_TEST(test_decode_trailing_garbage_after_bind)
 }
 END_TEST
 
+/* Each step of the decoder says what it refused: header, a C-octet
+ * string, short_message, a body that ends early or goes on. */
+START_TEST(test_decode_refusals_say_why)
+{
+	struct bb b;
+
+	bb_hdr(&b, SMPP_ENQUIRE_LINK, 0, 1);
+	b.n = 10;
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN, "PDU of 10 bytes");
+
+	bb_hdr(&b, SMPP_BIND_TRANSCEIVER, 0, 1);
+	bb_bytes(&b, v_bind_trx + 16, sizeof(v_bind_trx) - 16);
+	bb_end(&b);
+	b.n--;
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN,
+			   "command_length 38 but 37 bytes");
+
+	bb_hdr(&b, 0x77, 0, 1);
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVCMDID,
+			   "unknown command_id 0x00000077");
+
+	bb_hdr(&b, SMPP_DELIVER_SM, 0, 1);
+	bb_sm_body(&b, "", "8491234567890123456789", "8088", "hi");
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVSRCADR,
+			   "deliver_sm: source_addr not NUL-terminated "
+			   "within 21 bytes");
+
+	bb_hdr(&b, SMPP_DELIVER_SM, 0, 1);
+	bb_sm_body(&b, "", "84912345678", "8088", "abc");
+	b.b[b.n - 4] = 10;
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVMSGLEN,
+			   "deliver_sm: sm_length 10 but 3 bytes left");
+
+	bb_hdr(&b, SMPP_SUBMIT_SM, 0, 1);
+	bb_cstr(&b, "");
+	bb_u8(&b, 1);
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN,
+			   "submit_sm: body too short");
+
+	bb_hdr(&b, SMPP_BIND_TRANSCEIVER, 0, 1);
+	bb_bytes(&b, v_bind_trx + 16, sizeof(v_bind_trx) - 16);
+	bb_bytes(&b, "\x01\x02", 2);
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN,
+			   "bind_transceiver: 2 bytes after the body");
+}
+END_TEST
+
 START_TEST(test_decode_every_prefix_refused)
 {
 	const size_t full = sizeof(v_deliver_ussd);
@@ -1657,6 +1723,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_decode_data_sm_checks_tlvs);
 	tcase_add_test(tc, test_tlv_uint_sizes);
 	tcase_add_test(tc, test_decode_trailing_garbage_after_bind);
+	tcase_add_test(tc, test_decode_refusals_say_why);
 	tcase_add_test(tc, test_decode_every_prefix_refused);
 	tcase_add_test(tc, test_decode_every_prefix_with_patched_length);
 	suite_add_tcase(s, tc);
