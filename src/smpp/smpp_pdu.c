@@ -281,116 +281,180 @@ static int decode_tlvs(const uint8_t *p, const uint8_t *end,
 	return 0;
 }
 
-int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
-		    uint32_t *status, char *err, size_t errlen)
-{
+/* A PDU being decoded: the bytes left of it and where it goes. */
+struct decoder {
 	const struct command_def *cmd;
-	const struct body_def *body;
+	struct smpp_pdu *pdu;
 	const uint8_t *p, *end;
 	bool resp;
+	uint32_t *status;	/* the command_status to answer a refusal with */
+	char *err;
+	size_t errlen;
+};
 
-	memset(pdu, 0, sizeof(*pdu));
-	*status = SMPP_ESME_ROK;
+/* A field decoder's answer when the body ends before its field. */
+#define BODY_SHORT 1
+
+/* The header: length, known command; d->p is left on the body. */
+static int decode_header(struct decoder *d, const uint8_t *buf, size_t len)
+{
+	struct smpp_pdu *pdu = d->pdu;
+
 	if (len < SMPP_HEADER_LEN || len > SMPP_PDU_MAX) {
-		*status = SMPP_ESME_RINVCMDLEN;
-		return util_err(err, errlen, -EBADMSG, "PDU of %zu bytes", len);
+		*d->status = SMPP_ESME_RINVCMDLEN;
+		return util_err(d->err, d->errlen, -EBADMSG, "PDU of %zu bytes",
+			       len);
 	}
 	smpp_header_read(buf, pdu);
 	if (pdu->command_length != len) {
-		*status = SMPP_ESME_RINVCMDLEN;
-		return util_err(err, errlen, -EBADMSG,
+		*d->status = SMPP_ESME_RINVCMDLEN;
+		return util_err(d->err, d->errlen, -EBADMSG,
 			       "command_length %u but %zu bytes",
 			       pdu->command_length, len);
 	}
-	cmd = command_find(pdu->command_id);
-	if (!cmd) {
-		*status = SMPP_ESME_RINVCMDID;
-		return util_err(err, errlen, -EBADMSG,
+	d->cmd = command_find(pdu->command_id);
+	if (!d->cmd) {
+		*d->status = SMPP_ESME_RINVCMDID;
+		return util_err(d->err, d->errlen, -EBADMSG,
 			       "unknown command_id 0x%08x", pdu->command_id);
 	}
-	body = &bodies[cmd->body];
-	resp = SMPP_IS_RESP(pdu->command_id);
-	p = buf + SMPP_HEADER_LEN;
-	end = buf + len;
+	d->resp = SMPP_IS_RESP(pdu->command_id);
+	d->p = buf + SMPP_HEADER_LEN;
+	d->end = buf + len;
+	return 0;
+}
 
-	/* An error response carries no meaningful body (SMPP 3.4 5.1.3): ignore
-	 * whatever bytes a peer put there. */
-	if (resp && (pdu->command_status != 0 || p == end) && body->optional) {
-		pdu->has_body = false;
+static int decode_u8(struct decoder *d, const struct field *f)
+{
+	if (d->p >= d->end)
+		return BODY_SHORT;
+	*((uint8_t *)d->pdu + f->off) = *d->p++;
+	return 0;
+}
+
+/* A C-octet string of at most f->max bytes with its NUL. */
+static int decode_cstr(struct decoder *d, const struct field *f)
+{
+	uint8_t *dst = (uint8_t *)d->pdu + f->off;
+	size_t avail = (size_t)(d->end - d->p);
+	const uint8_t *nul = memchr(d->p, 0, avail < f->max ? avail : f->max);
+
+	if (nul) {
+		memcpy(dst, d->p, (size_t)(nul - d->p) + 1);
+		d->p = nul + 1;
 		return 0;
 	}
-	pdu->has_body = body->nfields > 0 || p < end;
+	/* A response's message_id that runs to the end of the PDU without
+	 * its NUL: take it. */
+	if (d->resp && avail < f->max) {
+		memcpy(dst, d->p, avail);
+		dst[avail] = 0;
+		d->p = d->end;
+		return 0;
+	}
+	*d->status = avail < f->max ? SMPP_ESME_RINVCMDLEN : f->bad_status;
+	return util_err(d->err, d->errlen, -EBADMSG,
+		       "%s: %s not NUL-terminated within %u bytes",
+		       d->cmd->name, f->name, f->max);
+}
 
+/* sm_length and short_message, which points into the buffer. */
+static int decode_sm(struct decoder *d, const struct field *f)
+{
+	struct smpp_pdu *pdu = d->pdu;
+
+	if (d->p >= d->end)
+		return BODY_SHORT;
+	pdu->sm_length = *d->p++;
+	if (pdu->sm_length > d->end - d->p || pdu->sm_length > SMPP_SM_MAX) {
+		*d->status = SMPP_ESME_RINVMSGLEN;
+		return util_err(d->err, d->errlen, -EBADMSG,
+			       "%s: sm_length %u but %d bytes left",
+			       d->cmd->name, pdu->sm_length,
+			       (int)(d->end - d->p));
+	}
+	pdu->short_message = d->p;
+	d->p += pdu->sm_length;
+	return 0;
+}
+
+static int (*const field_decoders[])(struct decoder *d,
+				     const struct field *f) = {
+	[F_U8] = decode_u8,
+	[F_CSTR] = decode_cstr,
+	[F_SM] = decode_sm,
+};
+
+/* The body's fixed fields: 0, BODY_SHORT or a refusal. */
+static int decode_fields(struct decoder *d, const struct body_def *body)
+{
 	for (size_t i = 0; i < body->nfields; i++) {
 		const struct field *f = &body->fields[i];
-		uint8_t *dst = (uint8_t *)pdu + f->off;
+		int rc = field_decoders[f->kind](d, f);
 
-		switch (f->kind) {
-		case F_U8:
-			if (p >= end)
-				goto short_body;
-			*dst = *p++;
-			break;
-		case F_CSTR: {
-			size_t avail = (size_t)(end - p);
-			const uint8_t *nul = memchr(p, 0, avail < f->max ?
-						    avail : f->max);
-
-			if (!nul) {
-				/* A response's message_id that runs to the end
-				 * of the PDU without its NUL: take it. */
-				if (resp && avail < f->max) {
-					memcpy(dst, p, avail);
-					dst[avail] = 0;
-					p = end;
-					break;
-				}
-				*status = avail < f->max ? SMPP_ESME_RINVCMDLEN
-							 : f->bad_status;
-				return util_err(err, errlen, -EBADMSG,
-					       "%s: %s not NUL-terminated within "
-					       "%u bytes", cmd->name, f->name,
-					       f->max);
-			}
-			memcpy(dst, p, (size_t)(nul - p) + 1);
-			p = nul + 1;
-			break;
-		}
-		case F_SM:
-			if (p >= end)
-				goto short_body;
-			pdu->sm_length = *p++;
-			if (pdu->sm_length > end - p ||
-			    pdu->sm_length > SMPP_SM_MAX) {
-				*status = SMPP_ESME_RINVMSGLEN;
-				return util_err(err, errlen, -EBADMSG,
-					       "%s: sm_length %u but %d bytes "
-					       "left", cmd->name,
-					       pdu->sm_length, (int)(end - p));
-			}
-			pdu->short_message = p;
-			p += pdu->sm_length;
-			break;
-		}
-	}
-
-	if (body->tlvs)
-		return decode_tlvs(p, end, pdu, !resp, status, err, errlen);
-	if (p < end && !resp) {
-		*status = SMPP_ESME_RINVCMDLEN;
-		return util_err(err, errlen, -EBADMSG,
-			       "%s: %d bytes after the body", cmd->name,
-			       (int)(end - p));
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
+}
 
-short_body:
-	if (resp) {
+/* The body ended before its last field: a response is taken as one
+ * without a body, a request is refused. */
+static int decode_short_body(struct decoder *d)
+{
+	if (d->resp) {
+		d->pdu->has_body = false;
+		return 0;
+	}
+	*d->status = SMPP_ESME_RINVCMDLEN;
+	return util_err(d->err, d->errlen, -EBADMSG, "%s: body too short",
+		       d->cmd->name);
+}
+
+/* After the fixed fields: the TLVs of a body that has them; otherwise
+ * nothing, except in a response, whose extra bytes are ignored. */
+static int decode_tail(struct decoder *d, const struct body_def *body)
+{
+	if (body->tlvs)
+		return decode_tlvs(d->p, d->end, d->pdu, !d->resp, d->status,
+				   d->err, d->errlen);
+	if (d->p < d->end && !d->resp) {
+		*d->status = SMPP_ESME_RINVCMDLEN;
+		return util_err(d->err, d->errlen, -EBADMSG,
+			       "%s: %d bytes after the body", d->cmd->name,
+			       (int)(d->end - d->p));
+	}
+	return 0;
+}
+
+int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
+		    uint32_t *status, char *err, size_t errlen)
+{
+	struct decoder d = { .pdu = pdu, .status = status, .err = err,
+			     .errlen = errlen };
+	const struct body_def *body;
+	int rc;
+
+	memset(pdu, 0, sizeof(*pdu));
+	*status = SMPP_ESME_ROK;
+	rc = decode_header(&d, buf, len);
+	if (rc < 0)
+		return rc;
+	body = &bodies[d.cmd->body];
+	/* An error response carries no meaningful body (SMPP 3.4 5.1.3): ignore
+	 * whatever bytes a peer put there. */
+	if (d.resp && (pdu->command_status != 0 || d.p == d.end) &&
+	    body->optional) {
 		pdu->has_body = false;
 		return 0;
 	}
-	*status = SMPP_ESME_RINVCMDLEN;
-	return util_err(err, errlen, -EBADMSG, "%s: body too short", cmd->name);
+	pdu->has_body = body->nfields > 0 || d.p < d.end;
+	rc = decode_fields(&d, body);
+	if (rc == BODY_SHORT)
+		return decode_short_body(&d);
+	if (rc < 0)
+		return rc;
+	return decode_tail(&d, body);
 }
 
 int smpp_pdu_encode(const struct smpp_pdu *pdu, uint8_t *buf, size_t cap,
