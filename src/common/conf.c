@@ -613,7 +613,8 @@ static int load_smsc_list(struct cgw_conf *c, const config_setting_t *s,
 		return util_err(err, errlen, -EINVAL,
 			       "%s:%u: smsc must be a list: "
 			       "smsc = ( { ... }, { ... } );",
-			       src_file(s, file), config_setting_source_line(s));
+			       src_file(s, file),
+			       config_setting_source_line(s));
 	n = config_setting_length(s);
 	if (n > CONF_MAX_SMSC)
 		return util_err(err, errlen, -EINVAL,

@@ -287,7 +287,7 @@ struct decoder {
 	struct smpp_pdu *pdu;
 	const uint8_t *p, *end;
 	bool resp;
-	uint32_t *status;	/* the command_status to answer a refusal with */
+	uint32_t *status;	/* command_status to answer a refusal with */
 	char *err;
 	size_t errlen;
 };

@@ -340,8 +340,8 @@ START_TEST(test_smsc_list_shape)
 		   3, "smsc.[1] must be a group { ... }");
 	for (int i = 0; i <= CONF_MAX_SMSC; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
-			 "  { id = \"s%d\"; host = \"h\"; system_id = \"s\"; }%s\n",
-			 i, i < CONF_MAX_SMSC ? "," : "");
+			 "  { id = \"s%d\"; host = \"h\"; system_id = \"s\"; }"
+			 "%s\n", i, i < CONF_MAX_SMSC ? "," : "");
 	strcat(text, ");\n");
 	refused_at(text, 1, "at most 16 smsc entries");
 }
@@ -367,13 +367,15 @@ START_TEST(test_menus_dir_resolution)
 
 	/* found nowhere: the candidate next to the file, for the menu
 	 * loader to name in its error */
-	ck_assert_msg(load("a.cfg", SMSC_OK "menus = { dir = \"no-such\"; };\n",
-			   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(load("a.cfg",
+			   SMSC_OK "menus = { dir = \"no-such\"; };\n", err,
+			   sizeof(err)) == 0, "%s", err);
 	snprintf(want, sizeof(want), "%s/no-such", dir);
 	ck_assert_str_eq(conf->menus.dir, want);
 	/* an absolute directory is taken as it is */
-	ck_assert_msg(load("b.cfg", SMSC_OK "menus = { dir = \"/no/such\"; };\n",
-			   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(load("b.cfg",
+			   SMSC_OK "menus = { dir = \"/no/such\"; };\n", err,
+			   sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(conf->menus.dir, "/no/such");
 }
 END_TEST

@@ -1010,13 +1010,15 @@ END_TEST
  * texts given once and per language, an option value, a compiled
  * pattern, the name of an included file. */
 #define OOM_MAIN HEAD NODES(                                                 \
-	"  { id = \"main\"; type = \"menu\"; text = { vi = \"M\"; en = \"E\"; };\n" \
+	"  { id = \"main\"; type = \"menu\";\n"                              \
+	"    text = { vi = \"M\"; en = \"E\"; };\n"                           \
 	"    options = ( { key = \"1\"; label = \"x\"; value = \"v\";\n"       \
 	"                  next = \"ask\"; } ); },\n"                          \
 	"  @include \"more.cfg\"\n")
 #define OOM_MORE                                                             \
 	"  { id = \"ask\"; type = \"input\"; input = \"pattern\";\n"          \
-	"    pattern = \"^[0-9]+$\"; text = \"A\"; save = \"a\"; next = \"bye\"; },\n" \
+	"    pattern = \"^[0-9]+$\"; text = \"A\"; save = \"a\";\n"            \
+	"    next = \"bye\"; },\n"                                             \
 	BYE_NODE
 
 static void count_problem(void *arg, const char *file, int line,
