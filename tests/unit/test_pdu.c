@@ -1228,6 +1228,56 @@ START_TEST(test_encode_refuses_small_buffer_and_unknown_command)
 }
 END_TEST
 
+/* Encodes p into cap bytes and expects a refusal with this message. */
+static void expect_unencodable(const struct smpp_pdu *p, size_t cap,
+			       const char *why)
+{
+	uint8_t buf[512];
+	size_t len = 0;
+	char err[256] = "";
+
+	ck_assert_uint_le(cap, sizeof(buf));
+	ck_assert_int_eq(smpp_pdu_encode(p, buf, cap, &len, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_str_eq(err, why);
+}
+
+/* Each step of the encoder says what it refused. */
+START_TEST(test_encode_refusals_say_why)
+{
+	static const uint8_t v = 0x34;
+	struct smpp_pdu p;
+
+	smpp_pdu_init(&p, 0x00000007u, 0, 1);
+	expect_unencodable(&p, 64, "cannot encode command 0x00000007");
+
+	smpp_pdu_init(&p, SMPP_ENQUIRE_LINK, 0, 1);
+	expect_unencodable(&p, 10, "enquire_link does not fit in 10 bytes");
+
+	smpp_pdu_init(&p, SMPP_BIND_TRANSCEIVER, 0, 1);
+	strcpy(p.system_id, "citizengw");
+	expect_unencodable(&p, 30, "bind_transceiver does not fit in 30 "
+			   "bytes");
+	memset(p.system_id, 'A', sizeof(p.system_id));
+	expect_unencodable(&p, 64, "bind_transceiver: system_id longer than "
+			   "15");
+
+	smpp_pdu_init(&p, SMPP_SUBMIT_SM, 0, 1);
+	p.sm_length = 3;
+	expect_unencodable(&p, 128, "submit_sm: bad sm_length 3");
+
+	smpp_pdu_init(&p, SMPP_BIND_TRANSCEIVER, 0, 1);
+	smpp_pdu_add_tlv(&p, SMPP_TLV_SC_INTERFACE_VERSION, 1, &v);
+	expect_unencodable(&p, 64, "bind_transceiver carries no TLVs");
+
+	smpp_pdu_init(&p, SMPP_SUBMIT_SM, 0, 1);
+	smpp_pdu_add_tlv(&p, SMPP_TLV_SC_INTERFACE_VERSION, 1, &v);
+	expect_unencodable(&p, 35, "submit_sm does not fit in 35 bytes");
+	p.tlv_count = SMPP_TLV_MAX + 1;
+	expect_unencodable(&p, 512, "too many TLVs");
+}
+END_TEST
+
 START_TEST(test_add_tlv_limit)
 {
 	struct smpp_pdu p;
@@ -1733,6 +1783,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_encode_refuses_sm_length_255);
 	tcase_add_test(tc, test_encode_refuses_tlvs_on_body_without_tlvs);
 	tcase_add_test(tc, test_encode_refuses_small_buffer_and_unknown_command);
+	tcase_add_test(tc, test_encode_refusals_say_why);
 	tcase_add_test(tc, test_add_tlv_limit);
 	tcase_add_test(tc, test_encode_error_resp_is_header_only);
 	tcase_add_loop_test(tc, test_roundtrip_every_command, 0,
