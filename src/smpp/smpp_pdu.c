@@ -457,95 +457,142 @@ int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
 	return decode_tail(&d, body);
 }
 
+/* A PDU being encoded: the bytes written so far and where refusals go. */
+struct encoder {
+	const struct command_def *cmd;
+	const struct smpp_pdu *pdu;
+	uint8_t *buf;
+	size_t cap;
+	size_t n;		/* bytes written, the header's included */
+	char *err;
+	size_t errlen;
+};
+
+static int encode_nospace(const struct encoder *e)
+{
+	return util_err(e->err, e->errlen, -EINVAL,
+		       "%s does not fit in %zu bytes", e->cmd->name, e->cap);
+}
+
+static int encode_u8(struct encoder *e, const struct field *f)
+{
+	if (e->n + 1 > e->cap)
+		return encode_nospace(e);
+	e->buf[e->n++] = *((const uint8_t *)e->pdu + f->off);
+	return 0;
+}
+
+static int encode_cstr(struct encoder *e, const struct field *f)
+{
+	const char *src = (const char *)e->pdu + f->off;
+	size_t l = strnlen(src, f->max);
+
+	if (l >= f->max)
+		return util_err(e->err, e->errlen, -EINVAL,
+			       "%s: %s longer than %u", e->cmd->name, f->name,
+			       f->max - 1);
+	if (e->n + l + 1 > e->cap)
+		return encode_nospace(e);
+	memcpy(e->buf + e->n, src, l + 1);
+	e->n += l + 1;
+	return 0;
+}
+
+static int encode_sm(struct encoder *e, const struct field *f)
+{
+	const struct smpp_pdu *pdu = e->pdu;
+
+	if (pdu->sm_length > SMPP_SM_MAX ||
+	    (pdu->sm_length && !pdu->short_message))
+		return util_err(e->err, e->errlen, -EINVAL,
+			       "%s: bad sm_length %u", e->cmd->name,
+			       pdu->sm_length);
+	if (e->n + 1 + pdu->sm_length > e->cap)
+		return encode_nospace(e);
+	e->buf[e->n++] = pdu->sm_length;
+	if (pdu->sm_length)
+		memcpy(e->buf + e->n, pdu->short_message, pdu->sm_length);
+	e->n += pdu->sm_length;
+	return 0;
+}
+
+static int (*const field_encoders[])(struct encoder *e,
+				     const struct field *f) = {
+	[F_U8] = encode_u8,
+	[F_CSTR] = encode_cstr,
+	[F_SM] = encode_sm,
+};
+
+static int encode_tlvs(struct encoder *e, const struct body_def *body)
+{
+	const struct smpp_pdu *pdu = e->pdu;
+
+	if (pdu->tlv_count && !body->tlvs)
+		return util_err(e->err, e->errlen, -EINVAL,
+			       "%s carries no TLVs", e->cmd->name);
+	if (pdu->tlv_count > SMPP_TLV_MAX)
+		return util_err(e->err, e->errlen, -EINVAL, "too many TLVs");
+	for (unsigned i = 0; i < pdu->tlv_count; i++) {
+		const struct smpp_tlv *t = &pdu->tlv[i];
+		uint8_t *p = e->buf + e->n;
+
+		if (e->n + 4 + t->len > e->cap)
+			return encode_nospace(e);
+		p[0] = (uint8_t)(t->tag >> 8);
+		p[1] = (uint8_t)t->tag;
+		p[2] = (uint8_t)(t->len >> 8);
+		p[3] = (uint8_t)t->len;
+		if (t->len)
+			memcpy(p + 4, t->val, t->len);
+		e->n += 4 + (size_t)t->len;
+	}
+	return 0;
+}
+
+/* The fixed fields, then the TLVs. */
+static int encode_body(struct encoder *e, const struct body_def *body)
+{
+	for (size_t i = 0; i < body->nfields; i++) {
+		const struct field *f = &body->fields[i];
+		int rc = field_encoders[f->kind](e, f);
+
+		if (rc < 0)
+			return rc;
+	}
+	return encode_tlvs(e, body);
+}
+
 int smpp_pdu_encode(const struct smpp_pdu *pdu, uint8_t *buf, size_t cap,
 		    size_t *outlen, char *err, size_t errlen)
 {
-	const struct command_def *cmd = command_find(pdu->command_id);
+	struct encoder e = { .cmd = command_find(pdu->command_id), .pdu = pdu,
+			     .buf = buf, .cap = cap, .n = SMPP_HEADER_LEN,
+			     .err = err, .errlen = errlen };
 	const struct body_def *body;
-	size_t n = SMPP_HEADER_LEN;
 
-	if (!cmd)
+	if (!e.cmd)
 		return util_err(err, errlen, -EINVAL,
 			       "cannot encode command 0x%08x",
 			       pdu->command_id);
 	if (cap < SMPP_HEADER_LEN)
-		goto nospace;
-	body = &bodies[cmd->body];
-
+		return encode_nospace(&e);
+	body = &bodies[e.cmd->body];
+	/* An error response goes without its body (SMPP 3.4 5.1.3). */
 	if (pdu->has_body && !(SMPP_IS_RESP(pdu->command_id) &&
 			       pdu->command_status != 0 && body->optional)) {
-		for (size_t i = 0; i < body->nfields; i++) {
-			const struct field *f = &body->fields[i];
-			const uint8_t *src = (const uint8_t *)pdu + f->off;
+		int rc = encode_body(&e, body);
 
-			switch (f->kind) {
-			case F_U8:
-				if (n + 1 > cap)
-					goto nospace;
-				buf[n++] = *src;
-				break;
-			case F_CSTR: {
-				size_t l = strnlen((const char *)src, f->max);
-
-				if (l >= f->max)
-					return util_err(err, errlen, -EINVAL,
-						       "%s: %s longer than %u",
-						       cmd->name, f->name,
-						       f->max - 1);
-				if (n + l + 1 > cap)
-					goto nospace;
-				memcpy(buf + n, src, l + 1);
-				n += l + 1;
-				break;
-			}
-			case F_SM:
-				if (pdu->sm_length > SMPP_SM_MAX ||
-				    (pdu->sm_length && !pdu->short_message))
-					return util_err(err, errlen, -EINVAL,
-						       "%s: bad sm_length %u",
-						       cmd->name,
-						       pdu->sm_length);
-				if (n + 1 + pdu->sm_length > cap)
-					goto nospace;
-				buf[n++] = pdu->sm_length;
-				if (pdu->sm_length)
-					memcpy(buf + n, pdu->short_message,
-					       pdu->sm_length);
-				n += pdu->sm_length;
-				break;
-			}
-		}
-		if (pdu->tlv_count && !body->tlvs)
-			return util_err(err, errlen, -EINVAL,
-				       "%s carries no TLVs", cmd->name);
-		if (pdu->tlv_count > SMPP_TLV_MAX)
-			return util_err(err, errlen, -EINVAL, "too many TLVs");
-		for (unsigned i = 0; i < pdu->tlv_count; i++) {
-			const struct smpp_tlv *t = &pdu->tlv[i];
-
-			if (n + 4 + t->len > cap)
-				goto nospace;
-			buf[n] = (uint8_t)(t->tag >> 8);
-			buf[n + 1] = (uint8_t)t->tag;
-			buf[n + 2] = (uint8_t)(t->len >> 8);
-			buf[n + 3] = (uint8_t)t->len;
-			if (t->len)
-				memcpy(buf + n + 4, t->val, t->len);
-			n += 4 + (size_t)t->len;
-		}
+		if (rc < 0)
+			return rc;
 	}
-	if (n > SMPP_PDU_MAX)
-		goto nospace;
-	wr32(buf, (uint32_t)n);
+	if (e.n > SMPP_PDU_MAX)
+		return encode_nospace(&e);
+	wr32(buf, (uint32_t)e.n);
 	wr32(buf + 4, pdu->command_id);
 	wr32(buf + 8, pdu->command_status);
 	wr32(buf + 12, pdu->sequence_number);
-	*outlen = n;
+	*outlen = e.n;
 	return 0;
-
-nospace:
-	return util_err(err, errlen, -EINVAL, "%s does not fit in %zu bytes",
-		       cmd->name, cap);
 }
 
 const struct smpp_tlv *smpp_pdu_tlv(const struct smpp_pdu *pdu, uint16_t tag)
