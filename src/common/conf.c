@@ -274,102 +274,128 @@ int conf_parse_duration(const char *s, long long *ms)
 	return 0;
 }
 
-static int set_value(const struct conf_item *it, void *base, const char *txt,
-		     long long num, bool is_num, char *why, size_t whylen)
+static int out_of_range(const struct conf_item *it, long long v, char *why,
+			size_t whylen)
 {
-	void *dst = (char *)base + it->off;
-	long long v = num;
-
-	switch (it->type) {
-	case CT_STR:
-		if (is_num)
-			return util_err(why, whylen, -EINVAL,
-				       "expects a string in quotes");
-		if (strlen(txt) >= it->size)
-			return util_err(why, whylen, -EINVAL,
-				       "longer than %zu characters",
-				       it->size - 1);
-		if ((long long)strlen(txt) < it->min)
-			return util_err(why, whylen, -EINVAL,
-				       "must not be empty");
-		util_strlcpy(dst, txt, it->size);
-		return 0;
-	case CT_BOOL:
-		if (!is_num) {
-			if (strcmp(txt, "true") == 0)
-				v = 1;
-			else if (strcmp(txt, "false") == 0)
-				v = 0;
-			else
-				return util_err(why, whylen, -EINVAL,
-					       "expects true or false");
-		}
-		*(bool *)dst = v != 0;
-		return 0;
-	case CT_ENUM:
-		if (is_num)
-			goto choices;
-		for (int i = 0; it->choices[i]; i++) {
-			if (strcmp(it->choices[i], txt) == 0) {
-				if (it->size == sizeof(int))
-					*(int *)dst = i;
-				else
-					util_strlcpy(dst, txt, it->size);
-				return 0;
-			}
-		}
-choices:	{
-			char list[256] = "";
-
-			for (int i = 0; it->choices[i]; i++) {
-				if (i)
-					strncat(list, ", ",
-						sizeof(list) - strlen(list) -
-							1);
-				strncat(list, it->choices[i],
-					sizeof(list) - strlen(list) - 1);
-			}
-			return util_err(why, whylen, -EINVAL,
-				       "'%s' is not one of: %s",
-				       is_num ? "(a number)" : txt, list);
-		}
-	case CT_DUR:
-		if (!is_num) {
-			if (conf_parse_duration(txt, &v) < 0)
-				return util_err(why, whylen, -EINVAL,
-					       "'%s' is not a duration (30, "
-					       "\"30s\", \"250ms\", \"5m\", "
-					       "\"1h\")", txt);
-		} else {
-			if (v < 0 || v > LLONG_MAX / 1000)
-				goto range;
-			v *= 1000;
-		}
-		if (v < it->min || v > it->max)
-			goto range;
-		*(int *)dst = (int)v;
-		return 0;
-	case CT_DAYS:
-		/* only the default reaches here: lists go through load_days */
-		((struct conf_days *)dst)->n = 0;
-		return 0;
-	case CT_INT:
-		if (!is_num)
-			return util_err(why, whylen, -EINVAL,
-				       "expects a number without quotes");
-		if (v < it->min || v > it->max)
-			goto range;
-		*(int *)dst = (int)v;
-		return 0;
-	}
-	return -EINVAL;
-range:
 	if (it->type == CT_DUR)
 		return util_err(why, whylen, -EINVAL,
 			       "%lldms is out of range %lldms..%lldms", v,
 			       it->min, it->max);
 	return util_err(why, whylen, -EINVAL, "%lld is out of range %lld..%lld",
 		       v, it->min, it->max);
+}
+
+static int set_str(const struct conf_item *it, char *dst, const char *txt,
+		   bool is_num, char *why, size_t whylen)
+{
+	if (is_num)
+		return util_err(why, whylen, -EINVAL,
+			       "expects a string in quotes");
+	if (strlen(txt) >= it->size)
+		return util_err(why, whylen, -EINVAL,
+			       "longer than %zu characters", it->size - 1);
+	if ((long long)strlen(txt) < it->min)
+		return util_err(why, whylen, -EINVAL, "must not be empty");
+	util_strlcpy(dst, txt, it->size);
+	return 0;
+}
+
+static int set_bool(bool *dst, const char *txt, long long num, bool is_num,
+		    char *why, size_t whylen)
+{
+	if (is_num)
+		*dst = num != 0;
+	else if (strcmp(txt, "true") == 0)
+		*dst = true;
+	else if (strcmp(txt, "false") == 0)
+		*dst = false;
+	else
+		return util_err(why, whylen, -EINVAL, "expects true or false");
+	return 0;
+}
+
+/* A choice: its index into it->choices, or its name when the field is a
+ * string. A number is never a choice. */
+static int set_enum(const struct conf_item *it, void *dst, const char *txt,
+		    bool is_num, char *why, size_t whylen)
+{
+	char list[256] = "";
+
+	for (int i = 0; !is_num && it->choices[i]; i++) {
+		if (strcmp(it->choices[i], txt) != 0)
+			continue;
+		if (it->size == sizeof(int))
+			*(int *)dst = i;
+		else
+			util_strlcpy(dst, txt, it->size);
+		return 0;
+	}
+	for (int i = 0; it->choices[i]; i++) {
+		if (i)
+			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+		strncat(list, it->choices[i], sizeof(list) - strlen(list) - 1);
+	}
+	return util_err(why, whylen, -EINVAL, "'%s' is not one of: %s",
+		       is_num ? "(a number)" : txt, list);
+}
+
+/* A bare number is seconds; text has a unit (conf_parse_duration). */
+static int set_dur(const struct conf_item *it, int *dst, const char *txt,
+		   long long num, bool is_num, char *why, size_t whylen)
+{
+	long long v = num;
+
+	if (is_num) {
+		if (v < 0 || v > LLONG_MAX / 1000)
+			return out_of_range(it, v, why, whylen);
+		v *= 1000;
+	} else if (conf_parse_duration(txt, &v) < 0) {
+		return util_err(why, whylen, -EINVAL,
+			       "'%s' is not a duration (30, \"30s\", "
+			       "\"250ms\", \"5m\", \"1h\")", txt);
+	}
+	if (v < it->min || v > it->max)
+		return out_of_range(it, v, why, whylen);
+	*dst = (int)v;
+	return 0;
+}
+
+static int set_int(const struct conf_item *it, int *dst, long long num,
+		   bool is_num, char *why, size_t whylen)
+{
+	if (!is_num)
+		return util_err(why, whylen, -EINVAL,
+			       "expects a number without quotes");
+	if (num < it->min || num > it->max)
+		return out_of_range(it, num, why, whylen);
+	*dst = (int)num;
+	return 0;
+}
+
+/* Sets item `it` of the struct at base from a number (is_num) or text;
+ * 0, or -EINVAL with the reason in why. */
+static int set_value(const struct conf_item *it, void *base, const char *txt,
+		     long long num, bool is_num, char *why, size_t whylen)
+{
+	void *dst = (char *)base + it->off;
+
+	switch (it->type) {
+	case CT_STR:
+		return set_str(it, dst, txt, is_num, why, whylen);
+	case CT_BOOL:
+		return set_bool(dst, txt, num, is_num, why, whylen);
+	case CT_ENUM:
+		return set_enum(it, dst, txt, is_num, why, whylen);
+	case CT_DUR:
+		return set_dur(it, dst, txt, num, is_num, why, whylen);
+	case CT_DAYS:
+		/* only the default reaches here: lists go through load_days */
+		((struct conf_days *)dst)->n = 0;
+		return 0;
+	case CT_INT:
+		return set_int(it, dst, num, is_num, why, whylen);
+	}
+	return -EINVAL;
 }
 
 static void apply_defaults(const struct conf_item *items, size_t n,
