@@ -274,102 +274,128 @@ int conf_parse_duration(const char *s, long long *ms)
 	return 0;
 }
 
-static int set_value(const struct conf_item *it, void *base, const char *txt,
-		     long long num, bool is_num, char *why, size_t whylen)
+static int out_of_range(const struct conf_item *it, long long v, char *why,
+			size_t whylen)
 {
-	void *dst = (char *)base + it->off;
-	long long v = num;
-
-	switch (it->type) {
-	case CT_STR:
-		if (is_num)
-			return util_err(why, whylen, -EINVAL,
-				       "expects a string in quotes");
-		if (strlen(txt) >= it->size)
-			return util_err(why, whylen, -EINVAL,
-				       "longer than %zu characters",
-				       it->size - 1);
-		if ((long long)strlen(txt) < it->min)
-			return util_err(why, whylen, -EINVAL,
-				       "must not be empty");
-		util_strlcpy(dst, txt, it->size);
-		return 0;
-	case CT_BOOL:
-		if (!is_num) {
-			if (strcmp(txt, "true") == 0)
-				v = 1;
-			else if (strcmp(txt, "false") == 0)
-				v = 0;
-			else
-				return util_err(why, whylen, -EINVAL,
-					       "expects true or false");
-		}
-		*(bool *)dst = v != 0;
-		return 0;
-	case CT_ENUM:
-		if (is_num)
-			goto choices;
-		for (int i = 0; it->choices[i]; i++) {
-			if (strcmp(it->choices[i], txt) == 0) {
-				if (it->size == sizeof(int))
-					*(int *)dst = i;
-				else
-					util_strlcpy(dst, txt, it->size);
-				return 0;
-			}
-		}
-choices:	{
-			char list[256] = "";
-
-			for (int i = 0; it->choices[i]; i++) {
-				if (i)
-					strncat(list, ", ",
-						sizeof(list) - strlen(list) -
-							1);
-				strncat(list, it->choices[i],
-					sizeof(list) - strlen(list) - 1);
-			}
-			return util_err(why, whylen, -EINVAL,
-				       "'%s' is not one of: %s",
-				       is_num ? "(a number)" : txt, list);
-		}
-	case CT_DUR:
-		if (!is_num) {
-			if (conf_parse_duration(txt, &v) < 0)
-				return util_err(why, whylen, -EINVAL,
-					       "'%s' is not a duration (30, "
-					       "\"30s\", \"250ms\", \"5m\", "
-					       "\"1h\")", txt);
-		} else {
-			if (v < 0 || v > LLONG_MAX / 1000)
-				goto range;
-			v *= 1000;
-		}
-		if (v < it->min || v > it->max)
-			goto range;
-		*(int *)dst = (int)v;
-		return 0;
-	case CT_DAYS:
-		/* only the default reaches here: lists go through load_days */
-		((struct conf_days *)dst)->n = 0;
-		return 0;
-	case CT_INT:
-		if (!is_num)
-			return util_err(why, whylen, -EINVAL,
-				       "expects a number without quotes");
-		if (v < it->min || v > it->max)
-			goto range;
-		*(int *)dst = (int)v;
-		return 0;
-	}
-	return -EINVAL;
-range:
 	if (it->type == CT_DUR)
 		return util_err(why, whylen, -EINVAL,
 			       "%lldms is out of range %lldms..%lldms", v,
 			       it->min, it->max);
 	return util_err(why, whylen, -EINVAL, "%lld is out of range %lld..%lld",
 		       v, it->min, it->max);
+}
+
+static int set_str(const struct conf_item *it, char *dst, const char *txt,
+		   bool is_num, char *why, size_t whylen)
+{
+	if (is_num)
+		return util_err(why, whylen, -EINVAL,
+			       "expects a string in quotes");
+	if (strlen(txt) >= it->size)
+		return util_err(why, whylen, -EINVAL,
+			       "longer than %zu characters", it->size - 1);
+	if ((long long)strlen(txt) < it->min)
+		return util_err(why, whylen, -EINVAL, "must not be empty");
+	util_strlcpy(dst, txt, it->size);
+	return 0;
+}
+
+static int set_bool(bool *dst, const char *txt, long long num, bool is_num,
+		    char *why, size_t whylen)
+{
+	if (is_num)
+		*dst = num != 0;
+	else if (strcmp(txt, "true") == 0)
+		*dst = true;
+	else if (strcmp(txt, "false") == 0)
+		*dst = false;
+	else
+		return util_err(why, whylen, -EINVAL, "expects true or false");
+	return 0;
+}
+
+/* A choice: its index into it->choices, or its name when the field is a
+ * string. A number is never a choice. */
+static int set_enum(const struct conf_item *it, void *dst, const char *txt,
+		    bool is_num, char *why, size_t whylen)
+{
+	char list[256] = "";
+
+	for (int i = 0; !is_num && it->choices[i]; i++) {
+		if (strcmp(it->choices[i], txt) != 0)
+			continue;
+		if (it->size == sizeof(int))
+			*(int *)dst = i;
+		else
+			util_strlcpy(dst, txt, it->size);
+		return 0;
+	}
+	for (int i = 0; it->choices[i]; i++) {
+		if (i)
+			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+		strncat(list, it->choices[i], sizeof(list) - strlen(list) - 1);
+	}
+	return util_err(why, whylen, -EINVAL, "'%s' is not one of: %s",
+		       is_num ? "(a number)" : txt, list);
+}
+
+/* A bare number is seconds; text has a unit (conf_parse_duration). */
+static int set_dur(const struct conf_item *it, int *dst, const char *txt,
+		   long long num, bool is_num, char *why, size_t whylen)
+{
+	long long v = num;
+
+	if (is_num) {
+		if (v < 0 || v > LLONG_MAX / 1000)
+			return out_of_range(it, v, why, whylen);
+		v *= 1000;
+	} else if (conf_parse_duration(txt, &v) < 0) {
+		return util_err(why, whylen, -EINVAL,
+			       "'%s' is not a duration (30, \"30s\", "
+			       "\"250ms\", \"5m\", \"1h\")", txt);
+	}
+	if (v < it->min || v > it->max)
+		return out_of_range(it, v, why, whylen);
+	*dst = (int)v;
+	return 0;
+}
+
+static int set_int(const struct conf_item *it, int *dst, long long num,
+		   bool is_num, char *why, size_t whylen)
+{
+	if (!is_num)
+		return util_err(why, whylen, -EINVAL,
+			       "expects a number without quotes");
+	if (num < it->min || num > it->max)
+		return out_of_range(it, num, why, whylen);
+	*dst = (int)num;
+	return 0;
+}
+
+/* Sets item `it` of the struct at base from a number (is_num) or text;
+ * 0, or -EINVAL with the reason in why. */
+static int set_value(const struct conf_item *it, void *base, const char *txt,
+		     long long num, bool is_num, char *why, size_t whylen)
+{
+	void *dst = (char *)base + it->off;
+
+	switch (it->type) {
+	case CT_STR:
+		return set_str(it, dst, txt, is_num, why, whylen);
+	case CT_BOOL:
+		return set_bool(dst, txt, num, is_num, why, whylen);
+	case CT_ENUM:
+		return set_enum(it, dst, txt, is_num, why, whylen);
+	case CT_DUR:
+		return set_dur(it, dst, txt, num, is_num, why, whylen);
+	case CT_DAYS:
+		/* only the default reaches here: lists go through load_days */
+		((struct conf_days *)dst)->n = 0;
+		return 0;
+	case CT_INT:
+		return set_int(it, dst, num, is_num, why, whylen);
+	}
+	return -EINVAL;
 }
 
 static void apply_defaults(const struct conf_item *items, size_t n,
@@ -601,6 +627,185 @@ static int load_smsc(const config_setting_t *grp, int index,
 	return 0;
 }
 
+/* --- the top level ------------------------------------------------------ */
+
+/* smsc = ( { ... }, ... ): one bind per group */
+static int load_smsc_list(struct cgw_conf *c, const config_setting_t *s,
+			  const char *file, char *err, size_t errlen)
+{
+	int n;
+
+	if (!config_setting_is_list(s))
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%u: smsc must be a list: "
+			       "smsc = ( { ... }, { ... } );",
+			       src_file(s, file),
+			       config_setting_source_line(s));
+	n = config_setting_length(s);
+	if (n > CONF_MAX_SMSC)
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%u: at most %d smsc entries",
+			       src_file(s, file), config_setting_source_line(s),
+			       CONF_MAX_SMSC);
+	for (int k = 0; k < n; k++) {
+		const config_setting_t *e = config_setting_get_elem(s, k);
+		int rc;
+
+		if (!config_setting_is_group(e))
+			return util_err(err, errlen, -EINVAL,
+				       "%s:%u: smsc.[%d] must be a group "
+				       "{ ... }", src_file(e, file),
+				       config_setting_source_line(e), k);
+		rc = load_smsc(e, k, &c->smsc[k], file, err, errlen);
+		c->nsmsc = k + 1;
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* True when some global item lives in group `name` ("redis": redis.*). */
+static bool group_known(const char *name)
+{
+	size_t nl = strlen(name);
+
+	for (size_t k = 0; k < ARRAY_SIZE(global_items); k++)
+		if (strncmp(global_items[k].name, name, nl) == 0 &&
+		    global_items[k].name[nl] == '.')
+			return true;
+	return false;
+}
+
+/* One setting `e` of group `group`, found in global_items by its full
+ * name ("redis.port"). */
+static int load_global_item(struct cgw_conf *c, const char *group,
+			    const config_setting_t *e, const char *file,
+			    char *err, size_t errlen)
+{
+	const struct conf_item *it;
+	char full[128];
+
+	snprintf(full, sizeof(full), "%s.%s", group, config_setting_name(e));
+	it = find_item(global_items, ARRAY_SIZE(global_items), full);
+	if (!it)
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%u: unknown setting '%s'", src_file(e, file),
+			       config_setting_source_line(e), full);
+	return load_setting(e, full, it, c, file, err, errlen);
+}
+
+/*
+ * redis = { ... }, ussd = { ... }, ...: the groups of global_items. Any
+ * other name is refused; an unknown group is named as such only when
+ * empty (otherwise its first setting is the unknown one).
+ */
+static int load_global_group(struct cgw_conf *c, const config_setting_t *s,
+			     const char *file, char *err, size_t errlen)
+{
+	const char *name = config_setting_name(s);
+	int n;
+
+	if (!config_setting_is_group(s))
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%u: unknown setting '%s'", src_file(s, file),
+			       config_setting_source_line(s), name);
+	n = config_setting_length(s);
+	if (n == 0 && !group_known(name))
+		return util_err(err, errlen, -EINVAL,
+			       "%s:%u: unknown group '%s'", src_file(s, file),
+			       config_setting_source_line(s), name);
+	for (int k = 0; k < n; k++) {
+		int rc = load_global_item(c, name,
+					  config_setting_get_elem(s, k), file,
+					  err, errlen);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+typedef int top_load_fn(struct cgw_conf *c, const config_setting_t *s,
+			const char *file, char *err, size_t errlen);
+
+/* How each top-level setting is loaded, by name; the entry without a
+ * name takes every other one. */
+static const struct {
+	const char *name;
+	top_load_fn *load;
+} top_loaders[] = {
+	{ "smsc", load_smsc_list },
+	{ NULL, load_global_group },
+};
+
+static top_load_fn *top_loader(const char *name)
+{
+	size_t i;
+
+	for (i = 0; top_loaders[i].name; i++)
+		if (strcmp(top_loaders[i].name, name) == 0)
+			break;
+	return top_loaders[i].load;
+}
+
+static int load_root(struct cgw_conf *c, const config_setting_t *root,
+		     const char *file, char *err, size_t errlen)
+{
+	int n = config_setting_length(root);
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(root, i);
+		int rc = top_loader(config_setting_name(s))(c, s, file, err,
+							    errlen);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- the whole file ----------------------------------------------------- */
+
+/* c->path, and c->dir: the directory @include and menus.dir are
+ * relative to. */
+static int set_paths(struct cgw_conf *c, const char *path, char *err,
+		     size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (util_strlcpy(c->path, path, sizeof(c->path)) >= sizeof(c->path))
+		return util_err(err, errlen, -EINVAL, "%s: path too long", path);
+	if (slash)
+		snprintf(c->dir, sizeof(c->dir), "%.*s",
+			 (int)(slash - path), path);
+	else
+		util_strlcpy(c->dir, ".", sizeof(c->dir));
+	if (!c->dir[0])
+		util_strlcpy(c->dir, "/", sizeof(c->dir));
+	return 0;
+}
+
+/* Parses `path` into cfg, which the caller has initialised and destroys. */
+static int read_file(config_t *cfg, const char *dir, const char *path,
+		     char *err, size_t errlen)
+{
+	const char *efile;
+
+	/* libconfig resolves @include against this directory, not against
+	 * the including file: make it the config file's own directory. */
+	config_set_include_dir(cfg, dir);
+	if (config_read_file(cfg, path) == CONFIG_TRUE)
+		return 0;
+	if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+		return util_err(err, errlen, -EINVAL,
+			       "%s: cannot read the file (%s)", path,
+			       config_error_text(cfg));
+	efile = config_error_file(cfg);
+	return util_err(err, errlen, -EINVAL, "%s:%d: %s",
+		       efile ? efile : path, config_error_line(cfg),
+		       config_error_text(cfg));
+}
+
 static int check_prefix(const char *p)
 {
 	for (; *p; p++)
@@ -609,189 +814,90 @@ static int check_prefix(const char *p)
 	return 0;
 }
 
+static int check_smsc_ids(const struct cgw_conf *c, const char *path,
+			  char *err, size_t errlen)
+{
+	for (int i = 0; i < c->nsmsc; i++)
+		for (int k = 0; k < i; k++)
+			if (strcmp(c->smsc[i].id, c->smsc[k].id) == 0)
+				return util_err(err, errlen, -EINVAL,
+					       "%s:%d: smsc id '%s' is already "
+					       "used on line %d", path,
+					       c->smsc[i].line, c->smsc[i].id,
+					       c->smsc[k].line);
+	return 0;
+}
+
+/* What no single setting can tell: the settings taken together. */
+static int check_loaded(const struct cgw_conf *c, const char *path,
+			char *err, size_t errlen)
+{
+	int rc;
+
+	if (c->nsmsc == 0)
+		return util_err(err, errlen, -EINVAL,
+			       "%s: no smsc entry: smsc = ( { id = \"main\"; "
+			       "host = ...; } );", path);
+	rc = check_smsc_ids(c, path, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (check_prefix(c->redis.prefix) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "%s: redis.prefix '%s' may hold only letters, "
+			       "digits, '_', '-' and '.'", path,
+			       c->redis.prefix);
+	return 0;
+}
+
+/*
+ * A relative menus.dir is looked up next to this file, then in the
+ * working directory, then among the installed data; the first of those
+ * with a readable main.cfg wins. When none has one, the first candidate
+ * is kept, so that the menu loader names it in its error.
+ */
+static void resolve_menus_dir(struct cgw_conf *c)
+{
+	const char *bases[] = { c->dir, ".", PKGDATADIR };
+	char tmp[CONF_PATH_MAX], probe[CONF_PATH_MAX + 16];
+	char first[CONF_PATH_MAX] = "";
+
+	if (c->menus.dir[0] == '/')
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", bases[i],
+				     c->menus.dir) >= sizeof(tmp))
+			continue;
+		if (!first[0])
+			util_strlcpy(first, tmp, sizeof(first));
+		snprintf(probe, sizeof(probe), "%s/main.cfg", tmp);
+		if (access(probe, R_OK) == 0) {
+			util_strlcpy(c->menus.dir, tmp, sizeof(c->menus.dir));
+			return;
+		}
+	}
+	if (first[0])
+		util_strlcpy(c->menus.dir, first, sizeof(c->menus.dir));
+}
+
 int conf_load(struct cgw_conf *c, const char *path, char *err, size_t errlen)
 {
 	config_t cfg;
-	config_setting_t *root;
-	const char *slash;
-	int rc = 0, n;
+	int rc;
 
 	conf_defaults(c);
-	if (util_strlcpy(c->path, path, sizeof(c->path)) >= sizeof(c->path))
-		return util_err(err, errlen, -EINVAL, "%s: path too long", path);
-	slash = strrchr(path, '/');
-	if (slash)
-		snprintf(c->dir, sizeof(c->dir), "%.*s",
-			 (int)(slash - path), path);
-	else
-		util_strlcpy(c->dir, ".", sizeof(c->dir));
-	if (!c->dir[0])
-		util_strlcpy(c->dir, "/", sizeof(c->dir));
-
-	config_init(&cfg);
-	/* libconfig resolves @include against this directory, not against
-	 * the including file: make it the config file's own directory. */
-	config_set_include_dir(&cfg, c->dir);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			rc = util_err(err, errlen, -EINVAL,
-				     "%s: cannot read the file (%s)", path,
-				     config_error_text(&cfg));
-		else
-			rc = util_err(err, errlen, -EINVAL, "%s:%d: %s",
-				     config_error_file(&cfg)
-					     ? config_error_file(&cfg)
-					     : path,
-				     config_error_line(&cfg),
-				     config_error_text(&cfg));
-		goto out;
-	}
-	root = config_root_setting(&cfg);
-	n = config_setting_length(root);
-	for (int i = 0; i < n && rc == 0; i++) {
-		config_setting_t *s = config_setting_get_elem(root, i);
-		const char *name = config_setting_name(s);
-
-		if (strcmp(name, "smsc") == 0) {
-			int m;
-
-			if (!config_setting_is_list(s)) {
-				rc = util_err(err, errlen, -EINVAL,
-					     "%s:%u: smsc must be a list: "
-					     "smsc = ( { ... }, { ... } );",
-					     src_file(s, path),
-					     config_setting_source_line(s));
-				break;
-			}
-			m = config_setting_length(s);
-			if (m > CONF_MAX_SMSC) {
-				rc = util_err(err, errlen, -EINVAL,
-					     "%s:%u: at most %d smsc entries",
-					     src_file(s, path),
-					     config_setting_source_line(s),
-					     CONF_MAX_SMSC);
-				break;
-			}
-			for (int k = 0; k < m && rc == 0; k++) {
-				config_setting_t *e =
-					config_setting_get_elem(s, k);
-
-				if (!config_setting_is_group(e)) {
-					rc = util_err(err, errlen, -EINVAL,
-						     "%s:%u: smsc.[%d] must be "
-						     "a group { ... }",
-						     src_file(e, path),
-						     config_setting_source_line(e),
-						     k);
-					break;
-				}
-				rc = load_smsc(e, k, &c->smsc[k], path, err,
-					       errlen);
-				c->nsmsc = k + 1;
-			}
-			continue;
-		}
-		if (!config_setting_is_group(s)) {
-			rc = util_err(err, errlen, -EINVAL,
-				     "%s:%u: unknown setting '%s'",
-				     src_file(s, path),
-				     config_setting_source_line(s), name);
-			break;
-		}
-		int m = config_setting_length(s);
-
-		if (m == 0 && !find_item(global_items,
-					 ARRAY_SIZE(global_items),
-					 name)) {
-			bool known = false;
-			size_t nl = strlen(name);
-
-			for (size_t k = 0; k < ARRAY_SIZE(global_items);
-			     k++)
-				if (strncmp(global_items[k].name, name, nl) ==
-					    0 &&
-				    global_items[k].name[nl] == '.')
-					known = true;
-			if (!known)
-				rc = util_err(err, errlen, -EINVAL,
-					     "%s:%u: unknown group '%s'",
-					     src_file(s, path),
-					     config_setting_source_line(s),
-					     name);
-		}
-		for (int k = 0; k < m && rc == 0; k++) {
-			config_setting_t *e = config_setting_get_elem(s, k);
-			char full[128];
-			const struct conf_item *it;
-
-			snprintf(full, sizeof(full), "%s.%s", name,
-				 config_setting_name(e));
-			it = find_item(global_items,
-				       ARRAY_SIZE(global_items), full);
-			if (!it) {
-				rc = util_err(err, errlen, -EINVAL,
-					     "%s:%u: unknown setting '%s'",
-					     src_file(e, path),
-					     config_setting_source_line(e),
-					     full);
-				break;
-			}
-			rc = load_setting(e, full, it, c, path, err, errlen);
-		}
-	}
+	rc = set_paths(c, path, err, errlen);
 	if (rc < 0)
-		goto out;
-
-	if (c->nsmsc == 0) {
-		rc = util_err(err, errlen, -EINVAL,
-			     "%s: no smsc entry: smsc = ( { id = \"main\"; "
-			     "host = ...; } );", path);
-		goto out;
-	}
-	for (int i = 0; i < c->nsmsc; i++)
-		for (int k = 0; k < i; k++)
-			if (strcmp(c->smsc[i].id, c->smsc[k].id) == 0) {
-				rc = util_err(err, errlen, -EINVAL,
-					     "%s:%d: smsc id '%s' is already "
-					     "used on line %d", path,
-					     c->smsc[i].line, c->smsc[i].id,
-					     c->smsc[k].line);
-				goto out;
-			}
-	if (check_prefix(c->redis.prefix) < 0) {
-		rc = util_err(err, errlen, -EINVAL,
-			     "%s: redis.prefix '%s' may hold only letters, "
-			     "digits, '_', '-' and '.'", path,
-			     c->redis.prefix);
-		goto out;
-	}
-	/* A relative menus.dir is looked up next to this file, then in the
-	 * working directory, then among the installed data. */
-	if (c->menus.dir[0] != '/') {
-		const char *bases[] = { c->dir, ".", PKGDATADIR };
-		char tmp[CONF_PATH_MAX], probe[CONF_PATH_MAX + 16];
-		char first[CONF_PATH_MAX] = "";
-
-		for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
-			if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s",
-					     bases[i], c->menus.dir) >=
-			    sizeof(tmp))
-				continue;
-			if (!first[0])
-				util_strlcpy(first, tmp, sizeof(first));
-			snprintf(probe, sizeof(probe), "%s/main.cfg", tmp);
-			if (access(probe, R_OK) == 0) {
-				first[0] = '\0';
-				util_strlcpy(c->menus.dir, tmp,
-					    sizeof(c->menus.dir));
-				break;
-			}
-		}
-		if (first[0])
-			util_strlcpy(c->menus.dir, first, sizeof(c->menus.dir));
-	}
-out:
+		return rc;
+	config_init(&cfg);
+	rc = read_file(&cfg, c->dir, path, err, errlen);
+	if (rc == 0)
+		rc = load_root(c, config_root_setting(&cfg), path, err,
+			       errlen);
 	config_destroy(&cfg);
+	if (rc == 0)
+		rc = check_loaded(c, path, err, errlen);
+	if (rc == 0)
+		resolve_menus_dir(c);
 	return rc;
 }
 

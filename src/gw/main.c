@@ -17,15 +17,25 @@
 #include "common/conf.h"
 #include "gw/gw.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "menu/menu.h"
+
+#define NSIGNALS 3	/* entries of `signals` below */
 
 struct daemon {
 	struct event_base *base;
 	struct cgw_conf conf;
 	struct menu_tree *menus;
 	struct gw *gw;
-	struct event *sigterm, *sigint, *sighup;
+	struct event *sig[NSIGNALS];	/* one per entry of `signals` */
 	bool stopping;
+};
+
+/* What the command line asks for. */
+struct options {
+	const char *path;	/* -c FILE */
+	bool test;		/* -t */
+	bool dump;		/* -d */
 };
 
 static void usage(FILE *out)
@@ -113,7 +123,26 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	     d->conf.menus.dir);
 }
 
-int main(int argc, char **argv)
+/* The signals the daemon answers. */
+static const struct {
+	int sig;
+	const char *name;
+	event_callback_fn cb;
+} signals[] = {
+	{ SIGTERM, "SIGTERM", on_stop_signal },
+	{ SIGINT, "SIGINT", on_stop_signal },
+	{ SIGHUP, "SIGHUP", on_hup },
+};
+_Static_assert(ARRAY_SIZE(signals) == NSIGNALS, "NSIGNALS");
+
+#define RUN_ON (-1)	/* parse_options: no exit status yet */
+
+/*
+ * Fills o from the command line. Returns RUN_ON, or the exit status when
+ * the options are the whole run (--help, --version, --config-reference:
+ * 0) or wrong (2, after the usage on stderr).
+ */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -124,23 +153,19 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct daemon d;
-	const char *path = NULL;
-	bool test = false, dump = false;
-	char err[1024];
-	int c, rc = 0;
+	int c;
 
-	memset(&d, 0, sizeof(d));
+	memset(o, 0, sizeof(*o));
 	while ((c = getopt_long(argc, argv, "c:tdVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			path = optarg;
+			o->path = optarg;
 			break;
 		case 't':
-			test = true;
+			o->test = true;
 			break;
 		case 'd':
-			dump = true;
+			o->dump = true;
 			break;
 		case 'R':
 			conf_print_reference(stdout);
@@ -156,68 +181,120 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!path || optind != argc) {
+	if (!o->path || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (conf_load(&d.conf, path, err, sizeof(err)) < 0) {
+	return RUN_ON;
+}
+
+/* The configuration at path, the log settings and the menus, into d.
+ * Returns 0, or -1 after printing every problem on stderr. */
+static int load_config(struct daemon *d, const char *path)
+{
+	char err[1024];
+
+	if (conf_load(&d->conf, path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return 1;
+		return -1;
 	}
-	if (log_apply_spec(d.conf.log.level, err, sizeof(err)) < 0) {
+	if (log_apply_spec(d->conf.log.level, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: log.level: %s\n", path, err);
-		return 1;
+		return -1;
 	}
-	log_set_timestamps(d.conf.log.timestamps);
-	if (menu_load_checked(d.conf.menus.dir, &d.menus, print_problem,
+	log_set_timestamps(d->conf.log.timestamps);
+	if (menu_load_checked(d->conf.menus.dir, &d->menus, print_problem,
 			      stderr, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return 1;
+		return -1;
 	}
-	if (dump)
-		conf_dump(&d.conf, stdout);
-	if (test) {
-		printf("%s: configuration and menus OK\n", path);
-		menu_free(d.menus);
-		return 0;
+	return 0;
+}
+
+/* -t and -d: say what was loaded instead of running. */
+static void report_loaded(const struct daemon *d, const struct options *o)
+{
+	if (o->dump)
+		conf_dump(&d->conf, stdout);
+	if (o->test)
+		printf("%s: configuration and menus OK\n", o->path);
+}
+
+/* Returns 0, or -1 after naming on stderr the signal libevent cannot
+ * watch (the daemon would not stop or reload on it). */
+static int watch_signals(struct daemon *d)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++) {
+		d->sig[i] = evsignal_new(d->base, signals[i].sig, signals[i].cb,
+					 d);
+		if (!d->sig[i] || evsignal_add(d->sig[i], NULL) < 0) {
+			fprintf(stderr, "cannot watch %s\n", signals[i].name);
+			return -1;
+		}
 	}
-	if (dump) {
-		menu_free(d.menus);
-		return 0;
-	}
+	return 0;
+}
+
+/* The event loop, the gateway and the signals. Returns 0, or -1 after
+ * saying why on stderr; tear_down() frees what was made either way. */
+static int set_up(struct daemon *d)
+{
+	char err[1024];
 
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
-	d.base = event_base_new();
-	if (!d.base) {
+	d->base = event_base_new();
+	if (!d->base) {
 		fprintf(stderr, "cannot create the event loop\n");
-		return 1;
+		return -1;
 	}
-	d.gw = gw_new(d.base, &d.conf, d.menus, err, sizeof(err));
-	if (!d.gw) {
+	d->gw = gw_new(d->base, &d->conf, d->menus, err, sizeof(err));
+	if (!d->gw) {
 		fprintf(stderr, "%s\n", err);
-		rc = 1;
-		goto out;
+		return -1;
 	}
-	d.sigterm = evsignal_new(d.base, SIGTERM, on_stop_signal, &d);
-	d.sigint = evsignal_new(d.base, SIGINT, on_stop_signal, &d);
-	d.sighup = evsignal_new(d.base, SIGHUP, on_hup, &d);
-	evsignal_add(d.sigterm, NULL);
-	evsignal_add(d.sigint, NULL);
-	evsignal_add(d.sighup, NULL);
+	return watch_signals(d);
+}
+
+/* Until SIGTERM or SIGINT has unbound everything (or a second one). */
+static void run(struct daemon *d, const char *path)
+{
 	LOGP(LOG_MAIN, LOG_NOTICE, NULL, "citizengw %s starting with %s",
 	     PACKAGE_VERSION, path);
-	gw_start(d.gw);
-	event_base_dispatch(d.base);
-out:
-	gw_free(d.gw);
-	if (d.sigterm)
-		event_free(d.sigterm);
-	if (d.sigint)
-		event_free(d.sigint);
-	if (d.sighup)
-		event_free(d.sighup);
-	menu_free(d.menus);
-	event_base_free(d.base);
+	gw_start(d->gw);
+	event_base_dispatch(d->base);
+}
+
+static void tear_down(struct daemon *d)
+{
+	gw_free(d->gw);
+	for (size_t i = 0; i < ARRAY_SIZE(d->sig); i++)
+		if (d->sig[i])
+			event_free(d->sig[i]);
+	menu_free(d->menus);
+	if (d->base)
+		event_base_free(d->base);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct daemon d;
+	int rc = parse_options(argc, argv, &o);
+
+	if (rc != RUN_ON)
+		return rc;
+	memset(&d, 0, sizeof(d));
+	if (load_config(&d, o.path) < 0)
+		return 1;
+	if (o.test || o.dump) {
+		report_loaded(&d, &o);
+		menu_free(d.menus);
+		return 0;
+	}
+	rc = set_up(&d) < 0 ? 1 : 0;
+	if (rc == 0)
+		run(&d, o.path);
+	tear_down(&d);
 	return rc;
 }

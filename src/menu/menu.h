@@ -115,7 +115,9 @@ struct menu_tree;
  * Loads `dir`/main.cfg (which may @include others, relative to dir).
  * Returns 0, or -EINVAL with "file:line: message" in err. Structural
  * errors (missing target, duplicate id, unknown type) are refused here.
- * The caller owns *out and gives it back with menu_free().
+ * Out of memory it returns -ENOMEM, with the file being loaded in err.
+ * On failure nothing is kept and *out is untouched. The caller owns *out
+ * and gives it back with menu_free().
  */
 int menu_load(const char *dir, struct menu_tree **out, char *err,
 	      size_t errlen);

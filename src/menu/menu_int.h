@@ -96,11 +96,22 @@ bool menu_have_dossier(struct menu_ctx *st, const char *key,
 
 /* --- tree storage (menu_load.c) ---------------------------------------- */
 
+/* The tree's own copy of a file name, made once per name; NULL when out of
+ * memory. Past MENU_MAX_FILES names, the first one stands for the rest. */
 const char *menu_tree_intern_file(struct menu_tree *t, const char *file);
 struct menu_node *menu_tree_add_node(struct menu_tree *t);
 int menu_tree_add_message(struct menu_tree *t, const char *name);
 struct menu_text *menu_tree_last_message(struct menu_tree *t);
 const struct menu_text *menu_tree_message_text(const struct menu_tree *t,
 					       const char *name);
+
+/* --- tests only (menu_load.c) ------------------------------------------- */
+
+/*
+ * Allocation failure injection for the loader's tests: from now on, n more
+ * allocations of the loader succeed and every later one fails, until
+ * n = -1 (the default) lets all succeed again. The programs never call it.
+ */
+void menu_load_fail_after(int n);
 
 #endif

@@ -281,207 +281,318 @@ static int decode_tlvs(const uint8_t *p, const uint8_t *end,
 	return 0;
 }
 
-int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
-		    uint32_t *status, char *err, size_t errlen)
-{
+/* A PDU being decoded: the bytes left of it and where it goes. */
+struct decoder {
 	const struct command_def *cmd;
-	const struct body_def *body;
+	struct smpp_pdu *pdu;
 	const uint8_t *p, *end;
 	bool resp;
+	uint32_t *status;	/* command_status to answer a refusal with */
+	char *err;
+	size_t errlen;
+};
 
-	memset(pdu, 0, sizeof(*pdu));
-	*status = SMPP_ESME_ROK;
+/* A field decoder's answer when the body ends before its field. */
+#define BODY_SHORT 1
+
+/* The header: length, known command; d->p is left on the body. */
+static int decode_header(struct decoder *d, const uint8_t *buf, size_t len)
+{
+	struct smpp_pdu *pdu = d->pdu;
+
 	if (len < SMPP_HEADER_LEN || len > SMPP_PDU_MAX) {
-		*status = SMPP_ESME_RINVCMDLEN;
-		return util_err(err, errlen, -EBADMSG, "PDU of %zu bytes", len);
+		*d->status = SMPP_ESME_RINVCMDLEN;
+		return util_err(d->err, d->errlen, -EBADMSG, "PDU of %zu bytes",
+			       len);
 	}
 	smpp_header_read(buf, pdu);
 	if (pdu->command_length != len) {
-		*status = SMPP_ESME_RINVCMDLEN;
-		return util_err(err, errlen, -EBADMSG,
+		*d->status = SMPP_ESME_RINVCMDLEN;
+		return util_err(d->err, d->errlen, -EBADMSG,
 			       "command_length %u but %zu bytes",
 			       pdu->command_length, len);
 	}
-	cmd = command_find(pdu->command_id);
-	if (!cmd) {
-		*status = SMPP_ESME_RINVCMDID;
-		return util_err(err, errlen, -EBADMSG,
+	d->cmd = command_find(pdu->command_id);
+	if (!d->cmd) {
+		*d->status = SMPP_ESME_RINVCMDID;
+		return util_err(d->err, d->errlen, -EBADMSG,
 			       "unknown command_id 0x%08x", pdu->command_id);
 	}
-	body = &bodies[cmd->body];
-	resp = SMPP_IS_RESP(pdu->command_id);
-	p = buf + SMPP_HEADER_LEN;
-	end = buf + len;
+	d->resp = SMPP_IS_RESP(pdu->command_id);
+	d->p = buf + SMPP_HEADER_LEN;
+	d->end = buf + len;
+	return 0;
+}
 
-	/* An error response carries no meaningful body (SMPP 3.4 5.1.3): ignore
-	 * whatever bytes a peer put there. */
-	if (resp && (pdu->command_status != 0 || p == end) && body->optional) {
-		pdu->has_body = false;
+static int decode_u8(struct decoder *d, const struct field *f)
+{
+	if (d->p >= d->end)
+		return BODY_SHORT;
+	*((uint8_t *)d->pdu + f->off) = *d->p++;
+	return 0;
+}
+
+/* A C-octet string of at most f->max bytes with its NUL. */
+static int decode_cstr(struct decoder *d, const struct field *f)
+{
+	uint8_t *dst = (uint8_t *)d->pdu + f->off;
+	size_t avail = (size_t)(d->end - d->p);
+	const uint8_t *nul = memchr(d->p, 0, avail < f->max ? avail : f->max);
+
+	if (nul) {
+		memcpy(dst, d->p, (size_t)(nul - d->p) + 1);
+		d->p = nul + 1;
 		return 0;
 	}
-	pdu->has_body = body->nfields > 0 || p < end;
+	/* A response's message_id that runs to the end of the PDU without
+	 * its NUL: take it. */
+	if (d->resp && avail < f->max) {
+		memcpy(dst, d->p, avail);
+		dst[avail] = 0;
+		d->p = d->end;
+		return 0;
+	}
+	*d->status = avail < f->max ? SMPP_ESME_RINVCMDLEN : f->bad_status;
+	return util_err(d->err, d->errlen, -EBADMSG,
+		       "%s: %s not NUL-terminated within %u bytes",
+		       d->cmd->name, f->name, f->max);
+}
 
+/* sm_length and short_message, which points into the buffer. */
+static int decode_sm(struct decoder *d, const struct field *f)
+{
+	struct smpp_pdu *pdu = d->pdu;
+
+	if (d->p >= d->end)
+		return BODY_SHORT;
+	pdu->sm_length = *d->p++;
+	if (pdu->sm_length > d->end - d->p || pdu->sm_length > SMPP_SM_MAX) {
+		*d->status = SMPP_ESME_RINVMSGLEN;
+		return util_err(d->err, d->errlen, -EBADMSG,
+			       "%s: sm_length %u but %d bytes left",
+			       d->cmd->name, pdu->sm_length,
+			       (int)(d->end - d->p));
+	}
+	pdu->short_message = d->p;
+	d->p += pdu->sm_length;
+	return 0;
+}
+
+static int (*const field_decoders[])(struct decoder *d,
+				     const struct field *f) = {
+	[F_U8] = decode_u8,
+	[F_CSTR] = decode_cstr,
+	[F_SM] = decode_sm,
+};
+
+/* The body's fixed fields: 0, BODY_SHORT or a refusal. */
+static int decode_fields(struct decoder *d, const struct body_def *body)
+{
 	for (size_t i = 0; i < body->nfields; i++) {
 		const struct field *f = &body->fields[i];
-		uint8_t *dst = (uint8_t *)pdu + f->off;
+		int rc = field_decoders[f->kind](d, f);
 
-		switch (f->kind) {
-		case F_U8:
-			if (p >= end)
-				goto short_body;
-			*dst = *p++;
-			break;
-		case F_CSTR: {
-			size_t avail = (size_t)(end - p);
-			const uint8_t *nul = memchr(p, 0, avail < f->max ?
-						    avail : f->max);
-
-			if (!nul) {
-				/* A response's message_id that runs to the end
-				 * of the PDU without its NUL: take it. */
-				if (resp && avail < f->max) {
-					memcpy(dst, p, avail);
-					dst[avail] = 0;
-					p = end;
-					break;
-				}
-				*status = avail < f->max ? SMPP_ESME_RINVCMDLEN
-							 : f->bad_status;
-				return util_err(err, errlen, -EBADMSG,
-					       "%s: %s not NUL-terminated within "
-					       "%u bytes", cmd->name, f->name,
-					       f->max);
-			}
-			memcpy(dst, p, (size_t)(nul - p) + 1);
-			p = nul + 1;
-			break;
-		}
-		case F_SM:
-			if (p >= end)
-				goto short_body;
-			pdu->sm_length = *p++;
-			if (pdu->sm_length > end - p ||
-			    pdu->sm_length > SMPP_SM_MAX) {
-				*status = SMPP_ESME_RINVMSGLEN;
-				return util_err(err, errlen, -EBADMSG,
-					       "%s: sm_length %u but %d bytes "
-					       "left", cmd->name,
-					       pdu->sm_length, (int)(end - p));
-			}
-			pdu->short_message = p;
-			p += pdu->sm_length;
-			break;
-		}
-	}
-
-	if (body->tlvs)
-		return decode_tlvs(p, end, pdu, !resp, status, err, errlen);
-	if (p < end && !resp) {
-		*status = SMPP_ESME_RINVCMDLEN;
-		return util_err(err, errlen, -EBADMSG,
-			       "%s: %d bytes after the body", cmd->name,
-			       (int)(end - p));
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
+}
 
-short_body:
-	if (resp) {
+/* The body ended before its last field: a response is taken as one
+ * without a body, a request is refused. */
+static int decode_short_body(struct decoder *d)
+{
+	if (d->resp) {
+		d->pdu->has_body = false;
+		return 0;
+	}
+	*d->status = SMPP_ESME_RINVCMDLEN;
+	return util_err(d->err, d->errlen, -EBADMSG, "%s: body too short",
+		       d->cmd->name);
+}
+
+/* After the fixed fields: the TLVs of a body that has them; otherwise
+ * nothing, except in a response, whose extra bytes are ignored. */
+static int decode_tail(struct decoder *d, const struct body_def *body)
+{
+	if (body->tlvs)
+		return decode_tlvs(d->p, d->end, d->pdu, !d->resp, d->status,
+				   d->err, d->errlen);
+	if (d->p < d->end && !d->resp) {
+		*d->status = SMPP_ESME_RINVCMDLEN;
+		return util_err(d->err, d->errlen, -EBADMSG,
+			       "%s: %d bytes after the body", d->cmd->name,
+			       (int)(d->end - d->p));
+	}
+	return 0;
+}
+
+int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
+		    uint32_t *status, char *err, size_t errlen)
+{
+	struct decoder d = { .pdu = pdu, .status = status, .err = err,
+			     .errlen = errlen };
+	const struct body_def *body;
+	int rc;
+
+	memset(pdu, 0, sizeof(*pdu));
+	*status = SMPP_ESME_ROK;
+	rc = decode_header(&d, buf, len);
+	if (rc < 0)
+		return rc;
+	body = &bodies[d.cmd->body];
+	/* An error response carries no meaningful body (SMPP 3.4 5.1.3): ignore
+	 * whatever bytes a peer put there. */
+	if (d.resp && (pdu->command_status != 0 || d.p == d.end) &&
+	    body->optional) {
 		pdu->has_body = false;
 		return 0;
 	}
-	*status = SMPP_ESME_RINVCMDLEN;
-	return util_err(err, errlen, -EBADMSG, "%s: body too short", cmd->name);
+	pdu->has_body = body->nfields > 0 || d.p < d.end;
+	rc = decode_fields(&d, body);
+	if (rc == BODY_SHORT)
+		return decode_short_body(&d);
+	if (rc < 0)
+		return rc;
+	return decode_tail(&d, body);
+}
+
+/* A PDU being encoded: the bytes written so far and where refusals go. */
+struct encoder {
+	const struct command_def *cmd;
+	const struct smpp_pdu *pdu;
+	uint8_t *buf;
+	size_t cap;
+	size_t n;		/* bytes written, the header's included */
+	char *err;
+	size_t errlen;
+};
+
+static int encode_nospace(const struct encoder *e)
+{
+	return util_err(e->err, e->errlen, -EINVAL,
+		       "%s does not fit in %zu bytes", e->cmd->name, e->cap);
+}
+
+static int encode_u8(struct encoder *e, const struct field *f)
+{
+	if (e->n + 1 > e->cap)
+		return encode_nospace(e);
+	e->buf[e->n++] = *((const uint8_t *)e->pdu + f->off);
+	return 0;
+}
+
+static int encode_cstr(struct encoder *e, const struct field *f)
+{
+	const char *src = (const char *)e->pdu + f->off;
+	size_t l = strnlen(src, f->max);
+
+	if (l >= f->max)
+		return util_err(e->err, e->errlen, -EINVAL,
+			       "%s: %s longer than %u", e->cmd->name, f->name,
+			       f->max - 1);
+	if (e->n + l + 1 > e->cap)
+		return encode_nospace(e);
+	memcpy(e->buf + e->n, src, l + 1);
+	e->n += l + 1;
+	return 0;
+}
+
+static int encode_sm(struct encoder *e, const struct field *f)
+{
+	const struct smpp_pdu *pdu = e->pdu;
+
+	if (pdu->sm_length > SMPP_SM_MAX ||
+	    (pdu->sm_length && !pdu->short_message))
+		return util_err(e->err, e->errlen, -EINVAL,
+			       "%s: bad sm_length %u", e->cmd->name,
+			       pdu->sm_length);
+	if (e->n + 1 + pdu->sm_length > e->cap)
+		return encode_nospace(e);
+	e->buf[e->n++] = pdu->sm_length;
+	if (pdu->sm_length)
+		memcpy(e->buf + e->n, pdu->short_message, pdu->sm_length);
+	e->n += pdu->sm_length;
+	return 0;
+}
+
+static int (*const field_encoders[])(struct encoder *e,
+				     const struct field *f) = {
+	[F_U8] = encode_u8,
+	[F_CSTR] = encode_cstr,
+	[F_SM] = encode_sm,
+};
+
+static int encode_tlvs(struct encoder *e, const struct body_def *body)
+{
+	const struct smpp_pdu *pdu = e->pdu;
+
+	if (pdu->tlv_count && !body->tlvs)
+		return util_err(e->err, e->errlen, -EINVAL,
+			       "%s carries no TLVs", e->cmd->name);
+	if (pdu->tlv_count > SMPP_TLV_MAX)
+		return util_err(e->err, e->errlen, -EINVAL, "too many TLVs");
+	for (unsigned i = 0; i < pdu->tlv_count; i++) {
+		const struct smpp_tlv *t = &pdu->tlv[i];
+		uint8_t *p = e->buf + e->n;
+
+		if (e->n + 4 + t->len > e->cap)
+			return encode_nospace(e);
+		p[0] = (uint8_t)(t->tag >> 8);
+		p[1] = (uint8_t)t->tag;
+		p[2] = (uint8_t)(t->len >> 8);
+		p[3] = (uint8_t)t->len;
+		if (t->len)
+			memcpy(p + 4, t->val, t->len);
+		e->n += 4 + (size_t)t->len;
+	}
+	return 0;
+}
+
+/* The fixed fields, then the TLVs. */
+static int encode_body(struct encoder *e, const struct body_def *body)
+{
+	for (size_t i = 0; i < body->nfields; i++) {
+		const struct field *f = &body->fields[i];
+		int rc = field_encoders[f->kind](e, f);
+
+		if (rc < 0)
+			return rc;
+	}
+	return encode_tlvs(e, body);
 }
 
 int smpp_pdu_encode(const struct smpp_pdu *pdu, uint8_t *buf, size_t cap,
 		    size_t *outlen, char *err, size_t errlen)
 {
-	const struct command_def *cmd = command_find(pdu->command_id);
+	struct encoder e = { .cmd = command_find(pdu->command_id), .pdu = pdu,
+			     .buf = buf, .cap = cap, .n = SMPP_HEADER_LEN,
+			     .err = err, .errlen = errlen };
 	const struct body_def *body;
-	size_t n = SMPP_HEADER_LEN;
 
-	if (!cmd)
+	if (!e.cmd)
 		return util_err(err, errlen, -EINVAL,
 			       "cannot encode command 0x%08x",
 			       pdu->command_id);
 	if (cap < SMPP_HEADER_LEN)
-		goto nospace;
-	body = &bodies[cmd->body];
-
+		return encode_nospace(&e);
+	body = &bodies[e.cmd->body];
+	/* An error response goes without its body (SMPP 3.4 5.1.3). */
 	if (pdu->has_body && !(SMPP_IS_RESP(pdu->command_id) &&
 			       pdu->command_status != 0 && body->optional)) {
-		for (size_t i = 0; i < body->nfields; i++) {
-			const struct field *f = &body->fields[i];
-			const uint8_t *src = (const uint8_t *)pdu + f->off;
+		int rc = encode_body(&e, body);
 
-			switch (f->kind) {
-			case F_U8:
-				if (n + 1 > cap)
-					goto nospace;
-				buf[n++] = *src;
-				break;
-			case F_CSTR: {
-				size_t l = strnlen((const char *)src, f->max);
-
-				if (l >= f->max)
-					return util_err(err, errlen, -EINVAL,
-						       "%s: %s longer than %u",
-						       cmd->name, f->name,
-						       f->max - 1);
-				if (n + l + 1 > cap)
-					goto nospace;
-				memcpy(buf + n, src, l + 1);
-				n += l + 1;
-				break;
-			}
-			case F_SM:
-				if (pdu->sm_length > SMPP_SM_MAX ||
-				    (pdu->sm_length && !pdu->short_message))
-					return util_err(err, errlen, -EINVAL,
-						       "%s: bad sm_length %u",
-						       cmd->name,
-						       pdu->sm_length);
-				if (n + 1 + pdu->sm_length > cap)
-					goto nospace;
-				buf[n++] = pdu->sm_length;
-				if (pdu->sm_length)
-					memcpy(buf + n, pdu->short_message,
-					       pdu->sm_length);
-				n += pdu->sm_length;
-				break;
-			}
-		}
-		if (pdu->tlv_count && !body->tlvs)
-			return util_err(err, errlen, -EINVAL,
-				       "%s carries no TLVs", cmd->name);
-		if (pdu->tlv_count > SMPP_TLV_MAX)
-			return util_err(err, errlen, -EINVAL, "too many TLVs");
-		for (unsigned i = 0; i < pdu->tlv_count; i++) {
-			const struct smpp_tlv *t = &pdu->tlv[i];
-
-			if (n + 4 + t->len > cap)
-				goto nospace;
-			buf[n] = (uint8_t)(t->tag >> 8);
-			buf[n + 1] = (uint8_t)t->tag;
-			buf[n + 2] = (uint8_t)(t->len >> 8);
-			buf[n + 3] = (uint8_t)t->len;
-			if (t->len)
-				memcpy(buf + n + 4, t->val, t->len);
-			n += 4 + (size_t)t->len;
-		}
+		if (rc < 0)
+			return rc;
 	}
-	if (n > SMPP_PDU_MAX)
-		goto nospace;
-	wr32(buf, (uint32_t)n);
+	if (e.n > SMPP_PDU_MAX)
+		return encode_nospace(&e);
+	wr32(buf, (uint32_t)e.n);
 	wr32(buf + 4, pdu->command_id);
 	wr32(buf + 8, pdu->command_status);
 	wr32(buf + 12, pdu->sequence_number);
-	*outlen = n;
+	*outlen = e.n;
 	return 0;
-
-nospace:
-	return util_err(err, errlen, -EINVAL, "%s does not fit in %zu bytes",
-		       cmd->name, cap);
 }
 
 const struct smpp_tlv *smpp_pdu_tlv(const struct smpp_pdu *pdu, uint16_t tag)

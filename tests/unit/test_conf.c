@@ -327,6 +327,59 @@ START_TEST(test_cross_setting_checks)
 }
 END_TEST
 
+START_TEST(test_smsc_list_shape)
+{
+	char text[4096] = "smsc = (\n";
+
+	refused_at("redis = { port = 6379; };\n"
+		   "smsc = { id = \"main\"; };\n",
+		   2, "smsc must be a list: smsc = ( { ... }, { ... } );");
+	refused_at("smsc = (\n"
+		   "  { id = \"main\"; host = \"h\"; system_id = \"s\"; },\n"
+		   "  \"backup\" );\n",
+		   3, "smsc.[1] must be a group { ... }");
+	for (int i = 0; i <= CONF_MAX_SMSC; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "  { id = \"s%d\"; host = \"h\"; system_id = \"s\"; }"
+			 "%s\n", i, i < CONF_MAX_SMSC ? "," : "");
+	strcat(text, ");\n");
+	refused_at(text, 1, "at most 16 smsc entries");
+}
+END_TEST
+
+START_TEST(test_redis_prefix_refused)
+{
+	char err[512] = "", want[1024];
+
+	ck_assert_int_eq(load("bad.cfg",
+			      SMSC_OK "redis = { prefix = \"cgw:prod\"; };\n",
+			      err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s/bad.cfg: redis.prefix 'cgw:prod' may hold only letters, "
+		 "digits, '_', '-' and '.'", dir);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+START_TEST(test_menus_dir_resolution)
+{
+	char err[512] = "", want[1024];
+
+	/* found nowhere: the candidate next to the file, for the menu
+	 * loader to name in its error */
+	ck_assert_msg(load("a.cfg",
+			   SMSC_OK "menus = { dir = \"no-such\"; };\n", err,
+			   sizeof(err)) == 0, "%s", err);
+	snprintf(want, sizeof(want), "%s/no-such", dir);
+	ck_assert_str_eq(conf->menus.dir, want);
+	/* an absolute directory is taken as it is */
+	ck_assert_msg(load("b.cfg",
+			   SMSC_OK "menus = { dir = \"/no/such\"; };\n", err,
+			   sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(conf->menus.dir, "/no/such");
+}
+END_TEST
+
 START_TEST(test_syntax_error)
 {
 	refused_at("redis = {\n"
@@ -532,6 +585,7 @@ Suite *suite_conf(void)
 	tcase_add_test(tc, test_issue_config_defaults);
 	tcase_add_test(tc, test_defaults_without_file);
 	tcase_add_test(tc, test_settings_override_defaults);
+	tcase_add_test(tc, test_menus_dir_resolution);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refusals");
@@ -548,6 +602,8 @@ Suite *suite_conf(void)
 	tcase_add_test(tc, test_string_too_long);
 	tcase_add_test(tc, test_no_smsc);
 	tcase_add_test(tc, test_cross_setting_checks);
+	tcase_add_test(tc, test_smsc_list_shape);
+	tcase_add_test(tc, test_redis_prefix_refused);
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_error_in_included_file);

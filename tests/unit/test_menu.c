@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "menu/menu.h"
+#include "menu/menu_int.h"	/* menu_load_fail_after */
 #include "text/text.h"
 #include "suites.h"
 
@@ -1005,6 +1006,80 @@ START_TEST(test_loader_missing_dir)
 }
 END_TEST
 
+/* A menu for which the loader makes every kind of allocation it has:
+ * texts given once and per language, an option value, a compiled
+ * pattern, the name of an included file. */
+#define OOM_MAIN HEAD NODES(                                                 \
+	"  { id = \"main\"; type = \"menu\";\n"                              \
+	"    text = { vi = \"M\"; en = \"E\"; };\n"                           \
+	"    options = ( { key = \"1\"; label = \"x\"; value = \"v\";\n"       \
+	"                  next = \"ask\"; } ); },\n"                          \
+	"  @include \"more.cfg\"\n")
+#define OOM_MORE                                                             \
+	"  { id = \"ask\"; type = \"input\"; input = \"pattern\";\n"          \
+	"    pattern = \"^[0-9]+$\"; text = \"A\"; save = \"a\";\n"            \
+	"    next = \"bye\"; },\n"                                             \
+	BYE_NODE
+
+static void count_problem(void *arg, const char *file, int line,
+			  const char *msg)
+{
+	(*(int *)arg)++;
+}
+
+/*
+ * Loading fails at each allocation in turn, as a SIGHUP reload may: every
+ * failure returns -ENOMEM with the file in err, leaves the running tree
+ * in *out as it was, and frees what it built (LeakSanitizer, or valgrind
+ * with make check-valgrind, fails the test otherwise). The process must
+ * not end (abort) on the way.
+ */
+START_TEST(test_loader_out_of_memory_fails_cleanly)
+{
+	char *dir = tu_tmpdir();
+	struct menu_tree *running = NULL, *t;
+	char err[512];
+	bool named_include = false;
+	int n, rc, problems = 0;
+
+	tu_write(dir, "main.cfg", OOM_MAIN);
+	tu_write(dir, "more.cfg", OOM_MORE);
+	ck_assert_msg(menu_load(dir, &running, err, sizeof(err)) == 0, "%s",
+		      err);
+	for (n = 0;; n++) {
+		t = running;
+		err[0] = '\0';
+		menu_load_fail_after(n);
+		rc = menu_load(dir, &t, err, sizeof(err));
+		menu_load_fail_after(-1);
+		if (rc == 0)
+			break;
+		ck_assert_msg(rc == -ENOMEM, "allocation %d: %d, %s", n, rc,
+			      err);
+		ck_assert_ptr_eq(t, running);
+		ck_assert_msg(strncmp(err, dir, strlen(dir)) == 0 &&
+			      strstr(err, ": out of memory"), "%s", err);
+		named_include |= strstr(err, "/more.cfg:") != NULL;
+
+		menu_load_fail_after(n);
+		rc = menu_load_checked(dir, &t, count_problem, &problems, err,
+				       sizeof(err));
+		menu_load_fail_after(-1);
+		ck_assert_int_lt(rc, 0);
+		ck_assert_ptr_eq(t, running);
+	}
+	menu_free(t);
+	/* 34 today: the tree, two file names, 20 message texts, 5 for main
+	 * (text, label, value), 4 for ask (text, pattern and its source)
+	 * and 2 for bye */
+	ck_assert_int_ge(n, 30);
+	ck_assert(named_include);
+	ck_assert_int_eq(problems, 0);
+	menu_free(running);
+	tu_rmtree(dir);
+}
+END_TEST
+
 START_TEST(test_action_cycle_ends_with_help)
 {
 	char err[512] = "";
@@ -1202,6 +1277,7 @@ Suite *suite_menu(void)
 	tcase_add_test(tc, test_loader_missing_required_message);
 	tcase_add_test(tc, test_loader_other_refusals);
 	tcase_add_test(tc, test_loader_missing_dir);
+	tcase_add_test(tc, test_loader_out_of_memory_fails_cleanly);
 	tcase_add_test(tc, test_action_cycle_ends_with_help);
 	suite_add_tcase(s, tc);
 

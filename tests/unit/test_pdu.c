@@ -190,6 +190,20 @@ static void expect_refused(const struct bb *b, uint32_t want_status)
 	ck_assert_msg(err[0] != '\0', "a refusal must say why");
 }
 
+/* ... and with this message for the log. */
+static void expect_refused_why(const struct bb *b, uint32_t want_status,
+			       const char *why)
+{
+	struct smpp_pdu p;
+	uint32_t status = 0xdeadbeef;
+	char err[256] = "";
+
+	ck_assert_int_eq(decode_exact(b->b, b->n, &p, &status, err,
+				      sizeof(err)), -EBADMSG);
+	ck_assert_uint_eq(status, want_status);
+	ck_assert_str_eq(err, why);
+}
+
 static int encode(const struct smpp_pdu *p, uint8_t *buf, size_t cap,
 		  size_t *len)
 {
@@ -1016,6 +1030,58 @@ START_TEST(test_decode_trailing_garbage_after_bind)
 }
 END_TEST
 
+/* Each step of the decoder says what it refused: header, a C-octet
+ * string, short_message, a body that ends early or goes on. */
+START_TEST(test_decode_refusals_say_why)
+{
+	struct bb b;
+
+	bb_hdr(&b, SMPP_ENQUIRE_LINK, 0, 1);
+	b.n = 10;
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN, "PDU of 10 bytes");
+
+	bb_hdr(&b, SMPP_BIND_TRANSCEIVER, 0, 1);
+	bb_bytes(&b, v_bind_trx + 16, sizeof(v_bind_trx) - 16);
+	bb_end(&b);
+	b.n--;
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN,
+			   "command_length 38 but 37 bytes");
+
+	bb_hdr(&b, 0x77, 0, 1);
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVCMDID,
+			   "unknown command_id 0x00000077");
+
+	bb_hdr(&b, SMPP_DELIVER_SM, 0, 1);
+	bb_sm_body(&b, "", "8491234567890123456789", "8088", "hi");
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVSRCADR,
+			   "deliver_sm: source_addr not NUL-terminated "
+			   "within 21 bytes");
+
+	bb_hdr(&b, SMPP_DELIVER_SM, 0, 1);
+	bb_sm_body(&b, "", "84912345678", "8088", "abc");
+	b.b[b.n - 4] = 10;
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVMSGLEN,
+			   "deliver_sm: sm_length 10 but 3 bytes left");
+
+	bb_hdr(&b, SMPP_SUBMIT_SM, 0, 1);
+	bb_cstr(&b, "");
+	bb_u8(&b, 1);
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN,
+			   "submit_sm: body too short");
+
+	bb_hdr(&b, SMPP_BIND_TRANSCEIVER, 0, 1);
+	bb_bytes(&b, v_bind_trx + 16, sizeof(v_bind_trx) - 16);
+	bb_bytes(&b, "\x01\x02", 2);
+	bb_end(&b);
+	expect_refused_why(&b, SMPP_ESME_RINVCMDLEN,
+			   "bind_transceiver: 2 bytes after the body");
+}
+END_TEST
+
 START_TEST(test_decode_every_prefix_refused)
 {
 	const size_t full = sizeof(v_deliver_ussd);
@@ -1159,6 +1225,56 @@ START_TEST(test_encode_refuses_small_buffer_and_unknown_command)
 	smpp_pdu_init(&p, 0x00000007u, 0, 1);
 	ck_assert_int_eq(smpp_pdu_encode(&p, buf, sizeof(buf), &len, err,
 					 sizeof(err)), -EINVAL);
+}
+END_TEST
+
+/* Encodes p into cap bytes and expects a refusal with this message. */
+static void expect_unencodable(const struct smpp_pdu *p, size_t cap,
+			       const char *why)
+{
+	uint8_t buf[512];
+	size_t len = 0;
+	char err[256] = "";
+
+	ck_assert_uint_le(cap, sizeof(buf));
+	ck_assert_int_eq(smpp_pdu_encode(p, buf, cap, &len, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_str_eq(err, why);
+}
+
+/* Each step of the encoder says what it refused. */
+START_TEST(test_encode_refusals_say_why)
+{
+	static const uint8_t v = 0x34;
+	struct smpp_pdu p;
+
+	smpp_pdu_init(&p, 0x00000007u, 0, 1);
+	expect_unencodable(&p, 64, "cannot encode command 0x00000007");
+
+	smpp_pdu_init(&p, SMPP_ENQUIRE_LINK, 0, 1);
+	expect_unencodable(&p, 10, "enquire_link does not fit in 10 bytes");
+
+	smpp_pdu_init(&p, SMPP_BIND_TRANSCEIVER, 0, 1);
+	strcpy(p.system_id, "citizengw");
+	expect_unencodable(&p, 30, "bind_transceiver does not fit in 30 "
+			   "bytes");
+	memset(p.system_id, 'A', sizeof(p.system_id));
+	expect_unencodable(&p, 64, "bind_transceiver: system_id longer than "
+			   "15");
+
+	smpp_pdu_init(&p, SMPP_SUBMIT_SM, 0, 1);
+	p.sm_length = 3;
+	expect_unencodable(&p, 128, "submit_sm: bad sm_length 3");
+
+	smpp_pdu_init(&p, SMPP_BIND_TRANSCEIVER, 0, 1);
+	smpp_pdu_add_tlv(&p, SMPP_TLV_SC_INTERFACE_VERSION, 1, &v);
+	expect_unencodable(&p, 64, "bind_transceiver carries no TLVs");
+
+	smpp_pdu_init(&p, SMPP_SUBMIT_SM, 0, 1);
+	smpp_pdu_add_tlv(&p, SMPP_TLV_SC_INTERFACE_VERSION, 1, &v);
+	expect_unencodable(&p, 35, "submit_sm does not fit in 35 bytes");
+	p.tlv_count = SMPP_TLV_MAX + 1;
+	expect_unencodable(&p, 512, "too many TLVs");
 }
 END_TEST
 
@@ -1657,6 +1773,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_decode_data_sm_checks_tlvs);
 	tcase_add_test(tc, test_tlv_uint_sizes);
 	tcase_add_test(tc, test_decode_trailing_garbage_after_bind);
+	tcase_add_test(tc, test_decode_refusals_say_why);
 	tcase_add_test(tc, test_decode_every_prefix_refused);
 	tcase_add_test(tc, test_decode_every_prefix_with_patched_length);
 	suite_add_tcase(s, tc);
@@ -1666,6 +1783,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_encode_refuses_sm_length_255);
 	tcase_add_test(tc, test_encode_refuses_tlvs_on_body_without_tlvs);
 	tcase_add_test(tc, test_encode_refuses_small_buffer_and_unknown_command);
+	tcase_add_test(tc, test_encode_refusals_say_why);
 	tcase_add_test(tc, test_add_tlv_limit);
 	tcase_add_test(tc, test_encode_error_resp_is_header_only);
 	tcase_add_loop_test(tc, test_roundtrip_every_command, 0,
