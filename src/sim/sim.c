@@ -124,7 +124,7 @@ static void transcript(struct sim *s, const char *phone, const char *peer,
 	fflush(stdout);
 }
 
-/* --- connections ------------------------------------------------------------ */
+/* --- connections ---------------------------------------------------------- */
 
 /* MOs still waiting for their response on this connection are delivered
  * again, as an SMS centre does after a lost link. */
@@ -220,36 +220,33 @@ static void on_bind(struct sim_conn *c, const struct smpp_pdu *p)
 		p->system_id);
 }
 
-static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
+/* A new zeroed submit at the end of the list, or NULL. */
+static struct sim_submit *submit_new(struct sim *s)
 {
-	struct sim *s = c->sim;
 	struct sim_submit *sub;
-	struct smpp_pdu r;
-	uint32_t v;
-	char esc[SIM_TEXT_MAX * 2];
-	const char *joined;
 
-	if (c->role != ROLE_TX && c->role != ROLE_TRX) {
-		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RINVBNDSTS,
-			p->sequence_number);
-		return;
-	}
 	if (s->nsubs == s->subcap) {
 		int cap = s->subcap ? s->subcap * 2 : 64;
 		struct sim_submit *ns = realloc(s->subs,
 						(size_t)cap * sizeof(*ns));
 
-		if (!ns) {
-			respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RSYSERR,
-				p->sequence_number);
-			return;
-		}
+		if (!ns)
+			return NULL;
 		s->subs = ns;
 		s->subcap = cap;
 	}
 	sub = &s->subs[s->nsubs];
 	memset(sub, 0, sizeof(*sub));
 	sub->index = ++s->nsubs;
+	return sub;
+}
+
+/* The fields of a received submit_sm that expect-submit compares. */
+static void submit_read(struct sim *s, const struct smpp_pdu *p,
+			struct sim_submit *sub)
+{
+	uint32_t v;
+
 	util_strlcpy(sub->to, p->destination_addr, sizeof(sub->to));
 	util_strlcpy(sub->from, p->source_addr, sizeof(sub->from));
 	util_strlcpy(sub->service_type, p->service_type,
@@ -262,6 +259,12 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	sub->its = smpp_pdu_tlv_uint(p, SMPP_TLV_ITS_SESSION_INFO, &v) == 0
 			   ? (int)v : -1;
 	sim_concat_read(p, s->o.packed, sub);
+}
+
+/* The status the submit gets (faults count it) and, when accepted, its
+ * message id in the format of --msgid-format. */
+static void submit_decide(struct sim *s, struct sim_submit *sub)
+{
 	sub->status = sim_fault_submit_status(s);
 	sub->accepted = sub->status == 0;
 	if (!sub->accepted || s->o.f.empty_msgid)
@@ -275,8 +278,14 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	else
 		snprintf(sub->message_id, sizeof(sub->message_id), "%u",
 			 ++s->msgid + 1000000u);
+}
+
+static void submit_log(struct sim_conn *c, const struct sim_submit *sub)
+{
+	char esc[SIM_TEXT_MAX * 2];
+
 	sim_escape(sub->text, esc, sizeof(esc));
-	sim_log(s,
+	sim_log(c->sim,
 		"conn#%d SUBMIT #%d status=0x%08x to=%s from=%s "
 		"service_type=\"%s\" dc=%u registered_delivery=%u "
 		"ussd_service_op=%d its_session_info=%d message_id=%s%s "
@@ -285,43 +294,90 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 		sub->service_type, sub->dc, sub->registered_delivery,
 		sub->ussd_op, sub->its,
 		sub->message_id[0] ? sub->message_id : "-", sub->part, esc);
-	/* a refused part comes again; the phone shows a multipart message
-	 * once, when it is whole */
-	joined = sub->accepted ? sim_concat_file(s, s->concat, c->id, p,
-						 s->o.packed, sub)
-			       : NULL;
+}
+
+/* Files an accepted submit into its message; the phone shows a
+ * multipart message once, when it is whole. A refused part comes again. */
+static void submit_file(struct sim_conn *c, const struct smpp_pdu *p,
+			const struct sim_submit *sub)
+{
+	struct sim *s = c->sim;
+	const char *joined;
+
+	if (!sub->accepted)
+		return;
+	joined = sim_concat_file(s, s->concat, c->id, p, s->o.packed, sub);
 	if (joined)
 		transcript(s, sub->to, sub->from, sub->ussd_op >= 0, true,
 			   joined, sub->ussd_op);
-	if (s->o.f.resp_delay_ms > 0) {
-		struct sim_delayed *d;
+}
 
-		if (s->ndelayed == s->delayedcap) {
-			int cap = s->delayedcap ? s->delayedcap * 2 : 32;
-			struct sim_delayed *nd = realloc(
-				s->delayed, (size_t)cap * sizeof(*nd));
+/* Holds a response back for resp_delay_ms (timed_output sends it).
+ * Returns 0 or -ENOMEM. */
+static int hold_response(struct sim_conn *c, uint32_t cmd, uint32_t status,
+			 uint32_t seq, const char *message_id)
+{
+	struct sim *s = c->sim;
+	struct sim_delayed *d;
 
-			if (!nd)
-				return;
-			s->delayed = nd;
-			s->delayedcap = cap;
-		}
-		d = &s->delayed[s->ndelayed++];
-		d->conn_id = c->id;
-		d->due = sim_mono_ms() + s->o.f.resp_delay_ms;
-		d->cmd = SMPP_SUBMIT_SM_RESP;
-		d->status = sub->status;
-		d->seq = p->sequence_number;
-		util_strlcpy(d->message_id, sub->message_id,
-			    sizeof(d->message_id));
-	} else {
-		smpp_pdu_init(&r, SMPP_SUBMIT_SM_RESP, sub->status,
-			      p->sequence_number);
-		r.has_body = sub->status == 0;
-		util_strlcpy(r.message_id, sub->message_id,
-			    sizeof(r.message_id));
-		conn_send(c, &r);
+	if (s->ndelayed == s->delayedcap) {
+		int cap = s->delayedcap ? s->delayedcap * 2 : 32;
+		struct sim_delayed *nd = realloc(s->delayed,
+						 (size_t)cap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		s->delayed = nd;
+		s->delayedcap = cap;
 	}
+	d = &s->delayed[s->ndelayed++];
+	d->conn_id = c->id;
+	d->due = sim_mono_ms() + s->o.f.resp_delay_ms;
+	d->cmd = cmd;
+	d->status = status;
+	d->seq = seq;
+	util_strlcpy(d->message_id, message_id, sizeof(d->message_id));
+	return 0;
+}
+
+/* A response with a message id (submit_sm_resp; the body only when the
+ * status is 0). */
+static void respond_msgid(struct sim_conn *c, uint32_t cmd, uint32_t status,
+			  uint32_t seq, const char *message_id)
+{
+	struct smpp_pdu r;
+
+	smpp_pdu_init(&r, cmd, status, seq);
+	r.has_body = status == 0;
+	util_strlcpy(r.message_id, message_id, sizeof(r.message_id));
+	conn_send(c, &r);
+}
+
+static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	struct sim *s = c->sim;
+	struct sim_submit *sub;
+
+	if (c->role != ROLE_TX && c->role != ROLE_TRX) {
+		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RINVBNDSTS,
+			p->sequence_number);
+		return;
+	}
+	if (!(sub = submit_new(s))) {
+		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RSYSERR,
+			p->sequence_number);
+		return;
+	}
+	submit_read(s, p, sub);
+	submit_decide(s, sub);
+	submit_log(c, sub);
+	submit_file(c, p, sub);
+	if (s->o.f.resp_delay_ms <= 0)
+		respond_msgid(c, SMPP_SUBMIT_SM_RESP, sub->status,
+			      p->sequence_number, sub->message_id);
+	else if (hold_response(c, SMPP_SUBMIT_SM_RESP, sub->status,
+			       p->sequence_number, sub->message_id) < 0)
+		return;
 	sim_receipt_schedule(s, sub);
 }
 
@@ -353,6 +409,66 @@ static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
 		p->sequence_number);
 }
 
+static void on_enquire_link(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	if (c->sim->o.f.ignore_enquire)
+		sim_log(c->sim, "conn#%d enquire_link ignored (fault)", c->id);
+	else
+		respond(c, SMPP_ENQUIRE_LINK_RESP, 0, p->sequence_number);
+}
+
+/* Answers, then closes once the unbind_resp is out (conn_write). */
+static void on_unbind(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	respond(c, SMPP_UNBIND_RESP, 0, p->sequence_number);
+	sim_log(c->sim, "conn#%d UNBOUND", c->id);
+	c->role = ROLE_NONE;
+	c->closing = true;
+}
+
+/* Responses to what the simulator sent on its own: nothing to do. */
+static void on_ignored(struct sim_conn *c, const struct smpp_pdu *p)
+{
+}
+
+static void on_unknown(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	respond(c, SMPP_GENERIC_NACK, SMPP_ESME_RINVCMDID, p->sequence_number);
+}
+
+/* What the simulator does with each PDU an ESME sends it; any other
+ * command gets generic_nack (on_unknown). */
+static const struct {
+	uint32_t id;
+	void (*on)(struct sim_conn *c, const struct smpp_pdu *p);
+} pdu_handlers[] = {
+	{ SMPP_BIND_TRANSCEIVER, on_bind },
+	{ SMPP_BIND_TRANSMITTER, on_bind },
+	{ SMPP_BIND_RECEIVER, on_bind },
+	{ SMPP_SUBMIT_SM, on_submit },
+	{ SMPP_DELIVER_SM_RESP, on_deliver_resp },
+	{ SMPP_GENERIC_NACK, on_deliver_resp },
+	{ SMPP_ENQUIRE_LINK, on_enquire_link },
+	{ SMPP_UNBIND, on_unbind },
+	{ SMPP_ENQUIRE_LINK_RESP, on_ignored },
+	{ SMPP_UNBIND_RESP, on_ignored },
+};
+
+/* The silent_after fault: true once the connection answers nothing. */
+static bool went_silent(struct sim_conn *c)
+{
+	struct sim *s = c->sim;
+
+	if (c->silent)
+		return true;
+	if (s->o.f.silent_after && c->rx_pdus > s->o.f.silent_after) {
+		sim_log(s, "conn#%d SILENT from now on (fault)", c->id);
+		c->silent = true;
+		return true;
+	}
+	return false;
+}
+
 static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 {
 	struct sim *s = c->sim;
@@ -361,13 +477,8 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 	uint32_t status;
 
 	c->rx_pdus++;
-	if (c->silent)
+	if (went_silent(c))
 		return;
-	if (s->o.f.silent_after && c->rx_pdus > s->o.f.silent_after) {
-		sim_log(s, "conn#%d SILENT from now on (fault)", c->id);
-		c->silent = true;
-		return;
-	}
 	if (smpp_pdu_decode(buf, len, &p, &status, err, sizeof(err)) < 0) {
 		sim_log(s, "conn#%d BAD-PDU %s", c->id, err);
 		if (!SMPP_IS_RESP(p.command_id))
@@ -377,41 +488,12 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 	}
 	smpp_pdu_format(&p, line, sizeof(line));
 	sim_log(s, "conn#%d RX %s", c->id, line);
-	switch (p.command_id) {
-	case SMPP_BIND_TRANSCEIVER:
-	case SMPP_BIND_TRANSMITTER:
-	case SMPP_BIND_RECEIVER:
-		on_bind(c, &p);
-		break;
-	case SMPP_SUBMIT_SM:
-		on_submit(c, &p);
-		break;
-	case SMPP_DELIVER_SM_RESP:
-	case SMPP_GENERIC_NACK:
-		on_deliver_resp(c, &p);
-		break;
-	case SMPP_ENQUIRE_LINK:
-		if (s->o.f.ignore_enquire)
-			sim_log(s, "conn#%d enquire_link ignored (fault)",
-				c->id);
-		else
-			respond(c, SMPP_ENQUIRE_LINK_RESP, 0,
-				p.sequence_number);
-		break;
-	case SMPP_UNBIND:
-		respond(c, SMPP_UNBIND_RESP, 0, p.sequence_number);
-		sim_log(s, "conn#%d UNBOUND", c->id);
-		c->role = ROLE_NONE;
-		c->closing = true;
-		break;
-	case SMPP_ENQUIRE_LINK_RESP:
-	case SMPP_UNBIND_RESP:
-		break;
-	default:
-		respond(c, SMPP_GENERIC_NACK, SMPP_ESME_RINVCMDID,
-			p.sequence_number);
-		break;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(pdu_handlers); i++)
+		if (pdu_handlers[i].id == p.command_id) {
+			pdu_handlers[i].on(c, &p);
+			return;
+		}
+	on_unknown(c, &p);
 }
 
 static bool s_drop_due(const struct sim_conn *c)
@@ -525,7 +607,7 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	sim_log(s, "conn#%d accepted", c->id);
 }
 
-/* --- what the script runner uses --------------------------------------------- */
+/* --- what the script runner uses ------------------------------------------ */
 
 static struct sim_conn *rx_conn(struct sim *s)
 {
@@ -669,35 +751,41 @@ static struct sim_conn *conn_by_id(struct sim *s, int id)
 	return NULL;
 }
 
-/* Sends held-back responses and our own enquire_links. */
-static void timed_output(struct sim *s, int64_t now)
+/* A dropped connection the ESME never closed goes after 2 s. */
+static void reap_dropped(struct sim *s, int64_t now)
 {
-	int k = 0;
-
 	for (struct sim_conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
 		if (c->dropped && now - c->dropped_at > 2000)
 			conn_free(c);
 	}
+}
+
+/* Sends the responses resp_delay_ms held back that are due; those of a
+ * connection gone or silent are forgotten. */
+static void send_delayed(struct sim *s, int64_t now)
+{
+	int k = 0;
 
 	for (int i = 0; i < s->ndelayed; i++) {
 		struct sim_delayed *d = &s->delayed[i];
 		struct sim_conn *c;
-		struct smpp_pdu r;
 
 		if (d->due > now) {
 			s->delayed[k++] = *d;
 			continue;
 		}
 		c = conn_by_id(s, d->conn_id);
-		if (!c || c->silent)
-			continue;
-		smpp_pdu_init(&r, d->cmd, d->status, d->seq);
-		r.has_body = d->status == 0;
-		util_strlcpy(r.message_id, d->message_id, sizeof(r.message_id));
-		conn_send(c, &r);
+		if (c && !c->silent)
+			respond_msgid(c, d->cmd, d->status, d->seq,
+				      d->message_id);
 	}
 	s->ndelayed = k;
+}
+
+/* Our own enquire_link every enquire_ms on every bound connection. */
+static void send_enquire_links(struct sim *s, int64_t now)
+{
 	if (s->o.f.enquire_ms <= 0)
 		return;
 	for (struct sim_conn *c = s->conns; c; c = c->next) {
@@ -712,13 +800,11 @@ static void timed_output(struct sim *s, int64_t now)
 	}
 }
 
-/* --- main loop --------------------------------------------------------------- */
+/* --- main loop ------------------------------------------------------------ */
 
-static void tick_cb(evutil_socket_t fd, short what, void *arg)
+/* MOs refused (or lost with their link) whose re-delivery is due. */
+static void resend_due_mos(struct sim *s, int64_t now)
 {
-	struct sim *s = arg;
-	int64_t now = sim_mono_ms();
-
 	for (int i = 0; i < s->nmos; i++) {
 		struct sim_mo *mo = s->mos[i];
 
@@ -726,7 +812,40 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 		    sim_send_mo(s, mo) < 0)
 			mo->resend_at = now + 200;	/* wait for a bind */
 	}
-	timed_output(s, now);
+}
+
+/* The script (or the phone) ended: rc > 0 passed, < 0 failed. The
+ * simulator serves on for --linger. */
+static void script_ended(struct sim *s, int rc, int64_t now)
+{
+	s->result = rc > 0 ? 0 : 1;
+	sim_log(s, "SCRIPT %s", rc > 0 ? "PASSED" : "FAILED");
+	s->script_done = true;
+	s->exit_at = now + s->o.linger_ms;
+	if (!s->o.linger_ms)
+		event_base_loopexit(s->base, NULL);
+}
+
+static void script_timed_out(struct sim *s)
+{
+	fprintf(stderr, "citizengw-sim: script did not finish within %ds\n",
+		s->o.timeout_s);
+	sim_log(s, "SCRIPT TIMEOUT");
+	s->result = 1;
+	event_base_loopexit(s->base, NULL);
+}
+
+/* Every 10 ms: re-deliveries, held-back output, then the script. */
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim *s = arg;
+	int64_t now = sim_mono_ms();
+	int rc;
+
+	resend_due_mos(s, now);
+	reap_dropped(s, now);
+	send_delayed(s, now);
+	send_enquire_links(s, now);
 	if (s->script_done) {
 		if (now >= s->exit_at)
 			event_base_loopexit(s->base, NULL);
@@ -734,25 +853,12 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (!s->script && !s->phone)
 		return;
-	int rc = s->phone ? sim_phone_tick(s->phone, s)
-			  : sim_script_run(s->script, s);
-
-	if (rc != 0) {
-		s->result = rc > 0 ? 0 : 1;
-		sim_log(s, "SCRIPT %s", rc > 0 ? "PASSED" : "FAILED");
-		s->script_done = true;
-		s->exit_at = now + s->o.linger_ms;
-		if (!s->o.linger_ms)
-			event_base_loopexit(s->base, NULL);
-		return;
-	}
-	if (s->deadline && now > s->deadline) {
-		fprintf(stderr, "citizengw-sim: script did not finish within "
-				"%ds\n", s->o.timeout_s);
-		sim_log(s, "SCRIPT TIMEOUT");
-		s->result = 1;
-		event_base_loopexit(s->base, NULL);
-	}
+	rc = s->phone ? sim_phone_tick(s->phone, s)
+		      : sim_script_run(s->script, s);
+	if (rc != 0)
+		script_ended(s, rc, now);
+	else if (s->deadline && now > s->deadline)
+		script_timed_out(s);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
