@@ -590,16 +590,21 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 {
 	struct sim *s = arg;
 	struct sim_conn *c = calloc(1, sizeof(*c));
+	struct bufferevent *bev = NULL;
 
-	if (!c) {
+	if (c)
+		bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		sim_log(s, "cannot take a connection: out of memory");
 		evutil_closesocket(fd);
+		free(c);
 		return;
 	}
 	c->sim = s;
 	c->id = ++s->nconn_ids;
 	c->next_seq = 1;
 	smpp_framer_init(&c->fr);
-	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = bev;
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = s->conns;
@@ -869,23 +874,82 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(s->base, NULL);
 }
 
-static int parse_listen(const char *spec, struct sockaddr_in *sin)
-{
-	char host[64];
-	const char *colon = strrchr(spec, ':');
-	long port;
+/* --- start-up and shut-down ----------------------------------------------- */
 
-	if (!colon || (size_t)(colon - spec) >= sizeof(host))
+/* Where the port of --listen starts (after its ':'), or NULL with what
+ * is wrong in err. An IPv6 address goes in brackets. */
+static const char *listen_port(const char *spec, char *err, size_t errlen)
+{
+	const char *colon, *close;
+
+	if (spec[0] == '[') {
+		close = strchr(spec, ']');
+		if (!close || close[1] != ':') {
+			util_err(err, errlen, -EINVAL,
+				 "no ]:PORT after the IPv6 address");
+			return NULL;
+		}
+		return close + 2;
+	}
+	colon = strrchr(spec, ':');
+	if (!colon) {
+		util_err(err, errlen, -EINVAL, "no :PORT");
+		return NULL;
+	}
+	if (memchr(spec, ':', (size_t)(colon - spec))) {
+		util_err(err, errlen, -EINVAL,
+			 "an IPv6 address goes in brackets, as in [::1]:%s",
+			 colon + 1);
+		return NULL;
+	}
+	return colon + 1;
+}
+
+/*
+ * Reads --listen: "IPv4:PORT" or "[IPv6]:PORT", PORT 0..65535 (0: the
+ * kernel picks one). libevent reads the address; the port is read here
+ * because evutil_parse_sockaddr_port refuses port 0 and ignores junk
+ * after the digits. Returns 0, or -EINVAL with what was wrong in err.
+ */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss,
+			int *sslen, char *err, size_t errlen)
+{
+	const char *port;
+	char host[128];
+	size_t hl;
+	long long n;
+
+	if (strpbrk(spec, " \t\r\n"))
+		return util_err(err, errlen, -EINVAL, "it contains a space");
+	if (!(port = listen_port(spec, err, errlen)))
 		return -EINVAL;
-	memcpy(host, spec, (size_t)(colon - spec));
-	host[colon - spec] = '\0';
-	port = strtol(colon + 1, NULL, 10);
-	if (port < 0 || port > 65535)
-		return -EINVAL;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -EINVAL;
+	if (!util_all_digits(port) || util_parse_int(port, 0, 65535, &n) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "port '%s' is not a number from 0 to 65535",
+			       port);
+	hl = (size_t)(port - 1 - spec);
+	if (hl == 0 || hl >= sizeof(host))
+		return util_err(err, errlen, -EINVAL, "no address before :");
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	*sslen = (int)sizeof(*ss);
+	if (evutil_parse_sockaddr_port(host, (struct sockaddr *)ss,
+				       sslen) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "'%s' is no IPv4 or [IPv6] address", host);
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)n);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)n);
+	return 0;
+}
+
+static int sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
 static void usage(FILE *out)
@@ -899,8 +963,9 @@ static void usage(FILE *out)
 "binds and submits until stopped; with SCRIPT it plays the script (MOs to\n"
 "send, replies to expect) and exits 0 when every step passed, 1 otherwise.\n"
 "\n"
-"  -l, --listen HOST:PORT     address to listen on (127.0.0.1:2775); port 0\n"
-"                             picks a free one (see --port-file)\n"
+"  -l, --listen ADDR:PORT     address to listen on (127.0.0.1:2775; IPv6 in\n"
+"                             brackets: [::1]:2775); port 0 picks a free one\n"
+"                             (see --port-file)\n"
 "  -u, --system-id ID         system_id binds must use (citizengw)\n"
 "  -p, --password PW          password binds must use (secret)\n"
 "      --port-file FILE       write the listening port to FILE\n"
@@ -938,176 +1003,286 @@ static void usage(FILE *out)
 "  sleep MS | print \"text\" | drop\n");
 }
 
-int main(int argc, char **argv)
+/* The long options of the SMS centre; the faults follow (see
+ * long_options). */
+static const struct option sim_options[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "system-id", required_argument, NULL, 'u' },
+	{ "password", required_argument, NULL, 'p' },
+	{ "port-file", required_argument, NULL, 'P' },
+	{ "pdu-log", required_argument, NULL, 'L' },
+	{ "transcript", no_argument, NULL, 'T' },
+	{ "msgid-format", required_argument, NULL, 'M' },
+	{ "redeliver-ms", required_argument, NULL, 'r' },
+	{ "redeliver-max", required_argument, NULL, 'R' },
+	{ "submit-status", required_argument, NULL, 'S' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "linger", required_argument, NULL, 'G' },
+	{ "packed", no_argument, NULL, 'K' },
+	{ "help", no_argument, NULL, 'h' },
+};
+
+#define FAULT_OPT 1000	/* getopt value of the first fault option */
+
+/* sim_options, then one option per fault from the fault table
+ * (sim_faults.c), then the terminator. Returns NULL when out of memory;
+ * the caller frees the array. */
+static struct option *long_options(void)
 {
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "system-id", required_argument, NULL, 'u' },
-		{ "password", required_argument, NULL, 'p' },
-		{ "port-file", required_argument, NULL, 'P' },
-		{ "pdu-log", required_argument, NULL, 'L' },
-		{ "transcript", no_argument, NULL, 'T' },
-		{ "msgid-format", required_argument, NULL, 'M' },
-		{ "redeliver-ms", required_argument, NULL, 'r' },
-		{ "redeliver-max", required_argument, NULL, 'R' },
-		{ "submit-status", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "linger", required_argument, NULL, 'G' },
-		{ "packed", no_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sim *s = calloc(1, sizeof(*s));
+	int nstd = (int)ARRAY_SIZE(sim_options);
 	struct option *all;
-	struct sockaddr_in sin;
-	char err[512];
-	int c, nstd = (int)(sizeof(opts) / sizeof(opts[0])) - 1;
 
-	bool phone = argc > 1 && strcmp(argv[1], "phone") == 0;
-
-	if (!s)
-		return 1;
-	s->o.listen = "127.0.0.1:2775";
-	s->o.system_id = "citizengw";
-	s->o.password = "secret";
-	s->o.redeliver_ms = 1000;
-	s->o.redeliver_max = 30;
-	s->o.timeout_s = 120;
-	if (phone && !(s->phone = sim_phone_new(&s->o, argc - 1, argv + 1)))
-		return 2;
-	if (phone)
-		optind = argc;
-	/* the fault options come from the fault table (sim_faults.c) */
 	all = calloc((size_t)(nstd + sim_fault_count() + 1), sizeof(*all));
 	if (!all)
-		return 1;
-	memcpy(all, opts, (size_t)nstd * sizeof(*all));
+		return NULL;
+	memcpy(all, sim_options, sizeof(sim_options));
 	for (int i = 0; i < sim_fault_count(); i++) {
 		all[nstd + i].name = sim_fault_name(i);
 		all[nstd + i].has_arg = required_argument;
-		all[nstd + i].val = 1000 + i;
+		all[nstd + i].val = FAULT_OPT + i;
 	}
-	s->o.f.receipt_id_format = -1;
-	while (!phone &&
+	return all;
+}
+
+static void set_defaults(struct sim_opts *o)
+{
+	o->listen = "127.0.0.1:2775";
+	o->system_id = "citizengw";
+	o->password = "secret";
+	o->redeliver_ms = 1000;
+	o->redeliver_max = 30;
+	o->timeout_s = 120;
+	o->f.receipt_id_format = -1;
+}
+
+static int set_msgid_format(struct sim_opts *o, const char *v)
+{
+	if (strcmp(v, "decimal") == 0)
+		o->msgid_format = 0;
+	else if (strcmp(v, "hex") == 0)
+		o->msgid_format = 1;
+	else if (strcmp(v, "string") == 0)
+		o->msgid_format = 2;
+	else {
+		fprintf(stderr, "bad --msgid-format\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Applies one option getopt_long returned (not --help). Returns 0, or 2
+ * after saying what is wrong. */
+static int apply_option(struct sim_opts *o, int c, char *v)
+{
+	if (c >= FAULT_OPT) {
+		if (sim_fault_set(&o->f, sim_fault_name(c - FAULT_OPT), v) < 0) {
+			fprintf(stderr, "citizengw-sim: bad value for --%s: "
+					"%s\n", sim_fault_name(c - FAULT_OPT), v);
+			return 2;
+		}
+		return 0;
+	}
+	switch (c) {
+	case 'l': o->listen = v; break;
+	case 'u': o->system_id = v; break;
+	case 'p': o->password = v; break;
+	case 'P': o->port_file = v; break;
+	case 'L': o->pdu_log = v; break;
+	case 'T': o->transcript = true; break;
+	case 'M': return set_msgid_format(o, v);
+	case 'r': o->redeliver_ms = atoi(v); break;
+	case 'R': o->redeliver_max = atoi(v); break;
+	case 'S': o->submit_status = (uint32_t)strtoul(v, NULL, 0); break;
+	case 't': o->timeout_s = atoi(v); break;
+	case 'G': o->linger_ms = atoi(v); break;
+	case 'K': o->packed = true; break;
+	default: usage(stderr); return 2;
+	}
+	return 0;
+}
+
+/*
+ * Reads the command line into s->o, and for `citizengw-sim phone ...`
+ * into a phone. Returns 0, or the exit status after saying what is
+ * wrong (1: out of memory, 2: a bad command line); --help exits 0.
+ */
+static int read_options(struct sim *s, int argc, char **argv)
+{
+	struct option *all;
+	int c, rc = 0;
+
+	set_defaults(&s->o);
+	if (argc > 1 && strcmp(argv[1], "phone") == 0) {
+		s->phone = sim_phone_new(&s->o, argc - 1, argv + 1);
+		return s->phone ? 0 : 2;
+	}
+	if (!(all = long_options()))
+		return 1;
+	while (!rc &&
 	       (c = getopt_long(argc, argv, "l:u:p:L:Th", all, NULL)) != -1) {
-		if (c >= 1000) {
-			if (sim_fault_set(&s->o.f, sim_fault_name(c - 1000),
-					  optarg) < 0) {
-				fprintf(stderr, "citizengw-sim: bad value for "
-						"--%s: %s\n",
-					sim_fault_name(c - 1000), optarg);
-				return 2;
-			}
-			continue;
+		if (c == 'h') {
+			free(all);
+			usage(stdout);
+			exit(0);
 		}
-		switch (c) {
-		case 'l': s->o.listen = optarg; break;
-		case 'u': s->o.system_id = optarg; break;
-		case 'p': s->o.password = optarg; break;
-		case 'P': s->o.port_file = optarg; break;
-		case 'L': s->o.pdu_log = optarg; break;
-		case 'T': s->o.transcript = true; break;
-		case 'M':
-			if (strcmp(optarg, "decimal") == 0)
-				s->o.msgid_format = 0;
-			else if (strcmp(optarg, "hex") == 0)
-				s->o.msgid_format = 1;
-			else if (strcmp(optarg, "string") == 0)
-				s->o.msgid_format = 2;
-			else {
-				fprintf(stderr, "bad --msgid-format\n");
-				return 2;
-			}
-			break;
-		case 'r': s->o.redeliver_ms = atoi(optarg); break;
-		case 'R': s->o.redeliver_max = atoi(optarg); break;
-		case 'S':
-			s->o.submit_status = (uint32_t)strtoul(optarg, NULL, 0);
-			break;
-		case 't': s->o.timeout_s = atoi(optarg); break;
-		case 'G': s->o.linger_ms = atoi(optarg); break;
-		case 'K': s->o.packed = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
+		rc = apply_option(&s->o, c, optarg);
 	}
 	free(all);
+	if (rc)
+		return rc;
 	if (optind < argc)
 		s->o.script = argv[optind++];
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (parse_listen(s->o.listen, &sin) < 0) {
-		fprintf(stderr, "citizengw-sim: bad --listen '%s' (want "
-				"IPv4:PORT)\n", s->o.listen);
+	return 0;
+}
+
+static int open_pdu_log(struct sim *s)
+{
+	if (!s->o.pdu_log)
+		return 0;
+	s->pdulog = strcmp(s->o.pdu_log, "-") == 0 ? stdout
+						   : fopen(s->o.pdu_log, "w");
+	if (!s->pdulog) {
+		perror(s->o.pdu_log);
 		return 2;
 	}
-	if (s->o.pdu_log) {
-		s->pdulog = strcmp(s->o.pdu_log, "-") == 0
-				    ? stdout : fopen(s->o.pdu_log, "w");
-		if (!s->pdulog) {
-			perror(s->o.pdu_log);
-			return 2;
-		}
+	return 0;
+}
+
+static int load_script(struct sim *s)
+{
+	char err[512];
+
+	if (!s->o.script)
+		return 0;
+	s->script = sim_script_load(s->o.script, err, sizeof(err));
+	if (!s->script) {
+		fprintf(stderr, "citizengw-sim: %s\n", err);
+		return 2;
 	}
-	if (s->o.script) {
-		s->script = sim_script_load(s->o.script, err, sizeof(err));
-		if (!s->script) {
-			fprintf(stderr, "citizengw-sim: %s\n", err);
-			return 2;
-		}
-	}
-	s->concat = sim_concat_new();
-	if (!s->concat)
-		return 1;
-	signal(SIGPIPE, SIG_IGN);
-	s->start = sim_mono_ms();
+	return 0;
+}
+
+static int open_listener(struct sim *s, const struct sockaddr_storage *ss,
+			 int sslen)
+{
 	s->base = event_base_new();
+	if (!s->base) {
+		fprintf(stderr, "citizengw-sim: cannot create an event "
+				"base\n");
+		return 2;
+	}
 	s->lis = evconnlistener_new_bind(s->base, on_accept, s,
 					 LEV_OPT_REUSEABLE |
 						 LEV_OPT_CLOSE_ON_FREE,
-					 16, (struct sockaddr *)&sin,
-					 sizeof(sin));
+					 16, (const struct sockaddr *)ss,
+					 sslen);
 	if (!s->lis) {
 		fprintf(stderr, "citizengw-sim: cannot listen on %s: %s\n",
 			s->o.listen, strerror(errno));
 		return 2;
 	}
-	if (s->o.port_file) {
-		struct sockaddr_in bound;
-		socklen_t blen = sizeof(bound);
-		FILE *f;
+	return 0;
+}
 
-		getsockname(evconnlistener_get_fd(s->lis),
-			    (struct sockaddr *)&bound, &blen);
-		f = fopen(s->o.port_file, "w");
-		if (!f) {
-			perror(s->o.port_file);
-			return 2;
-		}
-		fprintf(f, "%d\n", ntohs(bound.sin_port));
-		fclose(f);
+/* --port-file: the port listened on, for a harness that asked for 0. */
+static int write_port_file(struct sim *s)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	FILE *f;
+
+	if (!s->o.port_file)
+		return 0;
+	if (getsockname(evconnlistener_get_fd(s->lis),
+			(struct sockaddr *)&bound, &blen) < 0) {
+		fprintf(stderr, "citizengw-sim: cannot read the port "
+				"listened on: %s\n", strerror(errno));
+		return 2;
 	}
-	sim_log(s, "listening on %s", s->o.listen);
-	s->tick = event_new(s->base, -1, EV_PERSIST, tick_cb, s);
+	f = fopen(s->o.port_file, "w");
+	if (!f) {
+		perror(s->o.port_file);
+		return 2;
+	}
+	fprintf(f, "%d\n", sockaddr_port(&bound));
+	if (fclose(f) != 0) {
+		perror(s->o.port_file);
+		return 2;
+	}
+	return 0;
+}
+
+/* The 10 ms tick that runs everything timed, and SIGINT/SIGTERM. */
+static int add_events(struct sim *s)
+{
 	struct timeval tv = { 0, 10000 };
 
-	event_add(s->tick, &tv);
+	s->tick = event_new(s->base, -1, EV_PERSIST, tick_cb, s);
+	if (!s->tick || event_add(s->tick, &tv) < 0) {
+		fprintf(stderr, "citizengw-sim: cannot start the tick\n");
+		return 2;
+	}
 	s->sigint = evsignal_new(s->base, SIGINT, on_signal, s);
 	s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s);
-	evsignal_add(s->sigint, NULL);
-	evsignal_add(s->sigterm, NULL);
+	if (!s->sigint || !s->sigterm || evsignal_add(s->sigint, NULL) < 0 ||
+	    evsignal_add(s->sigterm, NULL) < 0) {
+		fprintf(stderr, "citizengw-sim: cannot catch SIGINT and "
+				"SIGTERM\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Everything before the loop. Returns 0, or the exit status after
+ * saying what failed. */
+static int sim_start(struct sim *s)
+{
+	struct sockaddr_storage ss;
+	char err[200];
+	int sslen, rc;
+
+	if (parse_listen(s->o.listen, &ss, &sslen, err, sizeof(err)) < 0) {
+		fprintf(stderr, "citizengw-sim: bad --listen '%s': %s (want "
+				"IPv4:PORT or [IPv6]:PORT)\n", s->o.listen,
+			err);
+		return 2;
+	}
+	if ((rc = open_pdu_log(s)) != 0 || (rc = load_script(s)) != 0)
+		return rc;
+	s->concat = sim_concat_new();
+	if (!s->concat)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	s->start = sim_mono_ms();
+	if ((rc = open_listener(s, &ss, sslen)) != 0 ||
+	    (rc = write_port_file(s)) != 0)
+		return rc;
+	sim_log(s, "listening on %s", s->o.listen);
+	if ((rc = add_events(s)) != 0)
+		return rc;
 	if (s->script)
 		s->deadline = s->start + (int64_t)s->o.timeout_s * 1000;
-	event_base_dispatch(s->base);
+	return 0;
+}
 
+/* Frees what sim_start (or part of it) set up, and s. */
+static void sim_stop(struct sim *s)
+{
 	sim_drop_connections(s);
-	evconnlistener_free(s->lis);
-	event_free(s->tick);
-	event_free(s->sigint);
-	event_free(s->sigterm);
-	event_base_free(s->base);
+	if (s->lis)
+		evconnlistener_free(s->lis);
+	if (s->tick)
+		event_free(s->tick);
+	if (s->sigint)
+		event_free(s->sigint);
+	if (s->sigterm)
+		event_free(s->sigterm);
+	if (s->base)
+		event_base_free(s->base);
 	sim_script_free(s->script);
 	sim_concat_free(s, s->concat);
 	sim_phone_free(s->phone);
@@ -1118,7 +1293,23 @@ int main(int argc, char **argv)
 	free(s->delayed);
 	if (s->pdulog && s->pdulog != stdout)
 		fclose(s->pdulog);
-	c = s->result;
 	free(s);
-	return c;
+}
+
+int main(int argc, char **argv)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return 1;
+	rc = read_options(s, argc, argv);
+	if (rc == 0)
+		rc = sim_start(s);
+	if (rc == 0) {
+		event_base_dispatch(s->base);
+		rc = s->result;
+	}
+	sim_stop(s);
+	return rc;
 }

@@ -84,7 +84,7 @@ static void usage(FILE *out)
 "                         its_end_bit, umr_session (as ussd.dialect)\n"
 "  --reply-timeout S      wait this long for each answer (10)\n"
 "  --timeout S            with piped input: give up after S (120)\n"
-"  -l, --listen HOST:PORT SMS centre address (127.0.0.1:2775)\n"
+"  -l, --listen ADDR:PORT SMS centre address (127.0.0.1:2775)\n"
 "      --port-file FILE   write the port listened on\n"
 "  -u, --system-id ID, -p, --password PW   what binds must carry\n"
 "  -L, --pdu-log FILE     log every PDU\n"
