@@ -312,7 +312,7 @@ static void submit_file(struct sim_conn *c, const struct smpp_pdu *p,
 			   joined, sub->ussd_op);
 }
 
-/* Holds a response back for resp_delay_ms (timed_output sends it).
+/* Holds a response back for resp_delay_ms (send_delayed sends it).
  * Returns 0 or -ENOMEM. */
 static int hold_response(struct sim_conn *c, uint32_t cmd, uint32_t status,
 			 uint32_t seq, const char *message_id)
