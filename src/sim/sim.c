@@ -124,7 +124,7 @@ static void transcript(struct sim *s, const char *phone, const char *peer,
 	fflush(stdout);
 }
 
-/* --- connections ------------------------------------------------------------ */
+/* --- connections ---------------------------------------------------------- */
 
 /* MOs still waiting for their response on this connection are delivered
  * again, as an SMS centre does after a lost link. */
@@ -220,36 +220,33 @@ static void on_bind(struct sim_conn *c, const struct smpp_pdu *p)
 		p->system_id);
 }
 
-static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
+/* A new zeroed submit at the end of the list, or NULL. */
+static struct sim_submit *submit_new(struct sim *s)
 {
-	struct sim *s = c->sim;
 	struct sim_submit *sub;
-	struct smpp_pdu r;
-	uint32_t v;
-	char esc[SIM_TEXT_MAX * 2];
-	const char *joined;
 
-	if (c->role != ROLE_TX && c->role != ROLE_TRX) {
-		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RINVBNDSTS,
-			p->sequence_number);
-		return;
-	}
 	if (s->nsubs == s->subcap) {
 		int cap = s->subcap ? s->subcap * 2 : 64;
 		struct sim_submit *ns = realloc(s->subs,
 						(size_t)cap * sizeof(*ns));
 
-		if (!ns) {
-			respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RSYSERR,
-				p->sequence_number);
-			return;
-		}
+		if (!ns)
+			return NULL;
 		s->subs = ns;
 		s->subcap = cap;
 	}
 	sub = &s->subs[s->nsubs];
 	memset(sub, 0, sizeof(*sub));
 	sub->index = ++s->nsubs;
+	return sub;
+}
+
+/* The fields of a received submit_sm that expect-submit compares. */
+static void submit_read(struct sim *s, const struct smpp_pdu *p,
+			struct sim_submit *sub)
+{
+	uint32_t v;
+
 	util_strlcpy(sub->to, p->destination_addr, sizeof(sub->to));
 	util_strlcpy(sub->from, p->source_addr, sizeof(sub->from));
 	util_strlcpy(sub->service_type, p->service_type,
@@ -262,6 +259,12 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	sub->its = smpp_pdu_tlv_uint(p, SMPP_TLV_ITS_SESSION_INFO, &v) == 0
 			   ? (int)v : -1;
 	sim_concat_read(p, s->o.packed, sub);
+}
+
+/* The status the submit gets (faults count it) and, when accepted, its
+ * message id in the format of --msgid-format. */
+static void submit_decide(struct sim *s, struct sim_submit *sub)
+{
 	sub->status = sim_fault_submit_status(s);
 	sub->accepted = sub->status == 0;
 	if (!sub->accepted || s->o.f.empty_msgid)
@@ -275,8 +278,14 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 	else
 		snprintf(sub->message_id, sizeof(sub->message_id), "%u",
 			 ++s->msgid + 1000000u);
+}
+
+static void submit_log(struct sim_conn *c, const struct sim_submit *sub)
+{
+	char esc[SIM_TEXT_MAX * 2];
+
 	sim_escape(sub->text, esc, sizeof(esc));
-	sim_log(s,
+	sim_log(c->sim,
 		"conn#%d SUBMIT #%d status=0x%08x to=%s from=%s "
 		"service_type=\"%s\" dc=%u registered_delivery=%u "
 		"ussd_service_op=%d its_session_info=%d message_id=%s%s "
@@ -285,43 +294,90 @@ static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
 		sub->service_type, sub->dc, sub->registered_delivery,
 		sub->ussd_op, sub->its,
 		sub->message_id[0] ? sub->message_id : "-", sub->part, esc);
-	/* a refused part comes again; the phone shows a multipart message
-	 * once, when it is whole */
-	joined = sub->accepted ? sim_concat_file(s, s->concat, c->id, p,
-						 s->o.packed, sub)
-			       : NULL;
+}
+
+/* Files an accepted submit into its message; the phone shows a
+ * multipart message once, when it is whole. A refused part comes again. */
+static void submit_file(struct sim_conn *c, const struct smpp_pdu *p,
+			const struct sim_submit *sub)
+{
+	struct sim *s = c->sim;
+	const char *joined;
+
+	if (!sub->accepted)
+		return;
+	joined = sim_concat_file(s, s->concat, c->id, p, s->o.packed, sub);
 	if (joined)
 		transcript(s, sub->to, sub->from, sub->ussd_op >= 0, true,
 			   joined, sub->ussd_op);
-	if (s->o.f.resp_delay_ms > 0) {
-		struct sim_delayed *d;
+}
 
-		if (s->ndelayed == s->delayedcap) {
-			int cap = s->delayedcap ? s->delayedcap * 2 : 32;
-			struct sim_delayed *nd = realloc(
-				s->delayed, (size_t)cap * sizeof(*nd));
+/* Holds a response back for resp_delay_ms (send_delayed sends it).
+ * Returns 0 or -ENOMEM. */
+static int hold_response(struct sim_conn *c, uint32_t cmd, uint32_t status,
+			 uint32_t seq, const char *message_id)
+{
+	struct sim *s = c->sim;
+	struct sim_delayed *d;
 
-			if (!nd)
-				return;
-			s->delayed = nd;
-			s->delayedcap = cap;
-		}
-		d = &s->delayed[s->ndelayed++];
-		d->conn_id = c->id;
-		d->due = sim_mono_ms() + s->o.f.resp_delay_ms;
-		d->cmd = SMPP_SUBMIT_SM_RESP;
-		d->status = sub->status;
-		d->seq = p->sequence_number;
-		util_strlcpy(d->message_id, sub->message_id,
-			    sizeof(d->message_id));
-	} else {
-		smpp_pdu_init(&r, SMPP_SUBMIT_SM_RESP, sub->status,
-			      p->sequence_number);
-		r.has_body = sub->status == 0;
-		util_strlcpy(r.message_id, sub->message_id,
-			    sizeof(r.message_id));
-		conn_send(c, &r);
+	if (s->ndelayed == s->delayedcap) {
+		int cap = s->delayedcap ? s->delayedcap * 2 : 32;
+		struct sim_delayed *nd = realloc(s->delayed,
+						 (size_t)cap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		s->delayed = nd;
+		s->delayedcap = cap;
 	}
+	d = &s->delayed[s->ndelayed++];
+	d->conn_id = c->id;
+	d->due = sim_mono_ms() + s->o.f.resp_delay_ms;
+	d->cmd = cmd;
+	d->status = status;
+	d->seq = seq;
+	util_strlcpy(d->message_id, message_id, sizeof(d->message_id));
+	return 0;
+}
+
+/* A response with a message id (submit_sm_resp; the body only when the
+ * status is 0). */
+static void respond_msgid(struct sim_conn *c, uint32_t cmd, uint32_t status,
+			  uint32_t seq, const char *message_id)
+{
+	struct smpp_pdu r;
+
+	smpp_pdu_init(&r, cmd, status, seq);
+	r.has_body = status == 0;
+	util_strlcpy(r.message_id, message_id, sizeof(r.message_id));
+	conn_send(c, &r);
+}
+
+static void on_submit(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	struct sim *s = c->sim;
+	struct sim_submit *sub;
+
+	if (c->role != ROLE_TX && c->role != ROLE_TRX) {
+		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RINVBNDSTS,
+			p->sequence_number);
+		return;
+	}
+	if (!(sub = submit_new(s))) {
+		respond(c, SMPP_SUBMIT_SM_RESP, SMPP_ESME_RSYSERR,
+			p->sequence_number);
+		return;
+	}
+	submit_read(s, p, sub);
+	submit_decide(s, sub);
+	submit_log(c, sub);
+	submit_file(c, p, sub);
+	if (s->o.f.resp_delay_ms <= 0)
+		respond_msgid(c, SMPP_SUBMIT_SM_RESP, sub->status,
+			      p->sequence_number, sub->message_id);
+	else if (hold_response(c, SMPP_SUBMIT_SM_RESP, sub->status,
+			       p->sequence_number, sub->message_id) < 0)
+		return;
 	sim_receipt_schedule(s, sub);
 }
 
@@ -353,6 +409,66 @@ static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
 		p->sequence_number);
 }
 
+static void on_enquire_link(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	if (c->sim->o.f.ignore_enquire)
+		sim_log(c->sim, "conn#%d enquire_link ignored (fault)", c->id);
+	else
+		respond(c, SMPP_ENQUIRE_LINK_RESP, 0, p->sequence_number);
+}
+
+/* Answers, then closes once the unbind_resp is out (conn_write). */
+static void on_unbind(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	respond(c, SMPP_UNBIND_RESP, 0, p->sequence_number);
+	sim_log(c->sim, "conn#%d UNBOUND", c->id);
+	c->role = ROLE_NONE;
+	c->closing = true;
+}
+
+/* Responses to what the simulator sent on its own: nothing to do. */
+static void on_ignored(struct sim_conn *c, const struct smpp_pdu *p)
+{
+}
+
+static void on_unknown(struct sim_conn *c, const struct smpp_pdu *p)
+{
+	respond(c, SMPP_GENERIC_NACK, SMPP_ESME_RINVCMDID, p->sequence_number);
+}
+
+/* What the simulator does with each PDU an ESME sends it; any other
+ * command gets generic_nack (on_unknown). */
+static const struct {
+	uint32_t id;
+	void (*on)(struct sim_conn *c, const struct smpp_pdu *p);
+} pdu_handlers[] = {
+	{ SMPP_BIND_TRANSCEIVER, on_bind },
+	{ SMPP_BIND_TRANSMITTER, on_bind },
+	{ SMPP_BIND_RECEIVER, on_bind },
+	{ SMPP_SUBMIT_SM, on_submit },
+	{ SMPP_DELIVER_SM_RESP, on_deliver_resp },
+	{ SMPP_GENERIC_NACK, on_deliver_resp },
+	{ SMPP_ENQUIRE_LINK, on_enquire_link },
+	{ SMPP_UNBIND, on_unbind },
+	{ SMPP_ENQUIRE_LINK_RESP, on_ignored },
+	{ SMPP_UNBIND_RESP, on_ignored },
+};
+
+/* The silent_after fault: true once the connection answers nothing. */
+static bool went_silent(struct sim_conn *c)
+{
+	struct sim *s = c->sim;
+
+	if (c->silent)
+		return true;
+	if (s->o.f.silent_after && c->rx_pdus > s->o.f.silent_after) {
+		sim_log(s, "conn#%d SILENT from now on (fault)", c->id);
+		c->silent = true;
+		return true;
+	}
+	return false;
+}
+
 static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 {
 	struct sim *s = c->sim;
@@ -361,13 +477,8 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 	uint32_t status;
 
 	c->rx_pdus++;
-	if (c->silent)
+	if (went_silent(c))
 		return;
-	if (s->o.f.silent_after && c->rx_pdus > s->o.f.silent_after) {
-		sim_log(s, "conn#%d SILENT from now on (fault)", c->id);
-		c->silent = true;
-		return;
-	}
 	if (smpp_pdu_decode(buf, len, &p, &status, err, sizeof(err)) < 0) {
 		sim_log(s, "conn#%d BAD-PDU %s", c->id, err);
 		if (!SMPP_IS_RESP(p.command_id))
@@ -377,41 +488,12 @@ static void on_pdu(struct sim_conn *c, const uint8_t *buf, size_t len)
 	}
 	smpp_pdu_format(&p, line, sizeof(line));
 	sim_log(s, "conn#%d RX %s", c->id, line);
-	switch (p.command_id) {
-	case SMPP_BIND_TRANSCEIVER:
-	case SMPP_BIND_TRANSMITTER:
-	case SMPP_BIND_RECEIVER:
-		on_bind(c, &p);
-		break;
-	case SMPP_SUBMIT_SM:
-		on_submit(c, &p);
-		break;
-	case SMPP_DELIVER_SM_RESP:
-	case SMPP_GENERIC_NACK:
-		on_deliver_resp(c, &p);
-		break;
-	case SMPP_ENQUIRE_LINK:
-		if (s->o.f.ignore_enquire)
-			sim_log(s, "conn#%d enquire_link ignored (fault)",
-				c->id);
-		else
-			respond(c, SMPP_ENQUIRE_LINK_RESP, 0,
-				p.sequence_number);
-		break;
-	case SMPP_UNBIND:
-		respond(c, SMPP_UNBIND_RESP, 0, p.sequence_number);
-		sim_log(s, "conn#%d UNBOUND", c->id);
-		c->role = ROLE_NONE;
-		c->closing = true;
-		break;
-	case SMPP_ENQUIRE_LINK_RESP:
-	case SMPP_UNBIND_RESP:
-		break;
-	default:
-		respond(c, SMPP_GENERIC_NACK, SMPP_ESME_RINVCMDID,
-			p.sequence_number);
-		break;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(pdu_handlers); i++)
+		if (pdu_handlers[i].id == p.command_id) {
+			pdu_handlers[i].on(c, &p);
+			return;
+		}
+	on_unknown(c, &p);
 }
 
 static bool s_drop_due(const struct sim_conn *c)
@@ -508,16 +590,21 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 {
 	struct sim *s = arg;
 	struct sim_conn *c = calloc(1, sizeof(*c));
+	struct bufferevent *bev = NULL;
 
-	if (!c) {
+	if (c)
+		bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		sim_log(s, "cannot take a connection: out of memory");
 		evutil_closesocket(fd);
+		free(c);
 		return;
 	}
 	c->sim = s;
 	c->id = ++s->nconn_ids;
 	c->next_seq = 1;
 	smpp_framer_init(&c->fr);
-	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = bev;
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = s->conns;
@@ -525,7 +612,7 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	sim_log(s, "conn#%d accepted", c->id);
 }
 
-/* --- what the script runner uses --------------------------------------------- */
+/* --- what the script runner uses ------------------------------------------ */
 
 static struct sim_conn *rx_conn(struct sim *s)
 {
@@ -669,35 +756,41 @@ static struct sim_conn *conn_by_id(struct sim *s, int id)
 	return NULL;
 }
 
-/* Sends held-back responses and our own enquire_links. */
-static void timed_output(struct sim *s, int64_t now)
+/* A dropped connection the ESME never closed goes after 2 s. */
+static void reap_dropped(struct sim *s, int64_t now)
 {
-	int k = 0;
-
 	for (struct sim_conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
 		if (c->dropped && now - c->dropped_at > 2000)
 			conn_free(c);
 	}
+}
+
+/* Sends the responses resp_delay_ms held back that are due; those of a
+ * connection gone or silent are forgotten. */
+static void send_delayed(struct sim *s, int64_t now)
+{
+	int k = 0;
 
 	for (int i = 0; i < s->ndelayed; i++) {
 		struct sim_delayed *d = &s->delayed[i];
 		struct sim_conn *c;
-		struct smpp_pdu r;
 
 		if (d->due > now) {
 			s->delayed[k++] = *d;
 			continue;
 		}
 		c = conn_by_id(s, d->conn_id);
-		if (!c || c->silent)
-			continue;
-		smpp_pdu_init(&r, d->cmd, d->status, d->seq);
-		r.has_body = d->status == 0;
-		util_strlcpy(r.message_id, d->message_id, sizeof(r.message_id));
-		conn_send(c, &r);
+		if (c && !c->silent)
+			respond_msgid(c, d->cmd, d->status, d->seq,
+				      d->message_id);
 	}
 	s->ndelayed = k;
+}
+
+/* Our own enquire_link every enquire_ms on every bound connection. */
+static void send_enquire_links(struct sim *s, int64_t now)
+{
 	if (s->o.f.enquire_ms <= 0)
 		return;
 	for (struct sim_conn *c = s->conns; c; c = c->next) {
@@ -712,13 +805,11 @@ static void timed_output(struct sim *s, int64_t now)
 	}
 }
 
-/* --- main loop --------------------------------------------------------------- */
+/* --- main loop ------------------------------------------------------------ */
 
-static void tick_cb(evutil_socket_t fd, short what, void *arg)
+/* MOs refused (or lost with their link) whose re-delivery is due. */
+static void resend_due_mos(struct sim *s, int64_t now)
 {
-	struct sim *s = arg;
-	int64_t now = sim_mono_ms();
-
 	for (int i = 0; i < s->nmos; i++) {
 		struct sim_mo *mo = s->mos[i];
 
@@ -726,7 +817,40 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 		    sim_send_mo(s, mo) < 0)
 			mo->resend_at = now + 200;	/* wait for a bind */
 	}
-	timed_output(s, now);
+}
+
+/* The script (or the phone) ended: rc > 0 passed, < 0 failed. The
+ * simulator serves on for --linger. */
+static void script_ended(struct sim *s, int rc, int64_t now)
+{
+	s->result = rc > 0 ? 0 : 1;
+	sim_log(s, "SCRIPT %s", rc > 0 ? "PASSED" : "FAILED");
+	s->script_done = true;
+	s->exit_at = now + s->o.linger_ms;
+	if (!s->o.linger_ms)
+		event_base_loopexit(s->base, NULL);
+}
+
+static void script_timed_out(struct sim *s)
+{
+	fprintf(stderr, "citizengw-sim: script did not finish within %ds\n",
+		s->o.timeout_s);
+	sim_log(s, "SCRIPT TIMEOUT");
+	s->result = 1;
+	event_base_loopexit(s->base, NULL);
+}
+
+/* Every 10 ms: re-deliveries, held-back output, then the script. */
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim *s = arg;
+	int64_t now = sim_mono_ms();
+	int rc;
+
+	resend_due_mos(s, now);
+	reap_dropped(s, now);
+	send_delayed(s, now);
+	send_enquire_links(s, now);
 	if (s->script_done) {
 		if (now >= s->exit_at)
 			event_base_loopexit(s->base, NULL);
@@ -734,25 +858,12 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (!s->script && !s->phone)
 		return;
-	int rc = s->phone ? sim_phone_tick(s->phone, s)
-			  : sim_script_run(s->script, s);
-
-	if (rc != 0) {
-		s->result = rc > 0 ? 0 : 1;
-		sim_log(s, "SCRIPT %s", rc > 0 ? "PASSED" : "FAILED");
-		s->script_done = true;
-		s->exit_at = now + s->o.linger_ms;
-		if (!s->o.linger_ms)
-			event_base_loopexit(s->base, NULL);
-		return;
-	}
-	if (s->deadline && now > s->deadline) {
-		fprintf(stderr, "citizengw-sim: script did not finish within "
-				"%ds\n", s->o.timeout_s);
-		sim_log(s, "SCRIPT TIMEOUT");
-		s->result = 1;
-		event_base_loopexit(s->base, NULL);
-	}
+	rc = s->phone ? sim_phone_tick(s->phone, s)
+		      : sim_script_run(s->script, s);
+	if (rc != 0)
+		script_ended(s, rc, now);
+	else if (s->deadline && now > s->deadline)
+		script_timed_out(s);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -763,23 +874,82 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(s->base, NULL);
 }
 
-static int parse_listen(const char *spec, struct sockaddr_in *sin)
-{
-	char host[64];
-	const char *colon = strrchr(spec, ':');
-	long port;
+/* --- start-up and shut-down ----------------------------------------------- */
 
-	if (!colon || (size_t)(colon - spec) >= sizeof(host))
+/* Where the port of --listen starts (after its ':'), or NULL with what
+ * is wrong in err. An IPv6 address goes in brackets. */
+static const char *listen_port(const char *spec, char *err, size_t errlen)
+{
+	const char *colon, *close;
+
+	if (spec[0] == '[') {
+		close = strchr(spec, ']');
+		if (!close || close[1] != ':') {
+			util_err(err, errlen, -EINVAL,
+				 "no ]:PORT after the IPv6 address");
+			return NULL;
+		}
+		return close + 2;
+	}
+	colon = strrchr(spec, ':');
+	if (!colon) {
+		util_err(err, errlen, -EINVAL, "no :PORT");
+		return NULL;
+	}
+	if (memchr(spec, ':', (size_t)(colon - spec))) {
+		util_err(err, errlen, -EINVAL,
+			 "an IPv6 address goes in brackets, as in [::1]:%s",
+			 colon + 1);
+		return NULL;
+	}
+	return colon + 1;
+}
+
+/*
+ * Reads --listen: "IPv4:PORT" or "[IPv6]:PORT", PORT 0..65535 (0: the
+ * kernel picks one). libevent reads the address; the port is read here
+ * because evutil_parse_sockaddr_port refuses port 0 and ignores junk
+ * after the digits. Returns 0, or -EINVAL with what was wrong in err.
+ */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss,
+			int *sslen, char *err, size_t errlen)
+{
+	const char *port;
+	char host[128];
+	size_t hl;
+	long long n;
+
+	if (strpbrk(spec, " \t\r\n"))
+		return util_err(err, errlen, -EINVAL, "it contains a space");
+	if (!(port = listen_port(spec, err, errlen)))
 		return -EINVAL;
-	memcpy(host, spec, (size_t)(colon - spec));
-	host[colon - spec] = '\0';
-	port = strtol(colon + 1, NULL, 10);
-	if (port < 0 || port > 65535)
-		return -EINVAL;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -EINVAL;
+	if (!util_all_digits(port) || util_parse_int(port, 0, 65535, &n) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "port '%s' is not a number from 0 to 65535",
+			       port);
+	hl = (size_t)(port - 1 - spec);
+	if (hl == 0 || hl >= sizeof(host))
+		return util_err(err, errlen, -EINVAL, "no address before :");
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	*sslen = (int)sizeof(*ss);
+	if (evutil_parse_sockaddr_port(host, (struct sockaddr *)ss,
+				       sslen) < 0)
+		return util_err(err, errlen, -EINVAL,
+			       "'%s' is no IPv4 or [IPv6] address", host);
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)n);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)n);
+	return 0;
+}
+
+static int sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
 static void usage(FILE *out)
@@ -793,8 +963,9 @@ static void usage(FILE *out)
 "binds and submits until stopped; with SCRIPT it plays the script (MOs to\n"
 "send, replies to expect) and exits 0 when every step passed, 1 otherwise.\n"
 "\n"
-"  -l, --listen HOST:PORT     address to listen on (127.0.0.1:2775); port 0\n"
-"                             picks a free one (see --port-file)\n"
+"  -l, --listen ADDR:PORT     address to listen on (127.0.0.1:2775; IPv6 in\n"
+"                             brackets: [::1]:2775); port 0 picks a free one\n"
+"                             (see --port-file)\n"
 "  -u, --system-id ID         system_id binds must use (citizengw)\n"
 "  -p, --password PW          password binds must use (secret)\n"
 "      --port-file FILE       write the listening port to FILE\n"
@@ -832,176 +1003,286 @@ static void usage(FILE *out)
 "  sleep MS | print \"text\" | drop\n");
 }
 
-int main(int argc, char **argv)
+/* The long options of the SMS centre; the faults follow (see
+ * long_options). */
+static const struct option sim_options[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "system-id", required_argument, NULL, 'u' },
+	{ "password", required_argument, NULL, 'p' },
+	{ "port-file", required_argument, NULL, 'P' },
+	{ "pdu-log", required_argument, NULL, 'L' },
+	{ "transcript", no_argument, NULL, 'T' },
+	{ "msgid-format", required_argument, NULL, 'M' },
+	{ "redeliver-ms", required_argument, NULL, 'r' },
+	{ "redeliver-max", required_argument, NULL, 'R' },
+	{ "submit-status", required_argument, NULL, 'S' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "linger", required_argument, NULL, 'G' },
+	{ "packed", no_argument, NULL, 'K' },
+	{ "help", no_argument, NULL, 'h' },
+};
+
+#define FAULT_OPT 1000	/* getopt value of the first fault option */
+
+/* sim_options, then one option per fault from the fault table
+ * (sim_faults.c), then the terminator. Returns NULL when out of memory;
+ * the caller frees the array. */
+static struct option *long_options(void)
 {
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "system-id", required_argument, NULL, 'u' },
-		{ "password", required_argument, NULL, 'p' },
-		{ "port-file", required_argument, NULL, 'P' },
-		{ "pdu-log", required_argument, NULL, 'L' },
-		{ "transcript", no_argument, NULL, 'T' },
-		{ "msgid-format", required_argument, NULL, 'M' },
-		{ "redeliver-ms", required_argument, NULL, 'r' },
-		{ "redeliver-max", required_argument, NULL, 'R' },
-		{ "submit-status", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "linger", required_argument, NULL, 'G' },
-		{ "packed", no_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sim *s = calloc(1, sizeof(*s));
+	int nstd = (int)ARRAY_SIZE(sim_options);
 	struct option *all;
-	struct sockaddr_in sin;
-	char err[512];
-	int c, nstd = (int)(sizeof(opts) / sizeof(opts[0])) - 1;
 
-	bool phone = argc > 1 && strcmp(argv[1], "phone") == 0;
-
-	if (!s)
-		return 1;
-	s->o.listen = "127.0.0.1:2775";
-	s->o.system_id = "citizengw";
-	s->o.password = "secret";
-	s->o.redeliver_ms = 1000;
-	s->o.redeliver_max = 30;
-	s->o.timeout_s = 120;
-	if (phone && !(s->phone = sim_phone_new(&s->o, argc - 1, argv + 1)))
-		return 2;
-	if (phone)
-		optind = argc;
-	/* the fault options come from the fault table (sim_faults.c) */
 	all = calloc((size_t)(nstd + sim_fault_count() + 1), sizeof(*all));
 	if (!all)
-		return 1;
-	memcpy(all, opts, (size_t)nstd * sizeof(*all));
+		return NULL;
+	memcpy(all, sim_options, sizeof(sim_options));
 	for (int i = 0; i < sim_fault_count(); i++) {
 		all[nstd + i].name = sim_fault_name(i);
 		all[nstd + i].has_arg = required_argument;
-		all[nstd + i].val = 1000 + i;
+		all[nstd + i].val = FAULT_OPT + i;
 	}
-	s->o.f.receipt_id_format = -1;
-	while (!phone &&
+	return all;
+}
+
+static void set_defaults(struct sim_opts *o)
+{
+	o->listen = "127.0.0.1:2775";
+	o->system_id = "citizengw";
+	o->password = "secret";
+	o->redeliver_ms = 1000;
+	o->redeliver_max = 30;
+	o->timeout_s = 120;
+	o->f.receipt_id_format = -1;
+}
+
+static int set_msgid_format(struct sim_opts *o, const char *v)
+{
+	if (strcmp(v, "decimal") == 0)
+		o->msgid_format = 0;
+	else if (strcmp(v, "hex") == 0)
+		o->msgid_format = 1;
+	else if (strcmp(v, "string") == 0)
+		o->msgid_format = 2;
+	else {
+		fprintf(stderr, "bad --msgid-format\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Applies one option getopt_long returned (not --help). Returns 0, or 2
+ * after saying what is wrong. */
+static int apply_option(struct sim_opts *o, int c, char *v)
+{
+	if (c >= FAULT_OPT) {
+		if (sim_fault_set(&o->f, sim_fault_name(c - FAULT_OPT), v) < 0) {
+			fprintf(stderr, "citizengw-sim: bad value for --%s: "
+					"%s\n", sim_fault_name(c - FAULT_OPT), v);
+			return 2;
+		}
+		return 0;
+	}
+	switch (c) {
+	case 'l': o->listen = v; break;
+	case 'u': o->system_id = v; break;
+	case 'p': o->password = v; break;
+	case 'P': o->port_file = v; break;
+	case 'L': o->pdu_log = v; break;
+	case 'T': o->transcript = true; break;
+	case 'M': return set_msgid_format(o, v);
+	case 'r': o->redeliver_ms = atoi(v); break;
+	case 'R': o->redeliver_max = atoi(v); break;
+	case 'S': o->submit_status = (uint32_t)strtoul(v, NULL, 0); break;
+	case 't': o->timeout_s = atoi(v); break;
+	case 'G': o->linger_ms = atoi(v); break;
+	case 'K': o->packed = true; break;
+	default: usage(stderr); return 2;
+	}
+	return 0;
+}
+
+/*
+ * Reads the command line into s->o, and for `citizengw-sim phone ...`
+ * into a phone. Returns 0, or the exit status after saying what is
+ * wrong (1: out of memory, 2: a bad command line); --help exits 0.
+ */
+static int read_options(struct sim *s, int argc, char **argv)
+{
+	struct option *all;
+	int c, rc = 0;
+
+	set_defaults(&s->o);
+	if (argc > 1 && strcmp(argv[1], "phone") == 0) {
+		s->phone = sim_phone_new(&s->o, argc - 1, argv + 1);
+		return s->phone ? 0 : 2;
+	}
+	if (!(all = long_options()))
+		return 1;
+	while (!rc &&
 	       (c = getopt_long(argc, argv, "l:u:p:L:Th", all, NULL)) != -1) {
-		if (c >= 1000) {
-			if (sim_fault_set(&s->o.f, sim_fault_name(c - 1000),
-					  optarg) < 0) {
-				fprintf(stderr, "citizengw-sim: bad value for "
-						"--%s: %s\n",
-					sim_fault_name(c - 1000), optarg);
-				return 2;
-			}
-			continue;
+		if (c == 'h') {
+			free(all);
+			usage(stdout);
+			exit(0);
 		}
-		switch (c) {
-		case 'l': s->o.listen = optarg; break;
-		case 'u': s->o.system_id = optarg; break;
-		case 'p': s->o.password = optarg; break;
-		case 'P': s->o.port_file = optarg; break;
-		case 'L': s->o.pdu_log = optarg; break;
-		case 'T': s->o.transcript = true; break;
-		case 'M':
-			if (strcmp(optarg, "decimal") == 0)
-				s->o.msgid_format = 0;
-			else if (strcmp(optarg, "hex") == 0)
-				s->o.msgid_format = 1;
-			else if (strcmp(optarg, "string") == 0)
-				s->o.msgid_format = 2;
-			else {
-				fprintf(stderr, "bad --msgid-format\n");
-				return 2;
-			}
-			break;
-		case 'r': s->o.redeliver_ms = atoi(optarg); break;
-		case 'R': s->o.redeliver_max = atoi(optarg); break;
-		case 'S':
-			s->o.submit_status = (uint32_t)strtoul(optarg, NULL, 0);
-			break;
-		case 't': s->o.timeout_s = atoi(optarg); break;
-		case 'G': s->o.linger_ms = atoi(optarg); break;
-		case 'K': s->o.packed = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
+		rc = apply_option(&s->o, c, optarg);
 	}
 	free(all);
+	if (rc)
+		return rc;
 	if (optind < argc)
 		s->o.script = argv[optind++];
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (parse_listen(s->o.listen, &sin) < 0) {
-		fprintf(stderr, "citizengw-sim: bad --listen '%s' (want "
-				"IPv4:PORT)\n", s->o.listen);
+	return 0;
+}
+
+static int open_pdu_log(struct sim *s)
+{
+	if (!s->o.pdu_log)
+		return 0;
+	s->pdulog = strcmp(s->o.pdu_log, "-") == 0 ? stdout
+						   : fopen(s->o.pdu_log, "w");
+	if (!s->pdulog) {
+		perror(s->o.pdu_log);
 		return 2;
 	}
-	if (s->o.pdu_log) {
-		s->pdulog = strcmp(s->o.pdu_log, "-") == 0
-				    ? stdout : fopen(s->o.pdu_log, "w");
-		if (!s->pdulog) {
-			perror(s->o.pdu_log);
-			return 2;
-		}
+	return 0;
+}
+
+static int load_script(struct sim *s)
+{
+	char err[512];
+
+	if (!s->o.script)
+		return 0;
+	s->script = sim_script_load(s->o.script, err, sizeof(err));
+	if (!s->script) {
+		fprintf(stderr, "citizengw-sim: %s\n", err);
+		return 2;
 	}
-	if (s->o.script) {
-		s->script = sim_script_load(s->o.script, err, sizeof(err));
-		if (!s->script) {
-			fprintf(stderr, "citizengw-sim: %s\n", err);
-			return 2;
-		}
-	}
-	s->concat = sim_concat_new();
-	if (!s->concat)
-		return 1;
-	signal(SIGPIPE, SIG_IGN);
-	s->start = sim_mono_ms();
+	return 0;
+}
+
+static int open_listener(struct sim *s, const struct sockaddr_storage *ss,
+			 int sslen)
+{
 	s->base = event_base_new();
+	if (!s->base) {
+		fprintf(stderr, "citizengw-sim: cannot create an event "
+				"base\n");
+		return 2;
+	}
 	s->lis = evconnlistener_new_bind(s->base, on_accept, s,
 					 LEV_OPT_REUSEABLE |
 						 LEV_OPT_CLOSE_ON_FREE,
-					 16, (struct sockaddr *)&sin,
-					 sizeof(sin));
+					 16, (const struct sockaddr *)ss,
+					 sslen);
 	if (!s->lis) {
 		fprintf(stderr, "citizengw-sim: cannot listen on %s: %s\n",
 			s->o.listen, strerror(errno));
 		return 2;
 	}
-	if (s->o.port_file) {
-		struct sockaddr_in bound;
-		socklen_t blen = sizeof(bound);
-		FILE *f;
+	return 0;
+}
 
-		getsockname(evconnlistener_get_fd(s->lis),
-			    (struct sockaddr *)&bound, &blen);
-		f = fopen(s->o.port_file, "w");
-		if (!f) {
-			perror(s->o.port_file);
-			return 2;
-		}
-		fprintf(f, "%d\n", ntohs(bound.sin_port));
-		fclose(f);
+/* --port-file: the port listened on, for a harness that asked for 0. */
+static int write_port_file(struct sim *s)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	FILE *f;
+
+	if (!s->o.port_file)
+		return 0;
+	if (getsockname(evconnlistener_get_fd(s->lis),
+			(struct sockaddr *)&bound, &blen) < 0) {
+		fprintf(stderr, "citizengw-sim: cannot read the port "
+				"listened on: %s\n", strerror(errno));
+		return 2;
 	}
-	sim_log(s, "listening on %s", s->o.listen);
-	s->tick = event_new(s->base, -1, EV_PERSIST, tick_cb, s);
+	f = fopen(s->o.port_file, "w");
+	if (!f) {
+		perror(s->o.port_file);
+		return 2;
+	}
+	fprintf(f, "%d\n", sockaddr_port(&bound));
+	if (fclose(f) != 0) {
+		perror(s->o.port_file);
+		return 2;
+	}
+	return 0;
+}
+
+/* The 10 ms tick that runs everything timed, and SIGINT/SIGTERM. */
+static int add_events(struct sim *s)
+{
 	struct timeval tv = { 0, 10000 };
 
-	event_add(s->tick, &tv);
+	s->tick = event_new(s->base, -1, EV_PERSIST, tick_cb, s);
+	if (!s->tick || event_add(s->tick, &tv) < 0) {
+		fprintf(stderr, "citizengw-sim: cannot start the tick\n");
+		return 2;
+	}
 	s->sigint = evsignal_new(s->base, SIGINT, on_signal, s);
 	s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s);
-	evsignal_add(s->sigint, NULL);
-	evsignal_add(s->sigterm, NULL);
+	if (!s->sigint || !s->sigterm || evsignal_add(s->sigint, NULL) < 0 ||
+	    evsignal_add(s->sigterm, NULL) < 0) {
+		fprintf(stderr, "citizengw-sim: cannot catch SIGINT and "
+				"SIGTERM\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Everything before the loop. Returns 0, or the exit status after
+ * saying what failed. */
+static int sim_start(struct sim *s)
+{
+	struct sockaddr_storage ss;
+	char err[200];
+	int sslen, rc;
+
+	if (parse_listen(s->o.listen, &ss, &sslen, err, sizeof(err)) < 0) {
+		fprintf(stderr, "citizengw-sim: bad --listen '%s': %s (want "
+				"IPv4:PORT or [IPv6]:PORT)\n", s->o.listen,
+			err);
+		return 2;
+	}
+	if ((rc = open_pdu_log(s)) != 0 || (rc = load_script(s)) != 0)
+		return rc;
+	s->concat = sim_concat_new();
+	if (!s->concat)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	s->start = sim_mono_ms();
+	if ((rc = open_listener(s, &ss, sslen)) != 0 ||
+	    (rc = write_port_file(s)) != 0)
+		return rc;
+	sim_log(s, "listening on %s", s->o.listen);
+	if ((rc = add_events(s)) != 0)
+		return rc;
 	if (s->script)
 		s->deadline = s->start + (int64_t)s->o.timeout_s * 1000;
-	event_base_dispatch(s->base);
+	return 0;
+}
 
+/* Frees what sim_start (or part of it) set up, and s. */
+static void sim_stop(struct sim *s)
+{
 	sim_drop_connections(s);
-	evconnlistener_free(s->lis);
-	event_free(s->tick);
-	event_free(s->sigint);
-	event_free(s->sigterm);
-	event_base_free(s->base);
+	if (s->lis)
+		evconnlistener_free(s->lis);
+	if (s->tick)
+		event_free(s->tick);
+	if (s->sigint)
+		event_free(s->sigint);
+	if (s->sigterm)
+		event_free(s->sigterm);
+	if (s->base)
+		event_base_free(s->base);
 	sim_script_free(s->script);
 	sim_concat_free(s, s->concat);
 	sim_phone_free(s->phone);
@@ -1012,7 +1293,23 @@ int main(int argc, char **argv)
 	free(s->delayed);
 	if (s->pdulog && s->pdulog != stdout)
 		fclose(s->pdulog);
-	c = s->result;
 	free(s);
-	return c;
+}
+
+int main(int argc, char **argv)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return 1;
+	rc = read_options(s, argc, argv);
+	if (rc == 0)
+		rc = sim_start(s);
+	if (rc == 0) {
+		event_base_dispatch(s->base);
+		rc = s->result;
+	}
+	sim_stop(s);
+	return rc;
 }

@@ -344,6 +344,46 @@ static enum text_enc enc_of_dc(int dc)
 						  : TEXT_ENC_LATIN1;
 }
 
+/* The SAR TLVs of part k of total: reference, total, sequence number. */
+static int add_sar_tlvs(struct sim_mo *part, uint16_t ref, int k, int total)
+{
+	uint8_t r[2] = { (uint8_t)(ref >> 8), (uint8_t)ref };
+	uint8_t t = (uint8_t)total, q = (uint8_t)k;
+	static const uint16_t tags[3] = {
+		SMPP_TLV_SAR_MSG_REF_NUM, SMPP_TLV_SAR_TOTAL_SEGMENTS,
+		SMPP_TLV_SAR_SEGMENT_SEQNUM
+	};
+	const uint8_t *vals[3] = { r, &t, &q };
+
+	if (part->ntlv + 3 > SIM_MAX_TLV)
+		return -EINVAL;
+	for (int i = 0; i < 3; i++) {
+		part->tlv[part->ntlv].tag = tags[i];
+		part->tlv[part->ntlv].len = i ? 1 : 2;
+		memcpy(part->tlv[part->ntlv].val, vals[i], i ? 1 : 2);
+		part->ntlv++;
+	}
+	return 0;
+}
+
+/* The concatenation UDH (8- or 16-bit reference) of part k of total
+ * into hdr; returns its length. */
+static size_t udh_header(uint8_t *hdr, bool wide, uint16_t ref, int k,
+			 int total)
+{
+	size_t hl = 0;
+
+	hdr[hl++] = wide ? 6 : 5;
+	hdr[hl++] = wide ? 0x08 : 0x00;
+	hdr[hl++] = wide ? 4 : 3;
+	if (wide)
+		hdr[hl++] = (uint8_t)(ref >> 8);
+	hdr[hl++] = (uint8_t)ref;
+	hdr[hl++] = (uint8_t)total;
+	hdr[hl++] = (uint8_t)k;
+	return hl;
+}
+
 /* Fills part k (1-based) of total with text[from, to) and its header. */
 static int fill_part(struct sim_mo *part, const struct sim_mo *msg,
 		     const char *text, size_t from, size_t to, int k,
@@ -373,33 +413,11 @@ static int fill_part(struct sim_mo *part, const struct sim_mo *msg,
 	util_strlcpy(part->text, piece, sizeof(part->text));
 	part->dc = (uint8_t)sp->dc;
 	if (sp->concat == SEG_CONCAT_SAR) {
-		uint8_t r[2] = { (uint8_t)(ref >> 8), (uint8_t)ref };
-		uint8_t t = (uint8_t)total, q = (uint8_t)k;
-		static const uint16_t tags[3] = {
-			SMPP_TLV_SAR_MSG_REF_NUM, SMPP_TLV_SAR_TOTAL_SEGMENTS,
-			SMPP_TLV_SAR_SEGMENT_SEQNUM
-		};
-		const uint8_t *vals[3] = { r, &t, &q };
-
-		if (part->ntlv + 3 > SIM_MAX_TLV)
+		if (add_sar_tlvs(part, ref, k, total) < 0)
 			return util_err(err, errlen, -EINVAL, "too many TLVs");
-		for (int i = 0; i < 3; i++) {
-			part->tlv[part->ntlv].tag = tags[i];
-			part->tlv[part->ntlv].len = i ? 1 : 2;
-			memcpy(part->tlv[part->ntlv].val, vals[i], i ? 1 : 2);
-			part->ntlv++;
-		}
 	} else {
-		bool wide = sp->concat == SEG_CONCAT_UDH16;
-
-		hdr[hl++] = wide ? 6 : 5;
-		hdr[hl++] = wide ? 0x08 : 0x00;
-		hdr[hl++] = wide ? 4 : 3;
-		if (wide)
-			hdr[hl++] = (uint8_t)(ref >> 8);
-		hdr[hl++] = (uint8_t)ref;
-		hdr[hl++] = (uint8_t)total;
-		hdr[hl++] = (uint8_t)k;
+		hl = udh_header(hdr, sp->concat == SEG_CONCAT_UDH16, ref, k,
+				total);
 		part->esm_class |= SEG_ESM_UDHI;
 	}
 	if (hl + len > sizeof(part->sm))
@@ -431,13 +449,58 @@ static int parse_order(const char *s, int parts, int *order, int max)
 	return n ? n : -EINVAL;
 }
 
+/*
+ * The parts in sending order (1-based): order= or 1..N, then dup= once
+ * more. Returns their count, or -EINVAL with a message.
+ */
+static int sending_order(const struct sim_parts_spec *sp, int *order,
+			 char *err, size_t errlen)
+{
+	int n;
+
+	if (sp->order) {
+		n = parse_order(sp->order, sp->parts, order, SIM_MAX_SENDS);
+		if (n < 0)
+			return util_err(err, errlen, -EINVAL,
+				       "order= wants part numbers 1..%d",
+				       sp->parts);
+	} else {
+		for (n = 0; n < sp->parts; n++)
+			order[n] = n + 1;
+	}
+	if (sp->dup) {
+		if (sp->dup < 1 || sp->dup > sp->parts || n >= SIM_MAX_SENDS)
+			return util_err(err, errlen, -EINVAL, "bad dup=");
+		order[n++] = sp->dup;
+	}
+	return n;
+}
+
+/* Cuts text (chars characters) between characters into `parts` parts of
+ * about equal length: part k is text[cut[k-1], cut[k]). */
+static void cut_points(const char *text, size_t chars, int parts,
+		       size_t *cut)
+{
+	size_t len = strlen(text), pos = 0;
+
+	for (size_t k = 0, c = 0; k <= (size_t)parts; k++) {
+		size_t want = k * chars / (size_t)parts;
+		uint32_t cp;
+
+		while (c < want) {
+			utf8_decode(text, len, &pos, &cp);
+			c++;
+		}
+		cut[k] = pos;
+	}
+}
+
 int sim_concat_make_parts(struct sim *s, struct sim_concat *cc,
 			  struct sim_mo *msg, const char *text,
 			  const struct sim_parts_spec *sp, char *err,
 			  size_t errlen)
 {
-	size_t len = strlen(text), chars = utf8_length(text), pos = 0;
-	size_t cut[SIM_MAX_SENDS + 1];
+	size_t chars = utf8_length(text), cut[SIM_MAX_SENDS + 1];
 	int order[SIM_MAX_SENDS], norder, sent[SIM_MAX_SENDS + 1] = { 0 };
 	uint16_t ref;
 
@@ -451,37 +514,13 @@ int sim_concat_make_parts(struct sim *s, struct sim_concat *cc,
 		return util_err(err, errlen, -EINVAL,
 			       "%zu characters cannot make %d parts", chars,
 			       sp->parts);
-	if (sp->order) {
-		norder = parse_order(sp->order, sp->parts, order,
-				     SIM_MAX_SENDS);
-		if (norder < 0)
-			return util_err(err, errlen, -EINVAL,
-				       "order= wants part numbers 1..%d",
-				       sp->parts);
-	} else {
-		for (norder = 0; norder < sp->parts; norder++)
-			order[norder] = norder + 1;
-	}
-	if (sp->dup) {
-		if (sp->dup < 1 || sp->dup > sp->parts ||
-		    norder >= SIM_MAX_SENDS)
-			return util_err(err, errlen, -EINVAL, "bad dup=");
-		order[norder++] = sp->dup;
-	}
+	norder = sending_order(sp, order, err, errlen);
+	if (norder < 0)
+		return norder;
 	ref = sp->ref >= 0 ? (uint16_t)sp->ref : (uint16_t)++cc->next_ref;
 	if (sp->concat == SEG_CONCAT_UDH8)
 		ref &= 0xFF;
-	/* cut between characters, parts of about equal length */
-	for (size_t k = 0, c = 0; k <= (size_t)sp->parts; k++) {
-		size_t want = k * chars / (size_t)sp->parts;
-		uint32_t cp;
-
-		while (c < want) {
-			utf8_decode(text, len, &pos, &cp);
-			c++;
-		}
-		cut[k] = pos;
-	}
+	cut_points(text, chars, sp->parts, cut);
 	msg->nparts = 0;
 	for (int i = 0; i < norder; i++) {
 		int k = order[i];

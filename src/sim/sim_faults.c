@@ -188,14 +188,49 @@ static uint8_t message_state(const char *stat)
 	return 7;
 }
 
+/* The receipt text SMS centres write (Appendix B of SMPP 3.4), dates as
+ * YYMMDDhhmm. Returns its length, or -1. */
+static int receipt_text(const char *id, const char *stat,
+			const struct sim_submit *sub, char *text, size_t cap)
+{
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	bool ok = strcmp(stat, "DELIVRD") == 0;
+
+	gmtime_r(&now, &tm);
+	snprintf(date, sizeof(date), "%02d%02d%02d%02d%02d",
+		 tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min);
+	return snprintf(text, cap,
+			"id:%s sub:001 dlvrd:%s submit date:%s done date:%s "
+			"stat:%s err:%s text:%.20s",
+			id, ok ? "001" : "000", date, date, stat,
+			ok ? "000" : "001", sub->text);
+}
+
+/* SMPP 3.4: receipted_message_id is written as in the submit_sm_resp;
+ * only the text form strays. */
+static void receipt_tlvs(struct sim_mo *mo, const struct sim_submit *sub,
+			 const char *stat)
+{
+	size_t l = strlen(sub->message_id) + 1;
+
+	mo->tlv[0].tag = SMPP_TLV_RECEIPTED_MESSAGE_ID;
+	mo->tlv[0].len = (uint16_t)l;
+	memcpy(mo->tlv[0].val, sub->message_id, l);
+	mo->tlv[1].tag = SMPP_TLV_MESSAGE_STATE;
+	mo->tlv[1].len = 1;
+	mo->tlv[1].val[0] = message_state(stat);
+	mo->ntlv = 2;
+}
+
 void sim_receipt_schedule(struct sim *s, const struct sim_submit *sub)
 {
 	const struct sim_faults *f = &s->o.f;
 	struct sim_mo *mo;
-	char id[40], date[64], text[200];
+	char id[40], text[200];
 	const char *stat = f->receipt_stat[0] ? f->receipt_stat : "DELIVRD";
-	time_t now = time(NULL);
-	struct tm tm;
 	int n;
 
 	if (!f->receipts || !sub->accepted || !sub->registered_delivery ||
@@ -213,17 +248,7 @@ void sim_receipt_schedule(struct sim *s, const struct sim_submit *sub)
 	mo->from_npi = 1;
 	mo->esm_class = 0x04;	/* SMSC delivery receipt */
 	receipt_id(s, sub->message_id, id, sizeof(id));
-	gmtime_r(&now, &tm);
-	/* receipts write YYMMDDhhmm */
-	snprintf(date, sizeof(date), "%02d%02d%02d%02d%02d",
-		 tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min);
-	n = snprintf(text, sizeof(text),
-		     "id:%s sub:001 dlvrd:%s submit date:%s done date:%s "
-		     "stat:%s err:%s text:%.20s",
-		     id, strcmp(stat, "DELIVRD") == 0 ? "001" : "000", date,
-		     date, stat, strcmp(stat, "DELIVRD") == 0 ? "000" : "001",
-		     sub->text);
+	n = receipt_text(id, stat, sub, text, sizeof(text));
 	if (n < 0)
 		return;
 	if (f->receipts & 2) {
@@ -231,19 +256,8 @@ void sim_receipt_schedule(struct sim *s, const struct sim_submit *sub)
 		memcpy(mo->sm, text, mo->sm_len);
 	}
 	util_strlcpy(mo->text, text, sizeof(mo->text));
-	if (f->receipts & 1) {
-		/* SMPP 3.4: receipted_message_id is written as in the
-		 * submit_sm_resp; only the text form strays */
-		size_t l = strlen(sub->message_id) + 1;
-
-		mo->tlv[0].tag = SMPP_TLV_RECEIPTED_MESSAGE_ID;
-		mo->tlv[0].len = (uint16_t)l;
-		memcpy(mo->tlv[0].val, sub->message_id, l);
-		mo->tlv[1].tag = SMPP_TLV_MESSAGE_STATE;
-		mo->tlv[1].len = 1;
-		mo->tlv[1].val[0] = message_state(stat);
-		mo->ntlv = 2;
-	}
+	if (f->receipts & 1)
+		receipt_tlvs(mo, sub, stat);
 	mo->resend_at = sim_mono_ms() +
 			(f->receipt_delay_ms ? f->receipt_delay_ms : 100);
 	sim_log(s, "RECEIPT %s for submit %d id=%s stat=%s", mo->name,

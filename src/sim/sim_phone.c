@@ -84,7 +84,7 @@ static void usage(FILE *out)
 "                         its_end_bit, umr_session (as ussd.dialect)\n"
 "  --reply-timeout S      wait this long for each answer (10)\n"
 "  --timeout S            with piped input: give up after S (120)\n"
-"  -l, --listen HOST:PORT SMS centre address (127.0.0.1:2775)\n"
+"  -l, --listen ADDR:PORT SMS centre address (127.0.0.1:2775)\n"
 "      --port-file FILE   write the port listened on\n"
 "  -u, --system-id ID, -p, --password PW   what binds must carry\n"
 "  -L, --pdu-log FILE     log every PDU\n"
@@ -94,27 +94,87 @@ static void usage(FILE *out)
 ":ussd and :sms switch modes, :quit (or end of input) leaves.\n");
 }
 
+static const struct option phone_options[] = {
+	{ "msisdn", required_argument, NULL, 'm' },
+	{ "ussd", no_argument, NULL, 'U' },
+	{ "sms", no_argument, NULL, 'S' },
+	{ "short-code", required_argument, NULL, 'c' },
+	{ "dialect", required_argument, NULL, 'd' },
+	{ "reply-timeout", required_argument, NULL, 'r' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "port-file", required_argument, NULL, 'P' },
+	{ "system-id", required_argument, NULL, 'u' },
+	{ "password", required_argument, NULL, 'p' },
+	{ "pdu-log", required_argument, NULL, 'L' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct phone_dialect *dialect_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dialects); i++)
+		if (strcmp(dialects[i].name, name) == 0)
+			return &dialects[i];
+	return NULL;
+}
+
+/* Applies one option getopt_long returned (--msisdn aside: *msisdn);
+ * the SMS centre's go into o. Returns 0, or -EINVAL after saying what
+ * is wrong. --help exits. */
+static int phone_option(struct sim_phone *p, struct sim_opts *o, int c,
+			char *v, const char **msisdn)
+{
+	switch (c) {
+	case 'm': *msisdn = v; break;
+	case 'U': p->ussd = true; break;
+	case 'S': p->ussd = false; break;
+	case 'c': util_strlcpy(p->short_code, v, sizeof(p->short_code)); break;
+	case 'd':
+		if (!(p->d = dialect_find(v))) {
+			fprintf(stderr, "citizengw-sim phone: unknown dialect "
+					"'%s'\n", v);
+			return -EINVAL;
+		}
+		break;
+	case 'r': p->reply_timeout_ms = atoi(v) * 1000; break;
+	case 't': p->timeout_s = atoi(v); break;
+	case 'l': o->listen = v; break;
+	case 'P': o->port_file = v; break;
+	case 'u': o->system_id = v; break;
+	case 'p': o->password = v; break;
+	case 'L': o->pdu_log = v; break;
+	case 'h':
+		usage(stdout);
+		exit(0);
+	default:
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A Vietnamese mobile arrives in international form, as SMS centres
+ * send it; anything else (a test short code) as it is. */
+static void phone_number(struct sim_phone *p, const char *msisdn)
+{
+	char norm[PHONE_MAX];
+
+	if (phone_normalize(msisdn, norm, sizeof(norm)) == 0) {
+		util_strlcpy(p->msisdn, norm, sizeof(p->msisdn));
+		p->ton = 1;
+		p->npi = 1;
+	} else {
+		util_strlcpy(p->msisdn, msisdn, sizeof(p->msisdn));
+		p->ton = 0;
+		p->npi = 1;
+	}
+}
+
 struct sim_phone *sim_phone_new(struct sim_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "msisdn", required_argument, NULL, 'm' },
-		{ "ussd", no_argument, NULL, 'U' },
-		{ "sms", no_argument, NULL, 'S' },
-		{ "short-code", required_argument, NULL, 'c' },
-		{ "dialect", required_argument, NULL, 'd' },
-		{ "reply-timeout", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "port-file", required_argument, NULL, 'P' },
-		{ "system-id", required_argument, NULL, 'u' },
-		{ "password", required_argument, NULL, 'p' },
-		{ "pdu-log", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sim_phone *p = calloc(1, sizeof(*p));
 	const char *msisdn = "0912345678";
-	char norm[PHONE_MAX];
 	int c;
 
 	if (!p)
@@ -126,54 +186,15 @@ struct sim_phone *sim_phone_new(struct sim_opts *o, int argc, char **argv)
 	p->settle_ms = 300;
 	p->timeout_s = 120;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:u:p:L:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'm': msisdn = optarg; break;
-		case 'U': p->ussd = true; break;
-		case 'S': p->ussd = false; break;
-		case 'c': util_strlcpy(p->short_code, optarg,
-				      sizeof(p->short_code)); break;
-		case 'd':
-			p->d = NULL;
-			for (size_t i = 0; i < ARRAY_SIZE(dialects); i++)
-				if (strcmp(dialects[i].name, optarg) == 0)
-					p->d = &dialects[i];
-			if (!p->d) {
-				fprintf(stderr, "citizengw-sim phone: unknown "
-						"dialect '%s'\n", optarg);
-				goto fail;
-			}
-			break;
-		case 'r': p->reply_timeout_ms = atoi(optarg) * 1000; break;
-		case 't': p->timeout_s = atoi(optarg); break;
-		case 'l': o->listen = optarg; break;
-		case 'P': o->port_file = optarg; break;
-		case 'u': o->system_id = optarg; break;
-		case 'p': o->password = optarg; break;
-		case 'L': o->pdu_log = optarg; break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
+	while ((c = getopt_long(argc, argv, "l:u:p:L:h", phone_options,
+				NULL)) != -1)
+		if (phone_option(p, o, c, optarg, &msisdn) < 0)
 			goto fail;
-		}
-	}
 	if (optind != argc) {
 		usage(stderr);
 		goto fail;
 	}
-	/* a Vietnamese mobile arrives in international form, as SMS centres
-	 * send it; anything else (a test short code) as it is */
-	if (phone_normalize(msisdn, norm, sizeof(norm)) == 0) {
-		util_strlcpy(p->msisdn, norm, sizeof(p->msisdn));
-		p->ton = 1;
-		p->npi = 1;
-	} else {
-		util_strlcpy(p->msisdn, msisdn, sizeof(p->msisdn));
-		p->ton = 0;
-		p->npi = 1;
-	}
+	phone_number(p, msisdn);
 	p->tty = isatty(0);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	p->started = sim_mono_ms();
@@ -327,6 +348,51 @@ static void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* With piped input, what the citizen does goes to the terminal. */
+static void echo_line(const struct sim_phone *p, const char *text, size_t n)
+{
+	if (p->tty)
+		return;
+	if (p->ussd && (!n || strcmp(text, "end") == 0))
+		printf("%s hangs up\n", p->msisdn);
+	else
+		printf("%s %s %s\n", p->msisdn,
+		       !p->ussd ? "sends an SMS:"
+		       : text[0] == '*' ? "dials" : "answers:", text);
+}
+
+/*
+ * The USSD op a line (n characters) sends: a dial opens a session, an
+ * empty line or "end" hangs up (text is emptied), anything else answers.
+ * Returns -1 after saying why nothing is sent (no session).
+ */
+static int ussd_op_of(struct sim_phone *p, char *text, size_t n)
+{
+	if (text[0] == '*' && text[n - 1] == '#') {
+		p->session_id++;
+		p->session = true;
+		return p->d->begin;
+	}
+	if (!n || strcmp(text, "end") == 0) {
+		if (!p->session) {
+			say("(no USSD session to end)");
+			return -1;
+		}
+		p->session = false;
+		text[0] = '\0';
+		p->expect_reply = false;
+		if (p->tty)
+			say("(hung up)");
+		return p->d->abort;
+	}
+	if (!p->session) {
+		say("(no USSD session: dial the service code, e.g. *%s#, "
+		    "first)", p->short_code);
+		return -1;
+	}
+	return p->d->answer;
+}
+
 /* Handles one typed line; returns 1 when the phone should stop. */
 static int key_in(struct sim_phone *p, struct sim *s, const char *line)
 {
@@ -345,37 +411,13 @@ static int key_in(struct sim_phone *p, struct sim *s, const char *line)
 		say("(%s mode)", p->ussd ? "USSD" : "SMS");
 		return 0;
 	}
-	if (!p->tty && p->ussd && (!n || strcmp(text, "end") == 0))
-		printf("%s hangs up\n", p->msisdn);
-	else if (!p->tty)
-		printf("%s %s %s\n", p->msisdn,
-		       !p->ussd ? "sends an SMS:"
-		       : text[0] == '*' ? "dials" : "answers:", text);
+	echo_line(p, text, n);
 	p->expect_reply = true;
-	if (!p->ussd) {
-		if (!n)
+	if (p->ussd) {
+		if ((op = ussd_op_of(p, text, n)) < 0)
 			return 0;
-	} else if (text[0] == '*' && text[n - 1] == '#') {
-		p->session_id++;
-		p->session = true;
-		op = p->d->begin;
-	} else if (!n || strcmp(text, "end") == 0) {
-		if (!p->session) {
-			say("(no USSD session to end)");
-			return 0;
-		}
-		p->session = false;
-		op = p->d->abort;
-		text[0] = '\0';
-		p->expect_reply = false;
-		if (p->tty)
-			say("(hung up)");
-	} else if (!p->session) {
-		say("(no USSD session: dial the service code, e.g. *%s#, "
-		    "first)", p->short_code);
+	} else if (!n) {
 		return 0;
-	} else {
-		op = p->d->answer;
 	}
 	rc = send_mo(p, s, text, op);
 	if (rc < 0) {
@@ -388,26 +430,17 @@ static int key_in(struct sim_phone *p, struct sim *s, const char *line)
 	return 0;
 }
 
-int sim_phone_tick(struct sim_phone *p, struct sim *s)
+/* The first lines the phone prints: at start, and once the daemon is
+ * bound. */
+static void announce(struct sim_phone *p, bool bound)
 {
-	int64_t now = sim_mono_ms();
-
-	read_input(p);
-	show_replies(p, s);
 	if (!p->announced) {
 		p->announced = true;
 		printf("Phone %s, %s mode. Waiting for citizengw to bind...\n",
 		       p->msisdn, p->ussd ? "USSD" : "SMS");
 		fflush(stdout);
 	}
-	if (!p->tty && now - p->started > (int64_t)p->timeout_s * 1000) {
-		fprintf(stderr, "citizengw-sim phone: gave up after %ds\n",
-			p->timeout_s);
-		return -1;
-	}
-	if (!sim_bound(s))
-		return 0;
-	if (!p->bound_seen) {
+	if (bound && !p->bound_seen) {
 		p->bound_seen = true;
 		p->prompt_due = true;
 		printf("citizengw is bound. %s\n",
@@ -417,20 +450,46 @@ int sim_phone_tick(struct sim_phone *p, struct sim *s)
 				 "switches to USSD).");
 		fflush(stdout);
 	}
-	if (p->waiting) {
-		if (p->replies_since > 0 || !p->expect_reply) {
-			int64_t last = p->replies_since ? p->last_reply_at
-							: p->sent_at;
+}
 
-			if (now - last < p->settle_ms)
-				return 0;
-		} else if (now - p->sent_at < p->reply_timeout_ms) {
-			return 0;
-		} else {
-			say("(no answer within %d s)", p->reply_timeout_ms / 1000);
-		}
-		p->waiting = false;
+/* True while the answer to the last line may still come: the next line
+ * waits until the screens settled, or --reply-timeout passed. */
+static bool awaiting_answer(struct sim_phone *p, int64_t now)
+{
+	if (!p->waiting)
+		return false;
+	if (p->replies_since > 0 || !p->expect_reply) {
+		int64_t last = p->replies_since ? p->last_reply_at
+						: p->sent_at;
+
+		if (now - last < p->settle_ms)
+			return true;
+	} else if (now - p->sent_at < p->reply_timeout_ms) {
+		return true;
+	} else {
+		say("(no answer within %d s)", p->reply_timeout_ms / 1000);
 	}
+	p->waiting = false;
+	return false;
+}
+
+int sim_phone_tick(struct sim_phone *p, struct sim *s)
+{
+	int64_t now = sim_mono_ms();
+
+	read_input(p);
+	show_replies(p, s);
+	announce(p, false);
+	if (!p->tty && now - p->started > (int64_t)p->timeout_s * 1000) {
+		fprintf(stderr, "citizengw-sim phone: gave up after %ds\n",
+			p->timeout_s);
+		return -1;
+	}
+	if (!sim_bound(s))
+		return 0;
+	announce(p, true);
+	if (awaiting_answer(p, now))
+		return 0;
 	if (p->tty && p->prompt_due && !p->nlines) {
 		printf("> ");
 		fflush(stdout);

@@ -17,41 +17,6 @@
 #include "common/util.h"
 #include "sim/sim.h"
 
-enum op {
-	OP_WAIT_BIND,
-	OP_MO,
-	OP_USSD,
-	OP_EXPECT_RESP,
-	OP_EXPECT_ACKED,
-	OP_EXPECT_SUBMIT,
-	OP_EXPECT_QUIET,
-	OP_SLEEP,
-	OP_PRINT,
-	OP_DROP,
-	OP_WAIT_FILE,
-	OP_REDELIVER,
-	OP_SET,
-	OP_UNBIND,
-	OP_SEND_RAW,
-	OP_EXPECT_MESSAGE,
-};
-
-static const struct {
-	const char *name;
-	enum op op;
-} ops[] = {
-	{ "wait-bind", OP_WAIT_BIND },	   { "mo", OP_MO },
-	{ "ussd", OP_USSD },		   { "expect-resp", OP_EXPECT_RESP },
-	{ "expect-acked", OP_EXPECT_ACKED },
-	{ "expect-submit", OP_EXPECT_SUBMIT },
-	{ "expect-quiet", OP_EXPECT_QUIET }, { "sleep", OP_SLEEP },
-	{ "print", OP_PRINT },		   { "drop", OP_DROP },
-	{ "wait-file", OP_WAIT_FILE },	   { "redeliver", OP_REDELIVER },
-	{ "set", OP_SET },		   { "unbind", OP_UNBIND },
-	{ "send-raw", OP_SEND_RAW },
-	{ "expect-message", OP_EXPECT_MESSAGE },
-};
-
 #define MAX_ARGS 16
 
 struct kv {
@@ -59,8 +24,29 @@ struct kv {
 	char *val;
 };
 
+struct step;
+struct sim_script;
+
+/* Where the current step stands. */
+struct pace {
+	int64_t waited;		/* ms since the step began */
+	int64_t timeout;	/* ms: the step's timeout=S, 10 s by default */
+};
+
+/*
+ * Runs a step once: 1 done, 0 not yet (the step runs again on the next
+ * tick), -1 failed (the message is printed).
+ */
+typedef int step_fn(struct sim_script *sc, struct sim *s,
+		    const struct step *st, const struct pace *pc);
+
+struct command {
+	const char *name;
+	step_fn *run;
+};
+
 struct step {
-	enum op op;
+	const struct command *cmd;
 	int line;
 	char *bare;		/* a value without key (sleep 100, print "x") */
 	struct kv args[MAX_ARGS];
@@ -85,6 +71,10 @@ static const char *arg(const struct step *st, const char *key)
 			return st->args[i].val;
 	return NULL;
 }
+
+/* --- loading ------------------------------------------------------------- */
+
+static const struct command *command_find(const char *name);
 
 /* Reads a token: bare word or "quoted \"string\"\n". */
 static int token(const char **pp, char *out, size_t outlen)
@@ -123,60 +113,79 @@ static int token(const char **pp, char *out, size_t outlen)
 	return 0;
 }
 
+/* Reads one `key=value` or bare value at *pp into st. */
+static int parse_arg(const char **pp, struct step *st, char *err,
+		     size_t errlen)
+{
+	const char *p = *pp, *eq = p;
+	char key[24], val[SIM_TEXT_MAX];
+	size_t kl;
+
+	while (*eq && *eq != '=' && !isspace((unsigned char)*eq) &&
+	       *eq != '"')
+		eq++;
+	if (*eq != '=') {
+		/* the message shows what follows a second bare value */
+		if (token(pp, val, sizeof(val)) < 0 || st->bare)
+			return util_err(err, errlen, -EINVAL,
+				       "unexpected '%s'", *pp);
+		st->bare = strdup(val);
+		return 0;
+	}
+	kl = (size_t)(eq - p);
+	if (kl >= sizeof(key) || st->nargs >= MAX_ARGS)
+		return util_err(err, errlen, -EINVAL,
+			       "too many or too long arguments");
+	memcpy(key, p, kl);
+	key[kl] = '\0';
+	*pp = eq + 1;
+	if (token(pp, val, sizeof(val)) < 0)
+		return util_err(err, errlen, -EINVAL, "bad value for %s", key);
+	util_strlcpy(st->args[st->nargs].key, key, sizeof(st->args[0].key));
+	st->args[st->nargs++].val = strdup(val);
+	return 0;
+}
+
 static int parse_line(const char *line, struct step *st, char *err,
 		      size_t errlen)
 {
 	const char *p = line;
-	char word[32], val[SIM_TEXT_MAX];
-	bool found = false;
+	char word[32];
 
 	while (isspace((unsigned char)*p))
 		p++;
 	if (token(&p, word, sizeof(word)) < 0)
 		return util_err(err, errlen, -EINVAL, "bad command");
-	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
-		if (strcmp(ops[i].name, word) == 0) {
-			st->op = ops[i].op;
-			found = true;
-		}
-	if (!found)
+	st->cmd = command_find(word);
+	if (!st->cmd)
 		return util_err(err, errlen, -EINVAL, "unknown command '%s'",
 			       word);
 	for (;;) {
-		const char *eq;
-		char key[24];
-
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p || *p == '#')
-			break;
-		eq = p;
-		while (*eq && *eq != '=' && !isspace((unsigned char)*eq) &&
-		       *eq != '"')
-			eq++;
-		if (*eq == '=') {
-			size_t kl = (size_t)(eq - p);
-
-			if (kl >= sizeof(key) || st->nargs >= MAX_ARGS)
-				return util_err(err, errlen, -EINVAL,
-					       "too many or too long arguments");
-			memcpy(key, p, kl);
-			key[kl] = '\0';
-			p = eq + 1;
-			if (token(&p, val, sizeof(val)) < 0)
-				return util_err(err, errlen, -EINVAL,
-					       "bad value for %s", key);
-			util_strlcpy(st->args[st->nargs].key, key,
-				    sizeof(st->args[0].key));
-			st->args[st->nargs++].val = strdup(val);
-		} else {
-			if (token(&p, val, sizeof(val)) < 0 || st->bare)
-				return util_err(err, errlen, -EINVAL,
-					       "unexpected '%s'", p);
-			st->bare = strdup(val);
-		}
+			return 0;
+		if (parse_arg(&p, st, err, errlen) < 0)
+			return -EINVAL;
 	}
-	return 0;
+}
+
+/* A new zeroed step at the end of the script, or NULL. */
+static struct step *add_step(struct sim_script *sc, int lineno)
+{
+	if (sc->n == sc->cap) {
+		int cap = sc->cap ? sc->cap * 2 : 32;
+		struct step *ns = realloc(sc->steps,
+					  (size_t)cap * sizeof(*ns));
+
+		if (!ns)
+			return NULL;
+		sc->steps = ns;
+		sc->cap = cap;
+	}
+	memset(&sc->steps[sc->n], 0, sizeof(sc->steps[0]));
+	sc->steps[sc->n].line = lineno;
+	return &sc->steps[sc->n++];
 }
 
 struct sim_script *sim_script_load(const char *path, char *err,
@@ -197,6 +206,7 @@ struct sim_script *sim_script_load(const char *path, char *err,
 	util_strlcpy(sc->path, path, sizeof(sc->path));
 	while (fgets(line, sizeof(line), f)) {
 		const char *p = line;
+		struct step *st;
 		char why[200];
 
 		lineno++;
@@ -205,25 +215,13 @@ struct sim_script *sim_script_load(const char *path, char *err,
 			p++;
 		if (!*p || *p == '#')
 			continue;
-		if (sc->n == sc->cap) {
-			int cap = sc->cap ? sc->cap * 2 : 32;
-			struct step *ns = realloc(sc->steps,
-						  (size_t)cap * sizeof(*ns));
-
-			if (!ns)
-				goto fail;
-			sc->steps = ns;
-			sc->cap = cap;
-		}
-		memset(&sc->steps[sc->n], 0, sizeof(sc->steps[0]));
-		sc->steps[sc->n].line = lineno;
-		if (parse_line(p, &sc->steps[sc->n], why, sizeof(why)) < 0) {
-			sc->n++;
+		if (!(st = add_step(sc, lineno)))
+			goto fail;
+		if (parse_line(p, st, why, sizeof(why)) < 0) {
 			util_err(err, errlen, -EINVAL, "%s:%d: %s", path,
 				lineno, why);
 			goto fail;
 		}
-		sc->n++;
 	}
 	if (f != stdin)
 		fclose(f);
@@ -248,7 +246,7 @@ void sim_script_free(struct sim_script *sc)
 	free(sc);
 }
 
-/* --- steps ------------------------------------------------------------------ */
+/* --- what the steps share ------------------------------------------------ */
 
 static long num(const char *s, long def)
 {
@@ -272,6 +270,11 @@ static int fail(struct sim_script *sc, struct sim *s, const char *fmt, ...)
 	return -1;
 }
 
+static bool late(const struct pace *pc)
+{
+	return pc->waited > pc->timeout;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -281,6 +284,34 @@ static int hexval(char c)
 		return c - 'a' + 10;
 	return -1;
 }
+
+/*
+ * Reads pairs of hex digits into b (at most cap octets); an odd digit at
+ * the end is ignored, spaces before a pair are skipped when `spaces`.
+ * Returns the count, or -EINVAL for a character that is no hex digit.
+ */
+static int hex_bytes(const char *h, bool spaces, uint8_t *b, size_t cap)
+{
+	size_t n = 0;
+
+	while (h && h[0] && h[1] && n < cap) {
+		int hi, lo;
+
+		if (spaces && h[0] == ' ') {
+			h++;
+			continue;
+		}
+		hi = hexval(h[0]);
+		lo = hexval(h[1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		b[n++] = (uint8_t)(hi << 4 | lo);
+		h += 2;
+	}
+	return (int)n;
+}
+
+/* --- MOs ------------------------------------------------------------------ */
 
 int sim_mo_add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
 		   size_t len)
@@ -294,42 +325,46 @@ int sim_mo_add_tlv(struct sim_mo *mo, uint16_t tag, const uint8_t *v,
 	return 0;
 }
 
+/* Encodes text in data coding dc (0, 1, 3, 8) into buf; sets *len.
+ * Returns 0, -ERANGE (a character dc cannot carry), -EINVAL or -ENOSPC. */
+static int encode_dc(const char *text, int dc, uint8_t *buf, size_t cap,
+		     size_t *len)
+{
+	size_t tl = strlen(text), pos = 0;
+	uint32_t cp;
+
+	*len = 0;
+	switch (dc) {
+	case 0:
+		return gsm7_encode(text, buf, cap, len);
+	case 1:
+		for (const char *p = text; *p && *len < cap; p++) {
+			if ((unsigned char)*p >= 0x80)
+				return -ERANGE;
+			buf[(*len)++] = (uint8_t)*p;
+		}
+		return 0;
+	case 3:
+		while (pos < tl && *len < cap) {
+			if (utf8_decode(text, tl, &pos, &cp) < 0 || cp > 0xFF)
+				return -ERANGE;
+			buf[(*len)++] = (uint8_t)cp;
+		}
+		return 0;
+	case 8:
+		return ucs2_encode(text, buf, cap, len);
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Encodes text into the MO in data coding dc (payload TLV when long). */
 int sim_mo_encode_text(struct sim_mo *mo, const char *text, int dc)
 {
 	uint8_t buf[1024];
-	size_t len = 0;
-	int rc = 0;
+	size_t len;
+	int rc = encode_dc(text, dc, buf, sizeof(buf), &len);
 
-	switch (dc) {
-	case 0:
-		rc = gsm7_encode(text, buf, sizeof(buf), &len);
-		break;
-	case 1:
-		for (const char *p = text; *p && len < sizeof(buf); p++) {
-			if ((unsigned char)*p >= 0x80)
-				return -ERANGE;
-			buf[len++] = (uint8_t)*p;
-		}
-		break;
-	case 3: {
-		size_t tl = strlen(text), pos = 0;
-
-		while (pos < tl && len < sizeof(buf)) {
-			uint32_t cp;
-
-			if (utf8_decode(text, tl, &pos, &cp) < 0 || cp > 0xFF)
-				return -ERANGE;
-			buf[len++] = (uint8_t)cp;
-		}
-		break;
-	}
-	case 8:
-		rc = ucs2_encode(text, buf, sizeof(buf), &len);
-		break;
-	default:
-		return -EINVAL;
-	}
 	if (rc < 0)
 		return rc;
 	mo->dc = (uint8_t)dc;
@@ -374,21 +409,15 @@ static int make_parts(struct sim_script *sc, struct sim *s,
 	return 0;
 }
 
-static int build_mo(struct sim_script *sc, struct sim *s,
-		    const struct step *st, struct sim_mo *mo)
+/* The addresses, flags and text of a mo or ussd step. */
+static void mo_fields(const struct step *st, bool ussd, struct sim_mo *mo)
 {
-	const char *from = arg(st, "from"), *to = arg(st, "to");
-	const char *text = arg(st, "text");
-	bool ussd = st->op == OP_USSD;
 	const char *v;
 
-	if (!from || !to || !text)
-		return fail(sc, s, "%s needs from=, to= and text=",
-			    ussd ? "ussd" : "mo");
 	if ((v = arg(st, "name")))
 		util_strlcpy(mo->name, v, sizeof(mo->name));
-	util_strlcpy(mo->from, from, sizeof(mo->from));
-	util_strlcpy(mo->to, to, sizeof(mo->to));
+	util_strlcpy(mo->from, arg(st, "from"), sizeof(mo->from));
+	util_strlcpy(mo->to, arg(st, "to"), sizeof(mo->to));
 	mo->from_ton = (uint8_t)num(arg(st, "ton"), 1);
 	mo->from_npi = (uint8_t)num(arg(st, "npi"), 1);
 	mo->to_ton = (uint8_t)num(arg(st, "to_ton"), 3);
@@ -400,12 +429,23 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 		    arg(st, "service_type") ? arg(st, "service_type")
 					    : ussd ? "USSD" : "",
 		    sizeof(mo->service_type));
-	util_strlcpy(mo->text, text, sizeof(mo->text));
-	if (!arg(st, "parts") &&
-	    sim_mo_encode_text(mo, text, (int)num(arg(st, "dc"), 0)) < 0)
-		return fail(sc, s, "text does not fit data coding %ld",
-			    num(arg(st, "dc"), 0));
-	v = arg(st, ussd ? "op" : "ussd_op");
+	util_strlcpy(mo->text, arg(st, "text"), sizeof(mo->text));
+}
+
+static void add_tlv16(struct sim_mo *mo, uint16_t tag, const char *value)
+{
+	uint16_t v = (uint16_t)strtoul(value, NULL, 0);
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	sim_mo_add_tlv(mo, tag, b, 2);
+}
+
+/* ussd_service_op (op= in a ussd step), its_session_info, umr. */
+static void mo_session_tlvs(const struct step *st, bool ussd,
+			    struct sim_mo *mo)
+{
+	const char *v = arg(st, ussd ? "op" : "ussd_op");
+
 	mo->ussd_op = -1;
 	if (v || ussd) {
 		uint8_t op = (uint8_t)num(v, 1);
@@ -414,43 +454,74 @@ static int build_mo(struct sim_script *sc, struct sim *s,
 		mo->ussd_op = op;
 		sim_mo_add_tlv(mo, SMPP_TLV_USSD_SERVICE_OP, &op, 1);
 	}
-	if ((v = arg(st, "its"))) {
-		uint16_t its = (uint16_t)strtoul(v, NULL, 0);
-		uint8_t b[2] = { (uint8_t)(its >> 8), (uint8_t)its };
+	if ((v = arg(st, "its")))
+		add_tlv16(mo, SMPP_TLV_ITS_SESSION_INFO, v);
+	if ((v = arg(st, "umr")))
+		add_tlv16(mo, SMPP_TLV_USER_MESSAGE_REFERENCE, v);
+}
 
-		sim_mo_add_tlv(mo, SMPP_TLV_ITS_SESSION_INFO, b, 2);
-	}
-	if ((v = arg(st, "umr"))) {
-		uint16_t u = (uint16_t)strtoul(v, NULL, 0);
-		uint8_t b[2] = { (uint8_t)(u >> 8), (uint8_t)u };
-
-		sim_mo_add_tlv(mo, SMPP_TLV_USER_MESSAGE_REFERENCE, b, 2);
-	}
+/* tlv=0xTAG:HEXBYTES, repeatable, in the order written. */
+static int mo_raw_tlvs(struct sim_script *sc, struct sim *s,
+		       const struct step *st, struct sim_mo *mo)
+{
 	for (int i = 0; i < st->nargs; i++) {
-		/* tlv=0xTAG:HEXBYTES, repeatable */
 		const char *t = st->args[i].val;
 		const char *colon;
 		uint8_t b[256];
-		size_t n = 0;
+		int n;
 
 		if (strcmp(st->args[i].key, "tlv") != 0)
 			continue;
 		colon = strchr(t, ':');
 		if (!colon)
 			return fail(sc, s, "tlv=0xTAG:HEX expected");
-		for (const char *h = colon + 1; h[0] && h[1] && n < sizeof(b);
-		     h += 2) {
-			int hi = hexval(h[0]), lo = hexval(h[1]);
-
-			if (hi < 0 || lo < 0)
-				return fail(sc, s, "bad hex in tlv=");
-			b[n++] = (uint8_t)(hi << 4 | lo);
-		}
-		sim_mo_add_tlv(mo, (uint16_t)strtoul(t, NULL, 0), b, n);
+		n = hex_bytes(colon + 1, false, b, sizeof(b));
+		if (n < 0)
+			return fail(sc, s, "bad hex in tlv=");
+		sim_mo_add_tlv(mo, (uint16_t)strtoul(t, NULL, 0), b,
+			       (size_t)n);
 	}
+	return 0;
+}
+
+/* Fills mo from a mo or ussd step; the order of the TLVs is the order
+ * they go on the wire. */
+static int build_mo(struct sim_script *sc, struct sim *s,
+		    const struct step *st, bool ussd, struct sim_mo *mo)
+{
+	const char *text = arg(st, "text");
+
+	if (!arg(st, "from") || !arg(st, "to") || !text)
+		return fail(sc, s, "%s needs from=, to= and text=",
+			    ussd ? "ussd" : "mo");
+	mo_fields(st, ussd, mo);
+	if (!arg(st, "parts") &&
+	    sim_mo_encode_text(mo, text, (int)num(arg(st, "dc"), 0)) < 0)
+		return fail(sc, s, "text does not fit data coding %ld",
+			    num(arg(st, "dc"), 0));
+	mo_session_tlvs(st, ussd, mo);
+	if (mo_raw_tlvs(sc, s, st, mo) < 0)
+		return -1;
 	if (arg(st, "parts"))
 		return make_parts(sc, s, st, mo, text);
 	return 0;
+}
+
+/* Sends an MO, or every part of a multipart one: 0 or -ENOTCONN. */
+static int send_mo(struct sim *s, struct sim_mo *mo)
+{
+	return mo->nparts ? sim_concat_send_parts(s, mo) : sim_send_mo(s, mo);
+}
+
+/* The MO a step names with mo=, or else the last one sent. */
+static struct sim_mo *named_mo(struct sim_script *sc, struct sim *s,
+			       const struct step *st)
+{
+	const char *name = arg(st, "mo");
+
+	if (!name)
+		return sc->last_mo ? sc->last_mo : sim_mo_last(s);
+	return sim_mo_find(s, name);
 }
 
 static bool submit_matches(const struct step *st, const struct sim_submit *u)
@@ -496,195 +567,274 @@ static void list_unconsumed(struct sim *s)
 		fprintf(stderr, "  (no unmatched submits received)\n");
 }
 
-static struct sim_mo *step_mo(struct sim_script *sc, struct sim *s,
-			      const struct step *st)
-{
-	if (!arg(st, "mo"))
-		return sc->last_mo ? sc->last_mo : sim_mo_last(s);
-	const char *name = arg(st, "mo");
+/* --- steps: one function per script command ------------------------------- */
 
-	return name ? sim_mo_find(s, name) : NULL;
+static int step_wait_bind(struct sim_script *sc, struct sim *s,
+			  const struct step *st, const struct pace *pc)
+{
+	if (sim_bound(s))
+		return 1;
+	if (late(pc))
+		return fail(sc, s, "no ESME bound within %llds",
+			    (long long)pc->timeout / 1000);
+	return 0;
 }
+
+/* mo and ussd: the MO is built once, then sent as soon as an ESME can
+ * receive it. */
+static int send_new_mo(struct sim_script *sc, struct sim *s,
+		       const struct step *st, const struct pace *pc,
+		       bool ussd)
+{
+	if (!sc->mo) {
+		sc->mo = sim_mo_new(s);
+		if (!sc->mo || build_mo(sc, s, st, ussd, sc->mo) < 0)
+			return -1;
+	}
+	if (send_mo(s, sc->mo) == 0) {
+		sc->last_mo = sc->mo;
+		return 1;
+	}
+	if (late(pc))
+		return fail(sc, s, "no receiver bound to send the MO");
+	return 0;
+}
+
+static int step_mo(struct sim_script *sc, struct sim *s,
+		   const struct step *st, const struct pace *pc)
+{
+	return send_new_mo(sc, s, st, pc, false);
+}
+
+static int step_ussd(struct sim_script *sc, struct sim *s,
+		     const struct step *st, const struct pace *pc)
+{
+	return send_new_mo(sc, s, st, pc, true);
+}
+
+static int step_expect_resp(struct sim_script *sc, struct sim *s,
+			    const struct step *st, const struct pace *pc)
+{
+	struct sim_mo *mo = named_mo(sc, s, st);
+	long want = num(arg(st, "status"), 0);
+
+	if (!mo)
+		return fail(sc, s, "no such MO");
+	for (int i = 0; i < mo->nstatus; i++)
+		if ((long)mo->statuses[i] == want)
+			return 1;
+	if (sim_concat_parts_status(mo, (uint32_t)want))
+		return 1;
+	if (late(pc))
+		return fail(sc, s, "MO %s: no response with status "
+			    "0x%08lx within %llds (%d responses)",
+			    mo->name, want, (long long)pc->timeout / 1000,
+			    mo->nstatus);
+	return 0;
+}
+
+static int step_expect_acked(struct sim_script *sc, struct sim *s,
+			     const struct step *st, const struct pace *pc)
+{
+	struct sim_mo *mo = named_mo(sc, s, st);
+
+	if (!mo)
+		return fail(sc, s, "no such MO");
+	if (mo->acked || sim_concat_parts_acked(mo))
+		return 1;
+	if (late(pc))
+		return fail(sc, s, "MO %s not acknowledged with status "
+			    "0 within %llds", mo->name,
+			    (long long)pc->timeout / 1000);
+	return 0;
+}
+
+static int step_expect_submit(struct sim_script *sc, struct sim *s,
+			      const struct step *st, const struct pace *pc)
+{
+	for (int i = 0; i < sim_submit_count(s); i++) {
+		struct sim_submit *u = sim_submit_at(s, i);
+
+		if (!u->consumed && submit_matches(st, u)) {
+			u->consumed = true;
+			return 1;
+		}
+	}
+	if (late(pc)) {
+		fail(sc, s, "expected submit not received within %llds",
+		     (long long)pc->timeout / 1000);
+		list_unconsumed(s);
+		return -1;
+	}
+	return 0;
+}
+
+static int step_expect_quiet(struct sim_script *sc, struct sim *s,
+			     const struct step *st, const struct pace *pc)
+{
+	int64_t ms = num(arg(st, "ms"), st->bare ? num(st->bare, 1000)
+						  : 1000);
+
+	for (int i = 0; i < sim_submit_count(s); i++)
+		if (!sim_submit_at(s, i)->consumed &&
+		    sim_submit_at(s, i)->accepted) {
+			fail(sc, s, "unexpected submit");
+			list_unconsumed(s);
+			return -1;
+		}
+	return pc->waited >= ms ? 1 : 0;
+}
+
+static int step_expect_message(struct sim_script *sc, struct sim *s,
+			       const struct step *st, const struct pace *pc)
+{
+	struct sim_msg_match m = {
+		arg(st, "to"), arg(st, "from"), arg(st, "text"),
+		arg(st, "contains"), arg(st, "concat"),
+		(int)num(arg(st, "parts"), -1),
+	};
+
+	if (sim_concat_take(s, &m))
+		return 1;
+	if (late(pc)) {
+		fail(sc, s, "expected message not received within %llds",
+		     (long long)pc->timeout / 1000);
+		sim_concat_list(sim_concat_of(s));
+		return -1;
+	}
+	return 0;
+}
+
+static int step_sleep(struct sim_script *sc, struct sim *s,
+		      const struct step *st, const struct pace *pc)
+{
+	return pc->waited >= num(st->bare ? st->bare : arg(st, "ms"), 0)
+		       ? 1 : 0;
+}
+
+static int step_print(struct sim_script *sc, struct sim *s,
+		      const struct step *st, const struct pace *pc)
+{
+	printf("%s\n", st->bare ? st->bare : "");
+	fflush(stdout);
+	return 1;
+}
+
+static int step_drop(struct sim_script *sc, struct sim *s,
+		     const struct step *st, const struct pace *pc)
+{
+	sim_drop_connections(s);
+	return 1;
+}
+
+/* The same MO again, as an SMS centre does when it missed our
+ * deliver_sm_resp. */
+static int step_redeliver(struct sim_script *sc, struct sim *s,
+			  const struct step *st, const struct pace *pc)
+{
+	struct sim_mo *mo = named_mo(sc, s, st);
+
+	if (!mo)
+		return fail(sc, s, "no such MO");
+	mo->acked = false;
+	for (int i = 0; i < mo->nparts; i++)
+		mo->parts[i]->acked = false;
+	if (send_mo(s, mo) == 0)
+		return 1;
+	if (late(pc))
+		return fail(sc, s, "no receiver bound to re-deliver");
+	return 0;
+}
+
+static int step_set(struct sim_script *sc, struct sim *s,
+		    const struct step *st, const struct pace *pc)
+{
+	for (int i = 0; i < st->nargs; i++)
+		if (sim_fault_set(sim_faults(s), st->args[i].key,
+				  st->args[i].val) < 0)
+			return fail(sc, s, "set: unknown fault or bad value "
+				    "%s=%s", st->args[i].key,
+				    st->args[i].val);
+	return 1;
+}
+
+static int step_unbind(struct sim_script *sc, struct sim *s,
+		       const struct step *st, const struct pace *pc)
+{
+	sim_unbind_all(s);
+	return 1;
+}
+
+/* Raw bytes on the first connection, for malformed PDU tests. */
+static int step_send_raw(struct sim_script *sc, struct sim *s,
+			 const struct step *st, const struct pace *pc)
+{
+	const char *h = arg(st, "hex") ? arg(st, "hex") : st->bare;
+	uint8_t b[512];
+	int n = hex_bytes(h, true, b, sizeof(b));
+
+	if (n < 0)
+		return fail(sc, s, "send-raw: bad hex");
+	if (sim_send_raw(s, b, (size_t)n) < 0)
+		return fail(sc, s, "send-raw: no connection");
+	return 1;
+}
+
+static int step_wait_file(struct sim_script *sc, struct sim *s,
+			  const struct step *st, const struct pace *pc)
+{
+	const char *path = arg(st, "path") ? arg(st, "path") : st->bare;
+
+	if (!path)
+		return fail(sc, s, "wait-file needs a path");
+	if (access(path, F_OK) == 0)
+		return 1;
+	if (late(pc))
+		return fail(sc, s, "%s did not appear within %llds", path,
+			    (long long)pc->timeout / 1000);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "wait-bind", step_wait_bind },
+	{ "mo", step_mo },
+	{ "ussd", step_ussd },
+	{ "expect-resp", step_expect_resp },
+	{ "expect-acked", step_expect_acked },
+	{ "expect-submit", step_expect_submit },
+	{ "expect-message", step_expect_message },
+	{ "expect-quiet", step_expect_quiet },
+	{ "sleep", step_sleep },
+	{ "print", step_print },
+	{ "drop", step_drop },
+	{ "wait-file", step_wait_file },
+	{ "redeliver", step_redeliver },
+	{ "set", step_set },
+	{ "unbind", step_unbind },
+	{ "send-raw", step_send_raw },
+};
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+
+/* --- running -------------------------------------------------------------- */
 
 /* Runs the current step: 1 done, 0 not yet, -1 failed. */
 static int step(struct sim_script *sc, struct sim *s, int64_t now)
 {
 	const struct step *st = &sc->steps[sc->pc];
-	int64_t waited = now - sc->began;
-	int64_t timeout = (int64_t)(num(arg(st, "timeout"), 10) * 1000);
+	struct pace pc = {
+		.waited = now - sc->began,
+		.timeout = (int64_t)(num(arg(st, "timeout"), 10) * 1000),
+	};
 
-	switch (st->op) {
-	case OP_WAIT_BIND:
-		if (sim_bound(s))
-			return 1;
-		if (waited > timeout)
-			return fail(sc, s, "no ESME bound within %llds",
-				    (long long)timeout / 1000);
-		return 0;
-	case OP_MO:
-	case OP_USSD:
-		if (!sc->mo) {
-			sc->mo = sim_mo_new(s);
-			if (!sc->mo || build_mo(sc, s, st, sc->mo) < 0)
-				return -1;
-		}
-		if ((sc->mo->nparts ? sim_concat_send_parts(s, sc->mo)
-				    : sim_send_mo(s, sc->mo)) == 0) {
-			sc->last_mo = sc->mo;
-			return 1;
-		}
-		if (waited > timeout)
-			return fail(sc, s, "no receiver bound to send the MO");
-		return 0;
-	case OP_EXPECT_RESP: {
-		struct sim_mo *mo = step_mo(sc, s, st);
-		long want = num(arg(st, "status"), 0);
-
-		if (!mo)
-			return fail(sc, s, "no such MO");
-		for (int i = 0; i < mo->nstatus; i++)
-			if ((long)mo->statuses[i] == want)
-				return 1;
-		if (sim_concat_parts_status(mo, (uint32_t)want))
-			return 1;
-		if (waited > timeout)
-			return fail(sc, s, "MO %s: no response with status "
-				    "0x%08lx within %llds (%d responses)",
-				    mo->name, want, (long long)timeout / 1000,
-				    mo->nstatus);
-		return 0;
-	}
-	case OP_EXPECT_ACKED: {
-		struct sim_mo *mo = step_mo(sc, s, st);
-
-		if (!mo)
-			return fail(sc, s, "no such MO");
-		if (mo->acked || sim_concat_parts_acked(mo))
-			return 1;
-		if (waited > timeout)
-			return fail(sc, s, "MO %s not acknowledged with status "
-				    "0 within %llds", mo->name,
-				    (long long)timeout / 1000);
-		return 0;
-	}
-	case OP_EXPECT_SUBMIT:
-		for (int i = 0; i < sim_submit_count(s); i++) {
-			struct sim_submit *u = sim_submit_at(s, i);
-
-			if (!u->consumed && submit_matches(st, u)) {
-				u->consumed = true;
-				return 1;
-			}
-		}
-		if (waited > timeout) {
-			fail(sc, s, "expected submit not received within "
-				    "%llds", (long long)timeout / 1000);
-			list_unconsumed(s);
-			return -1;
-		}
-		return 0;
-	case OP_EXPECT_QUIET: {
-		int64_t ms = num(arg(st, "ms"), st->bare ? num(st->bare, 1000)
-							  : 1000);
-
-		for (int i = 0; i < sim_submit_count(s); i++)
-			if (!sim_submit_at(s, i)->consumed &&
-			    sim_submit_at(s, i)->accepted) {
-				fail(sc, s, "unexpected submit");
-				list_unconsumed(s);
-				return -1;
-			}
-		return waited >= ms ? 1 : 0;
-	}
-	case OP_SLEEP:
-		return waited >= num(st->bare ? st->bare : arg(st, "ms"), 0)
-			       ? 1 : 0;
-	case OP_PRINT:
-		printf("%s\n", st->bare ? st->bare : "");
-		fflush(stdout);
-		return 1;
-	case OP_DROP:
-		sim_drop_connections(s);
-		return 1;
-	case OP_REDELIVER: {
-		/* the same MO again, as an SMS centre does when it missed our
-		 * deliver_sm_resp */
-		struct sim_mo *mo = step_mo(sc, s, st);
-
-		if (!mo)
-			return fail(sc, s, "no such MO");
-		mo->acked = false;
-		for (int i = 0; i < mo->nparts; i++)
-			mo->parts[i]->acked = false;
-		if ((mo->nparts ? sim_concat_send_parts(s, mo)
-				: sim_send_mo(s, mo)) == 0)
-			return 1;
-		if (waited > timeout)
-			return fail(sc, s, "no receiver bound to re-deliver");
-		return 0;
-	}
-	case OP_SET:
-		for (int i = 0; i < st->nargs; i++)
-			if (sim_fault_set(sim_faults(s), st->args[i].key,
-					  st->args[i].val) < 0)
-				return fail(sc, s, "set: unknown fault or bad "
-					    "value %s=%s", st->args[i].key,
-					    st->args[i].val);
-		return 1;
-	case OP_UNBIND:
-		sim_unbind_all(s);
-		return 1;
-	case OP_SEND_RAW: {
-		const char *h = arg(st, "hex") ? arg(st, "hex") : st->bare;
-		uint8_t b[512];
-		size_t n = 0;
-
-		for (; h && h[0] && h[1] && n < sizeof(b); h += 2) {
-			if (h[0] == ' ') {
-				h--;
-				continue;
-			}
-			int hi = hexval(h[0]), lo = hexval(h[1]);
-
-			if (hi < 0 || lo < 0)
-				return fail(sc, s, "send-raw: bad hex");
-			b[n++] = (uint8_t)(hi << 4 | lo);
-		}
-		if (sim_send_raw(s, b, n) < 0)
-			return fail(sc, s, "send-raw: no connection");
-		return 1;
-	}
-	case OP_EXPECT_MESSAGE: {
-		struct sim_msg_match m = {
-			arg(st, "to"), arg(st, "from"), arg(st, "text"),
-			arg(st, "contains"), arg(st, "concat"),
-			(int)num(arg(st, "parts"), -1),
-		};
-
-		if (sim_concat_take(s, &m))
-			return 1;
-		if (waited > timeout) {
-			fail(sc, s, "expected message not received within "
-				    "%llds", (long long)timeout / 1000);
-			sim_concat_list(sim_concat_of(s));
-			return -1;
-		}
-		return 0;
-	}
-	case OP_WAIT_FILE: {
-		const char *path = arg(st, "path") ? arg(st, "path") : st->bare;
-
-		if (!path)
-			return fail(sc, s, "wait-file needs a path");
-		if (access(path, F_OK) == 0)
-			return 1;
-		if (waited > timeout)
-			return fail(sc, s, "%s did not appear within %llds",
-				    path, (long long)timeout / 1000);
-		return 0;
-	}
-	}
-	return -1;
+	return st->cmd->run(sc, s, st, &pc);
 }
 
 int sim_script_run(struct sim_script *sc, struct sim *s)

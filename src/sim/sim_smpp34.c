@@ -2,10 +2,15 @@
  * libsmpp34 wrapper (see sim/sim_smpp34.h). libsmpp34 is not
  * thread-safe and reports errors in one global buffer: keep every call in
  * this file.
+ *
+ * Each PDU the wrapper maps is one row of pdus34[]: how its body is
+ * copied into libsmpp34's struct and out of it, and where that struct
+ * keeps its TLV list; sim34_encode and sim34_decode only walk the row.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,17 +96,279 @@ static bool packable(uint16_t tag, uint16_t len)
 
 #define COPY_STR(dst, src) util_strlcpy((char *)(dst), (src), sizeof(dst))
 
-static void fill_sm(const struct smpp_pdu *p, uint8_t *service_type,
-		    uint8_t *st_ton, uint8_t *st_npi, uint8_t *src,
-		    uint8_t *dt_ton, uint8_t *dt_npi, uint8_t *dst)
+static uint32_t rd32(const uint8_t *p)
 {
-	util_strlcpy((char *)service_type, p->service_type, 6);
-	*st_ton = p->source_addr_ton;
-	*st_npi = p->source_addr_npi;
-	util_strlcpy((char *)src, p->source_addr, 21);
-	*dt_ton = p->dest_addr_ton;
-	*dt_npi = p->dest_addr_npi;
-	util_strlcpy((char *)dst, p->destination_addr, 21);
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Where decoding copies TLV values (from the start) and the short
+ * message (the last 255 octets). */
+struct store34 {
+	uint8_t *buf;
+	size_t len;
+};
+
+/* --- one pair of functions per body layout -------------------------------- */
+
+/* The three bind bodies are laid out alike: u->bx stands for all. */
+static void pack_bind(const struct smpp_pdu *p, union any34 *u)
+{
+	COPY_STR(u->bx.system_id, p->system_id);
+	COPY_STR(u->bx.password, p->password);
+	COPY_STR(u->bx.system_type, p->system_type);
+	u->bx.interface_version = p->interface_version;
+	u->bx.addr_ton = p->addr_ton;
+	u->bx.addr_npi = p->addr_npi;
+	COPY_STR(u->bx.address_range, p->address_range);
+}
+
+static int unpack_bind(const union any34 *u, struct smpp_pdu *p,
+		       struct store34 *st)
+{
+	COPY_STR(p->system_id, (const char *)u->bx.system_id);
+	COPY_STR(p->password, (const char *)u->bx.password);
+	COPY_STR(p->system_type, (const char *)u->bx.system_type);
+	p->interface_version = u->bx.interface_version;
+	p->addr_ton = u->bx.addr_ton;
+	p->addr_npi = u->bx.addr_npi;
+	COPY_STR(p->address_range, (const char *)u->bx.address_range);
+	return 0;
+}
+
+static void pack_bind_resp(const struct smpp_pdu *p, union any34 *u)
+{
+	COPY_STR(u->bxr.system_id, p->system_id);
+}
+
+static int unpack_bind_resp(const union any34 *u, struct smpp_pdu *p,
+			    struct store34 *st)
+{
+	COPY_STR(p->system_id, (const char *)u->bxr.system_id);
+	return 0;
+}
+
+/*
+ * submit_sm and deliver_sm differ only in the sizes of the time fields
+ * (deliver_sm must leave them empty), so one list of fields serves both
+ * types; these macros only copy.
+ */
+#define SM_PACK(s)                                                           \
+	do {                                                                 \
+		COPY_STR((s).service_type, p->service_type);                 \
+		(s).source_addr_ton = p->source_addr_ton;                    \
+		(s).source_addr_npi = p->source_addr_npi;                    \
+		COPY_STR((s).source_addr, p->source_addr);                   \
+		(s).dest_addr_ton = p->dest_addr_ton;                        \
+		(s).dest_addr_npi = p->dest_addr_npi;                        \
+		COPY_STR((s).destination_addr, p->destination_addr);         \
+		(s).esm_class = p->esm_class;                                \
+		(s).protocol_id = p->protocol_id;                            \
+		(s).priority_flag = p->priority_flag;                        \
+		COPY_STR((s).schedule_delivery_time,                         \
+			 p->schedule_delivery_time);                         \
+		COPY_STR((s).validity_period, p->validity_period);           \
+		(s).registered_delivery = p->registered_delivery;            \
+		(s).replace_if_present_flag = p->replace_if_present_flag;    \
+		(s).data_coding = p->data_coding;                            \
+		(s).sm_default_msg_id = p->sm_default_msg_id;                \
+		(s).sm_length = p->sm_length;                                \
+		if (p->sm_length)                                            \
+			memcpy((s).short_message, p->short_message,          \
+			       p->sm_length);                                \
+	} while (0)
+
+#define SM_UNPACK(s)                                                         \
+	do {                                                                 \
+		COPY_STR(p->service_type, (const char *)(s).service_type);   \
+		p->source_addr_ton = (s).source_addr_ton;                    \
+		p->source_addr_npi = (s).source_addr_npi;                    \
+		COPY_STR(p->source_addr, (const char *)(s).source_addr);     \
+		p->dest_addr_ton = (s).dest_addr_ton;                        \
+		p->dest_addr_npi = (s).dest_addr_npi;                        \
+		COPY_STR(p->destination_addr,                                \
+			 (const char *)(s).destination_addr);                \
+		p->esm_class = (s).esm_class;                                \
+		p->protocol_id = (s).protocol_id;                            \
+		p->priority_flag = (s).priority_flag;                        \
+		COPY_STR(p->schedule_delivery_time,                          \
+			 (const char *)(s).schedule_delivery_time);          \
+		COPY_STR(p->validity_period,                                 \
+			 (const char *)(s).validity_period);                 \
+		p->registered_delivery = (s).registered_delivery;            \
+		p->replace_if_present_flag = (s).replace_if_present_flag;    \
+		p->data_coding = (s).data_coding;                            \
+		p->sm_default_msg_id = (s).sm_default_msg_id;                \
+		p->sm_length = (s).sm_length;                                \
+	} while (0)
+
+/* The short message goes into the last 255 octets of the store, which
+ * the TLV values then may not use. Returns 0 or -ENOSPC. */
+static int keep_short_message(struct smpp_pdu *p, const uint8_t *sm,
+			      struct store34 *st)
+{
+	if (st->len < 1024 + 255)
+		return -ENOSPC;
+	memcpy(st->buf + st->len - 255, sm, p->sm_length);
+	p->short_message = st->buf + st->len - 255;
+	st->len -= 255;
+	return 0;
+}
+
+static void pack_submit(const struct smpp_pdu *p, union any34 *u)
+{
+	SM_PACK(u->ss);
+}
+
+static int unpack_submit(const union any34 *u, struct smpp_pdu *p,
+			 struct store34 *st)
+{
+	SM_UNPACK(u->ss);
+	return keep_short_message(p, u->ss.short_message, st);
+}
+
+static void pack_deliver(const struct smpp_pdu *p, union any34 *u)
+{
+	SM_PACK(u->ds);
+}
+
+static int unpack_deliver(const union any34 *u, struct smpp_pdu *p,
+			  struct store34 *st)
+{
+	SM_UNPACK(u->ds);
+	return keep_short_message(p, u->ds.short_message, st);
+}
+
+#undef SM_PACK
+#undef SM_UNPACK
+
+/* submit_sm_resp and deliver_sm_resp: u->ssr stands for both. */
+static void pack_sm_resp(const struct smpp_pdu *p, union any34 *u)
+{
+	COPY_STR(u->ssr.message_id, p->message_id);
+}
+
+static int unpack_sm_resp(const union any34 *u, struct smpp_pdu *p,
+			  struct store34 *st)
+{
+	COPY_STR(p->message_id, (const char *)u->ssr.message_id);
+	return 0;
+}
+
+static void pack_data_sm(const struct smpp_pdu *p, union any34 *u)
+{
+	COPY_STR(u->dd.service_type, p->service_type);
+	u->dd.source_addr_ton = p->source_addr_ton;
+	u->dd.source_addr_npi = p->source_addr_npi;
+	COPY_STR(u->dd.source_addr, p->source_addr);
+	u->dd.dest_addr_ton = p->dest_addr_ton;
+	u->dd.dest_addr_npi = p->dest_addr_npi;
+	COPY_STR(u->dd.destination_addr, p->destination_addr);
+	u->dd.esm_class = p->esm_class;
+	u->dd.registered_delivery = p->registered_delivery;
+	u->dd.data_coding = p->data_coding;
+}
+
+static int unpack_data_sm(const union any34 *u, struct smpp_pdu *p,
+			  struct store34 *st)
+{
+	COPY_STR(p->service_type, (const char *)u->dd.service_type);
+	p->source_addr_ton = u->dd.source_addr_ton;
+	p->source_addr_npi = u->dd.source_addr_npi;
+	COPY_STR(p->source_addr, (const char *)u->dd.source_addr);
+	p->dest_addr_ton = u->dd.dest_addr_ton;
+	p->dest_addr_npi = u->dd.dest_addr_npi;
+	COPY_STR(p->destination_addr, (const char *)u->dd.destination_addr);
+	p->esm_class = u->dd.esm_class;
+	p->registered_delivery = u->dd.registered_delivery;
+	p->data_coding = u->dd.data_coding;
+	return 0;
+}
+
+static void pack_data_sm_resp(const struct smpp_pdu *p, union any34 *u)
+{
+	COPY_STR(u->ddr.message_id, p->message_id);
+}
+
+static int unpack_data_sm_resp(const union any34 *u, struct smpp_pdu *p,
+			       struct store34 *st)
+{
+	COPY_STR(p->message_id, (const char *)u->ddr.message_id);
+	return 0;
+}
+
+static void pack_outbind(const struct smpp_pdu *p, union any34 *u)
+{
+	COPY_STR(u->ob.system_id, p->system_id);
+	COPY_STR(u->ob.password, p->password);
+}
+
+/* --- the PDUs the wrapper maps -------------------------------------------- */
+
+/* Copies the body fields into libsmpp34's struct (the header is set
+ * apart, through the part every struct shares). */
+typedef void pack34_fn(const struct smpp_pdu *p, union any34 *u);
+/* Copies the body fields out; 0, or -ENOSPC when the store is too small. */
+typedef int unpack34_fn(const union any34 *u, struct smpp_pdu *p,
+			struct store34 *st);
+
+/* Where a PDU struct keeps its TLV list, as an offset into any34. */
+#define TLV_LIST(member) offsetof(union any34, member.tlv)
+
+static const struct pdu34 {
+	uint32_t id;
+	bool header_only;	/* written directly, never by libsmpp34 */
+	pack34_fn *pack;	/* NULL: the wrapper cannot encode it */
+	unpack34_fn *unpack;	/* NULL: nothing past the header */
+	size_t tlvs;		/* TLV_LIST(), or 0: it has none */
+} pdus34[] = {
+	{ SMPP_GENERIC_NACK, true, NULL, NULL, 0 },
+	{ SMPP_ENQUIRE_LINK, true, NULL, NULL, 0 },
+	{ SMPP_ENQUIRE_LINK_RESP, true, NULL, NULL, 0 },
+	{ SMPP_UNBIND, true, NULL, NULL, 0 },
+	{ SMPP_UNBIND_RESP, true, NULL, NULL, 0 },
+	{ SMPP_BIND_TRANSMITTER, false, pack_bind, unpack_bind, 0 },
+	{ SMPP_BIND_RECEIVER, false, pack_bind, unpack_bind, 0 },
+	{ SMPP_BIND_TRANSCEIVER, false, pack_bind, unpack_bind, 0 },
+	{ SMPP_BIND_TRANSMITTER_RESP, false, pack_bind_resp,
+	  unpack_bind_resp, TLV_LIST(bxr) },
+	{ SMPP_BIND_RECEIVER_RESP, false, pack_bind_resp, unpack_bind_resp,
+	  TLV_LIST(bxr) },
+	{ SMPP_BIND_TRANSCEIVER_RESP, false, pack_bind_resp,
+	  unpack_bind_resp, TLV_LIST(bxr) },
+	{ SMPP_SUBMIT_SM, false, pack_submit, unpack_submit, TLV_LIST(ss) },
+	{ SMPP_SUBMIT_SM_RESP, false, pack_sm_resp, unpack_sm_resp, 0 },
+	{ SMPP_DELIVER_SM, false, pack_deliver, unpack_deliver,
+	  TLV_LIST(ds) },
+	{ SMPP_DELIVER_SM_RESP, false, pack_sm_resp, unpack_sm_resp, 0 },
+	{ SMPP_DATA_SM, false, pack_data_sm, unpack_data_sm, TLV_LIST(dd) },
+	{ SMPP_DATA_SM_RESP, false, pack_data_sm_resp, unpack_data_sm_resp,
+	  0 },
+	{ SMPP_OUTBIND, false, pack_outbind, NULL, 0 },
+};
+
+static const struct pdu34 *pdu34_find(uint32_t id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pdus34); i++)
+		if (pdus34[i].id == id)
+			return &pdus34[i];
+	return NULL;
+}
+
+/* The TLV list field of u as PDU e, or NULL when e has none. */
+static tlv_t **tlv_slot(const struct pdu34 *e, union any34 *u)
+{
+	if (!e || !e->tlvs)
+		return NULL;
+	return (tlv_t **)(void *)((char *)u + e->tlvs);
 }
 
 static int build_tlvs(const struct smpp_pdu *p, tlv_t **head, bool *raw)
@@ -140,161 +407,93 @@ static int build_tlvs(const struct smpp_pdu *p, tlv_t **head, bool *raw)
 	return 0;
 }
 
-static void wr32(uint8_t *p, uint32_t v)
+/* PDUs with nothing for libsmpp34 to add: those without a body and error
+ * responses (libsmpp34 refuses vendor statuses). */
+static bool header_only(const struct smpp_pdu *p, const struct pdu34 *e)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	return !p->has_body || (e && e->header_only) ||
+	       (SMPP_IS_RESP(p->command_id) && p->command_status != 0);
+}
+
+static void encode_header(const struct smpp_pdu *p, uint8_t *buf,
+			  size_t *len)
+{
+	wr32(buf, SMPP_HEADER_LEN);
+	wr32(buf + 4, p->command_id);
+	wr32(buf + 8, p->command_status);
+	wr32(buf + 12, p->sequence_number);
+	*len = SMPP_HEADER_LEN;
+}
+
+/* Every libsmpp34 PDU struct starts with the same header: u->gn stands
+ * for all. libsmpp34 refuses sequence number 0 (see sim34_encode). */
+static void pack_header(const struct smpp_pdu *p, union any34 *u)
+{
+	u->gn.command_id = p->command_id;
+	u->gn.command_status = p->command_status;
+	u->gn.sequence_number = p->sequence_number ? p->sequence_number : 1;
+}
+
+/* Appends the TLVs libsmpp34 could not pack (raw[i]) after the *total
+ * octets it wrote. Returns 0 or -EINVAL when cap is too small. */
+static int append_raw_tlvs(const struct smpp_pdu *p, const bool *raw,
+			   uint8_t *buf, size_t cap, size_t *total)
+{
+	for (unsigned i = 0; i < p->tlv_count; i++) {
+		const struct smpp_tlv *t = &p->tlv[i];
+		uint8_t *o = buf + *total;
+
+		if (!raw[i])
+			continue;
+		if (*total + 4 + t->len > cap)
+			return -EINVAL;
+		o[0] = (uint8_t)(t->tag >> 8);
+		o[1] = (uint8_t)t->tag;
+		o[2] = (uint8_t)(t->len >> 8);
+		o[3] = (uint8_t)t->len;
+		memcpy(o + 4, t->val, t->len);
+		*total += 4 + (size_t)t->len;
+	}
+	return 0;
 }
 
 int sim34_encode(const struct smpp_pdu *p, uint8_t *buf, size_t cap,
 		 size_t *len, char *err, size_t errlen)
 {
+	const struct pdu34 *e = pdu34_find(p->command_id);
 	union any34 u;
-	tlv_t *tlvs = NULL;
+	tlv_t *tlvs = NULL, **slot;
 	bool raw[SMPP_TLV_MAX] = { false };
-	uint32_t seq = p->sequence_number ? p->sequence_number : 1;
 	int n = 0, rc;
 	size_t total;
 
 	if (cap < SMPP_HEADER_LEN + 1)
 		return util_err(err, errlen, -EINVAL, "buffer too small");
-	/* header-only PDUs and bodiless error responses: nothing for
-	 * libsmpp34 to add, and it refuses vendor statuses */
-	if (!p->has_body || (SMPP_IS_RESP(p->command_id) &&
-			     p->command_status != 0 &&
-			     p->command_id != SMPP_GENERIC_NACK) ||
-	    p->command_id == SMPP_GENERIC_NACK ||
-	    p->command_id == SMPP_ENQUIRE_LINK ||
-	    p->command_id == SMPP_ENQUIRE_LINK_RESP ||
-	    p->command_id == SMPP_UNBIND || p->command_id == SMPP_UNBIND_RESP) {
-		wr32(buf, SMPP_HEADER_LEN);
-		wr32(buf + 4, p->command_id);
-		wr32(buf + 8, p->command_status);
-		wr32(buf + 12, p->sequence_number);
-		*len = SMPP_HEADER_LEN;
+	if (header_only(p, e)) {
+		encode_header(p, buf, len);
 		return 0;
 	}
-	memset(&u, 0, sizeof(u));
-	if (build_tlvs(p, &tlvs, raw) < 0)
-		return util_err(err, errlen, -EINVAL, "out of memory");
-
-#define HDR(s)                                                               \
-	do {                                                                 \
-		(s).command_id = p->command_id;                              \
-		(s).command_status = p->command_status;                      \
-		(s).sequence_number = seq;                                   \
-	} while (0)
-
-	switch (p->command_id) {
-	case SMPP_BIND_TRANSMITTER:
-	case SMPP_BIND_RECEIVER:
-	case SMPP_BIND_TRANSCEIVER:
-		/* the three bind bodies are laid out alike */
-		HDR(u.bx);
-		COPY_STR(u.bx.system_id, p->system_id);
-		COPY_STR(u.bx.password, p->password);
-		COPY_STR(u.bx.system_type, p->system_type);
-		u.bx.interface_version = p->interface_version;
-		u.bx.addr_ton = p->addr_ton;
-		u.bx.addr_npi = p->addr_npi;
-		COPY_STR(u.bx.address_range, p->address_range);
-		break;
-	case SMPP_BIND_TRANSMITTER_RESP:
-	case SMPP_BIND_RECEIVER_RESP:
-	case SMPP_BIND_TRANSCEIVER_RESP:
-		HDR(u.bxr);
-		COPY_STR(u.bxr.system_id, p->system_id);
-		u.bxr.tlv = tlvs;
-		break;
-	/* submit_sm and deliver_sm differ only in the sizes of the time
-	 * fields (deliver_sm must leave them empty) */
-#define SM_IN(s)                                                             \
-	do {                                                                 \
-		HDR(s);                                                      \
-		fill_sm(p, (s).service_type, &(s).source_addr_ton,           \
-			&(s).source_addr_npi, (s).source_addr,               \
-			&(s).dest_addr_ton, &(s).dest_addr_npi,              \
-			(s).destination_addr);                               \
-		(s).esm_class = p->esm_class;                                \
-		(s).protocol_id = p->protocol_id;                            \
-		(s).priority_flag = p->priority_flag;                        \
-		COPY_STR((s).schedule_delivery_time,                         \
-			 p->schedule_delivery_time);                         \
-		COPY_STR((s).validity_period, p->validity_period);           \
-		(s).registered_delivery = p->registered_delivery;            \
-		(s).replace_if_present_flag = p->replace_if_present_flag;    \
-		(s).data_coding = p->data_coding;                            \
-		(s).sm_default_msg_id = p->sm_default_msg_id;                \
-		(s).sm_length = p->sm_length;                                \
-		if (p->sm_length)                                            \
-			memcpy((s).short_message, p->short_message,          \
-			       p->sm_length);                                \
-		(s).tlv = tlvs;                                              \
-	} while (0)
-	case SMPP_SUBMIT_SM:
-		SM_IN(u.ss);
-		break;
-	case SMPP_DELIVER_SM:
-		SM_IN(u.ds);
-		break;
-#undef SM_IN
-	case SMPP_SUBMIT_SM_RESP:
-	case SMPP_DELIVER_SM_RESP:
-		HDR(u.ssr);
-		COPY_STR(u.ssr.message_id, p->message_id);
-		break;
-	case SMPP_DATA_SM:
-		HDR(u.dd);
-		COPY_STR(u.dd.service_type, p->service_type);
-		u.dd.source_addr_ton = p->source_addr_ton;
-		u.dd.source_addr_npi = p->source_addr_npi;
-		COPY_STR(u.dd.source_addr, p->source_addr);
-		u.dd.dest_addr_ton = p->dest_addr_ton;
-		u.dd.dest_addr_npi = p->dest_addr_npi;
-		COPY_STR(u.dd.destination_addr, p->destination_addr);
-		u.dd.esm_class = p->esm_class;
-		u.dd.registered_delivery = p->registered_delivery;
-		u.dd.data_coding = p->data_coding;
-		u.dd.tlv = tlvs;
-		break;
-	case SMPP_DATA_SM_RESP:
-		HDR(u.ddr);
-		COPY_STR(u.ddr.message_id, p->message_id);
-		break;
-	case SMPP_OUTBIND:
-		HDR(u.ob);
-		COPY_STR(u.ob.system_id, p->system_id);
-		COPY_STR(u.ob.password, p->password);
-		break;
-	default:
-		destroy_tlv(tlvs);
+	if (!e || !e->pack)
 		return util_err(err, errlen, -EINVAL,
 			       "libsmpp34 wrapper cannot encode 0x%08x",
 			       p->command_id);
+	memset(&u, 0, sizeof(u));
+	if (build_tlvs(p, &tlvs, raw) < 0) {
+		destroy_tlv(tlvs);
+		return util_err(err, errlen, -EINVAL, "out of memory");
 	}
-#undef HDR
+	pack_header(p, &u);
+	e->pack(p, &u);
+	if ((slot = tlv_slot(e, &u)))
+		*slot = tlvs;
 	rc = smpp34_pack(p->command_id, buf, (int)cap, &n, &u);
 	destroy_tlv(tlvs);
 	if (rc != 0)
 		return util_err(err, errlen, -EINVAL, "libsmpp34: %.300s",
 			       smpp34_strerror);
 	total = (size_t)n;
-	for (unsigned i = 0; i < p->tlv_count; i++) {
-		const struct smpp_tlv *t = &p->tlv[i];
-
-		if (!raw[i])
-			continue;
-		if (total + 4 + t->len > cap)
-			return util_err(err, errlen, -EINVAL, "buffer too small");
-		buf[total] = (uint8_t)(t->tag >> 8);
-		buf[total + 1] = (uint8_t)t->tag;
-		buf[total + 2] = (uint8_t)(t->len >> 8);
-		buf[total + 3] = (uint8_t)t->len;
-		memcpy(buf + total + 4, t->val, t->len);
-		total += 4 + (size_t)t->len;
-	}
+	if (append_raw_tlvs(p, raw, buf, cap, &total) < 0)
+		return util_err(err, errlen, -EINVAL, "buffer too small");
 	wr32(buf, (uint32_t)total);
 	wr32(buf + 12, p->sequence_number);	/* 0 is what was asked */
 	*len = total;
@@ -343,135 +542,50 @@ static int tlvs_out(tlv_t *head, struct smpp_pdu *p, uint8_t *store,
 	return 0;
 }
 
+static void unpack_header(const union any34 *u, struct smpp_pdu *p,
+			  size_t len)
+{
+	p->command_length = u->gn.command_length;
+	p->command_id = u->gn.command_id;
+	p->command_status = u->gn.command_status;
+	p->sequence_number = u->gn.sequence_number;
+	p->has_body = len > SMPP_HEADER_LEN;
+}
+
 int sim34_decode(const uint8_t *buf, size_t len, struct smpp_pdu *p,
 		 uint8_t *store, size_t storelen, char *err, size_t errlen)
 {
+	struct store34 st = { store, storelen };
+	const struct pdu34 *e;
 	union any34 u;
+	tlv_t **slot, *tlvs;
 	uint32_t id;
-	tlv_t *tlvs = NULL;
 	int rc;
 
 	if (len < SMPP_HEADER_LEN)
 		return util_err(err, errlen, -EBADMSG, "short PDU");
-	id = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-	     (uint32_t)buf[6] << 8 | buf[7];
+	id = rd32(buf + 4);
+	e = pdu34_find(id);
 	memset(&u, 0, sizeof(u));
 	memset(p, 0, sizeof(*p));
 	rc = smpp34_unpack(id, &u, buf, (int)len);
+	slot = tlv_slot(e, &u);
+	tlvs = slot ? *slot : NULL;
 	if (rc != 0) {
 		util_err(err, errlen, -EBADMSG, "libsmpp34: %.300s",
 			smpp34_strerror);
 		/* a failed parse may leave a partial TLV list behind */
-		switch (id) {
-		case SMPP_SUBMIT_SM:
-			destroy_tlv(u.ss.tlv);
-			break;
-		case SMPP_DELIVER_SM:
-			destroy_tlv(u.ds.tlv);
-			break;
-		case SMPP_DATA_SM:
-			destroy_tlv(u.dd.tlv);
-			break;
-		case SMPP_BIND_TRANSMITTER_RESP:
-		case SMPP_BIND_RECEIVER_RESP:
-		case SMPP_BIND_TRANSCEIVER_RESP:
-			destroy_tlv(u.bxr.tlv);
-			break;
-		default:
-			break;
-		}
+		destroy_tlv(tlvs);
 		return -EBADMSG;
 	}
-	p->command_length = u.gn.command_length;
-	p->command_id = u.gn.command_id;
-	p->command_status = u.gn.command_status;
-	p->sequence_number = u.gn.sequence_number;
-	p->has_body = len > SMPP_HEADER_LEN;
-
-	switch (id) {
-	case SMPP_BIND_TRANSMITTER:
-	case SMPP_BIND_RECEIVER:
-	case SMPP_BIND_TRANSCEIVER:
-		COPY_STR(p->system_id, (char *)u.bx.system_id);
-		COPY_STR(p->password, (char *)u.bx.password);
-		COPY_STR(p->system_type, (char *)u.bx.system_type);
-		p->interface_version = u.bx.interface_version;
-		p->addr_ton = u.bx.addr_ton;
-		p->addr_npi = u.bx.addr_npi;
-		COPY_STR(p->address_range, (char *)u.bx.address_range);
-		break;
-	case SMPP_BIND_TRANSMITTER_RESP:
-	case SMPP_BIND_RECEIVER_RESP:
-	case SMPP_BIND_TRANSCEIVER_RESP:
-		COPY_STR(p->system_id, (char *)u.bxr.system_id);
-		tlvs = u.bxr.tlv;
-		break;
-#define SM_OUT(s)                                                            \
-	do {                                                                 \
-		tlvs = (s).tlv;                                              \
-		COPY_STR(p->service_type, (char *)(s).service_type);         \
-		p->source_addr_ton = (s).source_addr_ton;                    \
-		p->source_addr_npi = (s).source_addr_npi;                    \
-		COPY_STR(p->source_addr, (char *)(s).source_addr);           \
-		p->dest_addr_ton = (s).dest_addr_ton;                        \
-		p->dest_addr_npi = (s).dest_addr_npi;                        \
-		COPY_STR(p->destination_addr, (char *)(s).destination_addr); \
-		p->esm_class = (s).esm_class;                                \
-		p->protocol_id = (s).protocol_id;                            \
-		p->priority_flag = (s).priority_flag;                        \
-		COPY_STR(p->schedule_delivery_time,                          \
-			 (char *)(s).schedule_delivery_time);                \
-		COPY_STR(p->validity_period, (char *)(s).validity_period);   \
-		p->registered_delivery = (s).registered_delivery;            \
-		p->replace_if_present_flag = (s).replace_if_present_flag;    \
-		p->data_coding = (s).data_coding;                            \
-		p->sm_default_msg_id = (s).sm_default_msg_id;                \
-		p->sm_length = (s).sm_length;                                \
-		/* the short message goes at the end of store, the TLV       \
-		 * values at its start */                                    \
-		if (storelen < 1024 + 255)                                   \
-			goto nospace;                                        \
-		memcpy(store + storelen - 255, (s).short_message,            \
-		       p->sm_length);                                        \
-		p->short_message = store + storelen - 255;                   \
-		storelen -= 255;                                             \
-	} while (0)
-	case SMPP_SUBMIT_SM:
-		SM_OUT(u.ss);
-		break;
-	case SMPP_DELIVER_SM:
-		SM_OUT(u.ds);
-		break;
-#undef SM_OUT
-	case SMPP_SUBMIT_SM_RESP:
-	case SMPP_DELIVER_SM_RESP:
-		COPY_STR(p->message_id, (char *)u.ssr.message_id);
-		break;
-	case SMPP_DATA_SM:
-		COPY_STR(p->service_type, (char *)u.dd.service_type);
-		p->source_addr_ton = u.dd.source_addr_ton;
-		p->source_addr_npi = u.dd.source_addr_npi;
-		COPY_STR(p->source_addr, (char *)u.dd.source_addr);
-		p->dest_addr_ton = u.dd.dest_addr_ton;
-		p->dest_addr_npi = u.dd.dest_addr_npi;
-		COPY_STR(p->destination_addr, (char *)u.dd.destination_addr);
-		p->esm_class = u.dd.esm_class;
-		p->registered_delivery = u.dd.registered_delivery;
-		p->data_coding = u.dd.data_coding;
-		tlvs = u.dd.tlv;
-		break;
-	case SMPP_DATA_SM_RESP:
-		COPY_STR(p->message_id, (char *)u.ddr.message_id);
-		break;
-	default:
-		break;
+	unpack_header(&u, p, len);
+	if (e && e->unpack && e->unpack(&u, p, &st) < 0) {
+		destroy_tlv(tlvs);
+		return util_err(err, errlen, -ENOSPC, "store too small");
 	}
-	rc = tlvs_out(tlvs, p, store, storelen);
+	rc = tlvs_out(tlvs, p, st.buf, st.len);
 	destroy_tlv(tlvs);
 	if (rc < 0)
 		return util_err(err, errlen, rc, "TLVs do not fit");
 	return 0;
-nospace:
-	destroy_tlv(tlvs);
-	return util_err(err, errlen, -ENOSPC, "store too small");
 }
