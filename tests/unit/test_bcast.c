@@ -546,6 +546,32 @@ START_TEST(csv_huge_value)
 			 BCAST_END);
 	ck_assert_uint_eq(bcast_reader_rejected(r), 1);
 	bcast_reader_free(r);
+
+	/* a 100,000-digit phone, and the same value fed as an item */
+	p = csv;
+	p += sprintf(p, "phone\n");
+	memset(p, '9', n);
+	p += n;
+	*p++ = '\n';
+	ck_assert_int_eq(bcast_reader_csv(csv, (size_t)(p - csv), &r, err,
+					  sizeof(err)), 0);
+	ck_assert_int_eq(bcast_reader_next(r, &rc, err, sizeof(err)),
+			 BCAST_REJECTED);
+	ck_assert_str_eq(rc->error, "not a Vietnamese mobile number");
+	ck_assert_str_eq(rc->phone, "99999999999999999999...");
+	bcast_reader_free(r);
+	*p = '\0';
+	r = bcast_reader_items();
+	bcast_item_begin(r);
+	bcast_item_add(r, "phone", "0912345678");
+	bcast_item_add(r, "note", csv + 6);
+	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_REJECTED);
+	ck_assert_str_eq(rc->error, "note: 100000 bytes, at most 256");
+	bcast_item_begin(r);
+	bcast_item_add(r, "phone", csv + 6);
+	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_REJECTED);
+	ck_assert_str_eq(rc->phone, "99999999999999999999...");
+	bcast_reader_free(r);
 	free(csv);
 }
 END_TEST
