@@ -28,6 +28,8 @@ Suite *suite_segment(void);
 Suite *suite_reasm(void);
 Suite *suite_paging(void);
 Suite *suite_services(void);
+Suite *suite_bcast(void);
+Suite *suite_notice(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
