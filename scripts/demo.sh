@@ -24,6 +24,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 REDIS_PORT=$("$B/tests/freeport" 2>/dev/null || (cd "$B" && make -s tests/freeport >/dev/null && ./tests/freeport))
+HTTP_PORT=$("$B/tests/freeport")
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
 	--dir "$T" >"$T/redis.log" 2>&1 &
 PIDS="$PIDS $!"
@@ -43,7 +44,7 @@ smsc = ( { id = "main"; host = "127.0.0.1"; port = $SIM_PORT;
            bind = "transceiver"; source_addr = "8088"; } );
 ussd = { service_code = "*8088#"; };
 menus = { dir = "$ROOT/menus"; language = "vi"; };
-http = { listen = "127.0.0.1:8088"; token = "change-me"; };
+http = { listen = "127.0.0.1:$HTTP_PORT"; token = "change-me"; };
 CFG
 
 echo "Redis on 127.0.0.1:$REDIS_PORT, SMS centre simulator on 127.0.0.1:$SIM_PORT"

@@ -4,8 +4,8 @@
 set -eu
 
 PKGS="gcc make autoconf automake pkg-config libc6-dev
-      libsmpp34-dev libhiredis-dev libconfig-dev libevent-dev
-      redis-server redis-tools check valgrind"
+      libsmpp34-dev libhiredis-dev libconfig-dev libevent-dev libjansson-dev
+      redis-server redis-tools check valgrind curl"
 
 missing=""
 for p in $PKGS; do

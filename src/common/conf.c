@@ -101,9 +101,35 @@ static const struct conf_item global_items[] = {
 	  "diacritics)." },
 
 	{ "http.listen", CT_STR, G(http.listen), 0, 0, "127.0.0.1:8088", NULL,
-	  "Address of the HTTP API (host:port)." },
+	  "Address of the HTTP API, the staff page and the metrics "
+	  "(host:port, [v6]:port); \"\" turns HTTP off." },
 	{ "http.token", CT_STR, G(http.token), 0, 0, "", NULL,
-	  "Bearer token the HTTP API requires." },
+	  "Bearer token the HTTP API requires. Beyond loopback it must have "
+	  "at least 16 characters, or the daemon refuses to start." },
+	{ "http.max_body", CT_INT, G(http.max_body), 1024, 1073741824,
+	  "16777216", NULL,
+	  "Largest request body in bytes; a bigger one gets 413. A larger "
+	  "list of recipients goes in several requests (docs/api.md)." },
+
+	{ "broadcast.quiet_hours", CT_STR, G(broadcast.quiet_hours), 0, 0,
+	  "21:00-07:00", NULL,
+	  "Local hours (broadcast.timezone) in which broadcasts hold their "
+	  "messages until the window ends; \"\" = none. Replies and notices "
+	  "are not held." },
+	{ "broadcast.timezone", CT_STR, G(broadcast.timezone), 1, 0,
+	  "Asia/Ho_Chi_Minh", NULL,
+	  "Time zone of quiet hours and of times without an offset." },
+	{ "broadcast.rate", CT_INT, G(broadcast.rate), 1, 10000, "20", NULL,
+	  "Messages per second of a broadcast that gives no rate, across "
+	  "all gateway processes." },
+	{ "broadcast.expiry", CT_DUR, G(broadcast.expiry), 60000,
+	  30 * 24 * HOUR, "24h", NULL,
+	  "Lifetime of a broadcast or API message that gives no expires_at, "
+	  "from its schedule: nothing is sent after it." },
+
+	{ "notices.enabled", CT_BOOL, G(notices.enabled), 0, 0, "true", NULL,
+	  "Send a citizen a notice when their dossier's status changes (the "
+	  "texts: notices.cfg in menus.dir)." },
 
 	{ "log.level", CT_STR, G(log.level), 1, 0, "notice", NULL,
 	  "LEVEL or LEVEL,CAT=LEVEL...; levels error, warn, notice, info, "

@@ -103,7 +103,19 @@ struct cgw_conf {
 	struct {
 		char listen[64];
 		char token[128];
+		int max_body;		/* bytes */
 	} http;
+
+	struct {
+		char quiet_hours[16];	/* "21:00-07:00", "" = none */
+		char timezone[64];
+		int rate;		/* default messages per second */
+		int expiry;		/* ms: default lifetime */
+	} broadcast;
+
+	struct {
+		bool enabled;		/* status-change notices */
+	} notices;
 
 	struct {
 		char level[128];

@@ -37,12 +37,33 @@ int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int64_t util_now_ms(void)
+/* util_clock_from_env(): wall clock = real + offset (tests only) */
+static int64_t clock_offset_ms;
+
+static int64_t real_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t util_now_ms(void)
+{
+	return real_now_ms() + clock_offset_ms;
+}
+
+int util_clock_from_env(void)
+{
+	const char *s = getenv("CITIZENGW_NOW_MS");
+	long long start;
+
+	if (!s || !*s)
+		return 0;
+	if (util_parse_int(s, 0, INT64_MAX / 2, &start) < 0)
+		return -EINVAL;
+	clock_offset_ms = (int64_t)start - real_now_ms();
+	return 1;
 }
 
 int64_t util_mono_ms(void)

@@ -23,6 +23,13 @@ int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 
 /* Milliseconds: wall clock (UTC epoch) and monotonic. */
 int64_t util_now_ms(void);
+/*
+ * For tests of what depends on the time of day (quiet hours, schedules,
+ * expiry): when CITIZENGW_NOW_MS holds epoch milliseconds, the wall clock
+ * starts there and runs on in real time. Returns 1 when set, 0 when not,
+ * -EINVAL when malformed. Only the programs' mains call it.
+ */
+int util_clock_from_env(void);
 int64_t util_mono_ms(void);
 
 /*

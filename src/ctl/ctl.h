@@ -13,15 +13,16 @@ struct rec_def;
 struct store_pairs;
 struct store_sync;
 
-/* --- commands: argc/argv are the command's arguments; each returns the
- * exit code (0 done, 1 done with rejections or not found, 2 error) --- */
+/* --- commands: argc/argv are the command's arguments (argv[0] the first
+ * after its name); each returns the exit code (0 done, 1 done with
+ * rejections or not found, 2 error) or -1 for a usage error --- */
 
-/* `import FILE.csv`: dossiers (ctl_dossiers.c) */
-int ctl_import(const struct cgw_conf *c, const char *path);
+/* `import [--no-notify] FILE.csv`: dossiers (ctl_dossiers.c) */
+int ctl_import(const struct cgw_conf *c, int argc, char **argv);
 /* `dossier CODE` */
-int ctl_dossier(const struct cgw_conf *c, const char *code);
+int ctl_dossier(const struct cgw_conf *c, int argc, char **argv);
 /* `message ID`: an MT by our id or the SMS centre's (ctl_messages.c) */
-int ctl_message(const struct cgw_conf *c, const char *id);
+int ctl_message(const struct cgw_conf *c, int argc, char **argv);
 /* `send PHONE TEXT [--expires D] [--bind ID] [--no-fold]` */
 int ctl_send(const struct cgw_conf *c, int argc, char **argv);
 /*

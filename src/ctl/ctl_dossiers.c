@@ -97,7 +97,7 @@ static int import_row(struct import *im, struct dossier *d)
 
 /* Every row after the header: each valid one replaces its dossier in one
  * atomic step. Returns the failed Redis writes, or -errno. */
-static int import_rows(struct import *im, struct store_sync *ss)
+static int import_rows(struct import *im, struct store_sync *ss, bool notify)
 {
 	char err[512];
 	int rc, failed = 0;
@@ -109,7 +109,7 @@ static int import_rows(struct import *im, struct store_sync *ss)
 			im->rejected++;
 			continue;
 		}
-		rc = store_sync_dossier_put(ss, &d);
+		rc = store_sync_dossier_put(ss, &d, notify);
 		if (rc < 0)
 			return rc;
 		im->imported++;
@@ -122,7 +122,8 @@ static int import_rows(struct import *im, struct store_sync *ss)
 	return failed;
 }
 
-int ctl_import(const struct cgw_conf *c, const char *path)
+static int import_file(const struct cgw_conf *c, const char *path,
+		       bool notify)
 {
 	struct import im = { .path = path };
 	struct store_sync *ss = NULL;
@@ -138,7 +139,7 @@ int ctl_import(const struct cgw_conf *c, const char *path)
 	}
 	csv_init(&im.p, data, len, 0);
 	if (import_header(&im) == 0 && (ss = ctl_open_store(c)))
-		failed = import_rows(&im, ss);
+		failed = import_rows(&im, ss, notify);
 	if (failed != 0 && ss)
 		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
 	store_sync_close(ss);
@@ -160,7 +161,7 @@ int ctl_import(const struct cgw_conf *c, const char *path)
 }
 
 
-int ctl_dossier(const struct cgw_conf *c, const char *code)
+static int show_dossier(const struct cgw_conf *c, const char *code)
 {
 	char display[DOSSIER_CODE_MAX], key[DOSSIER_CODE_MAX];
 	struct store_pairs p = { 0, NULL };
@@ -189,3 +190,22 @@ int ctl_dossier(const struct cgw_conf *c, const char *code)
 }
 
 /* An MT by the SMS centre's id, in each bind's canonical form. */
+
+int ctl_import(const struct cgw_conf *c, int argc, char **argv)
+{
+	bool notify = c->notices.enabled;
+
+	if (argc == 2 && strcmp(argv[0], "--no-notify") == 0) {
+		notify = false;
+		argv++;
+		argc--;
+	}
+	if (argc != 1 || argv[0][0] == '-')
+		return -1;
+	return import_file(c, argv[0], notify);
+}
+
+int ctl_dossier(const struct cgw_conf *c, int argc, char **argv)
+{
+	return argc == 1 ? show_dossier(c, argv[0]) : -1;
+}

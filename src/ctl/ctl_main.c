@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "common/conf.h"
+#include "common/util.h"
 #include "ctl/ctl.h"
 
 static void usage(FILE *out)
@@ -22,13 +23,17 @@ static void usage(FILE *out)
 		"usage: citizengw-ctl -c FILE COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
-		"  import FILE.csv     load dossiers (UTF-8 CSV with header\n"
+		"  import [--no-notify] FILE.csv\n"
+		"                      load dossiers (UTF-8 CSV with header\n"
 		"                      code,phone,status,procedure,agency,"
 		"received_at,due_at,id_last4);\n"
 		"                      re-importing a code updates it. Exit 0 "
 		"when every row was\n"
 		"                      imported, 1 when some were rejected (the "
-		"others are imported)\n"
+		"others are imported);\n"
+		"                      a new status sends the citizen a notice "
+		"(notices.enabled)\n"
+		"                      unless --no-notify\n"
 		"  dossier CODE        show a dossier\n"
 		"  message ID          show an outbound message by its id or "
 		"the SMS centre's id\n"
@@ -58,6 +63,22 @@ static void usage(FILE *out)
 
 /* A connection to the store of c, or NULL after saying why. */
 
+/* The commands; each reads its own arguments (argv[0] is the first after
+ * the command's name) and returns the exit code, or -1 for a usage error.
+ */
+static const struct {
+	const char *name;
+	int (*fn)(const struct cgw_conf *c, int argc, char **argv);
+} commands[] = {
+	{ "import", ctl_import },
+	{ "dossier", ctl_dossier },
+	{ "message", ctl_message },
+	{ "send", ctl_send },
+	{ "menu", ctl_menu },
+	{ "requests", ctl_requests },
+	{ "phone", ctl_phone },
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -72,6 +93,11 @@ int main(int argc, char **argv)
 
 	if (!conf)
 		return 2;
+	if (util_clock_from_env() < 0) {
+		fprintf(stderr, "CITIZENGW_NOW_MS: not epoch milliseconds\n");
+		free(conf);
+		return 2;
+	}
 	while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -108,21 +134,11 @@ int main(int argc, char **argv)
 		free(conf);
 		return 2;
 	}
-	if (strcmp(cmd, "import") == 0 && optind + 1 == argc)
-		rc = ctl_import(conf, argv[optind]);
-	else if (strcmp(cmd, "dossier") == 0 && optind + 1 == argc)
-		rc = ctl_dossier(conf, argv[optind]);
-	else if (strcmp(cmd, "message") == 0 && optind + 1 == argc)
-		rc = ctl_message(conf, argv[optind]);
-	else if (strcmp(cmd, "send") == 0)
-		rc = ctl_send(conf, argc - optind, argv + optind);
-	else if (strcmp(cmd, "menu") == 0)
-		rc = ctl_menu(conf, argc - optind, argv + optind);
-	else if (strcmp(cmd, "requests") == 0)
-		rc = ctl_requests(conf, argc - optind, argv + optind);
-	else if (strcmp(cmd, "phone") == 0)
-		rc = ctl_phone(conf, argc - optind, argv + optind);
-	else {
+	rc = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			rc = commands[i].fn(conf, argc - optind, argv + optind);
+	if (rc < 0) {
 		usage(stderr);
 		rc = 2;
 	}

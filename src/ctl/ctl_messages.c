@@ -39,7 +39,7 @@ static int find_by_msgid(const struct cgw_conf *c, struct store_sync *ss,
 	return rc;
 }
 
-int ctl_message(const struct cgw_conf *c, const char *id)
+static int show_message(const struct cgw_conf *c, const char *id)
 {
 	struct store_pairs p = { 0, NULL };
 	struct store_sync *ss = ctl_open_store(c);
@@ -177,3 +177,8 @@ int ctl_send(const struct cgw_conf *c, int argc, char **argv)
 	return rc < 0 ? 2 : 0;
 }
 
+
+int ctl_message(const struct cgw_conf *c, int argc, char **argv)
+{
+	return argc == 1 ? show_message(c, argv[0]) : -1;
+}

@@ -16,7 +16,10 @@
 
 #include "menu/cmd.h"
 #include "smpp/dlr.h"
+#include "gw/dispatch.h"
 #include "gw/gw.h"
+#include "gw/notify.h"
+#include "services/bcast.h"
 #include "common/log.h"
 #include "services/phone.h"
 #include "text/reasm.h"
@@ -71,6 +74,10 @@ struct gw {
 	const struct cgw_conf *conf;
 	const struct menu_tree *menus;
 	struct store *store;
+	const struct bcast_tz *tz;
+	const struct bcast_quiet *quiet;
+	struct dispatch *dispatch;	/* broadcasts */
+	struct notify *notify;		/* status-change notices */
 	struct smpp_link *links[MAX_LINKS];
 	int nlinks;
 	char instance[64];
@@ -1182,7 +1189,7 @@ static void on_store_state(void *arg, bool ready)
 }
 
 struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
-		  const struct menu_tree *menus, char *err, size_t errlen)
+		  const struct gw_loaded *ld, char *err, size_t errlen)
 {
 	static const struct smpp_link_cbs cbs = {
 		.state = on_link_state,
@@ -1202,7 +1209,9 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->base = base;
 	gw->conf = conf;
 	LIST_INIT(&gw->mos);
-	gw->menus = menus;
+	gw->menus = ld->menus;
+	gw->tz = ld->tz;
+	gw->quiet = ld->quiet;
 	if (conf->gateway.instance[0]) {
 		util_strlcpy(gw->instance, conf->gateway.instance,
 			    sizeof(gw->instance));
@@ -1247,8 +1256,14 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
 	gw->bind_timer = evtimer_new(base, bind_wait_over, gw);
 	gw->sender = sender_new(base, conf, gw->store, gw->links, gw->nlinks);
+	if (gw->sender)
+		gw->dispatch = dispatch_new(base, conf, gw->store, gw->sender,
+					    gw->tz, gw->quiet);
+	gw->notify = notify_new(base, conf, gw->store);
+	if (gw->notify)
+		notify_set(gw->notify, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
-	    !gw->bind_timer || !gw->sender) {
+	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1281,6 +1296,8 @@ void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
 	gw->stop_done = done;
 	gw->stop_arg = arg;
 	evtimer_del(gw->claim_timer);
+	dispatch_stop(gw->dispatch);
+	notify_stop(gw->notify);
 	evtimer_add(gw->stop_timer, &grace);
 	/* MOs waiting behind another of their phone are recorded and
 	 * acknowledged: leave them to the recovery of the next process */
@@ -1312,6 +1329,9 @@ void gw_free(struct gw *gw)
 	for (int i = 0; i < gw->nlinks; i++)
 		smpp_link_free(gw->links[i]);
 	gw->nlinks = 0;
+	/* after the store: its cancelled callbacks name their entries */
+	dispatch_free(gw->dispatch);
+	notify_free(gw->notify);
 	sender_free(gw->sender);
 	gw->sender = NULL;
 	while (!LIST_EMPTY(&gw->mos))
@@ -1327,4 +1347,54 @@ void gw_free(struct gw *gw)
 	if (gw->dns)
 		evdns_base_free(gw->dns, 0);
 	free(gw);
+}
+
+struct store *gw_store(struct gw *gw)
+{
+	return gw->store;
+}
+
+const char *gw_instance(const struct gw *gw)
+{
+	return gw->instance;
+}
+
+int gw_binds(const struct gw *gw, struct gw_bind *out, int max)
+{
+	static const char *const roles[] = {
+		[SMPP_ROLE_TRX] = "transceiver",
+		[SMPP_ROLE_TX] = "transmitter",
+		[SMPP_ROLE_RX] = "receiver",
+	};
+
+	for (int i = 0; i < gw->nlinks && i < max; i++) {
+		const struct smpp_link *l = gw->links[i];
+		const struct cgw_smsc_conf *sc = smpp_link_conf(l);
+		struct gw_bind *b = &out[i];
+
+		util_strlcpy(b->name, smpp_link_name(l), sizeof(b->name));
+		b->role = roles[smpp_link_role(l)];
+		b->state = smpp_link_state_name(l);
+		b->bound = smpp_link_bound(l);
+		b->since = smpp_link_state_since(l);
+		b->window = sc->window;
+		b->in_flight = smpp_link_outstanding(l);
+		b->tps = sc->tps;
+	}
+	return gw->nlinks;
+}
+
+void gw_set_notices(struct gw *gw, const struct notice_set *notices)
+{
+	notify_set(gw->notify, notices);
+}
+
+const struct bcast_tz *gw_tz(const struct gw *gw)
+{
+	return gw->tz;
+}
+
+bool gw_bcast_allowed(const struct gw *gw, int64_t now_ms)
+{
+	return bcast_quiet_allows(gw->quiet, gw->tz, now_ms);
 }

@@ -15,15 +15,32 @@
 #ifndef CGW_GW_H
 #define CGW_GW_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "common/conf.h"
 #include "menu/menu.h"
+
+struct store;
 
 struct event_base;
 struct gw;
 
-/* conf and menus must outlive the gateway. */
+struct notice_set;
+struct bcast_tz;
+struct bcast_quiet;
+
+/* What the daemon loaded besides the configuration. */
+struct gw_loaded {
+	const struct menu_tree *menus;
+	const struct notice_set *notices;	/* NULL: no notices */
+	const struct bcast_tz *tz;		/* broadcast.timezone */
+	const struct bcast_quiet *quiet;	/* broadcast.quiet_hours */
+};
+
+/* conf and what ld points to must outlive the gateway. */
 struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
-		  const struct menu_tree *menus, char *err, size_t errlen);
+		  const struct gw_loaded *ld, char *err, size_t errlen);
 void gw_start(struct gw *gw);
 /* Graceful stop: unbind, finish MOs in progress (bounded), hand back the
  * MTs this process holds; then `done` runs. */
@@ -31,5 +48,30 @@ void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg);
 void gw_free(struct gw *gw);
 /* Replaces the menu tree for new steps (live sessions continue on it). */
 void gw_set_menus(struct gw *gw, const struct menu_tree *menus);
+
+/* Replaces the notice texts (NULL: none). */
+void gw_set_notices(struct gw *gw, const struct notice_set *notices);
+
+/* The time zone of broadcasts and of the times staff read. */
+const struct bcast_tz *gw_tz(const struct gw *gw);
+/* True when quiet hours let broadcasts send at now_ms. */
+bool gw_bcast_allowed(const struct gw *gw, int64_t now_ms);
+
+/* The store this gateway uses (for the HTTP API). */
+struct store *gw_store(struct gw *gw);
+/* The name of this process in Redis and logs. */
+const char *gw_instance(const struct gw *gw);
+
+/* A bind as staff and operators see it. */
+struct gw_bind {
+	char name[48];		/* "main", "main/tx" */
+	const char *role;	/* "transceiver", "transmitter", "receiver" */
+	const char *state;	/* "BOUND", "CONNECTING", ... */
+	bool bound;
+	int64_t since;		/* wall ms of the last state change */
+	int window, in_flight, tps;
+};
+/* Fills up to max binds; returns how many there are. */
+int gw_binds(const struct gw *gw, struct gw_bind *out, int max);
 
 #endif

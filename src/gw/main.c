@@ -15,10 +15,13 @@
 #include <unistd.h>
 
 #include "common/conf.h"
-#include "gw/gw.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "gw/gw.h"
+#include "http/http.h"
 #include "menu/menu.h"
+#include "services/bcast.h"
+#include "services/notice.h"
 
 #define NSIGNALS 3	/* entries of `signals` below */
 
@@ -26,7 +29,11 @@ struct daemon {
 	struct event_base *base;
 	struct cgw_conf conf;
 	struct menu_tree *menus;
+	struct notice_set *notices;	/* NULL: no notices.cfg */
+	struct bcast_tz *tz;		/* broadcast.timezone */
+	struct bcast_quiet quiet;	/* broadcast.quiet_hours */
 	struct gw *gw;
+	struct http_server *http;
 	struct event *sig[NSIGNALS];	/* one per entry of `signals` */
 	bool stopping;
 };
@@ -103,9 +110,31 @@ static void log_problem(void *arg, const char *file, int line,
 		LOGP(LOG_MENU, LOG_ERROR, NULL, "%s", msg);
 }
 
-static void on_hup(evutil_socket_t sig, short what, void *arg)
+static void log_notice_problem(void *arg, const char *problem)
 {
-	struct daemon *d = arg;
+	LOGP(LOG_BCAST, LOG_ERROR, NULL, "%s", problem);
+}
+
+static void print_notice_problem(void *arg, const char *problem)
+{
+	fprintf(stderr, "%s\n", problem);
+}
+
+/* menus.dir/notices.cfg; a missing file means no notices. */
+static int load_notices(const struct cgw_conf *c, struct notice_set **out,
+			notice_report_fn report, char *err, size_t errlen)
+{
+	char path[CONF_PATH_MAX + 32];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", c->menus.dir, NOTICE_FILE);
+	*out = NULL;
+	rc = notice_load(path, out, report, NULL, err, errlen);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static void reload_menus(struct daemon *d)
+{
 	struct menu_tree *t;
 	char err[512];
 
@@ -121,6 +150,30 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	d->menus = t;
 	LOGP(LOG_MENU, LOG_NOTICE, NULL, "SIGHUP: menus reloaded from %s",
 	     d->conf.menus.dir);
+}
+
+static void reload_notices(struct daemon *d)
+{
+	struct notice_set *set;
+	char err[512];
+
+	if (load_notices(&d->conf, &set, log_notice_problem, err,
+			 sizeof(err)) < 0) {
+		LOGP(LOG_BCAST, LOG_ERROR, NULL, "SIGHUP: notices not "
+		     "reloaded, the running ones stay: %s", err);
+		return;
+	}
+	gw_set_notices(d->gw, set);
+	notice_set_free(d->notices);
+	d->notices = set;
+	LOGP(LOG_BCAST, LOG_NOTICE, NULL, "SIGHUP: notices reloaded%s",
+	     set ? "" : " (no notices.cfg: none are sent)");
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	reload_menus(arg);
+	reload_notices(arg);
 }
 
 /* The signals the daemon answers. */
@@ -188,6 +241,24 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return RUN_ON;
 }
 
+/* broadcast.timezone and broadcast.quiet_hours. */
+static int load_broadcast(struct daemon *d, const char *path)
+{
+	char err[512];
+
+	if (bcast_tz_load(d->conf.broadcast.timezone, NULL, &d->tz, err,
+			  sizeof(err)) < 0) {
+		fprintf(stderr, "%s: broadcast.timezone: %s\n", path, err);
+		return -1;
+	}
+	if (bcast_quiet_parse(d->conf.broadcast.quiet_hours, &d->quiet, err,
+			      sizeof(err)) < 0) {
+		fprintf(stderr, "%s: broadcast.quiet_hours: %s\n", path, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The configuration at path, the log settings and the menus, into d.
  * Returns 0, or -1 after printing every problem on stderr. */
 static int load_config(struct daemon *d, const char *path)
@@ -204,11 +275,14 @@ static int load_config(struct daemon *d, const char *path)
 	}
 	log_set_timestamps(d->conf.log.timestamps);
 	if (menu_load_checked(d->conf.menus.dir, &d->menus, print_problem,
-			      stderr, err, sizeof(err)) < 0) {
+			      stderr, err, sizeof(err)) < 0 ||
+	    load_notices(&d->conf, &d->notices, print_notice_problem, err,
+			 sizeof(err)) < 0 ||
+	    http_check_conf(&d->conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	return 0;
+	return load_broadcast(d, path);
 }
 
 /* -t and -d: say what was loaded instead of running. */
@@ -248,8 +322,16 @@ static int set_up(struct daemon *d)
 		fprintf(stderr, "cannot create the event loop\n");
 		return -1;
 	}
-	d->gw = gw_new(d->base, &d->conf, d->menus, err, sizeof(err));
+	d->gw = gw_new(d->base, &d->conf,
+		       &(struct gw_loaded){ d->menus, d->notices, d->tz,
+					    &d->quiet },
+		       err, sizeof(err));
 	if (!d->gw) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	d->http = http_new(d->base, &d->conf, d->gw, err, sizeof(err));
+	if (!d->http && err[0]) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -261,17 +343,29 @@ static void run(struct daemon *d, const char *path)
 {
 	LOGP(LOG_MAIN, LOG_NOTICE, NULL, "citizengw %s starting with %s",
 	     PACKAGE_VERSION, path);
+	if (getenv("CITIZENGW_NOW_MS"))
+		LOGP(LOG_MAIN, LOG_WARN, NULL, "the clock is set by "
+		     "CITIZENGW_NOW_MS (a test): it is not the real time");
 	gw_start(d->gw);
 	event_base_dispatch(d->base);
 }
 
+/* What load_config() loaded. */
+static void unload(struct daemon *d)
+{
+	menu_free(d->menus);
+	notice_set_free(d->notices);
+	bcast_tz_free(d->tz);
+}
+
 static void tear_down(struct daemon *d)
 {
+	http_free(d->http);
 	gw_free(d->gw);
 	for (size_t i = 0; i < ARRAY_SIZE(d->sig); i++)
 		if (d->sig[i])
 			event_free(d->sig[i]);
-	menu_free(d->menus);
+	unload(d);
 	if (d->base)
 		event_base_free(d->base);
 }
@@ -284,12 +378,18 @@ int main(int argc, char **argv)
 
 	if (rc != RUN_ON)
 		return rc;
+	if (util_clock_from_env() < 0) {
+		fprintf(stderr, "CITIZENGW_NOW_MS: not epoch milliseconds\n");
+		return 2;
+	}
 	memset(&d, 0, sizeof(d));
-	if (load_config(&d, o.path) < 0)
+	if (load_config(&d, o.path) < 0) {
+		unload(&d);
 		return 1;
+	}
 	if (o.test || o.dump) {
 		report_loaded(&d, &o);
-		menu_free(d.menus);
+		unload(&d);
 		return 0;
 	}
 	rc = set_up(&d) < 0 ? 1 : 0;

@@ -45,6 +45,9 @@ struct mt_job {
 	uint32_t fin_status;
 	int64_t record_at;	/* wall ms of the next attempt */
 	bool ref_pending;	/* waiting for a concatenation reference */
+	/* a broadcast MT's try is counted in Redis before it is submitted,
+	 * so that a successor can tell a possible duplicate (marked) */
+	bool mark_pending, marked;
 	struct store_mt mt;
 	int64_t not_before;	/* wall ms: retry delay */
 	/* encoded form, per the bind it goes out on */
@@ -425,6 +428,50 @@ static void ref_cb(void *arg, int rc, int ref)
 	sender_pump(m->s);
 }
 
+static void mark_cb(void *arg, int rc, long tries)
+{
+	struct mt_job *m = arg;
+
+	m->mark_pending = false;
+	m->inflight--;	/* the request counted as in flight */
+	if (m->dead) {
+		if (m->inflight == 0)
+			job_free(m);
+		return;
+	}
+	if (rc < 0) {
+		m->not_before = util_now_ms() + RETRY_DELAY_MS;
+	} else {
+		m->marked = true;
+		if (tries > 1)
+			LOGP(LOG_SMPP, LOG_WARN, m->mt.bind, "MT %s: an earlier "
+			     "process may have submitted it before it died: "
+			     "marked a possible duplicate", m->mt.id);
+	}
+	sender_pump(m->s);
+}
+
+/* A broadcast MT is counted before its first submit here. Returns 0
+ * (go on) or -EAGAIN (waiting for Redis). */
+static int mark(struct mt_job *m)
+{
+	int rc;
+
+	if (!m->mt.bc[0] || m->marked)
+		return 0;
+	if (m->mark_pending)
+		return -EAGAIN;
+	m->mark_pending = true;
+	m->inflight++;
+	rc = store_mt_submitting(m->s->st, &m->mt, mark_cb, m);
+	if (rc < 0) {
+		m->mark_pending = false;
+		m->inflight--;
+		m->not_before = util_now_ms() + RETRY_DELAY_MS;
+	}
+	return -EAGAIN;
+}
+
 /*
  * Encodes the MT for bind sc. Returns 0, -EAGAIN (waiting for a
  * concatenation reference), or -EINVAL (cannot be encoded).
@@ -699,7 +746,7 @@ void sender_pump(struct sender *s)
 		struct smpp_link *l;
 		int rc;
 
-		if (m->ref_pending) {
+		if (m->ref_pending || m->mark_pending) {
 			m = next;
 			continue;
 		}
@@ -716,6 +763,10 @@ void sender_pump(struct sender *s)
 		}
 		l = pick_link(s, m);
 		if (!l) {
+			m = next;
+			continue;
+		}
+		if (mark(m) < 0) {
 			m = next;
 			continue;
 		}

@@ -74,6 +74,7 @@ struct smpp_link {
 	char name[48];
 
 	enum lstate state;
+	int64_t state_since;	/* wall ms of the last state change */
 	bool stopping;
 	bool unbind_sent;
 	bool peer_unbound;	/* the SMS centre unbound: close once flushed */
@@ -119,6 +120,16 @@ const char *smpp_link_name(const struct smpp_link *l)
 const struct cgw_smsc_conf *smpp_link_conf(const struct smpp_link *l)
 {
 	return l->conf;
+}
+
+enum smpp_link_role smpp_link_role(const struct smpp_link *l)
+{
+	return l->role;
+}
+
+int64_t smpp_link_state_since(const struct smpp_link *l)
+{
+	return l->state_since;
 }
 
 const char *smpp_link_state_name(const struct smpp_link *l)
@@ -200,6 +211,7 @@ static void link_enter(struct smpp_link *l, enum lstate next)
 	LOGP(LOG_SMPP, LOG_NOTICE, l->name, "bind state %s -> %s",
 	     lstates[old].name, def->name);
 	l->state = next;
+	l->state_since = util_now_ms();
 	evtimer_del(l->state_timer);
 	if (def->timer != NO_TIMER)
 		arm(l->state_timer,

@@ -111,6 +111,9 @@ void smpp_link_throttled(struct smpp_link *l);
 const char *smpp_link_name(const struct smpp_link *l);
 const struct cgw_smsc_conf *smpp_link_conf(const struct smpp_link *l);
 const char *smpp_link_state_name(const struct smpp_link *l);
+/* Wall ms of the last state change (0: never changed). */
+int64_t smpp_link_state_since(const struct smpp_link *l);
+enum smpp_link_role smpp_link_role(const struct smpp_link *l);
 
 struct smpp_link_stats {
 	unsigned long connects, binds, bind_failures, submits, responses,

@@ -60,6 +60,11 @@ static const struct rec_field mt_fields[] = {
 	{ "enc", REC_INT, F(store_mt, enc), "0", 0, "encoding" },
 	{ "ref", REC_INT, F(store_mt, ref), "-1", REC_SCRIPT,
 	  "concatenation ref" },
+	{ "bc", REC_STR, F(store_mt, bc), "", 0, "broadcast" },
+	{ "tries", REC_INT, F(store_mt, tries), "0", REC_SCRIPT,
+	  "submit attempts" },
+	{ "sub_at", REC_TIME, NOWHERE, "", REC_SCRIPT, "first submitted" },
+	{ "dup", REC_BOOL, NOWHERE, "", REC_SCRIPT, "possible duplicate" },
 	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
 	{ "claims", REC_INT, NOWHERE, "0", REC_SCRIPT, "claims" },
 	{ "msgid", REC_STR, NOWHERE, "", REC_SCRIPT, "SMSC message ids" },
@@ -83,6 +88,7 @@ static const struct rec_field dossier_fields[] = {
 	{ "due_at", REC_STR, F(dossier, due_at), "", 0, "due" },
 	{ "id_last4", REC_STR, F(dossier, id_last4), "", 0,
 	  "citizen ID, last 4" },
+	{ "rev", REC_INT, NOWHERE, "0", REC_SCRIPT, "status revision" },
 };
 
 static const struct rec_field session_fields[] = {
@@ -115,6 +121,31 @@ static const struct rec_field request_fields[] = {
 	{ "at", REC_TIME, F(store_request, at), "0", 0, "time" },
 };
 
+static const struct rec_field bcast_fields[] = {
+	{ "id", REC_STR, F(store_bcast, id), "", 0, "broadcast id" },
+	{ "name", REC_STR, F(store_bcast, name), "", 0, "name" },
+	{ "template", REC_STR, F(store_bcast, tmpl), "", 0, "template" },
+	{ "cols", REC_STR, F(store_bcast, cols), "", 0, "variables" },
+	{ "state", REC_STR, F(store_bcast, state), "loading", REC_SCRIPT,
+	  "state" },
+	{ "created", REC_TIME, F(store_bcast, created), "0", 0, "created" },
+	{ "schedule_at", REC_TIME, F(store_bcast, schedule_at), "0", 0,
+	  "not before" },
+	{ "expires_at", REC_TIME, F(store_bcast, expires_at), "0", 0,
+	  "expires" },
+	{ "ended_at", REC_TIME, F(store_bcast, ended_at), "0", REC_SCRIPT,
+	  "ended" },
+	{ "rate", REC_INT, F(store_bcast, rate), "0", 0, "per second" },
+	{ "total", REC_INT, F(store_bcast, total), "0", 0, "recipients" },
+	{ "duplicates", REC_INT, F(store_bcast, duplicates), "0", 0,
+	  "duplicates" },
+	{ "invalid", REC_INT, F(store_bcast, invalid), "0", 0, "invalid" },
+	{ "opted_out", REC_INT, F(store_bcast, opted_out), "0", 0,
+	  "opted out at creation" },
+	{ "tok", REC_STR, NOWHERE, "", REC_SCRIPT, "rate tokens" },
+	{ "tok_at", REC_TIME, NOWHERE, "", REC_SCRIPT, "rate refilled" },
+};
+
 #define MO_TTL_S (7 * 24 * 3600)
 #define MT_TTL_S (7 * 24 * 3600)
 
@@ -129,6 +160,11 @@ const struct rec_def rec_session = { "sess", TABLE(session_fields), "x:",
 const struct rec_def rec_profile = { "ph", TABLE(profile_fields), NULL, 0 };
 /* the procedure's own fields follow the fixed ones, by their names */
 const struct rec_def rec_request = { "req", TABLE(request_fields), "", 0 };
+/* a broadcast, its recipients and their MTs are kept this long after it
+ * expires, for its report */
+#define BCAST_KEEP_S (30 * 24 * 3600)
+const struct rec_def rec_bcast = { "bc", TABLE(bcast_fields), NULL,
+				   BCAST_KEEP_S };
 
 const struct rec_field *rec_field_find(const struct rec_def *def,
 				       const char *name)

@@ -58,6 +58,7 @@ extern const struct rec_def rec_dossier;	/* struct dossier */
 extern const struct rec_def rec_session;	/* struct store_session */
 extern const struct rec_def rec_profile;	/* struct store_profile */
 extern const struct rec_def rec_request;	/* struct store_request */
+extern const struct rec_def rec_bcast;		/* struct store_bcast */
 
 const struct rec_field *rec_field_find(const struct rec_def *def,
 				       const char *name);

@@ -70,6 +70,10 @@ struct store_mt {
 	int attempts;
 	int ref;		/* concatenation reference, -1 = none yet */
 	int enc;		/* enum text_enc override (0 = auto) */
+	char bc[STORE_ID_MAX];	/* its broadcast, "" = none */
+	/* times a process was about to submit it (store_mt_submitting):
+	 * more than one means an earlier owner may have sent it */
+	int tries;
 };
 
 /* A phone's profile (the fields the gateway reads). */
@@ -98,6 +102,40 @@ struct store_session {
 	char lang[8];
 	int nvars;
 	struct store_var vars[STORE_VARS];
+};
+
+/* A broadcast (its record; the recipients live per shard). */
+#define STORE_BC_COLS 32	/* variables per recipient */
+struct store_bcast {
+	char id[STORE_ID_MAX];
+	char name[128];
+	char tmpl[STORE_TEXT_MAX];	/* the template */
+	char cols[1024];	/* variable names, separated by STORE_BC_SEP */
+	char state[16];		/* loading, running, paused, cancelled, done,
+				 * expired */
+	int64_t created, schedule_at, expires_at, ended_at;	/* UTC ms */
+	int rate;		/* messages per second, all processes */
+	int total;		/* recipients accepted */
+	int duplicates, invalid;
+	int opted_out;		/* at creation */
+};
+#define STORE_BC_SEP '\x1f'	/* between variables of a recipient */
+
+/* What became of a broadcast's recipients (the sum over shards). */
+enum store_bc_count {
+	STORE_BC_PENDING,	/* not yet queued */
+	STORE_BC_QUEUED,	/* an MT waits to be sent */
+	STORE_BC_SENT,
+	STORE_BC_DELIVERED,
+	STORE_BC_FAILED,
+	STORE_BC_EXPIRED,
+	STORE_BC_OPTED_OUT,
+	STORE_BC_CANCELLED,
+	STORE_BC_NCOUNTS
+};
+extern const char *const store_bc_count_names[STORE_BC_NCOUNTS];
+struct store_bc_counts {
+	long n[STORE_BC_NCOUNTS];
 };
 
 /* A procedure request for the back office (one stream entry). */
@@ -324,5 +362,182 @@ int store_cc_claim(struct store *st, int max, store_cc_claim_fn *each,
  * duplicate part as one (gateway.mo_dedup_window). */
 int store_cc_consume(struct store *st, const char *msisdn, const char *key,
 		     store_done_fn *cb, void *arg);
+
+
+/* --- dossiers and their notices (store_notice.c) ------------------------- */
+
+/*
+ * Replaces a dossier in one step. When it existed with another status its
+ * revision goes up and, with notify, it waits in its shard's notice outbox
+ * until a gateway process sends the notice (store_notice_claim).
+ */
+struct store_dossier_put_result {
+	bool created;		/* it did not exist */
+	bool changed;		/* it existed with another status */
+	int old_status;		/* 0 when created */
+	int rev;		/* its revision now */
+};
+typedef void store_dossier_put_fn(void *arg, int rc,
+				  const struct store_dossier_put_result *res);
+int store_dossier_put(struct store *st, const struct dossier *d, bool notify,
+		      store_dossier_put_fn *cb, void *arg);
+
+/*
+ * Leases up to max waiting notices per shard: each(dossier, rev) per
+ * notice (the dossier as it is now), then end. A notice left unfinished
+ * (its process died) comes back after `lease` ms.
+ */
+typedef void store_notice_fn(void *arg, const struct dossier *d, int rev);
+int store_notice_claim(struct store *st, int max, int64_t lease,
+		       store_notice_fn *each, store_claim_end_fn *end,
+		       void *arg);
+
+/*
+ * Queues a notice MT (text in Vietnamese) unless the phone opted out or
+ * the MT exists (one notice per dossier revision); text_en replaces the
+ * text for a phone whose language is English (lang: the language of a
+ * phone without one). verdict: "queued", "exists", "opted_out".
+ */
+typedef void store_verdict_fn(void *arg, int rc, const char *verdict);
+int store_notice_queue(struct store *st, const struct store_mt *mt,
+		       const char *text_en, const char *lang,
+		       store_verdict_fn *cb, void *arg);
+/* The notice of revision rev was queued: it leaves the outbox unless the
+ * status changed again. */
+int store_notice_done(struct store *st, const char *dossier_key, int rev,
+		      store_done_fn *cb, void *arg);
+
+/* An MT by id, whatever its shard: found=false when there is none. */
+typedef void store_mt_found_fn(void *arg, int rc, bool found,
+			       const struct store_mt *mt,
+			       const char *const *pairs, size_t npairs);
+int store_mt_find(struct store *st, const char *id, store_mt_found_fn *cb,
+		  void *arg);
+
+/*
+ * A process is about to submit an MT: counts the try (and remembers the
+ * first time). tries > 1 means an earlier owner was about to submit it
+ * and died: the MT is marked a possible duplicate.
+ */
+typedef void store_count_fn(void *arg, int rc, long n);
+int store_mt_submitting(struct store *st, const struct store_mt *mt,
+			store_count_fn *cb, void *arg);
+
+/* --- broadcasts (store_bcast.c) -------------------------------------------- */
+
+/* A new broadcast, state "loading" until store_bc_start. */
+int store_bc_begin(struct store *st, const struct store_bcast *b,
+		   store_done_fn *cb, void *arg);
+/*
+ * Adds recipients in one shard: pairs of msisdn and their variables
+ * (joined by STORE_BC_SEP). A phone listed before is a duplicate (dups:
+ * those phones, valid during the callback).
+ */
+struct store_bc_added {
+	long added, duplicates, opted_out;
+	const char *const *dups;
+};
+typedef void store_bc_added_fn(void *arg, int rc,
+			       const struct store_bc_added *res);
+int store_bc_add(struct store *st, const char *id, unsigned shard,
+		 const char *const *pairs, int npairs, store_bc_added_fn *cb,
+		 void *arg);
+/* Every recipient is in: the totals recorded, the broadcast running
+ * (from schedule_at) and listed. */
+int store_bc_start(struct store *st, const struct store_bcast *b,
+		   store_done_fn *cb, void *arg);
+/* Removes a broadcast that was not started (a dry run, a failure). */
+int store_bc_discard(struct store *st, const char *id, store_done_fn *cb,
+		     void *arg);
+
+/* One broadcast with its counters summed over shards. */
+typedef void store_bc_fn(void *arg, int rc, bool found,
+			 const struct store_bcast *b,
+			 const struct store_bc_counts *c);
+int store_bc_get(struct store *st, const char *id, store_bc_fn *cb,
+		 void *arg);
+/* The ids of the newest `max` broadcasts, newest first. */
+typedef void store_ids_fn(void *arg, int rc, const char *const *ids, int n);
+int store_bc_list(struct store *st, int max, store_ids_fn *cb, void *arg);
+/* The broadcasts the dispatchers look at. */
+int store_bc_active(struct store *st, store_ids_fn *cb, void *arg);
+/* Drops an id from the active set (it ended). */
+int store_bc_retire(struct store *st, const char *id, store_done_fn *cb,
+		    void *arg);
+
+/*
+ * A state change: "pause", "resume", "cancel", "done", "expire".
+ * verdict "ok" (state is the new one), "conflict" (state: the current
+ * one, which does not allow it) or "gone". A final state also drops the
+ * not yet sent recipients (counted cancelled / expired) and the id from
+ * the active set.
+ */
+typedef void store_bc_state_fn(void *arg, int rc, const char *verdict,
+			       const char *state);
+int store_bc_action(struct store *st, const char *id, const char *action,
+		    store_bc_state_fn *cb, void *arg);
+
+/* How many of `want` messages the broadcast's rate allows now. */
+int store_bc_tokens(struct store *st, const char *id, long want,
+		    store_count_fn *cb, void *arg);
+/*
+ * Takes up to max recipients of one shard (leased to this process):
+ * pairs msisdn, variables.
+ */
+typedef void store_pairs_fn(void *arg, int rc, const char *const *pairs,
+			    int npairs);
+int store_bc_take(struct store *st, const char *id, unsigned shard, int max,
+		  int64_t lease, store_pairs_fn *cb, void *arg);
+/* Queues a taken recipient's MT leased to this process (queued=0: it
+ * existed, another process queued it). */
+int store_bc_queue(struct store *st, const struct store_mt *mt,
+		   store_count_fn *cb, void *arg);
+
+/* One recipient of a broadcast, for its report. */
+struct store_bc_row {
+	const char *msisdn;
+	const char *vars;	/* joined by STORE_BC_SEP */
+	const char *result;	/* why no MT ("opted_out"), or "" */
+	bool has_mt;
+	struct store_mt mt;
+	const char *state, *dlr_stat, *dlr_err;
+	int64_t done_at, sub_at, dlr_at;
+	bool dup;
+};
+/* A page of the report of one shard: rows, then the cursor of the next
+ * page ("0" when this was the last). */
+typedef void store_bc_rows_fn(void *arg, int rc, const struct store_bc_row
+			      *rows, int n, const char *next);
+int store_bc_report(struct store *st, const char *id, unsigned shard,
+		    const char *cursor, int count, store_bc_rows_fn *cb,
+		    void *arg);
+
+
+/* --- for staff and operators (store_staff.c) --------------------------------- */
+
+/* Entries waiting, summed over shards. */
+struct store_depths {
+	long replies;		/* MTs in outq */
+	long broadcast;		/* MTs in bcq */
+	long open_mos;		/* MOs acknowledged, not yet answered */
+	long notices;		/* dossiers whose notice waits */
+};
+typedef void store_depths_fn(void *arg, int rc, const struct store_depths *d);
+int store_depths(struct store *st, store_depths_fn *cb, void *arg);
+
+/*
+ * The newest procedure requests recorded between since and until (UTC ms,
+ * inclusive), at most max per shard, as stream entries: ms of the entry
+ * and its fields (pairs), newest first within a shard.
+ */
+struct store_entry {
+	int64_t ms;
+	const char *const *pairs;
+	size_t npairs;
+};
+typedef void store_entries_fn(void *arg, int rc, const struct store_entry *e,
+			      int n);
+int store_requests(struct store *st, int64_t since, int64_t until, int max,
+		   store_entries_fn *cb, void *arg);
 
 #endif

@@ -115,15 +115,21 @@ void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
 /* --- shared commands ------------------------------------------------------------ */
 
 void cmd_dossier_put(struct argv *a, const struct store_keys *k,
-		     const struct dossier *d)
+		     const struct dossier *d, bool notify, int64_t now)
 {
-	char key[STORE_KEY_MAX];
+	char key[STORE_KEY_MAX], outbox[STORE_KEY_MAX];
 	const char *keys[LUA_DOSSIER_PUT_NKEYS];
 
 	store_key_dossier(k, d->key, key, sizeof(key));
+	store_key_shard(k, store_shard_of(d->key, k->shards), SK_NOTICES, NULL,
+			outbox, sizeof(outbox));
 	keys[LUA_DOSSIER_PUT_DOSSIER] = key;
+	keys[LUA_DOSSIER_PUT_OUTBOX] = outbox;
 	arg_reset(a);
 	arg_script(a, LUA_DOSSIER_PUT, keys);
+	arg_kv(a, "key", d->key);
+	arg_kv(a, "notify", notify ? "1" : "0");
+	arg_ki(a, "now", now);
 	arg_record(a, &rec_dossier, "dossier", d);
 }
 

@@ -20,7 +20,7 @@
 
 /* --- arguments of one command (store_cmd.c) ------------------------------ */
 
-#define ARGV_MAX 320
+#define ARGV_MAX 512
 
 /* Strings are copied into an arena; one that does not fit marks the whole
  * command overflowed, and it is not sent. */
@@ -28,7 +28,7 @@ struct argv {
 	int n;
 	const char *v[ARGV_MAX];
 	size_t l[ARGV_MAX];
-	char arena[32768];
+	char arena[65536];
 	size_t used;
 	bool overflow;
 };
@@ -54,9 +54,10 @@ void arg_group(struct argv *a, const char *grp, const char *field,
 
 /* --- commands both stores send (store_cmd.c) ----------------------------- */
 
-/* Replaces a dossier in one step (script dossier_put). */
+/* Replaces a dossier in one step (script dossier_put); a status change
+ * goes to the notice outbox when notify. */
 void cmd_dossier_put(struct argv *a, const struct store_keys *k,
-		     const struct dossier *d);
+		     const struct dossier *d, bool notify, int64_t now);
 /* Queues an MT ready at ready_ms (script mt_queue). */
 void cmd_mt_queue(struct argv *a, const struct store_keys *k,
 		  const struct store_mt *mt, int64_t ready_ms);
@@ -134,6 +135,10 @@ void sreq_send(struct sreq *rq, int idx, const struct argv *a);
 int sreq_commit(struct sreq *rq);
 /* A request whose callback should not run: frees it (before any send). */
 void sreq_discard(struct sreq *rq);
+/* A request of one command whose integer reply goes to a
+ * store_count_fn (store_notice.c). */
+int store_open_count(struct store *st, store_count_fn *cb, void *arg,
+		     struct sreq **rq);
 /* A callback of the common "store_done_fn" shape. */
 void sreq_simple_done(struct sreq *rq, int rc);
 /* The end of a claim: store_claim_end_fn in rq->cb. */

@@ -21,6 +21,16 @@ static const char *const shard_kinds[SK_SKEY_COUNT] = {
 	[SK_CCQ] = "ccq",
 	[SK_CCDONE] = "ccdone",
 	[SK_REQUESTS] = "requests",
+	[SK_DOSSIER] = "dossier",
+	[SK_NOTICES] = "notices",
+	[SK_BC_PENDING] = "bcp",
+	[SK_BC_VARS] = "bcv",
+	[SK_BC_LEASE] = "bcl",
+	[SK_BC_COUNTS] = "bcc",
+	[SK_BC_RESULTS] = "bcx",
+	[SK_SESS] = "sess",
+	[SK_PROFILES] = "ph",
+	[SK_REFS] = "ref",
 };
 
 unsigned store_shard_of(const char *msisdn, int shards)
@@ -35,17 +45,18 @@ void store_key_phone(const struct store_keys *k, enum store_pkey kind,
 		     const char *msisdn, char *out, size_t outlen)
 {
 	static const struct {
-		const char *kind, *suffix;
+		enum store_skey kind;
+		const char *suffix;
 	} names[] = {
-		[SK_SESS_USSD] = { "sess", ":u" },
-		[SK_SESS_SMS] = { "sess", ":s" },
-		[SK_PROFILE] = { "ph", "" },
-		[SK_REF] = { "ref", "" },
+		[SK_SESS_USSD] = { SK_SESS, ":u" },
+		[SK_SESS_SMS] = { SK_SESS, ":s" },
+		[SK_PROFILE] = { SK_PROFILES, "" },
+		[SK_REF] = { SK_REFS, "" },
 	};
 
 	snprintf(out, outlen, "%s:{s%u}:%s:%s%s", k->prefix,
-		 store_shard_of(msisdn, k->shards), names[kind].kind, msisdn,
-		 names[kind].suffix);
+		 store_shard_of(msisdn, k->shards),
+		 shard_kinds[names[kind].kind], msisdn, names[kind].suffix);
 }
 
 void store_key_shard(const struct store_keys *k, unsigned shard,
@@ -63,7 +74,24 @@ void store_key_shard(const struct store_keys *k, unsigned shard,
 void store_key_dossier(const struct store_keys *k, const char *dossier_key,
 		       char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s:dossier:%s", k->prefix, dossier_key);
+	store_key_shard(k, store_shard_of(dossier_key, k->shards), SK_DOSSIER,
+			dossier_key, out, outlen);
+}
+
+void store_key_bcast(const struct store_keys *k, const char *id, char *out,
+		     size_t outlen)
+{
+	snprintf(out, outlen, "%s:bc:%s", k->prefix, id);
+}
+
+void store_key_bcindex(const struct store_keys *k, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:bcindex", k->prefix);
+}
+
+void store_key_bcactive(const struct store_keys *k, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:bcactive", k->prefix);
 }
 
 void store_key_msgid(const struct store_keys *k, const char *bind,

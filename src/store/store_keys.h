@@ -17,8 +17,20 @@
  *   P:{sN}:ccq                multipart MOs by deadline (zset)
  *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)
  *   P:{sN}:requests           procedure requests (stream)
- *   P:dossier:<key>           a dossier
+ *   P:{sN}:dossier:<key>      a dossier (N from the dossier's key)
+ *   P:{sN}:notices            dossiers whose status-change notice waits
+ *                             (zset: dossier key, score = ready / lease)
+ *   P:{sN}:bcp:<id>           recipients of broadcast <id> still to take
+ *                             (list of msisdn, in the order given)
+ *   P:{sN}:bcv:<id>           their variables (hash msisdn -> values)
+ *   P:{sN}:bcl:<id>           recipients taken, their MT not yet queued
+ *                             (zset, score = lease expiry)
+ *   P:{sN}:bcc:<id>           the broadcast's counters in this shard
+ *   P:{sN}:bcx:<id>           recipients that got no MT, and why
  *   P:msgid:<bind>:<id>       SMS centre message id -> "<MT key>#<part>"
+ *   P:bc:<id>                 a broadcast: name, template, state, times
+ *   P:bcindex                 broadcasts by creation time (zset)
+ *   P:bcactive                broadcasts the dispatchers look at (set)
  */
 #ifndef CGW_STORE_KEYS_H
 #define CGW_STORE_KEYS_H
@@ -53,6 +65,16 @@ enum store_skey {
 	SK_CCQ,
 	SK_CCDONE,
 	SK_REQUESTS,
+	SK_DOSSIER,
+	SK_NOTICES,
+	SK_BC_PENDING,
+	SK_BC_VARS,
+	SK_BC_LEASE,
+	SK_BC_COUNTS,
+	SK_BC_RESULTS,
+	SK_SESS,	/* per phone (store_key_phone) */
+	SK_PROFILES,
+	SK_REFS,
 	SK_SKEY_COUNT
 };
 
@@ -65,8 +87,15 @@ void store_key_phone(const struct store_keys *k, enum store_pkey kind,
 void store_key_shard(const struct store_keys *k, unsigned shard,
 		     enum store_skey kind, const char *id, char *out,
 		     size_t outlen);
+/* A dossier, in the shard of its key. */
 void store_key_dossier(const struct store_keys *k, const char *dossier_key,
 		       char *out, size_t outlen);
+/* A broadcast's record; the index and active set (id NULL). */
+void store_key_bcast(const struct store_keys *k, const char *id, char *out,
+		     size_t outlen);
+void store_key_bcindex(const struct store_keys *k, char *out, size_t outlen);
+void store_key_bcactive(const struct store_keys *k, char *out,
+			size_t outlen);
 void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
 

@@ -74,6 +74,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 		  int nparts, uint32_t status, store_done_fn *cb, void *arg)
 {
 	char k_q[STORE_KEY_MAX], k_mt[STORE_KEY_MAX], ids[1024] = "";
+	char k_bcc[STORE_KEY_MAX];
 	const char *skeys[LUA_MT_DONE_NKEYS];
 	bool sent = strcmp(state, "sent") == 0;
 	struct argv *a = store_argv(st);
@@ -90,8 +91,11 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids))
 			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
 				 "%s%s", i ? "," : "", msgids[i]);
+	store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
+			SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
 	skeys[LUA_MT_DONE_QUEUE] = k_q;
 	skeys[LUA_MT_DONE_MT] = k_mt;
+	skeys[LUA_MT_DONE_BCOUNTS] = k_bcc;
 	arg_reset(a);
 	arg_script(a, LUA_MT_DONE, skeys);
 	arg_kv(a, "id", mt->id);
@@ -237,6 +241,7 @@ struct dlr_ctx {
 	char part[8];
 	char state[16], stat[16], err[16];
 	char mt_key[STORE_KEY_MAX];
+	char bcc_key[STORE_KEY_MAX];	/* the MT's shard's counters prefix */
 	char result[16];
 	bool found;
 	int found_idx;
@@ -267,16 +272,27 @@ static void dlr_apply_done(struct sreq *rq, int rc)
  * cluster slots); the first candidate that is known wins. */
 static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
 {
+	const struct store_keys *k = store_keyctx(rq->st);
 	struct dlr_ctx *d = rq->ctx;
-	const char *hash;
+	char id[STORE_ID_MAX];
+	const char *hash, *tag;
+	unsigned shard;
+	int off = 0;
 
 	if (r->type != REDIS_REPLY_STRING || (d->found && idx >= d->found_idx))
 		return;
+	/* "P:{sN}:mt:<id>#<part>": the MT, and its shard's counters */
 	hash = strrchr(r->str, '#');
-	if (!hash || (size_t)(hash - r->str) >= sizeof(d->mt_key))
+	tag = strstr(r->str, ":{s");
+	if (!hash || !tag || sscanf(tag, ":{s%u}:mt:%n", &shard, &off) != 1 ||
+	    off == 0 || tag + off >= hash ||
+	    (size_t)(hash - tag - off) >= sizeof(id))
 		return;
-	memcpy(d->mt_key, r->str, (size_t)(hash - r->str));
-	d->mt_key[hash - r->str] = '\0';
+	memcpy(id, tag + off, (size_t)(hash - tag - off));
+	id[hash - tag - off] = '\0';
+	store_key_shard(k, shard, SK_MT, id, d->mt_key, sizeof(d->mt_key));
+	store_key_shard(k, shard, SK_BC_COUNTS, "", d->bcc_key,
+			sizeof(d->bcc_key));
 	util_strlcpy(d->part, hash + 1, sizeof(d->part));
 	d->found = true;
 	d->found_idx = idx;
@@ -286,7 +302,7 @@ static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
  * request takes d over; d's callback runs in any case. */
 static void dlr_apply(struct store *st, struct dlr_ctx *d)
 {
-	const char *keys[LUA_DLR_NKEYS] = { d->mt_key };
+	const char *keys[LUA_DLR_NKEYS] = { d->mt_key, d->bcc_key };
 	store_dlr_fn *cb = d->cb;
 	void *arg = d->arg;
 	struct argv *a = store_argv(st);
@@ -404,12 +420,15 @@ int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
 	rq->each = each;
 	for (int s = 0; s < shards; s++) {
 		char k_q[STORE_KEY_MAX], prefix[STORE_KEY_MAX];
-		const char *keys[LUA_CLAIM_NKEYS] = { k_q, prefix };
+		char k_bcc[STORE_KEY_MAX];
+		const char *keys[LUA_CLAIM_NKEYS] = { k_q, prefix, k_bcc };
 
 		store_key_shard(store_keyctx(st), (unsigned)s, queue, NULL,
 				k_q, sizeof(k_q));
 		store_key_shard(store_keyctx(st), (unsigned)s, items, "",
 				prefix, sizeof(prefix));
+		store_key_shard(store_keyctx(st), (unsigned)s, SK_BC_COUNTS,
+				"", k_bcc, sizeof(k_bcc));
 		arg_reset(a);
 		arg_script(a, LUA_CLAIM, keys);
 		arg_ki(a, "now", now);

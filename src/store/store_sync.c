@@ -247,11 +247,12 @@ static int drain(struct store_sync *ss, int keep)
 	return 0;
 }
 
-int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d)
+int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d,
+			   bool notify)
 {
 	if (ss->pending == 0 && sync_load(ss, LUA_DOSSIER_PUT) < 0)
 		return -EIO;
-	cmd_dossier_put(&ss->a, &ss->keys, d);
+	cmd_dossier_put(&ss->a, &ss->keys, d, notify, util_now_ms());
 	if (ss->a.overflow)
 		return sync_err(ss, -E2BIG, "dossier %s too large", d->code);
 	if (redisAppendCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l) !=

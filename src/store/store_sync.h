@@ -34,11 +34,13 @@ void store_sync_close(struct store_sync *ss);
 const char *store_sync_error(const struct store_sync *ss);
 
 /*
- * Replaces a dossier in one atomic step. Pipelined: the answer is read
- * later, by a later call or store_sync_wait(), which return how many
- * commands failed.
+ * Replaces a dossier in one atomic step; when its status changes and
+ * notify is set, a gateway process sends the citizen a notice. Pipelined:
+ * the answer is read later, by a later call or store_sync_wait(), which
+ * return how many commands failed.
  */
-int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d);
+int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d,
+			   bool notify);
 /* Reads every pending answer: returns the failures since the last wait
  * (0 when all went through), or a negative errno. */
 int store_sync_wait(struct store_sync *ss);

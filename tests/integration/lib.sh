@@ -114,6 +114,7 @@ start_sim() {
 # write_config [extra libconfig text]: the configuration of point 3 of
 # the walking-skeleton issue, pointed at this test's servers
 write_config() {
+	HTTP_PORT=${HTTP_PORT:-$("$CGW_BUILDDIR"/tests/freeport)}
 	cat >"$T/gw.cfg" <<CFG
 redis = { host = "127.0.0.1"; port = $REDIS_PORT; };
 smsc = ( { id = "main"; host = "127.0.0.1"; port = $SIM_PORT;
@@ -122,7 +123,7 @@ smsc = ( { id = "main"; host = "127.0.0.1"; port = $SIM_PORT;
            reconnect_delay = "200ms"; reconnect_max_delay = "1s"; } );
 ussd = { service_code = "*8088#"; };
 menus = { dir = "$CGW_SRCDIR/menus"; language = "vi"; };
-http = { listen = "127.0.0.1:8088"; token = "change-me"; };
+http = { listen = "127.0.0.1:$HTTP_PORT"; token = "change-me"; };
 log = { level = "info,smpp=debug"; };
 ${1:-}
 CFG

@@ -30,12 +30,15 @@ grep -qF "d.csv:5: rejected: code 'BAD-CODE'" "$T/imp.err" || fail "code"
 grep -qF "d.csv:6: rejected: received_at '2025-02-30'" "$T/imp.err" || fail "date"
 grep -qF "d.csv:7: rejected: 6 fields, the header has 8" "$T/imp.err" || fail "fields"
 
-key=cgw:dossier:0000019H56-250806-0001
+# a dossier lives in the shard of its key: cgw:{sN}:dossier:<key>
+key=$(redis --scan --pattern 'cgw:{s*}:dossier:0000019H56-250806-0001')
+[ -n "$key" ] || fail "dossier -0001 not stored"
 [ "$(redis HGET $key phone)" = 84912345678 ] || fail "phone not normalised"
 [ "$(redis HGET $key status)" = 4 ] || fail "status not stored"
 [ "$(redis HGET $key procedure)" = "Cấp bản sao trích lục khai sinh" ] ||
 	fail "procedure not stored as UTF-8"
-[ "$(redis HGET cgw:dossier:0000019H56-250806-0006 procedure)" = "Nhiều dòng
+key6=$(redis --scan --pattern 'cgw:{s*}:dossier:0000019H56-250806-0006')
+[ "$(redis HGET "$key6" procedure)" = "Nhiều dòng
 trong một ô" ] || fail "multi-line field"
 
 # re-import: the same code with a new status updates it in place
@@ -45,7 +48,7 @@ code,phone,status,procedure,agency,received_at,due_at,id_last4
 CSV
 "$CTL" -c "$T/gw.cfg" import "$T/d2.csv" >"$T/imp2.out" 2>&1 || fail "re-import"
 [ "$(redis HGET $key status)" = 9 ] || fail "re-import did not update"
-[ "$(redis --scan --pattern 'cgw:dossier:*' | wc -l)" = 2 ] ||
+[ "$(redis --scan --pattern 'cgw:{s*}:dossier:*' | wc -l)" = 2 ] ||
 	fail "re-import created a second record"
 "$CTL" -c "$T/gw.cfg" dossier 000.00.19.h56-250806-0001 >"$T/show.out" ||
 	fail "ctl dossier"

@@ -1,4 +1,4 @@
---! KEYS mt
+--! KEYS mt bcounts
 --! ARGV part state stat err now
 -- A receipt for one part of an MT; the message is delivered when every
 -- part is, failed as soon as one part failed.
@@ -13,8 +13,15 @@ for i = 1, parts do
   if s == 'delivered' then delivered = delivered + 1
   elseif s == 'failed' then failed = failed + 1 end
 end
-local state = redis.call('HGET', K.mt, 'state') or 'sent'
+local cur = redis.call('HGET', K.mt, 'state') or 'sent'
+local state = cur
 if failed > 0 then state = 'failed'
 elseif delivered == parts then state = 'delivered' end
 redis.call('HSET', K.mt, 'state', state)
+-- an MT of a broadcast moves its counters (K.bcounts: shard-local prefix)
+local bc = redis.call('HGET', K.mt, 'bc')
+if bc and bc ~= '' and cur ~= state then
+  redis.call('HINCRBY', K.bcounts .. bc, cur, -1)
+  redis.call('HINCRBY', K.bcounts .. bc, state, 1)
+end
 return {'ok', state}

@@ -1,16 +1,23 @@
---! KEYS queue mt
+--! KEYS queue mt bcounts
 --! ARGV id state bind msgid status now parts
 -- The outcome of an MT: leaves the queue; its record gets the state
 -- ("sent", "failed", "expired"), the bind, the SMS centre's ids, the
 -- status and, for receipts, the number of parts ('' unchanged).
 -- "sent" never overwrites what receipts said already (a fast SMS centre
--- delivers a part before the last part's response).
+-- delivers a part before the last part's response). An MT of a broadcast
+-- moves its broadcast's counters (K.bcounts is the shard-local prefix of
+-- the counters, K.bcounts .. broadcast id).
 redis.call('ZREM', K.queue, A.id)
 if redis.call('EXISTS', K.mt) == 1 then
   local state = A.state
   local cur = redis.call('HGET', K.mt, 'state')
   if state == 'sent' and (cur == 'delivered' or cur == 'failed') then
     state = cur
+  end
+  local bc = redis.call('HGET', K.mt, 'bc')
+  if bc and bc ~= '' and cur ~= state then
+    redis.call('HINCRBY', K.bcounts .. bc, cur, -1)
+    redis.call('HINCRBY', K.bcounts .. bc, state, 1)
   end
   redis.call('HSET', K.mt, 'state', state, 'bind', A.bind,
              'msgid', A.msgid, 'status', A.status, 'done_at', A.now)

@@ -1,0 +1,527 @@
+/*
+ * The staff API (docs/api.md) except broadcasts (api_bcast.c): status,
+ * dossiers, single messages, procedure requests; and the table of every
+ * route.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "gw/gw.h"
+#include "http/api.h"
+#include "http/http_int.h"
+#include "services/dossier.h"
+#include "services/phone.h"
+#include "services/services.h"
+#include "store/record.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#define BULK_MAX 10000		/* dossiers in one POST */
+#define REQUESTS_MAX 500	/* requests in one answer, per shard */
+
+/* --- status ---------------------------------------------------------------------- */
+
+static json_t *binds_json(struct http_req *r)
+{
+	struct gw_bind b[32];
+	int n = gw_binds(http_gw(r), b, 32);
+	json_t *list = json_array();
+
+	for (int i = 0; i < n && i < 32; i++)
+		json_array_append_new(list, json_pack(
+			"{s:s, s:s, s:s, s:b, s:o, s:i, s:i, s:i}",
+			"id", b[i].name, "role", b[i].role, "state",
+			b[i].state, "bound", b[i].bound, "since",
+			http_time(r, b[i].since), "window", b[i].window,
+			"in_flight", b[i].in_flight, "tps", b[i].tps));
+	return list;
+}
+
+static void status_depths(void *arg, int rc, const struct store_depths *d)
+{
+	struct http_req *r = arg;
+	json_t *queues = rc == 0
+		? json_pack("{s:I, s:I, s:I, s:I}", "replies",
+			    (json_int_t)d->replies, "broadcast",
+			    (json_int_t)d->broadcast, "open_mos",
+			    (json_int_t)d->open_mos, "notices",
+			    (json_int_t)d->notices)
+		: json_null();
+
+	http_reply_json(r, 200, json_pack(
+		"{s:s, s:s, s:s, s:o, s:o}", "version", PACKAGE_VERSION,
+		"instance", gw_instance(http_gw(r)), "redis",
+		rc == 0 ? "ready" : "down", "binds", binds_json(r), "queues",
+		queues));
+}
+
+static void api_status(struct http_req *r)
+{
+	int rc = store_depths(http_store(r), status_depths, r);
+
+	if (rc < 0)
+		status_depths(r, rc, NULL);
+}
+
+/* --- dossiers ---------------------------------------------------------------------- */
+
+/* A JSON value as the text of an import column. */
+static const char *column_text(const json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * A dossier from a JSON object with the import's columns (code from
+ * `code`, or the path). 0, or -EINVAL with the reason in err.
+ */
+static int dossier_from_json(const json_t *o, const char *code,
+			     struct dossier *d, char *err, size_t errlen)
+{
+	const char *f[DCOL_COUNT];
+	char num[DCOL_COUNT][24];
+
+	if (!json_is_object(o))
+		return util_err(err, errlen, -EINVAL, "not an object");
+	for (int k = 0; k < DCOL_COUNT; k++) {
+		const json_t *v = json_object_get(o, dossier_col_names[k]);
+
+		f[k] = "";
+		if (k == DCOL_CODE && code) {
+			f[k] = code;
+			continue;
+		}
+		if (!v || json_is_null(v))
+			continue;
+		f[k] = column_text(v, num[k], sizeof(num[k]));
+		if (!f[k])
+			return util_err(err, errlen, -EINVAL,
+					"%s: expects a string",
+					dossier_col_names[k]);
+	}
+	for (int k = 0; k < DCOL_COUNT; k++)
+		if (!utf8_valid(f[k]))
+			return util_err(err, errlen, -EINVAL,
+					"%s: not UTF-8", dossier_col_names[k]);
+	return dossier_from_row(f, d, err, errlen);
+}
+
+/* `notify`: optional boolean, default true. -EINVAL when not a boolean. */
+static int notify_flag(const json_t *o, bool *notify)
+{
+	const json_t *v = json_object_get(o, "notify");
+
+	*notify = true;
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return -EINVAL;
+	*notify = json_is_true(v);
+	return 0;
+}
+
+struct put_op {
+	bool notify;
+	char code[DOSSIER_CODE_MAX];
+};
+
+static void put_done(void *arg, int rc,
+		     const struct store_dossier_put_result *res)
+{
+	struct http_req *r = arg;
+	struct put_op *op = r->op;
+	const char *notice = "none";
+
+	if (rc < 0) {
+		http_reply_store_error(r, rc);
+		return;
+	}
+	if (res->changed)
+		notice = op->notify ? "queued" : "off";
+	http_reply_json(r, res->created ? 201 : 200, json_pack(
+		"{s:s, s:b, s:b, s:s}", "code", op->code, "created",
+		res->created, "status_changed", res->changed, "notice",
+		notice));
+}
+
+static void api_dossier_put(struct http_req *r)
+{
+	json_t *body = http_body_json(r);
+	struct put_op *op;
+	struct dossier d;
+	char err[256];
+	int rc;
+
+	if (!body)
+		return;
+	op = calloc(1, sizeof(*op));
+	if (!op || notify_flag(body, &op->notify) < 0) {
+		json_decref(body);
+		free(op);
+		http_reply_error(r, 400, "notify: expects true or false");
+		return;
+	}
+	r->op = op;
+	rc = dossier_from_json(body, r->param[0], &d, err, sizeof(err));
+	json_decref(body);
+	if (rc < 0) {
+		http_reply_error(r, 400, "%s", err);
+		return;
+	}
+	op->notify = op->notify && http_conf(r)->notices.enabled;
+	util_strlcpy(op->code, d.code, sizeof(op->code));
+	rc = store_dossier_put(http_store(r), &d, op->notify, put_done, r);
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+}
+
+struct bulk_op {
+	int pending;		/* puts not yet answered */
+	int accepted, notices, failed;
+	int first_rc;
+	json_t *rejected;
+	bool sent_all;
+};
+
+static void bulk_reply(struct http_req *r)
+{
+	struct bulk_op *op = r->op;
+
+	if (op->failed) {
+		json_decref(op->rejected);
+		http_reply_store_error(r, op->first_rc);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:i, s:o, s:i}", "accepted",
+					  op->accepted, "rejected",
+					  op->rejected, "notices",
+					  op->notices));
+}
+
+static void bulk_done(void *arg, int rc,
+		      const struct store_dossier_put_result *res)
+{
+	struct http_req *r = arg;
+	struct bulk_op *op = r->op;
+
+	if (rc < 0) {
+		op->failed++;
+		op->first_rc = op->first_rc ? op->first_rc : rc;
+	} else {
+		op->accepted++;
+		op->notices += res->changed;
+	}
+	if (--op->pending == 0 && op->sent_all)
+		bulk_reply(r);
+}
+
+static void bulk_reject(struct bulk_op *op, size_t i, const char *why)
+{
+	json_array_append_new(op->rejected,
+			      json_pack("{s:I, s:s}", "index", (json_int_t)i,
+					"error", why));
+}
+
+/* Writes every valid item; the answer goes when the last is written. */
+static void bulk_put(struct http_req *r, const json_t *list, bool notify)
+{
+	struct bulk_op *op = r->op;
+	size_t i;
+	json_t *item;
+
+	op->pending = 1;	/* this loop */
+	json_array_foreach(list, i, item) {
+		struct dossier d;
+		char err[256];
+		int rc;
+
+		if (dossier_from_json(item, NULL, &d, err, sizeof(err)) < 0) {
+			bulk_reject(op, i, err);
+			continue;
+		}
+		op->pending++;
+		rc = store_dossier_put(http_store(r), &d, notify, bulk_done,
+				       r);
+		if (rc < 0)
+			bulk_done(r, rc, NULL);
+	}
+	op->sent_all = true;
+	bulk_done(r, 0, &(struct store_dossier_put_result){ 0 });
+}
+
+static void api_dossiers_post(struct http_req *r)
+{
+	json_t *body = http_body_json(r), *list;
+	struct bulk_op *op;
+	bool notify;
+
+	if (!body)
+		return;
+	list = json_object_get(body, "dossiers");
+	if (!json_is_array(list) || notify_flag(body, &notify) < 0) {
+		json_decref(body);
+		http_reply_error(r, 400, "expects {\"dossiers\": [ {...}, ... "
+				 "], \"notify\": true|false}");
+		return;
+	}
+	if (json_array_size(list) > BULK_MAX) {
+		json_decref(body);
+		http_reply_error(r, 413, "%zu dossiers: at most %d in one "
+				 "request", json_array_size(list), BULK_MAX);
+		return;
+	}
+	op = calloc(1, sizeof(*op));
+	if (!op || !(op->rejected = json_array())) {
+		free(op);
+		json_decref(body);
+		http_reply_error(r, 503, "out of memory");
+		return;
+	}
+	r->op = op;
+	bulk_put(r, list, notify && http_conf(r)->notices.enabled);
+	json_decref(body);
+}
+
+/* --- messages ---------------------------------------------------------------------- */
+
+static void message_queued(void *arg, int rc, const char *verdict)
+{
+	struct http_req *r = arg;
+	struct store_mt *mt = r->op;
+
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+	else if (strcmp(verdict, "opted_out") == 0)
+		http_reply_error(r, 409, "%s opted out of messages (TU CHOI): "
+				 "nothing was sent", mt->msisdn);
+	else
+		http_reply_json(r, 201, json_pack("{s:s}", "id", mt->id));
+}
+
+/* The MT of a message from staff: after replies, never after expiry. */
+static int message_mt(struct http_req *r, const json_t *body,
+		      struct store_mt *mt, char *err, size_t errlen)
+{
+	const struct cgw_conf *c = http_conf(r);
+	const char *to = json_string_value(json_object_get(body, "to"));
+	const char *text = json_string_value(json_object_get(body, "text"));
+	const json_t *exp = json_object_get(body, "expires_at");
+	int64_t now = util_now_ms();
+
+	rec_defaults(&rec_mt, mt);
+	if (!to || phone_normalize(to, mt->msisdn, sizeof(mt->msisdn)) < 0)
+		return util_err(err, errlen, -EINVAL, "to: expects a "
+				"Vietnamese mobile number (0912345678)");
+	if (!text || !text[0] || !utf8_valid(text) ||
+	    strlen(text) >= sizeof(mt->text))
+		return util_err(err, errlen, -EINVAL, "text: expects UTF-8 "
+				"text of 1 to %zu bytes", sizeof(mt->text) - 1);
+	mt->expires_ms = now + c->broadcast.expiry;
+	if (exp && api_time(r, exp, "expires_at", &mt->expires_ms, err,
+			    errlen) < 0)
+		return -EINVAL;
+	if (mt->expires_ms <= now)
+		return util_err(err, errlen, -EINVAL, "expires_at: in the "
+				"past");
+	if (c->menus.fold_vi)
+		text_fold(text, mt->text, sizeof(mt->text));
+	else
+		util_strlcpy(mt->text, text, sizeof(mt->text));
+	snprintf(mt->id, sizeof(mt->id), "m-%llx-%04x",
+		 (unsigned long long)now, (unsigned)(rand() & 0xffff));
+	util_strlcpy(mt->dst, mt->msisdn, sizeof(mt->dst));
+	mt->dst_ton = c->smsc[0].dest_ton;
+	mt->dst_npi = c->smsc[0].dest_npi;
+	mt->ch = STORE_CH_SMS;
+	mt->prio = 1;
+	mt->created_ms = now;
+	return 0;
+}
+
+static void api_message_post(struct http_req *r)
+{
+	json_t *body = http_body_json(r);
+	struct store_mt *mt;
+	char err[256];
+	int rc;
+
+	if (!body)
+		return;
+	mt = calloc(1, sizeof(*mt));
+	r->op = mt;
+	rc = mt ? message_mt(r, body, mt, err, sizeof(err)) : -ENOMEM;
+	json_decref(body);
+	if (rc < 0) {
+		http_reply_error(r, rc == -ENOMEM ? 503 : 400, "%s",
+				 rc == -ENOMEM ? "out of memory" : err);
+		return;
+	}
+	rc = store_notice_queue(http_store(r), mt, "", "vi", message_queued, r);
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+}
+
+static const char *pair(const char *const *p, size_t n, const char *name)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		if (strcmp(p[i], name) == 0)
+			return p[i + 1];
+	return "";
+}
+
+static json_t *ms_json(struct http_req *r, const char *v)
+{
+	return http_time(r, strtoll(v, NULL, 10));
+}
+
+static void message_found(void *arg, int rc, bool found,
+			  const struct store_mt *mt, const char *const *p,
+			  size_t n)
+{
+	struct http_req *r = arg;
+	const char *stat = pair(p, n, "dlr_stat");
+
+	if (rc < 0) {
+		http_reply_store_error(r, rc);
+		return;
+	}
+	if (!found) {
+		http_reply_error(r, 404, "no message %s", r->param[0]);
+		return;
+	}
+	http_reply_json(r, 200, json_pack(
+		"{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id", mt->id,
+		"to", mt->msisdn, "text", mt->text, "state",
+		pair(p, n, "state"), "parts",
+		atoi(pair(p, n, "parts")) ? atoi(pair(p, n, "parts")) : 1,
+		"created_at", http_time(r, mt->created_ms), "expires_at",
+		http_time(r, mt->expires_ms), "submitted_at",
+		ms_json(r, pair(p, n, "done_at")), "receipt",
+		stat[0] ? json_pack("{s:s, s:s, s:o}", "stat", stat, "err",
+				    pair(p, n, "dlr_err"), "at",
+				    ms_json(r, pair(p, n, "dlr_at")))
+			: json_null()));
+}
+
+static void api_message_get(struct http_req *r)
+{
+	int rc = store_mt_find(http_store(r), r->param[0], message_found, r);
+
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+}
+
+/* --- requests ---------------------------------------------------------------------- */
+
+static int by_time_desc(const void *a, const void *b)
+{
+	const struct store_entry *x = a, *y = b;
+
+	return x->ms < y->ms ? 1 : x->ms > y->ms ? -1 : 0;
+}
+
+static json_t *request_json(struct http_req *r, const struct store_entry *e,
+			    const char *kind)
+{
+	json_t *fields = json_object();
+
+	if (kind && strcmp(pair(e->pairs, e->npairs, "kind"), kind) != 0) {
+		json_decref(fields);
+		return NULL;
+	}
+	for (size_t i = 0; i + 1 < e->npairs; i += 2)
+		if (!rec_field_find(&rec_request, e->pairs[i]))
+			json_object_set_new(fields, e->pairs[i],
+					    json_string(e->pairs[i + 1]));
+	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o}", "time",
+			 http_time(r, e->ms), "ref",
+			 pair(e->pairs, e->npairs, "ref"), "kind",
+			 pair(e->pairs, e->npairs, "kind"), "phone",
+			 pair(e->pairs, e->npairs, "phone"), "channel",
+			 pair(e->pairs, e->npairs, "ch"), "lang",
+			 pair(e->pairs, e->npairs, "lang"), "fields", fields);
+}
+
+static void requests_read(void *arg, int rc, const struct store_entry *e,
+			  int n)
+{
+	struct http_req *r = arg;
+	const char *kind = http_query(r, "kind");
+	struct store_entry *sorted;
+	json_t *list = json_array();
+
+	if (rc < 0) {
+		json_decref(list);
+		http_reply_store_error(r, rc);
+		return;
+	}
+	sorted = n ? malloc((size_t)n * sizeof(*sorted)) : NULL;
+	if (sorted) {
+		memcpy(sorted, e, (size_t)n * sizeof(*sorted));
+		qsort(sorted, (size_t)n, sizeof(*sorted), by_time_desc);
+	}
+	for (int i = 0; sorted && i < n && i < REQUESTS_MAX; i++) {
+		json_t *one = request_json(r, &sorted[i], kind);
+
+		if (one)
+			json_array_append_new(list, one);
+	}
+	free(sorted);
+	http_reply_json(r, 200, json_pack("{s:o}", "requests", list));
+}
+
+static void api_requests(struct http_req *r)
+{
+	const char *since = http_query(r, "since");
+	const char *until = http_query(r, "until");
+	const char *kind = http_query(r, "kind");
+	int64_t from = 0, to = INT64_MAX / 2;
+	char err[256];
+	int rc;
+
+	if ((since && api_time_str(r, since, "since", &from, err,
+				   sizeof(err)) < 0) ||
+	    (until && api_time_str(r, until, "until", &to, err,
+				   sizeof(err)) < 0)) {
+		http_reply_error(r, 400, "%s", err);
+		return;
+	}
+	if (kind && !svc_kind_find(kind)) {
+		http_reply_error(r, 400, "kind: '%s' is not one of callback, "
+				 "visit, rating, feedback", kind);
+		return;
+	}
+	rc = store_requests(http_store(r), from, to, REQUESTS_MAX,
+			    requests_read, r);
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+}
+
+const struct http_route http_api_routes[] = {
+	{ EVHTTP_REQ_GET, "/api/status", api_status },
+	{ EVHTTP_REQ_PUT, "/api/dossiers/{}", api_dossier_put },
+	{ EVHTTP_REQ_POST, "/api/dossiers", api_dossiers_post },
+	{ EVHTTP_REQ_POST, "/api/messages", api_message_post },
+	{ EVHTTP_REQ_GET, "/api/messages/{}", api_message_get },
+	{ EVHTTP_REQ_GET, "/api/requests", api_requests },
+	{ EVHTTP_REQ_POST, "/api/broadcasts", api_bcast_create },
+	{ EVHTTP_REQ_GET, "/api/broadcasts", api_bcast_list },
+	{ EVHTTP_REQ_GET, "/api/broadcasts/{}", api_bcast_get },
+	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/recipients",
+	  api_bcast_recipients },
+	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/start", api_bcast_start },
+	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/{}", api_bcast_action },
+	{ EVHTTP_REQ_GET, "/api/broadcasts/{}/report.csv", api_bcast_report },
+	{ 0, NULL, NULL },
+};

@@ -1,0 +1,165 @@
+/*
+ * Store, what staff and operators read (see store/store.h): queue depths
+ * and the procedure requests, over every shard in one round trip.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/store_int.h"
+
+static const enum store_skey depth_keys[] = { SK_OUTQ, SK_BCQ, SK_INQ,
+					      SK_NOTICES };
+
+static void depths_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct store_depths *d = rq->ctx;
+	long *slot[] = { &d->replies, &d->broadcast, &d->open_mos,
+			 &d->notices };
+
+	if (r->type == REDIS_REPLY_INTEGER)
+		*slot[idx % ARRAY_SIZE(depth_keys)] += (long)r->integer;
+}
+
+static void depths_done(struct sreq *rq, int rc)
+{
+	store_depths_fn *cb = (store_depths_fn *)rq->cb;
+
+	cb(rq->arg, rc, rq->ctx);
+}
+
+int store_depths(struct store *st, store_depths_fn *cb, void *arg)
+{
+	const struct store_keys *k = store_keyctx(st);
+	struct argv *a = store_argv(st);
+	int n = 0, rc;
+	struct sreq *rq;
+
+	rc = sreq_open(st, k->shards * (int)ARRAY_SIZE(depth_keys),
+		       depths_reply, depths_done, (void *)cb, arg,
+		       sizeof(struct store_depths), &rq);
+	if (rc < 0)
+		return rc;
+	for (int s = 0; s < k->shards; s++)
+		for (size_t i = 0; i < ARRAY_SIZE(depth_keys); i++) {
+			char key[STORE_KEY_MAX];
+
+			store_key_shard(k, (unsigned)s, depth_keys[i], NULL,
+					key, sizeof(key));
+			arg_reset(a);
+			arg_s(a, "ZCARD");
+			arg_s(a, key);
+			sreq_send(rq, n++, a);
+		}
+	return sreq_commit(rq);
+}
+
+/* --- requests ------------------------------------------------------------------- */
+
+struct entries_ctx {
+	int n, cap;
+	struct store_entry *e;
+	char ***owned;		/* per entry, its copied pairs */
+};
+
+static int add_entry(struct entries_ctx *x, const redisReply *e)
+{
+	const redisReply *kv;
+	char **pairs;
+	uint64_t ms;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[0]->type != REDIS_REPLY_STRING ||
+	    e->element[1]->type != REDIS_REPLY_ARRAY ||
+	    sscanf(e->element[0]->str, "%" SCNu64, &ms) != 1)
+		return -EIO;
+	if (x->n == x->cap) {
+		int cap = x->cap ? x->cap * 2 : 64;
+		struct store_entry *ne = realloc(x->e, (size_t)cap *
+							   sizeof(*ne));
+		char ***no;
+
+		if (!ne)
+			return -ENOMEM;
+		x->e = ne;
+		no = realloc(x->owned, (size_t)cap * sizeof(*no));
+		if (!no)
+			return -ENOMEM;
+		x->owned = no;
+		x->cap = cap;
+	}
+	kv = e->element[1];
+	pairs = calloc(kv->elements + 1, sizeof(char *));
+	if (!pairs)
+		return -ENOMEM;
+	for (size_t i = 0; i < kv->elements; i++)
+		pairs[i] = strdup(kv->element[i]->type == REDIS_REPLY_STRING
+					  ? kv->element[i]->str : "");
+	x->owned[x->n] = pairs;
+	x->e[x->n].ms = (int64_t)ms;
+	x->e[x->n].pairs = (const char *const *)pairs;
+	x->e[x->n].npairs = kv->elements;
+	x->n++;
+	return 0;
+}
+
+static void entries_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct entries_ctx *x = rq->ctx;
+
+	if (r->type != REDIS_REPLY_ARRAY) {
+		rq->rc = -EIO;
+		return;
+	}
+	for (size_t i = 0; i < r->elements && rq->rc == 0; i++)
+		rq->rc = add_entry(x, r->element[i]);
+}
+
+static void entries_done(struct sreq *rq, int rc)
+{
+	struct entries_ctx *x = rq->ctx;
+	store_entries_fn *cb = (store_entries_fn *)rq->cb;
+
+	cb(rq->arg, rc, x->e, rc == 0 ? x->n : 0);
+	for (int i = 0; i < x->n; i++) {
+		for (size_t k = 0; k < x->e[i].npairs; k++)
+			free(x->owned[i][k]);
+		free(x->owned[i]);
+	}
+	free(x->owned);
+	free(x->e);
+}
+
+int store_requests(struct store *st, int64_t since, int64_t until, int max,
+		   store_entries_fn *cb, void *arg)
+{
+	const struct store_keys *k = store_keyctx(st);
+	struct argv *a = store_argv(st);
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, k->shards, entries_reply, entries_done, (void *)cb,
+		       arg, sizeof(struct entries_ctx), &rq);
+	if (rc < 0)
+		return rc;
+	for (int s = 0; s < k->shards; s++) {
+		char key[STORE_KEY_MAX];
+
+		store_key_shard(k, (unsigned)s, SK_REQUESTS, NULL, key,
+				sizeof(key));
+		arg_reset(a);
+		arg_s(a, "XREVRANGE");
+		arg_s(a, key);
+		arg_i(a, until);
+		arg_i(a, since);
+		arg_s(a, "COUNT");
+		arg_i(a, max);
+		sreq_send(rq, s, a);
+	}
+	return sreq_commit(rq);
+}
