@@ -3,7 +3,9 @@
 # representative run (import, SMS lookups, a USSD procedure with its SMS
 # copy and request record, a multipart MO, long replies in parts with
 # receipts, an incomplete multipart MO claimed after its timeout, a
-# message queued by citizengw-ctl) is watched with MONITOR, and
+# message queued by citizengw-ctl, a dossier's status changed through the
+# API with its notice, a broadcast sent and another cancelled) is watched
+# with MONITOR, and
 # tests/slotcheck checks the keys each call declares and every key its
 # commands touch against the cluster slot rule (CRC16 of the {hash tag}).
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +36,9 @@ expect-acked mo=i
 expect-message to=84966000222 contains="TRACUU" timeout=15
 wait-file path=$T/sent timeout=30
 expect-message to=84955000333 parts=2 text="$long"
+expect-message to=84912345678 contains="can bo sung giay to"
+expect-message to=84911000001 text="Nhac lich"
+expect-message to=84911000002 text="Nhac lich"
 sleep 1500
 SIM
 
@@ -42,13 +47,32 @@ redis MONITOR >"$T/monitor.out" 2>&1 &
 MON=$!
 PIDS="$PIDS $MON"
 start_sim "$T/run.sim" --receipts both --receipt-delay 100
-write_config "gateway = { concat_timeout = \"2s\"; };"
+write_config "gateway = { concat_timeout = \"2s\"; };
+broadcast = { quiet_hours = \"\"; };"
 import_samples
 start_gw
 wait_for 30 grep -q "MESSAGE .*to=84966000222" "$T/sim.log" ||
 	fail "the incomplete multipart MO was not answered"
 "$CTL" -c "$T/gw.cfg" send 0955000333 "$long" --no-fold >"$T/send.out" ||
 	fail "ctl send failed"
+# the staff side: a new status (its notice), a broadcast, one cancelled
+api() {
+	curl -sS -o "$T/api.out" -w '%{http_code}' -H "Authorization: Bearer change-me" \
+		-H "Content-Type: application/json" "$@"
+}
+[ "$(api -X PUT -d '{"phone": "0912345678", "status": 5, "procedure": "Cap ban sao", "agency": "UBND xa Phuc Xuan", "received_at": "2025-08-06", "due_at": "2025-08-20", "id_last4": "1234"}' \
+	"http://127.0.0.1:$HTTP_PORT/api/dossiers/000.00.19.H56-250806-0001")" = 200 ] ||
+	fail "dossier PUT: $(cat "$T/api.out")"
+recips='[{"phone": "0911000001"}, {"phone": "0911000002"}]'
+[ "$(api -X POST -d "{\"name\": \"s\", \"template\": \"Nhac lich\", \"recipients\": $recips}" \
+	"http://127.0.0.1:$HTTP_PORT/api/broadcasts")" = 201 ] ||
+	fail "broadcast: $(cat "$T/api.out")"
+[ "$(api -X POST -d "{\"name\": \"c\", \"template\": \"Hen\", \"rate\": 1, \"schedule_at\": \"2099-01-01T00:00:00+07:00\", \"expires_at\": \"2099-01-02T00:00:00+07:00\", \"recipients\": $recips}" \
+	"http://127.0.0.1:$HTTP_PORT/api/broadcasts")" = 201 ] ||
+	fail "scheduled broadcast: $(cat "$T/api.out")"
+c=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$T/api.out")
+[ "$(api -X POST "http://127.0.0.1:$HTTP_PORT/api/broadcasts/$c/cancel")" = 200 ] ||
+	fail "cancel: $(cat "$T/api.out")"
 touch "$T/sent"
 wait_sim 60
 sleep 1.5	# the recovery claims run once a second: watch a few
