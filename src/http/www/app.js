@@ -735,10 +735,11 @@
 			S.statusAt = clock();
 		} catch (err) {
 			S.token = null;
-			store('sessionStorage', TOKEN_KEY, null);
 			if (err.status === 401) {
+				store('sessionStorage', TOKEN_KEY, null);
 				showLogin(quiet ? 'login_expired' : 'login_wrong', true);
 			} else {
+				/* the server unreachable: a reload tries the kept token again */
 				showLogin(null);
 				var msg = $('login-message');
 				msg.className = 'msg msg-error';
