@@ -210,6 +210,9 @@ async function run(browser) {
 		eq(await page.evaluate(() => document.documentElement.lang), 'vi', 'html lang');
 		eq(await text('label[for="token"]'), 'Mã truy cập (API token)', 'token label');
 		check(await page.$eval('#nav', e => e.hidden), 'navigation hidden before login');
+		const unlabelled = await page.$$eval('input, select, textarea', es => es.filter(e =>
+			!(e.labels && e.labels.length && e.labels[0].textContent.trim())).map(e => e.id || e.name));
+		eq(JSON.stringify(unlabelled), '[]', 'inputs without a label');
 		await shot('login');
 	});
 

@@ -152,8 +152,8 @@
 			pv_segments: 'SMS tính cước',
 			pv_encoding: 'Kiểu mã hóa',
 			enc_gsm7: 'Không dấu (GSM-7, 160 ký tự/SMS)',
-			enc_ucs2: 'Có dấu (UCS-2, 70 ký tự/SMS)',
-			pv_ucs2_warn: '{n} tin có dấu (UCS-2): mỗi SMS chỉ chứa 70 ký tự nên tốn cước hơn. Viết không dấu để rẻ hơn.',
+			enc_ucs2: 'Có dấu hoặc ký tự đặc biệt (UCS-2, 70 ký tự/SMS)',
+			pv_ucs2_warn: '{n} tin có dấu hoặc ký tự đặc biệt (UCS-2): mỗi SMS chỉ chứa 70 ký tự nên tốn cước hơn. Viết không dấu, không ký tự đặc biệt để rẻ hơn.',
 			pv_when: 'Bắt đầu: {schedule}. Hết hạn: {expires}. Tốc độ: {rate} tin/giây.',
 			pv_samples: 'Tin mẫu',
 			pv_samples_hint: 'Đúng như điện thoại của người nhận sẽ hiển thị.',
@@ -341,8 +341,8 @@
 			pv_segments: 'SMS billed',
 			pv_encoding: 'Encoding',
 			enc_gsm7: 'Without diacritics (GSM-7, 160 characters/SMS)',
-			enc_ucs2: 'With diacritics (UCS-2, 70 characters/SMS)',
-			pv_ucs2_warn: '{n} messages use diacritics (UCS-2): an SMS then holds only 70 characters and costs more. Write without diacritics to pay less.',
+			enc_ucs2: 'With diacritics or special characters (UCS-2, 70 characters/SMS)',
+			pv_ucs2_warn: '{n} messages have diacritics or special characters (UCS-2): an SMS then holds only 70 characters and costs more. Write without them to pay less.',
 			pv_when: 'Starts: {schedule}. Expires: {expires}. Rate: {rate} messages/s.',
 			pv_samples: 'Sample messages',
 			pv_samples_hint: 'Exactly as the recipient’s phone will show them.',
@@ -735,10 +735,11 @@
 			S.statusAt = clock();
 		} catch (err) {
 			S.token = null;
-			store('sessionStorage', TOKEN_KEY, null);
 			if (err.status === 401) {
+				store('sessionStorage', TOKEN_KEY, null);
 				showLogin(quiet ? 'login_expired' : 'login_wrong', true);
 			} else {
+				/* the server unreachable: a reload tries the kept token again */
 				showLogin(null);
 				var msg = $('login-message');
 				msg.className = 'msg msg-error';
