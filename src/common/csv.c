@@ -12,6 +12,14 @@
 #include "common/csv.h"
 #include "common/util.h"
 
+char csv_sep_guess(const char *data, size_t len)
+{
+	const char *nl = memchr(data, '\n', len);
+	size_t l = nl ? (size_t)(nl - data) : len;
+
+	return memchr(data, ';', l) && !memchr(data, ',', l) ? ';' : ',';
+}
+
 void csv_init(struct csv_parser *p, const char *data, size_t len, char sep)
 {
 	memset(p, 0, sizeof(*p));
@@ -20,14 +28,7 @@ void csv_init(struct csv_parser *p, const char *data, size_t len, char sep)
 	p->line = 1;
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		p->pos = 3;
-	if (!sep) {
-		const char *nl = memchr(data, '\n', len);
-		size_t l = nl ? (size_t)(nl - data) : len;
-
-		sep = memchr(data, ';', l) && !memchr(data, ',', l) ? ';'
-								     : ',';
-	}
-	p->sep = sep;
+	p->sep = sep ? sep : csv_sep_guess(data, len);
 }
 
 static int buf_put(struct csv_record *r, size_t *n, char c)
@@ -139,4 +140,80 @@ void csv_record_free(struct csv_record *rec)
 	free(rec->fields);
 	free(rec->buf);
 	memset(rec, 0, sizeof(*rec));
+}
+
+/* --- cutting a file into records ------------------------------------------------- */
+
+/* What one byte does to the record being cut. */
+enum cut_step {
+	CUT_TAKEN,		/* the byte belongs to the record */
+	CUT_END_TAKEN,		/* ... and ends it */
+	CUT_END_BEFORE,		/* the record ended before the byte */
+};
+
+void csv_cut_init(struct csv_cut *c, char sep)
+{
+	memset(c, 0, sizeof(*c));
+	c->sep = sep;
+	c->line = 1;
+}
+
+/* The steps of csv_next(), one byte at a time: what it learns by looking
+ * at the next byte ("" in quotes, \r\n) waits here for that byte. */
+static enum cut_step cut_byte(struct csv_cut *c, char ch)
+{
+	if (c->cr_seen) {
+		c->cr_seen = false;
+		return ch == '\n' ? CUT_END_TAKEN : CUT_END_BEFORE;
+	}
+	if (c->quote_seen) {
+		c->quote_seen = false;
+		if (ch == '"')
+			return CUT_TAKEN;	/* "" is a quote in the text */
+		c->in_quotes = false;	/* ch is after the closing quote */
+	} else if (c->in_quotes) {
+		if (ch == '"')
+			c->quote_seen = true;
+		else if (ch == '\n')
+			c->line++;
+		return CUT_TAKEN;
+	}
+	if (ch == '"' && !c->quoted) {
+		c->quoted = c->in_quotes = true;
+	} else if (ch == c->sep) {
+		c->quoted = false;
+	} else if (ch == '\n' || ch == '\r') {
+		c->line++;
+		c->quoted = false;
+		c->cr_seen = ch == '\r';
+		return ch == '\n' ? CUT_END_TAKEN : CUT_TAKEN;
+	}
+	return CUT_TAKEN;
+}
+
+size_t csv_cut_feed(struct csv_cut *c, const char *data, size_t len,
+		    bool *end)
+{
+	*end = false;
+	for (size_t i = 0; i < len; i++) {
+		enum cut_step s = cut_byte(c, data[i]);
+
+		if (s == CUT_TAKEN) {
+			c->open = true;
+			continue;
+		}
+		*end = true;
+		c->open = false;
+		return s == CUT_END_TAKEN ? i + 1 : i;
+	}
+	return len;
+}
+
+bool csv_cut_finish(struct csv_cut *c)
+{
+	bool was_open = c->open;
+
+	c->open = false;
+	c->cr_seen = false;
+	return was_open;
 }

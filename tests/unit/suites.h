@@ -30,6 +30,7 @@ Suite *suite_paging(void);
 Suite *suite_services(void);
 Suite *suite_bcast(void);
 Suite *suite_notice(void);
+Suite *suite_csv(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
