@@ -117,6 +117,52 @@ static int dossier_from_json(const json_t *o, const char *code,
 	return dossier_from_row(f, d, err, errlen);
 }
 
+struct again_op {
+	char code[DOSSIER_CODE_MAX];
+};
+
+static void notified(void *arg, int rc, long rev)
+{
+	struct http_req *r = arg;
+	struct again_op *op = r->op;
+
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+	else if (rev == 0)
+		http_reply_error(r, 404, "no dossier %s", op->code);
+	else
+		http_reply_json(r, 200, json_pack("{s:s, s:s}", "code",
+						  op->code, "notice",
+						  "queued"));
+}
+
+static void api_dossier_notify(struct http_req *r)
+{
+	char key[DOSSIER_CODE_MAX];
+	struct again_op *op = calloc(1, sizeof(*op));
+	const char *end;
+	int rc;
+
+	r->op = op;
+	if (!op) {
+		http_reply_error(r, 503, "out of memory");
+		return;
+	}
+	if (dossier_code_parse(r->param[0], op->code, sizeof(op->code), key,
+			       sizeof(key), &end) < 0 || *end) {
+		http_reply_error(r, 400, "'%s' is not a dossier code "
+				 "(AGENCY-YYMMDD-NNNN)", r->param[0]);
+		return;
+	}
+	if (!http_conf(r)->notices.enabled) {
+		http_reply_error(r, 409, "notices are off (notices.enabled)");
+		return;
+	}
+	rc = store_notice_again(http_store(r), key, notified, r);
+	if (rc < 0)
+		http_reply_store_error(r, rc);
+}
+
 /* `notify`: optional boolean, default true. -EINVAL when not a boolean. */
 static int notify_flag(const json_t *o, bool *notify)
 {
@@ -511,6 +557,7 @@ static void api_requests(struct http_req *r)
 const struct http_route http_api_routes[] = {
 	{ EVHTTP_REQ_GET, "/api/status", api_status },
 	{ EVHTTP_REQ_PUT, "/api/dossiers/{}", api_dossier_put },
+	{ EVHTTP_REQ_POST, "/api/dossiers/{}/notify", api_dossier_notify },
 	{ EVHTTP_REQ_POST, "/api/dossiers", api_dossiers_post },
 	{ EVHTTP_REQ_POST, "/api/messages", api_message_post },
 	{ EVHTTP_REQ_GET, "/api/messages/{}", api_message_get },

@@ -42,7 +42,13 @@ struct batch {
 	unsigned segs[BATCH];
 };
 
+/* A request that creates: a whole broadcast, the start of one sent in
+ * parts, or one part of its recipients. */
+enum create_mode { CREATE_ALL, CREATE_BEGIN, CREATE_PART };
+
 struct create_op {
+	enum create_mode mode;
+	long line_offset;	/* a part's lines in the whole list */
 	struct store_bcast b;
 	struct bcast_tpl *tpl;
 	struct bcast_reader *rd;
@@ -424,8 +430,9 @@ static void reject(struct create_op *op, long line, const char *phone,
 	op->rejected++;
 	if (json_array_size(op->invalid) < INVALID_SHOWN)
 		json_array_append_new(op->invalid, json_pack(
-			"{s:I, s:s, s:s}", "line", (json_int_t)line, "phone",
-			phone, "error", why));
+			"{s:I, s:s, s:s}", "line",
+			(json_int_t)(line ? line + op->line_offset : 0),
+			"phone", phone, "error", why));
 }
 
 /* A recipient read: priced, into its shard's batch (sent when full). */
@@ -508,49 +515,94 @@ static void pump(struct http_req *r)
 
 /* --- the answer ---------------------------------------------------------------------- */
 
-static json_t *cost_json(const struct bcast_totals *t)
+static void enc_json(json_t *by, const char *name, int msgs, int segs)
+{
+	if (msgs)
+		json_object_set_new(by, name, json_pack("{s:i, s:i}",
+							"messages", msgs,
+							"segments", segs));
+}
+
+static json_t *cost_json(const struct store_bcast *b)
 {
 	json_t *by = json_object();
 
-	for (int e = 0; e <= TEXT_ENC_LATIN1; e++)
-		if (t->enc_messages[e])
-			json_object_set_new(by, text_enc_name((enum text_enc)e),
-					    json_pack("{s:I, s:I}", "messages",
-					    (json_int_t)t->enc_messages[e],
-					    "segments",
-					    (json_int_t)t->enc_segments[e]));
-	return json_pack("{s:I, s:I, s:o}", "messages",
-			 (json_int_t)t->messages, "segments",
-			 (json_int_t)t->segments, "by_encoding", by);
+	enc_json(by, "gsm7", b->gsm7_msgs, b->gsm7_segs);
+	enc_json(by, "ucs2", b->ucs2_msgs, b->ucs2_segs);
+	enc_json(by, "other", b->other_msgs, b->other_segs);
+	return json_pack("{s:i, s:i, s:o}", "messages", b->msgs, "segments",
+			 b->segs, "by_encoding", by);
 }
 
+/* The first recipients' texts, each phone once (a duplicate among the
+ * first lines is not a sample). */
 static json_t *samples_json(const struct bcast_totals *t)
 {
 	json_t *list = json_array();
 
-	for (unsigned i = 0; i < t->nsamples; i++)
-		json_array_append_new(list, json_pack(
-			"{s:s, s:s, s:s, s:i}", "phone", t->samples[i].msisdn,
-			"text", t->samples[i].text, "encoding",
-			text_enc_name(t->samples[i].enc), "segments",
-			(int)t->samples[i].segments));
+	for (unsigned i = 0; i < t->nsamples; i++) {
+		bool seen = false;
+
+		for (unsigned k = 0; k < i; k++)
+			seen = seen || strcmp(t->samples[k].msisdn,
+					      t->samples[i].msisdn) == 0;
+		if (!seen)
+			json_array_append_new(list, json_pack(
+				"{s:s, s:s, s:s, s:i}", "phone",
+				t->samples[i].msisdn, "text",
+				t->samples[i].text, "encoding",
+				text_enc_name(t->samples[i].enc), "segments",
+				(int)t->samples[i].segments));
+	}
 	return list;
 }
 
-static json_t *preview_json(struct http_req *r, struct create_op *op)
+/* What this request found, as a record's tally (store_bc_tally). */
+static void tally_from(struct create_op *op, struct store_bcast *t)
 {
+	const struct bcast_totals *tt = &op->totals;
+	json_t *samples = samples_json(tt);
+	char *text = json_dumps(samples, JSON_COMPACT);
+
+	*t = op->b;
+	t->total = (int)op->added;
+	t->duplicates = (int)op->duplicates;
+	t->invalid = (int)op->rejected;
+	t->opted_out = (int)op->opted_out;
+	t->msgs = (int)tt->messages;
+	t->segs = (int)tt->segments;
+	t->gsm7_msgs = (int)tt->enc_messages[TEXT_ENC_GSM7];
+	t->gsm7_segs = (int)tt->enc_segments[TEXT_ENC_GSM7];
+	t->ucs2_msgs = (int)tt->enc_messages[TEXT_ENC_UCS2];
+	t->ucs2_segs = (int)tt->enc_segments[TEXT_ENC_UCS2];
+	t->other_msgs = (int)(tt->messages - tt->enc_messages[TEXT_ENC_GSM7] -
+			      tt->enc_messages[TEXT_ENC_UCS2]);
+	t->other_segs = (int)(tt->segments - tt->enc_segments[TEXT_ENC_GSM7] -
+			      tt->enc_segments[TEXT_ENC_UCS2]);
+	util_strlcpy(t->samples, text && strlen(text) < sizeof(t->samples)
+					 ? text : "[]", sizeof(t->samples));
+	free(text);
+	json_decref(samples);
+}
+
+/* The preview of a broadcast from its record (what every part brought);
+ * invalid: the lines rejected by this request (taken over), or NULL. */
+static json_t *preview_json(struct http_req *r, const struct store_bcast *b,
+			    bool dry_run, json_t *invalid)
+{
+	json_t *samples = json_loads(b->samples, 0, NULL);
+
 	return json_pack(
-		"{s:s, s:b, s:s, s:{s:I, s:I, s:I, s:O, s:I}, s:o, s:o, "
+		"{s:s, s:b, s:s, s:{s:i, s:i, s:i, s:o, s:i}, s:o, s:o, "
 		"s:o, s:o, s:i}",
-		"id", op->b.id, "dry_run", op->dry_run, "state",
-		op->dry_run ? "dry_run" : "running", "recipients", "accepted",
-		(json_int_t)op->added, "duplicates",
-		(json_int_t)op->duplicates, "opted_out",
-		(json_int_t)op->opted_out, "invalid", op->invalid,
-		"invalid_count", (json_int_t)op->rejected, "cost",
-		cost_json(&op->totals), "samples", samples_json(&op->totals),
-		"schedule_at", http_time(r, op->b.schedule_at), "expires_at",
-		http_time(r, op->b.expires_at), "rate", op->b.rate);
+		"id", b->id, "dry_run", dry_run, "state",
+		dry_run ? "dry_run" : "running", "recipients", "accepted",
+		b->total, "duplicates", b->duplicates, "opted_out",
+		b->opted_out, "invalid", invalid ? invalid : json_array(),
+		"invalid_count", b->invalid, "cost", cost_json(b), "samples",
+		samples ? samples : json_array(), "schedule_at",
+		http_time(r, b->schedule_at), "expires_at",
+		http_time(r, b->expires_at), "rate", b->rate);
 }
 
 static void started(void *arg, int rc)
@@ -564,59 +616,109 @@ static void started(void *arg, int rc)
 		http_reply_store_error(r, rc);
 		return;
 	}
-	LOGP(LOG_BCAST, LOG_NOTICE, NULL, "broadcast %s \"%s\": %ld "
-	     "recipients, %llu segments, %d/s", op->b.id, op->b.name,
-	     op->added, (unsigned long long)op->totals.segments, op->b.rate);
-	create_reply(r, 201, preview_json(r, op));
+	LOGP(LOG_BCAST, LOG_NOTICE, NULL, "broadcast %s \"%s\": %d "
+	     "recipients, %d segments, %d/s", op->b.id, op->b.name,
+	     op->b.total, op->b.segs, op->b.rate);
+	create_reply(r, 201, preview_json(r, &op->b, false, NULL));
 }
 
-/* Every recipient is in (or a failure stopped it). */
-static void finish(struct http_req *r)
+/* The end of a creation: op->b holds the whole broadcast's record. */
+static void conclude(struct http_req *r, json_t *invalid)
 {
 	struct create_op *op = r->op;
 	int rc;
 
-	if (op->failed || op->dry_run || op->added == 0)
+	if (op->dry_run || op->b.total == 0)
 		store_bc_discard(http_store(r), op->b.id, NULL, NULL);
-	if (op->failed) {
-		int frc = op->fail_rc;
-
-		create_op_free(op);
-		http_reply_store_error(r, frc);
-		return;
-	}
 	if (op->dry_run) {
-		create_reply(r, 200, preview_json(r, op));
-		return;
-	}
-	if (op->added == 0) {
-		json_t *j = preview_json(r, op);
+		create_reply(r, 200, preview_json(r, &op->b, true, invalid));
+	} else if (op->b.total == 0) {
+		json_t *j = preview_json(r, &op->b, false, invalid);
 
 		json_object_set_new(j, "error", json_string(
 			"no valid recipient: nothing to send"));
 		json_object_set_new(j, "status", json_integer(400));
 		create_reply(r, 400, j);
+	} else {
+		json_decref(invalid);
+		rc = store_bc_start(http_store(r), &op->b, started, r);
+		if (rc < 0)
+			started(r, rc);
+	}
+}
+
+/* A part's own numbers. */
+static json_t *part_json(struct create_op *op)
+{
+	json_t *invalid = op->invalid;
+
+	op->invalid = NULL;
+	return json_pack("{s:I, s:I, s:I, s:o, s:I}", "accepted",
+			 (json_int_t)op->added, "duplicates",
+			 (json_int_t)op->duplicates, "opted_out",
+			 (json_int_t)op->opted_out, "invalid", invalid,
+			 "invalid_count", (json_int_t)op->rejected);
+}
+
+static void tallied(void *arg, int rc)
+{
+	struct http_req *r = arg;
+	struct create_op *op = r->op;
+	json_t *invalid;
+
+	if (rc < 0) {
+		if (op->mode == CREATE_ALL)
+			store_bc_discard(http_store(r), op->b.id, NULL, NULL);
+		create_op_free(op);
+		http_reply_store_error(r, rc);
 		return;
 	}
-	op->b.total = (int)op->added;
-	op->b.duplicates = (int)op->duplicates;
-	op->b.invalid = (int)op->rejected;
-	op->b.opted_out = (int)op->opted_out;
-	rc = store_bc_start(http_store(r), &op->b, started, r);
+	if (op->mode == CREATE_PART) {
+		create_reply(r, 200, part_json(op));
+		return;
+	}
+	invalid = op->invalid;
+	op->invalid = NULL;
+	tally_from(op, &op->b);
+	conclude(r, invalid);
+}
+
+/* Every recipient of this request is in (or a failure stopped it). */
+static void finish(struct http_req *r)
+{
+	struct create_op *op = r->op;
+	struct store_bcast t;
+	int rc;
+
+	if (op->failed) {
+		int frc = op->fail_rc;
+
+		if (op->mode == CREATE_ALL)
+			store_bc_discard(http_store(r), op->b.id, NULL, NULL);
+		create_op_free(op);
+		http_reply_store_error(r, frc);
+		return;
+	}
+	tally_from(op, &t);
+	rc = store_bc_tally(http_store(r), &t, tallied, r);
 	if (rc < 0)
-		started(r, rc);
+		tallied(r, rc);
 }
 
 static void begun(void *arg, int rc)
 {
 	struct http_req *r = arg;
+	struct create_op *op = r->op;
 
 	if (rc < 0) {
-		create_op_free(r->op);
+		create_op_free(op);
 		http_reply_store_error(r, rc);
-		return;
+	} else if (op->mode == CREATE_BEGIN) {
+		create_reply(r, 201, json_pack("{s:s, s:s}", "id", op->b.id,
+					       "state", "loading"));
+	} else {
+		pump(r);
 	}
-	pump(r);
 }
 
 /* --- creation ----------------------------------------------------------------------- */
@@ -629,57 +731,108 @@ static void bind_seg_opts(const struct cgw_conf *c, struct seg_opts *o)
 	o->max_segments = (unsigned)c->smsc[0].max_segments;
 }
 
-/* Reads the request, checks the template against the recipients. */
-static int create_setup(struct http_req *r, struct create_op *op, char *err,
-			size_t errlen)
+/* What every creating request needs besides its fields. */
+static int prepare(struct http_req *r, struct create_op *op)
 {
 	const struct cgw_conf *c = http_conf(r);
-	int rc;
 
-	if (!op->body)	/* a CSV body: the reader refuses a NUL in it */
-		op->csv = http_body(r, &op->csvlen);
-	if ((rc = read_fields(r, op, err, errlen)) < 0 ||
-	    (rc = open_reader(op, err, errlen)) < 0 ||
-	    (rc = bcast_tpl_check(op->tpl, bcast_reader_names(op->rd), err,
-				  errlen)) < 0)
-		return rc;
-	fill_cols(op, bcast_reader_names(op->rd));
-	if ((rc = rewind_items(op)) < 0)
-		return util_err(err, errlen, rc, "out of memory");
 	bind_seg_opts(c, &op->seg);
 	op->fold = c->menus.fold_vi;
 	op->shards = c->redis.shards;
 	bcast_totals_init(&op->totals);
+	op->invalid = json_array();
+	op->batch = calloc((size_t)op->shards, sizeof(*op->batch));
+	return op->invalid && op->batch ? 0 : -ENOMEM;
+}
+
+/* The recipients of this request, checked against the template; cols
+ * when the broadcast has none yet, else they must be the same. */
+static int open_recipients(struct http_req *r, struct create_op *op,
+			   char *err, size_t errlen)
+{
+	char had[sizeof(op->b.cols)];
+	int rc;
+
+	if (!op->body)	/* a CSV body: the reader refuses a NUL in it */
+		op->csv = http_body(r, &op->csvlen);
+	if ((rc = open_reader(op, err, errlen)) < 0 ||
+	    (rc = bcast_tpl_check(op->tpl, bcast_reader_names(op->rd), err,
+				  errlen)) < 0)
+		return rc;
+	util_strlcpy(had, op->b.cols, sizeof(had));
+	fill_cols(op, bcast_reader_names(op->rd));
+	if (op->mode == CREATE_PART && had[0] && strcmp(had, op->b.cols)) {
+		for (char *p = had; *p; p++)
+			*p = *p == STORE_BC_SEP ? ',' : *p;
+		return util_err(err, errlen, -EINVAL, "recipients: the columns "
+				"of this part differ from the first part's "
+				"(phone,%s)", had);
+	}
+	if ((rc = rewind_items(op)) < 0)
+		return util_err(err, errlen, rc, "out of memory");
+	return 0;
+}
+
+/* A new broadcast: its fields, and its recipients unless they follow. */
+static int create_setup(struct http_req *r, struct create_op *op, char *err,
+			size_t errlen)
+{
+	bool follow = false;
+	int rc;
+
+	if ((rc = read_fields(r, op, err, errlen)) < 0 ||
+	    (rc = read_bool(r, op, "recipients_follow", &follow, err,
+			    errlen)) < 0)
+		return rc;
+	op->mode = follow ? CREATE_BEGIN : CREATE_ALL;
+	if (follow && op->dry_run)
+		return util_err(err, errlen, -EINVAL, "dry_run: goes with "
+				"/start when the recipients follow");
+	if (!follow && (rc = open_recipients(r, op, err, errlen)) < 0)
+		return rc;
 	snprintf(op->b.id, sizeof(op->b.id), "b-%llx%04x",
 		 (unsigned long long)util_now_ms(),
 		 (unsigned)(rand() & 0xffff));
 	op->b.created = util_now_ms();
-	op->invalid = json_array();
-	op->batch = calloc((size_t)op->shards, sizeof(*op->batch));
-	if (!op->invalid || !op->batch)
+	if (prepare(r, op) < 0)
 		return util_err(err, errlen, -ENOMEM, "out of memory");
 	return 0;
+}
+
+/* The body as JSON, or NULL for a CSV body; false when answered. */
+static bool read_body(struct http_req *r, json_t **body)
+{
+	char ct[64];
+
+	*body = NULL;
+	/* a CSV body, or JSON (anything else is answered 415 here) */
+	return strcmp(http_content_type(r, ct, sizeof(ct)), "text/csv") == 0 ||
+	       (*body = http_body_json(r)) != NULL;
+}
+
+static struct create_op *new_op(struct http_req *r, json_t *body)
+{
+	struct create_op *op = calloc(1, sizeof(*op));
+
+	if (!op) {
+		json_decref(body);
+		http_reply_error(r, 503, "out of memory");
+		return NULL;
+	}
+	r->op = op;
+	op->body = body;
+	return op;
 }
 
 void api_bcast_create(struct http_req *r)
 {
 	struct create_op *op;
-	json_t *body = NULL;
-	char err[512], ct[64];
+	json_t *body;
+	char err[512];
 	int rc;
 
-	/* a CSV body, or JSON (anything else is answered 415 here) */
-	if (strcmp(http_content_type(r, ct, sizeof(ct)), "text/csv") != 0 &&
-	    !(body = http_body_json(r)))
+	if (!read_body(r, &body) || !(op = new_op(r, body)))
 		return;
-	op = calloc(1, sizeof(*op));
-	if (!op) {
-		json_decref(body);
-		http_reply_error(r, 503, "out of memory");
-		return;
-	}
-	r->op = op;
-	op->body = body;
 	rc = create_setup(r, op, err, sizeof(err));
 	if (rc < 0) {
 		create_error(r, rc == -ENOMEM ? 503 : 400, err);
@@ -690,16 +843,104 @@ void api_bcast_create(struct http_req *r)
 		begun(r, rc);
 }
 
+/* --- parts -------------------------------------------------------------------------- */
+
+/* The broadcast a part or a start names: it must be loading. */
+static bool loading(struct http_req *r, int rc, bool found,
+		    const struct store_bcast *b)
+{
+	if (rc < 0) {
+		if (r->op)
+			create_op_free(r->op);
+		http_reply_store_error(r, rc);
+		return false;
+	}
+	if (!found || strcmp(b->state, "loading") != 0) {
+		if (r->op)
+			create_op_free(r->op);
+		http_reply_error(r, found ? 409 : 404, found
+				 ? "broadcast %s is %s: it takes no more "
+				   "recipients" : "no broadcast %s",
+				 r->param[0], found ? b->state : "");
+		return false;
+	}
+	return true;
+}
+
+static void part_of(void *arg, int rc, bool found, const struct store_bcast *b,
+		    const struct store_bc_counts *c)
+{
+	struct http_req *r = arg;
+	struct create_op *op = r->op;
+	const char *first = http_query(r, "first_line");
+	long long line = op->body ? 1 : 2;
+	char err[512];
+
+	if (!loading(r, rc, found, b))
+		return;
+	op->b = *b;
+	if (first && util_parse_int(first, 1, 1LL << 40, &line) < 0) {
+		create_error(r, 400, "first_line: expects a line number");
+		return;
+	}
+	if (bcast_tpl_parse(b->tmpl, &op->tpl, err, sizeof(err)) < 0) {
+		create_error(r, 500, err);	/* it was checked at creation */
+		return;
+	}
+	op->line_offset = (long)line - (op->body ? 1 : 2);
+	op->mode = CREATE_PART;
+	if ((rc = open_recipients(r, op, err, sizeof(err))) < 0 ||
+	    prepare(r, op) < 0) {
+		create_error(r, rc == -ENOMEM ? 503 : 400, rc < 0 ? err
+						: "out of memory");
+		return;
+	}
+	pump(r);
+}
+
 void api_bcast_recipients(struct http_req *r)
 {
-	http_reply_error(r, 404, "not yet: send the recipients with the "
-			 "broadcast (POST /api/broadcasts)");
+	json_t *body;
+	int rc;
+
+	if (!read_body(r, &body) || !new_op(r, body))
+		return;
+	rc = store_bc_get(http_store(r), r->param[0], part_of, r);
+	if (rc < 0)
+		part_of(r, rc, false, NULL, NULL);
+}
+
+static void start_of(void *arg, int rc, bool found, const struct store_bcast *b,
+		     const struct store_bc_counts *c)
+{
+	struct http_req *r = arg;
+	struct create_op *op = r->op;
+	char err[256];
+
+	if (!loading(r, rc, found, b))
+		return;
+	op->b = *b;
+	if (read_bool(r, op, "dry_run", &op->dry_run, err, sizeof(err)) < 0) {
+		create_error(r, 400, err);
+		return;
+	}
+	conclude(r, NULL);
 }
 
 void api_bcast_start(struct http_req *r)
 {
-	http_reply_error(r, 404, "not yet: send the recipients with the "
-			 "broadcast (POST /api/broadcasts)");
+	size_t len;
+	json_t *body = NULL;
+	int rc;
+
+	/* the body is optional: {"dry_run": true} */
+	if (http_body(r, &len) && len > 0 && !(body = http_body_json(r)))
+		return;
+	if (!new_op(r, body))
+		return;
+	rc = store_bc_get(http_store(r), r->param[0], start_of, r);
+	if (rc < 0)
+		start_of(r, rc, false, NULL, NULL);
 }
 
 /* --- reading ---------------------------------------------------------------------- */

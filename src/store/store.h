@@ -115,9 +115,15 @@ struct store_bcast {
 				 * expired */
 	int64_t created, schedule_at, expires_at, ended_at;	/* UTC ms */
 	int rate;		/* messages per second, all processes */
+	/* what creation found (store_bc_tally adds each part's) */
 	int total;		/* recipients accepted */
 	int duplicates, invalid;
 	int opted_out;		/* at creation */
+	int msgs, segs;		/* the cost: messages and segments, */
+	int gsm7_msgs, gsm7_segs;	/* per encoding */
+	int ucs2_msgs, ucs2_segs;
+	int other_msgs, other_segs;
+	char samples[4096];	/* JSON: the first recipients' texts */
 };
 #define STORE_BC_SEP '\x1f'	/* between variables of a recipient */
 
@@ -382,6 +388,7 @@ typedef void store_dossier_put_fn(void *arg, int rc,
 int store_dossier_put(struct store *st, const struct dossier *d, bool notify,
 		      store_dossier_put_fn *cb, void *arg);
 
+
 /*
  * Leases up to max waiting notices per shard: each(dossier, rev) per
  * notice (the dossier as it is now), then end. A notice left unfinished
@@ -414,12 +421,19 @@ typedef void store_mt_found_fn(void *arg, int rc, bool found,
 int store_mt_find(struct store *st, const char *id, store_mt_found_fn *cb,
 		  void *arg);
 
+/* A count or a number a request answers with. */
+typedef void store_count_fn(void *arg, int rc, long n);
+
+/* The dossier's notice once more, as a new revision: n is that revision,
+ * 0 when there is no such dossier. */
+int store_notice_again(struct store *st, const char *dossier_key,
+		       store_count_fn *cb, void *arg);
+
 /*
  * A process is about to submit an MT: counts the try (and remembers the
  * first time). tries > 1 means an earlier owner was about to submit it
  * and died: the MT is marked a possible duplicate.
  */
-typedef void store_count_fn(void *arg, int rc, long n);
 int store_mt_submitting(struct store *st, const struct store_mt *mt,
 			store_count_fn *cb, void *arg);
 
@@ -442,8 +456,15 @@ typedef void store_bc_added_fn(void *arg, int rc,
 int store_bc_add(struct store *st, const char *id, unsigned shard,
 		 const char *const *pairs, int npairs, store_bc_added_fn *cb,
 		 void *arg);
-/* Every recipient is in: the totals recorded, the broadcast running
- * (from schedule_at) and listed. */
+/*
+ * Adds what a part of the recipients brought to the record: total,
+ * duplicates, invalid, opted_out and the cost fields of t; its samples
+ * and cols only when the record has none yet.
+ */
+int store_bc_tally(struct store *st, const struct store_bcast *t,
+		   store_done_fn *cb, void *arg);
+/* Every recipient is in: the broadcast running (from schedule_at) and
+ * listed. */
 int store_bc_start(struct store *st, const struct store_bcast *b,
 		   store_done_fn *cb, void *arg);
 /* Removes a broadcast that was not started (a dry run, a failure). */

@@ -64,8 +64,15 @@ int store_bc_begin(struct store *st, const struct store_bcast *b,
 		const struct rec_field *f = &rec_bcast.fields[i];
 		char buf[32];
 
-		if (f->off != REC_NOWHERE && !(f->flags & REC_SCRIPT))
-			arg_kv(a, f->name, rec_format(f, b, buf, sizeof(buf)));
+		const char *v;
+
+		if (f->off == REC_NOWHERE || (f->flags & REC_SCRIPT))
+			continue;
+		v = rec_format(f, b, buf, sizeof(buf));
+		/* what parts bring (cols, samples) comes with the first */
+		if (f->type == REC_STR && !v[0])
+			continue;
+		arg_kv(a, f->name, v);
 	}
 	sreq_send(rq, 0, a);
 	arg_reset(a);
@@ -174,6 +181,52 @@ static int bc_nkeys(struct store *st)
 	return store_keyctx(st)->shards * 5;
 }
 
+/* The fields of a tally: numbers added, strings set once. */
+static const char *const tally_sums[] = {
+	"total", "duplicates", "invalid", "opted_out", "msgs", "segs",
+	"gsm7_msgs", "gsm7_segs", "ucs2_msgs", "ucs2_segs", "other_msgs",
+	"other_segs",
+};
+static const char *const tally_once[] = { "samples", "cols" };
+
+int store_bc_tally(struct store *st, const struct store_bcast *t,
+		   store_done_fn *cb, void *arg)
+{
+	struct argv *a = store_argv(st);
+	char k[STORE_KEY_MAX], buf[32];
+	int n = 0, rc;
+	struct sreq *rq;
+
+	rc = sreq_open(st, (int)(ARRAY_SIZE(tally_sums) + ARRAY_SIZE(tally_once)),
+		       NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
+	if (rc < 0)
+		return rc;
+	meta_key(st, t->id, k);
+	for (size_t i = 0; i < ARRAY_SIZE(tally_sums); i++) {
+		const struct rec_field *f = rec_field_find(&rec_bcast,
+							   tally_sums[i]);
+
+		arg_reset(a);
+		arg_s(a, "HINCRBY");
+		arg_s(a, k);
+		arg_s(a, f->name);
+		arg_s(a, rec_format(f, t, buf, sizeof(buf)));
+		sreq_send(rq, n++, a);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(tally_once); i++) {
+		const struct rec_field *f = rec_field_find(&rec_bcast,
+							   tally_once[i]);
+
+		arg_reset(a);
+		arg_s(a, "HSETNX");
+		arg_s(a, k);
+		arg_s(a, f->name);
+		arg_s(a, rec_format(f, t, buf, sizeof(buf)));
+		sreq_send(rq, n++, a);
+	}
+	return sreq_commit(rq);
+}
+
 int store_bc_start(struct store *st, const struct store_bcast *b,
 		   store_done_fn *cb, void *arg)
 {
@@ -185,19 +238,11 @@ int store_bc_start(struct store *st, const struct store_bcast *b,
 	struct sreq *rq;
 	int n = 0, rc;
 
-	rc = sreq_open(st, 5 + bc_nkeys(st), NULL, sreq_simple_done,
+	rc = sreq_open(st, 4 + bc_nkeys(st), NULL, sreq_simple_done,
 		       (void *)cb, arg, 0, &rq);
 	if (rc < 0)
 		return rc;
 	meta_key(st, b->id, k);
-	arg_reset(a);
-	arg_s(a, "HSET");
-	arg_s(a, k);
-	arg_ki(a, "total", b->total);
-	arg_ki(a, "duplicates", b->duplicates);
-	arg_ki(a, "invalid", b->invalid);
-	arg_ki(a, "opted_out", b->opted_out);
-	sreq_send(rq, n++, a);
 	arg_reset(a);
 	arg_s(a, "EXPIRE");
 	arg_s(a, k);

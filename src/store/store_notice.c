@@ -304,3 +304,26 @@ int store_mt_submitting(struct store *st, const struct store_mt *mt,
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
 }
+
+int store_notice_again(struct store *st, const char *dossier_key,
+		       store_count_fn *cb, void *arg)
+{
+	const struct store_keys *k = store_keyctx(st);
+	char k_d[STORE_KEY_MAX], k_out[STORE_KEY_MAX];
+	const char *keys[LUA_NOTICE_AGAIN_NKEYS] = { k_d, k_out };
+	struct argv *a = store_argv(st);
+	struct sreq *rq;
+	int rc;
+
+	if ((rc = store_open_count(st, cb, arg, &rq)) < 0)
+		return rc;
+	store_key_dossier(k, dossier_key, k_d, sizeof(k_d));
+	store_key_shard(k, store_shard_of(dossier_key, k->shards), SK_NOTICES,
+			NULL, k_out, sizeof(k_out));
+	arg_reset(a);
+	arg_script(a, LUA_NOTICE_AGAIN, keys);
+	arg_kv(a, "key", dossier_key);
+	arg_ki(a, "now", util_now_ms());
+	sreq_send(rq, 0, a);
+	return sreq_commit(rq);
+}

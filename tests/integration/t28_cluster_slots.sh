@@ -37,6 +37,7 @@ expect-message to=84966000222 contains="TRACUU" timeout=15
 wait-file path=$T/sent timeout=30
 expect-message to=84955000333 parts=2 text="$long"
 expect-message to=84912345678 contains="can bo sung giay to"
+expect-message contains="000.00.19.H56-250806-0002"
 expect-message to=84911000001 text="Nhac lich"
 expect-message to=84911000002 text="Nhac lich"
 sleep 1500
@@ -63,6 +64,8 @@ api() {
 [ "$(api -X PUT -d '{"phone": "0912345678", "status": 5, "procedure": "Cap ban sao", "agency": "UBND xa Phuc Xuan", "received_at": "2025-08-06", "due_at": "2025-08-20", "id_last4": "1234"}' \
 	"http://127.0.0.1:$HTTP_PORT/api/dossiers/000.00.19.H56-250806-0001")" = 200 ] ||
 	fail "dossier PUT: $(cat "$T/api.out")"
+[ "$(api -X POST "http://127.0.0.1:$HTTP_PORT/api/dossiers/000.00.19.H56-250806-0002/notify")" = 200 ] ||
+	fail "notify: $(cat "$T/api.out")"
 recips='[{"phone": "0911000001"}, {"phone": "0911000002"}]'
 [ "$(api -X POST -d "{\"name\": \"s\", \"template\": \"Nhac lich\", \"recipients\": $recips}" \
 	"http://127.0.0.1:$HTTP_PORT/api/broadcasts")" = 201 ] ||
