@@ -609,6 +609,7 @@ static void started(void *arg, int rc)
 {
 	struct http_req *r = arg;
 	struct create_op *op = r->op;
+	json_t *invalid;
 
 	if (rc < 0) {
 		store_bc_discard(http_store(r), op->b.id, NULL, NULL);
@@ -619,7 +620,9 @@ static void started(void *arg, int rc)
 	LOGP(LOG_BCAST, LOG_NOTICE, NULL, "broadcast %s \"%s\": %d "
 	     "recipients, %d segments, %d/s", op->b.id, op->b.name,
 	     op->b.total, op->b.segs, op->b.rate);
-	create_reply(r, 201, preview_json(r, &op->b, false, NULL));
+	invalid = op->invalid;
+	op->invalid = NULL;
+	create_reply(r, 201, preview_json(r, &op->b, false, invalid));
 }
 
 /* The end of a creation: op->b holds the whole broadcast's record. */
@@ -640,7 +643,7 @@ static void conclude(struct http_req *r, json_t *invalid)
 		json_object_set_new(j, "status", json_integer(400));
 		create_reply(r, 400, j);
 	} else {
-		json_decref(invalid);
+		op->invalid = invalid;	/* for the answer, in started() */
 		rc = store_bc_start(http_store(r), &op->b, started, r);
 		if (rc < 0)
 			started(r, rc);
