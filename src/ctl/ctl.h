@@ -35,6 +35,16 @@ int ctl_menu(const struct cgw_conf *c, int argc, char **argv);
 int ctl_requests(const struct cgw_conf *c, int argc, char **argv);
 /* `phone NUMBER`: the phone's profile (language, opt-out, limits) */
 int ctl_phone(const struct cgw_conf *c, int argc, char **argv);
+/*
+ * `broadcast create|list|status|pause|resume|cancel|report ...`: through
+ * the daemon's HTTP API (ctl_broadcast.c, ctl_http.h); argv[0] is the
+ * broadcast command. c may be NULL: --help needs no configuration, the
+ * others then say -c is required.
+ */
+int ctl_broadcast(const struct cgw_conf *c, int argc, char **argv);
+/* `notify CODE`: the dossier's notice again, through the API (c as
+ * above) */
+int ctl_notify(const struct cgw_conf *c, int argc, char **argv);
 
 /* --- helpers (ctl_util.c) --- */
 

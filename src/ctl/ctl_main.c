@@ -55,7 +55,28 @@ static void usage(FILE *out)
 		"                      YYYY-MM-DD[THH:MM] local time, or 2h, "
 		"7d back from now\n"
 		"  phone NUMBER        a phone's profile: language, opt-out, "
-		"limits"
+		"limits\n"
+		"  broadcast create --name NAME --template TEXT (--csv FILE | "
+		"--json FILE)\n"
+		"          [--schedule-at TIME] [--expires-at TIME] [--rate N] "
+		"[--dry-run]\n"
+		"                      create a broadcast through the running "
+		"daemon (a large\n"
+		"                      CSV goes in parts); prints what was "
+		"accepted, rejected,\n"
+		"                      its cost and samples\n"
+		"  broadcast list | status ID [--follow] | pause|resume|cancel "
+		"ID\n"
+		"          | report ID [-o FILE]\n"
+		"                      the broadcasts, their progress, control "
+		"and report (CSV);\n"
+		"                      --json-output prints the API's JSON\n"
+		"  notify CODE         send the citizen the notice of the "
+		"dossier's status again\n"
+		"\n"
+		"  broadcast and notify talk to the daemon's HTTP API "
+		"(http.listen, http.token);\n"
+		"  `COMMAND --help` explains each of them.\n"
 		"\n"
 		"  -c, --config FILE   the daemon's configuration file\n"
 		"  -h, --help          this text\n");
@@ -69,15 +90,41 @@ static void usage(FILE *out)
 static const struct {
 	const char *name;
 	int (*fn)(const struct cgw_conf *c, int argc, char **argv);
+	bool conf_optional;	/* c may be NULL: the command says if it
+				 * needs one (menu check DIR, --help) */
 } commands[] = {
-	{ "import", ctl_import },
-	{ "dossier", ctl_dossier },
-	{ "message", ctl_message },
-	{ "send", ctl_send },
-	{ "menu", ctl_menu },
-	{ "requests", ctl_requests },
-	{ "phone", ctl_phone },
+	{ "import", ctl_import, false },
+	{ "dossier", ctl_dossier, false },
+	{ "message", ctl_message, false },
+	{ "send", ctl_send, false },
+	{ "menu", ctl_menu, true },
+	{ "requests", ctl_requests, false },
+	{ "phone", ctl_phone, false },
+	{ "broadcast", ctl_broadcast, true },
+	{ "notify", ctl_notify, true },
 };
+
+/* The command named cmd, or -1. */
+static int find_command(const char *cmd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Runs command i; the usage when it is unknown or its arguments are
+ * wrong. Returns the exit code. */
+static int run(int i, const struct cgw_conf *conf, int argc, char **argv)
+{
+	int rc = i < 0 ? -1 : commands[i].fn(conf, argc, argv);
+
+	if (rc < 0) {
+		usage(stderr);
+		rc = 2;
+	}
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -87,9 +134,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cgw_conf *conf = calloc(1, sizeof(*conf));
-	const char *path = NULL, *cmd;
+	const char *path = NULL;
 	char err[1024];
-	int c, rc;
+	int c, cmd, rc;
 
 	if (!conf)
 		return 2;
@@ -118,29 +165,17 @@ int main(int argc, char **argv)
 		free(conf);
 		return 2;
 	}
-	cmd = argv[optind++];
-	if (!path && strcmp(cmd, "menu") == 0) {
-		rc = ctl_menu(NULL, argc - optind, argv + optind);
-		free(conf);
-		return rc;
-	}
-	if (!path) {
+	cmd = find_command(argv[optind++]);
+	if (!path && cmd >= 0 && commands[cmd].conf_optional) {
+		rc = run(cmd, NULL, argc - optind, argv + optind);
+	} else if (!path) {
 		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
-		free(conf);
-		return 2;
-	}
-	if (conf_load(conf, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
-		free(conf);
-		return 2;
-	}
-	rc = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			rc = commands[i].fn(conf, argc - optind, argv + optind);
-	if (rc < 0) {
-		usage(stderr);
 		rc = 2;
+	} else if (conf_load(conf, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = 2;
+	} else {
+		rc = run(cmd, conf, argc - optind, argv + optind);
 	}
 	free(conf);
 	return rc;
