@@ -1131,7 +1131,8 @@ static void print_status(const json_t *b)
 	format_counts(json_object_get(b, "counts"), counts, sizeof(counts));
 	printf("%-11s %s\n", "id", jstr(b, "id"));
 	printf("%-11s %s\n", "name", jstr(b, "name"));
-	printf("%-11s %s, %d%% done\n", "state", jstr(b, "state"),
+	printf("%-11s %s\n", "state", jstr(b, "state"));
+	printf("%-11s %d%% (recipients with a final state)\n", "progress",
 	       (int)(json_number_value(json_object_get(b, "progress")) * 100));
 	printf("%-11s %lld (%lld %s, %lld rejected, %lld opted out at "
 	       "creation)\n", "recipients", jint(b, "total"),

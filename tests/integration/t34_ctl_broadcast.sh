@@ -179,7 +179,8 @@ grep -q '^100% done: pending 0, queued 0, sent 0, delivered 60000, failed 0' "$T
 	fail "follow: $(tail -3 "$T/follow.out")"
 [ -z "$(grep '% ' "$T/follow.out" | uniq -d)" ] ||
 	fail "follow printed a line twice in a row"
-has follow "state       done, 100% done"
+has follow "state       done"
+has follow "progress    100% (recipients with a final state)"
 accepted_per_phone | grep ' 84915' >"$T/large.sent"
 [ "$(wc -l <"$T/large.sent")" = 60000 ] ||
 	fail "$(wc -l <"$T/large.sent") of 60000 phones got the broadcast"
