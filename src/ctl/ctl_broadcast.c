@@ -960,10 +960,12 @@ static int one_request(const char *path, long long part_size, bool *whole)
 {
 	struct stat sb;
 
+	*whole = false;
 	if (stat(path, &sb) < 0) {
-		fprintf(stderr, "citizengw-ctl: %s: %s\n", path,
-			strerror(errno));
-		return -errno;
+		int e = errno;
+
+		fprintf(stderr, "citizengw-ctl: %s: %s\n", path, strerror(e));
+		return -e;
 	}
 	*whole = S_ISREG(sb.st_mode) && sb.st_size <= part_size;
 	return 0;
