@@ -22,7 +22,7 @@
 #include "services/bcast.h"
 #include "common/log.h"
 #include "services/phone.h"
-#include "text/reasm.h"
+#include "smpp/reasm.h"
 #include "gw/sender.h"
 #include "services/services.h"
 #include "store/store.h"
