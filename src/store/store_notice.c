@@ -204,16 +204,8 @@ static void find_reply(struct sreq *rq, int idx, const redisReply *r)
 
 	if (x->found || !reply_record(r, &rec_mt, &x->mt) || !x->mt.id[0])
 		return;
-	x->pairs = calloc(r->elements + 1, sizeof(char *));
-	if (!x->pairs) {
-		rq->rc = -ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < r->elements; i++)
-		x->pairs[i] = strdup(r->element[i]->type == REDIS_REPLY_STRING
-					     ? r->element[i]->str : "");
-	x->npairs = r->elements;
-	x->found = true;
+	rq->rc = reply_strings(r, &x->pairs, &x->npairs);
+	x->found = rq->rc == 0;
 }
 
 static void find_done(struct sreq *rq, int rc)
@@ -223,9 +215,7 @@ static void find_done(struct sreq *rq, int rc)
 
 	cb(rq->arg, rc, rc == 0 && x->found, &x->mt,
 	   (const char *const *)x->pairs, x->npairs);
-	for (size_t i = 0; i < x->npairs; i++)
-		free(x->pairs[i]);
-	free(x->pairs);
+	strings_free(x->pairs, x->npairs);
 	x->pairs = NULL;
 }
 
