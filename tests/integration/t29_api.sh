@@ -58,11 +58,11 @@ alive() {
 	kill -0 "$GW_PID" 2>/dev/null
 }
 # raw FILE: the bytes of FILE on a new connection to the HTTP port; what
-# comes back within 2 s goes to $T/raw.out
+# comes back within 2 s goes to FILE.out
 raw() {
 	bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
 		cat "$2" >&3
-		timeout 2 cat <&3' raw "$HTTP_PORT" "$1" >"$T/raw.out" 2>/dev/null ||
+		timeout 2 cat <&3' raw "$HTTP_PORT" "$1" >"$1.out" 2>/dev/null ||
 		true
 }
 
@@ -89,6 +89,13 @@ policy "0.0.0.0:$FREE" "short-token"
 grep -qF "$T/p.cfg: http.token: too short" "$T/p.out" ||
 	fail "-t does not say 'FILE: http.token: too short': $(cat "$T/p.out")"
 grep -q "configuration and menus OK" "$T/p.out" && fail "-t said OK and failed"
+# ... and so does the daemon itself, at once
+rc=0
+timeout 20 "$GW" -c "$T/p.cfg" >"$T/p.out" 2>&1 || rc=$?
+[ "$rc" != 0 ] && [ "$rc" != 124 ] ||
+	fail "the daemon started (or hung: $rc) with a short token on 0.0.0.0: $(cat "$T/p.out")"
+grep -qF "$T/p.cfg: http.token: too short" "$T/p.out" ||
+	fail "the daemon does not say why it refuses: $(cat "$T/p.out")"
 policy "0.0.0.0:$FREE" "0123456789abcde"	# 15: one short
 "$GW" -t -c "$T/p.cfg" >"$T/p.out" 2>&1 &&
 	fail "-t accepted a 15-character token on 0.0.0.0"
@@ -394,6 +401,11 @@ while [ $i -lt 2000 ]; do printf 'X-%d: y\r\n' $i; i=$((i + 1)); done >"$T/many"
 raw "$T/manyhdr"	# many headers
 printf 'GET /api/dossiers/%%ff%%00%%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$TOKEN" >"$T/pct"
 raw "$T/pct"	# broken percent-encoding
+# each refused with a status (no answer yet to the bodies that never end)
+for f in h2 chunk2 neg longline bighdr manyhdr; do
+	head -n 1 "$T/$f.out" | grep -q '^HTTP/1.1 4[0-9][0-9] ' ||
+		fail "$f: no 4xx answer: $(head -c 300 "$T/$f.out")"
+done
 code=$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' a)" "$B/api/status")
 [ "$code" -ge 400 ] || fail "a 100 KB header was answered $code"
 alive || fail "the daemon died on hostile input: $(tail -n 30 "$T/gw.log")"
