@@ -85,7 +85,7 @@ policy() {	# policy LISTEN TOKEN: a copy of the configuration, in $T/p.cfg
 FREE=$("$CGW_BUILDDIR"/tests/freeport)
 policy "0.0.0.0:$FREE" "short-token"
 "$GW" -t -c "$T/p.cfg" >"$T/p.out" 2>&1 &&
-	fail "-t accepted a 11-character token on 0.0.0.0: $(cat "$T/p.out")"
+	fail "-t accepted an 11-character token on 0.0.0.0: $(cat "$T/p.out")"
 grep -qF "$T/p.cfg: http.token: too short" "$T/p.out" ||
 	fail "-t does not say 'FILE: http.token: too short': $(cat "$T/p.out")"
 grep -q "configuration and menus OK" "$T/p.out" && fail "-t said OK and failed"
