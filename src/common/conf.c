@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/days.h"
 #include "common/conf.h"
-#include "services/services.h"
 #include "common/util.h"
 
 enum ctype { CT_STR, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS };
@@ -539,7 +539,7 @@ static int load_days(const config_setting_t *s, const char *path,
 		const config_setting_t *e = config_setting_get_elem(s, i);
 		const char *v = config_setting_get_string(e);
 
-		if (!v || svc_day_parse(v, &days->day[days->n]) < 0)
+		if (!v || day_parse(v, &days->day[days->n]) < 0)
 			return util_err(err, errlen, -EINVAL,
 				       "%s:%u: %s.[%d]: '%s' is not a date "
 				       "\"YYYY-MM-DD\"", src_file(e, file),
@@ -1035,7 +1035,7 @@ static void dump_item(FILE *out, const struct conf_item *it, const void *base,
 		for (int i = 0; i < d->n; i++) {
 			char iso[16];
 
-			svc_day_iso(d->day[i], iso, sizeof(iso));
+			day_iso(d->day[i], iso, sizeof(iso));
 			fprintf(out, "%s \"%s\"", i ? "," : "", iso);
 		}
 		fprintf(out, " ];\n");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/days.h"
 #include "common/util.h"
 #include "ctl/ctl.h"
 #include "services/phone.h"
@@ -73,7 +74,7 @@ static int parse_when(const char *s, int64_t now, int64_t *ms)
 		return -EINVAL;
 	memcpy(date, s, 10);
 	date[10] = '\0';
-	if (svc_day_parse(date, &day) < 0)
+	if (day_parse(date, &day) < 0)
 		return -EINVAL;
 	if (s[10] && ((s[10] != 'T' && s[10] != ' ') ||
 		      sscanf(s + 11, "%2d:%2d", &hh, &mm) != 2 ||

@@ -20,9 +20,10 @@
 #include "gw/gw.h"
 #include "gw/notify.h"
 #include "services/bcast.h"
+#include "services/notice.h"
 #include "common/log.h"
 #include "services/phone.h"
-#include "text/reasm.h"
+#include "smpp/reasm.h"
 #include "gw/sender.h"
 #include "services/services.h"
 #include "store/store.h"
@@ -78,6 +79,7 @@ struct gw {
 	const struct bcast_quiet *quiet;
 	struct dispatch *dispatch;	/* broadcasts */
 	struct notify *notify;		/* status-change notices */
+	const struct notice_set *notices;	/* their texts, or NULL */
 	struct smpp_link *links[MAX_LINKS];
 	int nlinks;
 	char instance[64];
@@ -1261,7 +1263,7 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 					    gw->tz, gw->quiet);
 	gw->notify = notify_new(base, conf, gw->store);
 	if (gw->notify)
-		notify_set(gw->notify, ld->notices);
+		gw_set_notices(gw, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
 	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
@@ -1386,7 +1388,13 @@ int gw_binds(const struct gw *gw, struct gw_bind *out, int max)
 
 void gw_set_notices(struct gw *gw, const struct notice_set *notices)
 {
+	gw->notices = notices;
 	notify_set(gw->notify, notices);
+}
+
+bool gw_notice_has(const struct gw *gw, int status)
+{
+	return gw->notices && notice_has(gw->notices, status);
 }
 
 const struct bcast_tz *gw_tz(const struct gw *gw)

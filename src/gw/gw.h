@@ -51,6 +51,8 @@ void gw_set_menus(struct gw *gw, const struct menu_tree *menus);
 
 /* Replaces the notice texts (NULL: none). */
 void gw_set_notices(struct gw *gw, const struct notice_set *notices);
+/* True when a status has a notice text. */
+bool gw_notice_has(const struct gw *gw, int status);
 
 /* The time zone of broadcasts and of the times staff read. */
 const struct bcast_tz *gw_tz(const struct gw *gw);

@@ -179,33 +179,55 @@ static int notify_flag(const json_t *o, bool *notify)
 
 struct put_op {
 	bool notify;
-	char code[DOSSIER_CODE_MAX];
+	struct dossier d;
+	struct store_dossier_put_result res;
 };
+
+static void put_reply(struct http_req *r, const char *notice)
+{
+	struct put_op *op = r->op;
+
+	http_reply_json(r, op->res.created ? 201 : 200, json_pack(
+		"{s:s, s:b, s:b, s:s}", "code", op->d.code, "created",
+		op->res.created, "status_changed", op->res.changed, "notice",
+		notice));
+}
+
+/* The notice goes unless the phone opted out (its profile is in another
+ * slot: read after the write, for the answer only). */
+static void put_profile(void *arg, int rc, const struct store_profile *p)
+{
+	struct http_req *r = arg;
+
+	put_reply(r, rc == 0 && p->optout ? "opted_out" : "queued");
+}
 
 static void put_done(void *arg, int rc,
 		     const struct store_dossier_put_result *res)
 {
 	struct http_req *r = arg;
 	struct put_op *op = r->op;
-	const char *notice = "none";
 
 	if (rc < 0) {
 		http_reply_store_error(r, rc);
 		return;
 	}
-	if (res->changed)
-		notice = op->notify ? "queued" : "off";
-	http_reply_json(r, res->created ? 201 : 200, json_pack(
-		"{s:s, s:b, s:b, s:s}", "code", op->code, "created",
-		res->created, "status_changed", res->changed, "notice",
-		notice));
+	op->res = *res;
+	if (!res->changed)
+		put_reply(r, "none");
+	else if (!op->notify)
+		put_reply(r, "off");
+	else if (!gw_notice_has(http_gw(r), op->d.status))
+		put_reply(r, "none");
+	else if (store_profile_get(http_store(r), op->d.phone, put_profile,
+				   r) < 0)
+		put_reply(r, "queued");
 }
 
 static void api_dossier_put(struct http_req *r)
 {
 	json_t *body = http_body_json(r);
 	struct put_op *op;
-	struct dossier d;
 	char err[256];
 	int rc;
 
@@ -219,21 +241,22 @@ static void api_dossier_put(struct http_req *r)
 		return;
 	}
 	r->op = op;
-	rc = dossier_from_json(body, r->param[0], &d, err, sizeof(err));
+	rc = dossier_from_json(body, r->param[0], &op->d, err, sizeof(err));
 	json_decref(body);
 	if (rc < 0) {
 		http_reply_error(r, 400, "%s", err);
 		return;
 	}
 	op->notify = op->notify && http_conf(r)->notices.enabled;
-	util_strlcpy(op->code, d.code, sizeof(op->code));
-	rc = store_dossier_put(http_store(r), &d, op->notify, put_done, r);
+	rc = store_dossier_put(http_store(r), &op->d, op->notify, put_done,
+			       r);
 	if (rc < 0)
 		http_reply_store_error(r, rc);
 }
 
 struct bulk_op {
-	int pending;		/* puts not yet answered */
+	int pending;		/* puts not yet answered, and the loop */
+	bool notify;
 	int accepted, notices, failed;
 	int first_rc;
 	json_t *rejected;
@@ -255,6 +278,15 @@ static void bulk_reply(struct http_req *r)
 					  op->notices));
 }
 
+/* One put fewer to wait for (or the loop that sends them ended). */
+static void bulk_one_less(struct http_req *r)
+{
+	struct bulk_op *op = r->op;
+
+	if (--op->pending == 0 && op->sent_all)
+		bulk_reply(r);
+}
+
 static void bulk_done(void *arg, int rc,
 		      const struct store_dossier_put_result *res)
 {
@@ -266,10 +298,9 @@ static void bulk_done(void *arg, int rc,
 		op->first_rc = op->first_rc ? op->first_rc : rc;
 	} else {
 		op->accepted++;
-		op->notices += res->changed;
+		op->notices += res->changed && op->notify;
 	}
-	if (--op->pending == 0 && op->sent_all)
-		bulk_reply(r);
+	bulk_one_less(r);
 }
 
 static void bulk_reject(struct bulk_op *op, size_t i, const char *why)
@@ -287,6 +318,7 @@ static void bulk_put(struct http_req *r, const json_t *list, bool notify)
 	json_t *item;
 
 	op->pending = 1;	/* this loop */
+	op->notify = notify;
 	json_array_foreach(list, i, item) {
 		struct dossier d;
 		char err[256];
@@ -303,7 +335,7 @@ static void bulk_put(struct http_req *r, const json_t *list, bool notify)
 			bulk_done(r, rc, NULL);
 	}
 	op->sent_all = true;
-	bulk_done(r, 0, &(struct store_dossier_put_result){ 0 });
+	bulk_one_less(r);
 }
 
 static void api_dossiers_post(struct http_req *r)
@@ -322,9 +354,11 @@ static void api_dossiers_post(struct http_req *r)
 		return;
 	}
 	if (json_array_size(list) > BULK_MAX) {
-		json_decref(body);
+		size_t n = json_array_size(list);
+
+		json_decref(body);	/* list was in it */
 		http_reply_error(r, 413, "%zu dossiers: at most %d in one "
-				 "request", json_array_size(list), BULK_MAX);
+				 "request", n, BULK_MAX);
 		return;
 	}
 	op = calloc(1, sizeof(*op));

@@ -638,8 +638,11 @@ static void conclude(struct http_req *r, json_t *invalid)
 	} else if (op->b.total == 0) {
 		json_t *j = preview_json(r, &op->b, false, invalid);
 
+		/* the preview says why; nothing was created */
+		json_object_del(j, "id");
+		json_object_del(j, "state");
 		json_object_set_new(j, "error", json_string(
-			"no valid recipient: nothing to send"));
+			"recipients: no valid recipient: nothing to send"));
 		json_object_set_new(j, "status", json_integer(400));
 		create_reply(r, 400, j);
 	} else {

@@ -480,9 +480,14 @@ struct http_server *http_new(struct event_base *base,
 						  65536);
 	evhttp_set_max_headers_size(h->http, MAX_HEADERS);
 	evhttp_set_timeout(h->http, REQUEST_TIMEOUT_S);
+	/* every method reaches the router, which answers 405 in JSON */
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 					    EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
-					    EVHTTP_REQ_DELETE);
+					    EVHTTP_REQ_DELETE |
+					    EVHTTP_REQ_OPTIONS |
+					    EVHTTP_REQ_TRACE |
+					    EVHTTP_REQ_CONNECT |
+					    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->http, on_request, h);
 	if (listen_on(h, err, errlen) < 0) {
 		http_free(h);

@@ -158,8 +158,8 @@ int menu_check_dir(const char *dir, menu_report_fn *report, void *arg);
 
 /*
  * What the daemon runs at start and on SIGHUP: loads dir and checks it.
- * Returns 0 with *out set, or -EINVAL after reporting every problem, with
- * a summary in err.
+ * Returns 0 with *out set, -ENOMEM, or -EINVAL after reporting every
+ * problem, with a summary in err.
  */
 int menu_load_checked(const char *dir, struct menu_tree **out,
 		      menu_report_fn *report, void *arg, char *err,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/days.h"
 #include "menu/menu.h"
 #include "services/services.h"
 #include "common/util.h"
@@ -153,7 +154,7 @@ static int act_visit_days(struct menu_ctx *st, const struct menu_node *n)
 		char name[MENU_VAR_NAME + 8], value[SVC_DAY_LABEL_MAX];
 
 		snprintf(name, sizeof(name), "day%d", i + 1);
-		svc_day_iso(days[i], value, sizeof(value));
+		day_iso(days[i], value, sizeof(value));
 		menu_session_set(st->s, name, value);
 		snprintf(name, sizeof(name), "day%d_label", i + 1);
 		svc_day_label(days[i], st->s->lang, value, sizeof(value));

@@ -573,8 +573,9 @@ int menu_load_checked(const char *dir, struct menu_tree **out,
 	struct menu_tree *t;
 	int n;
 
-	if (menu_load_ex(dir, MENU_LOAD_LENIENT, &t, err, errlen) < 0)
-		return -EINVAL;
+	/* -ENOMEM stays what it is: the menus are not at fault */
+	if ((n = menu_load_ex(dir, MENU_LOAD_LENIENT, &t, err, errlen)) < 0)
+		return n == -ENOMEM ? n : -EINVAL;
 	n = menu_check(t, report, arg);
 	if (n > 0) {
 		menu_free(t);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/days.h"
 #include "services/bcast.h"
 #include "common/csv.h"
 #include "common/util.h"
@@ -1129,34 +1130,6 @@ int bcast_totals_add(struct bcast_totals *t, const char *msisdn,
 
 /* --- calendar arithmetic (proleptic Gregorian, UTC) ---------------------------- */
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = floor_div(y, 400);
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = floor_div(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 static bool leap_year(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -1221,7 +1194,7 @@ bool bcast_tz_builtin(const struct bcast_tz *tz)
 /* The absolute day (since 1970) a rule date falls on in year y. */
 static int64_t rule_day(const struct rule_date *rd, int64_t y)
 {
-	int64_t jan1 = days_from_civil(y, 1, 1), first, day;
+	int64_t jan1 = day_from_civil(y, 1, 1), first, day;
 	int wd;
 
 	switch (rd->kind) {
@@ -1230,7 +1203,7 @@ static int64_t rule_day(const struct rule_date *rd, int64_t y)
 	case 'N':
 		return jan1 + rd->n;
 	default:
-		first = days_from_civil(y, rd->m, 1);
+		first = day_from_civil(y, rd->m, 1);
 		wd = (int)floor_mod(first + 4, 7);	/* 0 = Sunday */
 		day = first + (rd->d - wd + 7) % 7 + (rd->w - 1) * 7;
 		while (day >= first + month_days(y, rd->m))
@@ -1246,7 +1219,7 @@ static int32_t rule_offset(const struct tz_rule *r, int64_t t)
 
 	if (!r->has_dst)
 		return r->std_off;
-	civil_from_days(floor_div(t + r->std_off, 86400), &y, &m, &d);
+	day_to_civil(floor_div(t + r->std_off, 86400), &y, &m, &d);
 	s = rule_day(&r->start, y) * 86400 + r->start.time - r->std_off;
 	e = rule_day(&r->end, y) * 86400 + r->end.time - r->dst_off;
 	if (s < e)
@@ -1923,7 +1896,7 @@ int bcast_time_parse(const char *s, const struct bcast_tz *tz,
 		return util_err(err, errlen, -EINVAL, "\"%s\" is not a time "
 			       "(%s): the time of day is not 00:00..23:59:59",
 			       what, TIME_EXAMPLE);
-	local = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec;
+	local = ((day_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec;
 	if (has_off)
 		*utc_ms = (local - off) * 1000 + ms;
 	else
@@ -1943,7 +1916,7 @@ size_t bcast_time_format(int64_t utc_ms, const struct bcast_tz *tz, char *out,
 	int32_t aoff = off < 0 ? -off : off;
 	int m, d, w;
 
-	civil_from_days(floor_div(local, 86400), &y, &m, &d);
+	day_to_civil(floor_div(local, 86400), &y, &m, &d);
 	w = snprintf(out, cap, "%04lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
 		     (long long)y, m, d, (int)(sod / 3600),
 		     (int)(sod / 60 % 60), (int)(sod % 60),

@@ -9,40 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/days.h"
 #include "services/services.h"
 #include "common/util.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 #define LOOKAHEAD_DAYS 60
 
-/* --- calendar (proleptic Gregorian, H. Hinnant's civil algorithms) -------- */
-
-static int days_from_civil(int y, int m, int d)
-{
-	int era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int z, int *y, int *m, int *d)
-{
-	int era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
+/* --- calendar --------------------------------------------------------------- */
 
 int svc_local_day(int64_t utc_ms)
 {
@@ -60,37 +34,6 @@ int svc_weekday(int day)
 int64_t svc_day_start_ms(int day)
 {
 	return (int64_t)day * DAY_MS - SVC_TZ_OFFSET_MS;
-}
-
-int svc_day_parse(const char *s, int *day)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -EINVAL;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -EINVAL;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return -EINVAL;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100) || y % 400 == 0))
-		return -EINVAL;
-	*day = days_from_civil(y, m, d);
-	return 0;
-}
-
-void svc_day_iso(int day, char *out, size_t outlen)
-{
-	int y, m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
 }
 
 static bool is_holiday(int day, const int *holidays, int n)
@@ -123,22 +66,23 @@ void svc_day_label(int day, int lang, char *out, size_t outlen)
 					   "Chủ Nhật" };
 	static const char *const en[7] = { "Mon", "Tue", "Wed", "Thu",
 					   "Fri", "Sat", "Sun" };
-	int y, m, d, wd = svc_weekday(day);
+	int m, d, wd = svc_weekday(day);
+	int64_t y;
 
-	civil_from_days(day, &y, &m, &d);
+	day_to_civil(day, &y, &m, &d);
 	snprintf(out, outlen, "%s %02d/%02d", lang == 1 ? en[wd] : vi[wd], d,
 		 m);
 }
 
 void svc_format_local(int64_t utc_ms, char *out, size_t outlen)
 {
-	int day = svc_local_day(utc_ms), y, m, d;
-	int64_t in_day = utc_ms - svc_day_start_ms(day);
+	int day = svc_local_day(utc_ms), m, d;
+	int64_t in_day = utc_ms - svc_day_start_ms(day), y;
 	int secs = (int)(in_day / 1000);
 
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, outlen, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d,
-		 secs / 3600, secs / 60 % 60, secs % 60);
+	day_to_civil(day, &y, &m, &d);
+	snprintf(out, outlen, "%04lld-%02d-%02d %02d:%02d:%02d", (long long)y,
+		 m, d, secs / 3600, secs / 60 % 60, secs % 60);
 }
 
 /* --- requests ------------------------------------------------------------- */

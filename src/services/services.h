@@ -29,9 +29,7 @@
 int svc_local_day(int64_t utc_ms);
 /* Weekday of a day: 0 Monday .. 6 Sunday. */
 int svc_weekday(int day);
-/* Day <-> "YYYY-MM-DD". Parsing returns 0 or -EINVAL (not a real date). */
-int svc_day_parse(const char *iso, int *day);
-void svc_day_iso(int day, char *out, size_t outlen);
+/* Days <-> "YYYY-MM-DD": common/days.h (day_parse, day_iso). */
 /* UTC ms of local midnight starting `day`. */
 int64_t svc_day_start_ms(int day);
 

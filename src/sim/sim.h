@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "text/reasm.h"
+#include "smpp/reasm.h"
 #include "text/segment.h"
 #include "smpp/smpp_pdu.h"
 

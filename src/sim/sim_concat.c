@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/reasm.h"
+#include "smpp/reasm.h"
 #include "text/text.h"
 #include "common/util.h"
 #include "sim/sim.h"

@@ -89,6 +89,10 @@ static const struct rec_field dossier_fields[] = {
 	{ "id_last4", REC_STR, F(dossier, id_last4), "", 0,
 	  "citizen ID, last 4" },
 	{ "rev", REC_INT, NOWHERE, "0", REC_SCRIPT, "status revision" },
+	{ "notice_rev", REC_INT, NOWHERE, "", REC_SCRIPT,
+	  "notice due for revision" },
+	{ "notice_status", REC_INT, NOWHERE, "", REC_SCRIPT,
+	  "notice due for status" },
 };
 
 static const struct rec_field session_fields[] = {

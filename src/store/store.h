@@ -391,7 +391,9 @@ int store_dossier_put(struct store *st, const struct dossier *d, bool notify,
 
 /*
  * Leases up to max waiting notices per shard: each(dossier, rev) per
- * notice (the dossier as it is now), then end. A notice left unfinished
+ * notice: the dossier as it is now, but with the status whose notice is
+ * due (a later change staff sent without notify does not replace it),
+ * and the revision it was due for; then end. A notice left unfinished
  * (its process died) comes back after `lease` ms.
  */
 typedef void store_notice_fn(void *arg, const struct dossier *d, int rev);
@@ -413,6 +415,12 @@ int store_notice_queue(struct store *st, const struct store_mt *mt,
  * status changed again. */
 int store_notice_done(struct store *st, const char *dossier_key, int rev,
 		      store_done_fn *cb, void *arg);
+
+/* A phone's profile (language, opt-out, lookup block). */
+typedef void store_profile_fn(void *arg, int rc,
+			      const struct store_profile *p);
+int store_profile_get(struct store *st, const char *msisdn,
+		      store_profile_fn *cb, void *arg);
 
 /* An MT by id, whatever its shard: found=false when there is none. */
 typedef void store_mt_found_fn(void *arg, int rc, bool found,

@@ -578,27 +578,14 @@ int store_bc_tokens(struct store *st, const char *id, long want,
 
 struct take_ctx {
 	char **pairs;
-	int npairs;
+	size_t npairs;
 };
 
 static void take_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct take_ctx *x = rq->ctx;
 
-	if (r->type != REDIS_REPLY_ARRAY) {
-		rq->rc = -EIO;
-		return;
-	}
-	x->pairs = calloc(r->elements + 1, sizeof(char *));
-	if (!x->pairs) {
-		rq->rc = -ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < r->elements; i++)
-		if (!(x->pairs[x->npairs++] = strdup(
-			      r->element[i]->type == REDIS_REPLY_STRING
-				      ? r->element[i]->str : "")))
-			rq->rc = -ENOMEM;
+	rq->rc = reply_strings(r, &x->pairs, &x->npairs);
 }
 
 static void take_done(struct sreq *rq, int rc)
@@ -606,10 +593,9 @@ static void take_done(struct sreq *rq, int rc)
 	struct take_ctx *x = rq->ctx;
 	store_pairs_fn *cb = (store_pairs_fn *)rq->cb;
 
-	cb(rq->arg, rc, (const char *const *)x->pairs, rc == 0 ? x->npairs : 0);
-	for (int i = 0; i < x->npairs; i++)
-		free(x->pairs[i]);
-	free(x->pairs);
+	cb(rq->arg, rc, (const char *const *)x->pairs,
+	   rc == 0 ? (int)x->npairs : 0);
+	strings_free(x->pairs, x->npairs);
 	x->pairs = NULL;
 }
 

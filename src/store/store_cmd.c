@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,4 +227,35 @@ void reply_profile(const redisReply *h, struct store_profile *p)
 {
 	memset(p, 0, sizeof(*p));
 	reply_record(h, &rec_profile, p);
+}
+
+void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int reply_strings(const redisReply *r, char ***out, size_t *n)
+{
+	char **v;
+
+	*out = NULL;
+	*n = 0;
+	if (!r || r->type != REDIS_REPLY_ARRAY)
+		return -EIO;
+	if (!(v = calloc(r->elements + 1, sizeof(char *))))
+		return -ENOMEM;
+	for (size_t i = 0; i < r->elements; i++) {
+		const redisReply *e = r->element[i];
+
+		if (!(v[i] = strdup(e->type == REDIS_REPLY_STRING ? e->str
+								 : ""))) {
+			strings_free(v, i);
+			return -ENOMEM;
+		}
+	}
+	*out = v;
+	*n = r->elements;
+	return 0;
 }

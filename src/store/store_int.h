@@ -72,6 +72,13 @@ const redisReply *reply_field(const redisReply *h, const char *field);
 /* Fills a record from a HGETALL-style reply (defaults for what is
  * missing). Returns false when the reply is not a non-empty array. */
 bool reply_record(const redisReply *h, const struct rec_def *def, void *obj);
+/*
+ * The strings of an array reply as owned copies (a non-string element is
+ * ""), NULL-terminated: 0, -EIO (not an array) or -ENOMEM (nothing
+ * kept). Free them with strings_free().
+ */
+int reply_strings(const redisReply *r, char ***out, size_t *n);
+void strings_free(char **v, size_t n);
 /* A session from its hash (x:<name> fields become variables). */
 void reply_session(const redisReply *h, struct store_session *s);
 /* A profile from its hash; blocked is decided by the caller's clock. */

@@ -66,12 +66,15 @@ static void notice_claim_reply(struct sreq *rq, int idx, const redisReply *r)
 	if (r->type != REDIS_REPLY_ARRAY)
 		return;
 	for (size_t i = 0; i + 1 < r->elements; i += 2) {
-		const redisReply *rev = reply_field(r->element[i + 1], "rev");
+		const redisReply *h = r->element[i + 1];
+		const redisReply *rev = reply_field(h, "notice_rev");
+		const redisReply *status = reply_field(h, "notice_status");
 		struct dossier d;
 
-		if (!reply_record(r->element[i + 1], &rec_dossier, &d) ||
-		    !d.key[0])
+		if (!reply_record(h, &rec_dossier, &d) || !d.key[0])
 			continue;
+		if (status && status->type == REDIS_REPLY_STRING)
+			d.status = atoi(status->str);
 		each(rq->arg, &d,
 		     rev && rev->type == REDIS_REPLY_STRING ? atoi(rev->str)
 							    : 0);
@@ -204,16 +207,8 @@ static void find_reply(struct sreq *rq, int idx, const redisReply *r)
 
 	if (x->found || !reply_record(r, &rec_mt, &x->mt) || !x->mt.id[0])
 		return;
-	x->pairs = calloc(r->elements + 1, sizeof(char *));
-	if (!x->pairs) {
-		rq->rc = -ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < r->elements; i++)
-		x->pairs[i] = strdup(r->element[i]->type == REDIS_REPLY_STRING
-					     ? r->element[i]->str : "");
-	x->npairs = r->elements;
-	x->found = true;
+	rq->rc = reply_strings(r, &x->pairs, &x->npairs);
+	x->found = rq->rc == 0;
 }
 
 static void find_done(struct sreq *rq, int rc)
@@ -223,9 +218,7 @@ static void find_done(struct sreq *rq, int rc)
 
 	cb(rq->arg, rc, rc == 0 && x->found, &x->mt,
 	   (const char *const *)x->pairs, x->npairs);
-	for (size_t i = 0; i < x->npairs; i++)
-		free(x->pairs[i]);
-	free(x->pairs);
+	strings_free(x->pairs, x->npairs);
 	x->pairs = NULL;
 }
 
@@ -324,6 +317,38 @@ int store_notice_again(struct store *st, const char *dossier_key,
 	arg_script(a, LUA_NOTICE_AGAIN, keys);
 	arg_kv(a, "key", dossier_key);
 	arg_ki(a, "now", util_now_ms());
+	sreq_send(rq, 0, a);
+	return sreq_commit(rq);
+}
+
+static void profile_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	reply_profile(r, rq->ctx);
+}
+
+static void profile_done(struct sreq *rq, int rc)
+{
+	store_profile_fn *cb = (store_profile_fn *)rq->cb;
+
+	cb(rq->arg, rc, rq->ctx);
+}
+
+int store_profile_get(struct store *st, const char *msisdn,
+		      store_profile_fn *cb, void *arg)
+{
+	struct argv *a = store_argv(st);
+	char k[STORE_KEY_MAX];
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, 1, profile_reply, profile_done, (void *)cb, arg,
+		       sizeof(struct store_profile), &rq);
+	if (rc < 0)
+		return rc;
+	store_key_phone(store_keyctx(st), SK_PROFILE, msisdn, k, sizeof(k));
+	arg_reset(a);
+	arg_s(a, "HGETALL");
+	arg_s(a, k);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
 }

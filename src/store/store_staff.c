@@ -94,16 +94,11 @@ static int add_entry(struct entries_ctx *x, const redisReply *e)
 		x->cap = cap;
 	}
 	kv = e->element[1];
-	pairs = calloc(kv->elements + 1, sizeof(char *));
-	if (!pairs)
+	if (reply_strings(kv, &pairs, &x->e[x->n].npairs) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < kv->elements; i++)
-		pairs[i] = strdup(kv->element[i]->type == REDIS_REPLY_STRING
-					  ? kv->element[i]->str : "");
 	x->owned[x->n] = pairs;
 	x->e[x->n].ms = (int64_t)ms;
 	x->e[x->n].pairs = (const char *const *)pairs;
-	x->e[x->n].npairs = kv->elements;
 	x->n++;
 	return 0;
 }
@@ -126,11 +121,8 @@ static void entries_done(struct sreq *rq, int rc)
 	store_entries_fn *cb = (store_entries_fn *)rq->cb;
 
 	cb(rq->arg, rc, x->e, rc == 0 ? x->n : 0);
-	for (int i = 0; i < x->n; i++) {
-		for (size_t k = 0; k < x->e[i].npairs; k++)
-			free(x->owned[i][k]);
-		free(x->owned[i]);
-	}
+	for (int i = 0; i < x->n; i++)
+		strings_free(x->owned[i], x->e[i].npairs);
 	free(x->owned);
 	free(x->e);
 }

@@ -49,9 +49,7 @@ const char *store_sync_error(const struct store_sync *ss)
 
 void store_pairs_free(struct store_pairs *p)
 {
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
+	strings_free(p->v, p->n);
 	p->v = NULL;
 	p->n = 0;
 }
@@ -66,24 +64,7 @@ const char *store_pairs_get(const struct store_pairs *p, const char *field)
 
 static int pairs_from(const redisReply *r, struct store_pairs *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (!r || r->type != REDIS_REPLY_ARRAY)
-		return -EIO;
-	out->v = calloc(r->elements + 1, sizeof(char *));
-	if (!out->v)
-		return -ENOMEM;
-	for (size_t i = 0; i < r->elements; i++) {
-		const redisReply *e = r->element[i];
-
-		out->v[i] = strdup(e->type == REDIS_REPLY_STRING ? e->str : "");
-		if (!out->v[i]) {
-			out->n = i;
-			store_pairs_free(out);
-			return -ENOMEM;
-		}
-	}
-	out->n = r->elements;
-	return 0;
+	return reply_strings(r, &out->v, &out->n);
 }
 
 /* --- connection ----------------------------------------------------------------- */

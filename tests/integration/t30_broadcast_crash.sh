@@ -53,7 +53,12 @@ for _ in $(seq 180); do
 	sleep 1
 done
 grep -q '"state":"done"' "$T/state.json" || fail "not done: $(cat "$T/state.json")"
-sleep 1	# the last receipts
+# the last receipts
+for _ in $(seq 60); do
+	grep -q "\"delivered\":$N," "$T/state.json" && break
+	sleep 0.5
+	api "http://127.0.0.1:$HTTP_PORT/api/broadcasts/$id" >"$T/state.json"
+done
 
 # the SMS centre's view: every recipient, and who got it twice
 grep " SUBMIT #.*status=0x00000000" "$T/sim.log" |

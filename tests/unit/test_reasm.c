@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/reasm.h"
+#include "smpp/reasm.h"
 #include "text/segment.h"
 #include "text/text.h"
 #include "smpp/smpp_pdu.h"

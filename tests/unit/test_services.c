@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/days.h"
 #include "services/dossier.h"
 #include "menu/menu.h"
 #include "services/services.h"
@@ -30,13 +31,13 @@ static int64_t local_ms(const char *iso, int hh, int mm)
 {
 	int day;
 
-	ck_assert_int_eq(svc_day_parse(iso, &day), 0);
+	ck_assert_int_eq(day_parse(iso, &day), 0);
 	return svc_day_start_ms(day) + (hh * 60 + mm) * 60000LL;
 }
 
 static void iso_of(int day, char *out)
 {
-	svc_day_iso(day, out, 11);
+	day_iso(day, out, 11);
 }
 
 START_TEST(calendar_local_days)
@@ -46,17 +47,17 @@ START_TEST(calendar_local_days)
 
 	ck_assert_int_eq(svc_local_day(0), 0);
 	/* 16:59:59Z is 23:59:59 in Ha Noi; 17:00Z is the next day */
-	ck_assert_int_eq(svc_day_parse("2026-11-28", &day), 0);
+	ck_assert_int_eq(day_parse("2026-11-28", &day), 0);
 	ck_assert_int_eq(svc_local_day(local_ms("2026-11-28", 23, 59)), day);
 	ck_assert_int_eq(svc_local_day(local_ms("2026-11-29", 0, 0)),
 			 day + 1);
 	ck_assert_int_eq(svc_weekday(day), 5);	/* Saturday */
 	iso_of(day, iso);
 	ck_assert_str_eq(iso, "2026-11-28");
-	ck_assert_int_eq(svc_day_parse("2028-02-29", &day), 0);
-	ck_assert_int_eq(svc_day_parse("2026-02-29", &day), -EINVAL);
-	ck_assert_int_eq(svc_day_parse("2026-13-01", &day), -EINVAL);
-	ck_assert_int_eq(svc_day_parse("2026-1-01", &day), -EINVAL);
+	ck_assert_int_eq(day_parse("2028-02-29", &day), 0);
+	ck_assert_int_eq(day_parse("2026-02-29", &day), -EINVAL);
+	ck_assert_int_eq(day_parse("2026-13-01", &day), -EINVAL);
+	ck_assert_int_eq(day_parse("2026-1-01", &day), -EINVAL);
 	svc_format_local(local_ms("2026-11-01", 8, 15), iso, sizeof(iso));
 	ck_assert_str_eq(iso, "2026-11-01 08:15:00");
 }
@@ -80,8 +81,8 @@ START_TEST(calendar_working_days)
 	iso_of(days[0], iso);
 	ck_assert_str_eq(iso, "2026-11-30");
 	/* holidays are skipped */
-	svc_day_parse("2026-11-30", &hol[0]);
-	svc_day_parse("2026-12-02", &hol[1]);
+	day_parse("2026-11-30", &hol[0]);
+	day_parse("2026-12-02", &hol[1]);
 	n = svc_working_days(local_ms("2026-11-27", 10, 0), hol, 2, 3, days);
 	ck_assert_int_eq(n, 3);
 	iso_of(days[0], iso);
@@ -623,7 +624,7 @@ START_TEST(walk_visit)
 	ck_assert_str_eq(req_field(&p, "day"), "2026-12-01");
 	ck_assert_str_eq(req_field(&p, "slot"), "pm");
 	/* a holiday is not offered; in English the days read in English */
-	svc_day_parse("2026-11-30", &hol);
+	day_parse("2026-11-30", &hol);
 	p.holidays = &hol;
 	p.nholidays = 1;
 	dial(&p);

@@ -1,5 +1,5 @@
 /*
- * Reassembly of multipart messages (see text/reasm.h): reading the
+ * Reassembly of multipart messages (see smpp/reasm.h): reading the
  * concatenation information of a PDU, collecting parts, joining them, and
  * the "<dc>:<hex>" form parts wait in.
  */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/reasm.h"
+#include "smpp/reasm.h"
 #include "text/text.h"
 #include "common/util.h"
 
