@@ -474,10 +474,12 @@ struct http_server *http_new(struct event_base *base,
 	h->base = base;
 	h->conf = conf;
 	h->gw = gw;
-	/* a little beyond the limit, so that the handler can answer 413
-	 * in JSON; evhttp drops what is larger still */
-	evhttp_set_max_body_size(h->http, (ev_ssize_t)conf->http.max_body * 2 +
-						  65536);
+	/* beyond the limit (by the limit again, at least 1 MiB), so that
+	 * the handler answers 413 in JSON; evhttp cuts off what is larger
+	 * still with a plain 413, never reading it all */
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)conf->http.max_body +
+		(conf->http.max_body > (1 << 20) ? conf->http.max_body
+						 : (1 << 20)));
 	evhttp_set_max_headers_size(h->http, MAX_HEADERS);
 	evhttp_set_timeout(h->http, REQUEST_TIMEOUT_S);
 	/* every method reaches the router, which answers 405 in JSON */
