@@ -101,7 +101,8 @@ grep -q 'MESSAGE .* to=84912000001 .*text="Xin chao An, hai\\ndong"' "$T/sim.log
 printf 'phone,name\n123,X\n' >"$T/none.csv"
 expect_rc 1 none broadcast create --name N --template 'Chao {name}' \
 	--csv "$T/none.csv"
-has none "citizengw-ctl: no valid recipient: nothing to send"
+has none "created     nothing: no valid recipient"
+has none "no valid recipient: nothing to send"
 has none 'rejected    line 2: "123"'
 expect_rc 2 tpl broadcast create --name N --template 'Chao {ten}' \
 	--csv "$T/small.csv"
