@@ -395,6 +395,11 @@ static int create_opts_parse(int argc, char **argv, struct create_opts *o)
 	if (!o->csv == !o->json)
 		return create_usage_error("%s", "give the recipients with "
 					  "--csv FILE or --json FILE");
+	if (!utf8_valid(o->name) || !utf8_valid(o->tmpl))
+		return create_usage_error("%s is not UTF-8 (the terminal's "
+					  "character set?)",
+					  utf8_valid(o->name) ? "--template"
+							      : "--name");
 	return 0;
 }
 
