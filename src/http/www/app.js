@@ -979,10 +979,16 @@
 		c.bar.setAttribute('aria-valuetext', p + '%');
 		c.bar.setAttribute('aria-label', t('bc_progress') + ': ' + (b.name || b.id));
 		clear(c.bar);
+		/* widths through the CSSOM: the daemon's Content-Security-Policy
+		 * (default-src 'self') refuses style attributes */
 		COUNT_KEYS.forEach(function (k) {
-			if (k !== 'pending' && counts[k] > 0 && total > 0)
-				c.bar.appendChild(el('span', { className: 'seg seg-' + k,
-					style: 'width:' + (100 * counts[k] / total).toFixed(2) + '%' }));
+			var seg;
+
+			if (k !== 'pending' && counts[k] > 0 && total > 0) {
+				seg = el('span', { className: 'seg seg-' + k });
+				seg.style.width = (100 * counts[k] / total).toFixed(2) + '%';
+				c.bar.appendChild(seg);
+			}
 		});
 		clear(c.percent);
 		c.percent.appendChild(el('strong', { className: 'pct', text: p + '%' }));
@@ -1092,7 +1098,7 @@
 			return;
 		}
 		var url = URL.createObjectURL(blob);
-		var a = el('a', { href: url, download: filename, style: 'display:none' });
+		var a = el('a', { href: url, download: filename, hidden: 'hidden' });
 		document.body.appendChild(a);	/* Firefox clicks only links in the page */
 		a.click();
 		setTimeout(function () {
