@@ -169,7 +169,7 @@ async function shownNumber(sel) {
 /* --- the run ------------------------------------------------------------ */
 
 async function run(browser) {
-	const pageErrors = [], foreign = [], tokenLeaks = [], dialogs = [];
+	const pageErrors = [], cspViolations = [], foreign = [], tokenLeaks = [], dialogs = [];
 	let dialogAccept = true;
 	let previewReq, previewRes, createdId, createdBody;
 
@@ -177,6 +177,13 @@ async function run(browser) {
 	await page.setViewport({ width: 1366, height: 768 });
 	page.setDefaultTimeout(STEP_TIMEOUT);
 	page.on('pageerror', e => pageErrors.push(String(e && e.message || e)));
+	/* the daemon serves the page with Content-Security-Policy
+	 * "default-src 'self'": a style attribute or an inline script is
+	 * refused, and the browser says so on the console */
+	page.on('console', m => {
+		if (/Content Security Policy/i.test(m.text()))
+			cspViolations.push(m.text());
+	});
 	page.on('dialog', d => {
 		dialogs.push(d.message());
 		return dialogAccept ? d.accept() : d.dismiss();
@@ -399,6 +406,14 @@ async function run(browser) {
 			await sleep(250);
 		}
 		eq(await page.$eval(`${card} .pct`, e => e.textContent), '100%', 'percentage shown');
+		/* the bar is filled: its coloured parts cover it, in proportion */
+		const bar = await page.$eval(`${card} [role=progressbar]`, e => {
+			const w = e.clientWidth;
+			return Array.from(e.querySelectorAll('.seg')).map(s =>
+				[s.className.replace(/.*seg-/, ''), Math.round(100 * s.getBoundingClientRect().width / w)]);
+		});
+		const filled = bar.reduce((a, s) => a + s[1], 0);
+		check(filled >= 98 && filled <= 101, `the bar at 100% is ${filled}% filled: ${JSON.stringify(bar)}`);
 		await page.$eval(card, e => e.scrollIntoView());
 		await shot('progress');
 		return seen.join(' → ');
@@ -557,8 +572,9 @@ async function run(browser) {
 		await page.click('#lang-switch');
 	});
 
-	await step('no script error, nothing loaded from elsewhere, the token never in an address', async () => {
+	await step('no script error, no CSP violation, nothing loaded from elsewhere, the token never in an address', async () => {
 		eq(JSON.stringify(pageErrors), '[]', 'page errors');
+		eq(JSON.stringify(cspViolations), '[]', 'Content-Security-Policy violations');
 		eq(JSON.stringify(foreign), '[]', 'requests to other origins');
 		eq(JSON.stringify(tokenLeaks), '[]', 'addresses with the token');
 	});
