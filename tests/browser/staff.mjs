@@ -588,6 +588,10 @@ async function main() {
 	const browser = await puppeteer.launch({
 		executablePath: CHROMIUM,
 		headless: true,
+		/* Chromium on Linux takes its own language (date fields, the file
+		 * button) from LANGUAGE, when Debian's chromium-l10n is installed;
+		 * --lang sets only what pages are told */
+		env: Object.assign({}, process.env, { LANGUAGE: 'vi' }),
 		args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 			'--disable-background-networking', '--disable-component-update', '--disable-sync',
 			'--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--lang=vi-VN'],
