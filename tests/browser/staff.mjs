@@ -559,15 +559,37 @@ async function run(browser) {
 		return await text('#login-message');
 	});
 
-	await step('log in again, then log out', async () => {
-		await page.type('#token', TOKEN);
-		await page.click('#login-submit');
-		await visible('#view-overview');
-		await page.click('#logout');
-		await visible('#login-form');
+	await step('log in again, then log out while the list of broadcasts is on its way: nothing of it is shown', async () => {
+		/* the answer to GET /api/broadcasts held 1.5 s: it arrives after the log-out */
+		let held = 0;
+		const hold = r => {
+			if (r.isInterceptResolutionHandled())
+				return;
+			if (r.method() === 'GET' && r.url() === ORIGIN + '/api/broadcasts') {
+				held++;
+				setTimeout(() => r.continue().catch(() => {}), 1500);
+			} else
+				r.continue();
+		};
+		await page.setRequestInterception(true);
+		page.on('request', hold);
+		try {
+			await page.type('#token', TOKEN);
+			await page.click('#login-submit');
+			await visible('#view-overview');
+			await page.click('#logout');
+			await visible('#login-form');
+			await sleep(2500);
+		} finally {
+			page.off('request', hold);
+			await page.setRequestInterception(false);
+		}
+		check(held > 0, 'no GET /api/broadcasts was held');
 		eq(await page.evaluate(() => sessionStorage.getItem('citizengw.token')), null, 'stored token after logout');
 		check(await page.$eval('#view-overview', e => e.hidden), 'overview hidden after logout');
+		check(await page.$eval('#login', e => !e.hidden), 'login form shown');
 		eq(await page.$$eval('#bc-list .bc', es => es.length), 0, 'broadcasts cleared');
+		return `${held} answer(s) held past the log-out`;
 		/* back to Vietnamese for whoever uses this profile next (none: it is thrown away) */
 		await page.click('#lang-switch');
 	});
