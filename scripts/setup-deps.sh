@@ -1,7 +1,20 @@
 #!/bin/sh
 # Installs the Debian 12 packages citizengw needs to build, run and test,
 # when they are missing. Runs apt-get as root (or through sudo).
+#
+#   scripts/setup-deps.sh            to build and run (the demo)
+#   scripts/setup-deps.sh --tests    also what the tests need beyond that:
+#                                    the browser test of the staff page
+#                                    (chromium, its fonts, Node.js and npm)
 set -eu
+
+TESTS=0
+for a in "$@"; do
+	case $a in
+	--tests) TESTS=1 ;;
+	*) echo "usage: $0 [--tests]" >&2; exit 2 ;;
+	esac
+done
 
 PKGS="gcc make autoconf automake pkg-config libc6-dev
       libsmpp34-dev libhiredis-dev libconfig-dev libevent-dev libjansson-dev
@@ -14,6 +27,27 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+
+# The browser test (tests/integration/t33_staff_page.sh): Debian's
+# chromium, run by puppeteer-core, which never downloads a browser; the
+# fonts Chromium recommends (Arial's metrics, as on office PCs); Node.js
+# 18.19 or later and npm. A node that is already there (another
+# packaging of Node.js, which brings its own npm) is kept.
+if [ "$TESTS" = 1 ]; then
+	if [ ! -x /usr/bin/chromium ]; then
+		missing="$missing chromium"
+	fi
+	if ! dpkg-query -W -f='${Status}' fonts-liberation 2>/dev/null |
+		grep -q "install ok installed"; then
+		missing="$missing fonts-liberation"
+	fi
+	if ! command -v node >/dev/null 2>&1; then
+		missing="$missing nodejs"
+	fi
+	if ! command -v npm >/dev/null 2>&1; then
+		missing="$missing npm"
+	fi
+fi
 [ -z "$missing" ] && exit 0
 
 echo "Installing:$missing"

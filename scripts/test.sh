@@ -1,12 +1,14 @@
 #!/bin/sh
 # Builds citizengw with AddressSanitizer and UndefinedBehaviorSanitizer and
 # runs every test: unit tests (Check) and integration tests that start
-# redis-server, citizengw-sim and citizengw on free loopback ports; then
+# redis-server, citizengw-sim and citizengw on free loopback ports (one of
+# them drives the staff page in headless Chromium: setup-deps.sh --tests
+# installs chromium, Node.js and npm); then
 # the unit tests under valgrind; make distcheck (the tarball, built out of
 # tree, passes them too).
 set -eu
 cd "$(dirname "$0")/.."
-scripts/setup-deps.sh
+scripts/setup-deps.sh --tests
 BUILDDIR=build-test scripts/build.sh --enable-sanitize
 cd build-test
 if ! make -s -j"$(nproc)" check; then

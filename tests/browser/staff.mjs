@@ -169,7 +169,7 @@ async function shownNumber(sel) {
 /* --- the run ------------------------------------------------------------ */
 
 async function run(browser) {
-	const pageErrors = [], foreign = [], tokenLeaks = [], dialogs = [];
+	const pageErrors = [], cspViolations = [], foreign = [], tokenLeaks = [], dialogs = [];
 	let dialogAccept = true;
 	let previewReq, previewRes, createdId, createdBody;
 
@@ -177,6 +177,13 @@ async function run(browser) {
 	await page.setViewport({ width: 1366, height: 768 });
 	page.setDefaultTimeout(STEP_TIMEOUT);
 	page.on('pageerror', e => pageErrors.push(String(e && e.message || e)));
+	/* the daemon serves the page with Content-Security-Policy
+	 * "default-src 'self'": a style attribute or an inline script is
+	 * refused, and the browser says so on the console */
+	page.on('console', m => {
+		if (/Content Security Policy/i.test(m.text()))
+			cspViolations.push(m.text());
+	});
 	page.on('dialog', d => {
 		dialogs.push(d.message());
 		return dialogAccept ? d.accept() : d.dismiss();
@@ -399,6 +406,14 @@ async function run(browser) {
 			await sleep(250);
 		}
 		eq(await page.$eval(`${card} .pct`, e => e.textContent), '100%', 'percentage shown');
+		/* the bar is filled: its coloured parts cover it, in proportion */
+		const bar = await page.$eval(`${card} [role=progressbar]`, e => {
+			const w = e.clientWidth;
+			return Array.from(e.querySelectorAll('.seg')).map(s =>
+				[s.className.replace(/.*seg-/, ''), Math.round(100 * s.getBoundingClientRect().width / w)]);
+		});
+		const filled = bar.reduce((a, s) => a + s[1], 0);
+		check(filled >= 98 && filled <= 101, `the bar at 100% is ${filled}% filled: ${JSON.stringify(bar)}`);
 		await page.$eval(card, e => e.scrollIntoView());
 		await shot('progress');
 		return seen.join(' → ');
@@ -544,21 +559,44 @@ async function run(browser) {
 		return await text('#login-message');
 	});
 
-	await step('log in again, then log out', async () => {
-		await page.type('#token', TOKEN);
-		await page.click('#login-submit');
-		await visible('#view-overview');
-		await page.click('#logout');
-		await visible('#login-form');
+	await step('log in again, then log out while the list of broadcasts is on its way: nothing of it is shown', async () => {
+		/* the answer to GET /api/broadcasts held 1.5 s: it arrives after the log-out */
+		let held = 0;
+		const hold = r => {
+			if (r.isInterceptResolutionHandled())
+				return;
+			if (r.method() === 'GET' && r.url() === ORIGIN + '/api/broadcasts') {
+				held++;
+				setTimeout(() => r.continue().catch(() => {}), 1500);
+			} else
+				r.continue();
+		};
+		await page.setRequestInterception(true);
+		page.on('request', hold);
+		try {
+			await page.type('#token', TOKEN);
+			await page.click('#login-submit');
+			await visible('#view-overview');
+			await page.click('#logout');
+			await visible('#login-form');
+			await sleep(2500);
+		} finally {
+			page.off('request', hold);
+			await page.setRequestInterception(false);
+		}
+		check(held > 0, 'no GET /api/broadcasts was held');
 		eq(await page.evaluate(() => sessionStorage.getItem('citizengw.token')), null, 'stored token after logout');
 		check(await page.$eval('#view-overview', e => e.hidden), 'overview hidden after logout');
+		check(await page.$eval('#login', e => !e.hidden), 'login form shown');
 		eq(await page.$$eval('#bc-list .bc', es => es.length), 0, 'broadcasts cleared');
+		return `${held} answer(s) held past the log-out`;
 		/* back to Vietnamese for whoever uses this profile next (none: it is thrown away) */
 		await page.click('#lang-switch');
 	});
 
-	await step('no script error, nothing loaded from elsewhere, the token never in an address', async () => {
+	await step('no script error, no CSP violation, nothing loaded from elsewhere, the token never in an address', async () => {
 		eq(JSON.stringify(pageErrors), '[]', 'page errors');
+		eq(JSON.stringify(cspViolations), '[]', 'Content-Security-Policy violations');
 		eq(JSON.stringify(foreign), '[]', 'requests to other origins');
 		eq(JSON.stringify(tokenLeaks), '[]', 'addresses with the token');
 	});
@@ -572,6 +610,10 @@ async function main() {
 	const browser = await puppeteer.launch({
 		executablePath: CHROMIUM,
 		headless: true,
+		/* Chromium on Linux takes its own language (date fields, the file
+		 * button) from LANGUAGE, when Debian's chromium-l10n is installed;
+		 * --lang sets only what pages are told */
+		env: Object.assign({}, process.env, { LANGUAGE: 'vi' }),
 		args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 			'--disable-background-networking', '--disable-component-update', '--disable-sync',
 			'--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--lang=vi-VN'],

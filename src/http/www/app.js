@@ -422,6 +422,7 @@
 	var S = {
 		lang: 'vi',
 		token: null,
+		session: 0,		/* +1 at each log-in and log-out */
 		timers: {},
 		view: null,
 		status: null,
@@ -618,12 +619,22 @@
 
 	/* One call to /api/. Resolves with the JSON answer (or a Blob with
 	 * opts.blob); rejects with an ApiError (status 0: no answer). A 401
-	 * ends the session and shows the login form. */
+	 * ends the session and shows the login form. An answer that arrives
+	 * after the session it was asked in ended (a log-out, another log-in)
+	 * is dropped: it rejects with a 401 marked stale, and shows nothing. */
 	async function api(method, path, body, opts) {
 		var headers = { Authorization: 'Bearer ' + S.token };
 		var init = { method: method, headers: headers, cache: 'no-store',
 			credentials: 'same-origin' };
+		var session = S.session;
 		var res, data;
+
+		function ended() {
+			var e = new ApiError(401, '');
+
+			e.stale = true;
+			return e;
+		}
 
 		if (!S.token)
 			throw new ApiError(401, '');
@@ -635,22 +646,29 @@
 		try {
 			res = await fetch(path, init);
 		} catch (e) {
+			if (S.session !== session)
+				throw ended();
 			throw new ApiError(0, e && e.message ? e.message : String(e));
 		}
+		if (S.session !== session)
+			throw ended();
 		if (!res.ok) {
 			try {
 				data = await res.json();
 			} catch (e) {
 				data = null;
 			}
+			if (S.session !== session)
+				throw ended();
 			var err = new ApiError(res.status, data && typeof data.error === 'string' ? data.error : '');
 			if (res.status === 401 && !(opts && opts.login))
 				loggedOut('login_expired');
 			throw err;
 		}
-		if (opts && opts.blob)
-			return res.blob();
-		return res.json();
+		data = await (opts && opts.blob ? res.blob() : res.json());
+		if (S.session !== session)
+			throw ended();
+		return data;
 	}
 
 	function errorKey(err) {
@@ -711,6 +729,7 @@
 		var wasIn = !!S.token;
 
 		S.token = null;
+		S.session++;
 		store('sessionStorage', TOKEN_KEY, null);
 		stopTimers();
 		S.status = S.broadcasts = S.requests = null;
@@ -728,12 +747,15 @@
 		var btn = $('login-submit');
 
 		S.token = token;
+		S.session++;
 		btn.disabled = true;
 		btn.textContent = t('login_checking');
 		try {
 			S.status = await api('GET', '/api/status', undefined, { login: true });
 			S.statusAt = clock();
 		} catch (err) {
+			if (err.stale)
+				return;		/* logged out (or in again) meanwhile */
 			S.token = null;
 			if (err.status === 401) {
 				store('sessionStorage', TOKEN_KEY, null);
@@ -979,10 +1001,16 @@
 		c.bar.setAttribute('aria-valuetext', p + '%');
 		c.bar.setAttribute('aria-label', t('bc_progress') + ': ' + (b.name || b.id));
 		clear(c.bar);
+		/* widths through the CSSOM: the daemon's Content-Security-Policy
+		 * (default-src 'self') refuses style attributes */
 		COUNT_KEYS.forEach(function (k) {
-			if (k !== 'pending' && counts[k] > 0 && total > 0)
-				c.bar.appendChild(el('span', { className: 'seg seg-' + k,
-					style: 'width:' + (100 * counts[k] / total).toFixed(2) + '%' }));
+			var seg;
+
+			if (k !== 'pending' && counts[k] > 0 && total > 0) {
+				seg = el('span', { className: 'seg seg-' + k });
+				seg.style.width = (100 * counts[k] / total).toFixed(2) + '%';
+				c.bar.appendChild(seg);
+			}
 		});
 		clear(c.percent);
 		c.percent.appendChild(el('strong', { className: 'pct', text: p + '%' }));
@@ -1092,7 +1120,7 @@
 			return;
 		}
 		var url = URL.createObjectURL(blob);
-		var a = el('a', { href: url, download: filename, style: 'display:none' });
+		var a = el('a', { href: url, download: filename, hidden: 'hidden' });
 		document.body.appendChild(a);	/* Firefox clicks only links in the page */
 		a.click();
 		setTimeout(function () {
