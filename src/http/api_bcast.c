@@ -325,18 +325,29 @@ struct add_req {
 	struct batch b;		/* the entries sent, for the duplicates */
 };
 
+/* A recipient that will not be sent (a duplicate, or a phone that opted
+ * out) costs nothing and is no sample. */
 static void uncount(struct create_op *op, const struct batch *b,
-		    const char *msisdn)
+		    const char *msisdn, bool sample_too)
 {
+	struct bcast_totals *t = &op->totals;
+
 	for (int i = 0; i < b->n; i++) {
 		if (strcmp(b->msisdn[i], msisdn) != 0)
 			continue;
-		op->totals.messages--;
-		op->totals.segments -= b->segs[i];
-		op->totals.enc_messages[b->enc[i]]--;
-		op->totals.enc_segments[b->enc[i]] -= b->segs[i];
-		return;
+		t->messages--;
+		t->segments -= b->segs[i];
+		t->enc_messages[b->enc[i]]--;
+		t->enc_segments[b->enc[i]] -= b->segs[i];
+		break;
 	}
+	for (unsigned i = 0; sample_too && i < t->nsamples; i++)
+		if (strcmp(t->samples[i].msisdn, msisdn) == 0) {
+			memmove(&t->samples[i], &t->samples[i + 1],
+				(t->nsamples - i - 1) * sizeof(t->samples[0]));
+			t->nsamples--;
+			i--;
+		}
 }
 
 static void added(void *arg, int rc, const struct store_bc_added *res)
@@ -353,8 +364,11 @@ static void added(void *arg, int rc, const struct store_bc_added *res)
 		op->added += res->added;
 		op->opted_out += res->opted_out;
 		op->duplicates += res->duplicates;
+		/* a duplicate's first line stays the sample */
 		for (long i = 0; i < res->duplicates; i++)
-			uncount(op, &ar->b, res->dups[i]);
+			uncount(op, &ar->b, res->dups[i], false);
+		for (long i = 0; i < res->opted_out; i++)
+			uncount(op, &ar->b, res->optouts[i], true);
 	}
 	for (int i = 0; i < ar->b.n; i++)
 		free(ar->b.vals[i]);

@@ -452,12 +452,14 @@ int store_bc_begin(struct store *st, const struct store_bcast *b,
 		   store_done_fn *cb, void *arg);
 /*
  * Adds recipients in one shard: pairs of msisdn and their variables
- * (joined by STORE_BC_SEP). A phone listed before is a duplicate (dups:
- * those phones, valid during the callback).
+ * (joined by STORE_BC_SEP). A phone listed before is a duplicate; a phone
+ * that opted out is added (it may opt in again before its turn) and
+ * named. dups, optouts: those phones, valid during the callback.
  */
 struct store_bc_added {
 	long added, duplicates, opted_out;
 	const char *const *dups;
+	const char *const *optouts;
 };
 typedef void store_bc_added_fn(void *arg, int rc,
 			       const struct store_bc_added *res);

@@ -88,29 +88,38 @@ int store_bc_begin(struct store *st, const struct store_bcast *b,
 
 struct added_ctx {
 	struct store_bc_added res;
-	char dup[ADD_MAX][24];
-	const char *list[ADD_MAX];
+	char dup[ADD_MAX][24], optout[ADD_MAX][24];
+	const char *dups[ADD_MAX], *optouts[ADD_MAX];
 };
+
+/* The phones of a list reply into names (kept in the context). */
+static long phones(const redisReply *l, char (*buf)[24], const char **list)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < l->elements && i < ADD_MAX; i++) {
+		util_strlcpy(buf[n], l->element[i]->str, sizeof(buf[n]));
+		list[n] = buf[n];
+		n++;
+	}
+	return n;
+}
 
 static void added_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct added_ctx *x = rq->ctx;
-	const redisReply *d;
 
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY ||
 	    r->element[2]->type != REDIS_REPLY_ARRAY) {
 		rq->rc = -EIO;
 		return;
 	}
 	x->res.added = (long)r->element[0]->integer;
-	x->res.opted_out = (long)r->element[1]->integer;
-	d = r->element[2];
-	for (size_t i = 0; i < d->elements && i < ADD_MAX; i++) {
-		util_strlcpy(x->dup[i], d->element[i]->str, sizeof(x->dup[i]));
-		x->list[i] = x->dup[i];
-		x->res.duplicates++;
-	}
-	x->res.dups = x->list;
+	x->res.opted_out = phones(r->element[1], x->optout, x->optouts);
+	x->res.duplicates = phones(r->element[2], x->dup, x->dups);
+	x->res.dups = x->dups;
+	x->res.optouts = x->optouts;
 }
 
 static void added_done(struct sreq *rq, int rc)

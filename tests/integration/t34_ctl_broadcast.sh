@@ -74,7 +74,8 @@ make_small dry --dry-run
 has dry "recipients  3 accepted, 1 duplicate, 1 opted out, 2 rejected"
 has dry 'rejected    line 5: "12345": not a Vietnamese mobile number'
 has dry 'rejected    line 8: "": no phone number'
-has dry "cost        3 messages, 3 segments; gsm7: 3 messages, 3 segments"
+# the phone that opted out costs nothing: 2 messages for 3 accepted
+has dry "cost        2 messages, 2 segments; gsm7: 2 messages, 2 segments"
 has dry "sample      84912000001 (gsm7, 1 segment): Xin chao An, hai"
 has dry 'sample      84912000002 (gsm7, 1 segment): Xin chao Binh, co "ngoac"'
 has dry "created     nothing (dry run)"

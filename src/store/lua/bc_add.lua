@@ -6,15 +6,15 @@
 -- phone profiles (K.profiles .. msisdn), to count the phones that opted
 -- out (they stay listed: the opt-out is checked again at send time, when
 -- it may have been withdrawn).
--- Returns {added, opted_out, {duplicate msisdn ...}}.
-local added, optout, dups = 0, 0, {}
+-- Returns {added, {opted out msisdn ...}, {duplicate msisdn ...}}.
+local added, optout, dups = 0, {}, {}
 local r = A.r or {}
 for i = 1, #r - 1, 2 do
   if redis.call('HSETNX', K.vars, r[i], r[i + 1]) == 1 then
     redis.call('RPUSH', K.pending, r[i])
     added = added + 1
     if redis.call('HGET', K.profiles .. r[i], 'optout') == '1' then
-      optout = optout + 1
+      optout[#optout + 1] = r[i]
     end
   else
     dups[#dups + 1] = r[i]
