@@ -187,6 +187,53 @@ static const char *string_of(struct loader *ld, const config_setting_t *e)
 	return v;
 }
 
+typedef void lang_text_fn(struct loader *ld, const config_setting_t *t,
+			  int key, int lang);
+
+/*
+ * A group of texts per language, { vi = "..."; en = "..."; }: fn for each
+ * text, seen[lang] set for it. False (reported) when e is no such group.
+ */
+static bool each_lang(struct loader *ld, const config_setting_t *e,
+		      lang_text_fn *fn, int key, bool seen[NLANGS])
+{
+	if (!config_setting_is_group(e)) {
+		problem(ld, e, "must be a group { vi = \"...\"; en = "
+			"\"...\"; }");
+		return false;
+	}
+	for (int k = 0; k < config_setting_length(e); k++) {
+		const config_setting_t *t = config_setting_get_elem(e, k);
+		int l = lang_index(config_setting_name(t));
+
+		if (l < 0) {
+			problem(ld, t, "unknown language (vi, en)");
+			continue;
+		}
+		seen[l] = true;
+		fn(ld, t, key, l);
+	}
+	return true;
+}
+
+/* What `missing.<v>.<lang>` says in place of a value a dossier lacks. */
+static void load_missing_text(struct loader *ld, const config_setting_t *t,
+			      int v, int l)
+{
+	const char *txt = string_of(ld, t);
+
+	if (!txt)
+		return;
+	if (!*txt || strlen(txt) > MISSING_MAX) {
+		problem(ld, t, "must be 1..%d bytes", MISSING_MAX);
+		return;
+	}
+	free(ld->set->missing[v][l]);
+	ld->set->missing[v][l] = strdup(txt);
+	if (!ld->set->missing[v][l])
+		problem(ld, t, "out of memory");
+}
+
 /* missing = { due = { vi = "..."; en = "..."; }; agency = { ... }; }; */
 static void load_missing(struct loader *ld, const config_setting_t *g)
 {
@@ -203,38 +250,15 @@ static void load_missing(struct loader *ld, const config_setting_t *g)
 
 		for (size_t k = 0; k < ARRAY_SIZE(missing_vars); k++)
 			ok = ok || v == missing_vars[k];
+		bool seen[NLANGS] = { false, false };
+
 		if (!ok) {
 			problem(ld, e, "unknown setting (due, agency: the "
 				"values a dossier may lack)");
 			continue;
 		}
-		if (!config_setting_is_group(e)) {
-			problem(ld, e, "must be a group { vi = \"...\"; en = "
-				"\"...\"; }");
+		if (!each_lang(ld, e, load_missing_text, v, seen))
 			continue;
-		}
-		for (int k = 0; k < config_setting_length(e); k++) {
-			const config_setting_t *t =
-				config_setting_get_elem(e, k);
-			int l = lang_index(config_setting_name(t));
-			const char *txt;
-
-			if (l < 0) {
-				problem(ld, t, "unknown language (vi, en)");
-				continue;
-			}
-			if (!(txt = string_of(ld, t)))
-				continue;
-			if (!*txt || strlen(txt) > MISSING_MAX) {
-				problem(ld, t, "must be 1..%d bytes",
-					MISSING_MAX);
-				continue;
-			}
-			free(ld->set->missing[v][l]);
-			ld->set->missing[v][l] = strdup(txt);
-			if (!ld->set->missing[v][l])
-				problem(ld, t, "out of memory");
-		}
 		for (int l = 0; l < NLANGS; l++)
 			if (!ld->set->missing[v][l])
 				problem(ld, e, "no %s text", lang_names[l]);
@@ -299,23 +323,7 @@ static void load_notices(struct loader *ld, const config_setting_t *g)
 				"status_10, the national status codes)");
 			continue;
 		}
-		if (!config_setting_is_group(e)) {
-			problem(ld, e, "must be a group { vi = \"...\"; en = "
-				"\"...\"; }");
-			continue;
-		}
-		for (int k = 0; k < config_setting_length(e); k++) {
-			const config_setting_t *t =
-				config_setting_get_elem(e, k);
-			int l = lang_index(config_setting_name(t));
-
-			if (l < 0) {
-				problem(ld, t, "unknown language (vi, en)");
-				continue;
-			}
-			seen[l] = true;
-			load_template(ld, t, st, l);
-		}
+		each_lang(ld, e, load_template, st, seen);
 		/* a status with texts speaks every language */
 		for (int l = 0; l < NLANGS; l++)
 			if (seen[!l] && !seen[l])
