@@ -24,7 +24,7 @@
 #include "store/store_keys.h"
 #include "text/text.h"
 
-#define TICK_MS 200
+#define TICK_MS 200	/* on average: each tick is 150..250 ms */
 #define REFRESH_MS 1000
 #define MAX_HELD 200		/* broadcast MTs one process holds at most */
 
@@ -373,12 +373,24 @@ static void got_active(void *arg, int rc, const char *const *ids, int n)
 	}
 }
 
+/* The next tick, with jitter: processes that started together would
+ * otherwise ask for a broadcast's tokens in the same order every time, and
+ * the first would get them all. */
+static int arm_tick(struct dispatch *d)
+{
+	struct timeval tv = { 0, (TICK_MS / 4 * 3 + rand() % (TICK_MS / 2)) *
+					 1000 };
+
+	return evtimer_add(d->tick, &tv);
+}
+
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct dispatch *d = arg;
 	int64_t now = util_now_ms();
 	struct entry *e;
 
+	arm_tick(d);
 	if (d->stopped || !store_ready(d->st))
 		return;
 	if (!d->refreshing && now - d->last_refresh >= REFRESH_MS) {
@@ -397,7 +409,6 @@ struct dispatch *dispatch_new(struct event_base *base,
 			      const struct bcast_quiet *quiet)
 {
 	struct dispatch *d = calloc(1, sizeof(*d));
-	struct timeval tv = { 0, TICK_MS * 1000 };
 
 	if (!d)
 		return NULL;
@@ -408,8 +419,8 @@ struct dispatch *dispatch_new(struct event_base *base,
 	d->tz = tz;
 	d->quiet = quiet;
 	LIST_INIT(&d->entries);
-	d->tick = event_new(base, -1, EV_PERSIST, on_tick, d);
-	if (!d->tick || evtimer_add(d->tick, &tv) < 0) {
+	d->tick = evtimer_new(base, on_tick, d);
+	if (!d->tick || arm_tick(d) < 0) {
 		dispatch_free(d);
 		return NULL;
 	}

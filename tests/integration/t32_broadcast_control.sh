@@ -103,10 +103,13 @@ wait_for 30 sh -c "curl -sS -H 'Authorization: Bearer $TOKEN' http://127.0.0.1:$
 	fail "R not done"
 grep -E " SUBMIT #.*to=84912001[01][0-9]{2} " "$T/sim.log" >"$T/r.log"
 [ "$(wc -l <"$T/r.log")" = 120 ] || fail "R: $(wc -l <"$T/r.log") submits"
-conns=$(sed 's/.* conn#\([0-9]*\) .*/\1/' "$T/r.log" | sort -u | wc -l)
-[ "$conns" = 2 ] || fail "R went through $conns binds, not both processes"
+# both processes send a fair part (their ticks are jittered, so that one
+# cannot take every token)
+sed 's/.* conn#\([0-9]*\) .*/\1/' "$T/r.log" | sort | uniq -c >"$T/per_bind"
+[ "$(wc -l <"$T/per_bind")" = 2 ] || fail "R went through one bind: $(cat "$T/per_bind")"
+awk '$1 < 20 { exit 1 }' "$T/per_bind" || fail "R's share per process: $(cat "$T/per_bind")"
 max=$(max_per_second "$T/r.log")
-echo "R: 120 at 20/s over two processes, at most $max in one second"
+echo "R: 120 at 20/s over two processes ($(awk '{ printf "%s%d", (NR > 1 ? " + " : ""), $1 }' "$T/per_bind")), at most $max in one second"
 [ "$max" -le 22 ] || fail "$max submits in one second at rate 20"
 stop_gw || fail "citizengw exited with an error on SIGTERM"
 pass
