@@ -78,6 +78,12 @@ void store_key_dossier(const struct store_keys *k, const char *dossier_key,
 			dossier_key, out, outlen);
 }
 
+void store_key_dlrwait(const struct store_keys *k, const char *bind,
+		       const char *msgid, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:dlrwait:%s:%s", k->prefix, bind, msgid);
+}
+
 void store_key_bcast(const struct store_keys *k, const char *id, char *out,
 		     size_t outlen)
 {

@@ -28,6 +28,8 @@
  *   P:{sN}:bcc:<id>           the broadcast's counters in this shard
  *   P:{sN}:bcx:<id>           recipients that got no MT, and why
  *   P:msgid:<bind>:<id>       SMS centre message id -> "<MT key>#<part>"
+ *   P:dlrwait:<bind>:<id>     a receipt that came before its message id was
+ *                             known (the submit_sm_resp was late)
  *   P:bc:<id>                 a broadcast: name, template, state, times
  *   P:bcindex                 broadcasts by creation time (zset)
  *   P:bcactive                broadcasts the dispatchers look at (set)
@@ -98,6 +100,8 @@ void store_key_bcactive(const struct store_keys *k, char *out,
 			size_t outlen);
 void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
+void store_key_dlrwait(const struct store_keys *k, const char *bind,
+		       const char *msgid, char *out, size_t outlen);
 
 /* The queue of MTs of a priority: 0 replies (outq), > 0 broadcast (bcq). */
 enum store_skey store_queue_of(int prio);

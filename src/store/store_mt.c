@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/util.h"
 #include "store/store_int.h"
 
@@ -49,23 +50,69 @@ int store_mt_queue(struct store *st, const struct store_mt *mt,
 	return sreq_commit(rq);
 }
 
-/* SMS centre id (canonical) -> "<MT key>#<part>", for receipts. */
+/* A receipt that came before its message id was known waits this long
+ * for the id's submit_sm_resp. */
+#define DLR_WAIT_S 600
+
+static void late_receipt(struct store *st, const char *k_mt, int part,
+			 const char *kept);
+
+/* The msgid mappings a request writes: which reply is which part's
+ * waiting receipt. */
+struct map_ctx {
+	char k_mt[STORE_KEY_MAX];
+	int part_at[2 * 255 + 2];	/* by command index: 255 parts */
+};
+
+static void map_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct map_ctx *x = rq->ctx;
+
+	if (idx < (int)ARRAY_SIZE(x->part_at) && x->part_at[idx] > 0 &&
+	    r->type == REDIS_REPLY_STRING)
+		late_receipt(rq->st, x->k_mt, x->part_at[idx], r->str);
+}
+
+/*
+ * SMS centre id (canonical) -> "<MT key>#<part>", for receipts; and a
+ * receipt that came for that id before this mapping did is taken and
+ * applied now (commands idx and idx + 1).
+ */
 static void send_msgid(struct sreq *rq, int idx, struct argv *a,
 		       struct store *st, const char *bind, const char *key,
-		       const char *k_mt, int part)
+		       int part)
 {
-	char k_msgid[STORE_KEY_MAX], val[STORE_KEY_MAX + 8];
+	struct map_ctx *x = rq->ctx;
+	char k[STORE_KEY_MAX], val[STORE_KEY_MAX + 8];
 
-	store_key_msgid(store_keyctx(st), bind, key, k_msgid,
-			sizeof(k_msgid));
-	snprintf(val, sizeof(val), "%s#%d", k_mt, part);
+	store_key_msgid(store_keyctx(st), bind, key, k, sizeof(k));
+	snprintf(val, sizeof(val), "%s#%d", x->k_mt, part);
 	arg_reset(a);
 	arg_s(a, "SET");
-	arg_s(a, k_msgid);
+	arg_s(a, k);
 	arg_s(a, val);
 	arg_s(a, "EX");
 	arg_i(a, rec_mt.ttl_s);
 	sreq_send(rq, idx, a);
+	store_key_dlrwait(store_keyctx(st), bind, key, k, sizeof(k));
+	arg_reset(a);
+	arg_s(a, "GETDEL");
+	arg_s(a, k);
+	if (idx + 1 < (int)ARRAY_SIZE(x->part_at))
+		x->part_at[idx + 1] = part;
+	sreq_send(rq, idx + 1, a);
+}
+
+static int map_open(struct store *st, const struct store_mt *mt, int ncmds,
+		    store_done_fn *cb, void *arg, struct sreq **rq)
+{
+	int rc = sreq_open(st, ncmds, map_reply, sreq_simple_done, (void *)cb,
+			   arg, sizeof(struct map_ctx), rq);
+
+	if (rc == 0)
+		mt_key(st, mt, ((struct map_ctx *)(*rq)->ctx)->k_mt,
+		       STORE_KEY_MAX);
+	return rc;
 }
 
 int store_mt_done(struct store *st, const struct store_mt *mt,
@@ -83,7 +130,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 
 	for (int i = 0; sent && i < nparts; i++)
 		nmap += keys[i] && keys[i][0];
-	if ((rc = simple_open(st, 1 + nmap, cb, arg, &rq)) < 0)
+	if ((rc = map_open(st, mt, 1 + 2 * nmap, cb, arg, &rq)) < 0)
 		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
 	mt_key(st, mt, k_mt, sizeof(k_mt));
@@ -108,8 +155,10 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	arg_ki(a, "parts", nparts > 0 ? nparts : 1);
 	sreq_send(rq, n++, a);
 	for (int i = 0; sent && i < nparts; i++)
-		if (keys[i] && keys[i][0])
-			send_msgid(rq, n++, a, st, bind, keys[i], k_mt, i + 1);
+		if (keys[i] && keys[i][0]) {
+			send_msgid(rq, n, a, st, bind, keys[i], i + 1);
+			n += 2;
+		}
 	return sreq_commit(rq);
 }
 
@@ -124,7 +173,7 @@ int store_mt_part(struct store *st, const struct store_mt *mt,
 	struct sreq *rq;
 	int rc;
 
-	if ((rc = simple_open(st, map ? 2 : 1, cb, arg, &rq)) < 0)
+	if ((rc = map_open(st, mt, map ? 3 : 1, cb, arg, &rq)) < 0)
 		return rc;
 	mt_key(st, mt, k_mt, sizeof(k_mt));
 	snprintf(field, sizeof(field), "m%d", part);
@@ -136,7 +185,7 @@ int store_mt_part(struct store *st, const struct store_mt *mt,
 	arg_kv(a, "msgid", msgid ? msgid : "");
 	sreq_send(rq, 0, a);
 	if (map)
-		send_msgid(rq, 1, a, st, bind, key, k_mt, part);
+		send_msgid(rq, 1, a, st, bind, key, part);
 	return sreq_commit(rq);
 }
 
@@ -238,13 +287,18 @@ int store_mt_ref(struct store *st, const struct store_mt *mt,
 struct dlr_ctx {
 	store_dlr_fn *cb;
 	void *arg;
-	char part[8];
+	char part[12];
 	char state[16], stat[16], err[16];
 	char mt_key[STORE_KEY_MAX];
 	char bcc_key[STORE_KEY_MAX];	/* the MT's shard's counters prefix */
 	char result[16];
 	bool found;
 	int found_idx;
+	/* the receipt's candidate ids, kept while none is known */
+	char bind[32];
+	int nids;
+	char ids[4][80];
+	bool kept;
 };
 
 static void dlr_apply_reply(struct sreq *rq, int idx, const redisReply *r)
@@ -268,31 +322,42 @@ static void dlr_apply_done(struct sreq *rq, int rc)
 	d->cb(d->arg, rc, d->found, mt ? mt + 4 : d->mt_key, d->result);
 }
 
+/* "P:{sN}:mt:<id>" (len bytes of s) into the MT's key and its shard's
+ * counters. False when s is no such key. */
+static bool dlr_target(const struct store_keys *k, const char *s, size_t len,
+		       struct dlr_ctx *d)
+{
+	const char *tag = strstr(s, ":{s"), *end = s + len;
+	char id[STORE_ID_MAX];
+	unsigned shard;
+	int off = 0;
+
+	if (!tag || tag >= end ||
+	    sscanf(tag, ":{s%u}:mt:%n", &shard, &off) != 1 || off == 0 ||
+	    tag + off >= end || (size_t)(end - tag - off) >= sizeof(id))
+		return false;
+	memcpy(id, tag + off, (size_t)(end - tag - off));
+	id[end - tag - off] = '\0';
+	store_key_shard(k, shard, SK_MT, id, d->mt_key, sizeof(d->mt_key));
+	store_key_shard(k, shard, SK_BC_COUNTS, "", d->bcc_key,
+			sizeof(d->bcc_key));
+	return true;
+}
+
 /* One GET per candidate id (not MGET: the keys may live on different
  * cluster slots); the first candidate that is known wins. */
 static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
 {
-	const struct store_keys *k = store_keyctx(rq->st);
 	struct dlr_ctx *d = rq->ctx;
-	char id[STORE_ID_MAX];
-	const char *hash, *tag;
-	unsigned shard;
-	int off = 0;
+	const char *hash;
 
 	if (r->type != REDIS_REPLY_STRING || (d->found && idx >= d->found_idx))
 		return;
-	/* "P:{sN}:mt:<id>#<part>": the MT, and its shard's counters */
+	/* "P:{sN}:mt:<id>#<part>" */
 	hash = strrchr(r->str, '#');
-	tag = strstr(r->str, ":{s");
-	if (!hash || !tag || sscanf(tag, ":{s%u}:mt:%n", &shard, &off) != 1 ||
-	    off == 0 || tag + off >= hash ||
-	    (size_t)(hash - tag - off) >= sizeof(id))
+	if (!hash || !dlr_target(store_keyctx(rq->st), r->str,
+				 (size_t)(hash - r->str), d))
 		return;
-	memcpy(id, tag + off, (size_t)(hash - tag - off));
-	id[hash - tag - off] = '\0';
-	store_key_shard(k, shard, SK_MT, id, d->mt_key, sizeof(d->mt_key));
-	store_key_shard(k, shard, SK_BC_COUNTS, "", d->bcc_key,
-			sizeof(d->bcc_key));
 	util_strlcpy(d->part, hash + 1, sizeof(d->part));
 	d->found = true;
 	d->found_idx = idx;
@@ -330,12 +395,18 @@ static void dlr_apply(struct store *st, struct dlr_ctx *d)
 		cb(arg, rc, false, "", "");
 }
 
+static void dlr_keep(struct store *st, struct dlr_ctx *d);
+
 static void dlr_lookup_done(struct sreq *rq, int rc)
 {
 	struct dlr_ctx *d = rq->ctx;
 
-	/* the context moves on to the second request (or dies here) */
+	/* the context moves on to the next request (or dies here) */
 	rq->ctx = NULL;
+	if (rc == 0 && !d->found && !d->kept) {
+		dlr_keep(rq->st, d);
+		return;
+	}
 	if (rc < 0 || !d->found) {
 		d->cb(d->arg, rc, false, "", "");
 		free(d);
@@ -344,15 +415,117 @@ static void dlr_lookup_done(struct sreq *rq, int rc)
 	dlr_apply(rq->st, d);
 }
 
+/* The GETs of a receipt's candidate ids, from command index first on. */
+static void send_lookups(struct sreq *rq, int first, struct store *st,
+			 const struct dlr_ctx *d)
+{
+	struct argv *a = store_argv(st);
+
+	for (int i = 0; i < d->nids; i++) {
+		char k[STORE_KEY_MAX];
+
+		store_key_msgid(store_keyctx(st), d->bind, d->ids[i], k,
+				sizeof(k));
+		arg_reset(a);
+		arg_s(a, "GET");
+		arg_s(a, k);
+		sreq_send(rq, first + i, a);
+	}
+}
+
+static void keep_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct dlr_ctx *d = rq->ctx;
+
+	/* after the SETs, the GETs once more: the id may have come since */
+	if (idx >= d->nids)
+		dlr_lookup_reply(rq, idx - d->nids, r);
+}
+
+/*
+ * No candidate is known: the submit_sm_resp of this message may be late
+ * (an SMS centre may send the receipt first). The receipt waits under
+ * each candidate id, for the mapping of the id to take it (send_msgid);
+ * and the ids are looked up once more after it is kept, so that one of
+ * the two always applies it (applying twice changes nothing).
+ */
+static void dlr_keep(struct store *st, struct dlr_ctx *d)
+{
+	struct argv *a = store_argv(st);
+	store_dlr_fn *cb = d->cb;
+	void *arg = d->arg;
+	char val[64];
+	struct sreq *rq;
+
+	rq = store_ready(st) ? sreq_new(st, 2 * d->nids, keep_reply,
+					dlr_lookup_done, NULL, NULL, d)
+			     : NULL;
+	if (!rq) {
+		free(d);
+		cb(arg, store_ready(st) ? -ENOMEM : -ENOTCONN, false, "", "");
+		return;
+	}
+	d->kept = true;
+	snprintf(val, sizeof(val), "%s%c%s%c%s", d->state, STORE_BC_SEP,
+		 d->stat, STORE_BC_SEP, d->err);
+	for (int i = 0; i < d->nids; i++) {
+		char k[STORE_KEY_MAX];
+
+		store_key_dlrwait(store_keyctx(st), d->bind, d->ids[i], k,
+				  sizeof(k));
+		arg_reset(a);
+		arg_s(a, "SET");
+		arg_s(a, k);
+		arg_s(a, val);
+		arg_s(a, "EX");
+		arg_i(a, DLR_WAIT_S);
+		sreq_send(rq, i, a);
+	}
+	send_lookups(rq, d->nids, st, d);
+	if (sreq_commit(rq) < 0)	/* d went with the request */
+		cb(arg, -EIO, false, "", "");
+}
+
+static void late_done(void *arg, int rc, bool found, const char *mt_id,
+		      const char *overall)
+{
+	if (rc == 0 && found)
+		LOGP(LOG_SMPP, LOG_INFO, NULL, "receipt that came before its "
+		     "submit_sm_resp: MT %s, message %s", mt_id, overall);
+}
+
+/* A receipt kept for a message id that has just become known. */
+static void late_receipt(struct store *st, const char *k_mt, int part,
+			 const char *kept)
+{
+	struct dlr_ctx *d = calloc(1, sizeof(*d));
+	const char *s1 = strchr(kept, STORE_BC_SEP);
+	const char *s2 = s1 ? strchr(s1 + 1, STORE_BC_SEP) : NULL;
+
+	if (!d || !s2 || !dlr_target(store_keyctx(st), k_mt, strlen(k_mt),
+				     d)) {
+		free(d);
+		return;
+	}
+	d->cb = late_done;
+	snprintf(d->part, sizeof(d->part), "%d", part);
+	snprintf(d->state, sizeof(d->state), "%.*s", (int)(s1 - kept), kept);
+	snprintf(d->stat, sizeof(d->stat), "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+	util_strlcpy(d->err, s2 + 1, sizeof(d->err));
+	d->found = true;
+	dlr_apply(st, d);
+}
+
 int store_dlr(struct store *st, const char *bind, const char *const *ids,
 	      int nids, const char *state, const char *stat, const char *err,
 	      store_dlr_fn *cb, void *arg)
 {
-	struct argv *a = store_argv(st);
 	struct dlr_ctx *d;
 	struct sreq *rq;
 	int rc;
 
+	if (nids > (int)ARRAY_SIZE(d->ids))
+		nids = (int)ARRAY_SIZE(d->ids);
 	rc = sreq_open(st, nids, dlr_lookup_reply, dlr_lookup_done, NULL,
 		       NULL, sizeof(*d), &rq);
 	if (rc < 0)
@@ -363,15 +536,10 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 	util_strlcpy(d->state, state, sizeof(d->state));
 	util_strlcpy(d->stat, stat, sizeof(d->stat));
 	util_strlcpy(d->err, err, sizeof(d->err));
-	for (int i = 0; i < nids; i++) {
-		char k[STORE_KEY_MAX];
-
-		store_key_msgid(store_keyctx(st), bind, ids[i], k, sizeof(k));
-		arg_reset(a);
-		arg_s(a, "GET");
-		arg_s(a, k);
-		sreq_send(rq, i, a);
-	}
+	util_strlcpy(d->bind, bind, sizeof(d->bind));
+	for (int i = 0; i < nids && i < (int)ARRAY_SIZE(d->ids); i++)
+		util_strlcpy(d->ids[d->nids++], ids[i], sizeof(d->ids[0]));
+	send_lookups(rq, 0, st, d);
 	return sreq_commit(rq);
 }
 

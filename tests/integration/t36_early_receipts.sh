@@ -1,0 +1,36 @@
+#!/bin/sh
+# A receipt may come before the submit_sm_resp that tells us the SMS
+# centre's message id (a busy SMS centre, a slow link). Such a receipt is
+# acknowledged, kept for a while under its id, and applied as soon as the
+# id is known: the message ends "delivered", nothing is lost.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$T/early.sim" <<'SIM'
+wait-bind timeout=15
+mo from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"
+expect-submit to=84912345678 contains="Dang xu ly" timeout=15
+mo from=84977000111 to=8088 text="xin chao"
+expect-submit to=84977000111 timeout=15
+sleep 1500
+SIM
+start_redis
+# every receipt goes out 20 ms after its submit, every response 400 ms
+start_sim "$T/early.sim" --receipts both --receipt-delay 20 --resp-delay 400
+write_config
+import_samples
+start_gw
+wait_sim 40
+for to in 84912345678 84977000111; do
+	id=$(sed -n "s/.* SUBMIT #.* to=$to .*message_id=\([0-9]*\) .*/\1/p" "$T/sim.log" | head -1)
+	[ -n "$id" ] || fail "no submit to $to"
+	r=$(grep -n "DLR .* from=$to " "$T/sim.log" | head -1 | cut -d: -f1)
+	s=$(grep -n "TX submit_sm_resp .*message_id=\"$id\"" "$T/sim.log" | head -1 | cut -d: -f1)
+	[ -n "$r" ] && [ -n "$s" ] && [ "$r" -lt "$s" ] ||
+		fail "the receipt for $id did not come before its response"
+	wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message $id | grep -q '^state *delivered'" ||
+		fail "message $id not delivered: $("$CTL" -c "$T/gw.cfg" message "$id")"
+done
+grep -q "receipt that came before its submit_sm_resp" "$T/gw.log" ||
+	fail "the early receipts were not logged as such"
+stop_gw || fail "citizengw exited with an error on SIGTERM"
+pass
