@@ -511,11 +511,8 @@ static int prepare(struct mt_job *m, const struct cgw_smsc_conf *sc)
 		char cut[STORE_TEXT_MAX + 8];
 		int need;
 
-		seg_opts_init(&o);
+		seg_opts_for_bind(&o, sc);
 		o.enc = (enum text_enc)mt->enc;
-		o.concat = (enum seg_concat)sc->concat;
-		o.packed = sc->packed;
-		o.max_segments = (unsigned)sc->max_segments;
 		need = seg_count(mt->text, &o, NULL);
 		if (need < 0)
 			return -EINVAL;

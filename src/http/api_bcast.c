@@ -743,20 +743,13 @@ static void begun(void *arg, int rc)
 
 /* --- creation ----------------------------------------------------------------------- */
 
-static void bind_seg_opts(const struct cgw_conf *c, struct seg_opts *o)
-{
-	seg_opts_init(o);
-	o->concat = (enum seg_concat)c->smsc[0].concat;
-	o->packed = c->smsc[0].packed;
-	o->max_segments = (unsigned)c->smsc[0].max_segments;
-}
-
 /* What every creating request needs besides its fields. */
 static int prepare(struct http_req *r, struct create_op *op)
 {
 	const struct cgw_conf *c = http_conf(r);
 
-	bind_seg_opts(c, &op->seg);
+	/* priced as the first bind cuts */
+	seg_opts_for_bind(&op->seg, &c->smsc[0]);
 	op->fold = c->menus.fold_vi;
 	op->shards = c->redis.shards;
 	bcast_totals_init(&op->totals);

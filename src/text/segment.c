@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/segment.h"
+#include "common/conf.h"
 #include "common/util.h"
+#include "text/segment.h"
 
 #define UDH8_LEN 6	/* 05 00 03 ref total seq */
 #define UDH16_LEN 7	/* 06 08 04 ref ref total seq */
@@ -46,6 +47,14 @@ void seg_opts_init(struct seg_opts *o)
 	o->enc = TEXT_ENC_AUTO;
 	o->concat = SEG_CONCAT_UDH8;
 	o->msg_class = -1;
+}
+
+void seg_opts_for_bind(struct seg_opts *o, const struct cgw_smsc_conf *sc)
+{
+	seg_opts_init(o);
+	o->concat = (enum seg_concat)sc->concat;
+	o->packed = sc->packed;
+	o->max_segments = (unsigned)sc->max_segments;
 }
 
 static size_t udh_len_of(enum seg_concat c)

@@ -62,6 +62,10 @@ struct seg_opts {
 
 /* Defaults: no fold, AUTO, UDH8, unpacked, no class, max 0 (255), ref 0. */
 void seg_opts_init(struct seg_opts *o);
+/* The defaults, then how a bind cuts: concat, packed, max_segments (what
+ * the sender does and what a broadcast's preview prices). */
+struct cgw_smsc_conf;
+void seg_opts_for_bind(struct seg_opts *o, const struct cgw_smsc_conf *sc);
 
 /*
  * Units (septets, UTF-16 units or octets, as text_plan.units counts them)
