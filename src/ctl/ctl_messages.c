@@ -136,21 +136,13 @@ static int send_mt(const struct cgw_conf *c, const struct send_opts *o,
 				"shorter than %zu bytes\n", sizeof(mt->text));
 		return -EINVAL;
 	}
-	if (o->fold)
-		text_fold(o->text, mt->text, sizeof(mt->text));
-	else
-		util_strlcpy(mt->text, o->text, sizeof(mt->text));
+	text_fold_if(o->fold, o->text, mt->text, sizeof(mt->text));
 	snprintf(mt->id, sizeof(mt->id), "ctl-%llx-%04x",
 		 (unsigned long long)now,
 		 (unsigned)(util_fnv1a64(mt->msisdn, strlen(mt->msisdn),
 					 (uint64_t)now) & 0xffff));
-	util_strlcpy(mt->dst, mt->msisdn, sizeof(mt->dst));
-	mt->dst_ton = c->smsc[0].dest_ton;
-	mt->dst_npi = c->smsc[0].dest_npi;
+	store_mt_to_phone(mt, c, 1, now);
 	util_strlcpy(mt->bind, o->bind, sizeof(mt->bind));
-	mt->ch = STORE_CH_SMS;
-	mt->prio = 1;
-	mt->created_ms = now;
 	mt->expires_ms = now + o->expires_ms;
 	return 0;
 }

@@ -139,20 +139,12 @@ static int build_mt(const struct entry *e, const char *msisdn,
 		return -EINVAL;
 	}
 	rec_defaults(&rec_mt, mt);
-	if (c->menus.fold_vi)
-		text_fold(text, mt->text, sizeof(mt->text));
-	else
-		util_strlcpy(mt->text, text, sizeof(mt->text));
+	text_fold_if(c->menus.fold_vi, text, mt->text, sizeof(mt->text));
 	if ((size_t)snprintf(mt->id, sizeof(mt->id), "%s.%s", e->b.id,
 			     msisdn) >= sizeof(mt->id))
 		return -EINVAL;
 	util_strlcpy(mt->msisdn, msisdn, sizeof(mt->msisdn));
-	util_strlcpy(mt->dst, msisdn, sizeof(mt->dst));
-	mt->dst_ton = c->smsc[0].dest_ton;
-	mt->dst_npi = c->smsc[0].dest_npi;
-	mt->ch = STORE_CH_SMS;
-	mt->prio = 1;
-	mt->created_ms = util_now_ms();
+	store_mt_to_phone(mt, c, 1, util_now_ms());
 	mt->expires_ms = e->b.expires_at;
 	util_strlcpy(mt->bc, e->b.id, sizeof(mt->bc));
 	return 0;

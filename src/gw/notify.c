@@ -103,13 +103,8 @@ static int build_mt(const struct notify *n, const struct dossier *d,
 			     j->rev) >= sizeof(mt->id))
 		return -EINVAL;
 	util_strlcpy(mt->msisdn, d->phone, sizeof(mt->msisdn));
-	util_strlcpy(mt->dst, d->phone, sizeof(mt->dst));
-	mt->dst_ton = c->smsc[0].dest_ton;
-	mt->dst_npi = c->smsc[0].dest_npi;
-	mt->ch = STORE_CH_SMS;
-	mt->prio = 0;		/* personal: with the replies, before
-				 * broadcasts */
-	mt->created_ms = now;
+	/* priority 0, personal: with the replies, before broadcasts */
+	store_mt_to_phone(mt, c, 0, now);
 	mt->expires_ms = now + c->broadcast.expiry;
 	return 0;
 }

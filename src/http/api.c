@@ -414,18 +414,10 @@ static int message_mt(struct http_req *r, const json_t *body,
 	if (mt->expires_ms <= now)
 		return util_err(err, errlen, -EINVAL, "expires_at: in the "
 				"past");
-	if (c->menus.fold_vi)
-		text_fold(text, mt->text, sizeof(mt->text));
-	else
-		util_strlcpy(mt->text, text, sizeof(mt->text));
+	text_fold_if(c->menus.fold_vi, text, mt->text, sizeof(mt->text));
 	snprintf(mt->id, sizeof(mt->id), "m-%llx-%04x",
 		 (unsigned long long)now, (unsigned)(rand() & 0xffff));
-	util_strlcpy(mt->dst, mt->msisdn, sizeof(mt->dst));
-	mt->dst_ton = c->smsc[0].dest_ton;
-	mt->dst_npi = c->smsc[0].dest_npi;
-	mt->ch = STORE_CH_SMS;
-	mt->prio = 1;
-	mt->created_ms = now;
+	store_mt_to_phone(mt, c, 1, now);
 	return 0;
 }
 

@@ -76,6 +76,13 @@ struct store_mt {
 	int tries;
 };
 
+/* Addresses an MT the gateway itself starts (a staff message, a
+ * broadcast, a notice) to mt->msisdn as the first bind addresses
+ * subscribers: an SMS of priority prio, created at now. Its id, text and
+ * expiry are the caller's. */
+void store_mt_to_phone(struct store_mt *mt, const struct cgw_conf *c,
+		       int prio, int64_t now);
+
 /* A phone's profile (the fields the gateway reads). */
 struct store_profile {
 	char lang[8];		/* "": not chosen */

@@ -36,6 +36,17 @@ static int simple_open(struct store *st, int ncmds, store_done_fn *cb,
 			 0, rq);
 }
 
+void store_mt_to_phone(struct store_mt *mt, const struct cgw_conf *c,
+		       int prio, int64_t now)
+{
+	util_strlcpy(mt->dst, mt->msisdn, sizeof(mt->dst));
+	mt->dst_ton = c->smsc[0].dest_ton;
+	mt->dst_npi = c->smsc[0].dest_npi;
+	mt->ch = STORE_CH_SMS;
+	mt->prio = prio;
+	mt->created_ms = now;
+}
+
 int store_mt_queue(struct store *st, const struct store_mt *mt,
 		   store_done_fn *cb, void *arg)
 {

@@ -310,6 +310,14 @@ size_t text_fold(const char *in, char *out, size_t cap)
 	return n;
 }
 
+void text_fold_if(bool fold, const char *in, char *out, size_t cap)
+{
+	if (fold)
+		text_fold(in, out, cap);
+	else
+		util_strlcpy(out, in, cap);
+}
+
 /* --- GSM 03.38 ---------------------------------------------------------- */
 
 #define GSM7_ESC 0x1B

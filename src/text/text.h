@@ -54,6 +54,8 @@ bool utf8_valid(const char *s);
  * always suffices. Returns the output length.
  */
 size_t text_fold(const char *in, char *out, size_t cap);
+/* text_fold() when fold, else a plain copy (cut at cap, as text_fold()). */
+void text_fold_if(bool fold, const char *in, char *out, size_t cap);
 /* The folded form of one code point: a replacement, or cp itself; 0 = drop.
  * (U+2026 '…' is returned as is: text_fold() writes it as "...".) */
 uint32_t text_fold_cp(uint32_t cp);
