@@ -663,40 +663,11 @@ END_TEST
 
 /* --- recipients: fed items ----------------------------------------------------- */
 
-START_TEST(items_basic)
+/* Seven items each refused for its own reason, with the reason's text. */
+static void items_refused(struct bcast_reader *r)
 {
-	struct bcast_reader *r = bcast_reader_items();
 	const struct bcast_rcpt *rc;
-	const struct bcast_names *nm;
 	char big[BCAST_VALUE_MAX + 2];
-	struct bcast_stats st;
-
-	ck_assert_ptr_nonnull(r);
-	bcast_item_begin(r);
-	bcast_item_add(r, "phone", "0912345678");
-	bcast_item_add(r, "name", "An");
-	bcast_item_add(r, "code", " 000.00.19.H56-250806-0001 ");
-	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_ACCEPTED);
-	ck_assert_int_eq(rc->line, 1);
-	ck_assert_str_eq(rc->msisdn, "84912345678");
-	ck_assert_str_eq(bcast_vars_get(&rc->vars, "code"),
-			 "000.00.19.H56-250806-0001");
-
-	bcast_item_begin(r);	/* a number written without its 0 */
-	bcast_item_add(r, "SĐT", "912345678");
-	bcast_item_add(r, "date", NULL);
-	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_ACCEPTED);
-	ck_assert_int_eq(rc->line, 2);
-	ck_assert_str_eq(bcast_vars_get(&rc->vars, "date"), "");
-	ck_assert_int_eq(bcast_reader_duplicate(r), 0);
-	ck_assert_int_eq(bcast_reader_duplicate(r), -EINVAL);
-
-	bcast_item_begin(r);
-	bcast_item_add(r, "name", "Binh");
-	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_REJECTED);
-	ck_assert_int_eq(rc->line, 3);
-	ck_assert_str_eq(rc->error, "no phone number");
-	ck_assert_int_eq(bcast_reader_duplicate(r), -EINVAL);
 
 	bcast_item_begin(r);
 	bcast_item_add(r, "phone", "12345");
@@ -750,6 +721,43 @@ START_TEST(items_basic)
 	}
 	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_REJECTED);
 	ck_assert_str_eq(rc->error, "more than 32 variables");
+}
+
+START_TEST(items_basic)
+{
+	struct bcast_reader *r = bcast_reader_items();
+	const struct bcast_rcpt *rc;
+	const struct bcast_names *nm;
+	struct bcast_stats st;
+
+	ck_assert_ptr_nonnull(r);
+	bcast_item_begin(r);
+	bcast_item_add(r, "phone", "0912345678");
+	bcast_item_add(r, "name", "An");
+	bcast_item_add(r, "code", " 000.00.19.H56-250806-0001 ");
+	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_ACCEPTED);
+	ck_assert_int_eq(rc->line, 1);
+	ck_assert_str_eq(rc->msisdn, "84912345678");
+	ck_assert_str_eq(bcast_vars_get(&rc->vars, "code"),
+			 "000.00.19.H56-250806-0001");
+
+	bcast_item_begin(r);	/* a number written without its 0 */
+	bcast_item_add(r, "SĐT", "912345678");
+	bcast_item_add(r, "date", NULL);
+	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_ACCEPTED);
+	ck_assert_int_eq(rc->line, 2);
+	ck_assert_str_eq(bcast_vars_get(&rc->vars, "date"), "");
+	ck_assert_int_eq(bcast_reader_duplicate(r), 0);
+	ck_assert_int_eq(bcast_reader_duplicate(r), -EINVAL);
+
+	bcast_item_begin(r);
+	bcast_item_add(r, "name", "Binh");
+	ck_assert_int_eq(bcast_item_end(r, &rc), BCAST_REJECTED);
+	ck_assert_int_eq(rc->line, 3);
+	ck_assert_str_eq(rc->error, "no phone number");
+	ck_assert_int_eq(bcast_reader_duplicate(r), -EINVAL);
+
+	items_refused(r);
 
 	bcast_reader_stats(r, &st);
 	ck_assert_uint_eq(st.records, 10);
@@ -1125,8 +1133,23 @@ START_TEST(tz_tzif_files)
 	tz = tz_load("ict", dir);
 	ck_assert_int_eq(bcast_tz_offset(tz, utc(2026, 6, 1, 0, 0, 0)), 25200);
 	bcast_tz_free(tz);
+	tu_rmtree(dir);
+}
+END_TEST
 
-	/* damaged files are refused, not half read */
+/* Damaged files are refused, not half read; a directory is not a zone. */
+START_TEST(tz_tzif_damaged)
+{
+	char *dir = tu_tmpdir(), err[256];
+	static uint8_t b[4096];
+	int32_t off[2] = { 3600, 7200 };
+	int64_t at[2] = { utc(2025, 3, 30, 1, 0, 0) / 1000,
+			  utc(2025, 10, 26, 1, 0, 0) / 1000 };
+	uint8_t idx[2] = { 1, 0 };
+	struct bcast_tz *tz;
+	size_t n;
+
+	n = tzif(b, 2, at, idx, 2, off, "CET-1CEST,M3.5.0,M10.5.0/3");
 	write_bin(dir, "short", b, 30);
 	{
 		uint8_t junk[70];
@@ -1661,6 +1684,7 @@ Suite *suite_bcast(void)
 	tc = tcase_create("tz");
 	tcase_add_test(tc, tz_builtin);
 	tcase_add_test(tc, tz_tzif_files);
+	tcase_add_test(tc, tz_tzif_damaged);
 	tcase_add_test(tc, tz_system_vs_glibc);
 	tcase_add_test(tc, tz_paris_transitions);
 	suite_add_tcase(s, tc);
