@@ -43,6 +43,17 @@ static void meta_key(struct store *st, const char *id, char *out)
 
 /* --- creation ------------------------------------------------------------------- */
 
+/* A broadcast's keys while it is being created: one whose creation died
+ * (it never starts) goes in a day. */
+#define BC_LOADING_TTL_S (24 * 3600)
+
+/* Once it runs, a broadcast's keys and its MTs are kept until it expires
+ * and then rec_bcast's time, for its report. */
+static long bc_keep_s(int64_t expires_at)
+{
+	return (long)((expires_at - util_now_ms()) / 1000) + rec_bcast.ttl_s;
+}
+
 int store_bc_begin(struct store *st, const struct store_bcast *b,
 		   store_done_fn *cb, void *arg)
 {
@@ -78,8 +89,7 @@ int store_bc_begin(struct store *st, const struct store_bcast *b,
 	arg_reset(a);
 	arg_s(a, "EXPIRE");
 	arg_s(a, k);
-	/* a broadcast that never starts (its creation died) goes in a day */
-	arg_i(a, 24 * 3600);
+	arg_i(a, BC_LOADING_TTL_S);
 	sreq_send(rq, 1, a);
 	return sreq_commit(rq);
 }
@@ -154,7 +164,7 @@ int store_bc_add(struct store *st, const char *id, unsigned shard,
 			sizeof(k_ph));
 	arg_reset(a);
 	arg_script(a, LUA_BC_ADD, keys);
-	arg_ki(a, "ttl_s", 24 * 3600);
+	arg_ki(a, "ttl_s", BC_LOADING_TTL_S);
 	for (int i = 0; i + 1 < npairs; i += 2)
 		arg_group(a, "r", pairs[i], pairs[i + 1]);
 	sreq_send(rq, 0, a);
@@ -242,8 +252,7 @@ int store_bc_start(struct store *st, const struct store_bcast *b,
 	struct argv *a = store_argv(st);
 	char k[STORE_KEY_MAX], k_x[STORE_KEY_MAX];
 	const char *keys[LUA_BC_STATE_NKEYS] = { k };
-	long ttl = (long)((b->expires_at - util_now_ms()) / 1000) +
-		   rec_bcast.ttl_s;
+	long ttl = bc_keep_s(b->expires_at);
 	struct sreq *rq;
 	int n = 0, rc;
 
@@ -662,9 +671,8 @@ int store_bc_queue(struct store *st, const struct store_mt *mt,
 	arg_kv(a, "id", mt->id);
 	arg_kv(a, "msisdn", mt->msisdn);
 	arg_ki(a, "score", util_now_ms() + c->gateway.mt_lease);
-	/* kept with the broadcast, for its report */
-	arg_ki(a, "ttl_s", (mt->expires_ms - util_now_ms()) / 1000 +
-				   rec_bcast.ttl_s);
+	/* kept with the broadcast (it expires when the broadcast does) */
+	arg_ki(a, "ttl_s", bc_keep_s(mt->expires_ms));
 	arg_record(a, &rec_mt, "mt", mt);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
