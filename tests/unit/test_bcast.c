@@ -1058,7 +1058,7 @@ END_TEST
 
 START_TEST(tz_tzif_files)
 {
-	char *dir = tu_tmpdir(), err[256];
+	char *dir = tu_tmpdir();
 	static uint8_t b[4096];
 	int32_t off[2] = { 3600, 7200 };
 	/* two explicit transitions in 2025, then the EU rule */
