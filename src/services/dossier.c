@@ -252,3 +252,28 @@ int dossier_from_row(const char *const f[DCOL_COUNT], struct dossier *d,
 	util_strlcpy(d->id_last4, tmp, sizeof(d->id_last4));
 	return 0;
 }
+
+const char *dossier_form_get(const struct dossier *d, const char *name)
+{
+	for (int i = 0; i < d->nform; i++)
+		if (strcmp(d->form[i].name, name) == 0)
+			return d->form[i].value;
+	return NULL;
+}
+
+int dossier_form_set(struct dossier *d, const char *name, const char *value)
+{
+	struct dossier_form_field *f = NULL;
+
+	for (int i = 0; i < d->nform; i++)
+		if (strcmp(d->form[i].name, name) == 0)
+			f = &d->form[i];
+	if (!f) {
+		if (d->nform >= DOSSIER_FORM_MAX)
+			return -ENOSPC;
+		f = &d->form[d->nform++];
+		util_strlcpy(f->name, name, sizeof(f->name));
+	}
+	util_strlcpy(f->value, value, sizeof(f->value));
+	return 0;
+}

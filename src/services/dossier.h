@@ -11,6 +11,16 @@
 
 #define DOSSIER_CODE_MAX 64
 #define DOSSIER_TEXT_MAX 256
+#define DOSSIER_FORM_MAX 8	/* fields of an application */
+#define DOSSIER_FORM_NAME 16
+#define DOSSIER_FORM_VALUE 160
+#define DOSSIER_APP_MAX 16	/* a procedure id */
+
+/* One fact a citizen gave in an application ("cccd", "001203012345"). */
+struct dossier_form_field {
+	char name[DOSSIER_FORM_NAME];
+	char value[DOSSIER_FORM_VALUE];
+};
 
 struct dossier {
 	char code[DOSSIER_CODE_MAX];	/* display form, e.g. 000.00.19.H56-250806-0001 */
@@ -22,7 +32,22 @@ struct dossier {
 	char received_at[11];		/* YYYY-MM-DD */
 	char due_at[11];		/* YYYY-MM-DD, may be empty */
 	char id_last4[5];		/* last 4 digits of the citizen ID */
+	/* staff's reason for a status (not accepted, more needed, stopped) */
+	char reason[DOSSIER_TEXT_MAX];
+	/* an application a citizen filed by SMS or USSD: the procedure
+	 * ("" for a dossier the back office imported), the MO that filed it,
+	 * and the facts given (the full citizen ID among them: for the back
+	 * office only, never shown to a phone) */
+	char app[DOSSIER_APP_MAX];
+	char filed_by[64];
+	int nform;
+	struct dossier_form_field form[DOSSIER_FORM_MAX];
 };
+
+/* The value of an application field, or NULL. */
+const char *dossier_form_get(const struct dossier *d, const char *name);
+/* Adds or replaces an application field: 0, or -ENOSPC. */
+int dossier_form_set(struct dossier *d, const char *name, const char *value);
 
 /*
  * Finds a dossier code at the start of `in` (after leading spaces), as a

@@ -88,6 +88,9 @@ static const struct rec_field dossier_fields[] = {
 	{ "due_at", REC_STR, F(dossier, due_at), "", 0, "due" },
 	{ "id_last4", REC_STR, F(dossier, id_last4), "", 0,
 	  "citizen ID, last 4" },
+	{ "reason", REC_STR, F(dossier, reason), "", 0, "reason" },
+	{ "app", REC_STR, F(dossier, app), "", 0, "application for" },
+	{ "filed_by", REC_STR, F(dossier, filed_by), "", 0, "filed by MO" },
 	{ "rev", REC_INT, NOWHERE, "0", REC_SCRIPT, "status revision" },
 	{ "notice_rev", REC_INT, NOWHERE, "", REC_SCRIPT,
 	  "notice due for revision" },
@@ -170,7 +173,8 @@ static const struct rec_field bcast_fields[] = {
 
 const struct rec_def rec_mo = { "mo", TABLE(mo_fields), NULL, MO_TTL_S };
 const struct rec_def rec_mt = { "mt", TABLE(mt_fields), NULL, MT_TTL_S };
-const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), NULL,
+/* an application's fields follow as "f:<name>" (dossier.form) */
+const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), "f:",
 				     0 };
 /* a session's lifetime is the channel's (ussd.session_ttl,
  * menus.sms_session_ttl), set per write */

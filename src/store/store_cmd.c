@@ -132,6 +132,13 @@ void cmd_dossier_put(struct argv *a, const struct store_keys *k,
 	arg_kv(a, "notify", notify ? "1" : "0");
 	arg_ki(a, "now", now);
 	arg_record(a, &rec_dossier, "dossier", d);
+	for (int i = 0; i < d->nform; i++) {
+		char name[DOSSIER_FORM_NAME + 4];
+
+		snprintf(name, sizeof(name), "%s%s", rec_dossier.extra_prefix,
+			 d->form[i].name);
+		arg_group(a, "dossier", name, d->form[i].value);
+	}
 }
 
 void cmd_mt_queue(struct argv *a, const struct store_keys *k,
@@ -221,6 +228,23 @@ void reply_session(const redisReply *h, struct store_session *s)
 		util_strlcpy(v->value, h->element[i + 1]->str,
 			     sizeof(v->value));
 	}
+}
+
+bool reply_dossier(const redisReply *h, struct dossier *d)
+{
+	size_t np = strlen(rec_dossier.extra_prefix);
+
+	memset(d, 0, sizeof(*d));
+	if (!reply_record(h, &rec_dossier, d) || !d->code[0])
+		return false;
+	for (size_t i = 0; i + 1 < h->elements; i += 2) {
+		const char *f = h->element[i]->str;
+
+		if (f && strncmp(f, rec_dossier.extra_prefix, np) == 0 &&
+		    h->element[i + 1]->type == REDIS_REPLY_STRING)
+			dossier_form_set(d, f + np, h->element[i + 1]->str);
+	}
+	return true;
 }
 
 void reply_profile(const redisReply *h, struct store_profile *p)

@@ -81,6 +81,9 @@ int reply_strings(const redisReply *r, char ***out, size_t *n);
 void strings_free(char **v, size_t n);
 /* A session from its hash (x:<name> fields become variables). */
 void reply_session(const redisReply *h, struct store_session *s);
+/* A dossier from its hash, with its application fields ("f:" ones).
+ * false when there is no such dossier. */
+bool reply_dossier(const redisReply *h, struct dossier *d);
 /* A profile from its hash; blocked is decided by the caller's clock. */
 void reply_profile(const redisReply *h, struct store_profile *p);
 

@@ -31,6 +31,8 @@ static const char *const shard_kinds[SK_SKEY_COUNT] = {
 	[SK_SESS] = "sess",
 	[SK_PROFILES] = "ph",
 	[SK_REFS] = "ref",
+	[SK_APPS] = "apps",
+	[SK_APP] = "app",
 };
 
 unsigned store_shard_of(const char *msisdn, int shards)
@@ -98,6 +100,12 @@ void store_key_bcindex(const struct store_keys *k, char *out, size_t outlen)
 void store_key_bcactive(const struct store_keys *k, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%s:bcactive", k->prefix);
+}
+
+void store_key_seq(const struct store_keys *k, const char *agency,
+		   const char *yymmdd, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:seq:%s:%s", k->prefix, agency, yymmdd);
 }
 
 void store_key_msgid(const struct store_keys *k, const char *bind,

@@ -18,6 +18,11 @@
  *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)
  *   P:{sN}:requests           procedure requests (stream)
  *   P:{sN}:dossier:<key>      a dossier (N from the dossier's key)
+ *   P:{sN}:apps               applications filed by citizens (zset: dossier
+ *                             key, score = filed, ms; N as the dossier's)
+ *   P:{sN}:app:<msisdn>:<procedure>:<day>
+ *                             the code of that phone's application of the
+ *                             day (N from the phone): one per day
  *   P:{sN}:notices            dossiers whose status-change notice waits
  *                             (zset: dossier key, score = ready / lease)
  *   P:{sN}:bcp:<id>           recipients of broadcast <id> still to take
@@ -33,6 +38,8 @@
  *   P:bc:<id>                 a broadcast: name, template, state, times
  *   P:bcindex                 broadcasts by creation time (zset)
  *   P:bcactive                broadcasts the dispatchers look at (set)
+ *   P:seq:<agency>:<YYMMDD>   last sequence number of that agency's
+ *                             dossier codes of the day
  */
 #ifndef CGW_STORE_KEYS_H
 #define CGW_STORE_KEYS_H
@@ -77,6 +84,8 @@ enum store_skey {
 	SK_SESS,	/* per phone (store_key_phone) */
 	SK_PROFILES,
 	SK_REFS,
+	SK_APPS,	/* per dossier shard, no id */
+	SK_APP,		/* per phone shard: "<msisdn>:<procedure>:<day>" */
 	SK_SKEY_COUNT
 };
 
@@ -98,6 +107,9 @@ void store_key_bcast(const struct store_keys *k, const char *id, char *out,
 void store_key_bcindex(const struct store_keys *k, char *out, size_t outlen);
 void store_key_bcactive(const struct store_keys *k, char *out,
 			size_t outlen);
+/* The day's dossier code sequence of an agency. */
+void store_key_seq(const struct store_keys *k, const char *agency,
+		   const char *yymmdd, char *out, size_t outlen);
 void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
 void store_key_dlrwait(const struct store_keys *k, const char *bind,

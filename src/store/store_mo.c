@@ -20,9 +20,7 @@ static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
 	struct store_mo_in_result *res = rq->ctx;
 
 	if (idx == 1) {
-		res->dossier_found = reply_record(r, &rec_dossier,
-						  &res->dossier) &&
-				     res->dossier.code[0];
+		res->dossier_found = reply_dossier(r, &res->dossier);
 		return;
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
@@ -130,7 +128,7 @@ static void dossier_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct dossier_ctx *x = rq->ctx;
 
-	x->found = reply_record(r, &rec_dossier, &x->d) && x->d.code[0];
+	x->found = reply_dossier(r, &x->d);
 }
 
 static void dossier_done(struct sreq *rq, int rc)

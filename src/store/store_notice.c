@@ -71,7 +71,7 @@ static void notice_claim_reply(struct sreq *rq, int idx, const redisReply *r)
 		const redisReply *status = reply_field(h, "notice_status");
 		struct dossier d;
 
-		if (!reply_record(h, &rec_dossier, &d) || !d.key[0])
+		if (!reply_dossier(h, &d) || !d.key[0])
 			continue;
 		if (status && status->type == REDIS_REPLY_STRING)
 			d.status = atoi(status->str);
