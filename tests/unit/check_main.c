@@ -136,7 +136,8 @@ int main(void)
 		suite_pdu,   suite_text,    suite_cmd,  suite_phone,
 		suite_dossier, suite_conf,  suite_menu, suite_ussd,
 		suite_codec, suite_segment, suite_reasm, suite_paging,
-		suite_services, suite_bcast, suite_notice, suite_csv,
+		suite_services, suite_civil, suite_bcast, suite_notice,
+		suite_csv,
 	};
 	SRunner *sr = srunner_create(NULL);
 	const char *base = getenv("TMPDIR");

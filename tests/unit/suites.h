@@ -28,6 +28,7 @@ Suite *suite_segment(void);
 Suite *suite_reasm(void);
 Suite *suite_paging(void);
 Suite *suite_services(void);
+Suite *suite_civil(void);
 Suite *suite_bcast(void);
 Suite *suite_notice(void);
 Suite *suite_csv(void);
