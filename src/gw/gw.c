@@ -17,6 +17,7 @@
 #include "menu/cmd.h"
 #include "smpp/dlr.h"
 #include "gw/dispatch.h"
+#include "common/days.h"
 #include "gw/gw.h"
 #include "gw/notify.h"
 #include "services/bcast.h"
@@ -54,6 +55,9 @@ struct mo_job {
 	bool dossier_known;	/* looked up: found or not */
 	bool dossier_found;
 	struct dossier dossier;
+	/* an application this MO filed (menu_input.filed) */
+	bool filed_known;
+	struct menu_filed filed;
 	struct menu_session session;
 	struct store_profile profile;
 	int conflicts, fetches;
@@ -100,6 +104,18 @@ struct gw {
 };
 
 static void mo_step(struct mo_job *j);
+
+/* What a citizen wrote, for the log: it may hold an ID number or a
+ * name, so it shows only at debug level; otherwise its length. */
+static const char *shown_text(int cat, const char *text, char *buf,
+			      size_t len)
+{
+	if (log_enabled(cat, LOG_DEBUG))
+		snprintf(buf, len, "\"%s\"", text);
+	else
+		snprintf(buf, len, "(%zu bytes)", strlen(text));
+	return buf;
+}
 
 static void log_store_err(const char *what, int rc)
 {
@@ -392,6 +408,86 @@ static void dossier_cb(void *arg, int rc, bool found, const struct dossier *d)
 	mo_step(j);
 }
 
+static void filed_cb(void *arg, int rc, const struct dossier *d, bool again)
+{
+	struct mo_job *j = arg;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	if (rc < 0 && rc != -ERANGE) {
+		LOGP(LOG_MENU, LOG_WARN, px, "MO %s: application %s not filed "
+		     "(%s); recovery will answer", j->mo.id, j->filed.proc,
+		     strerror(-rc));
+		mo_free(j);
+		return;
+	}
+	j->filed_known = true;
+	j->filed.failed = rc < 0;
+	if (rc < 0) {
+		LOGP(LOG_MENU, LOG_ERROR, px, "MO %s: application %s: no "
+		     "dossier code left for today", j->mo.id, j->filed.proc);
+	} else {
+		util_strlcpy(j->filed.code, d->code, sizeof(j->filed.code));
+		util_strlcpy(j->filed.due_iso, d->due_at,
+			     sizeof(j->filed.due_iso));
+		j->filed.again = again;
+		LOGP(LOG_MENU, LOG_NOTICE, px, "MO %s: application %s %s %s",
+		     j->mo.id, j->filed.proc, again ? "filed before as"
+						   : "filed as", d->code);
+	}
+	mo_step(j);
+}
+
+/*
+ * The dossier an application becomes: the citizen's phone, "received",
+ * the procedure and its agency (in Vietnamese, as the back office keeps
+ * them), the due date, and the facts given (the ID in full, for the back
+ * office; its last 4 digits open the lookup to another phone too).
+ */
+static void file_application(struct mo_job *j)
+{
+	const struct menu_filing *f = &j->res.filing;
+	const struct menu_proc *p = f->proc;
+	struct store_filing sf;
+	struct dossier d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	util_strlcpy(d.phone, j->mo.msisdn, sizeof(d.phone));
+	d.status = 2;
+	util_strlcpy(d.procedure, menu_proc_text(&p->name, 0),
+		     sizeof(d.procedure));
+	util_strlcpy(d.agency, menu_proc_text(&p->agency_name, 0),
+		     sizeof(d.agency));
+	day_iso(f->day, d.received_at, sizeof(d.received_at));
+	util_strlcpy(d.due_at, f->due_iso, sizeof(d.due_at));
+	for (int i = 0; i < f->nfields; i++) {
+		const char *v = f->fields[i].value;
+
+		dossier_form_set(&d, f->fields[i].name, v);
+		if (p->fields[i].input == MENU_IN_CITIZEN_ID &&
+		    strlen(v) >= 4 && !d.id_last4[0])
+			util_strlcpy(d.id_last4, v + strlen(v) - 4,
+				     sizeof(d.id_last4));
+	}
+	memset(&j->filed, 0, sizeof(j->filed));
+	util_strlcpy(j->filed.proc, p->id, sizeof(j->filed.proc));
+	sf.d = &d;
+	sf.msisdn = j->mo.msisdn;
+	sf.proc = p->id;
+	sf.agency = p->agency;
+	sf.mo_id = j->mo.id;
+	sf.day = f->day;
+	/* the claim outlives its day by an hour: a late MO still finds it */
+	sf.claim_until = svc_day_start_ms(f->day + 1) + 3600 * 1000LL;
+	if (++j->fetches > MAX_FETCHES)
+		rc = -ELOOP;
+	else
+		rc = store_app_file(j->gw->store, &sf, filed_cb, j);
+	if (rc < 0)
+		filed_cb(j, rc == -ERANGE ? -EIO : rc, NULL, false);
+}
+
 static void mo_step(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -453,7 +549,12 @@ static void mo_step(struct mo_job *j)
 		in.dossier_key = j->dossier_key;
 		in.dossier = j->dossier_found ? &j->dossier : NULL;
 	}
+	in.filed = j->filed_known ? &j->filed : NULL;
 	menu_step(gw->menus, &j->session, &in, &j->res);
+	if (j->res.kind == MENU_NEED_FILING) {
+		file_application(j);
+		return;
+	}
 	if (j->res.kind == MENU_NEED_DOSSIER) {
 		int rc;
 
@@ -767,7 +868,7 @@ static void cc_process(struct gw *gw, const char *key,
 	struct reasm *r;
 	struct mo_job *j;
 	struct store_mo *mo;
-	char *text = NULL, missing[128], px[64];
+	char *text = NULL, missing[128], px[64], shown[STORE_TEXT_MAX + 8];
 	uint64_t h;
 	int rc;
 
@@ -820,15 +921,16 @@ static void cc_process(struct gw *gw, const char *key,
 	h = util_fnv1a64(text, strlen(text), h);
 	snprintf(mo->fp, sizeof(mo->fp), "cc%016llx", (unsigned long long)h);
 	prefix_of(j, px, sizeof(px));
+	shown_text(LOG_SMPP, mo->text, shown, sizeof(shown));
 	if (reasm_complete(r))
-		LOGP(LOG_SMPP, LOG_INFO, px, "MO %s sms in %u parts \"%s\"",
-		     mo->id, reasm_total(r), mo->text);
+		LOGP(LOG_SMPP, LOG_INFO, px, "MO %s sms in %u parts %s",
+		     mo->id, reasm_total(r), shown);
 	else
 		LOGP(LOG_SMPP, LOG_NOTICE, px,
 		     "MO %s incomplete after %ds: part(s) %s of %u never "
-		     "came; processing what arrived: \"%s\"", mo->id,
+		     "came; processing what arrived: %s", mo->id,
 		     gw->conf->gateway.concat_timeout / 1000, missing,
-		     reasm_total(r), mo->text);
+		     reasm_total(r), shown);
 	reasm_free(r);
 	free(text);
 	mo_record(j, false);
@@ -944,7 +1046,8 @@ static void on_request(void *arg, struct smpp_link *l,
 	struct store_mo *mo;
 	struct ussd_mo um;
 	struct reasm_info ri;
-	char px[64], why[160];
+	char px[64], why[160], shown[STORE_TEXT_MAX + 8];
+	int cat;
 
 	if (dlr_is_receipt(pdu)) {
 		on_receipt(gw, l, pdu);
@@ -1010,11 +1113,11 @@ static void on_request(void *arg, struct smpp_link *l,
 		mo->restart = c.kind == CMD_MENU;
 	}
 	prefix_of(j, px, sizeof(px));
-	LOGP(mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP, LOG_INFO, px,
-	     "MO %s %s%s%s \"%s\"", mo->id,
+	cat = mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP;
+	LOGP(cat, LOG_INFO, px, "MO %s %s%s%s %s", mo->id,
 	     mo->ch == STORE_CH_USSD ? "ussd " : "sms",
 	     mo->ch == STORE_CH_USSD ? ussd_event_name(mo->ussd_ev) : "",
-	     "", mo->text);
+	     "", shown_text(cat, mo->text, shown, sizeof(shown)));
 	mo_record(j, false);
 }
 

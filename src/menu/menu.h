@@ -55,6 +55,12 @@ enum menu_input_type {
 	MENU_IN_TEXT,
 	MENU_IN_LAST4,
 	MENU_IN_PATTERN,	/* a POSIX extended regex (pattern = "...") */
+	/* what an application asks (services/civil.h) */
+	MENU_IN_CITIZEN_ID,	/* CCCD: 12 digits; also saves x_m, masked */
+	MENU_IN_FULL_NAME,	/* a person's name, min_len..max_len chars */
+	MENU_IN_DATE,		/* DD/MM/YYYY, not after today */
+	MENU_IN_COMMUNE,	/* one of the communes (communes.cfg) */
+	MENU_IN_COUNT,		/* a whole number min..max */
 };
 
 /* One text per language; NULL when missing (the checker reports it). */
@@ -104,10 +110,59 @@ struct menu_node {
 	char fields[MENU_MAX_FIELDS][MENU_VAR_NAME];
 	int nfields;
 	int days;
+	/* procedures: the list node's cancel target; a procedure's own
+	 * nodes point to it (app_prepare, app_file, its screens) */
+	char cancel[MENU_ID_MAX];
+	int cancel_idx;
+	const struct menu_proc *proc;
+	bool long_ok;	/* an end screen that may take two SMS */
 	int next_line, back_line, text_line;	/* for the checker */
 	const char *file;	/* points into the tree's file list */
 	int line;
 };
+
+/* --- procedures (menu_proc.c, docs/menus.md "Applications") ------------- */
+
+struct menu_tree;
+
+#define MENU_MAX_PROCS 9	/* one screen lists them */
+#define MENU_PROC_FIELDS 6
+#define MENU_PROC_ID 16
+#define MENU_KEYWORD_MAX 24
+
+/* One fact an application asks for. */
+struct menu_proc_field {
+	char name[MENU_VAR_NAME];	/* its session variable */
+	enum menu_input_type input;
+	int min, max;		/* count: the value; full_name: characters */
+	int dflt;		/* count: when an SMS leaves it out (0: needed) */
+	struct menu_text label;	/* in the summary: "Số bản" */
+	struct menu_text prompt;	/* the USSD screen that asks it */
+	int line;
+};
+
+/* A procedure a citizen can apply for: menus/procedures/<id>.cfg. */
+struct menu_proc {
+	char id[MENU_PROC_ID];
+	char keyword[MENU_KEYWORD_MAX];	/* folded, upper case, no spaces */
+	struct menu_text name;		/* in full: the dossier's procedure */
+	struct menu_text short_name;	/* in lists and replies */
+	struct menu_text usage;		/* the SMS form */
+	struct menu_text fee, bring, agency_name;
+	char agency[DOSSIER_CODE_MAX];	/* agency code of its dossier codes */
+	int days;			/* working days to the result */
+	int nfields;
+	struct menu_proc_field fields[MENU_PROC_FIELDS];
+	int first;	/* node index of its first screen */
+	int done;	/* node index of its end screen */
+	const char *file;
+	int line;
+};
+
+int menu_proc_count(const struct menu_tree *tree);
+const struct menu_proc *menu_proc_at(const struct menu_tree *tree, int i);
+/* A procedure's text in a language (the other one when missing). */
+const char *menu_proc_text(const struct menu_text *t, int lang);
 
 struct menu_tree;
 
@@ -231,12 +286,33 @@ struct menu_input {
 	/* days the service center is closed besides weekends */
 	const int *holidays;
 	int nholidays;
+	/* the application the caller filed for this step (after
+	 * MENU_NEED_FILING), or NULL */
+	const struct menu_filed *filed;
+};
+
+/* What filing an application gave (menu_input.filed). */
+struct menu_filed {
+	char proc[MENU_PROC_ID];
+	bool failed;			/* no code could be given */
+	bool again;			/* filed before, by an earlier MO */
+	char code[DOSSIER_CODE_MAX];	/* the dossier's code */
+	char due_iso[11];		/* YYYY-MM-DD */
+};
+
+/* An application to file (MENU_NEED_FILING): a dossier in the making. */
+struct menu_filing {
+	const struct menu_proc *proc;
+	int day;			/* local day it is filed */
+	char due_iso[11];		/* the result is due */
+	int nfields;
+	struct menu_var fields[MENU_PROC_FIELDS];	/* in full */
 };
 
 /* A procedure request the caller records atomically with the session. */
 struct menu_request {
 	char kind[MENU_KIND_MAX];	/* "" = none */
-	char ref[24];			/* reference number given to the citizen */
+	char ref[DOSSIER_CODE_MAX];	/* reference number or dossier code */
 	int lang;
 	int nfields;
 	struct menu_var fields[MENU_MAX_FIELDS];
@@ -245,6 +321,7 @@ struct menu_request {
 enum menu_result_kind {
 	MENU_REPLY,		/* reply (and next session unless final) */
 	MENU_NEED_DOSSIER,	/* look up need_key and call again */
+	MENU_NEED_FILING,	/* file out->filing, call again with filed */
 };
 
 struct menu_result {
@@ -258,6 +335,7 @@ struct menu_result {
 	int set_lang;			/* -1: unchanged */
 	int optout;			/* -1 unchanged, 1 out, 0 back in */
 	struct menu_request req;	/* req.kind[0]: a procedure request */
+	struct menu_filing filing;	/* MENU_NEED_FILING */
 	/* the input was a valid choice or answer in an open session: the
 	 * citizen walks a menu (not counted as a possible reply storm) */
 	bool progress;

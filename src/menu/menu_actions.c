@@ -8,10 +8,13 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/days.h"
+#include "services/civil.h"
+#include "services/dossier.h"
 #include "menu/menu.h"
 #include "services/services.h"
 #include "common/util.h"
@@ -20,27 +23,35 @@
 typedef int action_fn(struct menu_ctx *st, const struct menu_node *n);
 
 static action_fn act_lookup, act_rating, act_visit_days, act_submit,
-	act_set_language;
+	act_set_language, act_app_prepare, act_app_file;
 
 const struct menu_action_def menu_actions[] = {
 	/* shows a dossier when the sender may see it; "next" = shown */
 	{ "dossier_lookup", { "need_id", "not_found", "limited", NULL },
-	  { "code", "procedure", "status", "due", NULL }, false, false },
+	  { "code", "procedure", "status", "due", NULL }, false, false,
+	  false },
 	/* the same, and only a finished dossier (status 9, 10) goes on */
 	{ "dossier_rating",
 	  { "need_id", "not_found", "limited", "not_finished", NULL },
-	  { "code", "procedure", "status", "due", NULL }, false, false },
+	  { "code", "procedure", "status", "due", NULL }, false, false,
+	  false },
 	/* the next `days` working days: day1..dayN (ISO), dayN_label */
-	{ "visit_days", { "none", NULL }, { NULL }, false, true },
+	{ "visit_days", { "none", NULL }, { NULL }, false, true, false },
 	/* records a procedure request; sets its reference number {ref} */
-	{ "submit", { NULL }, { "ref", NULL }, true, false },
+	{ "submit", { NULL }, { "ref", NULL }, true, false, false },
 	/* switches between Vietnamese and English */
-	{ "set_language", { NULL }, { NULL }, false, false },
-	{ NULL, { NULL }, { NULL }, false, false },
+	{ "set_language", { NULL }, { NULL }, false, false, false },
+	/* a procedure's own (menu_proc.c makes these nodes): the date
+	 * its result is due, and the filing of the application */
+	{ "app_prepare", { NULL }, { "due", NULL }, false, false, true },
+	{ "app_file", { "failed", NULL }, { "code", "due", NULL }, false,
+	  false, true },
+	{ NULL, { NULL }, { NULL }, false, false, false },
 };
 
 static action_fn *const action_fns[] = {
-	act_lookup, act_rating, act_visit_days, act_submit, act_set_language,
+	act_lookup,	  act_rating,	   act_visit_days, act_submit,
+	act_set_language, act_app_prepare, act_app_file,
 };
 
 const struct menu_action_def *menu_action_find(const char *name)
@@ -193,6 +204,231 @@ static int act_set_language(struct menu_ctx *st, const struct menu_node *n)
 	st->s->lang = st->s->lang == 0 ? 1 : 0;
 	st->out->set_lang = st->s->lang;
 	return n->next_idx;
+}
+
+/* --- applications ----------------------------------------------------------- */
+
+/* The local day the result of p is due, filed on the day of now: the
+ * days-th working day after it (-1 when the calendar has none). */
+static int due_day(const struct menu_ctx *st, const struct menu_proc *p)
+{
+	int days[64];
+	int k = svc_working_days(st->in->now_ms, st->in->holidays,
+				 st->in->nholidays, p->days, days);
+
+	return k >= p->days ? days[p->days - 1] : -1;
+}
+
+static void set_due(struct menu_ctx *st, const char *iso)
+{
+	char due[16];
+
+	dossier_date_display(iso, due, sizeof(due));
+	menu_session_set(st->s, "due", due);
+}
+
+static int act_app_prepare(struct menu_ctx *st, const struct menu_node *n)
+{
+	int day = n->proc ? due_day(st, n->proc) : -1;
+	char iso[16];
+
+	if (day < 0)
+		return outcome_or_say(st, n, "-", "app_failed");
+	day_iso(day, iso, sizeof(iso));
+	set_due(st, iso);
+	return n->next_idx;
+}
+
+/* What the caller files: the procedure and its fields as given. */
+static bool need_filing(struct menu_ctx *st, const struct menu_proc *p)
+{
+	struct menu_filing *f = &st->out->filing;
+	int day = due_day(st, p);
+
+	if (day < 0)
+		return false;
+	memset(f, 0, sizeof(*f));
+	f->proc = p;
+	f->day = svc_local_day(st->in->now_ms);
+	day_iso(day, f->due_iso, sizeof(f->due_iso));
+	for (int i = 0; i < p->nfields; i++) {
+		const char *v = menu_session_get(st->s, p->fields[i].name);
+
+		util_strlcpy(f->fields[i].name, p->fields[i].name,
+			     sizeof(f->fields[i].name));
+		util_strlcpy(f->fields[i].value, v ? v : "",
+			     sizeof(f->fields[i].value));
+		f->nfields++;
+	}
+	st->out->kind = MENU_NEED_FILING;
+	return true;
+}
+
+/* The request that tells the back office: the dossier code, the
+ * procedure and the facts, an ID masked (the dossier has it in full). */
+static void app_request(struct menu_ctx *st, const struct menu_proc *p,
+			const char *code)
+{
+	struct menu_request *r = &st->out->req;
+
+	memset(r, 0, sizeof(*r));
+	util_strlcpy(r->kind, "application", sizeof(r->kind));
+	util_strlcpy(r->ref, code, sizeof(r->ref));
+	r->lang = st->s->lang;
+	util_strlcpy(r->fields[0].name, "procedure", sizeof(r->fields[0].name));
+	util_strlcpy(r->fields[0].value, p->id, sizeof(r->fields[0].value));
+	r->nfields = 1;
+	for (int i = 0; i < p->nfields && r->nfields < MENU_MAX_FIELDS; i++) {
+		const struct menu_proc_field *f = &p->fields[i];
+		char mname[MENU_VAR_NAME + 4];
+		const char *v;
+
+		snprintf(mname, sizeof(mname), "%s_m", f->name);
+		v = menu_session_get(st->s, f->input == MENU_IN_CITIZEN_ID
+						    ? mname : f->name);
+		util_strlcpy(r->fields[r->nfields].name, f->name,
+			     sizeof(r->fields[0].name));
+		util_strlcpy(r->fields[r->nfields].value, v ? v : "",
+			     sizeof(r->fields[0].value));
+		r->nfields++;
+	}
+}
+
+/* Files the application (MENU_ACT_FETCH until the caller has), then
+ * sets {code} and {due} and records the request. */
+static int act_app_file(struct menu_ctx *st, const struct menu_node *n)
+{
+	const struct menu_proc *p = n->proc;
+	const struct menu_filed *f = st->in->filed;
+
+	if (!p)
+		return outcome_or_say(st, n, "failed", "app_failed");
+	if (!f || strcmp(f->proc, p->id) != 0)
+		return need_filing(st, p)
+			       ? MENU_ACT_FETCH
+			       : outcome_or_say(st, n, "failed", "app_failed");
+	if (f->failed)
+		return outcome_or_say(st, n, "failed", "app_failed");
+	menu_session_set(st->s, "code", f->code);
+	set_due(st, f->due_iso);
+	if (!f->again)	/* the back office heard of it the first time */
+		app_request(st, p, f->code);
+	return n->next_idx;
+}
+
+/* The reply to an SMS form that does not read: why, then the form. */
+static void sms_refuse(struct menu_ctx *st, const struct menu_proc *p,
+		       const char *why, const struct menu_proc_field *f)
+{
+	char a[MENU_TEXT_MAX / 2 - 1], b[MENU_TEXT_MAX / 2];
+	int lang = st->s->lang;
+
+	a[0] = '\0';
+	if (why)
+		menu_notice(st, menu_message(st->tree, why, lang),
+			    f ? f->min : 0, f ? f->max : 0, a, sizeof(a));
+	menu_session_set(st->s, "usage", menu_proc_text(&p->usage, lang));
+	menu_notice(st, menu_message(st->tree, "app_usage", lang), 0, 0, b,
+		    sizeof(b));
+	menu_session_unset(st->s, "usage");
+	/* both fit: a and b are each half of the reply at most */
+	snprintf(st->out->reply, sizeof(st->out->reply), "%s%s%s", a,
+		 a[0] ? " " : "", b);
+}
+
+/* The next field of an SMS form into tok: one word, or for a name or a
+ * commune the words up to a comma (or the end). */
+static const char *next_token(const char *p, bool words, char *tok,
+			      size_t cap)
+{
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n')
+		p++;
+	while (*p && *p != ',' && (words || (*p != ' ' && *p != '\t' &&
+					     *p != '\n'))) {
+		if (n + 1 < cap)
+			tok[n++] = *p;
+		p++;
+	}
+	while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+		n--;
+	tok[n] = '\0';
+	return p;
+}
+
+/* A citizen ID as phones and people write it: groups of digits ("001
+ * 203 012 345", "001.203.012.345") until 12 digits; else one word. */
+static const char *id_token(const char *p, char *tok, size_t cap)
+{
+	const char *start = p;
+	size_t n = 0;
+	int digits = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n')
+		p++;
+	while (isdigit((unsigned char)*p) && digits < CIVIL_ID_LEN) {
+		const char *q = p, *r;
+		int d = 0;
+
+		for (; isdigit((unsigned char)*q) || *q == '.' || *q == '-'; q++)
+			d += isdigit((unsigned char)*q) != 0;
+		if (n > 0 && digits + d > CIVIL_ID_LEN)
+			break;	/* the next field's number */
+		if (n + (size_t)(q - p) + 2 > cap)
+			break;
+		if (n > 0)
+			tok[n++] = ' ';
+		memcpy(tok + n, p, (size_t)(q - p));
+		n += (size_t)(q - p);
+		digits += d;
+		for (r = q; *r == ' ' || *r == '\t'; r++)
+			;
+		p = digits < CIVIL_ID_LEN ? r : q;
+	}
+	tok[n] = '\0';
+	return n ? p : next_token(start, false, tok, cap);
+}
+
+void menu_sms_apply(struct menu_ctx *st, const struct menu_proc *p,
+		    const char *args)
+{
+	const char *q = args;
+	char tok[MENU_VAR_VALUE];
+
+	st->out->final = true;
+	st->s->nvars = 0;
+	for (int i = 0; i < p->nfields; i++) {
+		const struct menu_proc_field *f = &p->fields[i];
+		bool words = f->input == MENU_IN_FULL_NAME ||
+			     f->input == MENU_IN_COMMUNE;
+		const char *why;
+
+		q = f->input == MENU_IN_CITIZEN_ID
+			    ? id_token(q, tok, sizeof(tok))
+			    : next_token(q, words, tok, sizeof(tok));
+		if (!tok[0] && f->dflt)
+			snprintf(tok, sizeof(tok), "%d", f->dflt);
+		if (!tok[0]) {
+			sms_refuse(st, p, NULL, NULL);
+			return;
+		}
+		why = menu_check_civil(st->tree, st->in->now_ms, f->input,
+				       f->min, f->max, f->name, tok, st->s);
+		if (why) {
+			sms_refuse(st, p, menu_message(st->tree, why, 0)
+						  ? why : "invalid_input", f);
+			return;
+		}
+	}
+	next_token(q, true, tok, sizeof(tok));
+	if (tok[0]) {
+		sms_refuse(st, p, NULL, NULL);
+		return;
+	}
+	/* the filing node comes just before the end node (menu_proc.c) */
+	if (act_app_file(st, &st->tree->nodes[p->done - 1]) == p->done)
+		menu_say_node(st, &st->tree->nodes[p->done]);
 }
 
 int menu_run_action(struct menu_ctx *st, const struct menu_node *n)

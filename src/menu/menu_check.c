@@ -85,6 +85,12 @@ static const struct {
 	{ "code", 25 },	     { "code_key", 22 }, { "procedure", MENU_PROCEDURE_WIDTH },
 	{ "status", 36 },    { "due", 10 },	 { "ref", 10 },
 	{ "last4", 4 },
+	/* the bounds in a wrong answer's message; the SMS form */
+	{ "min", 4 },	     { "max", 4 },	 { "usage", 60 },
+	/* a procedure's words in app_confirm and app_done (menu_proc.c
+	 * puts them in; its screens are measured with them) */
+	{ "app", 24 },	     { "fields", 60 },	 { "fee", 20 },
+	{ "agency", 30 },    { "bring", 30 },
 };
 
 static int input_width(const struct menu_node *n)
@@ -98,7 +104,13 @@ static int input_width(const struct menu_node *n)
 	case MENU_IN_DIGITS:
 	case MENU_IN_TEXT:
 	case MENU_IN_PATTERN:
+	case MENU_IN_FULL_NAME:
 		return n->max_len;
+	case MENU_IN_CITIZEN_ID: return 12;
+	case MENU_IN_DATE: return 10;
+	case MENU_IN_COUNT: return n->max_len > 999 ? 4 : n->max_len > 99 ? 3
+				 : n->max_len > 9 ? 2 : 1;
+	case MENU_IN_COMMUNE: return -1;	/* the longest in the list */
 	}
 	return DEFAULT_WIDTH;
 }
@@ -139,8 +151,18 @@ static int var_width(const struct menu_tree *t, const char *name, int depth)
 			continue;
 		snprintf(label, sizeof(label), "%s_label", n->save);
 		snprintf(key, sizeof(key), "%s_key", n->save);
-		if (n->type == MENU_NODE_INPUT && strcmp(n->save, name) == 0)
-			w = w > input_width(n) ? w : input_width(n);
+		if (n->type == MENU_NODE_INPUT && strcmp(n->save, name) == 0) {
+			int iw = n->input == MENU_IN_COMMUNE
+					 ? menu_commune_width(t)
+					 : input_width(n);
+
+			w = w > iw ? w : iw;
+		}
+		if (n->type == MENU_NODE_INPUT &&
+		    n->input == MENU_IN_CITIZEN_ID &&
+		    strncmp(name, n->save, strlen(n->save)) == 0 &&
+		    strcmp(name + strlen(n->save), "_m") == 0)
+			w = w > 12 ? w : 12;
 		if (n->type == MENU_NODE_INPUT &&
 		    n->input == MENU_IN_DOSSIER_CODE && strcmp(key, name) == 0)
 			w = w > 22 ? w : 22;
@@ -268,20 +290,25 @@ static int screen_cost(const struct menu_tree *t, const char *tmpl,
 }
 
 static void check_length(struct checker *c, const char *file, int line,
-			 const char *what, const char *tmpl, bool ussd)
+			 const char *what, const char *tmpl, bool ussd,
+			 int nsms)
 {
 	bool ucs2;
 	int cost = screen_cost(c->t, tmpl, &ucs2);
-	int sms = ucs2 ? SMS_UCS2 : SMS_GSM7;
+	/* nsms 2: an end screen that may be a concatenated SMS, as long as
+	 * it is one USSD screen */
+	int sms = nsms > 1 ? (ucs2 ? USSD_UCS2 : USSD_GSM7)
+			   : ucs2 ? SMS_UCS2 : SMS_GSM7;
 	int scr = ucs2 ? USSD_UCS2 : USSD_GSM7;
 	const char *enc = ucs2 ? "UCS-2" : "GSM-7";
 
-	if (cost > sms && ussd && cost > scr)
+	if (cost > sms && ussd && cost > scr && nsms == 1)
 		add(c, file, line, "%s is %d %s characters: more than a USSD "
 		    "screen (%d) and one SMS (%d)", what, cost, enc, scr, sms);
 	else if (cost > sms)
-		add(c, file, line, "%s is %d %s characters: more than one SMS "
-		    "(%d)", what, cost, enc, sms);
+		add(c, file, line, "%s is %d %s characters: more than %s "
+		    "(%d)", what, cost, enc,
+		    nsms > 1 ? "a USSD screen" : "one SMS", sms);
 }
 
 /* The template of a node's screen, as the engine builds it. */
@@ -308,6 +335,97 @@ static void screen_tmpl(const struct menu_node *n, int lang,
 	}
 }
 
+static void check_text(struct checker *c, const char *file, int line,
+		       const char *what, const struct menu_text *tx);
+
+/* The messages a wrong answer of a civil input type may show. */
+static const char *const *civil_msgs(enum menu_input_type t)
+{
+	static const char *const id[] = { "bad_id_form", "bad_id_province",
+					  "bad_id_century", NULL };
+	static const char *const name[] = { "bad_name", NULL };
+	static const char *const date[] = { "bad_date_form", "bad_date_future",
+					    "bad_date_old", NULL };
+	static const char *const count[] = { "bad_count", NULL };
+	static const char *const commune[] = { "bad_commune", NULL };
+
+	switch (t) {
+	case MENU_IN_CITIZEN_ID: return id;
+	case MENU_IN_FULL_NAME: return name;
+	case MENU_IN_DATE: return date;
+	case MENU_IN_COUNT: return count;
+	case MENU_IN_COMMUNE: return commune;
+	default: return NULL;
+	}
+}
+
+/* A civil input: every message it may show exists, and each fits above
+ * the screen. */
+static void check_civil(struct checker *c, const struct menu_node *n)
+{
+	const char *const *m = civil_msgs(n->input);
+
+	if (n->type != MENU_NODE_INPUT || !m)
+		return;
+	if (n->input == MENU_IN_COMMUNE && !c->t->ncommunes)
+		add(c, n->file, n->line, "node '%s': input commune needs the "
+		    "list %s/communes.cfg", n->id, c->t->dir);
+	for (; *m; m++)
+		for (int lang = 0; lang < MENU_LANGS; lang++) {
+			const char *msg = menu_message(c->t, *m, lang);
+			char tmpl[WIDTH_BUF], what[128];
+
+			if (!msg) {
+				if (lang == 0)
+					add(c, n->file, n->line, "node '%s': "
+					    "messages.%s is missing", n->id,
+					    *m);
+				continue;
+			}
+			screen_tmpl(n, lang, msg, tmpl, sizeof(tmpl));
+			snprintf(what, sizeof(what), "node '%s' (%s): the "
+				 "screen after %s", n->id,
+				 menu_lang_names[lang], *m);
+			check_length(c, n->file, n->line, what, tmpl, true, 1);
+		}
+}
+
+/* A procedure's own texts: both languages, known variables. */
+static void check_procs(struct checker *c)
+{
+	const struct menu_tree *t = c->t;
+
+	for (size_t i = 0; t->nprocs && menu_proc_messages[i]; i++)
+		if (!menu_tree_message_text(t, menu_proc_messages[i]))
+			add(c, t->main_file, t->messages_line,
+			    "messages.%s is missing (the procedures need it)",
+			    menu_proc_messages[i]);
+	for (int i = 0; i < t->nprocs; i++) {
+		const struct menu_proc *p = &t->procs[i];
+		const struct menu_text *tx[] = { &p->name, &p->short_name,
+						 &p->usage, &p->fee, &p->bring,
+						 &p->agency_name };
+		const char *names[] = { "name", "short", "usage", "fee",
+					"bring", "agency_name" };
+		char what[96];
+
+		for (size_t k = 0; k < ARRAY_SIZE(tx); k++) {
+			snprintf(what, sizeof(what), "procedure '%s': %s",
+				 p->id, names[k]);
+			check_text(c, p->file, tx[k]->line, what, tx[k]);
+		}
+		for (int k = 0; k < p->nfields; k++) {
+			if (!p->fields[k].label.t[0] &&
+			    !p->fields[k].label.t[1])
+				continue;	/* not in the summary */
+			snprintf(what, sizeof(what), "procedure '%s': field "
+				 "%s label", p->id, p->fields[k].name);
+			check_text(c, p->file, p->fields[k].line, what,
+				   &p->fields[k].label);
+		}
+	}
+}
+
 static void check_screens(struct checker *c, const struct menu_node *n)
 {
 	static const char *const notice_msg[] = {
@@ -325,14 +443,15 @@ static void check_screens(struct checker *c, const struct menu_node *n)
 		screen_tmpl(n, lang, NULL, tmpl, sizeof(tmpl));
 		snprintf(what, sizeof(what), "node '%s' (%s): the screen",
 			 n->id, menu_lang_names[lang]);
-		check_length(c, n->file, n->line, what, tmpl, true);
+		check_length(c, n->file, n->line, what, tmpl, true,
+			     n->long_ok ? 2 : 1);
 		if (!notice)
 			continue;
 		/* after a wrong answer the engine shows the notice first */
 		screen_tmpl(n, lang, notice, tmpl, sizeof(tmpl));
 		snprintf(what, sizeof(what), "node '%s' (%s): the screen "
 			 "after a wrong answer", n->id, menu_lang_names[lang]);
-		check_length(c, n->file, n->line, what, tmpl, true);
+		check_length(c, n->file, n->line, what, tmpl, true, 1);
 	}
 }
 
@@ -513,10 +632,13 @@ int menu_check(const struct menu_tree *t, menu_report_fn *report, void *arg)
 
 			if (!m->text.t[lang])
 				continue;
+			if (strcmp(m->name, "app_confirm") == 0 ||
+			    strcmp(m->name, "app_done") == 0)
+				continue;	/* measured as screens */
 			snprintf(w2, sizeof(w2), "message '%s' (%s)", m->name,
 				 menu_lang_names[lang]);
 			check_length(&c, m->file, m->text.line, w2,
-				     m->text.t[lang], false);
+				     m->text.t[lang], false, 1);
 		}
 	}
 	for (int i = 0; i < t->nnodes; i++) {
@@ -540,7 +662,9 @@ int menu_check(const struct menu_tree *t, menu_report_fn *report, void *arg)
 					   what, n->options[k].value);
 		}
 		check_screens(&c, n);
+		check_civil(&c, n);
 	}
+	check_procs(&c);
 	check_graph(&c);
 	if (c.n)
 		qsort(c.p, (size_t)c.n, sizeof(*c.p), cmp_problem);

@@ -17,6 +17,8 @@
 #include "text/text.h"
 #include "common/util.h"
 #include "menu/menu_int.h"
+#include "services/civil.h"
+#include "services/services.h"
 
 #define MAX_HOPS 16	/* action chains longer than this are a menu bug */
 
@@ -300,6 +302,11 @@ void menu_say(struct menu_ctx *st, const char *msg_name)
 		    sizeof(st->out->reply));
 }
 
+void menu_say_node(struct menu_ctx *st, const struct menu_node *n)
+{
+	screen(st, n, NULL);
+}
+
 int menu_outcome_target(const struct menu_node *n, const char *outcome)
 {
 	for (int i = 0; i < n->noutcomes; i++)
@@ -392,6 +399,68 @@ static size_t clean_text(const char *in, char *out, size_t cap)
 	}
 	out[n] = '\0';
 	return chars;
+}
+
+/* The message that says what a civil input expected. */
+static const char *civil_why(enum civil_err e)
+{
+	static char names[16][24];
+
+	if ((size_t)e >= ARRAY_SIZE(names))
+		return "invalid_input";
+	if (!names[e][0])
+		snprintf(names[e], sizeof(names[e]), "bad_%s",
+			 civil_err_name(e));
+	return names[e];
+}
+
+/*
+ * An answer to a procedure's question (services/civil.h): saves it in
+ * `save` (a citizen ID also masked in save_m; a commune as the list
+ * spells it). Returns NULL, or the message that says what was expected.
+ */
+const char *menu_check_civil(const struct menu_tree *t, int64_t now_ms,
+			     enum menu_input_type type, int min, int max,
+			     const char *save, const char *text,
+			     struct menu_session *s)
+{
+	char v[MENU_VAR_VALUE], name[MENU_VAR_NAME + 4];
+	enum civil_err e = CIVIL_OK;
+	int today = svc_local_day(now_ms), k;
+
+	switch (type) {
+	case MENU_IN_CITIZEN_ID:
+		if ((e = civil_id_check(text, today, v)) != CIVIL_OK)
+			break;
+		snprintf(name, sizeof(name), "%s_m", save);
+		menu_session_set(s, save, v);
+		civil_id_mask(menu_session_get(s, save), v, sizeof(v));
+		menu_session_set(s, name, v);
+		return NULL;
+	case MENU_IN_FULL_NAME:
+		e = civil_name_check(text, min, max, v, sizeof(v));
+		break;
+	case MENU_IN_DATE:
+		e = civil_date_check(text, today, &k, v);
+		break;
+	case MENU_IN_COUNT:
+		e = civil_count_check(text, min, max, &k);
+		snprintf(v, sizeof(v), "%d", k);
+		break;
+	case MENU_IN_COMMUNE:
+		k = menu_commune_find(t, text);
+		if (k < 0)
+			e = CIVIL_COMMUNE;
+		else
+			util_strlcpy(v, t->communes[k], sizeof(v));
+		break;
+	default:
+		return "invalid_input";
+	}
+	if (e != CIVIL_OK)
+		return civil_why(e);
+	menu_session_set(s, save, v);
+	return NULL;
 }
 
 /* Validates an input answer; writes the value to save. */
@@ -488,8 +557,40 @@ static bool validate_input(const struct menu_node *n, const char *text,
 		menu_session_set(s, n->save, clean);
 		return true;
 	}
+	default:
+		return false;	/* the civil types: menu_check_civil() */
 	}
-	return false;
+}
+
+/* What a wrong answer shows above the screen, with the bounds a count or
+ * a name has as {min} and {max}; NULL when the answer was taken. */
+static const char *check_answer(struct menu_ctx *st, const struct menu_node *n,
+				const char *text)
+{
+	const char *why;
+
+	if (n->input < MENU_IN_CITIZEN_ID)
+		return validate_input(n, text, st->s) ? NULL : "invalid_input";
+	why = menu_check_civil(st->tree, st->in->now_ms, n->input, n->min_len,
+			       n->max_len, n->save, text, st->s);
+	if (why && !menu_message(st->tree, why, st->s->lang))
+		why = "invalid_input";
+	return why;
+}
+
+/* A message with {min} and {max} of node n (a count, a name). */
+void menu_notice(struct menu_ctx *st, const char *msg, int min, int max,
+		 char *out, size_t outlen)
+{
+	char b[12];
+
+	snprintf(b, sizeof(b), "%d", min);
+	menu_session_set(st->s, "min", b);
+	snprintf(b, sizeof(b), "%d", max);
+	menu_session_set(st->s, "max", b);
+	menu_render(msg ? msg : "", st->s, fold_of(st), out, outlen);
+	menu_session_unset(st->s, "min");
+	menu_session_unset(st->s, "max");
 }
 
 /* A menu with `save` keeps the chosen option: its value (variables
@@ -511,6 +612,7 @@ static void choose(struct menu_ctx *st, const struct menu_node *n,
 static void answer(struct menu_ctx *st, const char *text)
 {
 	const struct menu_node *n = menu_node_find(st->tree, st->s->node);
+	const char *why;
 	char norm[64];
 
 	cmd_normalize(text, norm, sizeof(norm));
@@ -541,9 +643,12 @@ static void answer(struct menu_ctx *st, const char *text)
 		enter(st, n->back_idx);
 		return;
 	}
-	if (!validate_input(n, text, st->s)) {
-		screen(st, n, menu_message(st->tree, "invalid_input",
-					   st->s->lang));
+	if ((why = check_answer(st, n, text))) {
+		char notice[MENU_TEXT_MAX];
+
+		menu_notice(st, menu_message(st->tree, why, st->s->lang),
+			    n->min_len, n->max_len, notice, sizeof(notice));
+		screen(st, n, notice);
 		return;
 	}
 	st->out->progress = true;
@@ -578,9 +683,16 @@ static void sms_lookup(struct menu_ctx *st, const struct cmd *c)
 
 static void sms(struct menu_ctx *st, const struct menu_session *cur)
 {
+	const struct menu_proc *p;
+	const char *args;
 	struct cmd c;
 
 	cmd_parse(st->in->text, &c);
+	if (c.kind == CMD_TEXT &&
+	    (p = menu_proc_match(st->tree, st->in->text, &args))) {
+		menu_sms_apply(st, p, args);
+		return;
+	}
 	switch (c.kind) {
 	case CMD_LOOKUP:
 		sms_lookup(st, &c);
@@ -647,7 +759,7 @@ void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 		sms(&st, cur);
 		break;
 	}
-	if (out->kind == MENU_NEED_DOSSIER) {
+	if (out->kind != MENU_REPLY) {
 		out->reply[0] = '\0';
 		out->req.kind[0] = '\0';
 	}

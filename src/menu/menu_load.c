@@ -34,14 +34,18 @@ static const char *const node_types[] = {
 	[MENU_NODE_ACTION] = "action", [MENU_NODE_END] = "end",
 };
 
-static const char *const input_types[] = {
+const char *const menu_input_names[] = {
 	[MENU_IN_DOSSIER_CODE] = "dossier_code", [MENU_IN_DIGITS] = "digits",
 	[MENU_IN_PHONE] = "phone",		 [MENU_IN_YESNO] = "yesno",
 	[MENU_IN_RATING] = "rating",		 [MENU_IN_TEXT] = "text",
 	[MENU_IN_LAST4] = "last4",		 [MENU_IN_PATTERN] = "pattern",
+	[MENU_IN_CITIZEN_ID] = "citizen_id",	 [MENU_IN_FULL_NAME] = "full_name",
+	[MENU_IN_DATE] = "date",		 [MENU_IN_COMMUNE] = "commune",
+	[MENU_IN_COUNT] = "count",
 };
+const size_t menu_input_count = ARRAY_SIZE(menu_input_names);
 
-static int find_name(const char *const *names, size_t n, const char *s)
+int menu_find_name(const char *const *names, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && strcmp(names[i], s) == 0)
@@ -71,26 +75,18 @@ static bool alloc_allowed(void)
 }
 
 /* strdup() and calloc() of everything the tree owns. */
-static char *load_strdup(const char *s)
+char *menu_strdup(const char *s)
 {
 	return alloc_allowed() ? strdup(s) : NULL;
 }
 
-static void *load_calloc(size_t n, size_t size)
+void *menu_calloc(size_t n, size_t size)
 {
 	return alloc_allowed() ? calloc(n, size) : NULL;
 }
 
 /* --- refusals ----------------------------------------------------------- */
 
-struct loader {
-	struct menu_tree *tree;
-	const char *main_file;
-	char *err;
-	size_t errlen;
-	int flags;
-	const char *dir;
-};
 
 /*
  * The file a setting comes from, as a path one can open: libconfig names
@@ -102,10 +98,12 @@ static const char *source_path(const struct loader *ld,
 			       size_t len)
 {
 	const char *f = config_setting_source_file(s);
+	size_t dl = strlen(ld->dir);
 
 	if (!f || strcmp(f, ld->main_file) == 0)
 		return ld->main_file;
-	if (f[0] == '/')
+	/* procedures/ and communes.cfg are read by their path */
+	if (f[0] == '/' || (strncmp(f, ld->dir, dl) == 0 && f[dl] == '/'))
 		return f;
 	snprintf(buf, len, "%s/%s", ld->dir, f);
 	return buf;
@@ -114,12 +112,9 @@ static const char *source_path(const struct loader *ld,
 #define FAIL(ld, s, ...)                                                     \
 	menu_fail((ld), (s), __VA_ARGS__)
 
-static int menu_fail(struct loader *ld, const config_setting_t *s,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Refuses setting s: -EINVAL, "file:line: message" in ld->err. Allocates
  * nothing, so that it also serves when memory is short. */
-static int menu_fail(struct loader *ld, const config_setting_t *s,
+int menu_fail(struct loader *ld, const config_setting_t *s,
 		     const char *fmt, ...)
 {
 	char msg[512], path[1024];
@@ -134,7 +129,7 @@ static int menu_fail(struct loader *ld, const config_setting_t *s,
 }
 
 /* Out of memory while loading setting s (NULL: before any): -ENOMEM. */
-static int menu_nomem(struct loader *ld, const config_setting_t *s)
+int menu_nomem(struct loader *ld, const config_setting_t *s)
 {
 	char path[1024];
 
@@ -149,7 +144,7 @@ static int menu_nomem(struct loader *ld, const config_setting_t *s)
 /* --- values ------------------------------------------------------------- */
 
 /* Records the file setting s comes from: *out points into the tree. */
-static int intern_source(struct loader *ld, const config_setting_t *s,
+int menu_intern_source(struct loader *ld, const config_setting_t *s,
 			 const char **out)
 {
 	char path[1024];
@@ -163,7 +158,7 @@ static int intern_source(struct loader *ld, const config_setting_t *s,
 static int set_string(struct loader *ld, const config_setting_t *s,
 		      char **dst, const char *v)
 {
-	char *copy = load_strdup(v);
+	char *copy = menu_strdup(v);
 
 	if (!copy)
 		return menu_nomem(ld, s);
@@ -190,7 +185,7 @@ static int load_text_lang(struct loader *ld, const config_setting_t *e,
 }
 
 /* text = "same for all"; or text = { vi = "..."; en = "..."; }; */
-static int load_text(struct loader *ld, const config_setting_t *s,
+int menu_load_text(struct loader *ld, const config_setting_t *s,
 		     struct menu_text *t)
 {
 	t->line = config_setting_source_line(s);
@@ -217,13 +212,13 @@ static int load_text(struct loader *ld, const config_setting_t *s,
 	return 0;
 }
 
-static void free_text(struct menu_text *t)
+void menu_free_text(struct menu_text *t)
 {
 	for (int i = 0; i < MENU_LANGS; i++)
 		free(t->t[i]);
 }
 
-static int get_id(struct loader *ld, const config_setting_t *s, char *out)
+int menu_get_id(struct loader *ld, const config_setting_t *s, char *out)
 {
 	const char *v;
 
@@ -238,7 +233,7 @@ static int get_id(struct loader *ld, const config_setting_t *s, char *out)
 	return 0;
 }
 
-static int load_int(struct loader *ld, const config_setting_t *e, int min,
+int menu_load_int(struct loader *ld, const config_setting_t *e, int min,
 		    int max, int *out)
 {
 	if (config_setting_type(e) != CONFIG_TYPE_INT)
@@ -268,9 +263,9 @@ static int load_option_setting(struct loader *ld, const config_setting_t *e,
 		return 0;
 	}
 	if (strcmp(name, "label") == 0)
-		return load_text(ld, e, &opt->label);
+		return menu_load_text(ld, e, &opt->label);
 	if (strcmp(name, "next") == 0)
-		return get_id(ld, e, opt->next);
+		return menu_get_id(ld, e, opt->next);
 	if (strcmp(name, "value") == 0) {
 		if (!v || strlen(v) >= MENU_VAR_VALUE)
 			return FAIL(ld, e, "value must be a string of at most "
@@ -325,7 +320,7 @@ struct node_draft {
 static int set_id(struct loader *ld, const config_setting_t *e,
 		  struct node_draft *d)
 {
-	return get_id(ld, e, d->n->id);
+	return menu_get_id(ld, e, d->n->id);
 }
 
 static int set_type(struct loader *ld, const config_setting_t *e,
@@ -361,12 +356,13 @@ static int set_input(struct loader *ld, const config_setting_t *e,
 		     struct node_draft *d)
 {
 	const char *v = config_setting_get_string(e);
-	int k = v ? find_name(input_types, ARRAY_SIZE(input_types), v) : -1;
+	int k = v ? menu_find_name(menu_input_names, menu_input_count, v) : -1;
 
 	if (k < 0)
 		return FAIL(ld, e, "unknown input type '%s' (dossier_code, "
 			    "digits, phone, yesno, rating, text, last4, "
-			    "pattern)", v ? v : "?");
+			    "pattern, citizen_id, full_name, date, commune, "
+			    "count)", v ? v : "?");
 	d->n->input = k;
 	return 0;
 }
@@ -386,33 +382,33 @@ static int set_save(struct loader *ld, const config_setting_t *e,
 static int set_min_len(struct loader *ld, const config_setting_t *e,
 		       struct node_draft *d)
 {
-	return load_int(ld, e, 0, MENU_VAR_VALUE - 1, &d->n->min_len);
+	return menu_load_int(ld, e, 0, MENU_VAR_VALUE - 1, &d->n->min_len);
 }
 
 static int set_max_len(struct loader *ld, const config_setting_t *e,
 		       struct node_draft *d)
 {
-	return load_int(ld, e, 1, MENU_VAR_VALUE - 1, &d->n->max_len);
+	return menu_load_int(ld, e, 1, MENU_VAR_VALUE - 1, &d->n->max_len);
 }
 
 static int set_action(struct loader *ld, const config_setting_t *e,
 		      struct node_draft *d)
 {
-	return get_id(ld, e, d->n->action);
+	return menu_get_id(ld, e, d->n->action);
 }
 
 static int set_next(struct loader *ld, const config_setting_t *e,
 		    struct node_draft *d)
 {
 	d->n->next_line = config_setting_source_line(e);
-	return get_id(ld, e, d->n->next);
+	return menu_get_id(ld, e, d->n->next);
 }
 
 static int set_back(struct loader *ld, const config_setting_t *e,
 		    struct node_draft *d)
 {
 	d->n->back_line = config_setting_source_line(e);
-	return get_id(ld, e, d->n->back);
+	return menu_get_id(ld, e, d->n->back);
 }
 
 /* on = { outcome = "node"; ... }: where an action's outcomes lead */
@@ -435,7 +431,7 @@ static int load_outcomes(struct loader *ld, const config_setting_t *s,
 		oc->line = config_setting_source_line(e);
 		util_strlcpy(oc->name, config_setting_name(e),
 			    sizeof(oc->name));
-		rc = get_id(ld, e, oc->next);
+		rc = menu_get_id(ld, e, oc->next);
 		if (rc < 0)
 			return rc;
 	}
@@ -455,7 +451,7 @@ static int load_pattern(struct loader *ld, const config_setting_t *e,
 
 	if (!v || !*v)
 		return FAIL(ld, e, "pattern must be a non-empty string");
-	n->re = load_calloc(1, sizeof(*n->re));
+	n->re = menu_calloc(1, sizeof(*n->re));
 	if (!n->re)
 		return menu_nomem(ld, e);
 	rc = regcomp(n->re, v, REG_EXTENDED | REG_ICASE | REG_NOSUB);
@@ -473,7 +469,8 @@ static int set_kind(struct loader *ld, const config_setting_t *e,
 {
 	const char *v = config_setting_get_string(e);
 
-	if (!v || !svc_kind_find(v))
+	/* applications are a procedure file's (procedures/) */
+	if (!v || !svc_kind_find(v) || strcmp(v, "application") == 0)
 		return FAIL(ld, e, "unknown request kind '%s' (callback, "
 			    "visit, rating, feedback)", v ? v : "?");
 	util_strlcpy(d->n->kind, v, sizeof(d->n->kind));
@@ -505,7 +502,27 @@ static int load_fields(struct loader *ld, const config_setting_t *e,
 static int set_days(struct loader *ld, const config_setting_t *e,
 		    struct node_draft *d)
 {
-	return load_int(ld, e, 1, MENU_MAX_DAYS, &d->n->days);
+	return menu_load_int(ld, e, 1, MENU_MAX_DAYS, &d->n->days);
+}
+
+/* input = "count": min and max are the smallest and largest number */
+static int set_min(struct loader *ld, const config_setting_t *e,
+		   struct node_draft *d)
+{
+	return menu_load_int(ld, e, 0, 9999, &d->n->min_len);
+}
+
+static int set_max(struct loader *ld, const config_setting_t *e,
+		   struct node_draft *d)
+{
+	return menu_load_int(ld, e, 1, 9999, &d->n->max_len);
+}
+
+/* type = "procedures": where "2. Hủy" on a summary leads */
+static int set_cancel(struct loader *ld, const config_setting_t *e,
+		      struct node_draft *d)
+{
+	return menu_get_id(ld, e, d->n->cancel);
 }
 
 typedef int node_setting_fn(struct loader *ld, const config_setting_t *e,
@@ -524,6 +541,8 @@ static const struct {
 	{ "back", set_back },		{ "on", load_outcomes },
 	{ "pattern", load_pattern },	{ "kind", set_kind },
 	{ "fields", load_fields },	{ "days", set_days },
+	{ "min", set_min },		{ "max", set_max },
+	{ "cancel", set_cancel },
 };
 
 static int load_node_setting(struct loader *ld, const config_setting_t *e,
@@ -552,14 +571,24 @@ static int finish_node(struct loader *ld, const config_setting_t *s,
 	if (!d->type)
 		return FAIL(ld, s, "node '%s' has no type (menu, input, "
 			    "action, end)", n->id);
-	t = find_name(node_types, ARRAY_SIZE(node_types), d->type);
+	t = menu_find_name(node_types, ARRAY_SIZE(node_types), d->type);
+	if (t < 0 && strcmp(d->type, "procedures") == 0) {
+		/* the list of procedures: a menu whose options come from
+		 * procedures/ (menu_synth_procs) */
+		if (ld->list)
+			return FAIL(ld, s, "node '%s': only one node lists the "
+				    "procedures ('%s' does already)", n->id,
+				    ld->list->id);
+		ld->list = n;
+		t = MENU_NODE_MENU;
+	}
 	if (t < 0)
 		return FAIL(ld, s, "node '%s': unknown type '%s' (menu, input, "
-			    "action, end)", n->id, d->type);
+			    "action, end, procedures)", n->id, d->type);
 	n->type = t;
 	if (!d->text)
 		return 0;
-	rc = load_text(ld, d->text, &n->text);
+	rc = menu_load_text(ld, d->text, &n->text);
 	if (rc < 0)
 		return rc;
 	n->text_line = config_setting_source_line(d->text);
@@ -570,9 +599,17 @@ static int finish_node(struct loader *ld, const config_setting_t *s,
 static int check_node_owners(struct loader *ld, const config_setting_t *s,
 			     const struct menu_node *n)
 {
+	bool list = n == ld->list;
+
 	if (n->back[0] && n->type != MENU_NODE_INPUT)
 		return FAIL(ld, s, "node '%s': only input nodes take back "
 			    "(menus use an option \"0\")", n->id);
+	if (list && !n->cancel[0])
+		return FAIL(ld, s, "node '%s': a list of procedures needs "
+			    "cancel = \"node\"", n->id);
+	if (n->cancel[0] && !list)
+		return FAIL(ld, s, "node '%s': cancel belongs to a node of "
+			    "type procedures", n->id);
 	if (n->re && (n->type != MENU_NODE_INPUT ||
 		      n->input != MENU_IN_PATTERN))
 		return FAIL(ld, s, "node '%s': pattern belongs to input = "
@@ -615,6 +652,9 @@ static int check_action_node(struct loader *ld, const config_setting_t *s,
 		return FAIL(ld, s, "node '%s': unknown action '%s' "
 			    "(dossier_lookup, dossier_rating, visit_days, "
 			    "submit, set_language)", n->id, n->action);
+	if (a->internal)
+		return FAIL(ld, s, "node '%s': action %s belongs to the "
+			    "procedures (procedures/)", n->id, n->action);
 	if (!n->next[0])
 		return FAIL(ld, s, "action node '%s' needs next", n->id);
 	for (int k = 0; k < n->noutcomes; k++)
@@ -644,7 +684,7 @@ static int check_node_type(struct loader *ld, const config_setting_t *s,
 {
 	switch (n->type) {
 	case MENU_NODE_MENU:
-		if (!n->noptions)
+		if (!n->noptions && n != ld->list)
 			return FAIL(ld, s, "menu node '%s' has no options",
 				    n->id);
 		if (!has_text(n))
@@ -669,7 +709,7 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 	int rc;
 
 	n->line = config_setting_source_line(s);
-	rc = intern_source(ld, s, &n->file);
+	rc = menu_intern_source(ld, s, &n->file);
 	if (rc < 0)
 		return rc;
 	n->max_len = 160;
@@ -736,10 +776,10 @@ static int load_message(struct loader *ld, const config_setting_t *e)
 
 	if (menu_tree_add_message(t, config_setting_name(e)) < 0)
 		return FAIL(ld, e, "too many messages");
-	rc = load_text(ld, e, menu_tree_last_message(t));
+	rc = menu_load_text(ld, e, menu_tree_last_message(t));
 	if (rc < 0)
 		return rc;
-	return intern_source(ld, e, &t->msgs[t->nmsgs - 1].file);
+	return menu_intern_source(ld, e, &t->msgs[t->nmsgs - 1].file);
 }
 
 /* messages = { ... } (msgs NULL when absent), and those required */
@@ -800,6 +840,8 @@ static int load_nodes(struct loader *ld, const config_setting_t *nodes)
 		rc = load_node(ld, e, n);
 		if (rc == 0)
 			rc = check_unique_id(ld, e, n);
+		if (n == ld->list)
+			ld->list_cfg = e;
 		if (rc < 0)
 			return rc;
 	}
@@ -835,6 +877,10 @@ static int resolve_node(struct loader *ld, const config_setting_t *e,
 	if (n->back[0] && (rc = resolve(ld, e, n->id, n->back,
 					&n->back_idx)) < 0)
 		return rc;
+	n->cancel_idx = -1;
+	if (n->cancel[0] && (rc = resolve(ld, e, n->id, n->cancel,
+					  &n->cancel_idx)) < 0)
+		return rc;
 	for (int k = 0; k < n->noptions; k++)
 		if ((rc = resolve(ld, e, n->id, n->options[k].next,
 				  &n->options[k].next_idx)) < 0)
@@ -846,10 +892,16 @@ static int resolve_node(struct loader *ld, const config_setting_t *e,
 	return 0;
 }
 
+/* The nodes of main.cfg, then those made for the procedures (their
+ * problems are the list node's). */
 static int resolve_edges(struct loader *ld, const config_setting_t *nodes)
 {
-	for (int i = 0; i < config_setting_length(nodes); i++) {
-		int rc = resolve_node(ld, config_setting_get_elem(nodes, i),
+	int nc = config_setting_length(nodes);
+
+	for (int i = 0; i < ld->tree->nnodes; i++) {
+		int rc = resolve_node(ld, i < nc ? config_setting_get_elem(
+							   nodes, i)
+						 : ld->list_cfg,
 				      &ld->tree->nodes[i]);
 
 		if (rc < 0)
@@ -897,7 +949,11 @@ static int load_tree(struct loader *ld, config_t *cfg)
 	nodes = config_lookup(cfg, "nodes");
 	rc = load_messages(ld, config_lookup(cfg, "messages"));
 	if (rc == 0)
+		rc = menu_load_procs(ld);
+	if (rc == 0)
 		rc = load_nodes(ld, nodes);
+	if (rc == 0)
+		rc = menu_synth_procs(ld);
 	if (rc == 0)
 		rc = resolve_edges(ld, nodes);
 	if (rc == 0)
@@ -916,14 +972,14 @@ int menu_load(const char *dir, struct menu_tree **out, char *err,
 int menu_load_ex(const char *dir, int flags, struct menu_tree **out,
 		 char *err, size_t errlen)
 {
-	struct loader ld = { NULL, NULL, err, errlen, flags, dir };
+	struct loader ld = { NULL, NULL, err, errlen, flags, dir, NULL, NULL };
 	char path[1024];
 	config_t cfg;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/main.cfg", dir);
 	ld.main_file = path;
-	ld.tree = load_calloc(1, sizeof(*ld.tree));
+	ld.tree = menu_calloc(1, sizeof(*ld.tree));
 	if (!ld.tree)
 		return menu_nomem(&ld, NULL);
 	config_init(&cfg);
@@ -946,7 +1002,7 @@ const char *menu_tree_intern_file(struct menu_tree *t, const char *file)
 			return t->files[i];
 	if (t->nfiles >= MENU_MAX_FILES)
 		return t->files[0];
-	t->files[t->nfiles] = load_strdup(file);
+	t->files[t->nfiles] = menu_strdup(file);
 	if (!t->files[t->nfiles])
 		return NULL;
 	return t->files[t->nfiles++];
@@ -1003,9 +1059,9 @@ void menu_free(struct menu_tree *t)
 	for (int i = 0; i < t->nnodes; i++) {
 		struct menu_node *n = &t->nodes[i];
 
-		free_text(&n->text);
+		menu_free_text(&n->text);
 		for (int k = 0; k < n->noptions; k++) {
-			free_text(&n->options[k].label);
+			menu_free_text(&n->options[k].label);
 			free(n->options[k].value);
 		}
 		if (n->re) {
@@ -1015,7 +1071,8 @@ void menu_free(struct menu_tree *t)
 		free(n->pattern);
 	}
 	for (int i = 0; i < t->nmsgs; i++)
-		free_text(&t->msgs[i].text);
+		menu_free_text(&t->msgs[i].text);
+	menu_procs_free(t);
 	for (int i = 0; i < t->nfiles; i++)
 		free(t->files[i]);
 	free(t);

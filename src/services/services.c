@@ -92,6 +92,8 @@ const struct svc_kind svc_kinds[] = {
 	{ "visit", "LH", "visit to the Public Administration Service Center" },
 	{ "rating", "DG", "rating of a finished dossier" },
 	{ "feedback", "GY", "feedback" },
+	/* its reference is the dossier's code (menus: a procedure file) */
+	{ "application", "HS", "application that became a dossier" },
 	{ NULL, NULL, NULL },
 };
 

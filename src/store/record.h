@@ -59,6 +59,9 @@ extern const struct rec_def rec_session;	/* struct store_session */
 extern const struct rec_def rec_profile;	/* struct store_profile */
 extern const struct rec_def rec_request;	/* struct store_request */
 extern const struct rec_def rec_bcast;		/* struct store_bcast */
+/* An application's dossier (and its entry in the list of applications)
+ * is kept this long after it is filed. */
+#define STORE_APP_KEEP_S (365 * 24 * 3600)
 
 const struct rec_field *rec_field_find(const struct rec_def *def,
 				       const char *name);

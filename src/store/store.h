@@ -154,7 +154,7 @@ struct store_bc_counts {
 /* A procedure request for the back office (one stream entry). */
 #define STORE_REQ_FIELDS 8
 struct store_request {
-	char ref[24];
+	char ref[DOSSIER_CODE_MAX];	/* a reference, or an application's code */
 	char kind[16];
 	char phone[24];
 	enum store_channel ch;
@@ -210,6 +210,35 @@ typedef void store_mo_in_fn(void *arg, int rc,
 			    const struct store_mo_in_result *res);
 int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		const char *dossier_key, store_mo_in_fn *cb, void *arg);
+
+/* --- applications (store_app.c) ------------------------------------------- */
+
+/* An application to file as a dossier. */
+struct store_filing {
+	const struct dossier *d;	/* all but code, key and filed_by */
+	const char *msisdn;		/* who files it */
+	const char *proc;		/* procedure id */
+	const char *agency;		/* agency code of its dossier code */
+	const char *mo_id;		/* the MO that files it */
+	int day;			/* local day filed (its code's YYMMDD) */
+	int64_t claim_until;		/* ms: the day's claim lasts this long */
+};
+
+/*
+ * Files an application: the code the phone got for this procedure on
+ * this day (the same phone applying twice gets the first code), or a new
+ * one, AGENCY-YYMMDD-NNNN with the day's next number of the agency (one
+ * counter in Redis for every process; a number an imported dossier
+ * already has is skipped), and its dossier, created once, listed in the
+ * shard's applications and kept STORE_APP_KEEP_S. d is the dossier as
+ * stored; again is true when an earlier MO filed it. rc -ERANGE: the
+ * day's numbers are used up (9999); else a Redis error (the MO stays
+ * for recovery).
+ */
+typedef void store_filing_fn(void *arg, int rc, const struct dossier *d,
+			     bool again);
+int store_app_file(struct store *st, const struct store_filing *f,
+		   store_filing_fn *cb, void *arg);
 
 /* Reads one dossier. found=false when it does not exist. */
 typedef void store_dossier_fn(void *arg, int rc, bool found,

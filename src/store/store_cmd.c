@@ -115,6 +115,18 @@ void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
 
 /* --- shared commands ------------------------------------------------------------ */
 
+void arg_dossier(struct argv *a, const struct dossier *d)
+{
+	arg_record(a, &rec_dossier, "dossier", d);
+	for (int i = 0; i < d->nform; i++) {
+		char name[DOSSIER_FORM_NAME + 4];
+
+		snprintf(name, sizeof(name), "%s%s", rec_dossier.extra_prefix,
+			 d->form[i].name);
+		arg_group(a, "dossier", name, d->form[i].value);
+	}
+}
+
 void cmd_dossier_put(struct argv *a, const struct store_keys *k,
 		     const struct dossier *d, bool notify, int64_t now)
 {
@@ -131,14 +143,7 @@ void cmd_dossier_put(struct argv *a, const struct store_keys *k,
 	arg_kv(a, "key", d->key);
 	arg_kv(a, "notify", notify ? "1" : "0");
 	arg_ki(a, "now", now);
-	arg_record(a, &rec_dossier, "dossier", d);
-	for (int i = 0; i < d->nform; i++) {
-		char name[DOSSIER_FORM_NAME + 4];
-
-		snprintf(name, sizeof(name), "%s%s", rec_dossier.extra_prefix,
-			 d->form[i].name);
-		arg_group(a, "dossier", name, d->form[i].value);
-	}
+	arg_dossier(a, d);
 }
 
 void cmd_mt_queue(struct argv *a, const struct store_keys *k,

@@ -52,6 +52,10 @@ void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
 void arg_group(struct argv *a, const char *grp, const char *field,
 	       const char *value);
 
+/* A dossier as the group "dossier", its application's fields as "f:"
+ * ones. */
+void arg_dossier(struct argv *a, const struct dossier *d);
+
 /* --- commands both stores send (store_cmd.c) ----------------------------- */
 
 /* Replaces a dossier in one step (script dossier_put); a status change

@@ -30,7 +30,7 @@ mo from=84912345678 to=8088 text="tracuu"
 expect-submit to=84912345678 contains="Sai cu phap"
 # MENU by SMS, then a digit continues the SMS session
 mo from=84977000111 to=8088 text="menu"
-expect-submit to=84977000111 text="Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n9. English"
+expect-submit to=84977000111 text="Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English"
 mo from=84977000111 to=8088 text="1"
 expect-submit to=84977000111 contains="Nhap ma ho so"
 # anything else: one line of help

@@ -9,7 +9,7 @@
 cat >"$T/ussd.sim" <<'SIM'
 wait-bind timeout=15
 ussd from=84912345678 to=8088 text="*8088#" op=1 its=0x0a00
-expect-submit to=84912345678 ussd_op=2 its=0x0a00 service_type=USSD text="Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n9. English"
+expect-submit to=84912345678 ussd_op=2 its=0x0a00 service_type=USSD text="Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English"
 ussd from=84912345678 to=8088 text="1" op=18 its=0x0a00
 expect-submit to=84912345678 ussd_op=2 its=0x0a00 text="Nhap ma ho so (vi du 000.00.19.H56-250806-0001):"
 ussd from=84912345678 to=8088 text="000.00.19.H56-250806-0001" op=18 its=0x0a00
@@ -19,7 +19,7 @@ expect-quiet ms=300
 ussd from=84912345678 to=8088 text="*8088#" op=1 its=0x0b00
 expect-submit ussd_op=2 its=0x0b00 contains="1. Tra cuu ho so"
 ussd from=84912345678 to=8088 text="7" op=18 its=0x0b00
-expect-submit ussd_op=2 its=0x0b00 text="Lua chon khong hop le.\nDich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n9. English"
+expect-submit ussd_op=2 its=0x0b00 text="Lua chon khong hop le.\nDich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English"
 ussd from=84912345678 to=8088 text="*8088#" op=1 its=0x0c00
 expect-submit ussd_op=2 its=0x0c00 contains="1. Tra cuu ho so"
 # the network ends the session: no answer
@@ -38,7 +38,7 @@ expect-submit to=84977000111 ussd_op=17 contains="Trang thai: Dang xu ly"
 ussd from=84966000222 to=8088 text="*8088#" op=1 its=0x0e00
 expect-submit to=84966000222 ussd_op=2
 ussd from=84966000222 to=8088 text="9" op=18 its=0x0e00
-expect-submit to=84966000222 ussd_op=2 text="Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n9. Tieng Viet"
+expect-submit to=84966000222 ussd_op=2 text="Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n6. Apply\n9. Tieng Viet"
 ussd from=84966000222 to=8088 text="*8088#" op=1 its=0x0f00
 expect-submit to=84966000222 ussd_op=2 contains="1. Check a dossier"
 expect-quiet ms=500

@@ -63,7 +63,7 @@ kill "$SIM_PID"
 cat >"$T/hup.sim" <<SIM
 wait-bind timeout=15
 ussd from=84912345678 to=8088 text="*8088#" op=1 its=0x0100
-expect-submit ussd_op=2 contains="2. Yeu cau goi lai ho tro"
+expect-submit ussd_op=2 contains="2. Yeu cau goi lai"
 ussd from=84912345678 to=8088 text="2" op=18 its=0x0100
 expect-submit ussd_op=2 contains="4. Viec khac"
 wait-file path=$T/broken-loaded timeout=20

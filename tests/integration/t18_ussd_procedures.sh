@@ -37,7 +37,7 @@ D2="$(vi_day "$WD3") $DM3"
 D3="$(vi_day "$WD4") $DM4"
 E1="$(en_day "$WD2") $DM2"
 
-MAIN='Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n9. English'
+MAIN='Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English'
 A=84912345678	# owns -0001 (in progress) and -0003 (result returned)
 B=84977000111	# owns nothing
 
@@ -184,7 +184,7 @@ expect-quiet ms=300
 ussd from=$A to=8088 text="*8088#" op=1 its=0x0b00
 expect-submit ussd_op=2 text="$MAIN"
 ussd from=$A to=8088 text="9" op=18 its=0x0b00
-expect-submit ussd_op=2 text="Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n9. Tieng Viet"
+expect-submit ussd_op=2 text="Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n6. Apply\n9. Tieng Viet"
 ussd from=$A to=8088 text="*8088#" op=1 its=0x0c00
 expect-submit ussd_op=2 contains="3. Book a visit"
 ussd from=$A to=8088 text="3" op=18 its=0x0c00

@@ -7,7 +7,7 @@
 # menus.sms_session_ttl; MENU twice in a row gets the menu twice.
 . "$(dirname "$0")/lib.sh"
 
-MAIN='Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n9. English'
+MAIN='Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English'
 A=84912345678
 C=84966000222
 
@@ -83,7 +83,7 @@ expect-submit contains="Cam on gop y cua ban. Ma GY"
 mo from=$C to=8088 text="MENU"
 expect-submit to=$C text="$MAIN"
 mo from=$C to=8088 text="9"
-expect-submit to=$C text="Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n9. Tieng Viet"
+expect-submit to=$C text="Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n6. Apply\n9. Tieng Viet"
 mo from=$C to=8088 text="TRACUU 000.00.19.H56-250806-0001 1234"
 expect-submit to=$C text="Dossier 000.00.19.H56-250806-0001 (Cap ban sao trich luc khai sinh): In progress. Due 20/08/2025."
 mo from=$C to=8088 text="xin chao"

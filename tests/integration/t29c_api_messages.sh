@@ -61,7 +61,7 @@ mo from=$O to=8088 text="TU CHOI"
 expect-submit to=$O contains="tu choi"
 # a callback, as t18 walks it
 ussd from=$A to=8088 text="*8088#" op=1 its=0x0200
-expect-submit to=$A ussd_op=2 its=0x0200 contains="2. Yeu cau goi lai ho tro"
+expect-submit to=$A ussd_op=2 its=0x0200 contains="2. Yeu cau goi lai"
 ussd from=$A to=8088 text="2" op=18 its=0x0200
 expect-submit to=$A ussd_op=2 contains="4. Viec khac"
 ussd from=$A to=8088 text="2" op=18 its=0x0200

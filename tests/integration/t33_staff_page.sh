@@ -96,7 +96,7 @@ wait-bind timeout=15
 mo from=$OPTOUT to=8088 text="TU CHOI"
 expect-submit to=$OPTOUT
 mo from=84966000222 to=8088 text="MENU"
-expect-submit to=84966000222 contains="2. Yeu cau goi lai ho tro"
+expect-submit to=84966000222 contains="2. Yeu cau goi lai"
 mo from=84966000222 to=8088 text="2"
 expect-submit to=84966000222 contains="1. Nop ho so truc tuyen"
 mo from=84966000222 to=8088 text="1"

@@ -17,8 +17,8 @@
 #include "suites.h"
 
 /* the main menu of menus/main.cfg, as the phone shows it */
-#define MAIN_VI "Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n9. English"
-#define MAIN_EN "Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n9. Tieng Viet"
+#define MAIN_VI "Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n2. Yeu cau goi lai\n3. Dat lich den Trung tam\n4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English"
+#define MAIN_EN "Thai Nguyen public services\n1. Check a dossier\n2. Request a callback\n3. Book a visit\n4. Rate a dossier\n5. Send feedback\n6. Apply\n9. Tieng Viet"
 
 #define CODE "000.00.19.H56-250806-0001"
 #define KEY "0000019H56-250806-0001"
@@ -418,14 +418,14 @@ START_TEST(test_fold_off_keeps_diacritics)
 	run(&s, in, NULL, &r);
 	/* with diacritics the screen is UCS-2: 80 characters a page */
 	ck_assert_str_eq(r.reply, "Dịch vụ công Thái Nguyên\n1. Tra cứu hồ sơ\n"
-				  "2. Yêu cầu gọi lại hỗ trợ\n99. Xem tiếp");
+				  "2. Yêu cầu gọi lại\n99. Xem tiếp");
 	ck_assert(!r.final);
 	s = r.next;
 	in = in_of(MENU_EV_INPUT, "99", OWNER);
 	in.fold = false;
 	run(&s, in, NULL, &r);
 	ck_assert_str_eq(r.reply, "3. Đặt lịch đến Trung tâm\n4. Đánh giá hồ sơ\n"
-				  "5. Góp ý\n9. English");
+				  "5. Góp ý\n6. Nộp hồ sơ\n9. English");
 	/* every option works whatever page is shown */
 	s = r.next;
 	in = in_of(MENU_EV_INPUT, "1", OWNER);
@@ -791,7 +791,7 @@ START_TEST(test_tree_contents)
 	n = menu_node_find(tree, "main");
 	ck_assert_ptr_nonnull(n);
 	ck_assert_int_eq(n->type, MENU_NODE_MENU);
-	ck_assert_int_eq(n->noptions, 6);	/* 1-5 and 9 */
+	ck_assert_int_eq(n->noptions, 7);	/* 1-6 and 9 */
 	ck_assert_ptr_eq(menu_node_at(tree, n->options[0].next_idx),
 			 menu_node_find(tree, "ask_code"));
 	n = menu_node_find(tree, "lookup");
@@ -909,7 +909,8 @@ START_TEST(test_loader_unknown_node_type)
 {
 	menu_refused(HEAD NODES(MAIN_NODE
 		"  { id = \"bye\"; type = \"list\"; text = \"B\"; }\n"),
-		11, "node 'bye': unknown type 'list' (menu, input, action, end)");
+		11, "node 'bye': unknown type 'list' (menu, input, action, end, "
+		"procedures)");
 }
 END_TEST
 
@@ -969,7 +970,8 @@ START_TEST(test_loader_other_refusals)
 		"  { id = \"bye\"; type = \"input\"; input = \"fingerprint\";\n"
 		"    text = \"t\"; save = \"x\"; next = \"main\"; }\n"),
 		11, "unknown input type 'fingerprint' (dossier_code, digits, "
-		    "phone, yesno, rating, text, last4, pattern)");
+		    "phone, yesno, rating, text, last4, pattern, citizen_id, "
+		    "full_name, date, commune, count)");
 	menu_refused(HEAD NODES(MAIN_NODE
 		"  { id = \"bye\"; type = \"end\"; text = { vi = \"a\"; fr = \"b\"; }; }\n"),
 		11, "unknown language 'fr' (vi, en)");

@@ -408,12 +408,54 @@ static void phone_init(struct phone *p, const char *msisdn,
 	p->optout = -1;
 }
 
+/* The store's side of applications: one code per phone, procedure and
+ * day (the first again on a repeat), numbers per day; failing on demand. */
+static struct {
+	int n;
+	char who[16][48];	/* msisdn/procedure */
+	struct menu_filed filed[16];
+	struct menu_filing last;	/* the last filing asked for */
+	int asked;
+	bool fail;
+} store;
+
+static void file_it(const struct phone *p, const struct menu_filing *f,
+		    struct menu_filed *out)
+{
+	char who[48];
+	int64_t y;
+	int m, d;
+
+	store.last = *f;
+	store.asked++;
+	snprintf(who, sizeof(who), "%s/%s", p->msisdn, f->proc->id);
+	for (int i = 0; i < store.n; i++)
+		if (strcmp(store.who[i], who) == 0) {
+			*out = store.filed[i];
+			out->again = true;
+			return;
+		}
+	memset(out, 0, sizeof(*out));
+	snprintf(out->proc, sizeof(out->proc), "%s", f->proc->id);
+	out->failed = store.fail;
+	if (store.fail || store.n >= 16)
+		return;
+	day_to_civil(f->day, &y, &m, &d);
+	snprintf(out->code, sizeof(out->code), "%.20s-%02d%02d%02d-%04d",
+		 f->proc->agency, (int)(y % 100), m % 100, d % 100, store.n + 1);
+	snprintf(out->due_iso, sizeof(out->due_iso), "%s", f->due_iso);
+	snprintf(store.who[store.n], sizeof(store.who[0]), "%s", who);
+	store.filed[store.n++] = *out;
+}
+
 /* One engine step on session cur, fetching what the engine asks for. */
 static void run_step(const struct phone *p, const struct menu_session *cur,
 		     enum menu_event ev, const char *text, const char *id,
 		     struct menu_result *r)
 {
 	struct menu_input in;
+	struct menu_filed filed;
+	bool have_filed = false;
 	char key[DOSSIER_CODE_MAX] = "";
 
 	for (int fetch = 0; fetch < 4; fetch++) {
@@ -431,9 +473,15 @@ static void run_step(const struct phone *p, const struct menu_session *cur,
 		in.nholidays = p->nholidays;
 		in.dossier_key = key[0] ? key : NULL;
 		in.dossier = key[0] ? find(key) : NULL;
+		in.filed = have_filed ? &filed : NULL;
 		menu_step(p->t, cur, &in, r);
 		if (r->kind == MENU_REPLY)
 			break;
+		if (r->kind == MENU_NEED_FILING) {
+			file_it(p, &r->filing, &filed);
+			have_filed = true;
+			continue;
+		}
 		snprintf(key, sizeof(key), "%s", r->need_key);
 	}
 	if (r->kind != MENU_REPLY)	/* no assertion per step: see REQUIRE */
@@ -483,11 +531,11 @@ static const char *key(struct phone *p, const char *text)
 }
 
 #define MAIN_VI "Dich vu cong Thai Nguyen\n1. Tra cuu ho so\n" \
-	"2. Yeu cau goi lai ho tro\n3. Dat lich den Trung tam\n" \
-	"4. Danh gia ho so\n5. Gop y\n9. English"
+	"2. Yeu cau goi lai\n3. Dat lich den Trung tam\n" \
+	"4. Danh gia ho so\n5. Gop y\n6. Nop ho so\n9. English"
 #define MAIN_EN "Thai Nguyen public services\n1. Check a dossier\n" \
 	"2. Request a callback\n3. Book a visit\n4. Rate a dossier\n" \
-	"5. Send feedback\n9. Tieng Viet"
+	"5. Send feedback\n6. Apply\n9. Tieng Viet"
 
 static void expect_ref(const struct phone *p, const char *kind,
 		       const char *prefix)
@@ -965,6 +1013,259 @@ START_TEST(random_input_keeps_sessions_valid)
 }
 END_TEST
 
+
+/* --- applications (menus/procedures/) ------------------------------------- */
+
+#define ID "001203012345"	/* Ha Noi, male, born 2003 */
+#define BANSAO_USAGE "Soan: BANSAO <so CCCD> [so ban]"
+
+static const char *filing_field(const char *name)
+{
+	for (int i = 0; i < store.last.nfields; i++)
+		if (strcmp(store.last.fields[i].name, name) == 0)
+			return store.last.fields[i].value;
+	return NULL;
+}
+
+static void store_reset(void)
+{
+	memset(&store, 0, sizeof(store));
+}
+
+/* BANSAO by SMS: filed on Friday 27/11, due the next working day */
+START_TEST(apply_sms_bansao)
+{
+	struct phone p;
+
+	store_reset();
+	phone_init(&p, OWNER, MENU_CH_SMS);
+	ck_assert_str_eq(key(&p, "BANSAO " ID),
+		"Da nhan ho so Ban sao khai sinh, ma 000.00.19.H56-261127-0001. "
+		"Phi 8.000d/ban. Nhan KQ tu 30/11/2026 tai UBND xa/phuong, mang "
+		"CCCD. Tra cuu: TRACUU 000.00.19.H56-261127-0001");
+	ck_assert(p.r.final);
+	ck_assert_str_eq(store.last.proc->id, "bansao");
+	ck_assert_str_eq(store.last.due_iso, "2026-11-30");
+	ck_assert_str_eq(filing_field("cccd"), ID);
+	ck_assert_str_eq(filing_field("copies"), "1");
+	/* the back office hears of it once, the ID masked */
+	ck_assert_str_eq(p.r.req.kind, "application");
+	ck_assert_str_eq(p.r.req.ref, "000.00.19.H56-261127-0001");
+	ck_assert_str_eq(req_field(&p, "procedure"), "bansao");
+	ck_assert_str_eq(req_field(&p, "cccd"), "********2345");
+	ck_assert_str_eq(req_field(&p, "copies"), "1");
+	/* again, written another way: the first code, no second request */
+	ck_assert_ptr_nonnull(strstr(key(&p, "bản sao 001 203 012 345 3"),
+				     "ma 000.00.19.H56-261127-0001."));
+	ck_assert_str_eq(p.r.req.kind, "");
+	ck_assert_str_eq(filing_field("copies"), "3");
+	/* a keyword glued to its number, or followed by letters */
+	ck_assert_ptr_nonnull(strstr(key(&p, "Bansao" ID), "ma 000.00"));
+	ck_assert_str_eq(key(&p, "BANSAOX " ID),
+		"Cong dich vu cong Thai Nguyen. Tra cuu ho so: TRACUU <ma ho so>. "
+		"Xem menu: MENU. Hoac goi *8088#");
+	/* a holiday on Monday: due on Tuesday */
+	{
+		static int hol[1];
+
+		ck_assert_int_eq(day_parse("2026-11-30", &hol[0]), 0);
+		phone_init(&p, OTHER, MENU_CH_SMS);
+		p.holidays = hol;
+		p.nholidays = 1;
+		key(&p, "BANSAO " ID " 2");
+		ck_assert_str_eq(store.last.due_iso, "2026-12-01");
+		ck_assert_ptr_nonnull(strstr(p.r.reply, "Nhan KQ tu 01/12/2026"));
+	}
+}
+END_TEST
+
+/* every wrong SMS form says what was expected, then the form */
+START_TEST(apply_sms_refusals)
+{
+	static const char *const cases[][2] = {
+		{ "BANSAO", BANSAO_USAGE },
+		{ "BANSAO 12345", "So CCCD gom 12 chu so. " BANSAO_USAGE },
+		{ "BANSAO 0012030123456", "So CCCD gom 12 chu so. " BANSAO_USAGE },
+		{ "BANSAO 003203012345", "So CCCD khong dung: 3 so dau phai la "
+		  "ma tinh. " BANSAO_USAGE },
+		{ "BANSAO 001903012345", "So CCCD khong dung: so thu 4 va nam "
+		  "sinh (so thu 5-6) khong khop. " BANSAO_USAGE },
+		{ "BANSAO " ID " 0", "Nhap mot so tu 1 den 10. " BANSAO_USAGE },
+		{ "BANSAO " ID " hai", "Nhap mot so tu 1 den 10. " BANSAO_USAGE },
+		{ "BANSAO " ID " 1 1", BANSAO_USAGE },
+		{ "HONNHAN " ID " 29/02/2003 Nguyen Van An", "Ngay theo dang "
+		  "ngay/thang/nam, vi du 05/03/1990. Soan: HONNHAN <so CCCD> "
+		  "<ngay sinh> <ho ten>" },
+		{ "HONNHAN " ID " 28/11/2026 Nguyen Van An", "Ngay nay chua toi. "
+		  "Soan: HONNHAN <so CCCD> <ngay sinh> <ho ten>" },
+		{ "HONNHAN " ID " 01/01/1899 Nguyen Van An", "Ngay phai tu nam "
+		  "1900 tro di. Soan: HONNHAN <so CCCD> <ngay sinh> <ho ten>" },
+		{ "HONNHAN " ID " 01/01/2003 Nguyen", "Ho ten gom 5-32 chu cai, it "
+		  "nhat 2 tu. Soan: HONNHAN <so CCCD> <ngay sinh> <ho ten>" },
+		{ "HONNHAN " ID " 01/01/2003", "Soan: HONNHAN <so CCCD> <ngay "
+		  "sinh> <ho ten>" },
+		{ "CUTRU " ID " Quan 1", "Khong co xa/phuong nay trong danh sach. "
+		  "Viet ten xa/phuong, vi du Phuc Xuan. Soan: CUTRU <so CCCD> "
+		  "<xa/phuong>" },
+	};
+	struct phone p;
+
+	store_reset();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		phone_init(&p, OTHER, MENU_CH_SMS);
+		ck_assert_str_eq(key(&p, cases[i][0]), cases[i][1]);
+		ck_assert(p.r.final);
+		ck_assert_str_eq(p.r.req.kind, "");
+	}
+	ck_assert_int_eq(store.asked, 0);
+	/* the last field takes the rest: a name with its diacritics */
+	phone_init(&p, OTHER, MENU_CH_SMS);
+	key(&p, "honnhan " ID ", 7/1/1990, trần  thị bình");
+	ck_assert_str_eq(filing_field("dob"), "07/01/1990");
+	ck_assert_str_eq(filing_field("name"), "TRẦN THỊ BÌNH");
+	ck_assert_str_eq(store.last.due_iso, "2026-12-02");
+	key(&p, "cutru " ID " Phường Gia Sàng");
+	ck_assert_str_eq(filing_field("residence"), "Gia Sàng");
+}
+END_TEST
+
+/* USSD: main menu 6, the list, a screen per field, back, a wrong answer,
+ * the summary, cancel; then the filing */
+START_TEST(apply_ussd_walk)
+{
+	struct phone p;
+
+	store_reset();
+	phone_init(&p, OWNER, MENU_CH_USSD);
+	ck_assert_str_eq(dial(&p), MAIN_VI);
+	ck_assert_str_eq(key(&p, "6"), "Chon thu tuc can nop:\n"
+		"1. Ban sao khai sinh\n2. Xac nhan cu tru\n3. Xac nhan hon nhan\n"
+		"0. Quay lai");
+	ck_assert_str_eq(key(&p, "2"), "Nhap so CCCD (12 so) cua ban (0: quay "
+		"lai):");
+	ck_assert_str_eq(key(&p, "0"), "Chon thu tuc can nop:\n"
+		"1. Ban sao khai sinh\n2. Xac nhan cu tru\n3. Xac nhan hon nhan\n"
+		"0. Quay lai");
+	key(&p, "1");
+	ck_assert_str_eq(key(&p, "019 2 99 123456"), "So CCCD khong dung: so "
+		"thu 4 va nam sinh (so thu 5-6) khong khop.\nNhap so CCCD (12 so) "
+		"cua nguoi duoc dang ky khai sinh (0: quay lai):");
+	ck_assert_str_eq(key(&p, "019.199.123.456"), "So ban sao can cap "
+		"(1-10), 0: quay lai:");
+	ck_assert_str_eq(key(&p, "11"), "Nhap mot so tu 1 den 10.\nSo ban sao "
+		"can cap (1-10), 0: quay lai:");
+	ck_assert_str_eq(key(&p, "2"), "Ban sao khai sinh\nCCCD: ********3456\n"
+		"So ban: 2\nLe phi: 8.000d/ban\nHen tra: 30/11/2026\n1. Dong y\n"
+		"2. Huy");
+	ck_assert_int_eq(store.asked, 0);
+	ck_assert_str_eq(key(&p, "2"), "Da huy. Cam on ban.");
+	ck_assert(p.r.final);
+	ck_assert_int_eq(store.asked, 0);
+	/* again, and submit */
+	dial(&p);
+	key(&p, "6");
+	key(&p, "1");
+	key(&p, "019199123456");
+	key(&p, "2");
+	ck_assert_str_eq(key(&p, "1"), "Da nhan ho so Ban sao khai sinh, ma "
+		"000.00.19.H56-261127-0001. Phi 8.000d/ban. Nhan KQ tu 30/11/2026 "
+		"tai UBND xa/phuong, mang CCCD. Tra cuu: TRACUU "
+		"000.00.19.H56-261127-0001");
+	ck_assert(p.r.final);
+	ck_assert_str_eq(p.r.req.kind, "application");
+	ck_assert_str_eq(filing_field("cccd"), "019199123456");
+	ck_assert_str_eq(filing_field("copies"), "2");
+	/* no code can be given: the citizen is told, nothing recorded */
+	store.fail = true;
+	phone_init(&p, OTHER, MENU_CH_USSD);
+	dial(&p);
+	key(&p, "6");
+	key(&p, "1");
+	key(&p, ID);
+	key(&p, "1");
+	ck_assert_str_eq(key(&p, "1"), "Chua nop duoc ho so luc nay. Vui long "
+		"thu lai sau.");
+	ck_assert(p.r.final);
+	ck_assert_str_eq(p.r.req.kind, "");
+}
+END_TEST
+
+/* Copies menus/<name> into dir/<name>. */
+static void copy_menu_file(const char *dir, const char *name)
+{
+	char src[512], buf[16384];
+	FILE *f;
+	size_t n;
+
+	snprintf(src, sizeof(src), "%s/%s", MENUS, name);
+	f = fopen(src, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	tu_write(dir, name, buf);
+}
+
+/* A procedure file that cannot be read is refused with its file:line
+ * (the default menus and bansao.cfg beside it). */
+static void proc_refused(const char *proc, int line, const char *rest)
+{
+	static const char *const files[] = {
+		"main.cfg", "lookup.cfg", "callback.cfg", "visit.cfg",
+		"rating.cfg", "feedback.cfg", "communes.cfg",
+		"procedures/bansao.cfg",
+	};
+	char *dir = tu_tmpdir(), path[512], err[1024] = "", want[1024];
+	struct menu_tree *t = NULL;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		copy_menu_file(dir, files[i]);
+	snprintf(path, sizeof(path), "%s/procedures", dir);
+	tu_write(path, "x.cfg", proc);
+	ck_assert_msg(menu_load(dir, &t, err, sizeof(err)) == -EINVAL,
+		      "loaded: %s", proc);
+	snprintf(want, sizeof(want), "%s/procedures/x.cfg:%d: %s", dir, line,
+		 rest);
+	ck_assert_str_eq(err, want);
+	tu_rmtree(dir);
+}
+
+#define PROC_HEAD "procedure = {\n  id = \"x\";\n"
+#define PROC_REST                                                           \
+	"  name = \"N\"; short = \"S\"; usage = \"U\"; fee = \"F\";\n"     \
+	"  bring = \"B\"; agency = \"000.00.19.H56\"; agency_name = \"A\";\n" \
+	"  days = 2;\n"
+#define PROC_FIELD "  fields = ( { name = \"n\"; input = \"count\"; prompt = \"P\"; } );\n"
+
+START_TEST(apply_loader_refusals)
+{
+	proc_refused(PROC_HEAD "  keyword = \"TRA CUU\";\n" PROC_REST PROC_FIELD
+		     "};\n", 3, "keyword 'TRA CUU' is read as the command lookup");
+	proc_refused(PROC_HEAD "  keyword = \"BANSAO\";\n" PROC_REST PROC_FIELD
+		     "};\n", 1, "keyword BANSAO is already procedure 'bansao''s");
+	proc_refused(PROC_HEAD "  keyword = \"XX\";\n" PROC_REST PROC_FIELD
+		     "  colour = \"red\";\n};\n", 8, "unknown procedure setting "
+		     "'colour' (id, keyword, name, short, usage, agency, "
+		     "agency_name, days, fee, bring, fields)");
+	proc_refused(PROC_HEAD "  keyword = \"XX\";\n" PROC_REST
+		     "  fields = ( { name = \"n\"; input = \"date\"; default = 1; "
+		     "prompt = \"P\"; } );\n};\n", 7, "field 'n': min > max, or a "
+		     "default that is no count within min..max");
+	proc_refused(PROC_HEAD "  keyword = \"XX\";\n" PROC_REST
+		     "  fields = ( { name = \"n\"; input = \"text\"; prompt = "
+		     "\"P\"; } );\n};\n", 7, "a field's input is citizen_id, "
+		     "full_name, date, commune or count");
+	proc_refused(PROC_HEAD "  keyword = \"XX\";\n  name = \"N\";\n};\n", 1,
+		     "a procedure needs id, keyword, name, short, usage, agency, "
+		     "agency_name, days, fee, bring and fields");
+	proc_refused(PROC_HEAD "  keyword = \"XX\";\n  agency = \"h.56\";\n"
+		     PROC_FIELD "};\n", 4,
+		     "agency 'h.56' is no agency code (as in 000.00.19.H56)");
+	proc_refused(PROC_HEAD "  keyword = \"XX\";\n  days = ;\n};\n", 4,
+		     "syntax error");
+}
+END_TEST
+
 Suite *suite_services(void)
 {
 	Suite *s = suite_create("services");
@@ -990,6 +1291,10 @@ Suite *suite_services(void)
 	tcase_add_test(menus, recomputed_step_keeps_its_ref);
 	tcase_add_test(menus, reload_restarts_stranded_session);
 	tcase_add_loop_test(menus, random_input_keeps_sessions_valid, 0, 25);
+	tcase_add_test(menus, apply_sms_bansao);
+	tcase_add_test(menus, apply_sms_refusals);
+	tcase_add_test(menus, apply_ussd_walk);
+	tcase_add_test(menus, apply_loader_refusals);
 	suite_add_tcase(s, menus);
 	return s;
 }
