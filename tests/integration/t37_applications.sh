@@ -87,7 +87,7 @@ ussd from=$B to=8088 text="1" op=18 its=0x0200
 expect-submit to=$B ussd_op=2
 ussd from=$B to=8088 text="$C-0005" op=18 its=0x0200
 expect-submit to=$B ussd_op=17 contains="Cap Giay xac nhan tinh trang hon nhan\nTrang thai: Duoc tiep nhan"
-# USSD: back, a wrong commune, then cancel; nothing is filed
+# USSD: CUTRU after a wrong commune
 ussd from=84977000300 to=8088 text="*8088#" op=1 its=0x0300
 expect-submit ussd_op=2
 ussd from=84977000300 to=8088 text="6" op=18 its=0x0300
@@ -100,7 +100,21 @@ ussd from=84977000300 to=8088 text="Hai Ba Trung" op=18 its=0x0300
 expect-submit ussd_op=2 contains="Khong co xa/phuong nay trong danh sach."
 ussd from=84977000300 to=8088 text="xa tan cuong" op=18 its=0x0300
 expect-submit ussd_op=2 contains="Xac nhan cu tru\nCCCD: ********2345\nNoi cu tru: Tan Cuong\nLe phi: mien phi\nHen tra: "
-ussd from=84977000300 to=8088 text="2" op=18 its=0x0300
+ussd from=84977000300 to=8088 text="1" op=18 its=0x0300
+expect-submit to=84977000300 ussd_op=17 contains="Da nhan ho so Xac nhan cu tru, ma $C-0006. Phi mien phi."
+expect-message to=84977000300 parts=2 contains="ma $C-0006."
+# USSD: cancel on the summary files nothing
+ussd from=84977000301 to=8088 text="*8088#" op=1 its=0x0310
+expect-submit ussd_op=2
+ussd from=84977000301 to=8088 text="6" op=18 its=0x0310
+expect-submit ussd_op=2
+ussd from=84977000301 to=8088 text="1" op=18 its=0x0310
+expect-submit ussd_op=2
+ussd from=84977000301 to=8088 text="$ID" op=18 its=0x0310
+expect-submit ussd_op=2
+ussd from=84977000301 to=8088 text="1" op=18 its=0x0310
+expect-submit ussd_op=2 contains="So ban: 1"
+ussd from=84977000301 to=8088 text="2" op=18 its=0x0310
 expect-submit ussd_op=17 text="Da huy. Cam on ban."
 # English
 ussd from=84966000222 to=8088 text="*8088#" op=1 its=0x0400
@@ -122,8 +136,8 @@ expect-submit ussd_op=2 text="Enter a number from 1 to 10.\nHow many copies (1-1
 ussd from=84966000222 to=8088 text="1" op=18 its=0x0400
 expect-submit ussd_op=2 contains="Birth extract copy\nID: ********2345\nCopies: 1\nFee: VND 8,000/copy\nResult from: "
 ussd from=84966000222 to=8088 text="1" op=18 its=0x0400
-expect-submit ussd_op=17 contains="Received: Birth extract copy, code $C-0006. Fee VND 8,000/copy. Result from "
-expect-message to=84966000222 parts=2 contains="code $C-0006"
+expect-submit ussd_op=17 contains="Received: Birth extract copy, code $C-0007. Fee VND 8,000/copy. Result from "
+expect-message to=84966000222 parts=2 contains="code $C-0007"
 expect-quiet ms=800
 SIM
 
@@ -160,18 +174,18 @@ key1=$(redis --scan --pattern "cgw:*:dossier:*H56-$DAY-0001")
 [ "$(redis HGET "$key1" f:copies)" = 1 ] || fail "copies default"
 key3=$(redis --scan --pattern "cgw:*:dossier:*H56-$DAY-0003")
 [ "$(redis HGET "$key3" f:residence)" = "Phan Đình Phùng" ] || fail "commune as the list spells it"
-# exactly six dossiers, six applications listed, no seventh code
-[ "$(redis --scan --pattern "cgw:*:dossier:*H56-$DAY-*" | wc -l)" = 6 ] ||
+# exactly seven dossiers, seven applications listed, no eighth code
+[ "$(redis --scan --pattern "cgw:*:dossier:*H56-$DAY-*" | wc -l)" = 7 ] ||
 	fail "dossiers: $(redis --scan --pattern "cgw:*:dossier:*H56-$DAY-*")"
 n=0
 for k in $(redis --scan --pattern 'cgw:*:apps'); do
 	n=$(( n + $(redis ZCARD "$k") ))
 done
-[ "$n" = 6 ] || fail "$n applications listed"
+[ "$n" = 7 ] || fail "$n applications listed"
 # the back office's requests: one per application (the repeat is none),
 # the ID masked
 "$CTL" -c "$T/gw.cfg" requests export >"$T/export.csv" || fail "export"
-[ "$(grep -c ',application,' "$T/export.csv")" = 6 ] ||
+[ "$(grep -c ',application,' "$T/export.csv")" = 7 ] ||
 	fail "requests: $(cat "$T/export.csv")"
 grep -q "$C-0005,application,$B,ussd,vi," "$T/export.csv" || fail "USSD request"
 grep -q '\*\*\*\*\*\*\*\*2345' "$T/export.csv" || fail "masked ID in the request"
