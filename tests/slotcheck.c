@@ -84,7 +84,7 @@ static const char *const first_key[] = {
 	"RPUSH", "LRANGE", "LLEN", "SADD", "SREM", "SCARD", "SISMEMBER",
 	"SMEMBERS", "HEXISTS", "SETNX", "GETDEL", "ZREMRANGEBYSCORE",
 	"ZINCRBY", "ZPOPMIN", "DECRBY", "DECR", "PEXPIREAT", "EXPIREAT",
-	"SPOP", "LPOP", "RPOP",
+	"SPOP", "LPOP", "RPOP", "ZREVRANGEBYSCORE",
 };
 /* Commands whose every argument is a key. */
 static const char *const all_keys[] = { "DEL", "EXISTS", "UNLINK", "MGET" };

@@ -6,6 +6,7 @@
 #define CGW_CTL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/conf.h"
 
@@ -19,8 +20,14 @@ struct store_sync;
 
 /* `import [--no-notify] FILE.csv`: dossiers (ctl_dossiers.c) */
 int ctl_import(const struct cgw_conf *c, int argc, char **argv);
-/* `dossier CODE` */
+/* `dossier CODE`, `dossier status CODE STATUS [--reason TEXT]
+ * [--no-notify]`; c may be NULL (`dossier status --help`: the others
+ * then say -c is required) */
 int ctl_dossier(const struct cgw_conf *c, int argc, char **argv);
+/* `applications [--since WHEN] [--until WHEN] [--status N]
+ * [--procedure ID] [--limit N]`: a table (ctl_apps.c); c as for
+ * dossier */
+int ctl_applications(const struct cgw_conf *c, int argc, char **argv);
 /* `message ID`: an MT by our id or the SMS centre's (ctl_messages.c) */
 int ctl_message(const struct cgw_conf *c, int argc, char **argv);
 /* `send PHONE TEXT [--expires D] [--bind ID] [--no-fold]` */
@@ -57,5 +64,14 @@ char *ctl_read_file(const char *path, size_t *len);
 /* A record as "name value" lines: the table's fields in order, then any
  * other field as stored. */
 void ctl_print_record(const struct rec_def *def, const struct store_pairs *p);
+/*
+ * A time as staff type it: "2026-11-01" (local midnight),
+ * "2026-11-01T08:00" or "2026-11-01 08:00" (local time), or "7d", "12h",
+ * "30m" back from now (UTC ms). Returns 0 or -EINVAL.
+ */
+int ctl_parse_when(const char *s, int64_t now, int64_t *ms);
+/* Prints s in width columns: cut with "…" when longer, padded when
+ * shorter. Columns are code points; combining marks take none. */
+void ctl_print_cell(const char *s, int width);
 
 #endif

@@ -217,30 +217,6 @@ static const char *local_time(const char *iso, char *out, size_t outlen)
 	return out;
 }
 
-/* Prints s in width columns: cut with "…" when longer, padded when
- * shorter. Columns are code points; combining marks take none. */
-static void print_cell(const char *s, int width)
-{
-	size_t len = strlen(s), pos = 0, last = 0;
-	int cols = 0;
-	uint32_t cp;
-
-	while (pos < len) {
-		size_t at = pos;
-
-		if (utf8_decode(s, len, &pos, &cp) == 0 && cp >= 0x300 &&
-		    cp <= 0x36f)
-			continue;
-		if (cols == width - 1)
-			last = at;
-		if (++cols > width) {
-			printf("%.*s…", (int)last, s);
-			return;
-		}
-	}
-	printf("%s%*s", s, width - cols, "");
-}
-
 /* --- create: the fields ------------------------------------------------------------ */
 
 struct create_opts {
@@ -1070,7 +1046,7 @@ static void print_list_row(const json_t *b)
 	snprintf(counts, sizeof(counts), "%lld/%lld/%lld", jint(n, "sent"),
 		 jint(n, "delivered"), jint(n, "failed"));
 	printf("%-20s  ", jstr(b, "id"));
-	print_cell(jstr(b, "name"), 24);
+	ctl_print_cell(jstr(b, "name"), 24);
 	printf("  %-9s  %3d%%  %-22s  %s\n", jstr(b, "state"),
 	       (int)(json_number_value(json_object_get(b, "progress")) * 100),
 	       counts, local_time(jstr(b, "created_at"), when, sizeof(when)));

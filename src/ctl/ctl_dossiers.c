@@ -1,7 +1,9 @@
 /*
  * citizengw-ctl for the dossier system: `import FILE.csv` (every valid
  * row replaces its dossier in one atomic step; rejected rows are reported
- * with their line) and `dossier CODE`.
+ * with their line), `dossier CODE` (its fields under their labels, an
+ * application's among them) and `dossier status CODE STATUS` (a new
+ * status with its reason, the notice through the outbox).
  */
 #include "config.h"
 
@@ -14,8 +16,11 @@
 #include <strings.h>
 
 #include "common/csv.h"
+#include "common/util.h"
 #include "ctl/ctl.h"
 #include "services/dossier.h"
+#include "services/notice.h"
+#include "services/services.h"
 #include "store/record.h"
 #include "store/store_sync.h"
 #include "text/text.h"
@@ -161,35 +166,263 @@ static int import_file(const struct cgw_conf *c, const char *path,
 }
 
 
+/* --- dossier CODE ------------------------------------------------------------------ */
+
+#define LABEL_WIDTH 24
+
+static void print_line(const char *label, const char *value)
+{
+	printf("%-*s %s\n", LABEL_WIDTH, label, value);
+}
+
+/* "3 Không được tiếp nhận (Not accepted)"; a number outside 1..10 as it
+ * is. */
+static const char *status_text(const char *v, char *out, size_t cap)
+{
+	long long st;
+
+	if (util_parse_int(v, 1, 10, &st) < 0)
+		return v;
+	snprintf(out, cap, "%lld %s (%s)", st,
+		 dossier_status_label((int)st, "vi"),
+		 dossier_status_label((int)st, "en"));
+	return out;
+}
+
+/* One stored field as staff read it, under its label. */
+static void print_dossier_field(const struct rec_field *f, const char *v)
+{
+	char buf[128];
+
+	if (strcmp(f->name, "status") == 0 ||
+	    strcmp(f->name, "notice_status") == 0)
+		v = status_text(v, buf, sizeof(buf));
+	else if (strcmp(f->name, "received_at") == 0 ||
+		 strcmp(f->name, "due_at") == 0) {
+		dossier_date_display(v, buf, sizeof(buf));
+		v = buf;
+	} else
+		v = rec_show(f, v, buf, sizeof(buf));
+	print_line(f->label, v);
+}
+
+/* The dossier's fields under their labels (rec_dossier), then the
+ * application's ("form cccd"), then anything else as stored. */
+static void print_dossier(const struct store_pairs *p)
+{
+	const char *fp = rec_dossier.extra_prefix;
+
+	for (size_t i = 0; i < rec_dossier.nfields; i++) {
+		const struct rec_field *f = &rec_dossier.fields[i];
+		const char *v = store_pairs_get(p, f->name);
+
+		if (v && v[0])
+			print_dossier_field(f, v);
+	}
+	for (size_t i = 0; i + 1 < p->n; i += 2) {
+		char label[64];
+
+		if (strncmp(p->v[i], fp, strlen(fp)) != 0)
+			continue;
+		snprintf(label, sizeof(label), "form %s",
+			 p->v[i] + strlen(fp));
+		print_line(label, p->v[i + 1]);
+	}
+	for (size_t i = 0; i + 1 < p->n; i += 2)
+		if (!rec_field_find(&rec_dossier, p->v[i]) &&
+		    strncmp(p->v[i], fp, strlen(fp)) != 0)
+			print_line(p->v[i], p->v[i + 1]);
+}
+
+static void print_times(int64_t filed, int64_t expires)
+{
+	char when[32];
+
+	if (filed > 0) {
+		svc_format_local(filed, when, sizeof(when));
+		print_line("filed", when);
+	}
+	if (expires > 0) {
+		svc_format_local(expires, when, sizeof(when));
+		print_line("kept until", when);
+	}
+}
+
+/* The code as typed: its display form and lookup key, or 2 after
+ * saying why not. */
+static int code_arg(const char *code, char *display, char *key)
+{
+	const char *end;
+
+	if (dossier_code_parse(code, display, DOSSIER_CODE_MAX, key,
+			       DOSSIER_CODE_MAX, &end) == 0 && !*end)
+		return 0;
+	fprintf(stderr, "citizengw-ctl: '%s' is not a dossier code "
+			"(AGENCY-YYMMDD-NNNN)\n", code);
+	return 2;
+}
+
 static int show_dossier(const struct cgw_conf *c, const char *code)
 {
 	char display[DOSSIER_CODE_MAX], key[DOSSIER_CODE_MAX];
 	struct store_pairs p = { 0, NULL };
+	int64_t filed = 0, expires = 0;
 	struct store_sync *ss;
-	const char *end;
 	int rc;
 
-	if (dossier_code_parse(code, display, sizeof(display), key,
-			       sizeof(key), &end) < 0 || *end) {
-		fprintf(stderr, "citizengw-ctl: '%s' is not a dossier code "
-				"(AGENCY-YYMMDD-NNNN)\n", code);
+	if (code_arg(code, display, key))
 		return 2;
-	}
 	if (!(ss = ctl_open_store(c)))
 		return 2;
 	rc = store_sync_dossier(ss, key, &p);
+	if (rc > 0 && store_sync_dossier_times(ss, key, &filed, &expires) < 0)
+		rc = -EIO;
 	if (rc < 0)
 		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
 	else if (rc == 0)
 		fprintf(stderr, "citizengw-ctl: no dossier %s\n", display);
-	else
-		ctl_print_record(&rec_dossier, &p);
+	else {
+		print_dossier(&p);
+		print_times(filed, expires);
+	}
 	store_pairs_free(&p);
 	store_sync_close(ss);
 	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
 }
 
-/* An MT by the SMS centre's id, in each bind's canonical form. */
+/* --- dossier status CODE STATUS ------------------------------------------------------------ */
+
+static void status_usage(FILE *out)
+{
+	fprintf(out, "usage: citizengw-ctl -c FILE dossier status CODE "
+			"STATUS [--reason TEXT] [--no-notify]\n"
+			"  STATUS 1..10; a reason is required for 3 (not "
+			"accepted) and 8 (processing stopped)\n");
+}
+
+/* What becomes of the notice of a changed status: the daemon sends it
+ * unless the phone opted out or the status has no text. */
+static const char *notice_fate(const struct cgw_conf *c,
+			       struct store_sync *ss,
+			       const struct store_status_result *res)
+{
+	struct store_pairs p = { 0, NULL };
+	struct notice_set *set = NULL;
+	char path[sizeof(c->menus.dir) + 16], err[256];
+	const char *optout, *fate = "queued";
+
+	if (store_sync_profile(ss, res->view.d.phone, &p) == 0 &&
+	    (optout = store_pairs_get(&p, "optout")) && strcmp(optout, "1") == 0)
+		fate = "not sent: the phone opted out (TU CHOI)";
+	store_pairs_free(&p);
+	snprintf(path, sizeof(path), "%s/%s", c->menus.dir, NOTICE_FILE);
+	if (notice_load(path, &set, NULL, NULL, err, sizeof(err)) == 0 &&
+	    !notice_has(set, res->view.d.status))
+		fate = "none: the status has no text in notices.cfg";
+	notice_set_free(set);
+	return fate;
+}
+
+/* "000.00.19.H56-261204-0001: status 3 ..., was 2 ...", then the reason
+ * and what becomes of the notice, under their labels. */
+static void print_result(const struct cgw_conf *c, struct store_sync *ss,
+			 const char *display,
+			 const struct store_status_result *res, bool notify)
+{
+	char now[16], was[16], now_text[128], was_text[128];
+
+	snprintf(now, sizeof(now), "%d", res->view.d.status);
+	snprintf(was, sizeof(was), "%d", res->old_status);
+	printf("%s: status %s", display,
+	       status_text(now, now_text, sizeof(now_text)));
+	if (res->changed)
+		printf(", was %s", status_text(was, was_text,
+					       sizeof(was_text)));
+	else
+		printf(" (unchanged)");
+	if (res->view.d.reason[0])
+		printf("\n%-*s %s", LABEL_WIDTH, "reason", res->view.d.reason);
+	printf("\n%-*s %s\n", LABEL_WIDTH, "notice",
+	       !res->changed ? "none: the status did not change"
+	       : !notify ? "none (--no-notify, or notices.enabled = false)"
+	       : notice_fate(c, ss, res));
+}
+
+static int set_status(const struct cgw_conf *c, const char *code,
+		      const char *status, const char *reason, bool notify)
+{
+	char display[DOSSIER_CODE_MAX], key[DOSSIER_CODE_MAX], err[512];
+	char clean[DOSSIER_REASON_MAX];
+	struct store_status_set set = { key, 0, clean, notify };
+	struct store_status_result res;
+	struct store_sync *ss;
+	long long st;
+	int rc;
+
+	if (code_arg(code, display, key))
+		return 2;
+	if (util_parse_int(status, 1, 10, &st) < 0) {
+		fprintf(stderr, "citizengw-ctl: status '%s' is not a national "
+				"status code 1..10\n", status);
+		return 2;
+	}
+	set.status = (int)st;
+	if (dossier_reason_check(set.status, reason, clean, sizeof(clean),
+				 err, sizeof(err)) < 0) {
+		fprintf(stderr, "citizengw-ctl: %s\n", err);
+		return 2;
+	}
+	if (!(ss = ctl_open_store(c)))
+		return 2;
+	rc = store_sync_dossier_status(ss, &set, &res);
+	if (rc < 0)
+		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
+	else if (rc == 0)
+		fprintf(stderr, "citizengw-ctl: no dossier %s\n", display);
+	else
+		print_result(c, ss, display, &res, notify);
+	store_sync_close(ss);
+	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
+}
+
+static int dossier_status(const struct cgw_conf *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "no-notify", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = "";
+	bool notify = c && c->notices.enabled;
+	int o;
+
+	/* optind 0 starts afresh (main's scan stopped at the command):
+	 * options may come before, between and after CODE and STATUS */
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'r') {
+			reason = optarg;
+		} else if (o == 'n') {
+			notify = false;
+		} else if (o == 'h') {
+			status_usage(stdout);
+			return 0;
+		} else {
+			status_usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		status_usage(stderr);
+		return 2;
+	}
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return 2;
+	}
+	return set_status(c, argv[optind], argv[optind + 1], reason, notify);
+}
 
 int ctl_import(const struct cgw_conf *c, int argc, char **argv)
 {
@@ -207,5 +440,11 @@ int ctl_import(const struct cgw_conf *c, int argc, char **argv)
 
 int ctl_dossier(const struct cgw_conf *c, int argc, char **argv)
 {
+	if (argc >= 1 && strcmp(argv[0], "status") == 0)
+		return dossier_status(c, argc, argv);
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return 2;
+	}
 	return argc == 1 ? show_dossier(c, argv[0]) : -1;
 }

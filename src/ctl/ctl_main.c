@@ -34,7 +34,22 @@ static void usage(FILE *out)
 		"                      a new status sends the citizen a notice "
 		"(notices.enabled)\n"
 		"                      unless --no-notify\n"
-		"  dossier CODE        show a dossier\n"
+		"  dossier CODE        show a dossier: its fields, an "
+		"application's among them\n"
+		"  dossier status CODE STATUS [--reason TEXT] [--no-notify]\n"
+		"                      set a dossier's status (1..10) and the "
+		"reason the citizen\n"
+		"                      reads in its notice (required for 3 and "
+		"8); the notice goes\n"
+		"                      out (notices.enabled) unless "
+		"--no-notify\n"
+		"  applications [--since WHEN] [--until WHEN] [--status N] "
+		"[--procedure ID]\n"
+		"          [--limit N]\n"
+		"                      the applications citizens filed by SMS "
+		"and USSD, newest\n"
+		"                      first: a table (at most --limit, "
+		"default 50)\n"
 		"  message ID          show an outbound message by its id or "
 		"the SMS centre's id\n"
 		"  send PHONE TEXT [--expires DURATION] [--bind ID] [--no-fold]\n"
@@ -94,7 +109,8 @@ static const struct {
 				 * needs one (menu check DIR, --help) */
 } commands[] = {
 	{ "import", ctl_import, false },
-	{ "dossier", ctl_dossier, false },
+	{ "dossier", ctl_dossier, true },
+	{ "applications", ctl_applications, true },
 	{ "message", ctl_message, false },
 	{ "send", ctl_send, false },
 	{ "menu", ctl_menu, true },

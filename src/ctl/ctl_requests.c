@@ -49,42 +49,6 @@ static bool fixed_field(const char *name)
 	return rec_field_find(&rec_request, name) != NULL;
 }
 
-/*
- * "2026-11-01" (local midnight), "2026-11-01T08:00" or "2026-11-01 08:00"
- * (local time), "7d" / "12h" / "30m" back from now. Returns 0 or -EINVAL.
- */
-static int parse_when(const char *s, int64_t now, int64_t *ms)
-{
-	char date[11];
-	int day, hh = 0, mm = 0;
-	long long n;
-	char unit;
-
-	if (sscanf(s, "%lld%c", &n, &unit) == 2 && n >= 0 &&
-	    strlen(s) == (size_t)snprintf(NULL, 0, "%lld%c", n, unit)) {
-		int64_t mul = unit == 'd' ? 86400000LL : unit == 'h' ? 3600000LL
-			      : unit == 'm' ? 60000LL : 0;
-
-		if (!mul)
-			return -EINVAL;
-		*ms = now - n * mul;
-		return 0;
-	}
-	if (strlen(s) < 10)
-		return -EINVAL;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (day_parse(date, &day) < 0)
-		return -EINVAL;
-	if (s[10] && ((s[10] != 'T' && s[10] != ' ') ||
-		      sscanf(s + 11, "%2d:%2d", &hh, &mm) != 2 ||
-		      strlen(s + 11) != 5 || hh > 23 || mm > 59 || hh < 0 ||
-		      mm < 0))
-		return -EINVAL;
-	*ms = svc_day_start_ms(day) + (hh * 60 + mm) * 60000LL;
-	return 0;
-}
-
 struct read_ctx {
 	struct request_list *l;
 	const char *kind;
@@ -279,7 +243,7 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 		switch (o) {
 		case 's':
 		case 'u':
-			if (parse_when(optarg, now, dst) < 0) {
+			if (ctl_parse_when(optarg, now, dst) < 0) {
 				fprintf(stderr, "citizengw-ctl: '%s' is not a "
 						"time: YYYY-MM-DD, "
 						"YYYY-MM-DDTHH:MM (local), or "

@@ -1,7 +1,7 @@
 /*
- * The staff API (docs/api.md) except broadcasts (api_bcast.c): status,
- * dossiers, single messages, procedure requests; and the table of every
- * route.
+ * The staff API (docs/api.md) except broadcasts (api_bcast.c) and
+ * applications (api_apps.c): status, dossiers, single messages,
+ * procedure requests; and the table of every route.
  */
 #include "config.h"
 
@@ -583,11 +583,14 @@ static void api_requests(struct http_req *r)
 const struct http_route http_api_routes[] = {
 	{ EVHTTP_REQ_GET, "/api/status", api_status },
 	{ EVHTTP_REQ_PUT, "/api/dossiers/{}", api_dossier_put },
+	{ EVHTTP_REQ_GET, "/api/dossiers/{}", api_dossier_get },
 	{ EVHTTP_REQ_POST, "/api/dossiers/{}/notify", api_dossier_notify },
+	{ EVHTTP_REQ_POST, "/api/dossiers/{}/status", api_dossier_status },
 	{ EVHTTP_REQ_POST, "/api/dossiers", api_dossiers_post },
 	{ EVHTTP_REQ_POST, "/api/messages", api_message_post },
 	{ EVHTTP_REQ_GET, "/api/messages/{}", api_message_get },
 	{ EVHTTP_REQ_GET, "/api/requests", api_requests },
+	{ EVHTTP_REQ_GET, "/api/applications", api_applications },
 	{ EVHTTP_REQ_POST, "/api/broadcasts", api_bcast_create },
 	{ EVHTTP_REQ_GET, "/api/broadcasts", api_bcast_list },
 	{ EVHTTP_REQ_GET, "/api/broadcasts/{}", api_bcast_get },

@@ -1,6 +1,6 @@
 /*
- * Internal to src/http: the API handlers of api.c and api_bcast.c, and the
- * value readers they share (api_values.c).
+ * Internal to src/http: the API handlers of api.c, api_bcast.c and
+ * api_apps.c, and the value readers they share (api_values.c).
  */
 #ifndef CGW_HTTP_API_H
 #define CGW_HTTP_API_H
@@ -19,6 +19,11 @@ void api_bcast_list(struct http_req *r);
 void api_bcast_get(struct http_req *r);
 void api_bcast_action(struct http_req *r);
 void api_bcast_report(struct http_req *r);
+
+/* Dossiers for staff and the applications citizens filed (api_apps.c). */
+void api_dossier_get(struct http_req *r);
+void api_dossier_status(struct http_req *r);
+void api_applications(struct http_req *r);
 
 /*
  * A time from a JSON value or a query string (ISO 8601; without an offset

@@ -11,6 +11,7 @@
 #include "services/dossier.h"
 #include "services/phone.h"
 #include "common/util.h"
+#include "text/text.h"
 
 const char *const dossier_col_names[DCOL_COUNT] = {
 	"code", "phone", "status", "procedure",
@@ -49,6 +50,109 @@ const char *dossier_status_label(int status, const char *lang)
 	if (lang && strcmp(lang, "vi-ascii") == 0)
 		return status_labels[status].vi_ascii;
 	return status_labels[status].vi;
+}
+
+bool dossier_status_needs_reason(int status)
+{
+	return status == 3 || status == 8;
+}
+
+/* The first control character of valid UTF-8 s (C0, DEL, C1), or 0. */
+static uint32_t first_control(const char *s)
+{
+	size_t len = strlen(s), pos = 0;
+	uint32_t cp;
+
+	while (pos < len)
+		if (utf8_decode(s, len, &pos, &cp) == 0 &&
+		    (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)))
+			return cp;
+	return 0;
+}
+
+/* The first character of s without a GSM-7 form, as UTF-8 into out (5
+ * bytes); false when there is none. */
+static bool first_non_gsm(const char *s, char out[5])
+{
+	size_t len = strlen(s), pos = 0;
+	uint8_t sept[2];
+	uint32_t cp;
+
+	while (pos < len)
+		if (utf8_decode(s, len, &pos, &cp) == 0 &&
+		    gsm7_char(cp, sept) == 0) {
+			out[utf8_encode(cp, out)] = '\0';
+			return true;
+		}
+	return false;
+}
+
+/* What the reason becomes in a notice: folded, GSM-7, short enough. */
+static int reason_smsable(const char *r, char *err, size_t errlen)
+{
+	char folded[DOSSIER_REASON_MAX], bad[5];
+	long septets;
+
+	text_fold(r, folded, sizeof(folded));
+	if (first_non_gsm(folded, bad))
+		return util_err(err, errlen, -EINVAL, "reason: '%s' cannot be "
+				"sent in a plain SMS (GSM-7): leave it out",
+				bad);
+	septets = gsm7_septets(folded);
+	if (septets > DOSSIER_REASON_CHARS)
+		return util_err(err, errlen, -EINVAL, "reason: takes %ld "
+				"characters of an SMS ([ ] { } ~ ^ | \\ and "
+				"the euro sign count twice): at most %d",
+				septets, DOSSIER_REASON_CHARS);
+	return 0;
+}
+
+static int reason_check(int status, const char *in, char *out, size_t cap,
+			char *err, size_t errlen)
+{
+	size_t n, chars;
+	uint32_t cc;
+
+	while (*in == ' ')
+		in++;
+	n = strlen(in);
+	while (n && in[n - 1] == ' ')
+		n--;
+	if (n == 0 && dossier_status_needs_reason(status))
+		return util_err(err, errlen, -EINVAL, "reason: required for "
+				"status %d (%s): the citizen reads it in the "
+				"notice", status,
+				dossier_status_label(status, "en"));
+	if (n >= cap)
+		return util_err(err, errlen, -EINVAL, "reason: longer than "
+				"%d characters", DOSSIER_REASON_CHARS);
+	memcpy(out, in, n);
+	out[n] = '\0';
+	if (!utf8_valid(out))
+		return util_err(err, errlen, -EINVAL, "reason: not UTF-8");
+	if ((cc = first_control(out)) != 0)
+		return util_err(err, errlen, -EINVAL, "reason: a line break or "
+				"another control character (U+%04X): write it "
+				"on one line", (unsigned)cc);
+	chars = utf8_length(out);
+	if (chars > DOSSIER_REASON_CHARS)
+		return util_err(err, errlen, -EINVAL, "reason: %zu characters, "
+				"at most %d", chars, DOSSIER_REASON_CHARS);
+	return reason_smsable(out, err, errlen);
+}
+
+int dossier_reason_check(int status, const char *in, char *out, size_t cap,
+			 char *err, size_t errlen)
+{
+	int rc;
+
+	if (!cap)
+		return util_err(err, errlen, -EINVAL, "reason: no room");
+	out[0] = '\0';
+	rc = reason_check(status, in, out, cap, err, errlen);
+	if (rc < 0)
+		out[0] = '\0';
+	return rc;
 }
 
 /* Reads up to `want` digits from *p skipping spaces; returns count read. */

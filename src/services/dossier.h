@@ -15,6 +15,8 @@
 #define DOSSIER_FORM_NAME 16
 #define DOSSIER_FORM_VALUE 160
 #define DOSSIER_APP_MAX 16	/* a procedure id */
+#define DOSSIER_REASON_CHARS 100	/* characters of a reason, at most */
+#define DOSSIER_REASON_MAX (4 * DOSSIER_REASON_CHARS + 1)	/* bytes */
 
 /* One fact a citizen gave in an application ("cccd", "001203012345"). */
 struct dossier_form_field {
@@ -32,8 +34,9 @@ struct dossier {
 	char received_at[11];		/* YYYY-MM-DD */
 	char due_at[11];		/* YYYY-MM-DD, may be empty */
 	char id_last4[5];		/* last 4 digits of the citizen ID */
-	/* staff's reason for a status (not accepted, more needed, stopped) */
-	char reason[DOSSIER_TEXT_MAX];
+	/* staff's reason for a status (not accepted, more needed, stopped):
+	 * at most DOSSIER_REASON_CHARS characters (dossier_reason_check) */
+	char reason[DOSSIER_REASON_MAX];
 	/* an application a citizen filed by SMS or USSD: the procedure
 	 * ("" for a dossier the back office imported), the MO that filed it,
 	 * and the facts given (the full citizen ID among them: for the back
@@ -62,6 +65,25 @@ int dossier_code_parse(const char *in, char *display, size_t displen,
 /* Status label: lang "vi" (with diacritics), "vi-ascii" (folded), "en".
  * NULL when status is outside 1..10. */
 const char *dossier_status_label(int status, const char *lang);
+
+/* True for the statuses staff must give a reason for: 3 (not accepted)
+ * and 8 (processing stopped). */
+bool dossier_status_needs_reason(int status);
+
+/*
+ * Checks the reason staff give for a new status (1..10), as the citizen
+ * will read it in the status's notice, and copies it into out (cap:
+ * DOSSIER_REASON_MAX) without leading and trailing spaces. Required for
+ * dossier_status_needs_reason(), else optional (""); UTF-8 without
+ * control characters (line breaks, tabs); at most DOSSIER_REASON_CHARS
+ * characters; and once folded as notices are sent (no diacritics), every
+ * character has a GSM-7 form and the whole takes at most
+ * DOSSIER_REASON_CHARS characters of an SMS (those GSM-7 escapes,
+ * [ ] { } ~ ^ | and the euro sign, count twice). Returns 0, or -EINVAL
+ * with "reason: why" in err (out is then "").
+ */
+int dossier_reason_check(int status, const char *in, char *out, size_t cap,
+			 char *err, size_t errlen);
 
 /* Validates an ISO date YYYY-MM-DD (a real calendar date). */
 bool dossier_date_valid(const char *iso);

@@ -26,17 +26,25 @@
 static const char *const lang_names[NLANGS] = { "vi", "en" };
 
 /* The variables a notice may use, in the order the messages list them. */
-enum { V_CODE, V_PROCEDURE, V_STATUS, V_DUE, V_AGENCY, NVARS };
+enum { V_CODE, V_PROCEDURE, V_STATUS, V_DUE, V_AGENCY, V_REASON, NVARS };
 static const char *const var_names[NVARS] = {
-	"code", "procedure", "status", "due", "agency",
+	"code", "procedure", "status", "due", "agency", "reason",
 };
 
 /* The values a dossier may lack, replaced by the file's `missing` texts. */
-static const int missing_vars[] = { V_DUE, V_AGENCY };
+static const int missing_vars[] = { V_DUE, V_AGENCY, V_REASON };
+
+static bool may_be_missing(int v)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(missing_vars); k++)
+		if (v == missing_vars[k])
+			return true;
+	return false;
+}
 
 struct notice_set {
 	struct bcast_tpl *tpl[NSTATUS + 1][NLANGS];	/* [status][lang] */
-	char *missing[NVARS][NLANGS];	/* texts for V_DUE and V_AGENCY */
+	char *missing[NVARS][NLANGS];	/* texts for missing_vars */
 };
 
 void notice_set_free(struct notice_set *s)
@@ -114,7 +122,7 @@ struct loader {
 	notice_report_fn report;
 	void *ctx;
 	int problems;
-	char first[512];	/* the first problem, for err */
+	char first[768];	/* the first problem, for err */
 	struct notice_set *set;
 	/* where each template was written, for the checks after loading */
 	const config_setting_t *where[NSTATUS + 1][NLANGS];
@@ -234,27 +242,24 @@ static void load_missing_text(struct loader *ld, const config_setting_t *t,
 		problem(ld, t, "out of memory");
 }
 
-/* missing = { due = { vi = "..."; en = "..."; }; agency = { ... }; }; */
+/* missing = { due = { vi = "..."; en = "..."; }; agency = { ... };
+ * reason = { ... }; }; */
 static void load_missing(struct loader *ld, const config_setting_t *g)
 {
 	ld->missing_where = g;
 	if (!config_setting_is_group(g)) {
 		problem(ld, g, "must be a group { due = { vi = \"...\"; en = "
-			"\"...\"; }; agency = { ... }; }");
+			"\"...\"; }; agency = { ... }; reason = { ... }; }");
 		return;
 	}
 	for (int i = 0; i < config_setting_length(g); i++) {
 		const config_setting_t *e = config_setting_get_elem(g, i);
 		int v = var_index(config_setting_name(e));
-		bool ok = false;
-
-		for (size_t k = 0; k < ARRAY_SIZE(missing_vars); k++)
-			ok = ok || v == missing_vars[k];
 		bool seen[NLANGS] = { false, false };
 
-		if (!ok) {
-			problem(ld, e, "unknown setting (due, agency: the "
-				"values a dossier may lack)");
+		if (v < 0 || !may_be_missing(v)) {
+			problem(ld, e, "unknown setting (due, agency, reason: "
+				"the values a dossier may lack)");
 			continue;
 		}
 		if (!each_lang(ld, e, load_missing_text, v, seen))
@@ -296,7 +301,7 @@ static void load_template(struct loader *ld, const config_setting_t *t,
 	bad = bcast_tpl_unknown(tpl, &known);
 	if (bad) {
 		problem(ld, t, "unknown variable {%s} (code, procedure, "
-			"status, due, agency)", bad);
+			"status, due, agency, reason)", bad);
 		bcast_tpl_free(tpl);
 		return;
 	}
@@ -340,6 +345,7 @@ static void check_length(struct loader *ld, int st, int l)
 {
 	const struct bcast_tpl *t = ld->set->tpl[st][l];
 	char proc[NOTICE_PROCEDURE_WIDTH + 1], agency[NOTICE_AGENCY_WIDTH + 1];
+	char reason[NOTICE_REASON_WIDTH + 1];
 	char text[BCAST_TEXT_MAX], folded[BCAST_TEXT_MAX];
 	const char *due = "20/08/2025", *m;
 	struct bcast_vars vars = { 0 };
@@ -352,6 +358,8 @@ static void check_length(struct loader *ld, int st, int l)
 	proc[NOTICE_PROCEDURE_WIDTH] = '\0';
 	memset(agency, 'x', NOTICE_AGENCY_WIDTH);
 	agency[NOTICE_AGENCY_WIDTH] = '\0';
+	memset(reason, 'x', NOTICE_REASON_WIDTH);
+	reason[NOTICE_REASON_WIDTH] = '\0';
 	m = ld->set->missing[V_DUE][l];
 	if (m && utf8_length(m) > utf8_length(due))
 		due = m;
@@ -363,6 +371,9 @@ static void check_length(struct loader *ld, int st, int l)
 	bcast_vars_set(&vars, "due", due);
 	bcast_vars_set(&vars, "agency",
 		       m && utf8_length(m) > NOTICE_AGENCY_WIDTH ? m : agency);
+	m = ld->set->missing[V_REASON][l];
+	bcast_vars_set(&vars, "reason",
+		       m && utf8_length(m) > NOTICE_REASON_WIDTH ? m : reason);
 	if (bcast_tpl_render(t, &vars, text, sizeof(text), NULL, 0) < 0) {
 		problem(ld, ld->where[st][l], "longer than %d bytes with "
 			"its variables", BCAST_TEXT_MAX - 1);
@@ -408,7 +419,7 @@ static void check_all(struct loader *ld)
 			for (unsigned i = 0; i < bcast_tpl_nvars(t); i++) {
 				int v = var_index(bcast_tpl_var(t, i));
 
-				if ((v == V_DUE || v == V_AGENCY) &&
+				if (may_be_missing(v) &&
 				    !ld->set->missing[v][l])
 					problem(ld, ld->where[st][l],
 						"uses {%s}, which a dossier "
@@ -490,12 +501,30 @@ done:
 
 /* --- rendering ----------------------------------------------------------------- */
 
+/*
+ * {reason}: at most NOTICE_REASON_WIDTH characters and, as a variable
+ * holds BCAST_VALUE_MAX bytes, without diacritics when it has too many of
+ * them (the SMS loses them anyway, menus.fold_vi); cut as a last resort.
+ */
+static void reason_value(const char *src, char *out, size_t cap)
+{
+	char folded[4 * NOTICE_REASON_WIDTH + 4];
+
+	cut_chars(src, NOTICE_REASON_WIDTH, out, cap);
+	if (strlen(out) <= BCAST_VALUE_MAX)
+		return;
+	text_fold(out, folded, sizeof(folded));
+	cut_chars(folded, NOTICE_REASON_WIDTH, out,
+		  cap < BCAST_VALUE_MAX + 1 ? cap : BCAST_VALUE_MAX + 1);
+}
+
 int notice_render(const struct notice_set *s, const struct dossier *d,
 		  const char *lang, bool fold, char *out, size_t cap,
 		  char *err, size_t errlen)
 {
 	char proc[4 * NOTICE_PROCEDURE_WIDTH + 4];
 	char agency[4 * NOTICE_AGENCY_WIDTH + 4], code[DOSSIER_CODE_MAX];
+	char reason[4 * NOTICE_REASON_WIDTH + 4];
 	char due[16], text[BCAST_TEXT_MAX], folded[BCAST_TEXT_MAX];
 	const char *src = text;
 	struct bcast_vars vars = { 0 };
@@ -513,6 +542,7 @@ int notice_render(const struct notice_set *s, const struct dossier *d,
 	cut_chars(d->code, DOSSIER_CODE_MAX - 1, code, sizeof(code));
 	cut_chars(d->procedure, NOTICE_PROCEDURE_WIDTH, proc, sizeof(proc));
 	cut_chars(d->agency, NOTICE_AGENCY_WIDTH, agency, sizeof(agency));
+	reason_value(d->reason, reason, sizeof(reason));
 	bcast_vars_set(&vars, "code", code);
 	bcast_vars_set(&vars, "procedure", proc);
 	bcast_vars_set(&vars, "status",
@@ -527,6 +557,10 @@ int notice_render(const struct notice_set *s, const struct dossier *d,
 		bcast_vars_set(&vars, "agency", agency);
 	else if (s->missing[V_AGENCY][l])
 		bcast_vars_set(&vars, "agency", s->missing[V_AGENCY][l]);
+	if (reason[0])
+		bcast_vars_set(&vars, "reason", reason);
+	else if (s->missing[V_REASON][l])
+		bcast_vars_set(&vars, "reason", s->missing[V_REASON][l]);
 	rc = bcast_tpl_render(s->tpl[d->status][l], &vars, text, sizeof(text),
 			      err, errlen);
 	if (rc < 0)

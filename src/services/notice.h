@@ -9,9 +9,10 @@
  *   {status}     the status label in the citizen's language
  *   {due}        the due date, DD/MM/YYYY
  *   {agency}     the agency that handles it, cut to 40 characters
+ *   {reason}     staff's reason for the status, at most 120 characters
  *
  * A status without a template sends no notice. A dossier without a due
- * date or agency gets the file's `missing` texts in their place.
+ * date, agency or reason gets the file's `missing` texts in their place.
  *
  * The loader reads the file (the only I/O here) and checks everything it
  * can; the renderer is pure.
@@ -27,6 +28,7 @@
 #define NOTICE_FILE "notices.cfg"	/* in the menus directory */
 #define NOTICE_PROCEDURE_WIDTH 48	/* characters of {procedure} */
 #define NOTICE_AGENCY_WIDTH 40		/* characters of {agency} */
+#define NOTICE_REASON_WIDTH DOSSIER_REASON_CHARS	/* of {reason} */
 #define NOTICE_CODE_WIDTH 25		/* {code} as the length check
 					 * assumes it (the usual code) */
 
@@ -40,11 +42,11 @@ typedef void (*notice_report_fn)(void *ctx, const char *problem);
  * first): syntax errors, unknown settings, status keys other than
  * status_1..status_10, languages other than vi and en, a status with one
  * language and not the other, broken templates, unknown variables, a
- * {due} or {agency} without its `missing` text, and a text longer than
- * one SMS (160 GSM-7 characters) once folded, with its variables at their
- * widest (the widths above, the status label of that status). Each goes to
- * report (when not NULL); err gets the first, with the count when there
- * are more.
+ * {due}, {agency} or {reason} without its `missing` text, and a text
+ * longer than one SMS (160 GSM-7 characters) once folded, with its
+ * variables at their widest (the widths above, the status label of that
+ * status). Each goes to report (when not NULL); err gets the first, with
+ * the count when there are more.
  *
  * Returns 0 with *out the caller's (notice_set_free()), -ENOENT when the
  * file does not exist (no notices: a valid setup), -EINVAL (problems),

@@ -607,4 +607,75 @@ typedef void store_entries_fn(void *arg, int rc, const struct store_entry *e,
 int store_requests(struct store *st, int64_t since, int64_t until, int max,
 		   store_entries_fn *cb, void *arg);
 
+/* --- dossiers and applications for staff (store_staff.c) ------------------- */
+
+/*
+ * A dossier as staff see it: the record with its application's fields,
+ * its status revision, when it was filed (an application: its score in
+ * the shard's applications index; 0 otherwise) and when Redis drops it
+ * (0: kept until deleted).
+ */
+struct store_dossier_view {
+	struct dossier d;
+	int rev;
+	int64_t filed_ms;	/* UTC ms */
+	int64_t expires_ms;	/* UTC ms */
+};
+/* found=false when there is no such dossier; v valid during the call. */
+typedef void store_view_fn(void *arg, int rc, bool found,
+			   const struct store_dossier_view *v);
+int store_dossier_view(struct store *st, const char *dossier_key,
+		       store_view_fn *cb, void *arg);
+
+/*
+ * A new status for a dossier, without replacing it (script
+ * dossier_status): its other fields, its application's and its time to
+ * live stay; the reason (checked by the caller, dossier_reason_check) is
+ * set, or cleared when "". A status other than the one it had bumps the
+ * revision and, with notify, puts the notice in the outbox (as
+ * store_dossier_put). The same status again changes only the reason.
+ */
+struct store_status_set {
+	const char *dossier_key;
+	int status;		/* 1..10 */
+	const char *reason;	/* "" clears it */
+	bool notify;
+};
+struct store_status_result {
+	bool found;		/* false: no such dossier, nothing written */
+	bool changed;		/* the status was another one */
+	int old_status;
+	struct store_dossier_view view;	/* the dossier after the change */
+};
+typedef void store_status_fn(void *arg, int rc,
+			     const struct store_status_result *res);
+int store_dossier_status(struct store *st, const struct store_status_set *s,
+			 store_status_fn *cb, void *arg);
+
+/*
+ * The applications citizens filed, newest first, over every shard: filed
+ * between since and until (UTC ms, inclusive), of status (0: any) and
+ * procedure app (NULL or "": any), at most limit (1..STORE_APPS_MAX). A
+ * shard's index is walked at most STORE_APPS_SCAN entries deep per
+ * request: more=true when that cut the walk short (older matches may
+ * exist). An entry whose dossier expired is left out.
+ */
+#define STORE_APPS_MAX 500
+#define STORE_APPS_SCAN 5000
+struct store_app_filter {
+	int64_t since, until;
+	int status;
+	const char *app;
+	int limit;
+};
+struct store_app_list {
+	struct store_dossier_view *v;	/* newest first */
+	int n;
+	bool more;
+};
+/* list valid during the call (empty on an error). */
+typedef void store_apps_fn(void *arg, int rc, const struct store_app_list *l);
+int store_apps_list(struct store *st, const struct store_app_filter *f,
+		    store_apps_fn *cb, void *arg);
+
 #endif

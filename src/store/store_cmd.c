@@ -177,6 +177,70 @@ void cmd_dossier_get(struct argv *a, const struct store_keys *k,
 	arg_s(a, key);
 }
 
+void cmd_dossier_status(struct argv *a, const struct store_keys *k,
+			const struct store_status_set *s, int64_t now)
+{
+	char key[STORE_KEY_MAX], outbox[STORE_KEY_MAX];
+	const char *keys[LUA_DOSSIER_STATUS_NKEYS];
+
+	store_key_dossier(k, s->dossier_key, key, sizeof(key));
+	store_key_shard(k, store_shard_of(s->dossier_key, k->shards),
+			SK_NOTICES, NULL, outbox, sizeof(outbox));
+	keys[LUA_DOSSIER_STATUS_DOSSIER] = key;
+	keys[LUA_DOSSIER_STATUS_OUTBOX] = outbox;
+	arg_reset(a);
+	arg_script(a, LUA_DOSSIER_STATUS, keys);
+	arg_kv(a, "key", s->dossier_key);
+	arg_ki(a, "status", s->status);
+	arg_kv(a, "reason", s->reason ? s->reason : "");
+	arg_kv(a, "notify", s->notify ? "1" : "0");
+	arg_ki(a, "now", now);
+}
+
+void cmd_app_filed(struct argv *a, const struct store_keys *k,
+		   const char *dossier_key)
+{
+	char key[STORE_KEY_MAX];
+
+	store_key_shard(k, store_shard_of(dossier_key, k->shards), SK_APPS,
+			NULL, key, sizeof(key));
+	arg_reset(a);
+	arg_s(a, "ZSCORE");
+	arg_s(a, key);
+	arg_s(a, dossier_key);
+}
+
+void cmd_dossier_pttl(struct argv *a, const struct store_keys *k,
+		      const char *dossier_key)
+{
+	char key[STORE_KEY_MAX];
+
+	store_key_dossier(k, dossier_key, key, sizeof(key));
+	arg_reset(a);
+	arg_s(a, "PTTL");
+	arg_s(a, key);
+}
+
+void cmd_apps_list(struct argv *a, const struct store_keys *k, unsigned shard,
+		   const struct store_app_filter *f)
+{
+	char k_apps[STORE_KEY_MAX], k_d[STORE_KEY_MAX];
+	const char *keys[LUA_APPS_LIST_NKEYS];
+
+	store_key_shard(k, shard, SK_APPS, NULL, k_apps, sizeof(k_apps));
+	store_key_shard(k, shard, SK_DOSSIER, "", k_d, sizeof(k_d));
+	keys[LUA_APPS_LIST_APPS] = k_apps;
+	keys[LUA_APPS_LIST_DOSSIERS] = k_d;
+	arg_reset(a);
+	arg_script(a, LUA_APPS_LIST, keys);
+	arg_ki(a, "since", f->since);
+	arg_ki(a, "upto", f->until);
+	arg_ki(a, "status", f->status);
+	arg_kv(a, "app", f->app ? f->app : "");
+	arg_ki(a, "limit", f->limit);
+	arg_ki(a, "scan", STORE_APPS_SCAN);
+}
+
 /* --- replies ---------------------------------------------------------------------- */
 
 const redisReply *reply_field(const redisReply *h, const char *field)
@@ -287,4 +351,125 @@ int reply_strings(const redisReply *r, char ***out, size_t *n)
 	*out = v;
 	*n = r->elements;
 	return 0;
+}
+
+/* --- dossiers for staff ------------------------------------------------------------ */
+
+/* A number in a string or integer reply (a score, a field), or def. */
+static int64_t reply_i64(const redisReply *r, int64_t def)
+{
+	if (r && r->type == REDIS_REPLY_INTEGER)
+		return r->integer;
+	if (r && r->type == REDIS_REPLY_STRING && r->str)
+		return (int64_t)strtod(r->str, NULL);
+	return def;
+}
+
+bool reply_view_hash(const redisReply *h, struct store_dossier_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!reply_dossier(h, &v->d))
+		return false;
+	v->rev = (int)reply_i64(reply_field(h, "rev"), 0);
+	return true;
+}
+
+void reply_view_filed(const redisReply *r, struct store_dossier_view *v)
+{
+	v->filed_ms = reply_i64(r, 0);
+}
+
+void reply_view_ttl(const redisReply *r, int64_t now,
+		    struct store_dossier_view *v)
+{
+	int64_t ttl = reply_i64(r, -1);
+
+	v->expires_ms = ttl > 0 ? now + ttl : 0;
+}
+
+int reply_status(const redisReply *r, struct store_status_result *res)
+{
+	if (!r || r->type != REDIS_REPLY_ARRAY)
+		return -EIO;
+	res->found = r->elements == 3;
+	if (!res->found)
+		return r->elements == 0 ? 0 : -EIO;
+	if (r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_INTEGER)
+		return -EIO;
+	res->old_status = atoi(r->element[0]->str);
+	res->changed = r->element[1]->integer == 1;
+	return 0;
+}
+
+/* --- applications over shards --------------------------------------------------------- */
+
+static int app_gather_one(struct app_gather *g, const redisReply *key,
+			  const redisReply *filed, const redisReply *h)
+{
+	struct store_dossier_view *v;
+
+	if (key->type != REDIS_REPLY_STRING)
+		return -EIO;
+	if (g->l.n == g->cap) {
+		int cap = g->cap ? g->cap * 2 : 64;
+		struct store_dossier_view *nv = realloc(g->l.v, (size_t)cap *
+							sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		g->l.v = nv;
+		g->cap = cap;
+	}
+	v = &g->l.v[g->l.n];
+	if (!reply_view_hash(h, v))
+		return 0;	/* gone meanwhile */
+	if (!v->d.key[0])	/* the index names it: its lookup key */
+		util_strlcpy(v->d.key, key->str, sizeof(v->d.key));
+	reply_view_filed(filed, v);
+	g->l.n++;
+	return 0;
+}
+
+static int by_filed_desc(const void *a, const void *b)
+{
+	const struct store_dossier_view *x = a, *y = b;
+
+	if (x->filed_ms != y->filed_ms)
+		return x->filed_ms < y->filed_ms ? 1 : -1;
+	return strcmp(x->d.key, y->d.key);
+}
+
+int app_gather_add(struct app_gather *g, const redisReply *r)
+{
+	int rc = 0;
+
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    (r->elements - 1) % 3 != 0)
+		return -EIO;
+	if (r->element[0]->type == REDIS_REPLY_INTEGER &&
+	    r->element[0]->integer == 1)
+		g->l.more = true;
+	for (size_t i = 1; i + 2 < r->elements && rc == 0; i += 3)
+		rc = app_gather_one(g, r->element[i], r->element[i + 1],
+				    r->element[i + 2]);
+	/* keep no more than the newest limit of what came so far, once
+	 * it is twice that: a thousand shards cost no more than two */
+	if (rc == 0 && g->l.n >= 2 * g->limit)
+		app_gather_end(g);
+	return rc;
+}
+
+void app_gather_end(struct app_gather *g)
+{
+	if (g->l.n > 1)
+		qsort(g->l.v, (size_t)g->l.n, sizeof(*g->l.v), by_filed_desc);
+	if (g->l.n > g->limit)
+		g->l.n = g->limit;
+}
+
+void app_gather_free(struct app_gather *g)
+{
+	free(g->l.v);
+	memset(g, 0, sizeof(*g));
 }

@@ -68,6 +68,18 @@ void cmd_mt_queue(struct argv *a, const struct store_keys *k,
 /* HGETALL of a dossier. */
 void cmd_dossier_get(struct argv *a, const struct store_keys *k,
 		     const char *dossier_key);
+/* A new status (and reason) for a dossier: script dossier_status. */
+void cmd_dossier_status(struct argv *a, const struct store_keys *k,
+			const struct store_status_set *s, int64_t now);
+/* When an application was filed: ZSCORE in its shard's index. */
+void cmd_app_filed(struct argv *a, const struct store_keys *k,
+		   const char *dossier_key);
+/* A dossier's time to live: PTTL. */
+void cmd_dossier_pttl(struct argv *a, const struct store_keys *k,
+		      const char *dossier_key);
+/* One shard's applications that pass f: script apps_list. */
+void cmd_apps_list(struct argv *a, const struct store_keys *k, unsigned shard,
+		   const struct store_app_filter *f);
 
 /* --- replies ---------------------------------------------------------------- */
 
@@ -90,6 +102,31 @@ void reply_session(const redisReply *h, struct store_session *s);
 bool reply_dossier(const redisReply *h, struct dossier *d);
 /* A profile from its hash; blocked is decided by the caller's clock. */
 void reply_profile(const redisReply *h, struct store_profile *p);
+
+/* The parts of a store_dossier_view, one per reply: the dossier's hash
+ * (false when there is none; v is cleared first), the ZSCORE of
+ * cmd_app_filed and the PTTL of cmd_dossier_pttl (read at now). */
+bool reply_view_hash(const redisReply *h, struct store_dossier_view *v);
+void reply_view_filed(const redisReply *r, struct store_dossier_view *v);
+void reply_view_ttl(const redisReply *r, int64_t now,
+		    struct store_dossier_view *v);
+/* The answer of dossier_status into res (found, changed, old_status):
+ * 0, or -EIO when it is not one. */
+int reply_status(const redisReply *r, struct store_status_result *res);
+
+/*
+ * The applications of several shards' apps_list answers, gathered: the
+ * newest `limit` are kept (sorted once every answer is in). Owns l.v.
+ */
+struct app_gather {
+	struct store_app_list l;
+	int cap, limit;
+};
+/* One shard's answer: 0, -EIO (not an answer of apps_list), -ENOMEM. */
+int app_gather_add(struct app_gather *g, const redisReply *r);
+/* Newest first, cut to limit. */
+void app_gather_end(struct app_gather *g);
+void app_gather_free(struct app_gather *g);
 
 /* --- async requests (store.c) ---------------------------------------------- */
 

@@ -1,6 +1,8 @@
 /*
- * Store, what staff and operators read (see store/store.h): queue depths
- * and the procedure requests, over every shard in one round trip.
+ * Store, what staff and operators read and do (see store/store.h): queue
+ * depths and the procedure requests, over every shard in one round trip;
+ * a dossier as staff see it, a new status for it (with its reason), and
+ * the applications citizens filed, newest first over every shard.
  */
 #include "config.h"
 
@@ -151,6 +153,159 @@ int store_requests(struct store *st, int64_t since, int64_t until, int max,
 		arg_i(a, since);
 		arg_s(a, "COUNT");
 		arg_i(a, max);
+		sreq_send(rq, s, a);
+	}
+	return sreq_commit(rq);
+}
+
+/* --- a dossier as staff see it ---------------------------------------------------- */
+
+/*
+ * The view's three commands, after any before them (first: the index of
+ * the HGETALL): the dossier, when it was filed, its time to live. All in
+ * the dossier's slot, read after what came before in the pipeline.
+ */
+#define VIEW_CMDS 3
+
+static int view_send(struct sreq *rq, int first, const char *dossier_key)
+{
+	const struct store_keys *k = store_keyctx(rq->st);
+	struct argv *a = store_argv(rq->st);
+
+	cmd_dossier_get(a, k, dossier_key);
+	sreq_send(rq, first, a);
+	cmd_app_filed(a, k, dossier_key);
+	sreq_send(rq, first + 1, a);
+	cmd_dossier_pttl(a, k, dossier_key);
+	sreq_send(rq, first + 2, a);
+	return sreq_commit(rq);
+}
+
+/* Reply idx (counted from the view's first command) into v; found is
+ * set by the HGETALL. */
+static void view_part(int idx, const redisReply *r, bool *found,
+		      struct store_dossier_view *v)
+{
+	if (idx == 0)
+		*found = reply_view_hash(r, v);
+	else if (idx == 1)
+		reply_view_filed(r, v);
+	else
+		reply_view_ttl(r, util_now_ms(), v);
+}
+
+struct view_ctx {
+	bool found;
+	struct store_dossier_view v;
+};
+
+static void view_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct view_ctx *x = rq->ctx;
+
+	view_part(idx, r, &x->found, &x->v);
+}
+
+static void view_done(struct sreq *rq, int rc)
+{
+	struct view_ctx *x = rq->ctx;
+	store_view_fn *cb = (store_view_fn *)rq->cb;
+
+	cb(rq->arg, rc, rc == 0 && x->found, &x->v);
+}
+
+int store_dossier_view(struct store *st, const char *dossier_key,
+		       store_view_fn *cb, void *arg)
+{
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, VIEW_CMDS, view_reply, view_done, (void *)cb, arg,
+		       sizeof(struct view_ctx), &rq);
+	if (rc < 0)
+		return rc;
+	return view_send(rq, 0, dossier_key);
+}
+
+/* --- a new status ------------------------------------------------------------------- */
+
+static void status_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct store_status_result *res = rq->ctx;
+	bool found;
+
+	if (idx == 0) {
+		if (reply_status(r, res) < 0)
+			rq->rc = -EIO;
+		return;
+	}
+	view_part(idx - 1, r, &found, &res->view);
+}
+
+static void status_done(struct sreq *rq, int rc)
+{
+	store_status_fn *cb = (store_status_fn *)rq->cb;
+
+	cb(rq->arg, rc, rc == 0 ? rq->ctx : NULL);
+}
+
+int store_dossier_status(struct store *st, const struct store_status_set *s,
+			 store_status_fn *cb, void *arg)
+{
+	struct argv *a = store_argv(st);
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, 1 + VIEW_CMDS, status_reply, status_done,
+		       (void *)cb, arg, sizeof(struct store_status_result),
+		       &rq);
+	if (rc < 0)
+		return rc;
+	cmd_dossier_status(a, store_keyctx(st), s, util_now_ms());
+	sreq_send(rq, 0, a);
+	return view_send(rq, 1, s->dossier_key);
+}
+
+/* --- applications --------------------------------------------------------------------- */
+
+static void apps_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	int rc = app_gather_add(rq->ctx, r);
+
+	if (rc < 0)
+		rq->rc = rc;
+}
+
+static void apps_done(struct sreq *rq, int rc)
+{
+	struct app_gather *g = rq->ctx;
+	store_apps_fn *cb = (store_apps_fn *)rq->cb;
+	struct store_app_list none = { NULL, 0, false };
+
+	app_gather_end(g);
+	cb(rq->arg, rc, rc == 0 ? &g->l : &none);
+	app_gather_free(g);
+}
+
+int store_apps_list(struct store *st, const struct store_app_filter *f,
+		    store_apps_fn *cb, void *arg)
+{
+	const struct store_keys *k = store_keyctx(st);
+	struct argv *a = store_argv(st);
+	struct app_gather *g;
+	struct sreq *rq;
+	int rc;
+
+	if (f->limit < 1 || f->limit > STORE_APPS_MAX)
+		return -EINVAL;
+	rc = sreq_open(st, k->shards, apps_reply, apps_done, (void *)cb, arg,
+		       sizeof(struct app_gather), &rq);
+	if (rc < 0)
+		return rc;
+	g = rq->ctx;
+	g->limit = f->limit;
+	for (int s = 0; s < k->shards; s++) {
+		cmd_apps_list(a, k, (unsigned)s, f);
 		sreq_send(rq, s, a);
 	}
 	return sreq_commit(rq);

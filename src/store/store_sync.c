@@ -325,6 +325,96 @@ int store_sync_mt_queue(struct store_sync *ss, const struct store_mt *mt)
 	return rc;
 }
 
+/* --- dossiers and applications for staff ------------------------------------------------ */
+
+int store_sync_dossier_times(struct store_sync *ss, const char *key,
+			     int64_t *filed_ms, int64_t *expires_ms)
+{
+	struct store_dossier_view v;
+	redisReply *r;
+
+	cmd_app_filed(&ss->a, &ss->keys, key);
+	if (!(r = sync_call(ss, LUA_COUNT)))
+		return -EIO;
+	reply_view_filed(r, &v);
+	freeReplyObject(r);
+	cmd_dossier_pttl(&ss->a, &ss->keys, key);
+	if (!(r = sync_call(ss, LUA_COUNT)))
+		return -EIO;
+	reply_view_ttl(r, util_now_ms(), &v);
+	freeReplyObject(r);
+	*filed_ms = v.filed_ms;
+	*expires_ms = v.expires_ms;
+	return 0;
+}
+
+int store_sync_dossier_status(struct store_sync *ss,
+			      const struct store_status_set *s,
+			      struct store_status_result *res)
+{
+	struct store_dossier_view *v = &res->view;
+	redisReply *r;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	cmd_dossier_status(&ss->a, &ss->keys, s, util_now_ms());
+	if (!(r = sync_call(ss, LUA_DOSSIER_STATUS)))
+		return -EIO;
+	rc = reply_status(r, res);
+	freeReplyObject(r);
+	if (rc < 0)
+		return sync_err(ss, rc, "Redis: an answer of dossier_status "
+				"that is not one");
+	if (!res->found)
+		return 0;
+	cmd_dossier_get(&ss->a, &ss->keys, s->dossier_key);
+	if (!(r = sync_call(ss, LUA_COUNT)))
+		return -EIO;
+	reply_view_hash(r, v);
+	freeReplyObject(r);
+	rc = store_sync_dossier_times(ss, s->dossier_key, &v->filed_ms,
+				      &v->expires_ms);
+	return rc < 0 ? rc : 1;
+}
+
+void store_app_list_free(struct store_app_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int store_sync_apps(struct store_sync *ss, const struct store_app_filter *f,
+		    struct store_app_list *out)
+{
+	struct app_gather g;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (f->limit < 1 || f->limit > STORE_APPS_MAX)
+		return sync_err(ss, -EINVAL, "limit %d is not 1..%d",
+				f->limit, STORE_APPS_MAX);
+	memset(&g, 0, sizeof(g));
+	g.limit = f->limit;
+	for (int s = 0; s < ss->keys.shards && rc == 0; s++) {
+		redisReply *r;
+
+		cmd_apps_list(&ss->a, &ss->keys, (unsigned)s, f);
+		if (!(r = sync_call(ss, LUA_APPS_LIST)))
+			rc = -EIO;
+		else if ((rc = app_gather_add(&g, r)) < 0)
+			sync_err(ss, rc, "Redis: an answer of apps_list that "
+				 "is not one");
+		freeReplyObject(r);
+	}
+	if (rc < 0) {
+		app_gather_free(&g);
+		return rc;
+	}
+	app_gather_end(&g);
+	*out = g.l;	/* taken over: g is not freed */
+	return 0;
+}
+
 /* --- requests ------------------------------------------------------------------- */
 
 static int each_entry(const redisReply *e, unsigned shard,

@@ -48,6 +48,27 @@ int store_sync_wait(struct store_sync *ss);
 /* A dossier's hash by lookup key: 1 found, 0 not, or -errno. */
 int store_sync_dossier(struct store_sync *ss, const char *key,
 		       struct store_pairs *out);
+/* When an application was filed (0: the dossier is in no applications
+ * index) and when Redis drops the dossier (0: never), UTC ms: 0 or
+ * -errno. */
+int store_sync_dossier_times(struct store_sync *ss, const char *key,
+			     int64_t *filed_ms, int64_t *expires_ms);
+/*
+ * A new status (and reason) for a dossier without replacing it, as
+ * store_dossier_status(): 1 done (res filled, its view read after the
+ * change), 0 no such dossier (nothing written), or -errno.
+ */
+int store_sync_dossier_status(struct store_sync *ss,
+			      const struct store_status_set *s,
+			      struct store_status_result *res);
+/*
+ * The applications that pass f, newest first over every shard, as
+ * store_apps_list(): 0 with out filled (the caller frees it with
+ * store_app_list_free()), or -errno.
+ */
+int store_sync_apps(struct store_sync *ss, const struct store_app_filter *f,
+		    struct store_app_list *out);
+void store_app_list_free(struct store_app_list *l);
 /* An MT's hash by our id: 1 found, 0 not, or -errno. */
 int store_sync_mt(struct store_sync *ss, const char *id,
 		  struct store_pairs *out);

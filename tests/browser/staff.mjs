@@ -2,7 +2,9 @@
 // running citizengw, the way a person at their desk uses it: log in (a
 // wrong token first), read the overview, upload a CSV, preview, send,
 // watch the progress reach 100%, download the report, read the procedure
-// requests, switch to English, look at it 360 px wide, log out.
+// requests, set the status of an application a citizen filed by phone
+// ("not accepted" needs a reason), switch to English, look at it 360 px
+// wide, log out.
 //
 //   cd tests/browser && npm ci && BASE_URL=http://127.0.0.1:8088 TOKEN=... \
 //       CSV_PATH=recipients.csv node staff.mjs
@@ -14,7 +16,8 @@
 //   EXPECT                       a JSON file of expected values (below)
 //   EXPECT_ACCEPTED, EXPECT_DUPLICATES, EXPECT_OPTED_OUT, EXPECT_INVALID,
 //   EXPECT_MESSAGES, EXPECT_SEGMENTS, EXPECT_SAMPLE, EXPECT_REPORT_ROWS,
-//   EXPECT_BIND, EXPECT_REQUESTS_MIN   override the file's values
+//   EXPECT_BIND, EXPECT_REQUESTS_MIN, EXPECT_APP_CODE   override the file's values
+//   APP_REASON                   the reason typed for "not accepted"
 //   BROADCAST_NAME, TEMPLATE, RATE     what the form is filled with
 //   CHROMIUM                     the browser (default /usr/bin/chromium)
 //   PROGRESS_TIMEOUT_MS (120000), BIND_TIMEOUT_MS (30000), STEP_TIMEOUT_MS (15000)
@@ -63,6 +66,9 @@ if (env.EXPECT_SAMPLE)
 	expect.sample = env.EXPECT_SAMPLE;
 if (env.EXPECT_BIND)
 	expect.bind = env.EXPECT_BIND;
+if (env.EXPECT_APP_CODE)
+	expect.app_code = env.EXPECT_APP_CODE;
+const APP_REASON = env.APP_REASON || expect.app_reason || 'Thiếu bản sao Căn cước công dân';
 const NAME = env.BROADCAST_NAME || expect.name || 'Kiểm thử trình duyệt — nhắc bổ sung giấy tờ';
 const TEMPLATE = env.TEMPLATE || expect.template || 'Xin chao {name}, ho so {code} can bo sung giay to.';
 const RATE = env.RATE || (expect.rate !== undefined ? String(expect.rate) : '');
@@ -527,9 +533,65 @@ async function run(browser) {
 		return `${all} since 2000-01-01, none since ${tomorrow}`;
 	});
 
+	await step('applications: the row, "not accepted" without a reason refused, with one the row changes', async () => {
+		await go('applications');
+		await page.waitForFunction(() => document.getElementById('apps-updated').textContent.trim() !== '' ||
+			!document.getElementById('apps-error').hidden);
+		check(await page.$eval('#apps-error', e => e.hidden), 'no error: ' + await text('#apps-error'));
+		const codes = await page.$$eval('#apps-body tr', trs => trs.map(tr => tr.getAttribute('data-code')));
+		check(codes.length > 0, 'no application listed (the test needs one: docs/staff.md)');
+		const code = expect.app_code || codes[0];
+		check(codes.includes(code), `application ${code} not among ${codes.join(', ')}`);
+		const row = `#apps-body tr[data-code="${code}"]`;
+		const before = await attr(row, 'data-status');
+		const cells = await page.$eval(row, tr => Array.from(tr.cells).map(c => c.textContent.trim()));
+		check(/^\d\d\/\d\d\/\d{4} \d\d:\d\d$/.test(cells[0]), `filed time shown: ${cells[0]}`);
+		eq(cells[1], code, 'code shown');
+		check(/^84\d{9}$/.test(cells[3]), `phone shown: ${cells[3]}`);
+		check(/Số CCCD: \d{12}/.test(cells[4]), `the citizen's facts with the full ID: ${cells[4]}`);
+		check(await page.$(`${row} [data-status="${before}"]`), 'status badge');
+		/* at 1366 px the table fits: no scrolling inside it either */
+		const wide = await page.$eval('#apps-wrap', w => [w.scrollWidth, w.clientWidth]);
+		check(wide[0] <= wide[1] + 1, `the table is ${wide[0]} px in ${wide[1]} px`);
+
+		await page.select(`${row} select.app-next`, '3');
+		await page.$eval(`${row} input.app-reason`, e => { e.value = ''; });
+		let wait = page.waitForResponse(r => r.url() === `${ORIGIN}/api/dossiers/${encodeURIComponent(code)}/status`);
+		await page.click(`${row} button.app-save`);
+		let res = await wait;
+		eq(res.status(), 400, 'not accepted without a reason');
+		const refused = await res.json();
+		check(/^reason: required/.test(refused.error), `the server's reason: ${refused.error}`);
+		await visible(`${row} .app-error`);
+		const shown = await text(`${row} .app-error`);
+		check(shown.includes(refused.error), `the server's message shown: ${shown}`);
+		check(shown.includes('Hãy ghi lý do'), `our words first: ${shown}`);
+		eq(await attr(row, 'data-status'), before, 'status after the refusal');
+		eq(await attr(`${row} input.app-reason`, 'aria-invalid'), 'true', 'reason marked invalid');
+		eq(await page.$eval(`${row} select.app-next`, e => e.value), '3', 'the choice is kept');
+
+		await page.type(`${row} input.app-reason`, APP_REASON);
+		wait = page.waitForResponse(r => r.url() === `${ORIGIN}/api/dossiers/${encodeURIComponent(code)}/status`);
+		await page.click(`${row} button.app-save`);
+		res = await wait;
+		eq(res.status(), 200, 'not accepted with a reason');
+		const sent = JSON.parse(res.request().postData());
+		eq(JSON.stringify(sent), JSON.stringify({ status: 3, reason: APP_REASON, notify: true }), 'body sent');
+		const ans = await res.json();
+		eq(ans.dossier.status, 3, 'status in the answer');
+		await page.waitForSelector(`#apps-body tr[data-code="${code}"][data-status="3"]`);
+		eq(await text(`${row} .badge`), 'Không được tiếp nhận', 'the row\'s status');
+		eq(await text(`${row} .app-reason-shown`), APP_REASON, 'the reason in the row');
+		check(await page.$eval(`${row} .app-error`, e => e.hidden), 'the error is gone');
+		await visible('#apps-message');
+		check((await text('#apps-message')).includes(code), 'the message names the dossier');
+		await shot('applications', { fullPage: true });
+		return `${code}: ${before} → (no reason: 400) → 3 "${APP_REASON}", notice ${ans.notice}`;
+	});
+
 	await step('360 px wide: no sideways scroll on any view', async () => {
 		await page.setViewport({ width: 360, height: 740 });
-		for (const v of ['overview', 'broadcasts', 'new', 'requests']) {
+		for (const v of ['overview', 'broadcasts', 'new', 'requests', 'applications']) {
 			await go(v);
 			await noHScroll(v);
 			if (v === 'broadcasts')

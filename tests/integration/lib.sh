@@ -200,3 +200,45 @@ max_per_second() {
 		      }
 		      print m }'
 }
+
+# dossier_shard KEY [SHARDS]: the shard of a dossier key (lookup form) as
+# the gateway computes it (store_shard_of: util_fnv1a64, FNV-1a 64 with
+# the prime 0x100000001b3 from the basis 1469598103934665603, that is
+# 0x14650fb0739d0383) modulo SHARDS (default 16, redis.shards); in 16-bit
+# limbs, so that shell arithmetic never overflows
+dossier_shard() {
+	_n=${2:-16}
+	_h0=$((0x0383)) _h1=$((0x739d)) _h2=$((0x0fb0)) _h3=$((0x1465))
+	for _b in $(printf '%s' "$1" | od -An -tu1); do
+		_h0=$((_h0 ^ _b))
+		_r0=$((_h0 * 0x1b3))
+		_r1=$((_h1 * 0x1b3 + (_r0 >> 16)))
+		_r2=$((_h2 * 0x1b3 + _h0 * 0x100 + (_r1 >> 16)))
+		_r3=$((_h3 * 0x1b3 + _h1 * 0x100 + (_r2 >> 16)))
+		_h0=$((_r0 & 0xffff)) _h1=$((_r1 & 0xffff))
+		_h2=$((_r2 & 0xffff)) _h3=$((_r3 & 0xffff))
+	done
+	echo $(( ((((_h3 % _n) * 65536 + _h2) % _n * 65536 + _h1) % _n * 65536 + _h0) % _n ))
+}
+
+# write_application CODE PHONE STATUS PROCEDURE_ID FILED_MS CCCD: an
+# application dossier written with redis-cli as the citizen side writes
+# it (prefix cgw, 16 shards): the dossier's fields, the application's
+# (app, filed_by, f:cccd f:copies f:name f:dob f:commune), a time to live
+# of a year (STORE_APP_KEEP_S), and its entry in the shard's applications
+# index
+write_application() {
+	_key=$(echo "$1" | tr -d .)
+	_s=$(dossier_shard "$_key")
+	redis HSET "cgw:{s$_s}:dossier:$_key" code "$1" key "$_key" phone "$2" \
+		status "$3" procedure "Cấp bản sao trích lục khai sinh" \
+		agency "UBND xã Phúc Xuân" received_at 2026-12-04 \
+		due_at 2026-12-09 id_last4 "$(echo "$6" | cut -c9-12)" reason "" \
+		app "$4" filed_by "$5-gw1.1-7" rev 0 f:cccd "$6" f:copies 2 \
+		f:name "Nguyễn Văn An" f:dob 01/02/1990 f:commune "Phúc Xuân" \
+		>/dev/null || fail "HSET of the application $1"
+	redis PEXPIRE "cgw:{s$_s}:dossier:$_key" $((365 * 86400 * 1000)) >/dev/null
+	redis ZADD "cgw:{s$_s}:apps" "$5" "$_key" >/dev/null ||
+		fail "ZADD of the application $1"
+}
+

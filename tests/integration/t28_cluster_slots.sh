@@ -1,13 +1,14 @@
 #!/bin/sh
 # Ready for Redis Cluster: every script call touches one hash slot. A
-# representative run (import, SMS lookups, a USSD procedure with its SMS
-# copy and request record, a multipart MO, long replies in parts with
-# receipts, an incomplete multipart MO claimed after its timeout, a
-# message queued by citizengw-ctl, a dossier's status changed through the
-# API with its notice, a broadcast sent and another cancelled) is watched
-# with MONITOR, and
-# tests/slotcheck checks the keys each call declares and every key its
-# commands touch against the cluster slot rule (CRC16 of the {hash tag}).
+# representative run (import, SMS lookups, an application filed by SMS, a
+# USSD procedure with its SMS copy and request record, a multipart MO,
+# long replies in parts with receipts, an incomplete multipart MO claimed
+# after its timeout, a message queued by citizengw-ctl, a dossier's status
+# changed through the API with its notice, another's set with a reason,
+# the applications listed, a broadcast sent and another cancelled) is
+# watched with MONITOR, and tests/slotcheck checks the keys each call
+# declares and every key its commands touch against the cluster slot rule
+# (CRC16 of the {hash tag}).
 . "$(dirname "$0")/lib.sh"
 
 A=84912345678
@@ -17,6 +18,8 @@ cat >"$T/run.sim" <<SIM
 wait-bind timeout=15
 mo from=$A to=8088 text="TRACUU 000.00.19.H56-250806-0001"
 expect-submit to=$A contains="Dang xu ly"
+mo from=84933000444 to=8088 text="BANSAO 001203012345"
+expect-message to=84933000444 contains="Da nhan ho so"
 ussd from=$A to=8088 text="*8088#" op=1 its=0x0100
 expect-submit to=$A ussd_op=2 contains="2. Yeu cau goi lai"
 ussd from=$A to=8088 text="2" op=18 its=0x0100
@@ -36,7 +39,7 @@ expect-acked mo=i
 expect-message to=84966000222 contains="TRACUU" timeout=15
 wait-file path=$T/sent timeout=30
 expect-message to=84955000333 parts=2 text="$long"
-expect-message to=84912345678 contains="can bo sung giay to"
+expect-message to=84912345678 contains="can bo sung: vui long lien he"
 expect-message contains="000.00.19.H56-250806-0002"
 expect-message to=84911000001 text="Nhac lich"
 expect-message to=84911000002 text="Nhac lich"
@@ -66,6 +69,12 @@ api() {
 	fail "dossier PUT: $(cat "$T/api.out")"
 [ "$(api -X POST "http://127.0.0.1:$HTTP_PORT/api/dossiers/000.00.19.H56-250806-0002/notify")" = 200 ] ||
 	fail "notify: $(cat "$T/api.out")"
+# a status set with its reason (no second notice), the applications
+[ "$(api -X POST -d '{"status": 8, "reason": "Theo yeu cau", "notify": false}' \
+	"http://127.0.0.1:$HTTP_PORT/api/dossiers/000.00.19.H56-250901-0003/status")" = 200 ] ||
+	fail "dossier status: $(cat "$T/api.out")"
+[ "$(api "http://127.0.0.1:$HTTP_PORT/api/applications?status=2")" = 200 ] ||
+	fail "applications: $(cat "$T/api.out")"
 recips='[{"phone": "0911000001"}, {"phone": "0911000002"}]'
 [ "$(api -X POST -d "{\"name\": \"s\", \"template\": \"Nhac lich\", \"recipients\": $recips}" \
 	"http://127.0.0.1:$HTTP_PORT/api/broadcasts")" = 201 ] ||

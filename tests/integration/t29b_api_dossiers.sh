@@ -34,11 +34,12 @@ sms_to() {	# sms_to PHONE: every SMS the phone received
 has_sms() {	# has_sms PHONE TEXT: at least one
 	[ "$(sms "$1" "$2")" -ge 1 ]
 }
-# dossier CODE FIELD: a field as citizengw-ctl dossier shows it
+# dossier CODE FIELD: a field as citizengw-ctl dossier shows it (a
+# status without its label)
 dossier() {
 	"$CTL" -c "$T/gw.cfg" dossier "$1" >"$T/ctl.out" 2>&1 ||
 		fail "ctl dossier $1: $(cat "$T/ctl.out")"
-	sed -n "s/^$2  *//p" "$T/ctl.out"
+	sed -n "s/^$2   *//p" "$T/ctl.out" | sed "/^[0-9][0-9]* .*(.*)\$/s/ .*//"
 }
 sanitizer_clean() {
 	! grep -q "AddressSanitizer\|LeakSanitizer\|runtime error" "$@"
@@ -62,12 +63,12 @@ D2=000.00.19.H56-250806-0002
 D3=000.00.19.H56-250901-0003
 D17=000.00.20.H56-250810-0017
 # the notices of menus/notices.cfg, folded as the citizen reads them
-N1_5="Ho so $D1 can bo sung giay to. Vui long lien he UBND xa Phuc Xuan de duoc huong dan."
+N1_5="Ho so $D1 can bo sung: vui long lien he Bo phan Mot cua"
 N1_6="Ho so $D1 can nop thue, phi, le phi. Vui long lien he UBND xa Phuc Xuan de duoc huong dan."
 N1_7="Ho so $D1 (Cap ban sao trich luc khai sinh) da duoc rut theo yeu cau cua ban."
-N1_8="Ho so $D1 da dung xu ly. Vui long lien he UBND xa Phuc Xuan de biet ly do."
+N1_8="Ho so $D1 da dung xu ly: vui long lien he Bo phan Mot cua"
 N2_10="Ho so $D2 (Dang ky ket hon) da tra ket qua. Cam on ban! De danh gia, goi *8088# chon 4."
-N2_8="Ho so $D2 da dung xu ly. Vui long lien he UBND xa Phuc Xuan de biet ly do."
+N2_8="Ho so $D2 da dung xu ly: vui long lien he Bo phan Mot cua"
 N3_9="Ho so $D3 da xu ly xong. Moi ban den nhan ket qua tai UBND xa Phuc Xuan."
 NEW1=000.00.19.H56-251201-0001
 NEW2=000.00.19.H56-251201-0002

@@ -6,7 +6,10 @@
 # this test computes from the CSV it wrote, sends, waits for 100% with
 # delivery receipts, downloads the report, pauses/resumes/cancels a
 # scheduled broadcast, reads the procedure requests two citizens made by
-# SMS, looks at it 360 px wide, switches to English and logs out.
+# SMS, sets "not accepted" with a reason on an application a citizen
+# filed by phone (refused first without one), looks at it 360 px wide,
+# switches to English and logs out; the citizen gets the notice with the
+# reason.
 #
 # Needs node (18.19 or later), npm and chromium (scripts/setup-deps.sh
 # --tests installs them): without them this test fails, it does not skip.
@@ -40,6 +43,14 @@ chmod u+w "$T"/browser/*
 	export npm_config_cache="${npm_config_cache:-$T/npm-cache}"
 	npm ci --no-audit --no-fund --prefer-offline --loglevel=error
 ) >"$T/npm.out" 2>&1 || fail "npm ci in tests/browser failed: $(tail -n 20 "$T/npm.out")"
+
+# --- an application a citizen filed by phone (written below, once Redis
+# runs, as the citizen side writes it): staff refuse it with a reason
+APP_CODE=000.00.19.H56-261204-0001
+APP_KEY=0000019H56-261204-0001
+APP_PHONE=84944000301
+APP_REASON="Thiếu bản sao Căn cước công dân"
+APP_NOTICE="Ho so $APP_CODE khong duoc tiep nhan: Thieu ban sao Can cuoc cong dan"
 
 # --- the recipients: rows written one by one, so that the expected values
 # are counted from what was written. Line 1 is the header.
@@ -87,7 +98,7 @@ cat >"$T/expect.json" <<JSON
 {"accepted": $accepted, "duplicates": $duplicates, "opted_out": $opted_out,
  "invalid_count": $invalid_count, "invalid_lines": [$invalid_lines],
  "sample": "$SAMPLE", "report_rows": $accepted, "bind": "main",
- "requests_min": 2}
+ "requests_min": 2, "app_code": "$APP_CODE", "app_reason": "$APP_REASON"}
 JSON
 
 # --- a citizen opts out, two make procedure requests by SMS
@@ -114,6 +125,7 @@ expect-submit to=84977000333 contains="Ma GY"
 SIM
 
 start_redis
+write_application $APP_CODE $APP_PHONE 2 bansao $(($(date +%s) * 1000 - 600000)) 001203012345
 start_sim "$T/citizens.sim" --receipts both --receipt-delay 20 --linger 1800000
 write_config "broadcast = { quiet_hours = \"\"; };"
 sed -i "s/token = \"change-me\"/token = \"$TOKEN\"/" "$T/gw.cfg"
@@ -137,6 +149,12 @@ grep -q "^[1-9][0-9]* passed, 0 failed$" "$T/staff.out" ||
 	fail "the browser test did not say it passed"
 
 # --- what the page did, seen from the other side
+APP_D="cgw:{s$(dossier_shard $APP_KEY)}:dossier:$APP_KEY"
+[ "$(redis HGET "$APP_D" status)" = 3 ] && [ "$(redis HGET "$APP_D" reason)" = "$APP_REASON" ] &&
+	[ "$(redis HGET "$APP_D" f:cccd)" = 001203012345 ] ||
+	fail "the application after the page: $(redis HGETALL "$APP_D")"
+wait_for 10 sh -c "grep ' SUBMIT #.* to=$APP_PHONE ' '$T/sim.log' | grep -qF 'text=\"$APP_NOTICE\"'" ||
+	fail "no notice with the reason to $APP_PHONE: $(grep " SUBMIT #.* to=$APP_PHONE " "$T/sim.log")"
 [ "$(grep -c " SUBMIT #.*status=0x00000000 to=$OPTOUT " "$T/sim.log")" = 1 ] ||
 	fail "the phone that opted out got the broadcast"
 sent=$(grep -cE " SUBMIT #.*status=0x00000000 to=84(912|352|772|862|982)000" "$T/sim.log" || true)

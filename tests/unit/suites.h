@@ -31,6 +31,7 @@ Suite *suite_services(void);
 Suite *suite_civil(void);
 Suite *suite_bcast(void);
 Suite *suite_notice(void);
+Suite *suite_apps(void);
 Suite *suite_csv(void);
 
 /*

@@ -1,8 +1,9 @@
 /*
  * Tests of dossiers (services/dossier.h) and the CSV reader
  * (common/csv.h): codes as citizens type them, the national status
- * labels, calendar dates, import-row validation with a reason that names
- * the field, and the sample import file shipped in samples/.
+ * labels, calendar dates, the reason staff give for a status (as the
+ * notice's SMS will carry it), import-row validation with a reason that
+ * names the field, and the sample import file shipped in samples/.
  */
 #include "config.h"
 
@@ -503,6 +504,93 @@ START_TEST(test_sample_dossiers_all_valid)
 }
 END_TEST
 
+/* --- reasons -------------------------------------------------------------------- */
+
+static void reason_ok(int status, const char *in, const char *want)
+{
+	char out[DOSSIER_REASON_MAX], err[256] = "";
+
+	ck_assert_msg(dossier_reason_check(status, in, out, sizeof(out), err,
+					   sizeof(err)) == 0,
+		      "status %d, '%s' refused: %s", status, in, err);
+	ck_assert_str_eq(out, want);
+}
+
+static void reason_refused(int status, const char *in, const char *why)
+{
+	char out[DOSSIER_REASON_MAX], err[256] = "";
+
+	strcpy(out, "junk");
+	ck_assert_msg(dossier_reason_check(status, in, out, sizeof(out), err,
+					   sizeof(err)) == -EINVAL,
+		      "status %d, '%s' accepted", status, in);
+	ck_assert_msg(strstr(err, why), "'%s': %s (expected %s)", in, err,
+		      why);
+	ck_assert_msg(strncmp(err, "reason: ", 8) == 0, "%s", err);
+	ck_assert_str_eq(out, "");
+}
+
+START_TEST(test_reason_required)
+{
+	for (int st = 1; st <= 10; st++)
+		ck_assert(dossier_status_needs_reason(st) == (st == 3 ||
+							      st == 8));
+	reason_refused(3, "", "required for status 3 (Not accepted)");
+	reason_refused(8, "   ", "required for status 8 (Processing "
+		       "stopped)");
+	reason_ok(4, "", "");
+	reason_ok(9, "  ", "");
+	reason_ok(3, "  Thiếu bản sao CCCD  ", "Thiếu bản sao CCCD");
+	reason_ok(5, "Cần ảnh 4x6 [nền trắng] & giấy hẹn #2",
+		  "Cần ảnh 4x6 [nền trắng] & giấy hẹn #2");
+}
+END_TEST
+
+START_TEST(test_reason_length)
+{
+	char in[4 * DOSSIER_REASON_CHARS + 8], out[8];
+	char err[256];
+
+	/* 100 characters of Vietnamese (3 bytes each): 300 bytes, kept */
+	in[0] = '\0';
+	for (int i = 0; i < DOSSIER_REASON_CHARS; i++)
+		strcat(in, "ệ");
+	reason_ok(3, in, in);
+	strcat(in, "a");
+	reason_refused(3, in, "101 characters, at most 100");
+	/* GSM-7 escapes count twice in the SMS */
+	memset(in, '[', 51);
+	memset(in + 51, 'a', 49);
+	in[100] = '\0';
+	reason_refused(3, in, "takes 151 characters of an SMS");
+	memset(in, '[', 50);
+	in[50] = '\0';
+	reason_ok(3, in, in);
+	/* a buffer too small is refused, never overrun */
+	ck_assert_int_eq(dossier_reason_check(3, "Thiếu giấy tờ", out,
+					      sizeof(out), err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(test_reason_characters)
+{
+	reason_refused(3, "Thiếu\ngiấy tờ", "control character (U+000A)");
+	reason_refused(3, "Thiếu\tgiấy tờ", "(U+0009)");
+	reason_refused(3, "a\x7f", "(U+007F)");
+	reason_refused(3, "a\xc2\x85", "(U+0085)");
+	reason_refused(3, "Thi\xe1u", "not UTF-8");
+	reason_refused(5, "Thiếu ảnh 😀", "'😀' cannot be sent in a plain "
+		       "SMS");
+	reason_refused(5, "Nộp tại 市", "'市'");
+	/* typographic quotes and dashes fold to ASCII: fine */
+	reason_ok(5, "Thiếu “giấy khai sinh” – bản sao",
+		  "Thiếu “giấy khai sinh” – bản sao");
+	reason_ok(5, "Lệ phí 5€", "Lệ phí 5€");
+}
+END_TEST
+
 Suite *suite_dossier(void)
 {
 	Suite *s = suite_create("dossier");
@@ -520,6 +608,12 @@ Suite *suite_dossier(void)
 	tcase_add_test(tc, test_status_outside_range);
 	tcase_add_test(tc, test_date_valid);
 	tcase_add_test(tc, test_date_display);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reason");
+	tcase_add_test(tc, test_reason_required);
+	tcase_add_test(tc, test_reason_length);
+	tcase_add_test(tc, test_reason_characters);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("row");

@@ -1,9 +1,10 @@
 /*
  * Tests of status-change notices (services/notice.h): the shipped
  * menus/notices.cfg (every status 2..10 has a plain text in both
- * languages that fits one SMS, status 1 is silent), rendering with and
- * without due date and agency, long names cut, and broken files: every
- * problem reported at once with file:line and the setting's path.
+ * languages that fits one SMS, with a reason of 100 characters too;
+ * status 1 is silent), rendering with and without due date, agency and
+ * reason, long names cut, and broken files: every problem reported at
+ * once with file:line and the setting's path.
  */
 #include "config.h"
 
@@ -90,6 +91,12 @@ START_TEST(shipped_file)
 		strcat(d.procedure, "Thủ tục dài ");
 	strcpy(d.agency, "Trung tâm Phục vụ hành chính công tỉnh Thái "
 			 "Nguyên, bộ phận tiếp nhận và trả kết quả");
+	/* the longest reason staff may give, diacritics on every letter */
+	memset(d.reason, 0, sizeof(d.reason));
+	for (int i = 0; i < DOSSIER_REASON_CHARS / 5; i++)
+		strcat(d.reason, "Ộờỡở ");
+	ck_assert_int_eq(utf8_length(d.reason), DOSSIER_REASON_CHARS);
+	ck_assert_uint_gt(strlen(d.reason), BCAST_VALUE_MAX);
 	for (int st = 2; st <= 10; st++) {
 		static const char *const langs[] = { "vi", "en" };
 
@@ -107,13 +114,19 @@ START_TEST(shipped_file)
 				      "status %d %s: %s", st, langs[l], out);
 			ck_assert_int_eq(plan.enc, TEXT_ENC_GSM7);
 			ck_assert_msg(strstr(out, CODE), "%s", out);
+			/* 3, 5 and 8 say why, the others need not */
+			if (st == 3 || st == 5 || st == 8)
+				ck_assert_msg(strstr(out, "Oooo Oooo"),
+					      "status %d %s: %s", st, langs[l],
+					      out);
 			ck_assert(!strstr(out, "http") && !strstr(out, "www"));
 			ck_assert(!strchr(out, '{') && !strchr(out, '}'));
 		}
 		/* written with diacritics: folding happens at send time */
 		ck_assert_int_eq(notice_render(s, &d, "vi", false, out,
 					       sizeof(out), NULL, 0), 0);
-		ck_assert_msg(strstr(out, "Hồ sơ"), "%s", out);
+		ck_assert_msg(strstr(out, "Hồ sơ") || strstr(out, "Booo"),
+			      "%s", out);
 	}
 	notice_set_free(s);
 }
@@ -146,11 +159,30 @@ START_TEST(render_values)
 	render_ok(s, &d, "en", true,
 		  "Dossier " CODE " (Cap ban sao trich luc khai sinh) has been "
 		  "received. Result due: to be announced.");
+	/* no reason: the file's `missing` text */
 	d.status = 5;
 	d.agency[0] = '\0';
 	render_ok(s, &d, "vi", true,
-		  "Ho so " CODE " can bo sung giay to. Vui long lien he Bo "
-		  "phan Mot cua de duoc huong dan.");
+		  "Ho so " CODE " can bo sung: vui long lien he Bo phan Mot cua");
+	render_ok(s, &d, "en", true,
+		  "Dossier " CODE " needs more: please contact the One-Stop Shop");
+	/* a reason, folded as the rest */
+	d.status = 3;
+	strcpy(d.reason, "Thiếu bản sao Căn cước công dân");
+	render_ok(s, &d, "vi", false,
+		  "Hồ sơ " CODE " không được tiếp nhận: Thiếu bản sao Căn cước "
+		  "công dân");
+	render_ok(s, &d, "vi", true,
+		  "Ho so " CODE " khong duoc tiep nhan: Thieu ban sao Can cuoc "
+		  "cong dan");
+	render_ok(s, &d, "en", true,
+		  "Dossier " CODE " was not accepted: Thieu ban sao Can cuoc "
+		  "cong dan");
+	d.status = 8;
+	render_ok(s, &d, "vi", true,
+		  "Ho so " CODE " da dung xu ly: Thieu ban sao Can cuoc cong "
+		  "dan");
+	d.reason[0] = '\0';
 	/* long names are cut to their widths with "..." */
 	d.status = 9;
 	strcpy(d.agency, "Trung tâm Phục vụ hành chính công tỉnh Thái Nguyên");
@@ -256,7 +288,7 @@ START_TEST(broken_file)
 	has_problem(&p, "notices.cfg:7: notices.status_2.vi: template: '{' "
 		    "at character 7 is never closed");
 	has_problem(&p, "notices.cfg:8: notices.status_3.vi: unknown variable "
-		    "{nmae} (code, procedure, status, due, agency)");
+		    "{nmae} (code, procedure, status, due, agency, reason)");
 	has_problem(&p, "notices.cfg:9: notices.status_4: has a vi text but "
 		    "no en text");
 	has_problem(&p, "notices.cfg:10: notices.status_5.fr: unknown "
@@ -312,6 +344,30 @@ START_TEST(ucs2_and_lengths)
 		    "without diacritics (with {code} 25, {status} 36 "
 		    "characters): more than one SMS (160)");
 	ck_assert_int_eq(p.n, 2);
+	tu_rmtree(dir);
+}
+END_TEST
+
+/* {reason}: counted at 100 characters, and it needs its `missing` text */
+START_TEST(reason_variable)
+{
+	static const char text[] =
+		"missing = { due = { vi = \"sau\"; en = \"later\"; }; };\n"
+		"notices = {\n"
+		"  status_3 = { vi = \"{code} bị từ chối: {reason}\"; "
+		"en = \"{code}: {reason}\"; };\n"
+		"  status_8 = { vi = \"Hồ sơ {code} đã dừng xử lý từ hôm nay, lý do: {reason}\"; "
+		"en = \"{code}: {reason}\"; };\n"
+		"};\n";
+	struct problems p;
+	char err[1024], *dir;
+
+	ck_assert_int_eq(load_bad(text, &p, err, sizeof(err), &dir), -EINVAL);
+	has_problem(&p, "notices.cfg:3: notices.status_3.vi: uses {reason}, "
+		    "which a dossier may lack");
+	has_problem(&p, "notices.cfg:4: notices.status_8.vi: 165 characters "
+		    "without diacritics (with {code} 25, {reason} 100 "
+		    "characters): more than one SMS (160)");
 	tu_rmtree(dir);
 }
 END_TEST
@@ -385,6 +441,7 @@ Suite *suite_notice(void)
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, broken_file);
 	tcase_add_test(tc, ucs2_and_lengths);
+	tcase_add_test(tc, reason_variable);
 	tcase_add_test(tc, syntax_and_shape);
 	tcase_add_test(tc, minimal_files);
 	suite_add_tcase(s, tc);

@@ -1,7 +1,8 @@
 /*
  * citizengw staff page: log in with the API token, watch the binds and
  * queues, create broadcasts (preview first, then send), follow their
- * progress, download their reports, read the procedure requests.
+ * progress, download their reports, read the procedure requests, and act
+ * on the applications citizens filed by phone (a new status, a reason).
  *
  * Plain ES2017 for the browsers of office PCs (~2019): no modules, no
  * build, no optional chaining or object spread. Every text shown is in
@@ -188,6 +189,51 @@
 			value_vneid: 'Tài khoản VNeID',
 			value_payment: 'Thanh toán trực tuyến',
 			value_other: 'Việc khác',
+
+			nav_applications: 'Hồ sơ nộp qua điện thoại',
+			applications_title: 'Hồ sơ công dân nộp qua điện thoại',
+			apps_intro: 'Hồ sơ công dân nộp bằng tin nhắn hoặc *8088#, mới nhất trước. Chọn trạng thái tiếp theo cho từng hồ sơ; công dân nhận tin nhắn báo, kèm lý do nếu có.',
+			apps_status_filter: 'Trạng thái',
+			apps_status_all: 'Tất cả',
+			apps_filed: 'Nộp lúc',
+			apps_code: 'Mã hồ sơ',
+			apps_procedure: 'Thủ tục',
+			apps_facts: 'Thông tin công dân khai',
+			apps_status: 'Trạng thái',
+			apps_due: 'Hẹn trả',
+			apps_action: 'Chuyển trạng thái',
+			apps_next: 'Trạng thái mới',
+			apps_reason: 'Lý do (công dân đọc được)',
+			apps_reason_hint: 'Bắt buộc khi không tiếp nhận; tối đa 100 ký tự.',
+			apps_save: 'Cập nhật',
+			apps_saving: 'Đang lưu…',
+			apps_count: '{n} hồ sơ',
+			apps_more: 'Chỉ hiện những hồ sơ mới nhất; chọn trạng thái để lọc.',
+			apps_empty: 'Không có hồ sơ nào.',
+			apps_reason_needed: 'Hãy ghi lý do: công dân sẽ đọc lý do này trong tin nhắn báo.',
+			apps_reason_bad: 'Lý do chưa hợp lệ.',
+			apps_not_found: 'Không tìm thấy hồ sơ này nữa (có thể đã hết hạn lưu).',
+			apps_done: 'Hồ sơ {code}: {status}. {notice}',
+			notice_queued: 'Đã gửi tin nhắn báo cho công dân.',
+			notice_none: 'Không có tin nhắn báo cho trạng thái này.',
+			notice_off: 'Không gửi tin nhắn báo.',
+			notice_opted_out: 'Công dân đã từ chối nhận tin nhắn: không gửi tin báo.',
+			st_1: 'Mới đăng ký',
+			st_2: 'Được tiếp nhận',
+			st_3: 'Không được tiếp nhận',
+			st_4: 'Đang xử lý',
+			st_5: 'Yêu cầu bổ sung giấy tờ',
+			st_6: 'Yêu cầu thực hiện nghĩa vụ tài chính',
+			st_7: 'Công dân yêu cầu rút hồ sơ',
+			st_8: 'Dừng xử lý',
+			st_9: 'Đã xử lý xong',
+			st_10: 'Đã trả kết quả',
+			form_cccd: 'Số CCCD',
+			form_copies: 'Số bản',
+			form_name: 'Họ tên',
+			form_dob: 'Ngày sinh',
+			form_commune: 'Xã/phường',
+			kind_application: 'Nộp hồ sơ qua điện thoại',
 
 			err_network: 'Không kết nối được tới máy chủ. Kiểm tra mạng rồi thử lại.',
 			err_400: 'Máy chủ không nhận dữ liệu này.',
@@ -378,6 +424,51 @@
 			value_payment: 'Paying online',
 			value_other: 'Something else',
 
+			nav_applications: 'Applications',
+			applications_title: 'Applications filed by phone',
+			apps_intro: 'Applications citizens filed by SMS or *8088#, newest first. Choose the next status of each; the citizen gets an SMS about it, with the reason if there is one.',
+			apps_status_filter: 'Status',
+			apps_status_all: 'All',
+			apps_filed: 'Filed',
+			apps_code: 'Dossier',
+			apps_procedure: 'Procedure',
+			apps_facts: 'What the citizen gave',
+			apps_status: 'Status',
+			apps_due: 'Due',
+			apps_action: 'Change the status',
+			apps_next: 'New status',
+			apps_reason: 'Reason (the citizen reads it)',
+			apps_reason_hint: 'Required when not accepted; 100 characters at most.',
+			apps_save: 'Update',
+			apps_saving: 'Saving…',
+			apps_count: '{n} applications',
+			apps_more: 'Only the newest applications are shown; choose a status to narrow the list.',
+			apps_empty: 'No application.',
+			apps_reason_needed: 'Give the reason: the citizen reads it in the SMS.',
+			apps_reason_bad: 'The reason is not valid.',
+			apps_not_found: 'This dossier is gone (it may have expired).',
+			apps_done: 'Dossier {code}: {status}. {notice}',
+			notice_queued: 'The citizen is sent an SMS about it.',
+			notice_none: 'This status sends no SMS.',
+			notice_off: 'No SMS sent.',
+			notice_opted_out: 'The citizen refuses messages: no SMS sent.',
+			st_1: 'Newly registered',
+			st_2: 'Received',
+			st_3: 'Not accepted',
+			st_4: 'In progress',
+			st_5: 'Additional documents required',
+			st_6: 'Fee payment required',
+			st_7: 'Withdrawn by the citizen',
+			st_8: 'Processing stopped',
+			st_9: 'Processed',
+			st_10: 'Result returned',
+			form_cccd: 'Citizen ID',
+			form_copies: 'Copies',
+			form_name: 'Name',
+			form_dob: 'Date of birth',
+			form_commune: 'Commune',
+			kind_application: 'Application by phone',
+
 			err_network: 'Cannot reach the server. Check the network and try again.',
 			err_400: 'The server did not accept this data.',
 			err_401: 'Wrong access token.',
@@ -399,7 +490,11 @@
 	var STATUS_EVERY = 5000;	/* ms, overview */
 	var ACTIVE_EVERY = 2000;	/* ms, broadcasts while one is sending */
 	var IDLE_EVERY = 15000;		/* ms, broadcasts otherwise */
-	var VIEWS = ['overview', 'broadcasts', 'new', 'requests'];
+	var VIEWS = ['overview', 'broadcasts', 'new', 'requests', 'applications'];
+	/* the statuses staff give an application from this page, in the
+	 * order they are offered (docs/staff.md) */
+	var NEXT_STATUSES = [4, 5, 9, 3];
+	var APPS_LIMIT = 200;
 	var ACTIVE_STATES = ['scheduled', 'running', 'quiet'];
 	var COUNT_KEYS = ['delivered', 'sent', 'failed', 'expired', 'opted_out',
 		'cancelled', 'queued', 'pending'];
@@ -436,7 +531,12 @@
 		csv: null,		/* {file, text, columns, rows, hasPhone, bad} */
 		preview: null,		/* {body, result, stale} */
 		requests: null,
-		requestsAt: null
+		requestsAt: null,
+		apps: null,		/* applications, newest first */
+		appsAt: null,
+		appsMore: false,
+		appsDone: null,		/* {code, status, notice}: the last change */
+		appRows: {}		/* code -> {next, reason, error, busy}: per row */
 	};
 
 	/* --- small helpers ---------------------------------------------------- */
@@ -606,6 +706,7 @@
 		renderPreview();
 		renderSendButton();
 		renderRequests();
+		renderApps();
 	}
 
 	/* --- the API ---------------------------------------------------------- */
@@ -732,7 +833,9 @@
 		S.session++;
 		store('sessionStorage', TOKEN_KEY, null);
 		stopTimers();
-		S.status = S.broadcasts = S.requests = null;
+		S.status = S.broadcasts = S.requests = S.apps = null;
+		S.appRows = {};
+		S.appsDone = null;
 		S.statusError = S.broadcastsError = null;
 		S.created = null;
 		S.cards = {};
@@ -814,6 +917,8 @@
 		setTitle();
 		if (v === 'requests' && S.requests === null)
 			refreshRequests();
+		if (v === 'applications' && S.apps === null)
+			refreshApps();
 		if (v === 'broadcasts' && !initial)
 			refreshBroadcasts();
 		if (!initial)
@@ -1606,6 +1711,181 @@
 			t('req_count', { n: num(rs.length) }) + ' · ' + t('updated_at', { time: S.requestsAt });
 	}
 
+	/* --- applications filed by phone ------------------------------------------ */
+
+	async function refreshApps() {
+		var st = $('apps-status').value;
+		var q = ['limit=' + APPS_LIMIT];
+
+		hideError($('apps-error'));
+		if (st)
+			q.push('status=' + encodeURIComponent(st));
+		$('apps-submit').disabled = true;
+		try {
+			var res = await api('GET', '/api/applications?' + q.join('&'));
+			S.apps = Array.isArray(res.applications) ? res.applications : [];
+			S.appsMore = !!res.truncated;
+			S.appsAt = clock();
+		} catch (err) {
+			if (err.status !== 401)
+				showError($('apps-error'), err);
+		} finally {
+			$('apps-submit').disabled = false;
+		}
+		renderApps();
+	}
+
+	function statusText(n) {
+		return TEXTS[S.lang]['st_' + n] !== undefined ? t('st_' + n) : String(n);
+	}
+
+	/* 2026-12-09 as the page writes dates */
+	function fmtDate(iso) {
+		var m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(iso || '');
+
+		if (!m)
+			return iso ? String(iso) : t('dash');
+		return S.lang === 'vi' ? m[3] + '/' + m[2] + '/' + m[1] : iso;
+	}
+
+	/* what the citizen gave: "Số CCCD: 001203012345", one per line */
+	function factsList(form) {
+		return el('ul', { className: 'facts-list' }, Object.keys(form || {}).map(function (k) {
+			return el('li', { 'data-field': k }, [
+				el('span', { className: 'facts-name', text: tOr('form_' + k, k) + ': ' }),
+				String(form[k])]);
+		}));
+	}
+
+	function appRow(code) {
+		if (!S.appRows[code])
+			S.appRows[code] = { next: '', reason: '', error: null, busy: false };
+		return S.appRows[code];
+	}
+
+	/* the row's form: the next status, the reason, Update */
+	function appForm(a, i) {
+		var row = appRow(a.code);
+		var sel = el('select', { id: 'app-next-' + i, name: 'status', className: 'app-next' },
+			NEXT_STATUSES.map(function (n) {
+				return el('option', { value: String(n), text: statusText(n) });
+			}));
+		var reason = el('input', { id: 'app-reason-' + i, name: 'reason', type: 'text',
+			className: 'app-reason', maxlength: '100', autocomplete: 'off',
+			'aria-describedby': 'app-reason-hint-' + i + ' app-error-' + i,
+			'aria-invalid': row.error && /^reason\b/.test(row.error.server) ? 'true' : undefined });
+		var btn = el('button', { type: 'submit', className: 'btn-primary app-save',
+			text: row.busy ? t('apps_saving') : t('apps_save') });
+		var errBox = el('div', { id: 'app-error-' + i, className: 'msg msg-error app-error', role: 'alert' });
+		var form = el('form', { className: 'app-form', novalidate: 'novalidate' }, [
+			el('label', { 'for': 'app-next-' + i, className: 'vh', text: t('apps_next') }), sel,
+			el('label', { 'for': 'app-reason-' + i, className: 'app-reason-label', text: t('apps_reason') }),
+			reason,
+			el('p', { id: 'app-reason-hint-' + i, className: 'hint', text: t('apps_reason_hint') }),
+			btn, errBox]);
+
+		/* the usual next step: in progress, then processed */
+		sel.value = row.next || String(a.status === 4 ? 9 : 4);
+		reason.value = row.reason;
+		btn.disabled = row.busy;
+		if (row.error)
+			showError(errBox, row.error, appErrorLead(row.error));
+		else
+			show(errBox, false);
+		sel.addEventListener('change', function () {
+			row.next = sel.value;
+		});
+		reason.addEventListener('input', function () {
+			row.reason = reason.value;
+		});
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			row.next = sel.value;
+			row.reason = reason.value;
+			setAppStatus(a.code);
+		});
+		return form;
+	}
+
+	/* our words for what the server refused */
+	function appErrorLead(err) {
+		if (err.status === 400 && /^reason: required/.test(err.server))
+			return t('apps_reason_needed');
+		if (err.status === 400 && /^reason\b/.test(err.server))
+			return t('apps_reason_bad');
+		if (err.status === 404)
+			return t('apps_not_found');
+		return undefined;
+	}
+
+	async function setAppStatus(code) {
+		var row = appRow(code);
+		var body = { status: +row.next, reason: row.reason.trim(), notify: true };
+		var session = S.session;
+
+		row.busy = true;
+		row.error = null;
+		renderApps();
+		try {
+			var res = await api('POST', '/api/dossiers/' + encodeURIComponent(code) + '/status', body);
+			(S.apps || []).forEach(function (a, i) {
+				if (a.code === code)
+					S.apps[i] = res.dossier;
+			});
+			delete S.appRows[code];
+			S.appsDone = { code: code, status: res.dossier.status, notice: res.notice };
+		} catch (err) {
+			if (err.status === 401 || S.session !== session)
+				return;
+			row.error = err;
+			S.appsDone = null;
+		} finally {
+			row.busy = false;
+		}
+		renderApps();
+		if (row.error) {
+			var i = (S.apps || []).map(function (a) { return a.code; }).indexOf(code);
+			var input = $('app-reason-' + i);
+			if (input)
+				input.focus();
+		}
+	}
+
+	function renderApps() {
+		var body = $('apps-body');
+		var done = S.appsDone;
+		var msg = $('apps-message');
+
+		clear(body);
+		(S.apps || []).forEach(function (a, i) {
+			var status = el('td', { 'data-label': t('apps_status'), className: 'app-status' }, [
+				el('span', { className: 'badge app-st-' + a.status, 'data-status': String(a.status),
+					text: statusText(a.status) })]);
+			if (a.reason)
+				status.appendChild(el('p', { className: 'app-reason-shown', text: a.reason }));
+			body.appendChild(el('tr', { 'data-code': a.code, 'data-status': String(a.status) }, [
+				el('td', { 'data-label': t('apps_filed') }, [timeEl(a.filed_at)]),
+				el('td', { 'data-label': t('apps_code') }, [el('code', { text: a.code || '' })]),
+				el('td', { 'data-label': t('apps_procedure'), className: 'app-procedure' }, [
+					a.procedure || a.app || '', a.app ? el('span', { className: 'hint app-id', text: ' (' + a.app + ')' }) : null]),
+				el('td', { 'data-label': t('req_phone'), text: a.phone || '' }),
+				el('td', { 'data-label': t('apps_facts'), className: 'fields' }, [factsList(a.form)]),
+				status,
+				el('td', { 'data-label': t('apps_due'), text: fmtDate(a.due_at) }),
+				el('td', { 'data-label': t('apps_action'), className: 'app-action' }, [appForm(a, i)])]));
+		});
+		show($('apps-empty'), S.apps !== null && S.apps.length === 0);
+		$('apps-updated').textContent = S.apps === null ? '' :
+			t('apps_count', { n: num(S.apps.length) }) + ' · ' + t('updated_at', { time: S.appsAt }) +
+			(S.appsMore ? ' · ' + t('apps_more') : '');
+		if (done) {
+			msg.textContent = t('apps_done', { code: done.code, status: statusText(done.status),
+				notice: tOr('notice_' + done.notice, done.notice) });
+			msg.setAttribute('data-code', done.code);
+		}
+		show(msg, !!done);
+	}
+
 	/* --- start ------------------------------------------------------------- */
 
 	function start() {
@@ -1656,6 +1936,10 @@
 		$('req-form').addEventListener('submit', function (ev) {
 			ev.preventDefault();
 			refreshRequests();
+		});
+		$('apps-form').addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			refreshApps();
 		});
 
 		renderAll();
