@@ -39,6 +39,8 @@ static const char *const msgid_formats[] = { "string", "decimal", "hex",
 static const char *const ussd_dialects[] = { "standard", "vendor_ops",
 					     "its_end_bit", "umr_session",
 					     NULL };
+/* keep in the order of enum conf_odd_senders */
+static const char *const odd_senders[] = { "ignore", "namespace", NULL };
 static const char *const languages[] = { "vi", "en", NULL };
 /* keep in the order of enum seg_concat (text/segment.h) */
 static const char *const concats[] = { "udh8", "udh16", "sar", "payload",
@@ -153,6 +155,16 @@ static const struct conf_item global_items[] = {
 	  "with letters get no reply; 0 = answer any sender (a carrier's "
 	  "test SMS centre that sends from \"456\"). 8 suits production: "
 	  "every Vietnamese subscriber number has more." },
+	{ "protect.odd_senders", CT_ENUM, G(protect.odd_senders), 0, 0,
+	  "ignore", odd_senders,
+	  "MOs from a sender that is not a phone number for its TON/NPI (an "
+	  "alphanumeric sender, a short code of TON 3 or 6, letters or other "
+	  "characters in a number, more than 15 digits): ignore = recorded, "
+	  "acknowledged and logged, never answered, no session, profile or "
+	  "dossier touched; namespace = answered like a phone, in a namespace "
+	  "of its own that never matches a subscriber's dossier, session, "
+	  "profile or lock-out (it cannot file an application). Either way "
+	  "such a sender never becomes the number its digits spell." },
 	{ "protect.lookup_failures", CT_INT, G(protect.lookup_failures), 1,
 	  1000, "5", NULL,
 	  "Failed dossier lookups from one phone within lookup_window after "

@@ -452,6 +452,18 @@ static void file_application(struct mo_job *j)
 	struct dossier d;
 	int rc;
 
+	if (phone_key_is_odd(j->mo.msisdn)) {
+		/* a dossier's phone gets notices: it must be a number */
+		LOGP(LOG_MENU, LOG_NOTICE, NULL, "MO %s: application %s from a "
+		     "sender that is not a phone number refused", j->mo.id,
+		     p->id);
+		memset(&j->filed, 0, sizeof(j->filed));
+		util_strlcpy(j->filed.proc, p->id, sizeof(j->filed.proc));
+		j->filed_known = true;
+		j->filed.failed = true;
+		mo_step(j);
+		return;
+	}
 	memset(&d, 0, sizeof(d));
 	util_strlcpy(d.phone, j->mo.msisdn, sizeof(d.phone));
 	d.status = 2;
@@ -488,6 +500,18 @@ static void file_application(struct mo_job *j)
 		filed_cb(j, rc == -ERANGE ? -EIO : rc, NULL, false);
 }
 
+/* Closes an MO with no reply and nothing of its sender touched: recorded
+ * as refused. */
+static void close_unanswered(struct mo_job *j)
+{
+	memset(&j->res, 0, sizeof(j->res));
+	j->res.final = true;
+	j->res.set_lang = -1;
+	j->res.optout = -1;
+	j->refused = true;
+	mo_commit(j);
+}
+
 static void mo_step(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -498,18 +522,15 @@ static void mo_step(struct mo_job *j)
 	memset(&in, 0, sizeof(in));
 	if (!svc_sender_answerable(j->mo.src, (unsigned)j->mo.src_ton,
 				   gw->conf->protect.min_sender_digits)) {
+		char m[32];
+
 		/* short codes and alphanumeric senders: never a reply, so
 		 * that two automatic services cannot talk to each other */
 		LOGP(LOG_MENU, LOG_NOTICE, px, "MO %s from \"%s\" (fewer than "
 		     "%d digits, or letters): recorded, not answered",
-		     j->mo.id, j->mo.src,
+		     j->mo.id, log_mask_addr(j->mo.src, m, sizeof(m)),
 		     gw->conf->protect.min_sender_digits);
-		memset(&j->res, 0, sizeof(j->res));
-		j->res.final = true;
-		j->res.set_lang = -1;
-		j->res.optout = -1;
-		j->refused = true;
-		mo_commit(j);
+		close_unanswered(j);
 		return;
 	}
 	if (j->mo.ch == STORE_CH_USSD && j->mo.ussd_ev == USSD_EV_ABORT) {
@@ -580,6 +601,42 @@ static void mo_step(struct mo_job *j)
 	mo_commit(j);
 }
 
+/* Whether odd senders are ignored (protect.odd_senders). */
+static bool odd_ignored(const struct mo_job *j)
+{
+	return phone_key_is_odd(j->mo.msisdn) &&
+	       j->gw->conf->protect.odd_senders == CONF_ODD_IGNORE;
+}
+
+/*
+ * An MO whose sender is not a phone number (services/phone.h) is logged
+ * with why, its address masked; ignored, it is closed unanswered with
+ * nothing of its sender read or touched. Returns true when closed.
+ */
+static bool odd_sender_closed(struct mo_job *j)
+{
+	char px[64], m[32], key[PHONE_KEY_MAX];
+	const char *why = "";
+
+	if (!phone_key_is_odd(j->mo.msisdn))
+		return false;
+	if (!j->active) {	/* once: not again when a parked MO wakes */
+		phone_sender(j->mo.src, (unsigned)j->mo.src_ton,
+			     (unsigned)j->mo.src_npi, key, sizeof(key), &why);
+		LOGP(LOG_MENU, LOG_NOTICE, prefix_of(j, px, sizeof(px)),
+		     "MO %s from \"%s\" (TON %d, NPI %d) is not from a phone "
+		     "number (%s): %s", j->mo.id,
+		     log_mask_addr(j->mo.src, m, sizeof(m)), j->mo.src_ton,
+		     j->mo.src_npi, why, odd_ignored(j)
+			     ? "recorded, not answered"
+			     : "answered in a namespace of its own");
+	}
+	if (!odd_ignored(j))
+		return false;
+	close_unanswered(j);
+	return true;
+}
+
 static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 {
 	struct mo_job *j = arg;
@@ -613,6 +670,8 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
+	if (odd_sender_closed(j))
+		return;
 	if (!j->active && phone_busy(j)) {
 		/* its session is about to change: step it after that one */
 		LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO before "
@@ -667,11 +726,12 @@ static bool phone_busy(const struct mo_job *j)
  * and the dossier its text names again, then step it). */
 static void mo_record(struct mo_job *j, bool reread)
 {
+	/* an ignored sender looks nothing up */
+	bool fetch = !odd_ignored(j) &&
+		     dossier_candidate(j->mo.text, j->dossier_key,
+				       sizeof(j->dossier_key));
 	int rc = store_mo_in(j->gw->store, &j->mo, reread,
-			     dossier_candidate(j->mo.text, j->dossier_key,
-					       sizeof(j->dossier_key))
-				     ? j->dossier_key : NULL,
-			     mo_in_cb, j);
+			     fetch ? j->dossier_key : NULL, mo_in_cb, j);
 
 	if (rc < 0)
 		mo_in_cb(j, rc, NULL);
@@ -694,15 +754,19 @@ static void wake_next(struct gw *gw, const char *msisdn,
 	mo_record(next, true);
 }
 
-/* 128-bit fingerprint of what makes an MO the same MO. */
+/* 128-bit fingerprint of what makes an MO the same MO. The TONs and NPIs
+ * count: an alphanumeric sender that spells a phone is not that phone. */
 static void fingerprint(const struct smpp_pdu *p, char *out)
 {
+	const uint8_t addr[4] = { p->source_addr_ton, p->source_addr_npi,
+				  p->dest_addr_ton, p->dest_addr_npi };
 	uint64_t h[2];
 
 	for (int k = 0; k < 2; k++) {
 		uint64_t x = util_fnv1a64(p->source_addr,
 					 strlen(p->source_addr), (uint64_t)k);
 
+		x = util_fnv1a64(addr, sizeof(addr), x);
 		x = util_fnv1a64(p->destination_addr,
 				strlen(p->destination_addr), x);
 		x = util_fnv1a64(p->service_type, strlen(p->service_type), x);
@@ -989,8 +1053,9 @@ static void on_part(struct gw *gw, struct smpp_link *l,
 		p->part = ri->seq;
 		p->total = ri->total;
 		util_strlcpy(p->bind, sc->id, sizeof(p->bind));
-		phone_from_smpp(pdu->source_addr, pdu->source_addr_ton,
-				p->msisdn, sizeof(p->msisdn));
+		phone_sender(pdu->source_addr, pdu->source_addr_ton,
+			     pdu->source_addr_npi, p->msisdn,
+			     sizeof(p->msisdn), NULL);
 		reasm_key(ri, pdu->source_addr, pdu->destination_addr, p->key,
 			  sizeof(p->key));
 		rc = reasm_part_bytes(ri, sc->packed, bytes, sizeof(bytes),
@@ -1085,8 +1150,10 @@ static void on_request(void *arg, struct smpp_link *l,
 	j->seq = pdu->sequence_number;
 	j->resp_cmd = smpp_resp_id(pdu->command_id);
 	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
-	phone_from_smpp(pdu->source_addr, pdu->source_addr_ton, mo->msisdn,
-			sizeof(mo->msisdn));
+	/* only a number for its TON/NPI becomes a phone; anything else gets
+	 * a key of its own that no subscriber's can equal */
+	phone_sender(pdu->source_addr, pdu->source_addr_ton,
+		     pdu->source_addr_npi, mo->msisdn, sizeof(mo->msisdn), NULL);
 	util_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
 	mo->src_ton = pdu->source_addr_ton;
 	mo->src_npi = pdu->source_addr_npi;
