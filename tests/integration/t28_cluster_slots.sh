@@ -1,11 +1,11 @@
 #!/bin/sh
 # Ready for Redis Cluster: every script call touches one hash slot. A
 # representative run (import, SMS lookups, a USSD procedure with its SMS
-# copy and request record, a multipart MO, long replies in parts with
-# receipts, an incomplete multipart MO claimed after its timeout, a
-# message queued by citizengw-ctl, a dossier's status changed through the
-# API with its notice, a broadcast sent and another cancelled) is watched
-# with MONITOR, and
+# copy and request record, an application filed by SMS, a multipart MO,
+# long replies in parts with receipts, an incomplete multipart MO claimed
+# after its timeout, a message queued by citizengw-ctl, a dossier's status
+# changed through the API with its notice, a broadcast sent and another
+# cancelled) is watched with MONITOR, and
 # tests/slotcheck checks the keys each call declares and every key its
 # commands touch against the cluster slot rule (CRC16 of the {hash tag}).
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +17,8 @@ cat >"$T/run.sim" <<SIM
 wait-bind timeout=15
 mo from=$A to=8088 text="TRACUU 000.00.19.H56-250806-0001"
 expect-submit to=$A contains="Dang xu ly"
+mo from=84911000009 to=8088 text="BANSAO 001203012345"
+expect-message to=84911000009 contains="Da nhan ho so"
 ussd from=$A to=8088 text="*8088#" op=1 its=0x0100
 expect-submit to=$A ussd_op=2 contains="2. Yeu cau goi lai"
 ussd from=$A to=8088 text="2" op=18 its=0x0100
