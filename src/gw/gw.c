@@ -512,6 +512,41 @@ static void close_unanswered(struct mo_job *j)
 	mo_commit(j);
 }
 
+/* What the menu engine is told of an MO and its sender. */
+static void menu_input_of(const struct mo_job *j, struct menu_input *in)
+{
+	const struct gw *gw = j->gw;
+
+	memset(in, 0, sizeof(*in));
+	if (j->mo.ch == STORE_CH_USSD)
+		in->ev = j->mo.ussd_ev == USSD_EV_BEGIN ? MENU_EV_START
+						      : MENU_EV_INPUT;
+	else
+		in->ev = MENU_EV_SMS;
+	in->text = j->mo.text;
+	in->ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
+	in->lang = menu_lang_index(j->profile.lang);
+	if (in->lang < 0)
+		in->lang = menu_lang_index(gw->conf->menus.language);
+	if (in->lang < 0)
+		in->lang = 0;
+	in->fold = true;
+	in->fold_by_lang = true;
+	in->fold_lang[0] = gw->conf->menus.fold_vi;
+	in->fold_lang[1] = gw->conf->menus.fold_en;
+	in->msisdn = j->mo.msisdn;
+	in->now_ms = util_now_ms();
+	in->lookup_blocked = j->profile.lookup_blocked_until > in->now_ms;
+	in->event_id = j->mo.id;
+	in->holidays = gw->conf->services.holidays.day;
+	in->nholidays = gw->conf->services.holidays.n;
+	if (j->dossier_known) {
+		in->dossier_key = j->dossier_key;
+		in->dossier = j->dossier_found ? &j->dossier : NULL;
+	}
+	in->filed = j->filed_known ? &j->filed : NULL;
+}
+
 static void mo_step(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -519,7 +554,6 @@ static void mo_step(struct mo_job *j)
 	char px[64];
 
 	prefix_of(j, px, sizeof(px));
-	memset(&in, 0, sizeof(in));
 	if (!svc_sender_answerable(j->mo.src, (unsigned)j->mo.src_ton,
 				   gw->conf->protect.min_sender_digits)) {
 		char m[32];
@@ -544,33 +578,7 @@ static void mo_step(struct mo_job *j)
 		mo_commit(j);
 		return;
 	}
-	if (j->mo.ch == STORE_CH_USSD)
-		in.ev = j->mo.ussd_ev == USSD_EV_BEGIN ? MENU_EV_START
-						      : MENU_EV_INPUT;
-	else
-		in.ev = MENU_EV_SMS;
-	in.text = j->mo.text;
-	in.ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
-	in.lang = menu_lang_index(j->profile.lang);
-	if (in.lang < 0)
-		in.lang = menu_lang_index(gw->conf->menus.language);
-	if (in.lang < 0)
-		in.lang = 0;
-	in.fold = true;
-	in.fold_by_lang = true;
-	in.fold_lang[0] = gw->conf->menus.fold_vi;
-	in.fold_lang[1] = gw->conf->menus.fold_en;
-	in.msisdn = j->mo.msisdn;
-	in.now_ms = util_now_ms();
-	in.lookup_blocked = j->profile.lookup_blocked_until > in.now_ms;
-	in.event_id = j->mo.id;
-	in.holidays = gw->conf->services.holidays.day;
-	in.nholidays = gw->conf->services.holidays.n;
-	if (j->dossier_known) {
-		in.dossier_key = j->dossier_key;
-		in.dossier = j->dossier_found ? &j->dossier : NULL;
-	}
-	in.filed = j->filed_known ? &j->filed : NULL;
+	menu_input_of(j, &in);
 	menu_step(gw->menus, &j->session, &in, &j->res);
 	if (j->res.kind == MENU_NEED_FILING) {
 		file_application(j);
@@ -1103,6 +1111,32 @@ static void claimed_cc(void *arg, const char *msisdn, const char *key,
 	cc_process(arg, key, fields, nfields);
 }
 
+/* Where an MO came from and where to answer it, when, and who sent it. */
+static void mo_received(struct mo_job *j, struct smpp_link *l,
+			const struct smpp_pdu *pdu)
+{
+	struct store_mo *mo = &j->mo;
+
+	j->link = l;
+	j->gen = smpp_link_generation(l);
+	j->seq = pdu->sequence_number;
+	j->resp_cmd = smpp_resp_id(pdu->command_id);
+	store_new_mo_id(j->gw->store, mo->id, sizeof(mo->id));
+	/* only a number for its TON/NPI becomes a phone; anything else gets
+	 * a key of its own that no subscriber's can equal */
+	phone_sender(pdu->source_addr, pdu->source_addr_ton,
+		     pdu->source_addr_npi, mo->msisdn, sizeof(mo->msisdn), NULL);
+	util_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
+	mo->src_ton = pdu->source_addr_ton;
+	mo->src_npi = pdu->source_addr_npi;
+	util_strlcpy(mo->dst, pdu->destination_addr, sizeof(mo->dst));
+	mo->dst_ton = pdu->dest_addr_ton;
+	mo->dst_npi = pdu->dest_addr_npi;
+	util_strlcpy(mo->bind, smpp_link_conf(l)->id, sizeof(mo->bind));
+	mo->recv_ms = util_now_ms();
+	fingerprint(pdu, mo->fp);
+}
+
 static void on_request(void *arg, struct smpp_link *l,
 		       const struct smpp_pdu *pdu)
 {
@@ -1145,25 +1179,7 @@ static void on_request(void *arg, struct smpp_link *l,
 		return;
 	}
 	mo = &j->mo;
-	j->link = l;
-	j->gen = smpp_link_generation(l);
-	j->seq = pdu->sequence_number;
-	j->resp_cmd = smpp_resp_id(pdu->command_id);
-	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
-	/* only a number for its TON/NPI becomes a phone; anything else gets
-	 * a key of its own that no subscriber's can equal */
-	phone_sender(pdu->source_addr, pdu->source_addr_ton,
-		     pdu->source_addr_npi, mo->msisdn, sizeof(mo->msisdn), NULL);
-	util_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
-	mo->src_ton = pdu->source_addr_ton;
-	mo->src_npi = pdu->source_addr_npi;
-	util_strlcpy(mo->dst, pdu->destination_addr, sizeof(mo->dst));
-	mo->dst_ton = pdu->dest_addr_ton;
-	mo->dst_npi = pdu->dest_addr_npi;
-	util_strlcpy(mo->bind, smpp_link_conf(l)->id, sizeof(mo->bind));
-	mo->recv_ms = util_now_ms();
-	fingerprint(pdu, mo->fp);
-
+	mo_received(j, l, pdu);
 	reasm_info_text(&ri, smpp_link_conf(l)->packed, mo->text,
 			sizeof(mo->text));
 	if (ussd_classify(gw->conf->ussd.dialect, pdu, &um)) {
@@ -1360,6 +1376,27 @@ static void on_store_state(void *arg, bool ready)
 	}
 }
 
+/* One link per smsc entry, two for a transmitter+receiver pair. Returns
+ * 0 or -ENOMEM (the links made are freed with the gateway). */
+static int make_links(struct gw *gw, const struct smpp_link_cbs *cbs)
+{
+	for (int i = 0; i < gw->conf->nsmsc; i++) {
+		const struct cgw_smsc_conf *sc = &gw->conf->smsc[i];
+		bool pair = sc->bind_mode == CONF_BIND_TX_RX;
+
+		gw->links[gw->nlinks++] = smpp_link_new(
+			gw->base, gw->dns, sc,
+			pair ? SMPP_ROLE_TX : SMPP_ROLE_TRX, cbs, gw);
+		if (pair)
+			gw->links[gw->nlinks++] = smpp_link_new(
+				gw->base, gw->dns, sc, SMPP_ROLE_RX, cbs, gw);
+	}
+	for (int i = 0; i < gw->nlinks; i++)
+		if (!gw->links[i])
+			return -ENOMEM;
+	return 0;
+}
+
 struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		  const struct gw_loaded *ld, char *err, size_t errlen)
 {
@@ -1404,25 +1441,11 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		gw_free(gw);
 		return NULL;
 	}
-	for (int i = 0; i < conf->nsmsc; i++) {
-		const struct cgw_smsc_conf *sc = &conf->smsc[i];
-
-		if (sc->bind_mode == CONF_BIND_TX_RX) {
-			gw->links[gw->nlinks++] = smpp_link_new(
-				base, gw->dns, sc, SMPP_ROLE_TX, &cbs, gw);
-			gw->links[gw->nlinks++] = smpp_link_new(
-				base, gw->dns, sc, SMPP_ROLE_RX, &cbs, gw);
-		} else {
-			gw->links[gw->nlinks++] = smpp_link_new(
-				base, gw->dns, sc, SMPP_ROLE_TRX, &cbs, gw);
-		}
+	if (make_links(gw, &cbs) < 0) {
+		util_err(err, errlen, -ENOMEM, "out of memory");
+		gw_free(gw);
+		return NULL;
 	}
-	for (int i = 0; i < gw->nlinks; i++)
-		if (!gw->links[i]) {
-			util_err(err, errlen, -ENOMEM, "out of memory");
-			gw_free(gw);
-			return NULL;
-		}
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
