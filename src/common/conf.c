@@ -189,8 +189,22 @@ static const struct conf_item global_items[] = {
 	{ "gateway.mo_dedup_window", CT_DUR, G(gateway.mo_dedup_window), 0,
 	  24 * HOUR, "120s", NULL,
 	  "An MO identical to one received this recently (same sender, "
-	  "recipient, text and TLVs) is a re-delivery: acknowledged, not "
-	  "answered again." },
+	  "recipient, text and TLVs) is a re-delivery, acknowledged and not "
+	  "answered again, when that one is still being processed, was not "
+	  "acknowledged within mo_ack_timeout, or was acknowledged on a "
+	  "connection that dropped within mo_ack_timeout; otherwise it is a "
+	  "citizen asking again, and answered. 0 = every MO is new." },
+	{ "gateway.mo_ack_timeout", CT_DUR, G(gateway.mo_ack_timeout), 100,
+	  60000, "5s", NULL,
+	  "How long the SMS centres wait for a deliver_sm_resp before they "
+	  "deliver the MO again. An MO acknowledged later, or whose "
+	  "connection dropped sooner after the acknowledgement, may come "
+	  "again as a re-delivery; one acknowledged sooner on a connection "
+	  "that stayed up is answered when it comes again. Set it to your "
+	  "SMS centre's response timeout: shorter, a re-delivery of an MO "
+	  "acknowledged late may be answered twice; longer, a repeat that "
+	  "reaches another gateway process that soon is taken for a "
+	  "re-delivery." },
 	{ "gateway.mo_lease", CT_DUR, G(gateway.mo_lease), 1000, HOUR, "15s",
 	  NULL,
 	  "An acknowledged MO not answered within this time (its process "

@@ -145,6 +145,8 @@ struct cgw_conf {
 
 	struct {
 		int mo_dedup_window;	/* ms */
+		int mo_ack_timeout;	/* ms: an SMS centre's wait for a
+					 * deliver_sm_resp */
 		int mo_lease;		/* ms */
 		int mt_lease;		/* ms */
 		int reply_expiry;	/* ms */

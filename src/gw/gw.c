@@ -16,6 +16,7 @@
 
 #include "menu/cmd.h"
 #include "smpp/dlr.h"
+#include "gw/acks.h"
 #include "gw/dispatch.h"
 #include "common/days.h"
 #include "gw/gw.h"
@@ -67,6 +68,14 @@ struct mo_job {
 	char cc_key[320];
 	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
 	bool refused;		/* sender gets no replies (protect) */
+	int64_t recv_mono;	/* its deliver_sm was read */
+	/* its deliver_sm_resp, status 0, went out within
+	 * gateway.mo_ack_timeout: on which connection, when (gw/acks.h) */
+	bool ack_prompt;
+	struct store_fp_ack ack;
+	char ack_conn[ACKS_TOKEN_MAX];
+	struct smpp_link *ack_link;
+	uint32_t ack_gen;
 	/* one MO per phone and channel is stepped at a time; the others of
 	 * that phone wait (parked) in arrival order */
 	bool active, parked;
@@ -82,6 +91,7 @@ struct gw {
 	const struct bcast_tz *tz;
 	const struct bcast_quiet *quiet;
 	struct dispatch *dispatch;	/* broadcasts */
+	struct acks *acks;		/* MO acknowledgements */
 	struct notify *notify;		/* status-change notices */
 	const struct notice_set *notices;	/* their texts, or NULL */
 	struct smpp_link *links[MAX_LINKS];
@@ -212,17 +222,6 @@ static void mo_free(struct mo_job *j)
 		event_active(gw->stop_timer, 0, 0);
 }
 
-static void mo_ack(struct mo_job *j, uint32_t status)
-{
-	struct smpp_pdu r;
-
-	if (!j->link)
-		return;
-	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
-	smpp_link_respond(j->link, j->gen, &r);
-	j->link = NULL;
-}
-
 static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 {
 	char m[32];
@@ -230,6 +229,71 @@ static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", j->mo.bind,
 		 log_mask_msisdn(j->mo.msisdn, m, sizeof(m)));
 	return buf;
+}
+
+/* Sends the deliver_sm_resp (once; not for a recovered MO) and notes
+ * whether it went out in time: only then is a copy of the MO that comes
+ * later not taken for the SMS centre's re-delivery (store_mo_in).
+ * Returns true when it did. */
+static bool mo_ack(struct mo_job *j, uint32_t status)
+{
+	const struct cgw_conf *c = j->gw->conf;
+	struct smpp_pdu r;
+	int64_t took;
+
+	if (!j->link)
+		return false;
+	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
+	if (smpp_link_respond(j->link, j->gen, &r) == 0 &&
+	    status == SMPP_ESME_ROK && c->gateway.mo_dedup_window > 0) {
+		took = util_mono_ms() - j->recv_mono;
+		if (took > c->gateway.mo_ack_timeout) {
+			char px[64];
+
+			LOGP(LOG_SMPP, LOG_NOTICE, prefix_of(j, px, sizeof(px)),
+			     "MO %s acknowledged after %lldms, later than "
+			     "gateway.mo_ack_timeout: a copy of it is a "
+			     "re-delivery", j->mo.id, (long long)took);
+		} else {
+			j->ack_prompt = true;
+			j->ack_link = j->link;
+			j->ack_gen = j->gen;
+			acks_token(j->gw->acks, j->link, j->gen, j->ack_conn);
+			j->ack.msisdn = j->mo.msisdn;
+			j->ack.fp = j->mo.fp;
+			j->ack.mo_id = j->mo.id;
+			j->ack.at = util_now_ms();
+			j->ack.conn = j->ack_conn;
+		}
+	}
+	j->link = NULL;
+	return j->ack_prompt;
+}
+
+/* An acknowledgement in time: in the fingerprint (a new MO's with its
+ * commit, a re-delivery's now: the SMS centre has a response at last),
+ * and watched until its connection has stayed up long enough. */
+static void ack_noted(struct mo_job *j, const struct store_mo_in_result *res)
+{
+	struct store_fp_ack a = j->ack;
+
+	if (res->verdict == STORE_MO_DUP) {
+		a.mo_id = res->dup_of;
+		store_fp_ack(j->gw->store, &a, false, res->fp_prev, NULL, NULL);
+	}
+	acks_watch(j->gw->acks, &a, j->ack_link, j->ack_gen);
+}
+
+/* What makes a copy of an earlier MO a re-delivery, for the log. */
+static const char *dup_reason(const char *why)
+{
+	if (strcmp(why, "open") == 0)
+		return "the first is still being processed";
+	if (strcmp(why, "unacked") == 0)
+		return "no copy was acknowledged in time";
+	if (strcmp(why, "link") == 0)
+		return "acknowledged on a connection that may have dropped";
+	return why;
 }
 
 /* Takes an MT the commit queued into this process's hands. */
@@ -368,6 +432,8 @@ static void mo_commit(struct mo_job *j)
 		c.req = &req;
 	}
 	c.reply_uncounted = j->res.progress;
+	if (j->ack_prompt)
+		c.ack = &j->ack;
 	if (j->refused) {
 		c.keep_session = true;
 		c.mo_state = "refused";
@@ -666,18 +732,25 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
-	mo_ack(j, SMPP_ESME_ROK);
+	if (mo_ack(j, SMPP_ESME_ROK))
+		ack_noted(j, res);
 	if (j->cc_key[0])
 		/* recorded: its parts are no longer needed */
 		store_cc_consume(j->gw->store, j->mo.msisdn, j->cc_key,
 				 NULL, NULL);
 	if (res->verdict == STORE_MO_DUP) {
 		LOGP(LOG_SMPP, LOG_NOTICE, px,
-		     "re-delivery of MO %s: acknowledged, not answered again",
-		     res->dup_of);
+		     "re-delivery of MO %s (%s): acknowledged, not answered "
+		     "again", res->dup_of, dup_reason(res->why));
 		mo_free(j);
 		return;
 	}
+	if (res->dup_of[0])
+		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (%s): a new "
+		     "request", j->mo.id, res->dup_of, res->why[0]
+			     ? "it starts over, or a menu waits"
+			     : "acknowledged in time on a connection that "
+			       "stayed up");
 	if (odd_sender_closed(j))
 		return;
 	if (!j->active && phone_busy(j)) {
@@ -738,8 +811,13 @@ static void mo_record(struct mo_job *j, bool reread)
 	bool fetch = !odd_ignored(j) &&
 		     dossier_candidate(j->mo.text, j->dossier_key,
 				       sizeof(j->dossier_key));
-	int rc = store_mo_in(j->gw->store, &j->mo, reread,
-			     fetch ? j->dossier_key : NULL, mo_in_cb, j);
+	char live[MAX_LINKS * ACKS_TOKEN_MAX];
+	int rc;
+
+	acks_live(j->gw->acks, j->gw->links, j->gw->nlinks, live,
+		  sizeof(live));
+	rc = store_mo_in(j->gw->store, &j->mo, reread,
+			 fetch ? j->dossier_key : NULL, live, mo_in_cb, j);
 
 	if (rc < 0)
 		mo_in_cb(j, rc, NULL);
@@ -1121,6 +1199,7 @@ static void mo_received(struct mo_job *j, struct smpp_link *l,
 	j->gen = smpp_link_generation(l);
 	j->seq = pdu->sequence_number;
 	j->resp_cmd = smpp_resp_id(pdu->command_id);
+	j->recv_mono = util_mono_ms();
 	store_new_mo_id(j->gw->store, mo->id, sizeof(mo->id));
 	/* only a number for its TON/NPI becomes a phone; anything else gets
 	 * a key of its own that no subscriber's can equal */
@@ -1446,6 +1525,8 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		gw_free(gw);
 		return NULL;
 	}
+	gw->acks = acks_new(base, gw->store, gw->instance,
+			    conf->gateway.mo_ack_timeout);
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
@@ -1458,7 +1539,8 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	if (gw->notify)
 		gw_set_notices(gw, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
-	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify) {
+	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify ||
+	    !gw->acks) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1517,6 +1599,9 @@ void gw_free(struct gw *gw)
 	if (!gw)
 		return;
 	gw->stopping = true;
+	/* what waits in it names links */
+	acks_free(gw->acks);
+	gw->acks = NULL;
 	/* Store first: its pending callbacks (-ECANCELED) may still answer
 	 * an MO on a link, so the links must outlive them. */
 	store_free(gw->store);
