@@ -39,6 +39,8 @@ static const char *const msgid_formats[] = { "string", "decimal", "hex",
 static const char *const ussd_dialects[] = { "standard", "vendor_ops",
 					     "its_end_bit", "umr_session",
 					     NULL };
+/* keep in the order of enum conf_odd_senders */
+static const char *const odd_senders[] = { "ignore", "namespace", NULL };
 static const char *const languages[] = { "vi", "en", NULL };
 /* keep in the order of enum seg_concat (text/segment.h) */
 static const char *const concats[] = { "udh8", "udh16", "sar", "payload",
@@ -153,6 +155,16 @@ static const struct conf_item global_items[] = {
 	  "with letters get no reply; 0 = answer any sender (a carrier's "
 	  "test SMS centre that sends from \"456\"). 8 suits production: "
 	  "every Vietnamese subscriber number has more." },
+	{ "protect.odd_senders", CT_ENUM, G(protect.odd_senders), 0, 0,
+	  "ignore", odd_senders,
+	  "MOs from a sender that is not a phone number for its TON/NPI (an "
+	  "alphanumeric sender, a short code of TON 3 or 6, letters or other "
+	  "characters in a number, more than 15 digits): ignore = recorded, "
+	  "acknowledged and logged, never answered, no session, profile or "
+	  "dossier touched; namespace = answered like a phone, in a namespace "
+	  "of its own that never matches a subscriber's dossier, session, "
+	  "profile or lock-out (it cannot file an application). Either way "
+	  "such a sender never becomes the number its digits spell." },
 	{ "protect.lookup_failures", CT_INT, G(protect.lookup_failures), 1,
 	  1000, "5", NULL,
 	  "Failed dossier lookups from one phone within lookup_window after "
@@ -177,8 +189,22 @@ static const struct conf_item global_items[] = {
 	{ "gateway.mo_dedup_window", CT_DUR, G(gateway.mo_dedup_window), 0,
 	  24 * HOUR, "120s", NULL,
 	  "An MO identical to one received this recently (same sender, "
-	  "recipient, text and TLVs) is a re-delivery: acknowledged, not "
-	  "answered again." },
+	  "recipient, text and TLVs) is a re-delivery, acknowledged and not "
+	  "answered again, when that one is still being processed, was not "
+	  "acknowledged within mo_ack_timeout, or was acknowledged on a "
+	  "connection that dropped within mo_ack_timeout; otherwise it is a "
+	  "citizen asking again, and answered. 0 = every MO is new." },
+	{ "gateway.mo_ack_timeout", CT_DUR, G(gateway.mo_ack_timeout), 100,
+	  60000, "5s", NULL,
+	  "How long the SMS centres wait for a deliver_sm_resp before they "
+	  "deliver the MO again. An MO acknowledged later, or whose "
+	  "connection dropped sooner after the acknowledgement, may come "
+	  "again as a re-delivery; one acknowledged sooner on a connection "
+	  "that stayed up is answered when it comes again. Set it to your "
+	  "SMS centre's response timeout: shorter, a re-delivery of an MO "
+	  "acknowledged late may be answered twice; longer, a repeat that "
+	  "reaches another gateway process that soon is taken for a "
+	  "re-delivery." },
 	{ "gateway.mo_lease", CT_DUR, G(gateway.mo_lease), 1000, HOUR, "15s",
 	  NULL,
 	  "An acknowledged MO not answered within this time (its process "

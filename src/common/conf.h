@@ -29,6 +29,13 @@ struct conf_days {
 	int day[CONF_MAX_DAYS];
 };
 
+/* What becomes of an MO whose sender is not a phone number (protect.
+ * odd_senders; services/phone.h says which senders are odd). */
+enum conf_odd_senders {
+	CONF_ODD_IGNORE,	/* recorded and acknowledged, never answered */
+	CONF_ODD_NAMESPACE,	/* answered, in a namespace of its own */
+};
+
 enum conf_msgid_format {
 	CONF_MSGID_STRING,
 	CONF_MSGID_DECIMAL,
@@ -125,6 +132,7 @@ struct cgw_conf {
 	struct {
 		int replies_per_minute;	/* 0: no limit */
 		int min_sender_digits;	/* 0: answer any sender */
+		int odd_senders;	/* enum conf_odd_senders */
 		int lookup_failures;	/* failed lookups before a block */
 		int lookup_window;	/* ms */
 		int lookup_block;	/* ms */
@@ -137,6 +145,8 @@ struct cgw_conf {
 
 	struct {
 		int mo_dedup_window;	/* ms */
+		int mo_ack_timeout;	/* ms: an SMS centre's wait for a
+					 * deliver_sm_resp */
 		int mo_lease;		/* ms */
 		int mt_lease;		/* ms */
 		int reply_expiry;	/* ms */

@@ -173,3 +173,17 @@ const char *log_mask_msisdn(const char *msisdn, char *buf, size_t buflen)
 	snprintf(buf, buflen, "%.5s***%s", msisdn, msisdn + n - 2);
 	return buf;
 }
+
+const char *log_mask_addr(const char *addr, char *buf, size_t buflen)
+{
+	char shown[64];
+	size_t n = 0;
+
+	/* a newline or an escape sequence from the network must not reach
+	 * the log as such */
+	for (const unsigned char *p = (const unsigned char *)addr;
+	     *p && n + 1 < sizeof(shown); p++)
+		shown[n++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
+	shown[n] = '\0';
+	return log_mask_msisdn(shown, buf, buflen);
+}

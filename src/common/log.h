@@ -66,6 +66,13 @@ void log_vmsg(enum log_cat cat, enum log_level lvl, const char *prefix,
  */
 const char *log_mask_msisdn(const char *msisdn, char *buf, size_t buflen);
 
+/*
+ * The same for an address as an SMS centre sent it (untrusted bytes): a
+ * byte that is not printable ASCII shows as '?', then it is masked like a
+ * phone number. Writes into buf (at least 24 bytes) and returns it.
+ */
+const char *log_mask_addr(const char *addr, char *buf, size_t buflen);
+
 const char *log_level_name(enum log_level lvl);
 const char *log_cat_name(enum log_cat cat);
 

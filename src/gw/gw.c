@@ -16,6 +16,7 @@
 
 #include "menu/cmd.h"
 #include "smpp/dlr.h"
+#include "gw/acks.h"
 #include "gw/dispatch.h"
 #include "common/days.h"
 #include "gw/gw.h"
@@ -67,6 +68,14 @@ struct mo_job {
 	char cc_key[320];
 	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
 	bool refused;		/* sender gets no replies (protect) */
+	int64_t recv_mono;	/* its deliver_sm was read */
+	/* its deliver_sm_resp, status 0, went out within
+	 * gateway.mo_ack_timeout: on which connection, when (gw/acks.h) */
+	bool ack_prompt;
+	struct store_fp_ack ack;
+	char ack_conn[ACKS_TOKEN_MAX];
+	struct smpp_link *ack_link;
+	uint32_t ack_gen;
 	/* one MO per phone and channel is stepped at a time; the others of
 	 * that phone wait (parked) in arrival order */
 	bool active, parked;
@@ -82,6 +91,7 @@ struct gw {
 	const struct bcast_tz *tz;
 	const struct bcast_quiet *quiet;
 	struct dispatch *dispatch;	/* broadcasts */
+	struct acks *acks;		/* MO acknowledgements */
 	struct notify *notify;		/* status-change notices */
 	const struct notice_set *notices;	/* their texts, or NULL */
 	struct smpp_link *links[MAX_LINKS];
@@ -212,17 +222,6 @@ static void mo_free(struct mo_job *j)
 		event_active(gw->stop_timer, 0, 0);
 }
 
-static void mo_ack(struct mo_job *j, uint32_t status)
-{
-	struct smpp_pdu r;
-
-	if (!j->link)
-		return;
-	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
-	smpp_link_respond(j->link, j->gen, &r);
-	j->link = NULL;
-}
-
 static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 {
 	char m[32];
@@ -230,6 +229,71 @@ static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", j->mo.bind,
 		 log_mask_msisdn(j->mo.msisdn, m, sizeof(m)));
 	return buf;
+}
+
+/* Sends the deliver_sm_resp (once; not for a recovered MO) and notes
+ * whether it went out in time: only then is a copy of the MO that comes
+ * later not taken for the SMS centre's re-delivery (store_mo_in).
+ * Returns true when it did. */
+static bool mo_ack(struct mo_job *j, uint32_t status)
+{
+	const struct cgw_conf *c = j->gw->conf;
+	struct smpp_pdu r;
+	int64_t took;
+
+	if (!j->link)
+		return false;
+	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
+	if (smpp_link_respond(j->link, j->gen, &r) == 0 &&
+	    status == SMPP_ESME_ROK && c->gateway.mo_dedup_window > 0) {
+		took = util_mono_ms() - j->recv_mono;
+		if (took > c->gateway.mo_ack_timeout) {
+			char px[64];
+
+			LOGP(LOG_SMPP, LOG_NOTICE, prefix_of(j, px, sizeof(px)),
+			     "MO %s acknowledged after %lldms, later than "
+			     "gateway.mo_ack_timeout: a copy of it is a "
+			     "re-delivery", j->mo.id, (long long)took);
+		} else {
+			j->ack_prompt = true;
+			j->ack_link = j->link;
+			j->ack_gen = j->gen;
+			acks_token(j->gw->acks, j->link, j->gen, j->ack_conn);
+			j->ack.msisdn = j->mo.msisdn;
+			j->ack.fp = j->mo.fp;
+			j->ack.mo_id = j->mo.id;
+			j->ack.at = util_now_ms();
+			j->ack.conn = j->ack_conn;
+		}
+	}
+	j->link = NULL;
+	return j->ack_prompt;
+}
+
+/* An acknowledgement in time: in the fingerprint (a new MO's with its
+ * commit, a re-delivery's now: the SMS centre has a response at last),
+ * and watched until its connection has stayed up long enough. */
+static void ack_noted(struct mo_job *j, const struct store_mo_in_result *res)
+{
+	struct store_fp_ack a = j->ack;
+
+	if (res->verdict == STORE_MO_DUP) {
+		a.mo_id = res->dup_of;
+		store_fp_ack(j->gw->store, &a, false, res->fp_prev, NULL, NULL);
+	}
+	acks_watch(j->gw->acks, &a, j->ack_link, j->ack_gen);
+}
+
+/* What makes a copy of an earlier MO a re-delivery, for the log. */
+static const char *dup_reason(const char *why)
+{
+	if (strcmp(why, "open") == 0)
+		return "the first is still being processed";
+	if (strcmp(why, "unacked") == 0)
+		return "no copy was acknowledged in time";
+	if (strcmp(why, "link") == 0)
+		return "acknowledged on a connection that may have dropped";
+	return why;
 }
 
 /* Takes an MT the commit queued into this process's hands. */
@@ -368,6 +432,8 @@ static void mo_commit(struct mo_job *j)
 		c.req = &req;
 	}
 	c.reply_uncounted = j->res.progress;
+	if (j->ack_prompt)
+		c.ack = &j->ack;
 	if (j->refused) {
 		c.keep_session = true;
 		c.mo_state = "refused";
@@ -452,6 +518,18 @@ static void file_application(struct mo_job *j)
 	struct dossier d;
 	int rc;
 
+	if (phone_key_is_odd(j->mo.msisdn)) {
+		/* a dossier's phone gets notices: it must be a number */
+		LOGP(LOG_MENU, LOG_NOTICE, NULL, "MO %s: application %s from a "
+		     "sender that is not a phone number refused", j->mo.id,
+		     p->id);
+		memset(&j->filed, 0, sizeof(j->filed));
+		util_strlcpy(j->filed.proc, p->id, sizeof(j->filed.proc));
+		j->filed_known = true;
+		j->filed.failed = true;
+		mo_step(j);
+		return;
+	}
 	memset(&d, 0, sizeof(d));
 	util_strlcpy(d.phone, j->mo.msisdn, sizeof(d.phone));
 	d.status = 2;
@@ -488,6 +566,53 @@ static void file_application(struct mo_job *j)
 		filed_cb(j, rc == -ERANGE ? -EIO : rc, NULL, false);
 }
 
+/* Closes an MO with no reply and nothing of its sender touched: recorded
+ * as refused. */
+static void close_unanswered(struct mo_job *j)
+{
+	memset(&j->res, 0, sizeof(j->res));
+	j->res.final = true;
+	j->res.set_lang = -1;
+	j->res.optout = -1;
+	j->refused = true;
+	mo_commit(j);
+}
+
+/* What the menu engine is told of an MO and its sender. */
+static void menu_input_of(const struct mo_job *j, struct menu_input *in)
+{
+	const struct gw *gw = j->gw;
+
+	memset(in, 0, sizeof(*in));
+	if (j->mo.ch == STORE_CH_USSD)
+		in->ev = j->mo.ussd_ev == USSD_EV_BEGIN ? MENU_EV_START
+						      : MENU_EV_INPUT;
+	else
+		in->ev = MENU_EV_SMS;
+	in->text = j->mo.text;
+	in->ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
+	in->lang = menu_lang_index(j->profile.lang);
+	if (in->lang < 0)
+		in->lang = menu_lang_index(gw->conf->menus.language);
+	if (in->lang < 0)
+		in->lang = 0;
+	in->fold = true;
+	in->fold_by_lang = true;
+	in->fold_lang[0] = gw->conf->menus.fold_vi;
+	in->fold_lang[1] = gw->conf->menus.fold_en;
+	in->msisdn = j->mo.msisdn;
+	in->now_ms = util_now_ms();
+	in->lookup_blocked = j->profile.lookup_blocked_until > in->now_ms;
+	in->event_id = j->mo.id;
+	in->holidays = gw->conf->services.holidays.day;
+	in->nholidays = gw->conf->services.holidays.n;
+	if (j->dossier_known) {
+		in->dossier_key = j->dossier_key;
+		in->dossier = j->dossier_found ? &j->dossier : NULL;
+	}
+	in->filed = j->filed_known ? &j->filed : NULL;
+}
+
 static void mo_step(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -495,21 +620,17 @@ static void mo_step(struct mo_job *j)
 	char px[64];
 
 	prefix_of(j, px, sizeof(px));
-	memset(&in, 0, sizeof(in));
 	if (!svc_sender_answerable(j->mo.src, (unsigned)j->mo.src_ton,
 				   gw->conf->protect.min_sender_digits)) {
+		char m[32];
+
 		/* short codes and alphanumeric senders: never a reply, so
 		 * that two automatic services cannot talk to each other */
 		LOGP(LOG_MENU, LOG_NOTICE, px, "MO %s from \"%s\" (fewer than "
 		     "%d digits, or letters): recorded, not answered",
-		     j->mo.id, j->mo.src,
+		     j->mo.id, log_mask_addr(j->mo.src, m, sizeof(m)),
 		     gw->conf->protect.min_sender_digits);
-		memset(&j->res, 0, sizeof(j->res));
-		j->res.final = true;
-		j->res.set_lang = -1;
-		j->res.optout = -1;
-		j->refused = true;
-		mo_commit(j);
+		close_unanswered(j);
 		return;
 	}
 	if (j->mo.ch == STORE_CH_USSD && j->mo.ussd_ev == USSD_EV_ABORT) {
@@ -523,33 +644,7 @@ static void mo_step(struct mo_job *j)
 		mo_commit(j);
 		return;
 	}
-	if (j->mo.ch == STORE_CH_USSD)
-		in.ev = j->mo.ussd_ev == USSD_EV_BEGIN ? MENU_EV_START
-						      : MENU_EV_INPUT;
-	else
-		in.ev = MENU_EV_SMS;
-	in.text = j->mo.text;
-	in.ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
-	in.lang = menu_lang_index(j->profile.lang);
-	if (in.lang < 0)
-		in.lang = menu_lang_index(gw->conf->menus.language);
-	if (in.lang < 0)
-		in.lang = 0;
-	in.fold = true;
-	in.fold_by_lang = true;
-	in.fold_lang[0] = gw->conf->menus.fold_vi;
-	in.fold_lang[1] = gw->conf->menus.fold_en;
-	in.msisdn = j->mo.msisdn;
-	in.now_ms = util_now_ms();
-	in.lookup_blocked = j->profile.lookup_blocked_until > in.now_ms;
-	in.event_id = j->mo.id;
-	in.holidays = gw->conf->services.holidays.day;
-	in.nholidays = gw->conf->services.holidays.n;
-	if (j->dossier_known) {
-		in.dossier_key = j->dossier_key;
-		in.dossier = j->dossier_found ? &j->dossier : NULL;
-	}
-	in.filed = j->filed_known ? &j->filed : NULL;
+	menu_input_of(j, &in);
 	menu_step(gw->menus, &j->session, &in, &j->res);
 	if (j->res.kind == MENU_NEED_FILING) {
 		file_application(j);
@@ -580,6 +675,42 @@ static void mo_step(struct mo_job *j)
 	mo_commit(j);
 }
 
+/* Whether odd senders are ignored (protect.odd_senders). */
+static bool odd_ignored(const struct mo_job *j)
+{
+	return phone_key_is_odd(j->mo.msisdn) &&
+	       j->gw->conf->protect.odd_senders == CONF_ODD_IGNORE;
+}
+
+/*
+ * An MO whose sender is not a phone number (services/phone.h) is logged
+ * with why, its address masked; ignored, it is closed unanswered with
+ * nothing of its sender read or touched. Returns true when closed.
+ */
+static bool odd_sender_closed(struct mo_job *j)
+{
+	char px[64], m[32], key[PHONE_KEY_MAX];
+	const char *why = "";
+
+	if (!phone_key_is_odd(j->mo.msisdn))
+		return false;
+	if (!j->active) {	/* once: not again when a parked MO wakes */
+		phone_sender(j->mo.src, (unsigned)j->mo.src_ton,
+			     (unsigned)j->mo.src_npi, key, sizeof(key), &why);
+		LOGP(LOG_MENU, LOG_NOTICE, prefix_of(j, px, sizeof(px)),
+		     "MO %s from \"%s\" (TON %d, NPI %d) is not from a phone "
+		     "number (%s): %s", j->mo.id,
+		     log_mask_addr(j->mo.src, m, sizeof(m)), j->mo.src_ton,
+		     j->mo.src_npi, why, odd_ignored(j)
+			     ? "recorded, not answered"
+			     : "answered in a namespace of its own");
+	}
+	if (!odd_ignored(j))
+		return false;
+	close_unanswered(j);
+	return true;
+}
+
 static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 {
 	struct mo_job *j = arg;
@@ -601,18 +732,27 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
-	mo_ack(j, SMPP_ESME_ROK);
+	if (mo_ack(j, SMPP_ESME_ROK))
+		ack_noted(j, res);
 	if (j->cc_key[0])
 		/* recorded: its parts are no longer needed */
 		store_cc_consume(j->gw->store, j->mo.msisdn, j->cc_key,
 				 NULL, NULL);
 	if (res->verdict == STORE_MO_DUP) {
 		LOGP(LOG_SMPP, LOG_NOTICE, px,
-		     "re-delivery of MO %s: acknowledged, not answered again",
-		     res->dup_of);
+		     "re-delivery of MO %s (%s): acknowledged, not answered "
+		     "again", res->dup_of, dup_reason(res->why));
 		mo_free(j);
 		return;
 	}
+	if (res->dup_of[0])
+		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (%s): a new "
+		     "request", j->mo.id, res->dup_of, res->why[0]
+			     ? "it starts over, or a menu waits"
+			     : "acknowledged in time on a connection that "
+			       "stayed up");
+	if (odd_sender_closed(j))
+		return;
 	if (!j->active && phone_busy(j)) {
 		/* its session is about to change: step it after that one */
 		LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO before "
@@ -667,11 +807,17 @@ static bool phone_busy(const struct mo_job *j)
  * and the dossier its text names again, then step it). */
 static void mo_record(struct mo_job *j, bool reread)
 {
-	int rc = store_mo_in(j->gw->store, &j->mo, reread,
-			     dossier_candidate(j->mo.text, j->dossier_key,
-					       sizeof(j->dossier_key))
-				     ? j->dossier_key : NULL,
-			     mo_in_cb, j);
+	/* an ignored sender looks nothing up */
+	bool fetch = !odd_ignored(j) &&
+		     dossier_candidate(j->mo.text, j->dossier_key,
+				       sizeof(j->dossier_key));
+	char live[MAX_LINKS * ACKS_TOKEN_MAX];
+	int rc;
+
+	acks_live(j->gw->acks, j->gw->links, j->gw->nlinks, live,
+		  sizeof(live));
+	rc = store_mo_in(j->gw->store, &j->mo, reread,
+			 fetch ? j->dossier_key : NULL, live, mo_in_cb, j);
 
 	if (rc < 0)
 		mo_in_cb(j, rc, NULL);
@@ -694,15 +840,19 @@ static void wake_next(struct gw *gw, const char *msisdn,
 	mo_record(next, true);
 }
 
-/* 128-bit fingerprint of what makes an MO the same MO. */
+/* 128-bit fingerprint of what makes an MO the same MO. The TONs and NPIs
+ * count: an alphanumeric sender that spells a phone is not that phone. */
 static void fingerprint(const struct smpp_pdu *p, char *out)
 {
+	const uint8_t addr[4] = { p->source_addr_ton, p->source_addr_npi,
+				  p->dest_addr_ton, p->dest_addr_npi };
 	uint64_t h[2];
 
 	for (int k = 0; k < 2; k++) {
 		uint64_t x = util_fnv1a64(p->source_addr,
 					 strlen(p->source_addr), (uint64_t)k);
 
+		x = util_fnv1a64(addr, sizeof(addr), x);
 		x = util_fnv1a64(p->destination_addr,
 				strlen(p->destination_addr), x);
 		x = util_fnv1a64(p->service_type, strlen(p->service_type), x);
@@ -989,8 +1139,9 @@ static void on_part(struct gw *gw, struct smpp_link *l,
 		p->part = ri->seq;
 		p->total = ri->total;
 		util_strlcpy(p->bind, sc->id, sizeof(p->bind));
-		phone_from_smpp(pdu->source_addr, pdu->source_addr_ton,
-				p->msisdn, sizeof(p->msisdn));
+		phone_sender(pdu->source_addr, pdu->source_addr_ton,
+			     pdu->source_addr_npi, p->msisdn,
+			     sizeof(p->msisdn), NULL);
 		reasm_key(ri, pdu->source_addr, pdu->destination_addr, p->key,
 			  sizeof(p->key));
 		rc = reasm_part_bytes(ri, sc->packed, bytes, sizeof(bytes),
@@ -1038,6 +1189,33 @@ static void claimed_cc(void *arg, const char *msisdn, const char *key,
 	cc_process(arg, key, fields, nfields);
 }
 
+/* Where an MO came from and where to answer it, when, and who sent it. */
+static void mo_received(struct mo_job *j, struct smpp_link *l,
+			const struct smpp_pdu *pdu)
+{
+	struct store_mo *mo = &j->mo;
+
+	j->link = l;
+	j->gen = smpp_link_generation(l);
+	j->seq = pdu->sequence_number;
+	j->resp_cmd = smpp_resp_id(pdu->command_id);
+	j->recv_mono = util_mono_ms();
+	store_new_mo_id(j->gw->store, mo->id, sizeof(mo->id));
+	/* only a number for its TON/NPI becomes a phone; anything else gets
+	 * a key of its own that no subscriber's can equal */
+	phone_sender(pdu->source_addr, pdu->source_addr_ton,
+		     pdu->source_addr_npi, mo->msisdn, sizeof(mo->msisdn), NULL);
+	util_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
+	mo->src_ton = pdu->source_addr_ton;
+	mo->src_npi = pdu->source_addr_npi;
+	util_strlcpy(mo->dst, pdu->destination_addr, sizeof(mo->dst));
+	mo->dst_ton = pdu->dest_addr_ton;
+	mo->dst_npi = pdu->dest_addr_npi;
+	util_strlcpy(mo->bind, smpp_link_conf(l)->id, sizeof(mo->bind));
+	mo->recv_ms = util_now_ms();
+	fingerprint(pdu, mo->fp);
+}
+
 static void on_request(void *arg, struct smpp_link *l,
 		       const struct smpp_pdu *pdu)
 {
@@ -1080,23 +1258,7 @@ static void on_request(void *arg, struct smpp_link *l,
 		return;
 	}
 	mo = &j->mo;
-	j->link = l;
-	j->gen = smpp_link_generation(l);
-	j->seq = pdu->sequence_number;
-	j->resp_cmd = smpp_resp_id(pdu->command_id);
-	store_new_mo_id(gw->store, mo->id, sizeof(mo->id));
-	phone_from_smpp(pdu->source_addr, pdu->source_addr_ton, mo->msisdn,
-			sizeof(mo->msisdn));
-	util_strlcpy(mo->src, pdu->source_addr, sizeof(mo->src));
-	mo->src_ton = pdu->source_addr_ton;
-	mo->src_npi = pdu->source_addr_npi;
-	util_strlcpy(mo->dst, pdu->destination_addr, sizeof(mo->dst));
-	mo->dst_ton = pdu->dest_addr_ton;
-	mo->dst_npi = pdu->dest_addr_npi;
-	util_strlcpy(mo->bind, smpp_link_conf(l)->id, sizeof(mo->bind));
-	mo->recv_ms = util_now_ms();
-	fingerprint(pdu, mo->fp);
-
+	mo_received(j, l, pdu);
 	reasm_info_text(&ri, smpp_link_conf(l)->packed, mo->text,
 			sizeof(mo->text));
 	if (ussd_classify(gw->conf->ussd.dialect, pdu, &um)) {
@@ -1293,6 +1455,27 @@ static void on_store_state(void *arg, bool ready)
 	}
 }
 
+/* One link per smsc entry, two for a transmitter+receiver pair. Returns
+ * 0 or -ENOMEM (the links made are freed with the gateway). */
+static int make_links(struct gw *gw, const struct smpp_link_cbs *cbs)
+{
+	for (int i = 0; i < gw->conf->nsmsc; i++) {
+		const struct cgw_smsc_conf *sc = &gw->conf->smsc[i];
+		bool pair = sc->bind_mode == CONF_BIND_TX_RX;
+
+		gw->links[gw->nlinks++] = smpp_link_new(
+			gw->base, gw->dns, sc,
+			pair ? SMPP_ROLE_TX : SMPP_ROLE_TRX, cbs, gw);
+		if (pair)
+			gw->links[gw->nlinks++] = smpp_link_new(
+				gw->base, gw->dns, sc, SMPP_ROLE_RX, cbs, gw);
+	}
+	for (int i = 0; i < gw->nlinks; i++)
+		if (!gw->links[i])
+			return -ENOMEM;
+	return 0;
+}
+
 struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		  const struct gw_loaded *ld, char *err, size_t errlen)
 {
@@ -1337,25 +1520,13 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		gw_free(gw);
 		return NULL;
 	}
-	for (int i = 0; i < conf->nsmsc; i++) {
-		const struct cgw_smsc_conf *sc = &conf->smsc[i];
-
-		if (sc->bind_mode == CONF_BIND_TX_RX) {
-			gw->links[gw->nlinks++] = smpp_link_new(
-				base, gw->dns, sc, SMPP_ROLE_TX, &cbs, gw);
-			gw->links[gw->nlinks++] = smpp_link_new(
-				base, gw->dns, sc, SMPP_ROLE_RX, &cbs, gw);
-		} else {
-			gw->links[gw->nlinks++] = smpp_link_new(
-				base, gw->dns, sc, SMPP_ROLE_TRX, &cbs, gw);
-		}
+	if (make_links(gw, &cbs) < 0) {
+		util_err(err, errlen, -ENOMEM, "out of memory");
+		gw_free(gw);
+		return NULL;
 	}
-	for (int i = 0; i < gw->nlinks; i++)
-		if (!gw->links[i]) {
-			util_err(err, errlen, -ENOMEM, "out of memory");
-			gw_free(gw);
-			return NULL;
-		}
+	gw->acks = acks_new(base, gw->store, gw->instance,
+			    conf->gateway.mo_ack_timeout);
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
@@ -1368,7 +1539,8 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	if (gw->notify)
 		gw_set_notices(gw, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
-	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify) {
+	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify ||
+	    !gw->acks) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1427,6 +1599,9 @@ void gw_free(struct gw *gw)
 	if (!gw)
 		return;
 	gw->stopping = true;
+	/* what waits in it names links */
+	acks_free(gw->acks);
+	gw->acks = NULL;
 	/* Store first: its pending callbacks (-ECANCELED) may still answer
 	 * an MO on a link, so the links must outlive them. */
 	store_free(gw->store);

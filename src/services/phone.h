@@ -2,7 +2,9 @@
  * Vietnamese phone numbers: every form a citizen or an SMS centre writes
  * (0912345678, +84912345678, 84912345678, 0084 912 345 678) normalised to
  * E.164 digits without '+': "84" followed by 9 digits, mobile prefixes
- * 3x, 5x, 7x, 8x, 9x.
+ * 3x, 5x, 7x, 8x, 9x. And who an SMPP sender is: only an address that is
+ * a valid number for its TON/NPI becomes a number; anything else lives in
+ * a namespace of its own and can never stand for a subscriber.
  */
 #ifndef CGW_PHONE_H
 #define CGW_PHONE_H
@@ -18,13 +20,40 @@
  */
 int phone_normalize(const char *in, char *out, size_t outlen);
 
+/* What an SMPP source address is (phone_sender()). */
+enum phone_kind {
+	PHONE_MOBILE,	/* a Vietnamese mobile: the key is 84xxxxxxxxx */
+	PHONE_NUMBER,	/* another number (foreign, landline, a test
+			 * centre's "456"): the key is its digits */
+	PHONE_ODD,	/* not a number for its TON/NPI: the key is in a
+			 * namespace of its own (PHONE_ODD_PREFIX) */
+};
+
+/* Keys of odd senders start with this: "x:" and 16 hex digits of a hash
+ * of the address, which no MSISDN or digit string can ever equal. */
+#define PHONE_ODD_PREFIX "x:"
+#define PHONE_KEY_MAX 24	/* room for any key phone_sender() writes */
+
 /*
- * Normalises an SMPP address for use as a session key: a Vietnamese mobile
- * becomes 84xxxxxxxxx; anything else (short code, foreign number,
- * alphanumeric sender) is kept as its digits and letters. Returns true when
- * the result is a Vietnamese mobile number.
+ * The key an MO's sender is known by (its session, profile, dossier
+ * ownership, lock-out), written into key (keylen >= PHONE_KEY_MAX):
+ *  - TON 1 (international), NPI 1 or 0: digits only, an optional leading
+ *    '+'; 84 + a mobile is PHONE_MOBILE, other digits PHONE_NUMBER; a
+ *    leading 0 is not international, so odd.
+ *  - TON 0 (unknown) with an optional '+', TON 2 (national) without one,
+ *    NPI 1 or 0: digits only, normalised like phone_normalize() (0912..,
+ *    84912.., 912..); other digits PHONE_NUMBER.
+ *  - TON 3 (network specific) and 6 (abbreviated): short codes; TON 5
+ *    (alphanumeric); any other TON, or NPI; an empty address, a
+ *    character that is not a digit, more than 15 digits (E.164):
+ *    PHONE_ODD.
+ * *why (may be NULL) gets a static text saying why an address is odd
+ * ("" otherwise). addr is untrusted bytes, NUL-terminated.
  */
-bool phone_from_smpp(const char *addr, unsigned ton, char *out,
-		     size_t outlen);
+enum phone_kind phone_sender(const char *addr, unsigned ton, unsigned npi,
+			     char *key, size_t keylen, const char **why);
+
+/* True for a key phone_sender() gave an odd sender. */
+bool phone_key_is_odd(const char *key);
 
 #endif

@@ -167,9 +167,20 @@ struct store_request {
 
 enum store_mo_verdict { STORE_MO_NEW, STORE_MO_DUP };
 
+#define STORE_FP_VALUE_MAX 160	/* what a fingerprint key holds */
+
 struct store_mo_in_result {
 	enum store_mo_verdict verdict;
-	char dup_of[STORE_ID_MAX];	/* STORE_MO_DUP: the original */
+	/* the earlier MO of the same fingerprint: STORE_MO_DUP, the original;
+	 * STORE_MO_NEW, the one this repeats ("" when none) */
+	char dup_of[STORE_ID_MAX];
+	/* why a copy of it would be a re-delivery: "open" (still being
+	 * processed), "unacked" (no copy known to be acknowledged in time),
+	 * "link" (acknowledged on a connection that may have dropped); ""
+	 * when acknowledged in time on a connection that stayed up */
+	char why[16];
+	char fp_prev[STORE_FP_VALUE_MAX];	/* STORE_MO_DUP: what the
+						 * fingerprint held */
 	struct store_session session;
 	struct store_profile profile;
 	bool dossier_asked;		/* a dossier key was given */
@@ -182,6 +193,8 @@ struct store_stats {
 };
 
 typedef void store_state_fn(void *arg, bool ready);
+/* The callback of an operation that returns nothing but its rc. */
+typedef void store_done_fn(void *arg, int rc);
 
 /*
  * Connects (and keeps reconnecting) to the Redis of `conf`. `instance`
@@ -205,11 +218,42 @@ unsigned store_shard(const struct store *st, const char *msisdn);
  * Round trip 1 of an MO: records it unless it is a re-delivery, reads the
  * sender's session and profile, and (when dossier_key is not NULL) the
  * dossier, pipelined. `reread`: the MO is recorded already (recovery).
+ * live: the tokens (store_fp_ack.conn) of this process's connections that
+ * are up, separated by spaces: an MO acknowledged on one of them was not
+ * lost with its connection. A copy of an earlier MO (same fingerprint,
+ * within gateway.mo_dedup_window) is a re-delivery when that MO is still
+ * open, was not acknowledged in time, or was acknowledged on a connection
+ * neither live nor known to have stayed up (mo_in.lua); a new USSD dial or
+ * SMS MENU only in the first case, a USSD answer where a menu waits never.
  */
 typedef void store_mo_in_fn(void *arg, int rc,
 			    const struct store_mo_in_result *res);
 int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
-		const char *dossier_key, store_mo_in_fn *cb, void *arg);
+		const char *dossier_key, const char *live,
+		store_mo_in_fn *cb, void *arg);
+
+/*
+ * How a copy of an MO was acknowledged, kept in its fingerprint
+ * (fp_ack.lua): status 0 sent at `at` (UTC ms), within
+ * gateway.mo_ack_timeout of its deliver_sm, on connection `conn` (a token
+ * of the process's run, the bind and the connection: no space).
+ */
+struct store_fp_ack {
+	const char *msisdn;	/* the sender: the shard */
+	const char *fp;		/* the fingerprint */
+	const char *mo_id;	/* the MO the fingerprint names */
+	int64_t at;
+	const char *conn;
+};
+
+/*
+ * Marks a fingerprint: up false, a re-delivery acknowledged in time, only
+ * when the fingerprint still holds `expect` (the fp_prev mo_in found); up
+ * true, the connection stayed up mo_ack_timeout after the acknowledgement,
+ * only when it holds that acknowledgement's mark. cb may be NULL.
+ */
+int store_fp_ack(struct store *st, const struct store_fp_ack *a, bool up,
+		 const char *expect, store_done_fn *cb, void *arg);
 
 /* --- applications (store_app.c) ------------------------------------------- */
 
@@ -270,6 +314,9 @@ struct store_commit {
 						 * phone, ch, mo and at are
 						 * the MO's */
 	const char *mo_state;			/* NULL: "answered" */
+	/* the MO was acknowledged in time: its fingerprint is marked, or
+	 * NULL (ack->mo_id and fp are the MO's) */
+	const struct store_fp_ack *ack;
 	/* an SMS reply that takes an open menu session a valid step on:
 	 * not counted against protect.replies_per_minute */
 	bool reply_uncounted;
@@ -303,7 +350,6 @@ int store_commit(struct store *st, const struct store_commit *c,
  * status) or "expired"; removes it from the queue. nparts may be 0 for a
  * failure.
  */
-typedef void store_done_fn(void *arg, int rc);
 int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *state, const char *bind,
 		  const char *const *msgids, const char *const *keys,

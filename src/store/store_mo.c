@@ -15,6 +15,14 @@
 
 /* --- round trip 1 ------------------------------------------------------------ */
 
+/* Element i of an array reply into out when it is a string ("" if not). */
+static void reply_str(const redisReply *r, size_t i, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (r->elements > i && r->element[i]->type == REDIS_REPLY_STRING)
+		util_strlcpy(out, r->element[i]->str, len);
+}
+
 static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct store_mo_in_result *res = rq->ctx;
@@ -30,9 +38,9 @@ static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
 	}
 	if (strcmp(r->element[0]->str, "dup") == 0) {
 		res->verdict = STORE_MO_DUP;
-		if (r->element[1]->type == REDIS_REPLY_STRING)
-			util_strlcpy(res->dup_of, r->element[1]->str,
-				     sizeof(res->dup_of));
+		reply_str(r, 1, res->dup_of, sizeof(res->dup_of));
+		reply_str(r, 2, res->why, sizeof(res->why));
+		reply_str(r, 3, res->fp_prev, sizeof(res->fp_prev));
 		return;
 	}
 	res->verdict = STORE_MO_NEW;
@@ -40,6 +48,8 @@ static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
 		reply_session(r->element[2], &res->session);
 		reply_profile(r->element[3], &res->profile);
 	}
+	reply_str(r, 4, res->dup_of, sizeof(res->dup_of));
+	reply_str(r, 5, res->why, sizeof(res->why));
 }
 
 static void mo_in_done(struct sreq *rq, int rc)
@@ -49,19 +59,21 @@ static void mo_in_done(struct sreq *rq, int rc)
 	cb(rq->arg, rc, rc == 0 ? rq->ctx : NULL);
 }
 
-/* new | begin (a USSD dial, or SMS MENU: never a re-delivery once
- * answered) | reread */
+/* new (SMS) | input (a USSD answer: new input where a menu waits) | begin
+ * (a USSD dial, or SMS MENU: a re-delivery only while the first is open)
+ * | reread */
 static const char *mo_in_mode(const struct store_mo *mo, bool reread)
 {
 	if (reread)
 		return "reread";
 	if (mo->restart || (mo->ch == STORE_CH_USSD && mo->ussd_ev == 0))
 		return "begin";
-	return "new";
+	return mo->ch == STORE_CH_USSD ? "input" : "new";
 }
 
 static void build_mo_in(struct argv *a, struct store *st,
-			const struct store_mo *mo, bool reread)
+			const struct store_mo *mo, bool reread,
+			const char *live)
 {
 	const struct store_keys *k = store_keyctx(st);
 	const struct cgw_conf *c = store_conf(st);
@@ -90,12 +102,14 @@ static void build_mo_in(struct argv *a, struct store *st,
 	arg_ki(a, "dedup_ms", c->gateway.mo_dedup_window);
 	arg_ki(a, "ttl_s", rec_mo.ttl_s);
 	arg_kv(a, "mode", mo_in_mode(mo, reread));
+	arg_kv(a, "live", live ? live : "");
 	if (!reread)
 		arg_record(a, &rec_mo, "mo", mo);
 }
 
 int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
-		const char *dossier_key, store_mo_in_fn *cb, void *arg)
+		const char *dossier_key, const char *live,
+		store_mo_in_fn *cb, void *arg)
 {
 	struct store_mo_in_result *res;
 	struct argv *a = store_argv(st);
@@ -108,12 +122,38 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		return rc;
 	res = rq->ctx;
 	res->dossier_asked = dossier_key != NULL;
-	build_mo_in(a, st, mo, reread);
+	build_mo_in(a, st, mo, reread, live);
 	sreq_send(rq, 0, a);
 	if (dossier_key) {
 		cmd_dossier_get(a, store_keyctx(st), dossier_key);
 		sreq_send(rq, 1, a);
 	}
+	return sreq_commit(rq);
+}
+
+int store_fp_ack(struct store *st, const struct store_fp_ack *ack, bool up,
+		 const char *expect, store_done_fn *cb, void *arg)
+{
+	struct argv *a = store_argv(st);
+	char k_fp[STORE_KEY_MAX];
+	const char *keys[LUA_FP_ACK_NKEYS];
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, 1, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
+	if (rc < 0)
+		return rc;
+	store_key_shard(store_keyctx(st), store_shard(st, ack->msisdn), SK_FP,
+			ack->fp, k_fp, sizeof(k_fp));
+	keys[LUA_FP_ACK_FP] = k_fp;
+	arg_reset(a);
+	arg_script(a, LUA_FP_ACK, keys);
+	arg_kv(a, "id", ack->mo_id);
+	arg_ki(a, "at", ack->at);
+	arg_kv(a, "conn", ack->conn);
+	arg_kv(a, "up", up ? "1" : "0");
+	arg_kv(a, "expect", expect ? expect : "");
+	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
 }
 
@@ -204,7 +244,7 @@ static void commit_done(struct sreq *rq, int rc)
 struct commit_keys {
 	char sess[STORE_KEY_MAX], inq[STORE_KEY_MAX], mo[STORE_KEY_MAX];
 	char outq[STORE_KEY_MAX], mt[STORE_KEY_MAX], ph[STORE_KEY_MAX];
-	char mt2[STORE_KEY_MAX], requests[STORE_KEY_MAX];
+	char mt2[STORE_KEY_MAX], requests[STORE_KEY_MAX], fp[STORE_KEY_MAX];
 	const char *v[LUA_MO_COMMIT_NKEYS];
 };
 
@@ -229,6 +269,8 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 			sizeof(ck->mt2));
 	store_key_shard(k, shard, SK_REQUESTS, NULL, ck->requests,
 			sizeof(ck->requests));
+	store_key_shard(k, shard, SK_FP, mo->fp[0] ? mo->fp : "-", ck->fp,
+			sizeof(ck->fp));
 	ck->v[LUA_MO_COMMIT_SESS] = ck->sess;
 	ck->v[LUA_MO_COMMIT_INQ] = ck->inq;
 	ck->v[LUA_MO_COMMIT_MO] = ck->mo;
@@ -237,6 +279,7 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 	ck->v[LUA_MO_COMMIT_PH] = ck->ph;
 	ck->v[LUA_MO_COMMIT_MT2] = ck->mt2;
 	ck->v[LUA_MO_COMMIT_REQUESTS] = ck->requests;
+	ck->v[LUA_MO_COMMIT_FP] = ck->fp;
 }
 
 static void commit_session(struct argv *a, const struct store_session *s)
@@ -298,6 +341,8 @@ static void build_commit(struct argv *a, struct store *st,
 				       !c->reply_uncounted ? "1" : "0");
 	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
 	arg_kv(a, "mo_state", c->mo_state ? c->mo_state : "answered");
+	arg_ki(a, "ack_at", c->ack ? c->ack->at : 0);
+	arg_kv(a, "ack_conn", c->ack ? c->ack->conn : "");
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
 	if (mt)

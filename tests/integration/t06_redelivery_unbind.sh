@@ -1,8 +1,11 @@
 #!/bin/sh
-# An SMS centre that missed our deliver_sm_resp delivers the MO again: it
-# is acknowledged again but neither processed nor answered again. A USSD
-# answer that repeats the previous one is new input, not a re-delivery.
-# SIGTERM unbinds cleanly.
+# An SMS centre that may have missed our deliver_sm_resp delivers the MO
+# again: here the link drops right after the response (within
+# gateway.mo_ack_timeout). The copy is acknowledged again but neither
+# processed nor answered again. A USSD answer that repeats the previous one
+# is new input, not a re-delivery. SIGTERM unbinds cleanly. (A citizen who
+# asks again after a response in time on a link that stayed up is
+# answered: t39.)
 . "$(dirname "$0")/lib.sh"
 
 cat >"$T/dedup.sim" <<'SIM'
@@ -10,8 +13,8 @@ wait-bind timeout=15
 mo name=a from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"
 expect-acked mo=a
 expect-submit to=84912345678 contains="Dang xu ly"
-redeliver mo=a
-expect-acked mo=a
+drop
+wait-bind timeout=15
 redeliver mo=a
 expect-acked mo=a
 expect-quiet ms=1000
@@ -36,9 +39,9 @@ write_config
 import_samples
 start_gw
 wait_sim 40
-[ "$(count_in "$T/sim.log" "MO-RESP a status=0x00000000")" = 3 ] ||
-	fail "the re-deliveries were not acknowledged"
-grep -q "re-delivery of MO .*acknowledged, not answered again" "$T/gw.log" ||
+[ "$(count_in "$T/sim.log" "MO-RESP a status=0x00000000")" = 2 ] ||
+	fail "the re-delivery was not acknowledged"
+grep -q "re-delivery of MO .* (acknowledged on a connection that may have dropped): acknowledged, not answered again" "$T/gw.log" ||
 	fail "re-delivery not logged"
 
 # graceful stop: unbind, answer the unbind_resp, exit 0

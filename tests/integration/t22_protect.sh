@@ -3,8 +3,9 @@
 #  - protect.replies_per_minute: over it, an MO is acknowledged, recorded
 #    and closed without a reply (logged); USSD screens do not count; an
 #    opt-out still applies.
-#  - protect.min_sender_digits: short codes and alphanumeric senders get
-#    no reply (acknowledged, recorded, closed, logged).
+#  - protect.min_sender_digits: short codes get no reply (acknowledged,
+#    recorded, closed, logged); an alphanumeric sender gets none either,
+#    as a sender that is not a phone number (protect.odd_senders, t38).
 #  - TU CHOI / DANG KY: a confirmation, the profile flag (citizengw-ctl
 #    phone), and answers to what an opted-out citizen asks.
 #  - ussd.session_ttl and menus.sms_session_ttl set the sessions' TTL.
@@ -76,8 +77,10 @@ grep -q "^opted out *no" "$T/b.out" || fail "B not opted in again: $(cat "$T/b.o
 
 [ "$(count_in "$T/gw.log" "reply limit of 3 SMS a minute reached")" = 2 ] ||
 	fail "the reply limit was not logged twice"
-[ "$(count_in "$T/gw.log" "fewer than 8 digits, or letters): recorded, not answered")" = 2 ] ||
-	fail "refused senders not logged"
+[ "$(count_in "$T/gw.log" "fewer than 8 digits, or letters): recorded, not answered")" = 1 ] ||
+	fail "the short code not logged"
+[ "$(count_in "$T/gw.log" "is not from a phone number (alphanumeric (TON 5)): recorded, not answered")" = 1 ] ||
+	fail "the alphanumeric sender not logged"
 limited=0
 refused=0
 for k in $(redis --scan --pattern 'cgw:*:mo:*'); do

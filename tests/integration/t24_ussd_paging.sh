@@ -9,9 +9,9 @@
 cat >"$T/page.sim" <<'SIM'
 wait-bind timeout=15
 ussd from=84912345678 to=8088 text="*8088#" op=1 its=0x0a00
-expect-submit ussd_op=2 dc=8 text="Dịch vụ công Thái Nguyên\n1. Tra cứu hồ sơ\n2. Yêu cầu gọi lại hỗ trợ\n99. Xem tiếp"
+expect-submit ussd_op=2 dc=8 text="Dịch vụ công Thái Nguyên\n1. Tra cứu hồ sơ\n2. Yêu cầu gọi lại\n99. Xem tiếp"
 ussd from=84912345678 to=8088 text="99" op=18 its=0x0a00
-expect-submit ussd_op=2 dc=8 text="3. Đặt lịch đến Trung tâm\n4. Đánh giá hồ sơ\n5. Góp ý\n9. English"
+expect-submit ussd_op=2 dc=8 text="3. Đặt lịch đến Trung tâm\n4. Đánh giá hồ sơ\n5. Góp ý\n6. Nộp hồ sơ\n9. English"
 ussd from=84912345678 to=8088 text="1" op=18 its=0x0a00
 expect-submit ussd_op=2 contains="Nhập mã hồ sơ"
 ussd from=84912345678 to=8088 text="000.00.19.H56-250806-0001" op=18 its=0x0a00

@@ -1,14 +1,21 @@
---! KEYS sess inq mo outq mt ph mt2 requests
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state
+--! KEYS sess inq mo outq mt ph mt2 requests fp
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
 -- the reply (A.mt) and an SMS copy (A.mt2), records the request (A.req),
 -- applies the profile effects and closes the MO.
 -- op: set | end | keep (the session is neither checked nor touched).
 -- mt_id, mt2_id, set_lang, optout: '' for none.
+-- ack_conn (not ''): the MO was acknowledged in time at ack_at on that
+-- connection: its fingerprint, if it still names it, says so (the up-0
+-- form of fp_ack.lua), whatever becomes of the commit.
 -- Returns {'ok', now_blocked, limited, mt2_queued} | {'gone'} |
 -- {'conflict', session}. Over the reply limit the MO is closed with no
 -- reply, no session change and no request; an opt-out still applies.
+if A.ack_conn ~= '' and redis.call('GET', K.fp) == A.mo_id then
+  redis.call('SET', K.fp, 'a ' .. A.ack_at .. ' ' .. A.ack_conn .. ' 0 ' ..
+             A.mo_id, 'KEEPTTL')
+end
 if not redis.call('ZSCORE', K.inq, A.mo_id) then
   return {'gone'}
 end

@@ -1,23 +1,51 @@
 --! KEYS fp mo inq sess ph
---! ARGV id now lease dedup_ms ttl_s mode
+--! ARGV id now lease dedup_ms ttl_s mode live
 -- Round trip 1 of an MO: records it (group A.mo) unless it is a
 -- re-delivery, and reads the sender's session and profile.
--- mode: new | begin (a USSD dial: never a re-delivery once answered)
+-- mode: new (an SMS) | input (a USSD answer) | begin (a USSD dial or SMS
+--       MENU: starts over, a re-delivery only while the first is open)
 --       | reread (recorded already: just read)
--- Returns {'dup', original id} | {'new', id, session, profile}.
+-- live: tokens of the connections of this process that are up now,
+--       separated by spaces.
+-- K.fp names the last MO of this fingerprint: "<id>" as set here, or
+-- "a <at> <conn> <up> <id>" once a copy of it was acknowledged in time
+-- (fp_ack.lua). A copy is a re-delivery when that MO is still open
+-- ('open'), when no copy of it is known to have been acknowledged in time
+-- ('unacked': refused, acknowledged late, its response lost, recovered),
+-- or when it was acknowledged on a connection neither still up here nor
+-- known to have stayed up ('link'): the SMS centre may have missed the
+-- response. Otherwise it is a citizen sending the same text again: new.
+-- A USSD answer where a menu waits is new input whatever the fingerprint.
+-- Returns {'dup', original id, why, what K.fp held}
+--       | {'new', id, session, profile, repeated id or '', why or ''}.
+local function judge(prev)
+  local conn, up, id = string.match(prev, '^a %d+ (%x+) ([01]) (.+)$')
+  if not conn then return prev, 'unacked' end
+  if up == '1' or
+     string.find(' ' .. A.live .. ' ', ' ' .. conn .. ' ', 1, true) then
+    return id, nil
+  end
+  return id, 'link'
+end
+local function waiting()
+  local node = redis.call('HGET', K.sess, 'node')
+  return node and node ~= ''
+end
+local again, why = '', nil
 if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
     local prev = redis.call('GET', K.fp)
     if prev then
-      -- the original is still being processed: surely a re-delivery
-      if redis.call('ZSCORE', K.inq, prev) then
-        return {'dup', prev}
+      local id
+      id, why = judge(prev)
+      if redis.call('ZSCORE', K.inq, id) then
+        return {'dup', id, 'open', prev}
       end
-      -- answered: a repeat is new input only where a menu waits for it
-      if A.mode ~= 'begin' then
-        local node = redis.call('HGET', K.sess, 'node')
-        if (not node) or node == '' then return {'dup', prev} end
+      if why and A.mode ~= 'begin' and
+         not (A.mode == 'input' and waiting()) then
+        return {'dup', id, why, prev}
       end
+      again = id
     end
     redis.call('SET', K.fp, A.id, 'PX', A.dedup_ms)
   end
@@ -26,4 +54,4 @@ if A.mode ~= 'reread' then
   redis.call('ZADD', K.inq, tonumber(A.now) + tonumber(A.lease), A.id)
 end
 return {'new', A.id, redis.call('HGETALL', K.sess),
-        redis.call('HGETALL', K.ph)}
+        redis.call('HGETALL', K.ph), again, why or ''}
