@@ -444,8 +444,9 @@ const char *menu_check_civil(const struct menu_tree *t, int64_t now_ms,
 		e = civil_date_check(text, today, &k, v);
 		break;
 	case MENU_IN_COUNT:
-		e = civil_count_check(text, min, max, &k);
-		snprintf(v, sizeof(v), "%d", k);
+		/* k is set only when the count is taken */
+		if ((e = civil_count_check(text, min, max, &k)) == CIVIL_OK)
+			snprintf(v, sizeof(v), "%d", k);
 		break;
 	case MENU_IN_COMMUNE:
 		k = menu_commune_find(t, text);
