@@ -805,11 +805,14 @@ int smpp_framer_next(struct smpp_framer *fr, const uint8_t **pdu,
 		     size_t *len)
 {
 	size_t avail = fr->len - fr->consumed;
-	const uint8_t *p = fr->buf + fr->consumed;
+	const uint8_t *p;
 	uint32_t plen;
 
+	/* before any byte buf is NULL, and NULL + 0 is undefined behaviour:
+	 * look at buf only once it holds a length */
 	if (avail < 4)
 		return 0;
+	p = fr->buf + fr->consumed;
 	plen = rd32(p);
 	if (plen < SMPP_HEADER_LEN || plen > SMPP_PDU_MAX)
 		return -EBADMSG;

@@ -412,6 +412,25 @@ START_TEST(test_framer_judges_length_after_four_bytes)
 }
 END_TEST
 
+/* Found by fuzz/pdu (input: nothing at all): asked for a PDU before any
+ * byte, or after an empty read, the framer computed buf + consumed with
+ * buf still NULL, undefined behaviour (clang's UBSan: "applying zero
+ * offset to null pointer"). */
+START_TEST(test_framer_next_before_any_byte)
+{
+	struct smpp_framer fr;
+	const uint8_t *p = NULL;
+	size_t len = 0;
+
+	smpp_framer_init(&fr);
+	ck_assert_int_eq(smpp_framer_next(&fr, &p, &len), 0);
+	ck_assert_int_eq(smpp_framer_feed(&fr, (const uint8_t *)"", 0), 0);
+	ck_assert_int_eq(smpp_framer_next(&fr, &p, &len), 0);
+	ck_assert_ptr_null(p);
+	smpp_framer_free(&fr);
+}
+END_TEST
+
 START_TEST(test_framer_large_pdu_across_feeds)
 {
 	/* a 60000-byte PDU (the framer only reads command_length) grows
@@ -1745,6 +1764,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_framer_three_splits_every_pair);
 	tcase_add_test(tc, test_framer_refuses_bad_command_length);
 	tcase_add_test(tc, test_framer_judges_length_after_four_bytes);
+	tcase_add_test(tc, test_framer_next_before_any_byte);
 	tcase_add_test(tc, test_framer_large_pdu_across_feeds);
 	suite_add_tcase(s, tc);
 
