@@ -448,7 +448,10 @@ int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
 		pdu->has_body = false;
 		return 0;
 	}
-	pdu->has_body = body->nfields > 0 || d.p < d.end;
+	/* bytes after a header-only response (generic_nack, unbind_resp,
+	 * enquire_link_resp) are ignored below: they make no body, or the
+	 * PDU would not survive a round trip through our encoder */
+	pdu->has_body = body->nfields > 0 || (body->tlvs && d.p < d.end);
 	rc = decode_fields(&d, body);
 	if (rc == BODY_SHORT)
 		return decode_short_body(&d);

@@ -622,6 +622,35 @@ START_TEST(test_decode_error_resp_ignores_body_bytes)
 }
 END_TEST
 
+/* Found by fuzz/pdu: a generic_nack (status 0) with stray bytes after
+ * its header decoded with has_body set, though the bytes are ignored;
+ * encoded again it had no body, so the PDU changed in a round trip. */
+START_TEST(test_decode_header_only_resp_with_stray_bytes)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x18, 0x80, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07,
+		0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct smpp_pdu p, q;
+	uint8_t out[64];
+	size_t n;
+	uint32_t st;
+	char err[128];
+
+	ck_assert_int_eq(smpp_pdu_decode(in, sizeof(in), &p, &st, err,
+					 sizeof(err)), 0);
+	ck_assert(!p.has_body);
+	ck_assert_int_eq(smpp_pdu_encode(&p, out, sizeof(out), &n, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(n, SMPP_HEADER_LEN);
+	ck_assert_int_eq(smpp_pdu_decode(out, n, &q, &st, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(q.has_body, p.has_body);
+	ck_assert_uint_eq(q.sequence_number, 7);
+}
+END_TEST
+
 START_TEST(test_decode_ok_submit_resp_without_body)
 {
 	static const uint8_t v[] = {
@@ -1775,6 +1804,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_encode_reproduces_known_vectors);
 	tcase_add_test(tc, test_decode_error_resp_without_body);
 	tcase_add_test(tc, test_decode_error_resp_ignores_body_bytes);
+	tcase_add_test(tc, test_decode_header_only_resp_with_stray_bytes);
 	tcase_add_test(tc, test_decode_ok_submit_resp_without_body);
 	tcase_add_test(tc, test_decode_resp_message_id_without_nul);
 	tcase_add_test(tc, test_decode_sequence_zero_accepted);
