@@ -1781,6 +1781,63 @@ START_TEST(test_format_truncates_safely)
 }
 END_TEST
 
+/* Found by fuzz/diff34: the wrapper rebuilt a TLV's value from how the
+ * tag alone is read (0x0008, dest_telematics_id: a u16 in data_sm), but
+ * in a bind_*_resp libsmpp34 reads that tag as octets: the two value
+ * bytes came back swapped. */
+START_TEST(test_sim34_tlv_read_as_its_pdu_reads_it)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x1b, 0x80, 0x00, 0x00, 0x01,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,
+		'S', 'M', 'S', 'C', 0x00,
+		0x00, 0x08, 0x00, 0x02, 0x01, 0x02,
+	};
+	struct smpp_pdu theirs;
+	uint8_t *store = malloc(STORE_LEN);
+	char err[512];
+
+	ck_assert_ptr_nonnull(store);
+	ck_assert_msg(sim34_decode(in, sizeof(in), &theirs, store, STORE_LEN,
+				   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(theirs.tlv_count, 1);
+	ck_assert_uint_eq(theirs.tlv[0].tag, 0x0008);
+	ck_assert_uint_eq(theirs.tlv[0].len, 2);
+	ck_assert_mem_eq(theirs.tlv[0].val, "\x01\x02", 2);
+	free(store);
+}
+END_TEST
+
+/* Found by fuzz/diff34 (LeakSanitizer): a data_sm with a zero-length
+ * dest_bearer_type TLV, which libsmpp34 reads as one octet whatever the
+ * length says; it then failed on the next TLV and leaked the one it was
+ * reading. sim34_check() refuses such a PDU before libsmpp34 sees it. */
+START_TEST(test_sim34_refuses_tlv_it_would_misread)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x28, 0x00, 0x00, 0x01, 0x03,
+		0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x14,
+		0xf9, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct smpp_pdu ours, theirs;
+	uint8_t *store = malloc(STORE_LEN);
+	uint32_t st;
+	char err[512];
+
+	ck_assert_ptr_nonnull(store);
+	/* our decoder takes it (an unknown-to-us TLV of no length) */
+	ck_assert_int_eq(smpp_pdu_decode(in, sizeof(in), &ours, &st, err,
+					 sizeof(err)), 0);
+	ck_assert_int_eq(sim34_check(in, sizeof(in), err, sizeof(err)),
+			 -EBADMSG);
+	ck_assert_int_eq(sim34_decode(in, sizeof(in), &theirs, store,
+				      STORE_LEN, err, sizeof(err)), -EBADMSG);
+	free(store);
+}
+END_TEST
+
 Suite *suite_pdu(void)
 {
 	Suite *s = suite_create("pdu");
@@ -1849,6 +1906,8 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_cross_submit_sm_resp);
 	tcase_add_test(tc, test_cross_deliver_sm_resp);
 	tcase_add_test(tc, test_cross_error_resp_and_seq_zero);
+	tcase_add_test(tc, test_sim34_tlv_read_as_its_pdu_reads_it);
+	tcase_add_test(tc, test_sim34_refuses_tlv_it_would_misread);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("format");
