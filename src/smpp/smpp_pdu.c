@@ -362,17 +362,21 @@ static int decode_cstr(struct decoder *d, const struct field *f)
 static int decode_sm(struct decoder *d, const struct field *f)
 {
 	struct smpp_pdu *pdu = d->pdu;
+	uint8_t n;
 
 	if (d->p >= d->end)
 		return BODY_SHORT;
-	pdu->sm_length = *d->p++;
-	if (pdu->sm_length > d->end - d->p || pdu->sm_length > SMPP_SM_MAX) {
+	/* sm_length goes into the PDU only with its bytes: a refused PDU
+	 * must not say it has a short message that short_message (NULL)
+	 * does not hold (a trace of it read through NULL) */
+	n = *d->p++;
+	if (n > d->end - d->p || n > SMPP_SM_MAX) {
 		*d->status = SMPP_ESME_RINVMSGLEN;
 		return util_err(d->err, d->errlen, -EBADMSG,
 			       "%s: sm_length %u but %d bytes left",
-			       d->cmd->name, pdu->sm_length,
-			       (int)(d->end - d->p));
+			       d->cmd->name, n, (int)(d->end - d->p));
 	}
+	pdu->sm_length = n;
 	pdu->short_message = d->p;
 	d->p += pdu->sm_length;
 	return 0;

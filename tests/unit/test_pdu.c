@@ -837,6 +837,28 @@ START_TEST(test_decode_sm_length_past_end)
 }
 END_TEST
 
+/* Found by fuzz/pdu: a deliver_sm refused for its sm_length kept that
+ * sm_length with short_message NULL, and tracing the refused PDU read
+ * through NULL. A refused PDU now carries no short message. */
+START_TEST(test_decode_refused_sm_length_not_kept)
+{
+	struct bb b;
+	struct smpp_pdu p;
+	uint32_t st;
+	char err[128], line[512];
+
+	bb_hdr(&b, SMPP_DELIVER_SM, 0, 1);
+	bb_sm_body(&b, "", "84912345678", "8088", "abc");
+	b.b[b.n - 4] = 10;	/* sm_length 10, 3 bytes follow */
+	bb_end(&b);
+	ck_assert_int_eq(smpp_pdu_decode(b.b, b.n, &p, &st, err, sizeof(err)),
+			 -EBADMSG);
+	ck_assert_uint_eq(p.sm_length, 0);
+	ck_assert_ptr_null(p.short_message);
+	smpp_pdu_format(&p, line, sizeof(line));
+}
+END_TEST
+
 START_TEST(test_decode_sm_body_too_short)
 {
 	struct bb b;
@@ -1870,6 +1892,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_decode_length_mismatch);
 	tcase_add_test(tc, test_decode_cstring_without_nul);
 	tcase_add_test(tc, test_decode_sm_length_past_end);
+	tcase_add_test(tc, test_decode_refused_sm_length_not_kept);
 	tcase_add_test(tc, test_decode_sm_body_too_short);
 	tcase_add_test(tc, test_decode_tlv_length_past_end);
 	tcase_add_test(tc, test_decode_tlv_count_limit);
