@@ -311,6 +311,14 @@ static void pack_outbind(const struct smpp_pdu *p, union any34 *u)
 	COPY_STR(u->ob.password, p->password);
 }
 
+static int unpack_outbind(const union any34 *u, struct smpp_pdu *p,
+			  struct store34 *st)
+{
+	COPY_STR(p->system_id, (const char *)u->ob.system_id);
+	COPY_STR(p->password, (const char *)u->ob.password);
+	return 0;
+}
+
 /* --- the PDUs the wrapper maps -------------------------------------------- */
 
 /* Copies the body fields into libsmpp34's struct (the header is set
@@ -352,7 +360,7 @@ static const struct pdu34 {
 	{ SMPP_DATA_SM, false, pack_data_sm, unpack_data_sm, TLV_LIST(dd) },
 	{ SMPP_DATA_SM_RESP, false, pack_data_sm_resp, unpack_data_sm_resp,
 	  0 },
-	{ SMPP_OUTBIND, false, pack_outbind, NULL, 0 },
+	{ SMPP_OUTBIND, false, pack_outbind, unpack_outbind, 0 },
 };
 
 static const struct pdu34 *pdu34_find(uint32_t id)

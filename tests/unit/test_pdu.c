@@ -1860,6 +1860,28 @@ START_TEST(test_sim34_refuses_tlv_it_would_misread)
 }
 END_TEST
 
+/* Found by fuzz/diff34: the wrapper did not read an outbind's fields
+ * back from libsmpp34 (its system_id came out empty). */
+START_TEST(test_sim34_decodes_outbind)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x1a, 0x00, 0x00, 0x00, 0x0b,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+		'S', 'M', 'S', 'C', 0x00, 'p', 'w', 'd', '1', 0x00,
+	};
+	struct smpp_pdu theirs;
+	uint8_t *store = malloc(STORE_LEN);
+	char err[512];
+
+	ck_assert_ptr_nonnull(store);
+	ck_assert_msg(sim34_decode(in, sizeof(in), &theirs, store, STORE_LEN,
+				   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(theirs.system_id, "SMSC");
+	ck_assert_str_eq(theirs.password, "pwd1");
+	free(store);
+}
+END_TEST
+
 Suite *suite_pdu(void)
 {
 	Suite *s = suite_create("pdu");
@@ -1931,6 +1953,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_cross_error_resp_and_seq_zero);
 	tcase_add_test(tc, test_sim34_tlv_read_as_its_pdu_reads_it);
 	tcase_add_test(tc, test_sim34_refuses_tlv_it_would_misread);
+	tcase_add_test(tc, test_sim34_decodes_outbind);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("format");
