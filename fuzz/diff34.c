@@ -20,15 +20,19 @@
  *    anyway;
  *  - sequence number 0: refused (test_sequence_number), though SMPP 3.4
  *    allows it in a generic_nack;
- *  - a command_status it has no name for (vendor statuses): refused;
- *  - a TON or NPI it has no name for: refused (str_addr_ton/npi);
+ *  - a command_status it has no name for (vendor statuses), or any
+ *    status in a request: refused;
  *  - deliver_sm with schedule_delivery_time or validity_period: it takes
  *    only empty ones (SMPP 3.4 says they are NULL there; SMS centres
  *    that fill them exist);
  *  - a short_message over 253 octets: its OCTET8 limit;
  *  - a bind with interface_version other than 0x34: refused;
  *  - alert_notification: the wrapper does not map it (its struct is not
- *    in the wrapper's union: libsmpp34 would write past it).
+ *    in the wrapper's union: libsmpp34 would write past it; sim34_check
+ *    refuses it).
+ *
+ * Other refusals of libsmpp34 (a TON or NPI it has no name for, say) need
+ * no exclusion: nothing is compared where only one decoder accepts.
  */
 #include "config.h"
 

@@ -100,7 +100,7 @@ bool fz_includes_outside(const uint8_t *p, size_t n)
 	return false;
 }
 
-/* --- properties ------------------------------------------------------------ */
+/* --- properties ----------------------------------------------------------- */
 
 void fz_check_dossier(const struct dossier *d)
 {
@@ -124,7 +124,7 @@ void fz_check_dossier(const struct dossier *d)
 		fz_fail("procedure or agency not UTF-8");
 }
 
-/* --- files ----------------------------------------------------------------- */
+/* --- files ---------------------------------------------------------------- */
 
 static char tmpdir[PATH_MAX];
 

@@ -94,7 +94,8 @@ static char *as_utf8(const uint8_t *p, size_t n)
 static void check_civil(const char *s, uint8_t ctl)
 {
 	char id[CIVIL_ID_LEN + 1], id2[CIVIL_ID_LEN + 1], mask[13];
-	char name[256], name2[256], date[CIVIL_DATE_LEN + 1], date2[sizeof(date)];
+	char name[256], name2[256];
+	char date[CIVIL_DATE_LEN + 1], date2[sizeof(date)];
 	int min = ctl % 4, max = 20 + ctl % 64, day, day2, n;
 
 	if (civil_id_check(s, TODAY, id) == CIVIL_OK &&

@@ -73,9 +73,9 @@ void fz_menu_step(const struct menu_tree *tree,
 		}
 	}
 	if (getenv("FZ_DEBUG"))
-		fprintf(stderr, "ctl %02x ch %d ev %d text \"%s\" -> final %d "
-			"next '%s' (from '%s') reply \"%s\"\n", ctl, in.ch, in.ev,
-			text, r.final, r.next.node, cur->node, r.reply);
+		fprintf(stderr, "ctl %02x ch %d ev %d text \"%s\" -> final "
+			"%d next '%s' (from '%s') reply \"%s\"\n", ctl, in.ch,
+			in.ev, text, r.final, r.next.node, cur->node, r.reply);
 	if (!r.reply[0] || strlen(r.reply) >= MENU_TEXT_MAX ||
 	    !utf8_valid(r.reply))
 		fz_fail("reply of %zu bytes, or not UTF-8", strlen(r.reply));

@@ -14,12 +14,13 @@
 #define NOW_MS (TODAY * 86400000LL + 3 * 3600000LL)
 
 /*
- * Steps cur with text; ctl chooses the channel (bit 2: USSD, else SMS),
- * for USSD the event (bit 0: an answer, else a new dial), folding (bits
- * 3-5) and a blocked lookup (bits 6-7 both set). A dossier asked for is not found; a filing
- * asked for gets a fixed code. *lang is the citizen's language (changed
- * when the reply sets it); sessions[0] (SMS) or [1] (USSD), as the
- * channel says, becomes the next session, or none. Aborts
+ * Steps a session with text; ctl chooses the channel (bit 2: USSD, else
+ * SMS), for USSD the event (bit 0: an answer, else a new dial), folding
+ * (bits 3-5) and a blocked lookup (bits 6-7 both set). A dossier asked
+ * for is not found; a filing asked for gets a fixed code. *lang is the
+ * citizen's language (changed when the reply sets it); sessions[0] (SMS)
+ * or [1] (USSD), as the channel says, becomes the next session, or none.
+ * Aborts
  * when a property is broken (see fuzz/menu.c).
  */
 void fz_menu_step(const struct menu_tree *tree,

@@ -58,7 +58,8 @@ bool pdu_same(const struct smpp_pdu *a, const struct smpp_pdu *b, int flags,
 {
 	const char *pa = (const char *)a, *pb = (const char *)b;
 
-	if ((flags & PDU_CMP_LENGTH) && a->command_length != b->command_length) {
+	if ((flags & PDU_CMP_LENGTH) &&
+	    a->command_length != b->command_length) {
 		snprintf(why, whylen, "command_length: %u vs %u",
 			 a->command_length, b->command_length);
 		return false;

@@ -149,7 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = reasm_part_encode(in.dc, norm, nlen, hex, sizeof(hex));
 		if (rc < 0)
 			fz_fail("part of %zu octets does not encode", nlen);
-		if (reasm_part_decode(hex, &dc, back, sizeof(back), &blen) < 0 ||
+		if (reasm_part_decode(hex, &dc, back, sizeof(back),
+				      &blen) < 0 ||
 		    dc != in.dc || blen != nlen ||
 		    (nlen && memcmp(back, norm, nlen) != 0))
 			fz_fail("part \"%.40s...\" does not read back", hex);
