@@ -237,22 +237,19 @@ static void recipients(const struct bcast_tpl *tpl, const json_t *items,
 	bcast_reader_free(rd);
 }
 
-/* api_bcast.c read_fields, from JSON or from the query of a CSV post. */
+/* api_bcast.c read_fields, from JSON or from the query of a CSV post (the
+ * name is only checked for UTF-8 and length there: nothing to fuzz). */
 static void broadcast(const json_t *j, const struct evkeyvalq *q,
 		      const uint8_t *body, size_t len, uint8_t opt)
 {
-	const char *name, *tmpl, *s;
+	const char *tmpl, *s;
 	const json_t *v;
 	struct bcast_tpl *tpl = NULL;
 	char err[512];
 	long long rate;
 
-	name = j ? json_string_value(json_object_get(j, "name"))
-		 : evhttp_find_header(q, "name");
 	tmpl = j ? json_string_value(json_object_get(j, "template"))
 		 : evhttp_find_header(q, "template");
-	if (name)
-		utf8_valid(name);
 	if (!tmpl || bcast_tpl_parse(tmpl, &tpl, err, sizeof(err)) < 0)
 		return;
 	for (unsigned i = 0; i < bcast_tpl_nvars(tpl); i++)
