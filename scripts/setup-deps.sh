@@ -6,6 +6,8 @@
 #   scripts/setup-deps.sh --tests    also what the tests need beyond that:
 #                                    the browser test of the staff page
 #                                    (chromium, its fonts, Node.js and npm)
+#                                    and the fuzz targets (clang, with
+#                                    libFuzzer: docs/fuzzing.md)
 set -eu
 
 TESTS=0
@@ -46,6 +48,11 @@ if [ "$TESTS" = 1 ]; then
 	fi
 	if ! command -v npm >/dev/null 2>&1; then
 		missing="$missing npm"
+	fi
+	# Debian's clang brings libFuzzer (its libclang-rt-dev)
+	if ! dpkg-query -W -f='${Status}' clang 2>/dev/null |
+		grep -q "install ok installed"; then
+		missing="$missing clang"
 	fi
 fi
 [ -z "$missing" ] && exit 0

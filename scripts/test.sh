@@ -5,7 +5,8 @@
 # them drives the staff page in headless Chromium: setup-deps.sh --tests
 # installs chromium, Node.js and npm); then
 # the unit tests under valgrind; make distcheck (the tarball, built out of
-# tree, passes them too).
+# tree, passes them too); then every fuzz target for FUZZ_SECONDS (20)
+# from its seeds, built with clang and libFuzzer (docs/fuzzing.md).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --tests
@@ -28,4 +29,9 @@ if ! make -s -j"$(nproc)" distcheck >distcheck.log 2>&1; then
 	tail -n 100 distcheck.log
 	exit 1
 fi
-echo "All tests passed (unit tests also under valgrind; make distcheck)."
+cd ..
+# the fuzz smoke: a crash fails CI and names its input (docs/fuzzing.md)
+BUILDDIR=build-fuzz CC=clang scripts/build.sh --enable-fuzz
+(cd build-fuzz && make -s fuzz-smoke)
+echo "All tests passed (unit tests also under valgrind; make distcheck;" \
+	"fuzz smoke)."

@@ -50,8 +50,11 @@ bool log_enabled(enum log_cat cat, enum log_level lvl);
 
 void log_msg(enum log_cat cat, enum log_level lvl, const char *prefix,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* format(printf, 4, 0): clang's -Wformat-nonliteral (in -Wformat=2)
+ * then knows fmt is checked at the callers of log_msg() */
 void log_vmsg(enum log_cat cat, enum log_level lvl, const char *prefix,
-	      const char *fmt, va_list ap);
+	      const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 /* Formats the arguments only when the level is enabled. */
 #define LOGP(cat, lvl, prefix, ...)                                          \

@@ -70,53 +70,6 @@ static void api_status(struct http_req *r)
 
 /* --- dossiers ---------------------------------------------------------------------- */
 
-/* A JSON value as the text of an import column. */
-static const char *column_text(const json_t *v, char *buf, size_t len)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-		return buf;
-	}
-	return NULL;
-}
-
-/*
- * A dossier from a JSON object with the import's columns (code from
- * `code`, or the path). 0, or -EINVAL with the reason in err.
- */
-static int dossier_from_json(const json_t *o, const char *code,
-			     struct dossier *d, char *err, size_t errlen)
-{
-	const char *f[DCOL_COUNT];
-	char num[DCOL_COUNT][24];
-
-	if (!json_is_object(o))
-		return util_err(err, errlen, -EINVAL, "not an object");
-	for (int k = 0; k < DCOL_COUNT; k++) {
-		const json_t *v = json_object_get(o, dossier_col_names[k]);
-
-		f[k] = "";
-		if (k == DCOL_CODE && code) {
-			f[k] = code;
-			continue;
-		}
-		if (!v || json_is_null(v))
-			continue;
-		f[k] = column_text(v, num[k], sizeof(num[k]));
-		if (!f[k])
-			return util_err(err, errlen, -EINVAL,
-					"%s: expects a string",
-					dossier_col_names[k]);
-	}
-	for (int k = 0; k < DCOL_COUNT; k++)
-		if (!utf8_valid(f[k]))
-			return util_err(err, errlen, -EINVAL,
-					"%s: not UTF-8", dossier_col_names[k]);
-	return dossier_from_row(f, d, err, errlen);
-}
-
 struct again_op {
 	char code[DOSSIER_CODE_MAX];
 };
@@ -161,20 +114,6 @@ static void api_dossier_notify(struct http_req *r)
 	rc = store_notice_again(http_store(r), key, notified, r);
 	if (rc < 0)
 		http_reply_store_error(r, rc);
-}
-
-/* `notify`: optional boolean, default true. -EINVAL when not a boolean. */
-static int notify_flag(const json_t *o, bool *notify)
-{
-	const json_t *v = json_object_get(o, "notify");
-
-	*notify = true;
-	if (!v)
-		return 0;
-	if (!json_is_boolean(v))
-		return -EINVAL;
-	*notify = json_is_true(v);
-	return 0;
 }
 
 struct put_op {
@@ -234,14 +173,14 @@ static void api_dossier_put(struct http_req *r)
 	if (!body)
 		return;
 	op = calloc(1, sizeof(*op));
-	if (!op || notify_flag(body, &op->notify) < 0) {
+	if (!op || api_notify_flag(body, &op->notify) < 0) {
 		json_decref(body);
 		free(op);
 		http_reply_error(r, 400, "notify: expects true or false");
 		return;
 	}
 	r->op = op;
-	rc = dossier_from_json(body, r->param[0], &op->d, err, sizeof(err));
+	rc = api_dossier_from_json(body, r->param[0], &op->d, err, sizeof(err));
 	json_decref(body);
 	if (rc < 0) {
 		http_reply_error(r, 400, "%s", err);
@@ -324,7 +263,7 @@ static void bulk_put(struct http_req *r, const json_t *list, bool notify)
 		char err[256];
 		int rc;
 
-		if (dossier_from_json(item, NULL, &d, err, sizeof(err)) < 0) {
+		if (api_dossier_from_json(item, NULL, &d, err, sizeof(err)) < 0) {
 			bulk_reject(op, i, err);
 			continue;
 		}
@@ -347,7 +286,7 @@ static void api_dossiers_post(struct http_req *r)
 	if (!body)
 		return;
 	list = json_object_get(body, "dossiers");
-	if (!json_is_array(list) || notify_flag(body, &notify) < 0) {
+	if (!json_is_array(list) || api_notify_flag(body, &notify) < 0) {
 		json_decref(body);
 		http_reply_error(r, 400, "expects {\"dossiers\": [ {...}, ... "
 				 "], \"notify\": true|false}");

@@ -6,10 +6,13 @@
 #define CGW_HTTP_API_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "http/http_int.h"
+#include "services/bcast.h"
+#include "services/dossier.h"
 
 /* Broadcasts (api_bcast.c). */
 void api_bcast_create(struct http_req *r);
@@ -33,5 +36,22 @@ int api_time(struct http_req *r, const json_t *v, const char *field,
 	     int64_t *ms, char *err, size_t errlen);
 int api_time_str(struct http_req *r, const char *s, const char *field,
 		 int64_t *ms, char *err, size_t errlen);
+
+/*
+ * A dossier from a JSON object with the import's columns (the code from
+ * `code` when it is not NULL: the path of PUT /api/dossiers/{code}).
+ * 0, or -EINVAL with the reason in err. Reads nothing but o: the fuzz
+ * target (fuzz/http.c) runs it on bodies as the handlers do.
+ */
+int api_dossier_from_json(const json_t *o, const char *code,
+			  struct dossier *d, char *err, size_t errlen);
+/* `notify`: an optional boolean, default true. 0, or -EINVAL when it is
+ * not a boolean. */
+int api_notify_flag(const json_t *o, bool *notify);
+
+/* Feeds one JSON recipient (an object: name -> string, number, boolean
+ * or null) to a reader of items: bcast_item_end()'s result. */
+int api_feed_item(struct bcast_reader *rd, const json_t *item,
+		  const struct bcast_rcpt **out);
 
 #endif

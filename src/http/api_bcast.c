@@ -227,32 +227,6 @@ static int read_fields(struct http_req *r, struct create_op *op, char *err,
 	return 0;
 }
 
-/* Feeds one JSON recipient to the reader. */
-static int feed_item(struct bcast_reader *rd, const json_t *item,
-		     const struct bcast_rcpt **out)
-{
-	const char *k;
-	json_t *v;
-
-	bcast_item_begin(rd);
-	json_object_foreach((json_t *)item, k, v) {
-		char num[32];
-
-		if (json_is_string(v))
-			bcast_item_add(rd, k, json_string_value(v));
-		else if (json_is_integer(v)) {
-			snprintf(num, sizeof(num), "%lld",
-				 (long long)json_integer_value(v));
-			bcast_item_add(rd, k, num);
-		} else if (json_is_null(v))
-			bcast_item_add(rd, k, NULL);
-		else
-			bcast_item_add(rd, k, json_is_true(v) ? "true"
-				       : json_is_false(v) ? "false" : "");
-	}
-	return bcast_item_end(rd, out);
-}
-
 /*
  * The recipients' reader. JSON items are read twice: once for the names
  * the template may use, once to send them.
@@ -271,7 +245,7 @@ static int open_reader(struct create_op *op, char *err, size_t errlen)
 			return util_err(err, errlen, -ENOMEM, "out of memory");
 		json_array_foreach(list, i, item)
 			if (json_is_object(item))
-				feed_item(op->rd, item, &rc);
+				api_feed_item(op->rd, item, &rc);
 		return 0;
 	}
 	if (op->body) {
@@ -489,7 +463,7 @@ static int next_record(struct create_op *op, const struct bcast_rcpt **rc,
 						    op->next_item++);
 
 		if (json_is_object(item))
-			return feed_item(op->rd, item, rc);
+			return api_feed_item(op->rd, item, rc);
 		reject(op, (long)op->next_item, "", "not an object");
 	}
 	return BCAST_END;

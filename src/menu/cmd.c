@@ -50,19 +50,28 @@ void cmd_normalize(const char *utf8, char *out, size_t outlen)
 	bool space = false;
 
 	text_fold(utf8, folded, sizeof(folded));
-	for (const char *p = folded; *p && n + 1 < outlen; p++) {
+	for (const char *p = folded; *p;) {
 		unsigned char c = (unsigned char)*p;
+		/* a character whole or not at all: a cut one would be
+		 * invalid UTF-8 in what is saved and echoed (found by
+		 * fuzz/menu); text_fold() wrote valid UTF-8 */
+		size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 
 		if (isspace(c)) {
 			space = n > 0;
+			p++;
 			continue;
 		}
-		if (space && n + 2 < outlen)
+		if (n + (space ? 1 : 0) + len + 1 > outlen)
+			break;
+		if (space)
 			out[n++] = ' ';
 		space = false;
-		out[n++] = (char)toupper(c);
+		for (size_t k = 0; k < len && *p; k++, p++)
+			out[n++] = (char)toupper((unsigned char)*p);
 	}
-	out[n] = '\0';
+	if (outlen)
+		out[n] = '\0';
 }
 
 /*

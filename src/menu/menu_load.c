@@ -18,6 +18,7 @@
 #include "services/services.h"
 #include "common/util.h"
 #include "menu/menu_int.h"
+#include "text/text.h"
 
 const char *const menu_lang_names[MENU_LANGS] = { "vi", "en" };
 
@@ -167,6 +168,18 @@ static int set_string(struct loader *ld, const config_setting_t *s,
 	return 0;
 }
 
+/* A text goes to citizens as it is: bytes that are not UTF-8 (a file
+ * saved in a Windows code page) would reach them as '?' (found by
+ * fuzz/menuload). */
+static int check_utf8(struct loader *ld, const config_setting_t *s,
+		      const char *text)
+{
+	if (!utf8_valid(text))
+		return FAIL(ld, s, "text is not UTF-8 (save the file as "
+			    "UTF-8)");
+	return 0;
+}
+
 /* text = { ..., vi = "..."; ... }: one language of a text */
 static int load_text_lang(struct loader *ld, const config_setting_t *e,
 			  struct menu_text *t)
@@ -181,6 +194,8 @@ static int load_text_lang(struct loader *ld, const config_setting_t *e,
 	if (strlen(config_setting_get_string(e)) >= MENU_TEXT_MAX)
 		return FAIL(ld, e, "text longer than %d bytes",
 			    MENU_TEXT_MAX - 1);
+	if (check_utf8(ld, e, config_setting_get_string(e)) < 0)
+		return -EINVAL;
 	return set_string(ld, e, &t->t[li], config_setting_get_string(e));
 }
 
@@ -190,6 +205,8 @@ int menu_load_text(struct loader *ld, const config_setting_t *s,
 {
 	t->line = config_setting_source_line(s);
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		if (check_utf8(ld, s, config_setting_get_string(s)) < 0)
+			return -EINVAL;
 		for (int i = 0; i < MENU_LANGS; i++) {
 			int rc = set_string(ld, s, &t->t[i],
 					    config_setting_get_string(s));

@@ -1911,11 +1911,17 @@ size_t bcast_time_format(int64_t utc_ms, const struct bcast_tz *tz, char *out,
 			 size_t cap)
 {
 	int32_t off = bcast_tz_offset(tz, utc_ms);
-	int64_t local = floor_div(utc_ms, 1000) + off, y;
-	int64_t sod = floor_mod(local, 86400);
+	int64_t local, y, sod;
 	int32_t aoff = off < 0 ? -off : off;
 	int m, d, w;
 
+	/* an offset bcast_time_parse() refuses (beyond 14:59, only in a
+	 * damaged zone file) is written as UTC, so that every time the API
+	 * writes it also reads (found by fuzz/conf) */
+	if (aoff > 14 * 3600 + 59 * 60)
+		off = aoff = 0;
+	local = floor_div(utc_ms, 1000) + off;
+	sod = floor_mod(local, 86400);
 	day_to_civil(floor_div(local, 86400), &y, &m, &d);
 	w = snprintf(out, cap, "%04lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
 		     (long long)y, m, d, (int)(sod / 3600),

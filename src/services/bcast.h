@@ -369,7 +369,9 @@ int64_t bcast_quiet_next(const struct bcast_quiet *q,
 int bcast_time_parse(const char *s, const struct bcast_tz *tz,
 		     int64_t *utc_ms, char *err, size_t errlen);
 /* "2026-12-01T10:00:00+07:00": local time in tz with its offset (seconds
- * dropped from an offset that has them). Returns the length. */
+ * dropped from an offset that has them; UTC, "+00:00", when the offset is
+ * beyond the parser's 14:59, in a damaged zone file). Returns the
+ * length. */
 size_t bcast_time_format(int64_t utc_ms, const struct bcast_tz *tz, char *out,
 			 size_t cap);
 

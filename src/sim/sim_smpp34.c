@@ -311,6 +311,14 @@ static void pack_outbind(const struct smpp_pdu *p, union any34 *u)
 	COPY_STR(u->ob.password, p->password);
 }
 
+static int unpack_outbind(const union any34 *u, struct smpp_pdu *p,
+			  struct store34 *st)
+{
+	COPY_STR(p->system_id, (const char *)u->ob.system_id);
+	COPY_STR(p->password, (const char *)u->ob.password);
+	return 0;
+}
+
 /* --- the PDUs the wrapper maps -------------------------------------------- */
 
 /* Copies the body fields into libsmpp34's struct (the header is set
@@ -352,7 +360,7 @@ static const struct pdu34 {
 	{ SMPP_DATA_SM, false, pack_data_sm, unpack_data_sm, TLV_LIST(dd) },
 	{ SMPP_DATA_SM_RESP, false, pack_data_sm_resp, unpack_data_sm_resp,
 	  0 },
-	{ SMPP_OUTBIND, false, pack_outbind, NULL, 0 },
+	{ SMPP_OUTBIND, false, pack_outbind, unpack_outbind, 0 },
 };
 
 static const struct pdu34 *pdu34_find(uint32_t id)
@@ -500,9 +508,154 @@ int sim34_encode(const struct smpp_pdu *p, uint8_t *buf, size_t cap,
 	return 0;
 }
 
+/*
+ * How libsmpp34 1.14.1 reads a TLV's value, per PDU (its def_frame .tlv
+ * files): the tags it reads as an integer of `size` octets (whatever the
+ * length says), or as at most `max` octets. Any other tag, in any PDU, it
+ * reads as at most 1024 octets. The same tag may be an integer in one PDU
+ * and octets in another (dest_telematics_id: u16 in data_sm, octets in
+ * deliver_sm), so the table is per PDU.
+ */
+static const struct tlv34 {
+	uint32_t cmd;
+	uint16_t tag;
+	uint8_t size;		/* 1, 2, 4; 0: octets */
+	uint16_t max;
+} tlv34[] = {
+	/* bind_receiver_resp.tlv */
+	{ SMPP_BIND_RECEIVER_RESP, TLVID_sc_interface_version, 1, 1 },
+	/* bind_transmitter_resp.tlv */
+	{ SMPP_BIND_TRANSMITTER_RESP, TLVID_sc_interface_version, 1, 1 },
+	/* bind_transceiver_resp.tlv */
+	{ SMPP_BIND_TRANSCEIVER_RESP, TLVID_sc_interface_version, 1, 1 },
+	/* submit_sm.tlv */
+	{ SMPP_SUBMIT_SM, TLVID_user_message_reference, 2, 2 },
+	{ SMPP_SUBMIT_SM, TLVID_source_port, 2, 2 },
+	{ SMPP_SUBMIT_SM, TLVID_source_addr_subunit, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_destination_port, 2, 2 },
+	{ SMPP_SUBMIT_SM, TLVID_dest_addr_subunit, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_sar_msg_ref_num, 2, 2 },
+	{ SMPP_SUBMIT_SM, TLVID_sar_total_segments, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_sar_segment_seqnum, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_more_messages_to_send, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_payload_type, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_message_payload, 0, 1024 },
+	{ SMPP_SUBMIT_SM, TLVID_privacy_indicator, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_callback_num, 0, 19 },
+	{ SMPP_SUBMIT_SM, TLVID_callback_num_pres_ind, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_callback_num_atag, 0, 65 },
+	{ SMPP_SUBMIT_SM, TLVID_source_subaddress, 0, 23 },
+	{ SMPP_SUBMIT_SM, TLVID_dest_subaddress, 0, 23 },
+	{ SMPP_SUBMIT_SM, TLVID_user_response_code, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_display_time, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_sms_signal, 2, 2 },
+	{ SMPP_SUBMIT_SM, TLVID_ms_validity, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_ms_msg_wait_facilities, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_number_of_messages, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_alert_on_message_delivery, 0, 0 },
+	{ SMPP_SUBMIT_SM, TLVID_language_indicator, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_its_reply_type, 1, 1 },
+	{ SMPP_SUBMIT_SM, TLVID_its_session_info, 2, 2 },
+	{ SMPP_SUBMIT_SM, TLVID_ussd_service_op, 0, 1 },
+	/* deliver_sm.tlv */
+	{ SMPP_DELIVER_SM, TLVID_user_message_reference, 2, 2 },
+	{ SMPP_DELIVER_SM, TLVID_source_port, 2, 2 },
+	{ SMPP_DELIVER_SM, TLVID_destination_port, 2, 2 },
+	{ SMPP_DELIVER_SM, TLVID_sar_msg_ref_num, 2, 2 },
+	{ SMPP_DELIVER_SM, TLVID_sar_total_segments, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_sar_segment_seqnum, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_user_response_code, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_privacy_indicator, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_payload_type, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_message_payload, 0, 1024 },
+	{ SMPP_DELIVER_SM, TLVID_callback_num, 0, 19 },
+	{ SMPP_DELIVER_SM, TLVID_source_subaddress, 0, 23 },
+	{ SMPP_DELIVER_SM, TLVID_dest_subaddress, 0, 23 },
+	{ SMPP_DELIVER_SM, TLVID_language_indicator, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_its_session_info, 2, 2 },
+	{ SMPP_DELIVER_SM, TLVID_network_error_code, 0, 3 },
+	{ SMPP_DELIVER_SM, TLVID_message_state, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_receipted_message_id, 0, 65 },
+	{ SMPP_DELIVER_SM, TLVID_set_dpf, 1, 1 },
+	{ SMPP_DELIVER_SM, TLVID_source_network_type, 1, 1 },
+	/* data_sm.tlv */
+	{ SMPP_DATA_SM, TLVID_source_port, 2, 2 },
+	{ SMPP_DATA_SM, TLVID_source_addr_subunit, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_source_network_type, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_source_bearer_type, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_source_telematics_id, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_destination_port, 2, 2 },
+	{ SMPP_DATA_SM, TLVID_dest_addr_subunit, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_dest_network_type, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_dest_bearer_type, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_dest_telematics_id, 2, 2 },
+	{ SMPP_DATA_SM, TLVID_sar_msg_ref_num, 2, 2 },
+	{ SMPP_DATA_SM, TLVID_sar_total_segments, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_sar_segment_seqnum, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_more_messages_to_send, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_qos_time_to_live, 4, 4 },
+	{ SMPP_DATA_SM, TLVID_payload_type, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_message_payload, 0, 1024 },
+	{ SMPP_DATA_SM, TLVID_set_dpf, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_receipted_message_id, 0, 65 },
+	{ SMPP_DATA_SM, TLVID_message_state, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_network_error_code, 0, 3 },
+	{ SMPP_DATA_SM, TLVID_user_message_reference, 2, 2 },
+	{ SMPP_DATA_SM, TLVID_privacy_indicator, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_callback_num, 0, 19 },
+	{ SMPP_DATA_SM, TLVID_callback_num_pres_ind, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_callback_num_atag, 0, 65 },
+	{ SMPP_DATA_SM, TLVID_source_subaddress, 0, 23 },
+	{ SMPP_DATA_SM, TLVID_dest_subaddress, 0, 23 },
+	{ SMPP_DATA_SM, TLVID_user_response_code, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_display_time, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_sms_signal, 2, 2 },
+	{ SMPP_DATA_SM, TLVID_ms_validity, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_ms_msg_wait_facilities, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_number_of_messages, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_alert_on_message_delivery, 0, 0 },
+	{ SMPP_DATA_SM, TLVID_language_indicator, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_its_reply_type, 1, 1 },
+	{ SMPP_DATA_SM, TLVID_its_session_info, 2, 2 },
+	/* data_sm_resp.tlv */
+	{ SMPP_DATA_SM_RESP, TLVID_delivery_failure_reason, 1, 1 },
+	{ SMPP_DATA_SM_RESP, TLVID_network_error_code, 0, 3 },
+	{ SMPP_DATA_SM_RESP, TLVID_additional_status_info_text, 0, 256 },
+	{ SMPP_DATA_SM_RESP, TLVID_dpf_result, 1, 1 },
+};
+
+/* The row of a TLV tag in a PDU, or NULL (octets, at most 1024). */
+static const struct tlv34 *tlv34_find(uint32_t cmd, uint16_t tag)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tlv34); i++)
+		if (tlv34[i].cmd == cmd && tlv34[i].tag == tag)
+			return &tlv34[i];
+	return NULL;
+}
+
+/* True when libsmpp34 reads a TLV of this tag and length as it is. */
+static bool tlv34_ok(uint32_t cmd, uint16_t tag, uint16_t len)
+{
+	const struct tlv34 *t = tlv34_find(cmd, tag);
+
+	if (!t)
+		return len <= 1024;
+	return t->size ? len == t->size : len <= t->max;
+}
+
+/* The integer size libsmpp34 reads a TLV as in this PDU; 0: octets. */
+static unsigned tlv34_size(uint32_t cmd, uint16_t tag)
+{
+	const struct tlv34 *t = tlv34_find(cmd, tag);
+
+	return t ? t->size : 0;
+}
+
 static int tlvs_out(tlv_t *head, struct smpp_pdu *p, uint8_t *store,
 		    size_t storelen)
 {
+	uint32_t cmd = p->command_id;
+
 	size_t used = 0;
 	int n = 0;
 
@@ -519,18 +672,20 @@ static int tlvs_out(tlv_t *head, struct smpp_pdu *p, uint8_t *store,
 
 		if (used + l > storelen)
 			return -ENOSPC;
-		switch (tlv_kind(t->tag)) {
-		case TK_U8:
+		/* as this PDU's .tlv file read it (the tag alone does not
+		 * say: found by fuzz/diff34) */
+		switch (tlv34_size(cmd, t->tag)) {
+		case 1:
 			v[0] = t->value.val08;
 			break;
-		case TK_U16:
+		case 2:
 			v[0] = (uint8_t)(t->value.val16 >> 8);
 			v[1] = (uint8_t)t->value.val16;
 			break;
-		case TK_U32:
+		case 4:
 			wr32(v, t->value.val32);
 			break;
-		case TK_OCTET:
+		default:
 			memcpy(v, t->value.octet, l);
 			break;
 		}
@@ -538,6 +693,38 @@ static int tlvs_out(tlv_t *head, struct smpp_pdu *p, uint8_t *store,
 		o->len = (uint16_t)l;
 		o->val = v;
 		used += l;
+	}
+	return 0;
+}
+
+int sim34_check(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	static uint8_t again[SMPP_PDU_MAX];
+	struct smpp_pdu p;
+	uint32_t status;
+	size_t n;
+
+	if (len < SMPP_HEADER_LEN || len > SMPP_PDU_MAX || rd32(buf) != len)
+		return util_err(err, errlen, -EBADMSG, "length %zu, header "
+				"says %u", len, len >= 4 ? rd32(buf) : 0);
+	if (!pdu34_find(rd32(buf + 4)))
+		return util_err(err, errlen, -EBADMSG, "command 0x%08x not "
+				"mapped", rd32(buf + 4));
+	if (smpp_pdu_decode(buf, len, &p, &status, err, errlen) < 0)
+		return -EBADMSG;
+	if (smpp_pdu_encode(&p, again, sizeof(again), &n, err, errlen) < 0 ||
+	    n != len || memcmp(again, buf, len) != 0)
+		return util_err(err, errlen, -EBADMSG, "not as our encoder "
+				"writes it (stray or unterminated bytes)");
+	if (p.tlv_count > SIM34_TLV_SANE)
+		return util_err(err, errlen, -EBADMSG, "%u TLVs",
+				p.tlv_count);
+	for (unsigned i = 0; i < p.tlv_count; i++) {
+		const struct smpp_tlv *t = &p.tlv[i];
+
+		if (!tlv34_ok(p.command_id, t->tag, t->len))
+			return util_err(err, errlen, -EBADMSG, "TLV 0x%04x of "
+					"%u octets", t->tag, t->len);
 	}
 	return 0;
 }
@@ -562,8 +749,8 @@ int sim34_decode(const uint8_t *buf, size_t len, struct smpp_pdu *p,
 	uint32_t id;
 	int rc;
 
-	if (len < SMPP_HEADER_LEN)
-		return util_err(err, errlen, -EBADMSG, "short PDU");
+	if (sim34_check(buf, len, err, errlen) < 0)
+		return -EBADMSG;
 	id = rd32(buf + 4);
 	e = pdu34_find(id);
 	memset(&u, 0, sizeof(u));

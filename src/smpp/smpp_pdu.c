@@ -362,17 +362,21 @@ static int decode_cstr(struct decoder *d, const struct field *f)
 static int decode_sm(struct decoder *d, const struct field *f)
 {
 	struct smpp_pdu *pdu = d->pdu;
+	uint8_t n;
 
 	if (d->p >= d->end)
 		return BODY_SHORT;
-	pdu->sm_length = *d->p++;
-	if (pdu->sm_length > d->end - d->p || pdu->sm_length > SMPP_SM_MAX) {
+	/* sm_length goes into the PDU only with its bytes: a refused PDU
+	 * must not say it has a short message that short_message (NULL)
+	 * does not hold (a trace of it read through NULL) */
+	n = *d->p++;
+	if (n > d->end - d->p || n > SMPP_SM_MAX) {
 		*d->status = SMPP_ESME_RINVMSGLEN;
 		return util_err(d->err, d->errlen, -EBADMSG,
 			       "%s: sm_length %u but %d bytes left",
-			       d->cmd->name, pdu->sm_length,
-			       (int)(d->end - d->p));
+			       d->cmd->name, n, (int)(d->end - d->p));
 	}
+	pdu->sm_length = n;
 	pdu->short_message = d->p;
 	d->p += pdu->sm_length;
 	return 0;
@@ -448,7 +452,10 @@ int smpp_pdu_decode(const uint8_t *buf, size_t len, struct smpp_pdu *pdu,
 		pdu->has_body = false;
 		return 0;
 	}
-	pdu->has_body = body->nfields > 0 || d.p < d.end;
+	/* bytes after a header-only response (generic_nack, unbind_resp,
+	 * enquire_link_resp) are ignored below: they make no body, or the
+	 * PDU would not survive a round trip through our encoder */
+	pdu->has_body = body->nfields > 0 || (body->tlvs && d.p < d.end);
 	rc = decode_fields(&d, body);
 	if (rc == BODY_SHORT)
 		return decode_short_body(&d);
@@ -805,11 +812,14 @@ int smpp_framer_next(struct smpp_framer *fr, const uint8_t **pdu,
 		     size_t *len)
 {
 	size_t avail = fr->len - fr->consumed;
-	const uint8_t *p = fr->buf + fr->consumed;
+	const uint8_t *p;
 	uint32_t plen;
 
+	/* before any byte buf is NULL, and NULL + 0 is undefined behaviour:
+	 * look at buf only once it holds a length */
 	if (avail < 4)
 		return 0;
+	p = fr->buf + fr->consumed;
 	plen = rd32(p);
 	if (plen < SMPP_HEADER_LEN || plen > SMPP_PDU_MAX)
 		return -EBADMSG;

@@ -1056,6 +1056,33 @@ START_TEST(tz_builtin)
 }
 END_TEST
 
+/* Found by fuzz/conf: a damaged zone file with an offset of +18:12 made
+ * bcast_time_format() write "...+18:12", which bcast_time_parse() (and so
+ * the API) refuses; such a time is written in UTC now. */
+START_TEST(tz_format_reads_back_beyond_14h)
+{
+	char *dir = tu_tmpdir();
+	static uint8_t b[4096];
+	int32_t off[1] = { 18 * 3600 + 12 * 60 };
+	int64_t at = utc(2025, 8, 1, 16, 25, 36), back;
+	struct bcast_tz *tz;
+	char buf[BCAST_TIME_MAX], err[256];
+	size_t n;
+
+	n = tzif(b, 0, NULL, NULL, 1, off, "<+1812>-18:12");
+	write_bin(dir, "odd", b, n);
+	tz = tz_load("odd", dir);
+	ck_assert_int_eq(bcast_tz_offset(tz, at), off[0]);
+	bcast_time_format(at, tz, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2025-08-01T16:25:36+00:00");
+	ck_assert_msg(bcast_time_parse(buf, tz, &back, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_int_eq(back, at);
+	bcast_tz_free(tz);
+	tu_rmtree(dir);
+}
+END_TEST
+
 START_TEST(tz_tzif_files)
 {
 	char *dir = tu_tmpdir();
@@ -1684,6 +1711,7 @@ Suite *suite_bcast(void)
 	tc = tcase_create("tz");
 	tcase_add_test(tc, tz_builtin);
 	tcase_add_test(tc, tz_tzif_files);
+	tcase_add_test(tc, tz_format_reads_back_beyond_14h);
 	tcase_add_test(tc, tz_tzif_damaged);
 	tcase_add_test(tc, tz_system_vs_glibc);
 	tcase_add_test(tc, tz_paris_transitions);

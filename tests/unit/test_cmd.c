@@ -231,6 +231,34 @@ START_TEST(test_long_message_is_bounded)
 }
 END_TEST
 
+/* Found by fuzz/menu: cmd_normalize() cut its output in the middle of a
+ * character that folding keeps (中, U+4E2D, three bytes), leaving invalid
+ * UTF-8 in what the menu engine saves and echoes. */
+START_TEST(test_normalize_never_cuts_a_character)
+{
+	char in[200], out[64];
+	size_t n = 0;
+
+	in[n++] = 'D';
+	while (n + 3 < sizeof(in)) {
+		memcpy(in + n, "\xe4\xb8\xad", 3);
+		n += 3;
+	}
+	in[n] = '\0';
+	for (size_t cap = 1; cap <= sizeof(out); cap++) {
+		cmd_normalize(in, out, cap);
+		ck_assert_uint_lt(strlen(out), cap);
+		ck_assert_msg(tu_utf8_valid(out, strlen(out)),
+			      "cap %zu: invalid UTF-8", cap);
+	}
+	/* a space is kept only with the word after it */
+	cmd_normalize("AB \xe4\xb8\xad", out, 6);
+	ck_assert_str_eq(out, "AB");
+	cmd_normalize("AB \xe4\xb8\xad", out, 7);
+	ck_assert_str_eq(out, "AB \xe4\xb8\xad");
+}
+END_TEST
+
 START_TEST(test_kind_names)
 {
 	ck_assert_str_eq(cmd_kind_name(CMD_TEXT), "text");
@@ -260,6 +288,7 @@ Suite *suite_cmd(void)
 	tcase_add_test(tc, test_plain_text);
 	tcase_add_test(tc, test_norm_is_folded_upper_single_spaced);
 	tcase_add_test(tc, test_long_message_is_bounded);
+	tcase_add_test(tc, test_normalize_never_cuts_a_character);
 	tcase_add_test(tc, test_kind_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -905,6 +905,20 @@ START_TEST(test_loader_duplicate_id)
 }
 END_TEST
 
+/* Found by fuzz/menuload: a text that is not UTF-8 (a file saved in a
+ * Windows code page) loaded, and went to citizens as it was. */
+START_TEST(test_loader_refuses_text_not_utf8)
+{
+	menu_refused(HEAD NODES(MAIN_NODE
+		"  { id = \"bye\"; type = \"end\"; text = \"H\xf4 s\xa1\"; }\n"),
+		11, "text is not UTF-8 (save the file as UTF-8)");
+	menu_refused(HEAD NODES(MAIN_NODE
+		"  { id = \"bye\"; type = \"end\";\n"
+		"    text = { vi = \"H\xe1\xbb\"; en = \"Bye\"; }; }\n"),
+		12, "text is not UTF-8 (save the file as UTF-8)");
+}
+END_TEST
+
 START_TEST(test_loader_unknown_node_type)
 {
 	menu_refused(HEAD NODES(MAIN_NODE
@@ -1272,6 +1286,7 @@ Suite *suite_menu(void)
 	tcase_add_test(tc, test_loader_minimal_menu_loads);
 	tcase_add_test(tc, test_loader_missing_target);
 	tcase_add_test(tc, test_loader_duplicate_id);
+	tcase_add_test(tc, test_loader_refuses_text_not_utf8);
 	tcase_add_test(tc, test_loader_unknown_node_type);
 	tcase_add_test(tc, test_loader_unknown_action);
 	tcase_add_test(tc, test_loader_unknown_outcome);

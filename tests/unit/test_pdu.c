@@ -412,6 +412,25 @@ START_TEST(test_framer_judges_length_after_four_bytes)
 }
 END_TEST
 
+/* Found by fuzz/pdu (input: nothing at all): asked for a PDU before any
+ * byte, or after an empty read, the framer computed buf + consumed with
+ * buf still NULL, undefined behaviour (clang's UBSan: "applying zero
+ * offset to null pointer"). */
+START_TEST(test_framer_next_before_any_byte)
+{
+	struct smpp_framer fr;
+	const uint8_t *p = NULL;
+	size_t len = 0;
+
+	smpp_framer_init(&fr);
+	ck_assert_int_eq(smpp_framer_next(&fr, &p, &len), 0);
+	ck_assert_int_eq(smpp_framer_feed(&fr, (const uint8_t *)"", 0), 0);
+	ck_assert_int_eq(smpp_framer_next(&fr, &p, &len), 0);
+	ck_assert_ptr_null(p);
+	smpp_framer_free(&fr);
+}
+END_TEST
+
 START_TEST(test_framer_large_pdu_across_feeds)
 {
 	/* a 60000-byte PDU (the framer only reads command_length) grows
@@ -603,6 +622,35 @@ START_TEST(test_decode_error_resp_ignores_body_bytes)
 }
 END_TEST
 
+/* Found by fuzz/pdu: a generic_nack (status 0) with stray bytes after
+ * its header decoded with has_body set, though the bytes are ignored;
+ * encoded again it had no body, so the PDU changed in a round trip. */
+START_TEST(test_decode_header_only_resp_with_stray_bytes)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x18, 0x80, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07,
+		0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct smpp_pdu p, q;
+	uint8_t out[64];
+	size_t n;
+	uint32_t st;
+	char err[128];
+
+	ck_assert_int_eq(smpp_pdu_decode(in, sizeof(in), &p, &st, err,
+					 sizeof(err)), 0);
+	ck_assert(!p.has_body);
+	ck_assert_int_eq(smpp_pdu_encode(&p, out, sizeof(out), &n, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(n, SMPP_HEADER_LEN);
+	ck_assert_int_eq(smpp_pdu_decode(out, n, &q, &st, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(q.has_body, p.has_body);
+	ck_assert_uint_eq(q.sequence_number, 7);
+}
+END_TEST
+
 START_TEST(test_decode_ok_submit_resp_without_body)
 {
 	static const uint8_t v[] = {
@@ -786,6 +834,28 @@ START_TEST(test_decode_sm_length_past_end)
 		bb_u8(&b, 'x');
 	bb_end(&b);
 	expect_refused(&b, SMPP_ESME_RINVMSGLEN);
+}
+END_TEST
+
+/* Found by fuzz/pdu: a deliver_sm refused for its sm_length kept that
+ * sm_length with short_message NULL, and tracing the refused PDU read
+ * through NULL. A refused PDU now carries no short message. */
+START_TEST(test_decode_refused_sm_length_not_kept)
+{
+	struct bb b;
+	struct smpp_pdu p;
+	uint32_t st;
+	char err[128], line[512];
+
+	bb_hdr(&b, SMPP_DELIVER_SM, 0, 1);
+	bb_sm_body(&b, "", "84912345678", "8088", "abc");
+	b.b[b.n - 4] = 10;	/* sm_length 10, 3 bytes follow */
+	bb_end(&b);
+	ck_assert_int_eq(smpp_pdu_decode(b.b, b.n, &p, &st, err, sizeof(err)),
+			 -EBADMSG);
+	ck_assert_uint_eq(p.sm_length, 0);
+	ck_assert_ptr_null(p.short_message);
+	smpp_pdu_format(&p, line, sizeof(line));
 }
 END_TEST
 
@@ -1733,6 +1803,85 @@ START_TEST(test_format_truncates_safely)
 }
 END_TEST
 
+/* Found by fuzz/diff34: the wrapper rebuilt a TLV's value from how the
+ * tag alone is read (0x0008, dest_telematics_id: a u16 in data_sm), but
+ * in a bind_*_resp libsmpp34 reads that tag as octets: the two value
+ * bytes came back swapped. */
+START_TEST(test_sim34_tlv_read_as_its_pdu_reads_it)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x1b, 0x80, 0x00, 0x00, 0x01,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05,
+		'S', 'M', 'S', 'C', 0x00,
+		0x00, 0x08, 0x00, 0x02, 0x01, 0x02,
+	};
+	struct smpp_pdu theirs;
+	uint8_t *store = malloc(STORE_LEN);
+	char err[512];
+
+	ck_assert_ptr_nonnull(store);
+	ck_assert_msg(sim34_decode(in, sizeof(in), &theirs, store, STORE_LEN,
+				   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(theirs.tlv_count, 1);
+	ck_assert_uint_eq(theirs.tlv[0].tag, 0x0008);
+	ck_assert_uint_eq(theirs.tlv[0].len, 2);
+	ck_assert_mem_eq(theirs.tlv[0].val, "\x01\x02", 2);
+	free(store);
+}
+END_TEST
+
+/* Found by fuzz/diff34 (LeakSanitizer): a data_sm with a zero-length
+ * dest_bearer_type TLV, which libsmpp34 reads as one octet whatever the
+ * length says; it then failed on the next TLV and leaked the one it was
+ * reading. sim34_check() refuses such a PDU before libsmpp34 sees it. */
+START_TEST(test_sim34_refuses_tlv_it_would_misread)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x28, 0x00, 0x00, 0x01, 0x03,
+		0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x14,
+		0xf9, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct smpp_pdu ours, theirs;
+	uint8_t *store = malloc(STORE_LEN);
+	uint32_t st;
+	char err[512];
+
+	ck_assert_ptr_nonnull(store);
+	/* our decoder takes it (an unknown-to-us TLV of no length) */
+	ck_assert_int_eq(smpp_pdu_decode(in, sizeof(in), &ours, &st, err,
+					 sizeof(err)), 0);
+	ck_assert_int_eq(sim34_check(in, sizeof(in), err, sizeof(err)),
+			 -EBADMSG);
+	ck_assert_int_eq(sim34_decode(in, sizeof(in), &theirs, store,
+				      STORE_LEN, err, sizeof(err)), -EBADMSG);
+	free(store);
+}
+END_TEST
+
+/* Found by fuzz/diff34: the wrapper did not read an outbind's fields
+ * back from libsmpp34 (its system_id came out empty). */
+START_TEST(test_sim34_decodes_outbind)
+{
+	static const uint8_t in[] = {
+		0x00, 0x00, 0x00, 0x1a, 0x00, 0x00, 0x00, 0x0b,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+		'S', 'M', 'S', 'C', 0x00, 'p', 'w', 'd', '1', 0x00,
+	};
+	struct smpp_pdu theirs;
+	uint8_t *store = malloc(STORE_LEN);
+	char err[512];
+
+	ck_assert_ptr_nonnull(store);
+	ck_assert_msg(sim34_decode(in, sizeof(in), &theirs, store, STORE_LEN,
+				   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(theirs.system_id, "SMSC");
+	ck_assert_str_eq(theirs.password, "pwd1");
+	free(store);
+}
+END_TEST
+
 Suite *suite_pdu(void)
 {
 	Suite *s = suite_create("pdu");
@@ -1745,6 +1894,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_framer_three_splits_every_pair);
 	tcase_add_test(tc, test_framer_refuses_bad_command_length);
 	tcase_add_test(tc, test_framer_judges_length_after_four_bytes);
+	tcase_add_test(tc, test_framer_next_before_any_byte);
 	tcase_add_test(tc, test_framer_large_pdu_across_feeds);
 	suite_add_tcase(s, tc);
 
@@ -1755,6 +1905,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_encode_reproduces_known_vectors);
 	tcase_add_test(tc, test_decode_error_resp_without_body);
 	tcase_add_test(tc, test_decode_error_resp_ignores_body_bytes);
+	tcase_add_test(tc, test_decode_header_only_resp_with_stray_bytes);
 	tcase_add_test(tc, test_decode_ok_submit_resp_without_body);
 	tcase_add_test(tc, test_decode_resp_message_id_without_nul);
 	tcase_add_test(tc, test_decode_sequence_zero_accepted);
@@ -1763,6 +1914,7 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_decode_length_mismatch);
 	tcase_add_test(tc, test_decode_cstring_without_nul);
 	tcase_add_test(tc, test_decode_sm_length_past_end);
+	tcase_add_test(tc, test_decode_refused_sm_length_not_kept);
 	tcase_add_test(tc, test_decode_sm_body_too_short);
 	tcase_add_test(tc, test_decode_tlv_length_past_end);
 	tcase_add_test(tc, test_decode_tlv_count_limit);
@@ -1799,6 +1951,9 @@ Suite *suite_pdu(void)
 	tcase_add_test(tc, test_cross_submit_sm_resp);
 	tcase_add_test(tc, test_cross_deliver_sm_resp);
 	tcase_add_test(tc, test_cross_error_resp_and_seq_zero);
+	tcase_add_test(tc, test_sim34_tlv_read_as_its_pdu_reads_it);
+	tcase_add_test(tc, test_sim34_refuses_tlv_it_would_misread);
+	tcase_add_test(tc, test_sim34_decodes_outbind);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("format");
