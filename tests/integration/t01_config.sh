@@ -35,6 +35,11 @@ ln -s "$CGW_SRCDIR/menus" "$T/menus"
 grep -q "configuration and menus OK" "$T/t.out" || fail "no OK line"
 (cd "$T" && "$GW" -t -c c.cfg) >"$T/t.out" 2>&1 ||
 	fail "valid file refused by a relative name: $(cat "$T/t.out")"
+# citizengw-ctl reads the same directory, from anywhere
+(cd / && "$CTL" -c "$T/c.cfg" menu check) >"$T/t.out" 2>&1 ||
+	fail "ctl menu check refused: $(cat "$T/t.out")"
+grep -qF "$T/menus: menus OK" "$T/t.out" ||
+	fail "ctl did not check the menus next to the file: $(cat "$T/t.out")"
 # a menus/ in the working directory is not the one of the file
 mkdir "$T/elsewhere"
 cp "$T/c.cfg" "$T/elsewhere/c.cfg"
