@@ -1262,6 +1262,16 @@ void conf_print_reference(FILE *out)
 		"error stops the reading of the file,\nso it is reported alone."
 		"\n\nA relative path (type `path`) is relative to the directory "
 		"of the configuration file,\nnot to the working directory.\n\n"
+		"Logs go to stderr, one line per event. When stderr is the "
+		"systemd journal (the daemon\ncompares `$JOURNAL_STREAM` with "
+		"its stderr), each line starts with its priority (`<3>`\nerror "
+		"... `<7>` debug) and carries no timestamp: journald records "
+		"both. With\n`log.target = \"syslog\"` the lines go to "
+		"syslog(3) as `citizengw[PID]` in `log.facility`.\nWhat citizens "
+		"write (SMS text, USSD input) is logged at `debug` only, and "
+		"their numbers\nare masked (`84912***78`) below it; `debug` "
+		"(`smpp=debug` traces every PDU as it is)\nis for tests and "
+		"short investigations.\n\n"
 		"## Global settings\n\n", CONF_MAX_ERRORS);
 	print_table(out, global_items, ARRAY_SIZE(global_items), "");
 	fprintf(out, "\n## SMS centre binds: `smsc = ( { ... }, ... );`\n\n"

@@ -12,8 +12,9 @@
  * timestamp goes to syslog(3) at its priority.
  *
  * What citizens write or read (SMS text, USSD input, menu screens) is
- * logged at LOG_DEBUG only; their numbers always go through
- * log_mask_msisdn() or log_mask_addr().
+ * logged at LOG_DEBUG only; above it their numbers go through
+ * log_mask_msisdn() or log_mask_addr() (the PDU trace at debug shows
+ * PDUs as they are).
  */
 #ifndef CGW_LOG_H
 #define CGW_LOG_H
