@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +17,20 @@
 
 #include "common/days.h"
 #include "common/conf.h"
+#include "common/log.h"
 #include "common/util.h"
 
-enum ctype { CT_STR, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS };
+/* CT_PATH: a string naming a file or directory; a relative one is taken
+ * relative to the configuration file (resolve_paths). */
+enum ctype { CT_STR, CT_PATH, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS };
 
 struct conf_item {
 	const char *name;
 	enum ctype type;
 	size_t off;
-	size_t size;		/* CT_STR: buffer size */
-	long long min, max;	/* CT_INT, CT_DUR (ms); CT_STR: min length */
+	size_t size;		/* CT_STR, CT_PATH: buffer size */
+	long long min, max;	/* CT_INT, CT_DUR (ms); CT_STR, CT_PATH: min
+				 * length */
 	const char *def;
 	const char *const *choices;	/* CT_ENUM, value = index */
 	const char *help;
@@ -56,7 +61,7 @@ static const struct conf_item global_items[] = {
 	  "Redis server host (ignored when socket is set)." },
 	{ "redis.port", CT_INT, G(redis.port), 1, 65535, "6379", NULL,
 	  "Redis server TCP port." },
-	{ "redis.socket", CT_STR, G(redis.socket), 0, 0, "", NULL,
+	{ "redis.socket", CT_PATH, G(redis.socket), 0, 0, "", NULL,
 	  "Unix socket path of the Redis server; overrides host and port." },
 	{ "redis.db", CT_INT, G(redis.db), 0, 1023, "0", NULL,
 	  "Redis database number." },
@@ -86,10 +91,12 @@ static const struct conf_item global_items[] = {
 	  "180s", NULL,
 	  "A USSD menu session left unanswered this long is forgotten." },
 
-	{ "menus.dir", CT_STR, G(menus.dir), 1, 0, "menus", NULL,
-	  "Directory of the menu files (main.cfg). A relative path is looked "
-	  "up next to this file, then in the working directory, then in the "
-	  "installed data directory." },
+	{ "menus.dir", CT_PATH, G(menus.dir), 1, 0, "menus", NULL,
+	  "Directory of the menu files (main.cfg, notices.cfg, communes.cfg, "
+	  "procedures/). A relative path is relative to the directory of "
+	  "this file, never to the working directory; when it has no "
+	  "main.cfg there, the same path in the installed data directory "
+	  "is used (the shipped menus)." },
 	{ "menus.language", CT_ENUM, G(menus.language), 0, 0, "vi", languages,
 	  "Language of citizens who have not chosen one." },
 	{ "menus.sms_session_ttl", CT_DUR, G(menus.sms_session_ttl), 10000,
@@ -136,9 +143,22 @@ static const struct conf_item global_items[] = {
 	{ "log.level", CT_STR, G(log.level), 1, 0, "notice", NULL,
 	  "LEVEL or LEVEL,CAT=LEVEL...; levels error, warn, notice, info, "
 	  "debug; categories main, smpp, ussd, menu, redis, http, bcast. "
-	  "smpp=debug traces every PDU." },
+	  "smpp=debug traces every PDU. What citizens write and read (SMS "
+	  "text, USSD input) is logged only at debug." },
 	{ "log.timestamps", CT_BOOL, G(log.timestamps), 0, 0, "true", NULL,
-	  "Prefix log lines with a UTC timestamp." },
+	  "Prefix log lines on stderr with a UTC timestamp. Ignored when "
+	  "stderr is the systemd journal (which adds its own) and with "
+	  "syslog." },
+	{ "log.target", CT_ENUM, G(log.target), 0, 0, "stderr",
+	  log_target_names,
+	  "stderr: one line per event on standard error; when that is the "
+	  "systemd journal (JOURNAL_STREAM), each line starts with its "
+	  "priority (<3> error .. <7> debug) and has no timestamp. syslog: "
+	  "syslog(3) as \"citizengw\" with the pid, at the line's priority, "
+	  "in log.facility." },
+	{ "log.facility", CT_ENUM, G(log.facility), 0, 0, "daemon",
+	  log_facility_names,
+	  "syslog facility when log.target is syslog." },
 
 	{ "protect.replies_per_minute", CT_INT, G(protect.replies_per_minute),
 	  0, 100000, "0", NULL,
@@ -433,6 +453,7 @@ static int set_value(const struct conf_item *it, void *base, const char *txt,
 
 	switch (it->type) {
 	case CT_STR:
+	case CT_PATH:
 		return set_str(it, dst, txt, is_num, why, whylen);
 	case CT_BOOL:
 		return set_bool(dst, txt, num, is_num, why, whylen);
@@ -489,6 +510,206 @@ static const char *src_file(const config_setting_t *s, const char *fallback)
 	const char *f = config_setting_source_file(s);
 
 	return f ? f : fallback;
+}
+
+/* --- collecting errors -------------------------------------------------- */
+
+/*
+ * The loader goes on after a mistake so that `citizengw -t` shows every
+ * mistake of a file at once; they are collected here, one line each, into
+ * the caller's buffer. Past CONF_MAX_ERRORS, or when the buffer is full,
+ * one last line says how many more there were.
+ */
+struct conf_errs {
+	char *buf;
+	size_t len;
+	size_t used;
+	int n;			/* mistakes found */
+	int shown;		/* of which in buf */
+	const char *file;	/* the file loaded: for settings libconfig
+				 * does not name a file for */
+};
+
+/* room kept at the end of the buffer for the "more" line */
+#define ERRS_TAIL 64
+
+static void errs_add(struct conf_errs *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void errs_add(struct conf_errs *e, const char *fmt, ...)
+{
+	char line[512];
+	size_t n;
+	va_list ap;
+
+	e->n++;
+	if (e->n > CONF_MAX_ERRORS || !e->buf || e->len <= ERRS_TAIL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	if (e->used + (e->shown ? 1 : 0) + n + 1 > e->len - ERRS_TAIL)
+		return;
+	if (e->shown)
+		e->buf[e->used++] = '\n';
+	memcpy(e->buf + e->used, line, n + 1);
+	e->used += n;
+	e->shown++;
+}
+
+/* "file:line: path: message", the line and file of setting s */
+static void errs_at(struct conf_errs *e, const config_setting_t *s,
+		    const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void errs_at(struct conf_errs *e, const config_setting_t *s,
+		    const char *path, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	errs_add(e, "%s:%u: %s: %s", src_file(s, e->file),
+		 config_setting_source_line(s), path, msg);
+}
+
+/* Closes the list: 0 when there was no mistake, else -EINVAL. */
+static int errs_end(struct conf_errs *e)
+{
+	if (e->n == 0)
+		return 0;
+	if (e->shown == 0 && e->len > 0 && e->len <= ERRS_TAIL)
+		/* too small for any line: the count at least */
+		snprintf(e->buf, e->len, "%s: %d mistakes", e->file, e->n);
+	else if (e->n > e->shown && e->len > ERRS_TAIL)
+		snprintf(e->buf + e->used, e->len - e->used,
+			 "%s%s: %d more mistake%s not shown%s",
+			 e->shown ? "\n" : "", e->file, e->n - e->shown,
+			 e->n - e->shown == 1 ? "" : "s",
+			 e->n > CONF_MAX_ERRORS ? " (fix these first)" : "");
+	return -EINVAL;
+}
+
+/* --- "did you mean" ------------------------------------------------------ */
+
+/* Edit distance with transpositions ("hots" is one step from "host"),
+ * on at most the first 63 bytes of each word. */
+static int edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	int d[64][64];
+
+	la = la > 63 ? 63 : la;
+	lb = lb > 63 ? 63 : lb;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			int v = d[i - 1][j] + 1;
+
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The closest name seen so far to `word`, if close enough to be a typo. */
+struct suggestion {
+	const char *word;
+	const char *name;	/* NULL: none */
+	size_t len;
+	int dist;
+};
+
+static void suggest_init(struct suggestion *sg, const char *word)
+{
+	size_t n = strlen(word);
+
+	sg->word = word;
+	sg->name = NULL;
+	sg->len = 0;
+	/* a third of the word, at least one, at most three mistakes */
+	sg->dist = (n <= 3 ? 1 : n <= 8 ? 2 : 3) + 1;
+}
+
+static void suggest_consider(struct suggestion *sg, const char *name,
+			     size_t len)
+{
+	int d = edit_distance(sg->word, strlen(sg->word), name, len);
+
+	if (d > 0 && d < sg->dist && (size_t)d < len) {
+		sg->name = name;
+		sg->len = len;
+		sg->dist = d;
+	}
+}
+
+/* ", did you mean 'X'?" or "" into buf, which it returns */
+static const char *suggest_text(const struct suggestion *sg, char *buf,
+				size_t len)
+{
+	if (sg->name)
+		snprintf(buf, len, ", did you mean '%.*s'?", (int)sg->len,
+			 sg->name);
+	else if (len)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Among the settings of group `group` ("redis"), or of the smsc entries
+ * when group is NULL. */
+static const char *suggest_setting(const char *group, const char *word,
+				   char *buf, size_t len)
+{
+	struct suggestion sg;
+
+	suggest_init(&sg, word);
+	if (!group) {
+		for (size_t i = 0; i < ARRAY_SIZE(smsc_items); i++)
+			suggest_consider(&sg, smsc_items[i].name,
+					 strlen(smsc_items[i].name));
+		return suggest_text(&sg, buf, len);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(global_items); i++) {
+		const char *nm = global_items[i].name;
+		size_t gl = strlen(group);
+
+		if (strncmp(nm, group, gl) == 0 && nm[gl] == '.')
+			suggest_consider(&sg, nm + gl + 1, strlen(nm + gl + 1));
+	}
+	return suggest_text(&sg, buf, len);
+}
+
+/* --- one setting -------------------------------------------------------- */
+
+/* Settings whose text means more than the table can check: 0, or -EINVAL
+ * with the reason in why. */
+static const struct {
+	const char *name;
+	int (*check)(const char *v, char *why, size_t whylen);
+} text_checks[] = {
+	{ "log.level", log_check_spec },
+};
+
+static int check_text(const char *path, const char *v, char *why,
+		      size_t whylen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(text_checks); i++)
+		if (strcmp(text_checks[i].name, path) == 0)
+			return text_checks[i].check(v, why, whylen);
+	return 0;
 }
 
 /*
@@ -548,37 +769,40 @@ static bool wrapped_literal(const char *file, int line, const char *name,
 	return wrapped && !exact;
 }
 
+
 /* [ "YYYY-MM-DD", ... ] into a struct conf_days */
-static int load_days(const config_setting_t *s, const char *path,
-		     const struct conf_item *it, void *base,
-		     const char *file, char *err, size_t errlen)
+static void load_days(const config_setting_t *s, const char *path,
+		      const struct conf_item *it, void *base,
+		      struct conf_errs *e)
 {
 	struct conf_days *days = (struct conf_days *)((char *)base + it->off);
 	int n = config_setting_length(s);
 
 	days->n = 0;
-	if (n > it->max)
-		return util_err(err, errlen, -EINVAL, "%s:%u: %s: at most %lld "
-			       "days", src_file(s, file),
-			       config_setting_source_line(s), path, it->max);
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, i);
-		const char *v = config_setting_get_string(e);
-
-		if (!v || day_parse(v, &days->day[days->n]) < 0)
-			return util_err(err, errlen, -EINVAL,
-				       "%s:%u: %s.[%d]: '%s' is not a date "
-				       "\"YYYY-MM-DD\"", src_file(e, file),
-				       config_setting_source_line(e), path, i,
-				       v ? v : "(not a string)");
-		days->n++;
+	if (n > it->max) {
+		errs_at(e, s, path, "at most %lld days", it->max);
+		return;
 	}
-	return 0;
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(s, i);
+		const char *v = config_setting_get_string(el);
+		char epath[128];
+
+		if (v && day_parse(v, &days->day[days->n]) == 0) {
+			days->n++;
+			continue;
+		}
+		snprintf(epath, sizeof(epath), "%s.[%d]", path, i);
+		errs_at(e, el, epath, "'%s' is not a date \"YYYY-MM-DD\"",
+			v ? v : "(not a string)");
+	}
 }
 
-static int load_setting(const config_setting_t *s, const char *path,
-			const struct conf_item *it, void *base,
-			const char *file, char *err, size_t errlen)
+/* The value of s into item `it` of the struct at base; a mistake is
+ * added to e and leaves the default. */
+static void load_setting(const config_setting_t *s, const char *path,
+			 const struct conf_item *it, void *base,
+			 struct conf_errs *e)
 {
 	char why[256];
 	long long lit;
@@ -587,15 +811,15 @@ static int load_setting(const config_setting_t *s, const char *path,
 	if (it->type == CT_DAYS) {
 		if (config_setting_is_aggregate(s) &&
 		    !config_setting_is_group(s))
-			return load_days(s, path, it, base, file, err, errlen);
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%u: %s: expects a list of dates [ "
-			       "\"YYYY-MM-DD\", ... ]", src_file(s, file),
-			       config_setting_source_line(s), path);
+			load_days(s, path, it, base, e);
+		else
+			errs_at(e, s, path, "expects a list of dates [ "
+				"\"YYYY-MM-DD\", ... ]");
+		return;
 	}
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
-		if (wrapped_literal(src_file(s, file),
+		if (wrapped_literal(src_file(s, e->file),
 				    config_setting_source_line(s),
 				    config_setting_name(s),
 				    config_setting_get_int(s), &lit)) {
@@ -618,6 +842,9 @@ static int load_setting(const config_setting_t *s, const char *path,
 	case CONFIG_TYPE_STRING:
 		rc = set_value(it, base, config_setting_get_string(s), 0,
 			       false, why, sizeof(why));
+		if (rc == 0)
+			rc = check_text(path, config_setting_get_string(s),
+					why, sizeof(why));
 		break;
 	default:
 		rc = util_err(why, sizeof(why), -EINVAL,
@@ -626,94 +853,78 @@ static int load_setting(const config_setting_t *s, const char *path,
 		break;
 	}
 	if (rc < 0)
-		return util_err(err, errlen, rc, "%s:%u: %s: %s",
-			       src_file(s, file), config_setting_source_line(s),
-			       path, why);
-	return 0;
+		errs_at(e, s, path, "%s", why);
 }
 
-static int load_smsc(const config_setting_t *grp, int index,
-		     struct cgw_smsc_conf *sc, const char *file, char *err,
-		     size_t errlen)
+static void load_smsc(const config_setting_t *grp, int index,
+		      struct cgw_smsc_conf *sc, struct conf_errs *e)
 {
 	int n = config_setting_length(grp);
+	char gpath[32];
 
 	memset(sc, 0, sizeof(*sc));
 	apply_defaults(smsc_items, ARRAY_SIZE(smsc_items), sc);
 	sc->line = config_setting_source_line(grp);
+	snprintf(gpath, sizeof(gpath), "smsc.[%d]", index);
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(grp, i);
 		const char *name = config_setting_name(s);
 		const struct conf_item *it =
 			find_item(smsc_items, ARRAY_SIZE(smsc_items), name);
-		char path[96];
-		int rc;
+		char path[96], hint[96];
 
-		snprintf(path, sizeof(path), "smsc.[%d].%s", index, name);
-		if (!it)
-			return util_err(err, errlen, -EINVAL,
-				       "%s:%u: unknown setting '%s'",
-				       src_file(s, file),
-				       config_setting_source_line(s), path);
-		rc = load_setting(s, path, it, sc, file, err, errlen);
-		if (rc < 0)
-			return rc;
+		snprintf(path, sizeof(path), "%s.%s", gpath, name);
+		if (it)
+			load_setting(s, path, it, sc, e);
+		else
+			errs_at(e, s, path, "unknown setting%s",
+				suggest_setting(NULL, name, hint,
+						sizeof(hint)));
 	}
+	/* a required setting given with a wrong value was reported as such */
 	for (size_t i = 0; i < ARRAY_SIZE(smsc_items); i++)
 		if (!smsc_items[i].def &&
-		    !*((char *)sc + smsc_items[i].off))
-			return util_err(err, errlen, -EINVAL,
-				       "%s:%d: smsc.[%d]: '%s' is required",
-				       src_file(grp, file), sc->line, index,
-				       smsc_items[i].name);
+		    !*((char *)sc + smsc_items[i].off) &&
+		    !config_setting_get_member(grp, smsc_items[i].name))
+			errs_at(e, grp, gpath, "'%s' is required",
+				smsc_items[i].name);
 	if (sc->reconnect_delay > sc->reconnect_max_delay)
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%d: smsc.[%d]: reconnect_delay is longer "
-			       "than reconnect_max_delay",
-			       src_file(grp, file), sc->line, index);
+		errs_at(e, grp, gpath, "reconnect_delay is longer than "
+			"reconnect_max_delay");
 	if (sc->throttle_backoff > sc->throttle_backoff_max)
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%d: smsc.[%d]: throttle_backoff is longer "
-			       "than throttle_backoff_max",
-			       src_file(grp, file), sc->line, index);
-	return 0;
+		errs_at(e, grp, gpath, "throttle_backoff is longer than "
+			"throttle_backoff_max");
 }
 
 /* --- the top level ------------------------------------------------------ */
 
 /* smsc = ( { ... }, ... ): one bind per group */
-static int load_smsc_list(struct cgw_conf *c, const config_setting_t *s,
-			  const char *file, char *err, size_t errlen)
+static void load_smsc_list(struct cgw_conf *c, const config_setting_t *s,
+			   struct conf_errs *e)
 {
 	int n;
 
-	if (!config_setting_is_list(s))
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%u: smsc must be a list: "
-			       "smsc = ( { ... }, { ... } );",
-			       src_file(s, file),
-			       config_setting_source_line(s));
-	n = config_setting_length(s);
-	if (n > CONF_MAX_SMSC)
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%u: at most %d smsc entries",
-			       src_file(s, file), config_setting_source_line(s),
-			       CONF_MAX_SMSC);
-	for (int k = 0; k < n; k++) {
-		const config_setting_t *e = config_setting_get_elem(s, k);
-		int rc;
-
-		if (!config_setting_is_group(e))
-			return util_err(err, errlen, -EINVAL,
-				       "%s:%u: smsc.[%d] must be a group "
-				       "{ ... }", src_file(e, file),
-				       config_setting_source_line(e), k);
-		rc = load_smsc(e, k, &c->smsc[k], file, err, errlen);
-		c->nsmsc = k + 1;
-		if (rc < 0)
-			return rc;
+	if (!config_setting_is_list(s)) {
+		errs_at(e, s, "smsc", "must be a list: smsc = ( { ... }, "
+			"{ ... } );");
+		return;
 	}
-	return 0;
+	n = config_setting_length(s);
+	if (n > CONF_MAX_SMSC) {
+		errs_at(e, s, "smsc", "at most %d smsc entries", CONF_MAX_SMSC);
+		n = CONF_MAX_SMSC;
+	}
+	for (int k = 0; k < n; k++) {
+		const config_setting_t *el = config_setting_get_elem(s, k);
+		char path[32];
+
+		snprintf(path, sizeof(path), "smsc.[%d]", k);
+		if (!config_setting_is_group(el)) {
+			errs_at(e, el, path, "must be a group { ... }");
+			continue;
+		}
+		load_smsc(el, k, &c->smsc[c->nsmsc++], e);
+	}
 }
 
 /* True when some global item lives in group `name` ("redis": redis.*). */
@@ -728,57 +939,29 @@ static bool group_known(const char *name)
 	return false;
 }
 
-/* One setting `e` of group `group`, found in global_items by its full
+/* One setting `s` of group `group`, found in global_items by its full
  * name ("redis.port"). */
-static int load_global_item(struct cgw_conf *c, const char *group,
-			    const config_setting_t *e, const char *file,
-			    char *err, size_t errlen)
+static void load_global_item(struct cgw_conf *c, const char *group,
+			     const config_setting_t *s, struct conf_errs *e)
 {
 	const struct conf_item *it;
-	char full[128];
-
-	snprintf(full, sizeof(full), "%s.%s", group, config_setting_name(e));
-	it = find_item(global_items, ARRAY_SIZE(global_items), full);
-	if (!it)
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%u: unknown setting '%s'", src_file(e, file),
-			       config_setting_source_line(e), full);
-	return load_setting(e, full, it, c, file, err, errlen);
-}
-
-/*
- * redis = { ... }, ussd = { ... }, ...: the groups of global_items. Any
- * other name is refused; an unknown group is named as such only when
- * empty (otherwise its first setting is the unknown one).
- */
-static int load_global_group(struct cgw_conf *c, const config_setting_t *s,
-			     const char *file, char *err, size_t errlen)
-{
 	const char *name = config_setting_name(s);
-	int n;
+	char full[128], hint[96];
 
-	if (!config_setting_is_group(s))
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%u: unknown setting '%s'", src_file(s, file),
-			       config_setting_source_line(s), name);
-	n = config_setting_length(s);
-	if (n == 0 && !group_known(name))
-		return util_err(err, errlen, -EINVAL,
-			       "%s:%u: unknown group '%s'", src_file(s, file),
-			       config_setting_source_line(s), name);
-	for (int k = 0; k < n; k++) {
-		int rc = load_global_item(c, name,
-					  config_setting_get_elem(s, k), file,
-					  err, errlen);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	snprintf(full, sizeof(full), "%s.%s", group, name);
+	it = find_item(global_items, ARRAY_SIZE(global_items), full);
+	if (it)
+		load_setting(s, full, it, c, e);
+	else
+		errs_at(e, s, full, "unknown setting%s",
+			suggest_setting(group, name, hint, sizeof(hint)));
 }
 
-typedef int top_load_fn(struct cgw_conf *c, const config_setting_t *s,
-			const char *file, char *err, size_t errlen);
+typedef void top_load_fn(struct cgw_conf *c, const config_setting_t *s,
+			 struct conf_errs *e);
+
+static void load_global_group(struct cgw_conf *c, const config_setting_t *s,
+			      struct conf_errs *e);
 
 /* How each top-level setting is loaded, by name; the entry without a
  * name takes every other one. */
@@ -790,6 +973,49 @@ static const struct {
 	{ NULL, load_global_group },
 };
 
+/* Among the top-level names: the groups of global_items and the
+ * top_loaders. */
+static const char *suggest_group(const char *word, char *buf, size_t len)
+{
+	struct suggestion sg;
+
+	suggest_init(&sg, word);
+	for (size_t i = 0; top_loaders[i].name; i++)
+		suggest_consider(&sg, top_loaders[i].name,
+				 strlen(top_loaders[i].name));
+	for (size_t i = 0; i < ARRAY_SIZE(global_items); i++)
+		suggest_consider(&sg, global_items[i].name,
+				 (size_t)(strchr(global_items[i].name, '.') -
+					  global_items[i].name));
+	return suggest_text(&sg, buf, len);
+}
+
+/*
+ * redis = { ... }, ussd = { ... }, ...: the groups of global_items. Any
+ * other name is refused once, not once per setting in it.
+ */
+static void load_global_group(struct cgw_conf *c, const config_setting_t *s,
+			      struct conf_errs *e)
+{
+	const char *name = config_setting_name(s);
+	char hint[96];
+	int n;
+
+	if (!group_known(name)) {
+		errs_at(e, s, name, "unknown %s%s",
+			config_setting_is_group(s) ? "group" : "setting",
+			suggest_group(name, hint, sizeof(hint)));
+		return;
+	}
+	if (!config_setting_is_group(s)) {
+		errs_at(e, s, name, "must be a group: %s = { ... };", name);
+		return;
+	}
+	n = config_setting_length(s);
+	for (int k = 0; k < n; k++)
+		load_global_item(c, name, config_setting_get_elem(s, k), e);
+}
+
 static top_load_fn *top_loader(const char *name)
 {
 	size_t i;
@@ -800,30 +1026,30 @@ static top_load_fn *top_loader(const char *name)
 	return top_loaders[i].load;
 }
 
-static int load_root(struct cgw_conf *c, const config_setting_t *root,
-		     const char *file, char *err, size_t errlen)
+static void load_root(struct cgw_conf *c, const config_setting_t *root,
+		      struct conf_errs *e)
 {
 	int n = config_setting_length(root);
 
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(root, i);
-		int rc = top_loader(config_setting_name(s))(c, s, file, err,
-							    errlen);
 
-		if (rc < 0)
-			return rc;
+		top_loader(config_setting_name(s))(c, s, e);
 	}
-	return 0;
 }
 
 /* --- the whole file ----------------------------------------------------- */
 
-/* c->path, and c->dir: the directory @include and menus.dir are
- * relative to. */
+/*
+ * c->path as given, and c->dir: the directory of the file, absolute when
+ * it exists, so that relative paths in the file (@include, CT_PATH
+ * settings) mean the same after a chdir and on a SIGHUP reload.
+ */
 static int set_paths(struct cgw_conf *c, const char *path, char *err,
 		     size_t errlen)
 {
 	const char *slash = strrchr(path, '/');
+	char *real;
 
 	if (util_strlcpy(c->path, path, sizeof(c->path)) >= sizeof(c->path))
 		return util_err(err, errlen, -EINVAL, "%s: path too long", path);
@@ -834,10 +1060,15 @@ static int set_paths(struct cgw_conf *c, const char *path, char *err,
 		util_strlcpy(c->dir, ".", sizeof(c->dir));
 	if (!c->dir[0])
 		util_strlcpy(c->dir, "/", sizeof(c->dir));
+	real = realpath(c->dir, NULL);
+	if (real && strlen(real) < sizeof(c->dir))
+		util_strlcpy(c->dir, real, sizeof(c->dir));
+	free(real);
 	return 0;
 }
 
-/* Parses `path` into cfg, which the caller has initialised and destroys. */
+/* Parses `path` into cfg, which the caller has initialised and destroys.
+ * libconfig stops at the first syntax error: only that one is reported. */
 static int read_file(config_t *cfg, const char *dir, const char *path,
 		     char *err, size_t errlen)
 {
@@ -853,8 +1084,9 @@ static int read_file(config_t *cfg, const char *dir, const char *path,
 			       "%s: cannot read the file (%s)", path,
 			       config_error_text(cfg));
 	efile = config_error_file(cfg);
-	return util_err(err, errlen, -EINVAL, "%s:%d: %s",
-		       efile ? efile : path, config_error_line(cfg),
+	return util_err(err, errlen, -EINVAL,
+		       "%s:%d: %s (the file is read no further: fix this "
+		       "first)", efile ? efile : path, config_error_line(cfg),
 		       config_error_text(cfg));
 }
 
@@ -866,76 +1098,79 @@ static int check_prefix(const char *p)
 	return 0;
 }
 
-static int check_smsc_ids(const struct cgw_conf *c, const char *path,
-			  char *err, size_t errlen)
+static void check_smsc_ids(const struct cgw_conf *c, struct conf_errs *e)
 {
 	for (int i = 0; i < c->nsmsc; i++)
 		for (int k = 0; k < i; k++)
-			if (strcmp(c->smsc[i].id, c->smsc[k].id) == 0)
-				return util_err(err, errlen, -EINVAL,
-					       "%s:%d: smsc id '%s' is already "
-					       "used on line %d", path,
-					       c->smsc[i].line, c->smsc[i].id,
-					       c->smsc[k].line);
-	return 0;
+			if (c->smsc[i].id[0] &&
+			    strcmp(c->smsc[i].id, c->smsc[k].id) == 0) {
+				errs_add(e, "%s:%d: smsc id '%s' is already "
+					 "used on line %d", e->file,
+					 c->smsc[i].line, c->smsc[i].id,
+					 c->smsc[k].line);
+				break;
+			}
 }
 
 /* What no single setting can tell: the settings taken together. */
-static int check_loaded(const struct cgw_conf *c, const char *path,
-			char *err, size_t errlen)
+static void check_loaded(const struct cgw_conf *c, struct conf_errs *e)
 {
-	int rc;
-
 	if (c->nsmsc == 0)
-		return util_err(err, errlen, -EINVAL,
-			       "%s: no smsc entry: smsc = ( { id = \"main\"; "
-			       "host = ...; } );", path);
-	rc = check_smsc_ids(c, path, err, errlen);
-	if (rc < 0)
-		return rc;
+		errs_add(e, "%s: no smsc entry: smsc = ( { id = \"main\"; "
+			 "host = ...; } );", e->file);
+	check_smsc_ids(c, e);
 	if (check_prefix(c->redis.prefix) < 0)
-		return util_err(err, errlen, -EINVAL,
-			       "%s: redis.prefix '%s' may hold only letters, "
-			       "digits, '_', '-' and '.'", path,
-			       c->redis.prefix);
-	return 0;
+		errs_add(e, "%s: redis.prefix '%s' may hold only letters, "
+			 "digits, '_', '-' and '.'", e->file, c->redis.prefix);
 }
 
 /*
- * A relative menus.dir is looked up next to this file, then in the
- * working directory, then among the installed data; the first of those
- * with a readable main.cfg wins. When none has one, the first candidate
- * is kept, so that the menu loader names it in its error.
+ * Every CT_PATH setting that is relative is taken relative to the
+ * directory of the configuration file, never to the working directory
+ * (which differs between a shell, systemd and citizengw-ctl). One
+ * exception, so that an installed sample works as it is: a menus.dir
+ * with no main.cfg next to the file is looked up among the installed
+ * data (PKGDATADIR) before the loader names the missing file.
  */
-static void resolve_menus_dir(struct cgw_conf *c)
+static void resolve_paths(struct cgw_conf *c, struct conf_errs *e)
 {
-	const char *bases[] = { c->dir, ".", PKGDATADIR };
 	char tmp[CONF_PATH_MAX], probe[CONF_PATH_MAX + 16];
-	char first[CONF_PATH_MAX] = "";
 
-	if (c->menus.dir[0] == '/')
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", bases[i],
-				     c->menus.dir) >= sizeof(tmp))
+	for (size_t i = 0; i < ARRAY_SIZE(global_items); i++) {
+		const struct conf_item *it = &global_items[i];
+		char *v = (char *)c + it->off;
+
+		if (it->type != CT_PATH || !v[0] || v[0] == '/')
 			continue;
-		if (!first[0])
-			util_strlcpy(first, tmp, sizeof(first));
-		snprintf(probe, sizeof(probe), "%s/main.cfg", tmp);
-		if (access(probe, R_OK) == 0) {
-			util_strlcpy(c->menus.dir, tmp, sizeof(c->menus.dir));
-			return;
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", c->dir, v) >=
+		    it->size) {
+			errs_add(e, "%s: %s: '%s' in %s is longer than %zu "
+				 "characters", e->file, it->name, v, c->dir,
+				 it->size - 1);
+			continue;
 		}
+		if (it->off == offsetof(struct cgw_conf, menus.dir)) {
+			snprintf(probe, sizeof(probe), "%s/main.cfg", tmp);
+			if (access(probe, R_OK) < 0) {
+				snprintf(probe, sizeof(probe), "%s/%s/main.cfg",
+					 PKGDATADIR, v);
+				if (access(probe, R_OK) == 0)
+					snprintf(tmp, sizeof(tmp), "%s/%s",
+						 PKGDATADIR, v);
+			}
+		}
+		util_strlcpy(v, tmp, it->size);
 	}
-	if (first[0])
-		util_strlcpy(c->menus.dir, first, sizeof(c->menus.dir));
 }
 
 int conf_load(struct cgw_conf *c, const char *path, char *err, size_t errlen)
 {
+	struct conf_errs e = { err, errlen, 0, 0, 0, path };
 	config_t cfg;
 	int rc;
 
+	if (errlen)
+		err[0] = '\0';
 	conf_defaults(c);
 	rc = set_paths(c, path, err, errlen);
 	if (rc < 0)
@@ -943,14 +1178,13 @@ int conf_load(struct cgw_conf *c, const char *path, char *err, size_t errlen)
 	config_init(&cfg);
 	rc = read_file(&cfg, c->dir, path, err, errlen);
 	if (rc == 0)
-		rc = load_root(c, config_root_setting(&cfg), path, err,
-			       errlen);
+		load_root(c, config_root_setting(&cfg), &e);
 	config_destroy(&cfg);
-	if (rc == 0)
-		rc = check_loaded(c, path, err, errlen);
-	if (rc == 0)
-		resolve_menus_dir(c);
-	return rc;
+	if (rc < 0)
+		return rc;
+	check_loaded(c, &e);
+	resolve_paths(c, &e);
+	return errs_end(&e);
 }
 
 /* --- reference and dump ------------------------------------------------- */
@@ -961,7 +1195,8 @@ static void print_default(FILE *out, const struct conf_item *it)
 		fprintf(out, "(required)");
 	else if (it->type == CT_DAYS)
 		fprintf(out, "`[]`");
-	else if (it->type == CT_STR || it->type == CT_ENUM ||
+	else if (it->type == CT_STR || it->type == CT_PATH ||
+		 it->type == CT_ENUM ||
 		 (it->type == CT_DUR))
 		fprintf(out, "`\"%s\"`", it->def);
 	else
@@ -972,6 +1207,7 @@ static const char *type_name(const struct conf_item *it)
 {
 	switch (it->type) {
 	case CT_STR: return "string";
+	case CT_PATH: return "path";
 	case CT_INT: return "integer";
 	case CT_BOOL: return "boolean";
 	case CT_DUR: return "duration";
@@ -997,7 +1233,7 @@ static void print_table(FILE *out, const struct conf_item *items, size_t n,
 			fprintf(out, "%lld..%lld", it->min, it->max);
 		else if (it->type == CT_DUR)
 			fprintf(out, "%lldms..%lldms", it->min, it->max);
-		else if (it->type == CT_STR)
+		else if (it->type == CT_STR || it->type == CT_PATH)
 			fprintf(out, "at most %zu chars", it->size - 1);
 		else if (it->type == CT_DAYS)
 			fprintf(out, "at most %lld, `\"YYYY-MM-DD\"`",
@@ -1018,8 +1254,25 @@ void conf_print_reference(FILE *out)
 		"the loader validates against.\nDurations are a number of "
 		"seconds (`30`) or a string with a unit (`\"250ms\"`, "
 		"`\"30s\"`, `\"5m\"`, `\"1h\"`).\nUnknown settings are "
-		"errors; `citizengw -t -c FILE` reports them with file:line."
-		"\n\n## Global settings\n\n");
+		"errors.\n\n"
+		"`citizengw -t -c FILE` checks a file and its menus and reports "
+		"every mistake, one a line,\nas `file:line: setting: message` "
+		"(a misspelt name gets a \"did you mean\"), at most %d;\n"
+		"it exits 0 when the file is valid, 1 when it is not. A syntax "
+		"error stops the reading of the file,\nso it is reported alone."
+		"\n\nA relative path (type `path`) is relative to the directory "
+		"of the configuration file,\nnot to the working directory.\n\n"
+		"Logs go to stderr, one line per event. When stderr is the "
+		"systemd journal (the daemon\ncompares `$JOURNAL_STREAM` with "
+		"its stderr), each line starts with its priority (`<3>`\nerror "
+		"... `<7>` debug) and carries no timestamp: journald records "
+		"both. With\n`log.target = \"syslog\"` the lines go to "
+		"syslog(3) as `citizengw[PID]` in `log.facility`.\nWhat citizens "
+		"write (SMS text, USSD input) is logged at `debug` only, and "
+		"their numbers\nare masked (`84912***78`) below it; `debug` "
+		"(`smpp=debug` traces every PDU as it is)\nis for tests and "
+		"short investigations.\n\n"
+		"## Global settings\n\n", CONF_MAX_ERRORS);
 	print_table(out, global_items, ARRAY_SIZE(global_items), "");
 	fprintf(out, "\n## SMS centre binds: `smsc = ( { ... }, ... );`\n\n"
 		     "Each entry of the `smsc` list is one bind.\n\n");
@@ -1034,6 +1287,7 @@ static void dump_item(FILE *out, const struct conf_item *it, const void *base,
 	fprintf(out, "%s%s = ", indent, name);
 	switch (it->type) {
 	case CT_STR:
+	case CT_PATH:
 		if (strstr(it->name, "password") || strstr(it->name, "token"))
 			fprintf(out, "\"%s\";\n", *(const char *)v ? "***" : "");
 		else

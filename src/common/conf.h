@@ -16,6 +16,7 @@
 #define CONF_MAX_SMSC 16
 #define CONF_PATH_MAX 512
 #define CONF_MAX_DAYS 64
+#define CONF_MAX_ERRORS 50	/* mistakes conf_load() reports at most */
 
 enum conf_bind_mode {
 	CONF_BIND_TRANSCEIVER,
@@ -100,7 +101,7 @@ struct cgw_conf {
 	} ussd;
 
 	struct {
-		char dir[CONF_PATH_MAX];	/* resolved against conf dir */
+		char dir[CONF_PATH_MAX];	/* resolved against c->dir */
 		char language[8];
 		int sms_session_ttl;	/* ms */
 		bool fold_vi;		/* write Vietnamese without diacritics */
@@ -127,6 +128,8 @@ struct cgw_conf {
 	struct {
 		char level[128];
 		bool timestamps;
+		int target;		/* enum log_target (common/log.h) */
+		int facility;		/* index into log_facility_names */
 	} log;
 
 	struct {
@@ -157,8 +160,18 @@ struct cgw_conf {
 
 /*
  * Loads and validates `path` into c (defaults first). Returns 0, or
- * -EINVAL with "file:line: message" in err. Unknown settings, wrong types
- * and out-of-range values are errors.
+ * -EINVAL with every mistake found in err, one a line (joined by '\n', no
+ * final newline): "file:line: setting: message", with ", did you mean
+ * 'X'?" after an unknown name close to a known one. At most
+ * CONF_MAX_ERRORS are listed, and as many as fit in errlen (8 KiB holds
+ * the 50); a last line then says how many more there were. A syntax error
+ * or an unreadable file is the only line (libconfig stops there).
+ * Unknown settings, wrong types and out-of-range values are errors.
+ *
+ * Relative paths (menus.dir, redis.socket) come back resolved against the
+ * directory of `path` (c->dir, made absolute), so that the daemon, its
+ * SIGHUP reload and citizengw-ctl all use the same directories whatever
+ * their working directory.
  */
 int conf_load(struct cgw_conf *c, const char *path, char *err, size_t errlen);
 

@@ -53,17 +53,30 @@ static void usage(FILE *out)
 		"\n"
 		"  -c, --config FILE     configuration file (libconfig)\n"
 		"  -t, --test            check the configuration and the menus, "
-		"then exit:\n"
-		"                        0 when valid, 1 with file:line: "
-		"message\n"
+		"then exit\n"
+		"                        0 when valid; 1 after printing every "
+		"mistake on\n"
+		"                        stderr, one a line, \"file:line: "
+		"setting: message\"\n"
+		"                        (at most %d; a syntax error stops the "
+		"reading)\n"
 		"  -d, --dump-config     print the effective configuration\n"
 		"      --config-reference print every setting with its default "
 		"(Markdown)\n"
 		"  -V, --version         print the version\n"
 		"  -h, --help            this text\n"
 		"\n"
+		"Exit status: 0 success, 1 invalid configuration or failed "
+		"start-up, 2 bad\n"
+		"command line.\n"
+		"Relative paths in FILE are relative to FILE's directory. Logs go "
+		"to stderr\n"
+		"(with <N> priorities and no timestamps when stderr is the "
+		"systemd journal)\n"
+		"or to syslog (log.target).\n"
+		"\n"
 		"Signals: SIGTERM/SIGINT unbind and stop gracefully; SIGHUP "
-		"reloads the menus.\n");
+		"reloads the menus.\n", CONF_MAX_ERRORS);
 }
 
 static void stopped(void *arg)
@@ -263,7 +276,7 @@ static int load_broadcast(struct daemon *d, const char *path)
  * Returns 0, or -1 after printing every problem on stderr. */
 static int load_config(struct daemon *d, const char *path)
 {
-	char err[1024];
+	char err[8192];	/* every mistake of the file (conf_load) */
 
 	if (conf_load(&d->conf, path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -315,6 +328,7 @@ static int set_up(struct daemon *d)
 {
 	char err[1024];
 
+	log_set_target(d->conf.log.target, d->conf.log.facility);
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	d->base = event_base_new();

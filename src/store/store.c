@@ -287,6 +287,58 @@ static void disconnect_cb(const redisAsyncContext *ac, int status)
 	schedule_reconnect(st);
 }
 
+bool store_may_evict(const char *policy, long long maxmemory)
+{
+	return maxmemory > 0 && strcmp(policy, "noeviction") != 0;
+}
+
+/*
+ * The answer to CONFIG GET maxmemory*: name, value, name, value... A
+ * Redis that renamed or forbids CONFIG (managed services, ACLs) answers
+ * with an error: the operator is told that nothing was checked.
+ */
+static void eviction_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
+{
+	const redisReply *reply = r;
+	const char *policy = NULL;
+	long long maxmemory = -1;
+
+	if (!reply || !ac->data)
+		return;		/* the connection went: the next one asks */
+	for (size_t i = 0; reply->type == REDIS_REPLY_ARRAY &&
+			   i + 1 < reply->elements; i += 2) {
+		const redisReply *k = reply->element[i];
+		const redisReply *v = reply->element[i + 1];
+
+		if (k->type != REDIS_REPLY_STRING ||
+		    v->type != REDIS_REPLY_STRING)
+			continue;
+		if (strcmp(k->str, "maxmemory") == 0)
+			maxmemory = strtoll(v->str, NULL, 10);
+		else if (strcmp(k->str, "maxmemory-policy") == 0)
+			policy = v->str;
+	}
+	if (!policy || maxmemory < 0) {
+		LOGP(LOG_REDIS, LOG_NOTICE, NULL, "could not check whether "
+		     "Redis may evict queued messages (CONFIG GET maxmemory* "
+		     "answered %s): make sure maxmemory-policy is noeviction "
+		     "(docs/operations.md)",
+		     reply->type == REDIS_REPLY_ERROR ? reply->str
+						     : "without them");
+		return;
+	}
+	if (store_may_evict(policy, maxmemory))
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "Redis may evict queued "
+		     "messages: maxmemory is %lld bytes and maxmemory-policy is "
+		     "%s (queued messages have TTLs, so volatile-* policies "
+		     "evict them too); set maxmemory-policy noeviction "
+		     "(docs/operations.md)", maxmemory, policy);
+	else
+		LOGP(LOG_REDIS, LOG_INFO, NULL, "Redis evicts nothing "
+		     "(maxmemory %lld, maxmemory-policy %s)", maxmemory,
+		     policy);
+}
+
 static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 {
 	struct store *st = ac->data;
@@ -312,8 +364,11 @@ static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 		     reply->type == REDIS_REPLY_STRING ? reply->str : "?",
 		     lua_scripts[which].sha);
 	}
-	if (--st->loading == 0)
+	if (--st->loading == 0) {
+		redisAsyncCommand(ac, eviction_reply_cb, NULL,
+				  "CONFIG GET maxmemory*");
 		set_state(st, CS_READY);
+	}
 }
 
 static void connect_cb(const redisAsyncContext *cac, int status)

@@ -200,10 +200,20 @@ typedef void store_done_fn(void *arg, int rc);
  * Connects (and keeps reconnecting) to the Redis of `conf`. `instance`
  * names this process in MO ids. Returns NULL with a message on a fatal
  * setup error. The state callback runs on every ready <-> down change.
+ * On each connection that gets ready, the store asks Redis for its
+ * maxmemory settings and logs a warning when Redis may evict queued
+ * messages (store_may_evict), or a notice when CONFIG is refused.
  */
 struct store *store_new(struct event_base *base, const struct cgw_conf *conf,
 			const char *instance, store_state_fn *state_cb,
 			void *arg, char *err, size_t errlen);
+/*
+ * True when a Redis with this maxmemory (bytes; 0 = no limit) and
+ * maxmemory-policy may evict keys the gateway needs: any limit with any
+ * policy but "noeviction" (queued messages and sessions have TTLs, so the
+ * volatile-* policies take them too).
+ */
+bool store_may_evict(const char *policy, long long maxmemory);
 /* Disconnects; pending callbacks run with -ECANCELED. */
 void store_free(struct store *st);
 bool store_ready(const struct store *st);

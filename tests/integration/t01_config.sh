@@ -1,7 +1,8 @@
 #!/bin/sh
-# citizengw -t: 0 for a valid file, non-zero with "file:line: message" for
-# each kind of mistake an operator makes; the reference in docs/ is the
-# one the binary prints.
+# citizengw -t: 0 for a valid file, 1 with "file:line: setting: message"
+# for each kind of mistake an operator makes, every mistake of a file at
+# once; relative paths are relative to the file, not to the working
+# directory; the reference in docs/ is the one the binary prints.
 . "$(dirname "$0")/lib.sh"
 
 good() {
@@ -25,17 +26,39 @@ expect_error() {
 		fail "wanted '$T/c.cfg:$1', got: $(cat "$T/t.out")"
 }
 
-# the configuration of the issue, with menus found in the working directory
+# the configuration of the issue, with menus = "menus" found next to the
+# file, whatever the working directory (here /, and a relative -c)
 good
-(cd "$CGW_SRCDIR" && "$GW" -t -c "$T/c.cfg") >"$T/t.out" 2>&1 ||
+ln -s "$CGW_SRCDIR/menus" "$T/menus"
+(cd / && "$GW" -t -c "$T/c.cfg") >"$T/t.out" 2>&1 ||
 	fail "valid file refused: $(cat "$T/t.out")"
 grep -q "configuration and menus OK" "$T/t.out" || fail "no OK line"
-# the shipped sample
-(cd "$CGW_SRCDIR" && "$GW" -t -c conf/citizengw.cfg) >"$T/t.out" 2>&1 ||
+(cd "$T" && "$GW" -t -c c.cfg) >"$T/t.out" 2>&1 ||
+	fail "valid file refused by a relative name: $(cat "$T/t.out")"
+# citizengw-ctl reads the same directory, from anywhere
+(cd / && "$CTL" -c "$T/c.cfg" menu check) >"$T/t.out" 2>&1 ||
+	fail "ctl menu check refused: $(cat "$T/t.out")"
+grep -qF "$T/menus: menus OK" "$T/t.out" ||
+	fail "ctl did not check the menus next to the file: $(cat "$T/t.out")"
+# a menus/ in the working directory is not the one of the file
+mkdir "$T/elsewhere"
+cp "$T/c.cfg" "$T/elsewhere/c.cfg"
+sed -i 's|dir = "menus"|dir = "menus-of-t01"|' "$T/elsewhere/c.cfg"
+ln -s "$CGW_SRCDIR/menus" "$T/menus-of-t01"
+(cd "$T" && "$GW" -t -c elsewhere/c.cfg) >"$T/t.out" 2>&1 &&
+	fail "menus taken from the working directory: $(cat "$T/t.out")"
+grep -qF "$T/elsewhere/menus-of-t01/main.cfg" "$T/t.out" ||
+	fail "the menus next to the file not named: $(cat "$T/t.out")"
+# the shipped sample, installed in a directory of its own with the menus
+# beside it
+mkdir "$T/etc"
+cp "$CGW_SRCDIR/conf/citizengw.cfg" "$T/etc/"
+ln -s "$CGW_SRCDIR/menus" "$T/etc/menus"
+(cd / && "$GW" -t -c "$T/etc/citizengw.cfg") >"$T/t.out" 2>&1 ||
 	fail "conf/citizengw.cfg refused: $(cat "$T/t.out")"
 
 good; sed -i 's/host = "127.0.0.1"; port = 6379;/hots = "x";/' "$T/c.cfg"
-expect_error "1: unknown setting 'redis.hots'"
+expect_error "1: redis.hots: unknown setting, did you mean 'host'?"
 good; sed -i 's/port = 2775;/port = 70000;/' "$T/c.cfg"
 expect_error "2: smsc.[0].port: 70000 is out of range 1..65535"
 good; sed -i 's/bind = "transceiver";/bind = "both";/' "$T/c.cfg"
@@ -45,7 +68,7 @@ expect_error "1: redis.port: expects a number without quotes"
 good; sed -i 's/system_id = "citizengw";//' "$T/c.cfg"
 expect_error "2: smsc.[0]: 'system_id' is required"
 good; sed -i 's/token = "change-me";/token = ;/' "$T/c.cfg"
-expect_error "7: syntax error"
+expect_error "7: syntax error (the file is read no further"
 good; printf 'log = { level = "loud"; };\n' >>"$T/c.cfg"
 "$GW" -t -c "$T/c.cfg" >"$T/t.out" 2>&1 && fail "bad log level accepted"
 grep -q "log.level" "$T/t.out" || fail "log.level error not named"
@@ -54,6 +77,45 @@ good; sed -i 's|dir = "menus"|dir = "/nonexistent"|' "$T/c.cfg"
 grep -q "/nonexistent/main.cfg" "$T/t.out" || fail "missing menu file not named"
 "$GW" -t -c "$T/missing.cfg" >"$T/t.out" 2>&1 && fail "missing file accepted"
 grep -q "missing.cfg: cannot read" "$T/t.out" || fail "missing file not reported"
+
+# a file with many mistakes: every one, with its line, exit status 1
+cat >"$T/many.cfg" <<'CFG'
+redis = { hots = "127.0.0.1"; port = 70000; };
+smsc = ( { id = "main"; host = "127.0.0.1"; system_id = "citizengw";
+           windw = 5; bind = "both"; },
+         { id = "main"; host = "b"; system_id = "x"; tsp = 10; } );
+ussd = { servce_code = "*8088#"; };
+menu = { dir = "menus"; };
+log = { level = "loud"; target = "syslog"; facility = "local9"; };
+CFG
+rc=0
+"$GW" -t -c "$T/many.cfg" >"$T/t.out" 2>"$T/t.err" || rc=$?
+[ "$rc" = 1 ] || fail "-t exit status $rc for a bad file, want 1"
+[ -s "$T/t.out" ] && fail "mistakes on stdout: $(cat "$T/t.out")"
+M="$T/many.cfg"
+cat >"$T/want" <<WANT
+$M:1: redis.hots: unknown setting, did you mean 'host'?
+$M:1: redis.port: 70000 is out of range 1..65535
+$M:3: smsc.[0].windw: unknown setting, did you mean 'window'?
+$M:3: smsc.[0].bind: 'both' is not one of: transceiver, transmitter+receiver
+$M:4: smsc.[1].tsp: unknown setting, did you mean 'tps'?
+$M:5: ussd.servce_code: unknown setting, did you mean 'service_code'?
+$M:6: menu: unknown group, did you mean 'menus'?
+$M:7: log.level: bad log spec 'loud' (want LEVEL or CAT=LEVEL; levels error,warn,notice,info,debug; categories main,smpp,ussd,menu,redis,http,bcast)
+$M:7: log.facility: 'local9' is not one of: daemon, user, local0, local1, local2, local3, local4, local5, local6, local7
+$M:4: smsc id 'main' is already used on line 2
+WANT
+diff "$T/want" "$T/t.err" >"$T/diff" ||
+	fail "not every mistake reported as wanted: $(cat "$T/diff")"
+# the same file read by citizengw-ctl: the same mistakes
+"$CTL" -c "$T/many.cfg" menu check >"$T/t.out" 2>"$T/ctl.err" &&
+	fail "citizengw-ctl accepted the bad file"
+head -n 3 "$T/want" >"$T/want3"
+head -n 3 "$T/ctl.err" | diff "$T/want3" - >/dev/null ||
+	fail "citizengw-ctl reports otherwise: $(cat "$T/ctl.err")"
+# --help documents the exit status of -t
+"$GW" --help | grep -q "0 when valid; 1 after printing every mistake" ||
+	fail "--help does not document -t's exit status"
 
 # the reference in docs/ is what the binary prints
 "$GW" --config-reference >"$T/ref.md"

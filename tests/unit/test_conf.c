@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/conf.h"
+#include "common/log.h"
 #include "smpp/ussd.h"
 #include "suites.h"
 
@@ -54,7 +56,8 @@ static int load(const char *name, const char *text, char *err, size_t errlen)
 	return conf_load(conf, path, err, errlen);
 }
 
-/* Loads text and expects a refusal "<dir>/<name>:<line>: <rest>". */
+/* Loads text and expects a refusal "<dir>/<name>:<line>: <rest>" and
+ * nothing else. */
 static void refused_at(const char *text, int line, const char *rest)
 {
 	char err[512] = "", want[1024];
@@ -62,6 +65,22 @@ static void refused_at(const char *text, int line, const char *rest)
 	ck_assert_int_eq(load("bad.cfg", text, err, sizeof(err)), -EINVAL);
 	snprintf(want, sizeof(want), "%s/bad.cfg:%d: %s", dir, line, rest);
 	ck_assert_str_eq(err, want);
+}
+
+/*
+ * Loads text and expects every mistake of `want`, in order, one a line:
+ * each "LINE: rest" or ": rest" (no line), after "<dir>/bad.cfg".
+ */
+static void refused_all(const char *text, const char *const *want)
+{
+	char err[8192] = "", all[8192] = "";
+
+	ck_assert_int_eq(load("bad.cfg", text, err, sizeof(err)), -EINVAL);
+	for (int i = 0; want[i]; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all),
+			 "%s%s/bad.cfg%s%s", i ? "\n" : "", dir,
+			 want[i][0] == ':' ? "" : ":", want[i]);
+	ck_assert_str_eq(err, all);
 }
 
 START_TEST(test_issue_config_loads)
@@ -186,26 +205,41 @@ START_TEST(test_unknown_setting)
 		   "redis = {\n"
 		   "  hots = \"127.0.0.1\";\n"
 		   "};\n" SMSC_OK,
-		   3, "unknown setting 'redis.hots'");
+		   3, "redis.hots: unknown setting, did you mean 'host'?");
 }
 END_TEST
 
 START_TEST(test_unknown_smsc_setting)
 {
-	refused_at("smsc = (\n"
-		   "  { id = \"main\"; host = \"h\";\n"
-		   "    sytem_id = \"s\"; }\n"
-		   ");\n",
-		   3, "unknown setting 'smsc.[0].sytem_id'");
+	refused_all("smsc = (\n"
+		    "  { id = \"main\"; host = \"h\";\n"
+		    "    sytem_id = \"s\"; }\n"
+		    ");\n",
+		    (const char *const[]){
+			    "3: smsc.[0].sytem_id: unknown setting, did you "
+			    "mean 'system_id'?",
+			    "2: smsc.[0]: 'system_id' is required",
+			    NULL });
+	/* nothing close: no guess */
+	refused_at("smsc = ( { id = \"main\"; host = \"h\"; system_id = \"s\";\n"
+		   "  colour = \"blue\"; } );\n",
+		   2, "smsc.[0].colour: unknown setting");
 }
 END_TEST
 
 START_TEST(test_unknown_top_level)
 {
-	refused_at(SMSC_OK "\nfoo = 1;\n", 3, "unknown setting 'foo'");
-	refused_at(SMSC_OK "bar = { };\n", 2, "unknown group 'bar'");
-	refused_at(SMSC_OK "bar = { x = 1; };\n", 2,
-		   "unknown setting 'bar.x'");
+	refused_at(SMSC_OK "\nfoo = 1;\n", 3, "foo: unknown setting");
+	refused_at(SMSC_OK "bar = { };\n", 2, "bar: unknown group");
+	/* an unknown group is one mistake, not one per setting in it */
+	refused_at(SMSC_OK "bar = { x = 1; y = 2; };\n", 2,
+		   "bar: unknown group");
+	refused_at(SMSC_OK "rediss = { port = 1; };\n", 2,
+		   "rediss: unknown group, did you mean 'redis'?");
+	refused_at(SMSC_OK "lgo = \"debug\";\n", 2,
+		   "lgo: unknown setting, did you mean 'log'?");
+	refused_at(SMSC_OK "redis = 5;\n", 2,
+		   "redis: must be a group: redis = { ... };");
 }
 END_TEST
 
@@ -331,19 +365,24 @@ START_TEST(test_smsc_list_shape)
 {
 	char text[4096] = "smsc = (\n";
 
-	refused_at("redis = { port = 6379; };\n"
-		   "smsc = { id = \"main\"; };\n",
-		   2, "smsc must be a list: smsc = ( { ... }, { ... } );");
+	refused_all("redis = { port = 6379; };\n"
+		    "smsc = { id = \"main\"; };\n",
+		    (const char *const[]){
+			    "2: smsc: must be a list: smsc = ( { ... }, "
+			    "{ ... } );",
+			    ": no smsc entry: smsc = ( { id = \"main\"; host = "
+			    "...; } );",
+			    NULL });
 	refused_at("smsc = (\n"
 		   "  { id = \"main\"; host = \"h\"; system_id = \"s\"; },\n"
 		   "  \"backup\" );\n",
-		   3, "smsc.[1] must be a group { ... }");
+		   3, "smsc.[1]: must be a group { ... }");
 	for (int i = 0; i <= CONF_MAX_SMSC; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 			 "  { id = \"s%d\"; host = \"h\"; system_id = \"s\"; }"
 			 "%s\n", i, i < CONF_MAX_SMSC ? "," : "");
 	strcat(text, ");\n");
-	refused_at(text, 1, "at most 16 smsc entries");
+	refused_at(text, 1, "smsc: at most 16 smsc entries");
 }
 END_TEST
 
@@ -386,7 +425,8 @@ START_TEST(test_syntax_error)
 		   "  host = \"x\";\n"
 		   "  port = ;\n"
 		   "};\n",
-		   3, "syntax error");
+		   3, "syntax error (the file is read no further: fix this "
+		      "first)");
 }
 END_TEST
 
@@ -418,6 +458,149 @@ START_TEST(test_error_in_included_file)
 	snprintf(want, sizeof(want),
 		 "smsc.cfg:3: smsc.[0].window: 0 is out of range 1..1000");
 	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+/* --- every mistake at once --------------------------------------------------- */
+
+START_TEST(test_all_mistakes_reported)
+{
+	refused_all("redis = { hots = \"127.0.0.1\"; port = 70000; };\n"
+		    "rediss = { x = 1; };\n"
+		    "smsc = ( { id = \"main\"; host = \"h\";\n"
+		    "           system_id = \"0123456789abcdef\";\n"
+		    "           windw = 5; bind = \"both\"; },\n"
+		    "         { id = \"main\"; host = \"h\"; system_id = \"s\"; } );\n"
+		    "ussd = { servce_code = \"*1#\"; };\n"
+		    "log = { level = \"loud\"; target = \"journal\"; };\n"
+		    "menus = { dir = \"menus\"; langauge = \"en\"; };\n",
+		    (const char *const[]){
+			    "1: redis.hots: unknown setting, did you mean "
+			    "'host'?",
+			    "1: redis.port: 70000 is out of range 1..65535",
+			    "2: rediss: unknown group, did you mean 'redis'?",
+			    "4: smsc.[0].system_id: longer than 15 characters",
+			    "5: smsc.[0].windw: unknown setting, did you mean "
+			    "'window'?",
+			    "5: smsc.[0].bind: 'both' is not one of: "
+			    "transceiver, transmitter+receiver",
+			    "7: ussd.servce_code: unknown setting, did you mean "
+			    "'service_code'?",
+			    "8: log.level: bad log spec 'loud' (want LEVEL or "
+			    "CAT=LEVEL; levels error,warn,notice,info,debug; "
+			    "categories main,smpp,ussd,menu,redis,http,bcast)",
+			    "8: log.target: 'journal' is not one of: stderr, "
+			    "syslog",
+			    "9: menus.langauge: unknown setting, did you mean "
+			    "'language'?",
+			    ":6: smsc id 'main' is already used on line 3",
+			    NULL });
+}
+END_TEST
+
+/* 60 mistakes: the first CONF_MAX_ERRORS, then how many more */
+START_TEST(test_mistakes_capped)
+{
+	char text[8192] = "redis = {\n", err[16384] = "", want[256];
+	const char *p = err;
+	int lines = 1;
+
+	for (int i = 0; i < 60; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "  nope%d = 1;\n", i);
+	strcat(text, "};\n" SMSC_OK);
+	ck_assert_int_eq(load("bad.cfg", text, err, sizeof(err)), -EINVAL);
+	while ((p = strchr(p, '\n'))) {
+		p++;
+		lines++;
+	}
+	ck_assert_int_eq(lines, CONF_MAX_ERRORS + 1);
+	snprintf(want, sizeof(want), "%s/bad.cfg:51: redis.nope49: unknown "
+		 "setting\n%s/bad.cfg: 10 more mistakes not shown (fix these "
+		 "first)", dir, dir);
+	ck_assert_ptr_nonnull(strstr(err, want));
+	ck_assert_str_eq(err + strlen(err) - strlen(want), want);
+}
+END_TEST
+
+/* a buffer too small for every line: whole lines, then the count */
+START_TEST(test_mistakes_small_buffer)
+{
+	char err[250] = "", want[256];
+
+	/* four mistakes of about 80 characters each */
+	ck_assert_int_eq(load("bad.cfg",
+			      "redis = { port = 0; db = -1; shards = 0;\n"
+			      "  prefix = \"\"; };\n" SMSC_OK,
+			      err, sizeof(err)), -EINVAL);
+	ck_assert_uint_lt(strlen(err), sizeof(err));
+	snprintf(want, sizeof(want), "%s/bad.cfg:1: redis.port: 0 is out of "
+		 "range 1..65535\n", dir);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	ck_assert_msg(strstr(err, "bad.cfg: 2 more mistakes not shown") != NULL,
+		      "%s", err);
+	/* no line is cut in the middle */
+	for (const char *l = err; l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		ck_assert(strncmp(l, dir, strlen(dir)) == 0);
+	}
+}
+END_TEST
+
+/* --- paths relative to the file ---------------------------------------------- */
+
+START_TEST(test_relative_paths)
+{
+	char err[512] = "", want[1024], cwd[1024];
+
+	tu_write(dir, "etc/x", "");
+	tu_write(dir, "etc/menus/main.cfg", "# present\n");
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	/* loaded from elsewhere, by a relative name: still next to the file */
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_msg(load("etc/gw.cfg",
+			   SMSC_OK "menus = { dir = \"menus\"; };\n"
+			   "redis = { socket = \"../run/redis.sock\"; };\n",
+			   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(chdir("/"), 0);
+	snprintf(want, sizeof(want), "%s/etc/menus", dir);
+	ck_assert_str_eq(conf->menus.dir, want);
+	snprintf(want, sizeof(want), "%s/etc/../run/redis.sock", dir);
+	ck_assert_str_eq(conf->redis.socket, want);
+	snprintf(want, sizeof(want), "%s/etc", dir);
+	ck_assert_str_eq(conf->dir, want);
+	/* the working directory is never looked at: a mymenus/ there is
+	 * not taken */
+	tu_write(dir, "mymenus/main.cfg", "# in the working directory\n");
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_msg(load("etc/other.cfg",
+			   SMSC_OK "menus = { dir = \"mymenus\"; };\n",
+			   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(chdir(cwd), 0);
+	snprintf(want, sizeof(want), "%s/etc/mymenus", dir);
+	ck_assert_str_eq(conf->menus.dir, want);
+	/* an empty socket stays empty (host and port are used) */
+	ck_assert_str_eq(conf->redis.socket, "");
+}
+END_TEST
+
+START_TEST(test_log_settings)
+{
+	char err[512] = "";
+
+	ck_assert_msg(load("c.cfg", SMSC_OK, err, sizeof(err)) == 0, "%s",
+		      err);
+	ck_assert_int_eq(conf->log.target, LOG_TARGET_STDERR);
+	ck_assert_str_eq(log_facility_names[conf->log.facility], "daemon");
+	ck_assert_msg(load("c.cfg",
+			   SMSC_OK "log = { target = \"syslog\"; "
+			   "facility = \"local3\"; level = \"info,smpp=debug\"; "
+			   "};\n", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(conf->log.target, LOG_TARGET_SYSLOG);
+	ck_assert_str_eq(log_facility_names[conf->log.facility], "local3");
+	ck_assert_str_eq(conf->log.level, "info,smpp=debug");
+	/* checking a level does not apply it */
+	ck_assert(!log_enabled(LOG_SMPP, LOG_DEBUG));
 }
 END_TEST
 
@@ -607,6 +790,11 @@ Suite *suite_conf(void)
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_error_in_included_file);
+	tcase_add_test(tc, test_all_mistakes_reported);
+	tcase_add_test(tc, test_mistakes_capped);
+	tcase_add_test(tc, test_mistakes_small_buffer);
+	tcase_add_test(tc, test_relative_paths);
+	tcase_add_test(tc, test_log_settings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("durations");
