@@ -95,8 +95,8 @@ static void usage(FILE *out)
 		"others untouched\n"
 		"\n"
 		"  broadcast, notify and bind talk to the daemon's HTTP API "
-		"(http.listen, http.token);\n"
-		"  `COMMAND --help` explains each of them.\n"
+		"(http.listen,\n"
+		"  http.token); `COMMAND --help` explains each of them.\n"
 		"\n"
 		"  -c, --config FILE   the daemon's configuration file\n"
 		"  -h, --help          this text\n");

@@ -90,8 +90,13 @@ done
 wait_for 20 sh -c "[ \$(grep -c 'SUBMIT #.*Toc do moi' '$T/a.log') -ge 8 ]" ||
 	fail "the messages did not all leave on a"
 grep "Toc do moi" "$T/a.log" >"$T/tps.log"
+# at 2 a second 8 take 3 s or more (at the old 100, well under one); the
+# simulator's clock reads late under load: one extra in a window is jitter
 m=$(max_per_second "$T/tps.log")
-[ "$m" -le 2 ] || fail "$m submits in one second after tps = 2"
+[ "$m" -le 3 ] || fail "$m submits in one second after tps = 2"
+first=$(head -1 "$T/tps.log" | awk '{print $1+0}')
+last=$(tail -1 "$T/tps.log" | awk '{print $1+0}')
+[ $(( last - first )) -ge 2500 ] || fail "8 submits in $(( last - first ))ms after tps = 2"
 [ "$(grep -c "DEBUG SMPP" "$T/gw.log")" = "$debug_lines" ] ||
 	fail "smpp debug lines still logged after the level became info"
 "$CTL" -c "$T/gw.cfg" bind start c >/dev/null || fail "bind start c"
