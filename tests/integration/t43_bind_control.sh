@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runtime control of binds (docs/ctl.md "bind"): `ctl bind stop b` unbinds
-# SMS centre B only (B sees the unbind and no reconnect; A is not touched,
+# SMS centre B only, both connections of its transmitter+receiver pair
+# (B sees the unbinds and no reconnect; A is not touched,
 # its MOs are answered and B's traffic leaves on A); `ctl bind start b`
 # binds again; unknown and repeated requests get 404 and 409. Then
 # SIGTERM: exit 0, unbind seen, messages queued while every bind was
@@ -25,7 +26,7 @@ A_PORT=$SIM_PORT
 
 SIM_PORT=$A_PORT
 write_config
-sed -i "s|^smsc = ( {|smsc = ( { id = \"b\"; host = \"127.0.0.1\"; port = $B_PORT; system_id = \"citizengw\"; password = \"secret\"; source_addr = \"8088\"; reconnect_delay = \"200ms\"; }, {|" "$T/gw.cfg"
+sed -i "s|^smsc = ( {|smsc = ( { id = \"b\"; host = \"127.0.0.1\"; port = $B_PORT; system_id = \"citizengw\"; password = \"secret\"; source_addr = \"8088\"; bind = \"transmitter+receiver\"; reconnect_delay = \"200ms\"; }, {|" "$T/gw.cfg"
 sed -i 's/id = "main";/id = "a";/' "$T/gw.cfg"
 import_samples
 start_gw
@@ -41,9 +42,9 @@ state() {
 bound_count() { grep -c " BOUND " "$T/$1.log" || true; }
 unbound_count() { grep -c " UNBOUND" "$T/$1.log" || true; }
 
-wait_for 15 sh -c "[ \"\$(curl -sS -H 'Authorization: Bearer change-me' http://127.0.0.1:$HTTP_PORT/api/binds | jq -r '[.binds[] | select(.bound)] | length')\" = 2 ]" ||
+wait_for 15 sh -c "[ \"\$(curl -sS -H 'Authorization: Bearer change-me' http://127.0.0.1:$HTTP_PORT/api/binds | jq -r '[.binds[] | select(.bound)] | length')\" = 3 ]" ||
 	fail "both binds not bound: $(binds)"
-[ "$(bound_count a)" = 1 ] && [ "$(bound_count b)" = 1 ] ||
+[ "$(bound_count a)" = 1 ] && [ "$(bound_count b)" = 2 ] ||
 	fail "binds: a $(bound_count a), b $(bound_count b)"
 
 # --- --help, usage
@@ -52,13 +53,14 @@ grep -q "stop|start ID" "$T/help.out" || fail "bind --help: $(cat "$T/help.out")
 rc=0; "$CTL" -c "$T/gw.cfg" bind stop >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "bind stop without ID: exit $rc"
 
-# --- stop b: B sees the unbind, A is untouched
+# --- stop b: B sees both halves unbind, A is untouched
 "$CTL" -c "$T/gw.cfg" bind stop b >"$T/stop.out" 2>&1 ||
 	fail "bind stop b: exit $?: $(cat "$T/stop.out")"
 grep -q "bind b: IDLE" "$T/stop.out" || fail "bind stop b said: $(cat "$T/stop.out")"
-[ "$(unbound_count b)" = 1 ] || fail "sim B saw no unbind"
-[ "$(state b)" = IDLE ] || fail "b is $(state b) after the stop"
-[ "$(binds | jq -r '.binds[] | select(.id == "b") | .stopped')" = true ] ||
+[ "$(unbound_count b)" = 2 ] || fail "sim B saw $(unbound_count b) unbinds for the pair"
+[ "$(state b/tx)" = IDLE ] && [ "$(state b/rx)" = IDLE ] ||
+	fail "b is $(state b/tx)/$(state b/rx) after the stop"
+[ "$(binds | jq -r '[.binds[] | select(.smsc == "b") | .stopped] | all')" = true ] ||
 	fail "b not shown stopped: $(binds)"
 [ "$(state a)" = BOUND ] || fail "a is $(state a)"
 [ "$(unbound_count a)" = 0 ] || fail "A was unbound too"
@@ -91,18 +93,19 @@ wait_for 15 sh -c "[ \$(grep -c 'SUBMIT #.*Trong khi B dung' '$T/a.log') -ge 5 ]
 	fail "B's messages did not leave on A"
 grep -q "SUBMIT #.*Trong khi B dung" "$T/b.log" && fail "a message left on the stopped B"
 sleep 1	# reconnect_delay is 200ms: B stays unbound
-[ "$(bound_count b)" = 1 ] || fail "B was bound again while stopped"
+[ "$(bound_count b)" = 2 ] || fail "B was bound again while stopped"
 
 # --- start b: bound again; A still on its first bind
 "$CTL" -c "$T/gw.cfg" bind start b >"$T/start.out" 2>&1 ||
 	fail "bind start b: exit $?: $(cat "$T/start.out")"
 grep -q "bind b: BOUND" "$T/start.out" || fail "bind start said: $(cat "$T/start.out")"
-[ "$(bound_count b)" = 2 ] || fail "sim B saw $(bound_count b) binds"
+[ "$(bound_count b)" = 4 ] || fail "sim B saw $(bound_count b) binds"
 rc=0; "$CTL" -c "$T/gw.cfg" bind start b >"$T/again.out" 2>&1 || rc=$?
 [ "$rc" = 1 ] && grep -q "already started" "$T/again.out" ||
 	fail "second start: exit $rc: $(cat "$T/again.out")"
 "$CTL" -c "$T/gw.cfg" bind list >"$T/list.out" || fail "bind list"
-grep -Eq "^b +b +transceiver +BOUND +no" "$T/list.out" || fail "list: $(cat "$T/list.out")"
+grep -Eq "^b/tx +b +transmitter +BOUND +no" "$T/list.out" || fail "list: $(cat "$T/list.out")"
+grep -Eq "^b/rx +b +receiver +BOUND +no" "$T/list.out" || fail "list: $(cat "$T/list.out")"
 grep -Eq "^a +a +transceiver +BOUND +no" "$T/list.out" || fail "list: $(cat "$T/list.out")"
 [ "$(bound_count a)" = 1 ] && [ "$(unbound_count a)" = 0 ] ||
 	fail "A was touched: $(bound_count a) binds, $(unbound_count a) unbinds"
@@ -123,7 +126,7 @@ grep -q "stopped" "$T/gw.log" || fail "no 'stopped' in the log"
 start_gw
 wait_for 20 sh -c "[ \$(cat '$T/a.log' '$T/b.log' | grep -c 'SUBMIT #.*Cho lan sau') -ge 3 ]" ||
 	fail "the queued messages were not sent by the next process"
-[ "$(bound_count a)" = 2 ] && [ "$(bound_count b)" = 3 ] ||
+[ "$(bound_count a)" = 2 ] && [ "$(bound_count b)" = 6 ] ||
 	fail "after restart: a $(bound_count a) binds, b $(bound_count b)"
 
 # --- SIGTERM while B never answers (frozen): bounded, exit 0, A unbound
