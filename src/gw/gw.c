@@ -1900,10 +1900,10 @@ static const struct cgw_smsc_conf *conf_entry(const struct cgw_conf *c,
  * or -ENOMEM (left as it was). */
 static int retire(struct gw *gw, int i)
 {
-	struct retired_link *r = realloc(gw->retired, (size_t)(gw->nretired + 1) *
-						      sizeof(*r));
 	struct smpp_link *l = gw->links[i];
+	struct retired_link *r;
 
+	r = realloc(gw->retired, (size_t)(gw->nretired + 1) * sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	gw->retired = r;
@@ -1986,8 +1986,7 @@ int gw_reload_binds(struct gw *gw)
 	}
 	for (int i = 0; i < c->nsmsc; i++) {
 		const struct cgw_smsc_conf *sc = &c->smsc[i];
-		bool again = retired_held(gw, sc->id) ||
-			     predecessor_running(gw, sc->id);
+		bool again = predecessor_running(gw, sc->id);
 
 		if (has_link(gw, sc->id))
 			continue;
