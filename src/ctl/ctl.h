@@ -52,6 +52,9 @@ int ctl_broadcast(const struct cgw_conf *c, int argc, char **argv);
 /* `notify CODE`: the dossier's notice again, through the API (c as
  * above) */
 int ctl_notify(const struct cgw_conf *c, int argc, char **argv);
+/* `bind list|stop ID|start ID`: the daemon's binds, through the API
+ * (ctl_bind.c; c as above) */
+int ctl_bind(const struct cgw_conf *c, int argc, char **argv);
 
 /* --- helpers (ctl_util.c) --- */
 

@@ -88,10 +88,15 @@ static void usage(FILE *out)
 		"                      --json-output prints the API's JSON\n"
 		"  notify CODE         send the citizen the notice of the "
 		"dossier's status again\n"
+		"  bind list | stop ID | start ID [--wait SECS]\n"
+		"                      the binds; unbind one (both halves of a "
+		"pair) until it is\n"
+		"                      started again (runtime only), the "
+		"others untouched\n"
 		"\n"
-		"  broadcast and notify talk to the daemon's HTTP API "
-		"(http.listen, http.token);\n"
-		"  `COMMAND --help` explains each of them.\n"
+		"  broadcast, notify and bind talk to the daemon's HTTP API "
+		"(http.listen,\n"
+		"  http.token); `COMMAND --help` explains each of them.\n"
 		"\n"
 		"  -c, --config FILE   the daemon's configuration file\n"
 		"  -h, --help          this text\n");
@@ -118,6 +123,7 @@ static const struct {
 	{ "phone", ctl_phone, false },
 	{ "broadcast", ctl_broadcast, true },
 	{ "notify", ctl_notify, true },
+	{ "bind", ctl_bind, true },
 };
 
 /* The command named cmd, or -1. */

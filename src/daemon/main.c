@@ -17,6 +17,7 @@
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "daemon/reload.h"
 #include "gw/gw.h"
 #include "http/http.h"
 #include "menu/menu.h"
@@ -27,6 +28,9 @@
 
 struct daemon {
 	struct event_base *base;
+	const char *path;		/* -c FILE, read again on SIGHUP */
+	/* the running modules point to it: SIGHUP changes it in place
+	 * (daemon/reload.h) */
 	struct cgw_conf conf;
 	struct menu_tree *menus;
 	struct notice_set *notices;	/* NULL: no notices.cfg */
@@ -75,8 +79,12 @@ static void usage(FILE *out)
 		"systemd journal)\n"
 		"or to syslog (log.target).\n"
 		"\n"
-		"Signals: SIGTERM/SIGINT unbind and stop gracefully; SIGHUP "
-		"reloads the menus.\n", CONF_MAX_ERRORS);
+		"Signals: SIGTERM/SIGINT unbind, hand queued messages back and "
+		"exit 0 (bounded);\n"
+		"SIGHUP reloads the configuration, the menus and the notices "
+		"(a bad file is\n"
+		"refused and everything keeps running as it was).\n",
+		CONF_MAX_ERRORS);
 }
 
 static void stopped(void *arg)
@@ -146,47 +154,128 @@ static int load_notices(const struct cgw_conf *c, struct notice_set **out,
 	return rc == -ENOENT ? 0 : rc;
 }
 
-static void reload_menus(struct daemon *d)
+/* Logs a refused reload's reason, one line each. */
+static void log_refusal(const char *what, const char *err)
 {
-	struct menu_tree *t;
-	char err[512];
+	const char *p = err;
 
-	if (menu_load_checked(d->conf.menus.dir, &t, log_problem, NULL, err,
-			      sizeof(err)) < 0) {
-		LOGP(LOG_MENU, LOG_ERROR, NULL,
-		     "SIGHUP: menus not reloaded, the running ones stay: %s",
-		     err);
-		return;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (n)
+			LOGP(LOG_MAIN, LOG_ERROR, NULL, "SIGHUP: %s: %.*s",
+			     what, n, p);
+		p += n + (nl ? 1 : 0);
 	}
-	gw_set_menus(d->gw, t);
-	menu_free(d->menus);
-	d->menus = t;
-	LOGP(LOG_MENU, LOG_NOTICE, NULL, "SIGHUP: menus reloaded from %s",
-	     d->conf.menus.dir);
 }
 
-static void reload_notices(struct daemon *d)
+/* The new configuration's files, each checked before anything changes:
+ * 0, or -1 after logging why (the caller frees what was loaded). */
+static int reload_check(struct daemon *d, const struct cgw_conf *nc,
+			struct menu_tree **menus, struct notice_set **notices)
 {
-	struct notice_set *set;
-	char err[512];
+	char err[1024];
+	struct bcast_tz *tz = NULL;
+	struct bcast_quiet quiet;
+	int rc = 0;
 
-	if (load_notices(&d->conf, &set, log_notice_problem, err,
+	if (http_check_conf(nc, err, sizeof(err)) < 0) {
+		log_refusal("configuration", err);
+		return -1;
+	}
+	/* not taken before a restart, but a restart must not fail on them */
+	if (bcast_tz_load(nc->broadcast.timezone, NULL, &tz, err,
+			  sizeof(err)) < 0 ||
+	    bcast_quiet_parse(nc->broadcast.quiet_hours, &quiet, err,
+			      sizeof(err)) < 0) {
+		log_refusal("broadcast", err);
+		rc = -1;
+	}
+	bcast_tz_free(tz);
+	if (rc < 0)
+		return -1;
+	if (menu_load_checked(nc->menus.dir, menus, log_problem, NULL, err,
+			      sizeof(err)) < 0) {
+		LOGP(LOG_MENU, LOG_ERROR, NULL, "SIGHUP: menus not reloaded, "
+		     "the running ones stay: %s", err);
+		return -1;
+	}
+	if (load_notices(nc, notices, log_notice_problem, err,
 			 sizeof(err)) < 0) {
 		LOGP(LOG_BCAST, LOG_ERROR, NULL, "SIGHUP: notices not "
 		     "reloaded, the running ones stay: %s", err);
+		return -1;
+	}
+	/* last: log_apply_spec() applies what it read before an error */
+	if (log_apply_spec(nc->log.level, err, sizeof(err)) < 0) {
+		log_apply_spec(d->conf.log.level, err, sizeof(err));
+		LOGP(LOG_MAIN, LOG_ERROR, NULL, "SIGHUP: log.level: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * SIGHUP: reads and checks the whole configuration, its menus and
+ * notices; when anything is wrong, logs why and changes nothing.
+ * Otherwise takes what may change without a restart (daemon/reload.h):
+ * log levels, limits, menus, notices, and the binds (gw_reload_binds:
+ * only those added, removed or changed bind or unbind).
+ */
+static void reload(struct daemon *d)
+{
+	struct cgw_conf *nc = calloc(1, sizeof(*nc));
+	struct menu_tree *menus = NULL;
+	struct notice_set *notices = NULL;
+	char err[4096];
+
+	LOGP(LOG_MAIN, LOG_NOTICE, NULL, "SIGHUP: reloading %s", d->path);
+	if (!nc) {
+		LOGP(LOG_MAIN, LOG_ERROR, NULL, "SIGHUP: out of memory");
 		return;
 	}
-	gw_set_notices(d->gw, set);
+	if (conf_load(nc, d->path, err, sizeof(err)) < 0) {
+		log_refusal("configuration", err);
+		goto refused;
+	}
+	if (reload_check(d, nc, &menus, &notices) < 0)
+		goto refused;
+	if (reload_merge(&d->conf, nc) < 0) {
+		log_apply_spec(d->conf.log.level, err, sizeof(err));
+		LOGP(LOG_MAIN, LOG_ERROR, NULL, "SIGHUP: out of memory");
+		goto refused;
+	}
+	log_set_timestamps(d->conf.log.timestamps);
+	gw_set_menus(d->gw, menus);
+	menu_free(d->menus);
+	d->menus = menus;
+	gw_set_notices(d->gw, notices);
 	notice_set_free(d->notices);
-	d->notices = set;
+	d->notices = notices;
+	gw_reload_binds(d->gw);
+	LOGP(LOG_MENU, LOG_NOTICE, NULL, "SIGHUP: menus reloaded from %s",
+	     d->conf.menus.dir);
 	LOGP(LOG_BCAST, LOG_NOTICE, NULL, "SIGHUP: notices reloaded%s",
-	     set ? "" : " (no notices.cfg: none are sent)");
+	     notices ? "" : " (no notices.cfg: none are sent)");
+	LOGP(LOG_MAIN, LOG_NOTICE, NULL, "SIGHUP: configuration reloaded");
+	free(nc);
+	return;
+refused:
+	menu_free(menus);
+	notice_set_free(notices);
+	free(nc);
+	LOGP(LOG_MAIN, LOG_ERROR, NULL, "SIGHUP: nothing reloaded; "
+	     "everything keeps running as it was");
 }
 
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	reload_menus(arg);
-	reload_notices(arg);
+	struct daemon *d = arg;
+
+	if (d->stopping)
+		return;
+	reload(d);
 }
 
 /* The signals the daemon answers. */
@@ -397,6 +486,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&d, 0, sizeof(d));
+	d.path = o.path;
 	if (load_config(&d, o.path) < 0) {
 		unload(&d);
 		return 1;

@@ -39,7 +39,8 @@
 #define MAX_FETCHES 3		/* dossier look-ups of one MO step */
 #define USSD_REPLY_EXPIRY_MS 60000
 #define CLAIM_INTERVAL_MS 1000
-#define STOP_GRACE_MS 5000
+#define STOP_GRACE_MS 5000	/* SIGTERM: binds and MOs finish within */
+#define RELEASE_WAIT_MS 2000	/* ... then Redis takes the MTs held back */
 /* at start, binds wait this long for Redis: an MO that arrives before
  * Redis is ready could only be refused */
 #define BIND_WAIT_MS 5000
@@ -82,6 +83,24 @@ struct mo_job {
 };
 
 
+/* What the gateway keeps of a link besides the link: at the same index
+ * as gw->links. */
+struct link_admin {
+	bool running;	/* started; its stopped callback has not come yet */
+	bool held;	/* `ctl bind stop`: down until `ctl bind start`
+			 * (runtime only: a restart binds everything) */
+};
+
+/* A link a reload took out (its entry removed, or its connection
+ * settings changed): unbinding, then idle until the gateway is freed,
+ * since MOs in progress and the acknowledgement watch may still name
+ * it. */
+struct retired_link {
+	struct smpp_link *link;
+	bool running;
+	bool held;
+};
+
 struct gw {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -95,7 +114,11 @@ struct gw {
 	struct notify *notify;		/* status-change notices */
 	const struct notice_set *notices;	/* their texts, or NULL */
 	struct smpp_link *links[MAX_LINKS];
+	struct link_admin admin[MAX_LINKS];
 	int nlinks;
+	struct retired_link *retired;
+	int nretired;
+	struct event *relink_timer;	/* starts what should run (reconcile) */
 	char instance[64];
 
 	LIST_HEAD(, mo_job) mos;	/* MOs in progress, newest first */
@@ -104,8 +127,9 @@ struct gw {
 	struct event *claim_timer;
 	struct event *renew_timer;
 	struct event *stop_timer;
+	struct event *release_timer;	/* bounds finish_stop() */
 	bool stopping;
-	int links_running;
+	bool releasing;		/* finish_stop() began */
 	void (*stop_done)(void *arg);
 	void *stop_arg;
 	bool claim_busy;
@@ -114,6 +138,7 @@ struct gw {
 };
 
 static void mo_step(struct mo_job *j);
+static int links_running(const struct gw *gw);
 
 /* What a citizen wrote, for the log: it may hold an ID number or a
  * name, so it shows only at debug level; otherwise its length. */
@@ -217,7 +242,7 @@ static void mo_free(struct mo_job *j)
 	free(j);
 	if (wake)
 		wake_next(gw, msisdn, ch);
-	if (gw->stopping && LIST_EMPTY(&gw->mos) && gw->links_running == 0 &&
+	if (gw->stopping && LIST_EMPTY(&gw->mos) && links_running(gw) == 0 &&
 	    gw->stop_timer)
 		event_active(gw->stop_timer, 0, 0);
 }
@@ -1389,37 +1414,113 @@ static void on_writable(void *arg, struct smpp_link *l)
 	sender_pump(gw->sender);
 }
 
-static void finish_stop(struct gw *gw)
+static void stop_finished(void *arg)
 {
+	struct gw *gw = arg;
 	void (*done)(void *) = gw->stop_done;
 
 	if (!done)
 		return;
 	gw->stop_done = NULL;
-	/* hand the MTs we hold to whoever runs next, right away */
-	sender_release(gw->sender);
+	evtimer_del(gw->release_timer);
 	done(gw->stop_arg);
+}
+
+static void release_tick(evutil_socket_t fd, short what, void *arg)
+{
+	LOGP(LOG_MAIN, LOG_WARN, NULL, "Redis did not confirm the hand-back "
+	     "of the MTs held within %dms: they come back when their lease "
+	     "(gateway.mt_lease) runs out", RELEASE_WAIT_MS);
+	stop_finished(arg);
+}
+
+/* Hands the MTs we hold to whoever runs next, right away, and waits
+ * (bounded) until Redis has them: the process exits after done. */
+static void finish_stop(struct gw *gw)
+{
+	struct timeval tv = { RELEASE_WAIT_MS / 1000,
+			      (RELEASE_WAIT_MS % 1000) * 1000 };
+
+	if (!gw->stop_done || gw->releasing)
+		return;
+	gw->releasing = true;
+	evtimer_add(gw->release_timer, &tv);
+	sender_release(gw->sender, stop_finished, gw);
+}
+
+/* Links started whose stopped callback has not come, retired ones too. */
+static int links_running(const struct gw *gw)
+{
+	int n = 0;
+
+	for (int i = 0; i < gw->nlinks; i++)
+		n += gw->admin[i].running;
+	for (int i = 0; i < gw->nretired; i++)
+		n += gw->retired[i].running;
+	return n;
+}
+
+/* True while a retired link of bind `id` still unbinds: its successor
+ * binds only after, as an SMS centre may allow one bind per account. */
+static bool predecessor_running(const struct gw *gw, const char *id)
+{
+	for (int i = 0; i < gw->nretired; i++)
+		if (gw->retired[i].running &&
+		    strcmp(smpp_link_conf(gw->retired[i].link)->id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Starts every link that should run and does not: after the first
+ * Redis contact, unless held by `ctl bind stop` or the gateway stops. */
+static void reconcile(struct gw *gw)
+{
+	if (!gw->links_started || gw->stopping)
+		return;
+	for (int i = 0; i < gw->nlinks; i++) {
+		struct smpp_link *l = gw->links[i];
+
+		if (gw->admin[i].held || gw->admin[i].running ||
+		    predecessor_running(gw, smpp_link_conf(l)->id))
+			continue;
+		gw->admin[i].running = true;
+		smpp_link_start(l);
+	}
+}
+
+static void relink_tick(evutil_socket_t fd, short what, void *arg)
+{
+	reconcile(arg);
 }
 
 static void on_link_stopped(void *arg, struct smpp_link *l)
 {
 	struct gw *gw = arg;
 
-	if (gw->links_running > 0)
-		gw->links_running--;
-	if (gw->stopping && gw->links_running == 0 && LIST_EMPTY(&gw->mos))
-		event_active(gw->stop_timer, 0, 0);
+	for (int i = 0; i < gw->nlinks; i++)
+		if (gw->links[i] == l)
+			gw->admin[i].running = false;
+	for (int i = 0; i < gw->nretired; i++)
+		if (gw->retired[i].link == l)
+			gw->retired[i].running = false;
+	if (gw->stopping) {
+		if (links_running(gw) == 0 && LIST_EMPTY(&gw->mos))
+			event_active(gw->stop_timer, 0, 0);
+		return;
+	}
+	/* not from inside the link's own callback */
+	event_active(gw->relink_timer, 0, 0);
 }
 
 static void stop_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw *gw = arg;
 
-	if (!LIST_EMPTY(&gw->mos) || gw->links_running)
+	if (!LIST_EMPTY(&gw->mos) || links_running(gw))
 		LOGP(LOG_MAIN, LOG_WARN, NULL,
-		     "stopping with %s%s still busy",
+		     "stopping with %s%s still busy after %dms",
 		     !LIST_EMPTY(&gw->mos) ? "MOs in progress" : "",
-		     gw->links_running ? " binds" : "");
+		     links_running(gw) ? " binds" : "", STOP_GRACE_MS);
 	finish_stop(gw);
 }
 
@@ -1429,9 +1530,7 @@ static void start_links(struct gw *gw)
 		return;
 	gw->links_started = true;
 	evtimer_del(gw->bind_timer);
-	for (int i = 0; i < gw->nlinks; i++)
-		smpp_link_start(gw->links[i]);
-	gw->links_running = gw->nlinks;
+	reconcile(gw);
 }
 
 static void bind_wait_over(evutil_socket_t fd, short what, void *arg)
@@ -1455,23 +1554,50 @@ static void on_store_state(void *arg, bool ready)
 	}
 }
 
+static const struct smpp_link_cbs link_cbs = {
+	.state = on_link_state,
+	.request = on_request,
+	.writable = on_writable,
+	.stopped = on_link_stopped,
+};
+
+/* The link(s) of one smsc entry: one, two for a transmitter+receiver
+ * pair; not started, `held` as given. Returns 0 or -ENOMEM (nothing
+ * added). */
+static int add_links(struct gw *gw, const struct cgw_smsc_conf *sc,
+		     bool held)
+{
+	bool pair = sc->bind_mode == CONF_BIND_TX_RX;
+	struct smpp_link *l[2] = { NULL, NULL };
+	int n = pair ? 2 : 1;
+
+	if (gw->nlinks + n > MAX_LINKS)
+		return -ENOMEM;
+	l[0] = smpp_link_new(gw->base, gw->dns, sc,
+			     pair ? SMPP_ROLE_TX : SMPP_ROLE_TRX, &link_cbs,
+			     gw);
+	if (pair)
+		l[1] = smpp_link_new(gw->base, gw->dns, sc, SMPP_ROLE_RX,
+				     &link_cbs, gw);
+	if (!l[0] || (pair && !l[1])) {
+		smpp_link_free(l[0]);
+		smpp_link_free(l[1]);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		gw->links[gw->nlinks] = l[i];
+		gw->admin[gw->nlinks] = (struct link_admin){ false, held };
+		gw->nlinks++;
+	}
+	return 0;
+}
+
 /* One link per smsc entry, two for a transmitter+receiver pair. Returns
  * 0 or -ENOMEM (the links made are freed with the gateway). */
-static int make_links(struct gw *gw, const struct smpp_link_cbs *cbs)
+static int make_links(struct gw *gw)
 {
-	for (int i = 0; i < gw->conf->nsmsc; i++) {
-		const struct cgw_smsc_conf *sc = &gw->conf->smsc[i];
-		bool pair = sc->bind_mode == CONF_BIND_TX_RX;
-
-		gw->links[gw->nlinks++] = smpp_link_new(
-			gw->base, gw->dns, sc,
-			pair ? SMPP_ROLE_TX : SMPP_ROLE_TRX, cbs, gw);
-		if (pair)
-			gw->links[gw->nlinks++] = smpp_link_new(
-				gw->base, gw->dns, sc, SMPP_ROLE_RX, cbs, gw);
-	}
-	for (int i = 0; i < gw->nlinks; i++)
-		if (!gw->links[i])
+	for (int i = 0; i < gw->conf->nsmsc; i++)
+		if (add_links(gw, &gw->conf->smsc[i], false) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -1479,12 +1605,6 @@ static int make_links(struct gw *gw, const struct smpp_link_cbs *cbs)
 struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		  const struct gw_loaded *ld, char *err, size_t errlen)
 {
-	static const struct smpp_link_cbs cbs = {
-		.state = on_link_state,
-		.request = on_request,
-		.writable = on_writable,
-		.stopped = on_link_stopped,
-	};
 	struct gw *gw = calloc(1, sizeof(*gw));
 	struct timeval claim = { CLAIM_INTERVAL_MS / 1000,
 				 (CLAIM_INTERVAL_MS % 1000) * 1000 };
@@ -1520,7 +1640,7 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		gw_free(gw);
 		return NULL;
 	}
-	if (make_links(gw, &cbs) < 0) {
+	if (make_links(gw) < 0) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1531,6 +1651,8 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);
 	gw->bind_timer = evtimer_new(base, bind_wait_over, gw);
+	gw->relink_timer = evtimer_new(base, relink_tick, gw);
+	gw->release_timer = evtimer_new(base, release_tick, gw);
 	gw->sender = sender_new(base, conf, gw->store, gw->links, gw->nlinks);
 	if (gw->sender)
 		gw->dispatch = dispatch_new(base, conf, gw->store, gw->sender,
@@ -1539,7 +1661,8 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	if (gw->notify)
 		gw_set_notices(gw, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
-	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify ||
+	    !gw->bind_timer || !gw->relink_timer || !gw->release_timer ||
+	    !gw->sender || !gw->dispatch || !gw->notify ||
 	    !gw->acks) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
@@ -1586,7 +1709,11 @@ void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
 		}
 	}
 	for (int i = 0; i < gw->nlinks; i++)
-		smpp_link_stop(gw->links[i]);
+		if (gw->admin[i].running)
+			smpp_link_stop(gw->links[i]);
+	/* nothing was bound (or every bind was held) */
+	if (links_running(gw) == 0 && LIST_EMPTY(&gw->mos))
+		event_active(gw->stop_timer, 0, 0);
 }
 
 void gw_set_menus(struct gw *gw, const struct menu_tree *menus)
@@ -1609,6 +1736,11 @@ void gw_free(struct gw *gw)
 	for (int i = 0; i < gw->nlinks; i++)
 		smpp_link_free(gw->links[i]);
 	gw->nlinks = 0;
+	for (int i = 0; i < gw->nretired; i++)
+		smpp_link_free(gw->retired[i].link);
+	free(gw->retired);
+	gw->retired = NULL;
+	gw->nretired = 0;
 	/* after the store: its cancelled callbacks name their entries */
 	dispatch_free(gw->dispatch);
 	notify_free(gw->notify);
@@ -1624,6 +1756,10 @@ void gw_free(struct gw *gw)
 		event_free(gw->stop_timer);
 	if (gw->bind_timer)
 		event_free(gw->bind_timer);
+	if (gw->relink_timer)
+		event_free(gw->relink_timer);
+	if (gw->release_timer)
+		event_free(gw->release_timer);
 	if (gw->dns)
 		evdns_base_free(gw->dns, 0);
 	free(gw);
@@ -1653,6 +1789,8 @@ int gw_binds(const struct gw *gw, struct gw_bind *out, int max)
 		struct gw_bind *b = &out[i];
 
 		util_strlcpy(b->name, smpp_link_name(l), sizeof(b->name));
+		util_strlcpy(b->smsc, sc->id, sizeof(b->smsc));
+		b->held = gw->admin[i].held;
 		b->role = roles[smpp_link_role(l)];
 		b->state = smpp_link_state_name(l);
 		b->bound = smpp_link_bound(l);
@@ -1683,4 +1821,185 @@ const struct bcast_tz *gw_tz(const struct gw *gw)
 bool gw_bcast_allowed(const struct gw *gw, int64_t now_ms)
 {
 	return bcast_quiet_allows(gw->quiet, gw->tz, now_ms);
+}
+
+/* --- runtime control --------------------------------------------------------- */
+
+/* Refuses a change while the gateway stops; -ENOENT when no link has
+ * smsc entry `id`. */
+static int find_bind(const struct gw *gw, const char *id)
+{
+	if (gw->stopping)
+		return -ESHUTDOWN;
+	for (int i = 0; i < gw->nlinks; i++)
+		if (strcmp(smpp_link_conf(gw->links[i])->id, id) == 0)
+			return 0;
+	return -ENOENT;
+}
+
+int gw_bind_stop(struct gw *gw, const char *id)
+{
+	int rc = find_bind(gw, id), held = 0, n = 0;
+
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < gw->nlinks; i++) {
+		if (strcmp(smpp_link_conf(gw->links[i])->id, id) != 0)
+			continue;
+		n++;
+		held += gw->admin[i].held;
+	}
+	if (held == n)
+		return -EALREADY;
+	LOGP(LOG_SMPP, LOG_NOTICE, id, "bind stopped by the operator: "
+	     "unbinding; its traffic goes through the other binds");
+	for (int i = 0; i < gw->nlinks; i++) {
+		if (strcmp(smpp_link_conf(gw->links[i])->id, id) != 0 ||
+		    gw->admin[i].held)
+			continue;
+		gw->admin[i].held = true;
+		/* may call on_link_stopped at once (an idle link) */
+		if (gw->admin[i].running)
+			smpp_link_stop(gw->links[i]);
+	}
+	sender_pump(gw->sender);
+	return 0;
+}
+
+int gw_bind_start(struct gw *gw, const char *id)
+{
+	int rc = find_bind(gw, id), started = 0;
+
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < gw->nlinks; i++) {
+		if (strcmp(smpp_link_conf(gw->links[i])->id, id) != 0 ||
+		    !gw->admin[i].held)
+			continue;
+		gw->admin[i].held = false;
+		started++;
+	}
+	if (!started)
+		return -EALREADY;
+	LOGP(LOG_SMPP, LOG_NOTICE, id, "bind started by the operator");
+	/* a link still unbinding starts again once it is idle */
+	reconcile(gw);
+	return 0;
+}
+
+static const struct cgw_smsc_conf *conf_entry(const struct cgw_conf *c,
+					      const char *id)
+{
+	for (int i = 0; i < c->nsmsc; i++)
+		if (strcmp(c->smsc[i].id, id) == 0)
+			return &c->smsc[i];
+	return NULL;
+}
+
+/* Takes link i out of gw->links: it unbinds and stays idle. Returns 0
+ * or -ENOMEM (left as it was). */
+static int retire(struct gw *gw, int i)
+{
+	struct smpp_link *l = gw->links[i];
+	struct retired_link *r;
+
+	r = realloc(gw->retired, (size_t)(gw->nretired + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	gw->retired = r;
+	r[gw->nretired++] = (struct retired_link){ l, gw->admin[i].running,
+						   gw->admin[i].held };
+	memmove(&gw->links[i], &gw->links[i + 1],
+		(size_t)(gw->nlinks - i - 1) * sizeof(gw->links[0]));
+	memmove(&gw->admin[i], &gw->admin[i + 1],
+		(size_t)(gw->nlinks - i - 1) * sizeof(gw->admin[0]));
+	gw->nlinks--;
+	sender_links_changed(gw->sender, gw->nlinks);
+	/* after the move: the stopped callback may come at once */
+	if (r[gw->nretired - 1].running)
+		smpp_link_stop(l);
+	return 0;
+}
+
+/* Whether the last link retired for bind `id` was held: a bind whose
+ * settings changed while an operator held it stays held. */
+static bool retired_held(const struct gw *gw, const char *id)
+{
+	for (int i = gw->nretired - 1; i >= 0; i--)
+		if (strcmp(smpp_link_conf(gw->retired[i].link)->id, id) == 0)
+			return gw->retired[i].held;
+	return false;
+}
+
+static bool has_link(const struct gw *gw, const char *id)
+{
+	for (int i = 0; i < gw->nlinks; i++)
+		if (strcmp(smpp_link_conf(gw->links[i])->id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Brings the links of an unchanged peer to their entry's other
+ * settings. */
+static void update_link(struct smpp_link *l, const struct cgw_smsc_conf *nc)
+{
+	const struct cgw_smsc_conf *old = smpp_link_conf(l);
+	int tps = old->tps, window = old->window;
+
+	if (smpp_link_update(l, nc) < 0) {
+		LOGP(LOG_SMPP, LOG_ERROR, smpp_link_name(l),
+		     "reload: out of memory; the bind keeps its settings");
+		return;
+	}
+	if (tps != nc->tps || window != nc->window)
+		LOGP(LOG_SMPP, LOG_NOTICE, smpp_link_name(l),
+		     "reload: tps %d -> %d, window %d -> %d (no rebind)", tps,
+		     nc->tps, window, nc->window);
+}
+
+int gw_reload_binds(struct gw *gw)
+{
+	const struct cgw_conf *c = gw->conf;
+	int rc = 0;
+
+	if (gw->stopping)
+		return -ESHUTDOWN;
+	for (int i = 0; i < gw->nlinks;) {
+		struct smpp_link *l = gw->links[i];
+		const struct cgw_smsc_conf *old = smpp_link_conf(l);
+		const struct cgw_smsc_conf *nc = conf_entry(c, old->id);
+
+		if (nc && smpp_link_same_peer(old, nc)) {
+			update_link(l, nc);
+			i++;
+			continue;
+		}
+		LOGP(LOG_SMPP, LOG_NOTICE, smpp_link_name(l), "reload: %s: "
+		     "unbinding", nc ? "connection settings changed"
+				     : "no longer in the configuration");
+		if (retire(gw, i) < 0) {
+			LOGP(LOG_SMPP, LOG_ERROR, smpp_link_name(l),
+			     "reload: out of memory; the bind stays");
+			rc = -ENOMEM;
+			i++;
+		}
+	}
+	for (int i = 0; i < c->nsmsc; i++) {
+		const struct cgw_smsc_conf *sc = &c->smsc[i];
+		bool again = predecessor_running(gw, sc->id);
+
+		if (has_link(gw, sc->id))
+			continue;
+		if (add_links(gw, sc, retired_held(gw, sc->id)) < 0) {
+			LOGP(LOG_SMPP, LOG_ERROR, sc->id,
+			     "reload: out of memory; bind not added");
+			rc = -ENOMEM;
+			continue;
+		}
+		LOGP(LOG_SMPP, LOG_NOTICE, sc->id, "reload: %s", again
+		     ? "binding with the new settings" : "new bind");
+	}
+	sender_links_changed(gw->sender, gw->nlinks);
+	reconcile(gw);
+	return rc;
 }

@@ -38,7 +38,12 @@ struct gw_loaded {
 	const struct bcast_quiet *quiet;	/* broadcast.quiet_hours */
 };
 
-/* conf and what ld points to must outlive the gateway. */
+/*
+ * conf and what ld points to must outlive the gateway. conf may change in
+ * place between events (SIGHUP: the daemon writes what may change without
+ * a restart into it); the gateway reads it on each use, and each link
+ * keeps a copy of its smsc entry until gw_reload_binds().
+ */
 struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		  const struct gw_loaded *ld, char *err, size_t errlen);
 void gw_start(struct gw *gw);
@@ -67,6 +72,8 @@ const char *gw_instance(const struct gw *gw);
 /* A bind as staff and operators see it. */
 struct gw_bind {
 	char name[48];		/* "main", "main/tx" */
+	char smsc[32];		/* its smsc entry's id: "main" */
+	bool held;		/* stopped by gw_bind_stop() */
 	const char *role;	/* "transceiver", "transmitter", "receiver" */
 	const char *state;	/* "BOUND", "CONNECTING", ... */
 	bool bound;
@@ -75,5 +82,28 @@ struct gw_bind {
 };
 /* Fills up to max binds; returns how many there are. */
 int gw_binds(const struct gw *gw, struct gw_bind *out, int max);
+
+/*
+ * Runtime control of one configured bind: id is an smsc entry's id, so a
+ * transmitter+receiver pair stops and starts as one (both halves). Stop:
+ * unbinds gracefully (in-flight submits are answered first, bounded by
+ * response_timeout; MTs waiting for it go through the other binds) and no
+ * reconnect until gw_bind_start(), which connects and binds again. The
+ * other binds are not touched. Runtime only: a restart binds everything.
+ * Return 0, -ENOENT (no such bind), -EALREADY (already stopped /
+ * started), -ESHUTDOWN (the gateway is stopping).
+ */
+int gw_bind_stop(struct gw *gw, const char *id);
+int gw_bind_start(struct gw *gw, const char *id);
+
+/*
+ * After conf's smsc list changed in place (SIGHUP): a bind whose entry is
+ * gone unbinds; one whose connection settings (smpp_link_same_peer)
+ * changed unbinds and binds again with them; a new entry binds; every
+ * other takes its new TPS, window and other settings live, without a
+ * rebind. Returns 0, -ENOMEM (logged; some bind kept its old state) or
+ * -ESHUTDOWN.
+ */
+int gw_reload_binds(struct gw *gw);
 
 #endif

@@ -71,6 +71,10 @@ struct sender {
 	LIST_HEAD(, mt_job) all;
 	struct mt_job *queue;
 	struct event *timer;	/* wakes the pump after a delay */
+	/* sender_release(): answers awaited, and who to tell */
+	int rel_pending;
+	void (*rel_done)(void *arg);
+	void *rel_arg;
 };
 
 static void pump_tick(evutil_socket_t fd, short what, void *arg)
@@ -98,6 +102,12 @@ struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 		return NULL;
 	}
 	return s;
+}
+
+void sender_links_changed(struct sender *s, int nlinks)
+{
+	s->nlinks = nlinks;
+	sender_pump(s);
 }
 
 /* --- jobs ------------------------------------------------------------------ */
@@ -809,14 +819,37 @@ void sender_renew(struct sender *s)
 	free(list);
 }
 
-void sender_release(struct sender *s)
+/* One release answered: done once the last one is. */
+static void released_one(void *arg, int rc)
+{
+	struct sender *s = arg;
+	void (*done)(void *) = s->rel_done;
+
+	if (rc < 0)
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "handing an MT back failed "
+		     "(%s): it comes back when its lease runs out",
+		     strerror(-rc));
+	if (--s->rel_pending > 0 || !done)
+		return;
+	s->rel_done = NULL;
+	done(s->rel_arg);
+}
+
+void sender_release(struct sender *s, void (*done)(void *arg), void *arg)
 {
 	struct mt_job *m;
 
-	LIST_FOREACH(m, &s->all, entry)
-		if (!m->dead && !m->recording && !m->inflight &&
-		    !m->any_accepted)
-			store_mt_release(s->st, &m->mt, 0, NULL, NULL);
+	s->rel_done = done;
+	s->rel_arg = arg;
+	s->rel_pending = 1;	/* this loop */
+	LIST_FOREACH(m, &s->all, entry) {
+		if (m->dead || m->recording || m->inflight || m->any_accepted)
+			continue;
+		s->rel_pending++;
+		if (store_mt_release(s->st, &m->mt, 0, released_one, s) < 0)
+			released_one(s, 0);
+	}
+	released_one(s, 0);
 }
 
 void sender_free(struct sender *s)

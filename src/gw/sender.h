@@ -22,6 +22,9 @@ struct sender;
 struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 			  struct store *st, struct smpp_link *const *links,
 			  int nlinks);
+/* The array of links given to sender_new() now holds nlinks (a reload
+ * added or removed binds; the array itself stays where it was). */
+void sender_links_changed(struct sender *s, int nlinks);
 /* Frees every job. Call after the links are freed (their callbacks may
  * still name jobs until then). */
 void sender_free(struct sender *s);
@@ -39,7 +42,9 @@ int sender_held_broadcast(const struct sender *s);
 void sender_pump(struct sender *s);
 /* Extends the Redis lease of every MT held. */
 void sender_renew(struct sender *s);
-/* Hands every MT not in flight back to the queue (graceful stop). */
-void sender_release(struct sender *s);
+/* Hands every MT not in flight back to the queue (graceful stop); done
+ * runs once when Redis has confirmed (or refused) each of them, at once
+ * when there is none. */
+void sender_release(struct sender *s, void (*done)(void *arg), void *arg);
 
 #endif

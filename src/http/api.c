@@ -538,5 +538,8 @@ const struct http_route http_api_routes[] = {
 	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/start", api_bcast_start },
 	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/{}", api_bcast_action },
 	{ EVHTTP_REQ_GET, "/api/broadcasts/{}/report.csv", api_bcast_report },
+	{ EVHTTP_REQ_GET, "/api/binds", api_binds },
+	{ EVHTTP_REQ_POST, "/api/binds/{}/stop", api_bind_stop },
+	{ EVHTTP_REQ_POST, "/api/binds/{}/start", api_bind_start },
 	{ 0, NULL, NULL },
 };

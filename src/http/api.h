@@ -23,6 +23,14 @@ void api_bcast_get(struct http_req *r);
 void api_bcast_action(struct http_req *r);
 void api_bcast_report(struct http_req *r);
 
+/* Binds (api_binds.c): the list as JSON (an array of objects: id, smsc,
+ * role, state, bound, stopped, since, window, in_flight, tps), the list,
+ * stop and start. */
+json_t *api_binds_json(struct http_req *r);
+void api_binds(struct http_req *r);
+void api_bind_stop(struct http_req *r);
+void api_bind_start(struct http_req *r);
+
 /* Dossiers for staff and the applications citizens filed (api_apps.c). */
 void api_dossier_get(struct http_req *r);
 void api_dossier_status(struct http_req *r);

@@ -67,7 +67,8 @@ struct pending {
 struct smpp_link {
 	struct event_base *base;
 	struct evdns_base *dns;
-	const struct cgw_smsc_conf *conf;
+	struct cgw_smsc_conf conf;	/* its own copy: a reload may change
+					 * or drop the entry it came from */
 	enum smpp_link_role role;
 	struct smpp_link_cbs cbs;
 	void *arg;
@@ -119,7 +120,7 @@ const char *smpp_link_name(const struct smpp_link *l)
 
 const struct cgw_smsc_conf *smpp_link_conf(const struct smpp_link *l)
 {
-	return l->conf;
+	return &l->conf;
 }
 
 enum smpp_link_role smpp_link_role(const struct smpp_link *l)
@@ -182,11 +183,11 @@ static void arm(struct event *ev, int64_t ms)
 
 static int64_t next_backoff(struct smpp_link *l)
 {
-	int64_t d = l->backoff_ms ? l->backoff_ms : l->conf->reconnect_delay;
+	int64_t d = l->backoff_ms ? l->backoff_ms : l->conf.reconnect_delay;
 	int64_t jitter = d / 5;
 
-	l->backoff_ms = d * 2 > l->conf->reconnect_max_delay
-				? l->conf->reconnect_max_delay
+	l->backoff_ms = d * 2 > l->conf.reconnect_max_delay
+				? l->conf.reconnect_max_delay
 				: d * 2;
 	/* +-20% so that many gateways do not reconnect in lock step */
 	if (jitter > 0)
@@ -215,7 +216,7 @@ static void link_enter(struct smpp_link *l, enum lstate next)
 	evtimer_del(l->state_timer);
 	if (def->timer != NO_TIMER)
 		arm(l->state_timer,
-		    *(const int *)((const char *)l->conf + def->timer));
+		    *(const int *)((const char *)&l->conf + def->timer));
 	if (next == LS_BACKOFF) {
 		int64_t d = next_backoff(l);
 
@@ -242,12 +243,12 @@ static void state_timeout(evutil_socket_t fd, short what, void *arg)
 	switch (l->state) {
 	case LS_CONNECTING:
 		LOGP(LOG_SMPP, LOG_WARN, l->name,
-		     "no TCP connection within %dms", l->conf->connect_timeout);
+		     "no TCP connection within %dms", l->conf.connect_timeout);
 		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
 		break;
 	case LS_BINDING:
 		LOGP(LOG_SMPP, LOG_WARN, l->name,
-		     "no bind response within %dms", l->conf->bind_timeout);
+		     "no bind response within %dms", l->conf.bind_timeout);
 		l->stats.bind_failures++;
 		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
 		break;
@@ -261,7 +262,7 @@ static void state_timeout(evutil_socket_t fd, short what, void *arg)
 			     "%d responses still outstanding; unbinding "
 			     "anyway", l->submits_out);
 			send_unbind(l);
-			arm(l->state_timer, l->conf->response_timeout);
+			arm(l->state_timer, l->conf.response_timeout);
 			break;
 		}
 		LOGP(LOG_SMPP, LOG_WARN, l->name, "no unbind_resp; closing");
@@ -397,7 +398,7 @@ static int send_request(struct smpp_link *l, struct smpp_pdu *pdu,
 	slot->cmd = pdu->command_id;
 	slot->cb = cb;
 	slot->arg = arg;
-	slot->deadline = util_mono_ms() + l->conf->response_timeout;
+	slot->deadline = util_mono_ms() + l->conf.response_timeout;
 	l->win_used++;
 	if (is_submit(pdu->command_id))
 		l->submits_out++;
@@ -422,7 +423,7 @@ static int64_t submit_delay(const struct smpp_link *l, int64_t now)
 
 	if (l->paused_until > now)
 		d = l->paused_until - now;
-	if (l->conf->tps > 0 && l->tps_count >= l->conf->tps) {
+	if (l->conf.tps > 0 && l->tps_count >= l->conf.tps) {
 		int64_t oldest = l->tps_ring[l->tps_head];
 		int64_t t = oldest + TPS_WINDOW_MS - now;
 
@@ -434,11 +435,11 @@ static int64_t submit_delay(const struct smpp_link *l, int64_t now)
 
 static void tps_note(struct smpp_link *l, int64_t now)
 {
-	if (l->conf->tps <= 0)
+	if (l->conf.tps <= 0)
 		return;
 	l->tps_ring[l->tps_head] = now;
-	l->tps_head = (l->tps_head + 1) % l->conf->tps;
-	if (l->tps_count < l->conf->tps)
+	l->tps_head = (l->tps_head + 1) % l->conf.tps;
+	if (l->tps_count < l->conf.tps)
 		l->tps_count++;
 }
 
@@ -446,7 +447,7 @@ bool smpp_link_can_submit(const struct smpp_link *l)
 {
 	return l->state == LS_BOUND && !l->stopping &&
 	       l->role != SMPP_ROLE_RX &&
-	       l->submits_out < l->conf->window &&
+	       l->submits_out < l->conf.window &&
 	       submit_delay(l, util_mono_ms()) == 0;
 }
 
@@ -467,7 +468,7 @@ static void want_writable(struct smpp_link *l)
 	int64_t d;
 
 	l->want_writable = true;
-	if (l->state != LS_BOUND || l->submits_out >= l->conf->window)
+	if (l->state != LS_BOUND || l->submits_out >= l->conf.window)
 		return;	/* bind or a response will trigger it */
 	d = submit_delay(l, util_mono_ms());
 	arm(l->writable_timer, d);
@@ -483,9 +484,9 @@ void smpp_link_throttled(struct smpp_link *l)
 {
 	l->stats.throttled++;
 	l->throttle_ms = l->throttle_ms ? l->throttle_ms * 2
-					: l->conf->throttle_backoff;
-	if (l->throttle_ms > l->conf->throttle_backoff_max)
-		l->throttle_ms = l->conf->throttle_backoff_max;
+					: l->conf.throttle_backoff;
+	if (l->throttle_ms > l->conf.throttle_backoff_max)
+		l->throttle_ms = l->conf.throttle_backoff_max;
 	l->paused_until = util_mono_ms() + l->throttle_ms;
 	LOGP(LOG_SMPP, LOG_WARN, l->name,
 	     "throttled by the SMS centre: pausing submits for %lldms",
@@ -500,7 +501,7 @@ int smpp_link_submit(struct smpp_link *l, struct smpp_pdu *pdu,
 
 	if (l->state != LS_BOUND || l->stopping || l->role == SMPP_ROLE_RX)
 		return -ENOTCONN;
-	if (l->submits_out >= l->conf->window || submit_delay(l, now) > 0) {
+	if (l->submits_out >= l->conf.window || submit_delay(l, now) > 0) {
 		want_writable(l);
 		return -EAGAIN;
 	}
@@ -772,9 +773,9 @@ static void event_cb(struct bufferevent *bev, short events, void *arg)
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
 			   &one, sizeof(one));
 		LOGP(LOG_SMPP, LOG_INFO, l->name, "connected to %s:%d",
-		     l->conf->host, l->role == SMPP_ROLE_RX &&
-				    l->conf->receive_port
-				    ? l->conf->receive_port : l->conf->port);
+		     l->conf.host, l->role == SMPP_ROLE_RX &&
+				    l->conf.receive_port
+				    ? l->conf.receive_port : l->conf.port);
 		link_enter(l, LS_BINDING);
 		send_bind(l);
 		return;
@@ -813,14 +814,14 @@ static void send_bind(struct smpp_link *l)
 	struct smpp_pdu b;
 
 	smpp_pdu_init(&b, ids[l->role], 0, take_seq(l));
-	util_strlcpy(b.system_id, l->conf->system_id, sizeof(b.system_id));
-	util_strlcpy(b.password, l->conf->password, sizeof(b.password));
-	util_strlcpy(b.system_type, l->conf->system_type,
+	util_strlcpy(b.system_id, l->conf.system_id, sizeof(b.system_id));
+	util_strlcpy(b.password, l->conf.password, sizeof(b.password));
+	util_strlcpy(b.system_type, l->conf.system_type,
 		    sizeof(b.system_type));
-	b.interface_version = (uint8_t)l->conf->interface_version;
+	b.interface_version = (uint8_t)l->conf.interface_version;
 	b.addr_ton = 0;
 	b.addr_npi = 0;
-	util_strlcpy(b.address_range, l->conf->address_range,
+	util_strlcpy(b.address_range, l->conf.address_range,
 		    sizeof(b.address_range));
 	l->stats.connects++;
 	if (send_pdu(l, &b) < 0)
@@ -860,15 +861,15 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 		LOGP(LOG_SMPP, LOG_WARN, l->name,
 		     "%s seq=%u unanswered after %dms (%d in a row)",
 		     smpp_command_name(c.cmd), c.seq,
-		     l->conf->response_timeout, l->timeouts_in_row);
+		     l->conf.response_timeout, l->timeouts_in_row);
 		if (c.cb)
 			c.cb(c.arg, -ETIMEDOUT, NULL);
 		if (l->gen != gen || !l->bev)
 			return;
 	}
 	if (l->state == LS_BOUND &&
-	    l->timeouts_in_row >= l->conf->response_retries &&
-	    l->conf->response_retries > 0) {
+	    l->timeouts_in_row >= l->conf.response_retries &&
+	    l->conf.response_retries > 0) {
 		LOGP(LOG_SMPP, LOG_ERROR, l->name,
 		     "%d requests in a row unanswered: the link is dead; "
 		     "reconnecting", l->timeouts_in_row);
@@ -877,7 +878,7 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (l->state == LS_BOUND && !l->enquire_out &&
 	    now - (l->last_rx > l->last_tx ? l->last_rx : l->last_tx) >=
-		    l->conf->enquire_link_interval) {
+		    l->conf.enquire_link_interval) {
 		struct smpp_pdu e;
 
 		smpp_pdu_init(&e, SMPP_ENQUIRE_LINK, 0, 0);
@@ -890,8 +891,8 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 
 static void start_connect(struct smpp_link *l)
 {
-	int port = l->role == SMPP_ROLE_RX && l->conf->receive_port
-			   ? l->conf->receive_port : l->conf->port;
+	int port = l->role == SMPP_ROLE_RX && l->conf.receive_port
+			   ? l->conf.receive_port : l->conf.port;
 	struct timeval tick = { 0, TICK_MS * 1000 };
 
 	link_enter(l, LS_CONNECTING);
@@ -912,9 +913,9 @@ static void start_connect(struct smpp_link *l)
 	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
 	evtimer_add(l->tick, &tick);
 	if (bufferevent_socket_connect_hostname(l->bev, l->dns, AF_UNSPEC,
-						l->conf->host, port) < 0) {
+						l->conf.host, port) < 0) {
 		LOGP(LOG_SMPP, LOG_WARN, l->name, "cannot connect to %s:%d",
-		     l->conf->host, port);
+		     l->conf.host, port);
 		link_close(l, LS_BACKOFF);
 	}
 }
@@ -963,6 +964,55 @@ void smpp_link_stop(struct smpp_link *l)
 	}
 }
 
+bool smpp_link_same_peer(const struct cgw_smsc_conf *a,
+			 const struct cgw_smsc_conf *b)
+{
+	return strcmp(a->id, b->id) == 0 && strcmp(a->host, b->host) == 0 &&
+	       a->port == b->port && a->receive_port == b->receive_port &&
+	       strcmp(a->system_id, b->system_id) == 0 &&
+	       strcmp(a->password, b->password) == 0 &&
+	       strcmp(a->system_type, b->system_type) == 0 &&
+	       a->bind_mode == b->bind_mode &&
+	       a->interface_version == b->interface_version &&
+	       strcmp(a->address_range, b->address_range) == 0;
+}
+
+int smpp_link_update(struct smpp_link *l, const struct cgw_smsc_conf *conf)
+{
+	int cap = conf->window + 2;
+	int64_t *ring = NULL;
+
+	if (!smpp_link_same_peer(&l->conf, conf))
+		return -EINVAL;
+	if (cap > l->win_cap) {
+		/* the window only grows: requests in flight keep their
+		 * slots; a smaller window just admits fewer new submits */
+		struct pending *w = realloc(l->win, (size_t)cap * sizeof(*w));
+
+		if (!w)
+			return -ENOMEM;
+		memset(w + l->win_cap, 0,
+		       (size_t)(cap - l->win_cap) * sizeof(*w));
+		l->win = w;
+		l->win_cap = cap;
+	}
+	if (conf->tps != l->conf.tps) {
+		ring = calloc(conf->tps > 0 ? (size_t)conf->tps : 1,
+			      sizeof(*ring));
+		if (!ring)
+			return -ENOMEM;
+		free(l->tps_ring);
+		l->tps_ring = ring;
+		/* the new cap counts from now */
+		l->tps_head = 0;
+		l->tps_count = 0;
+	}
+	l->conf = *conf;
+	if (l->want_writable)
+		want_writable(l);
+	return 0;
+}
+
 struct smpp_link *smpp_link_new(struct event_base *base,
 				struct evdns_base *dns,
 				const struct cgw_smsc_conf *conf,
@@ -975,7 +1025,7 @@ struct smpp_link *smpp_link_new(struct event_base *base,
 		return NULL;
 	l->base = base;
 	l->dns = dns;
-	l->conf = conf;
+	l->conf = *conf;
 	l->role = role;
 	l->cbs = *cbs;
 	l->arg = arg;

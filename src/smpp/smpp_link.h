@@ -53,6 +53,7 @@ struct smpp_link_cbs {
  */
 typedef void smpp_resp_fn(void *arg, int rc, const struct smpp_pdu *resp);
 
+/* conf is copied: the caller's entry need not outlive the link. */
 struct smpp_link *smpp_link_new(struct event_base *base,
 				struct evdns_base *dns,
 				const struct cgw_smsc_conf *conf,
@@ -68,6 +69,22 @@ void smpp_link_start(struct smpp_link *l);
  * responses, unbinds, closes; then the stopped callback runs.
  */
 void smpp_link_stop(struct smpp_link *l);
+
+/*
+ * True when a and b reach the same SMS centre the same way (id, host,
+ * ports, system_id, password, system_type, bind mode, interface version,
+ * address_range): only then can a link take b without a new bind.
+ */
+bool smpp_link_same_peer(const struct cgw_smsc_conf *a,
+			 const struct cgw_smsc_conf *b);
+/*
+ * Takes the other settings of its entry live (window, TPS, timers,
+ * addresses, encoding...): the next submit follows them. The link keeps
+ * its own copy. Returns 0, -EINVAL when conf is not the same peer
+ * (smpp_link_same_peer: that needs a new link), or -ENOMEM (nothing
+ * changed).
+ */
+int smpp_link_update(struct smpp_link *l, const struct cgw_smsc_conf *conf);
 
 bool smpp_link_bound(const struct smpp_link *l);
 /* Bound, able to transmit, window and TPS allow a submit now. */
