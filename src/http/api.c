@@ -538,5 +538,7 @@ const struct http_route http_api_routes[] = {
 	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/start", api_bcast_start },
 	{ EVHTTP_REQ_POST, "/api/broadcasts/{}/{}", api_bcast_action },
 	{ EVHTTP_REQ_GET, "/api/broadcasts/{}/report.csv", api_bcast_report },
+	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
+	{ EVHTTP_REQ_GET, "/healthz", api_healthz },
 	{ 0, NULL, NULL },
 };

@@ -23,6 +23,10 @@ void api_bcast_get(struct http_req *r);
 void api_bcast_action(struct http_req *r);
 void api_bcast_report(struct http_req *r);
 
+/* GET /metrics and GET /healthz (api_metrics.c). */
+void api_metrics(struct http_req *r);
+void api_healthz(struct http_req *r);
+
 /* Dossiers for staff and the applications citizens filed (api_apps.c). */
 void api_dossier_get(struct http_req *r);
 void api_dossier_status(struct http_req *r);
