@@ -737,11 +737,12 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
-	if (j->link)	/* received now, not recovered */
-		metric_inc(res->verdict == STORE_MO_DUP ? CGW_M_MO_REDELIVERED
-							: CGW_M_MO,
-			   METRIC_LV(j->mo.bind, j->mo.ch == STORE_CH_USSD
-						 ? "ussd" : "sms"));
+	if (j->link && res->verdict == STORE_MO_DUP)
+		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
+	else if (j->link)	/* received now, not recovered */
+		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
+					       j->mo.ch == STORE_CH_USSD
+					       ? "ussd" : "sms"));
 	if (mo_ack(j, SMPP_ESME_ROK))
 		ack_noted(j, res);
 	if (j->cc_key[0])
