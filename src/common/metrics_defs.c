@@ -140,8 +140,8 @@ const struct metric_def cgw_metrics[CGW_M_COUNT] = {
 	[CGW_M_BCAST_RECIPIENTS] = {
 		"citizengw_broadcast_recipients", METRIC_GAUGE,
 		"Recipients of each loading, running or paused broadcast, by "
-		"state (total, pending, queued, sent, delivered, failed, "
-		"skipped), read at scrape time.",
+		"state (total; pending, queued, sent, delivered, failed, "
+		"expired, opted_out, cancelled), read at scrape time.",
 		{ "broadcast", "state", NULL }, .max_series = 256,
 	},
 	[CGW_M_SCRAPE_ERRORS] = {

@@ -737,9 +737,10 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
+	/* received now (or a multipart one joined now), not recovered */
 	if (j->link && res->verdict == STORE_MO_DUP)
 		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
-	else if (j->link)	/* received now, not recovered */
+	else if ((j->link || j->cc_key[0]) && res->verdict != STORE_MO_DUP)
 		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
 					       j->mo.ch == STORE_CH_USSD
 					       ? "ussd" : "sms"));
@@ -986,7 +987,7 @@ static void on_receipt(struct gw *gw, struct smpp_link *l,
 	util_strlcpy(d->bind, sc->id, sizeof(d->bind));
 	util_strlcpy(d->id, dl.id, sizeof(d->id));
 	util_strlcpy(d->state, dlr_state_name(dl.state), sizeof(d->state));
-	metric_inc(CGW_M_RECEIPTS, METRIC_LV(sc->id, d->state));
+	metric_inc(CGW_M_RECEIPTS, METRIC_LV(sc->id, dlr_stat_name(&dl)));
 	if (n == 0) {
 		dlr_cb(d, 0, false, "", "");
 		return;

@@ -1,9 +1,10 @@
 #!/bin/sh
 # GET /metrics and GET /healthz against a real Redis, simulator and daemon
 # (docs/metrics.md). The scrape is parsed with the Prometheus client's own
-# text parser (Debian's python3-prometheus-client): five SMS lookups show
-# as five MOs, five submit_sm answered 0, five replies sent, five MO->reply
-# latencies and five receipts; the bind is up; a paused broadcast's
+# text parser (Debian's python3-prometheus-client): six SMS lookups show
+# as six MOs, six submit_sm answered 0, six replies sent, six MO->reply
+# latencies, five receipts delivered and one undeliverable; the bind is
+# up; a paused broadcast's
 # recipients match GET /api/broadcasts/{id}. The health check says ok,
 # then 503 with the reason when the SMS centre goes away, then when Redis
 # does. Without the token: 401 by default; with
@@ -35,6 +36,7 @@ get() {
 		"${BASE:-http://127.0.0.1:$HTTP_PORT}$_p" || echo "curl-failed"
 }
 
+# Six SMS lookups: the first five are delivered, the sixth undeliverable.
 # The parser: `prom FILE value NAME [label=value...]` prints the sum of
 # the matching samples ("missing" when none); `prom FILE names` prints
 # every family and sample name. A scrape the parser refuses fails here.
@@ -79,6 +81,9 @@ cat >"$T/mo.sim" <<SIM
 wait-bind timeout=15
 $(many_lookups 5 0)
 expect-quiet ms=300
+set receipt-stat=UNDELIV
+$(many_lookups 1 5)
+expect-quiet ms=300
 SIM
 
 start_redis
@@ -88,30 +93,31 @@ sed -i "s/token = \"change-me\"/token = \"$TOKEN\"/; s/reconnect_delay = \"200ms
 import_samples
 start_gw
 wait_for 30 grep -q "SCRIPT PASSED" "$T/sim.log" ||
-	fail "the five lookups were not answered"
+	fail "the six lookups were not answered"
 
 # --- what was sent shows in the counters (receipts come 20 ms later)
-receipts_in() {	# five delivered receipts counted
+receipts_in() {	# the six receipts counted
 	scrape "$T/r.txt"
-	[ "$(prom "$T/r.txt" value citizengw_receipts_total bind=main state=delivered)" = 5 ]
+	[ "$(prom "$T/r.txt" value citizengw_receipts_total bind=main)" = 6 ]
 }
 wait_for 10 receipts_in ||
-	fail "five delivered receipts never counted: $(grep receipts "$T/r.txt")"
+	fail "six receipts never counted: $(grep receipts "$T/r.txt")"
 scrape "$T/m.txt"
 cp "$T/m.txt" "$T/first.txt"
-expect_val 5 citizengw_mo_total bind=main channel=sms
-expect_val 5 citizengw_pdus_total bind=main command=submit_sm direction=out
-expect_val 5 citizengw_pdus_total bind=main command=submit_sm_resp direction=in status=0x00000000
-# five MOs and five receipts, each acknowledged with status 0
-expect_val 10 citizengw_pdus_total bind=main command=deliver_sm direction=in status=0x00000000
-expect_val 10 citizengw_pdus_total bind=main command=deliver_sm_resp direction=out status=0x00000000
+expect_val 6 citizengw_mo_total bind=main channel=sms
+expect_val 6 citizengw_pdus_total bind=main command=submit_sm direction=out
+expect_val 6 citizengw_pdus_total bind=main command=submit_sm_resp direction=in status=0x00000000
+# six MOs and six receipts, each acknowledged with status 0
+expect_val 12 citizengw_pdus_total bind=main command=deliver_sm direction=in status=0x00000000
+expect_val 12 citizengw_pdus_total bind=main command=deliver_sm_resp direction=out status=0x00000000
 expect_val 1 citizengw_pdus_total bind=main command=bind_transceiver direction=out
 expect_val 1 citizengw_pdus_total bind=main command=bind_transceiver_resp direction=in status=0x00000000
-expect_val 5 citizengw_mt_total kind=reply result=sent
+expect_val 6 citizengw_mt_total kind=reply result=sent
 expect_val missing citizengw_mt_total kind=reply result=failed
 expect_val 5 citizengw_receipts_total bind=main state=delivered
-expect_val 5 citizengw_mo_reply_seconds_count channel=sms
-expect_val 5 citizengw_mo_reply_seconds_bucket channel=sms le=+Inf
+expect_val 1 citizengw_receipts_total bind=main state=undeliverable
+expect_val 6 citizengw_mo_reply_seconds_count channel=sms
+expect_val 6 citizengw_mo_reply_seconds_bucket channel=sms le=+Inf
 expect_val missing citizengw_mo_redelivered_total bind=main
 expect_val 0 citizengw_mo_in_progress
 expect_val 1 citizengw_bind_up bind=main role=transceiver
