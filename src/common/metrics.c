@@ -143,30 +143,34 @@ void metrics_free(struct metrics *m)
 /* --- the hot path ---------------------------------------------------------- */
 
 static bool same_values(const struct series *s, int nl,
-			const char *const *lv)
+			const char *const *v)
 {
 	for (int i = 0; i < nl; i++)
-		if (strncmp(s->lv[i], lv[i] ? lv[i] : "",
-			    METRIC_VALUE_MAX - 1) != 0)
+		if (strncmp(s->lv[i], v[i], METRIC_VALUE_MAX - 1) != 0)
 			return false;
 	return true;
 }
 
 /* The series of these label values: found, made, or the "_other" one
- * (the last slot) when every other slot is taken. NULL for a bad id. */
+ * (the last slot) when every other slot is taken. NULL for a bad id. The
+ * values are read up to their NULL: fewer than the labels are "". */
 static struct series *find(struct metrics *m, int id, const char *const *lv,
 			   bool make)
 {
+	const char *v[METRIC_LABELS_MAX];
 	struct family *f;
 	struct series *s;
+	bool end = !lv;
 
 	if (!m || id < 0 || id >= m->n)
 		return NULL;
 	f = &m->f[id];
 	if (f->nlabels == 0)
 		return &f->s[0];
-	if (!lv)
-		return NULL;
+	for (int k = 0; k < f->nlabels; k++) {
+		end = end || !lv[k];
+		v[k] = end ? "" : lv[k];
+	}
 	for (int i = 0; i < f->cap; i++) {
 		s = &f->s[i];
 		if (!s->used) {
@@ -176,11 +180,10 @@ static struct series *find(struct metrics *m, int id, const char *const *lv,
 				break;	/* the last slot is "_other" */
 			s->used = true;
 			for (int k = 0; k < f->nlabels; k++)
-				util_strlcpy(s->lv[k], lv[k] ? lv[k] : "",
-					     sizeof(s->lv[k]));
+				util_strlcpy(s->lv[k], v[k], sizeof(s->lv[k]));
 			return s;
 		}
-		if (same_values(s, f->nlabels, lv))
+		if (same_values(s, f->nlabels, v))
 			return s;
 	}
 	if (!make)

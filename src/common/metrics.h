@@ -61,9 +61,10 @@ struct metrics *metrics_new(const struct metric_def *defs, int n, char *err,
 void metrics_free(struct metrics *m);
 
 /*
- * Label values: an array of exactly as many strings as the metric has
- * labels (NULL for a metric without labels). METRIC_LV("main", "in")
- * makes one on the stack.
+ * Label values: a NULL-terminated array of as many strings as the metric
+ * has labels, in the order of its definition (missing ones count as "",
+ * extra ones are ignored); NULL for a metric without labels.
+ * METRIC_LV("main", "in") makes one on the stack.
  */
 #define METRIC_LV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 

@@ -150,6 +150,23 @@ START_TEST(long_label_values_are_cut_and_still_match)
 }
 END_TEST
 
+START_TEST(missing_label_values_are_empty)
+{
+	struct metrics *m = make();
+	char *s;
+
+	metrics_add(m, T_REQS, METRIC_LV("/a"), 1);
+	metrics_add(m, T_REQS, METRIC_LV("/a", ""), 1);
+	metrics_add(m, T_REQS, NULL, 1);
+	s = metrics_render(m, NULL);
+	ck_assert_ptr_nonnull(strstr(s,
+		"t_requests_total{path=\"/a\",method=\"\"} 2\n"
+		"t_requests_total{path=\"\",method=\"\"} 1\n"));
+	free(s);
+	metrics_free(m);
+}
+END_TEST
+
 START_TEST(float_forms)
 {
 	static const struct metric_def d[] = {
@@ -241,6 +258,7 @@ Suite *suite_metrics(void)
 	tcase_add_test(tc, histogram_buckets_cumulative_with_inf);
 	tcase_add_test(tc, full_series_fold_into_other);
 	tcase_add_test(tc, long_label_values_are_cut_and_still_match);
+	tcase_add_test(tc, missing_label_values_are_empty);
 	tcase_add_test(tc, float_forms);
 	tcase_add_test(tc, bad_definitions_refused);
 	tcase_add_test(tc, process_registry_and_gateway_table);
