@@ -126,8 +126,8 @@ const struct metric_def cgw_metrics[CGW_M_COUNT] = {
 	},
 	[CGW_M_REDIS_ERRORS] = {
 		"citizengw_redis_errors_total", METRIC_COUNTER,
-		"Redis requests that failed: timeout, or error (an error "
-		"reply, a lost or absent connection).",
+		"Redis requests sent that failed: timeout, or error (an "
+		"error reply, the connection lost while waiting).",
 		{ "kind", NULL },
 	},
 	[CGW_M_MO_MT_SECONDS] = {

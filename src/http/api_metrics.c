@@ -248,9 +248,10 @@ static void health_answer(struct http_req *r, const char *redis_why)
 		reply_text(r, 200, "ok");
 		return;
 	}
-	snprintf(body, sizeof(body), "%s%s%s%s%s",
+	/* one line per condition that fails */
+	snprintf(body, sizeof(body), "%s%s%s%s",
 		 redis_why[0] ? "redis: " : "", redis_why,
-		 redis_why[0] && binds[0] ? "\n" : "", binds, "");
+		 redis_why[0] && binds[0] ? "\n" : "", binds);
 	reply_text(r, 503, body);
 }
 

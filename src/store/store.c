@@ -87,8 +87,10 @@ static void sreq_finish(struct sreq *rq, int rc)
 		rq->st->stats.errors++;
 		if (rc == -ETIMEDOUT)
 			rq->st->stats.timeouts++;
-		metric_inc(CGW_M_REDIS_ERRORS,
-			   METRIC_LV(rc == -ETIMEDOUT ? "timeout" : "error"));
+		if (rc != -ECANCELED)	/* not shutting down */
+			metric_inc(CGW_M_REDIS_ERRORS,
+				   METRIC_LV(rc == -ETIMEDOUT ? "timeout"
+							  : "error"));
 	} else {
 		metric_observe(CGW_M_REDIS_SECONDS, NULL,
 			       (double)(mono_us() - rq->start_us) / 1e6);
