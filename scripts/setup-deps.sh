@@ -7,7 +7,9 @@
 #                                    the browser test of the staff page
 #                                    (chromium, its fonts, Node.js and npm)
 #                                    and the fuzz targets (clang, with
-#                                    libFuzzer: docs/fuzzing.md)
+#                                    libFuzzer: docs/fuzzing.md), and
+#                                    Debian's Prometheus text parser
+#                                    for the metrics test (t41)
 set -eu
 
 TESTS=0
@@ -48,6 +50,12 @@ if [ "$TESTS" = 1 ]; then
 	fi
 	if ! command -v npm >/dev/null 2>&1; then
 		missing="$missing npm"
+	fi
+	# the metrics test parses /metrics with the Prometheus client's
+	# own parser (Debian's, for /usr/bin/python3)
+	if ! dpkg-query -W -f='${Status}' python3-prometheus-client \
+		2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing python3-prometheus-client"
 	fi
 	# Debian's clang brings libFuzzer (its libclang-rt-dev)
 	if ! dpkg-query -W -f='${Status}' clang 2>/dev/null |

@@ -119,6 +119,12 @@ static const struct conf_item global_items[] = {
 	  "16777216", NULL,
 	  "Largest request body in bytes; a bigger one gets 413. A larger "
 	  "list of recipients goes in several requests (docs/api.md)." },
+	{ "http.metrics_without_token", CT_BOOL,
+	  G(http.metrics_without_token), 0, 0, "false", NULL,
+	  "Lets a client connecting from loopback (127.0.0.0/8, ::1) read "
+	  "/metrics and /healthz without the token, for a local Prometheus "
+	  "or health check; every other route and every other client still "
+	  "needs it (docs/metrics.md)." },
 
 	{ "broadcast.quiet_hours", CT_STR, G(broadcast.quiet_hours), 0, 0,
 	  "21:00-07:00", NULL,

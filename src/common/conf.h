@@ -112,6 +112,8 @@ struct cgw_conf {
 		char listen[64];
 		char token[128];
 		int max_body;		/* bytes */
+		/* /metrics and /healthz without the token, from loopback */
+		bool metrics_without_token;
 	} http;
 
 	struct {

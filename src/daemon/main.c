@@ -16,6 +16,7 @@
 
 #include "common/conf.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/util.h"
 #include "daemon/reload.h"
 #include "gw/gw.h"
@@ -38,6 +39,7 @@ struct daemon {
 	struct bcast_quiet quiet;	/* broadcast.quiet_hours */
 	struct gw *gw;
 	struct http_server *http;
+	struct metrics *metrics;	/* the process's (common/metrics.h) */
 	struct event *sig[NSIGNALS];	/* one per entry of `signals` */
 	bool stopping;
 };
@@ -425,6 +427,12 @@ static int set_up(struct daemon *d)
 		fprintf(stderr, "cannot create the event loop\n");
 		return -1;
 	}
+	d->metrics = metrics_new(cgw_metrics, CGW_M_COUNT, err, sizeof(err));
+	if (!d->metrics) {
+		fprintf(stderr, "metrics: %s\n", err);
+		return -1;
+	}
+	metrics_process_set(d->metrics);
 	d->gw = gw_new(d->base, &d->conf,
 		       &(struct gw_loaded){ d->menus, d->notices, d->tz,
 					    &d->quiet },
@@ -465,6 +473,7 @@ static void tear_down(struct daemon *d)
 {
 	http_free(d->http);
 	gw_free(d->gw);
+	metrics_free(d->metrics);	/* uninstalls it */
 	for (size_t i = 0; i < ARRAY_SIZE(d->sig); i++)
 		if (d->sig[i])
 			event_free(d->sig[i]);

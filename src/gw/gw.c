@@ -24,6 +24,7 @@
 #include "services/bcast.h"
 #include "services/notice.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "services/phone.h"
 #include "smpp/reasm.h"
 #include "gw/sender.h"
@@ -223,6 +224,7 @@ static struct mo_job *mo_new(struct gw *gw)
 		return NULL;
 	j->gw = gw;
 	LIST_INSERT_HEAD(&gw->mos, j, entry);
+	metric_add(CGW_M_SESSIONS, NULL, 1);
 	return j;
 }
 
@@ -240,6 +242,7 @@ static void mo_free(struct mo_job *j)
 	util_strlcpy(msisdn, j->mo.msisdn, sizeof(msisdn));
 	LIST_REMOVE(j, entry);
 	free(j);
+	metric_add(CGW_M_SESSIONS, NULL, -1);
 	if (wake)
 		wake_next(gw, msisdn, ch);
 	if (gw->stopping && LIST_EMPTY(&gw->mos) && links_running(gw) == 0 &&
@@ -411,6 +414,7 @@ static void build_reply(struct mo_job *j)
 	util_strlcpy(mt->ussd_ref, j->mo.ussd_ref, sizeof(mt->ussd_ref));
 	util_strlcpy(mt->text, j->res.reply, sizeof(mt->text));
 	mt->created_ms = now;
+	mt->mo_recv_ms = j->mo.recv_ms;
 	mt->expires_ms = now + (j->mo.ch == STORE_CH_USSD
 					? USSD_REPLY_EXPIRY_MS
 					: gw->conf->gateway.reply_expiry);
@@ -428,6 +432,7 @@ static void build_sms_copy(struct mo_job *j)
 	mt->ussd_final = false;
 	mt->ussd_ref[0] = '\0';
 	mt->src[0] = '\0';
+	mt->mo_recv_ms = 0;	/* the latency is the screen's */
 	mt->expires_ms = mt->created_ms + j->gw->conf->gateway.reply_expiry;
 }
 
@@ -757,6 +762,13 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		mo_free(j);
 		return;
 	}
+	/* received now (or a multipart one joined now), not recovered */
+	if (j->link && res->verdict == STORE_MO_DUP)
+		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
+	else if ((j->link || j->cc_key[0]) && res->verdict != STORE_MO_DUP)
+		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
+					       j->mo.ch == STORE_CH_USSD
+					       ? "ussd" : "sms"));
 	if (mo_ack(j, SMPP_ESME_ROK))
 		ack_noted(j, res);
 	if (j->cc_key[0])
@@ -972,6 +984,7 @@ static void on_receipt(struct gw *gw, struct smpp_link *l,
 		return;
 	}
 	if (dlr_parse(pdu, &dl) < 0) {
+		metric_inc(CGW_M_RECEIPTS, METRIC_LV(sc->id, "unparsable"));
 		LOGP(LOG_SMPP, LOG_WARN, smpp_link_name(l),
 		     "receipt without a message id: acknowledged, ignored");
 		smpp_link_respond(l, smpp_link_generation(l), &r);
@@ -999,6 +1012,7 @@ static void on_receipt(struct gw *gw, struct smpp_link *l,
 	util_strlcpy(d->bind, sc->id, sizeof(d->bind));
 	util_strlcpy(d->id, dl.id, sizeof(d->id));
 	util_strlcpy(d->state, dlr_state_name(dl.state), sizeof(d->state));
+	metric_inc(CGW_M_RECEIPTS, METRIC_LV(sc->id, dlr_stat_name(&dl)));
 	if (n == 0) {
 		dlr_cb(d, 0, false, "", "");
 		return;

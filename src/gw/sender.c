@@ -12,6 +12,7 @@
 
 #include "smpp/dlr.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "text/segment.h"
 #include "gw/sender.h"
 #include "text/text.h"
@@ -274,6 +275,24 @@ static void record(struct mt_job *m)
 		record_cb(m, rc);
 }
 
+/* The MT's outcome in the metrics; a reply's time from its MO. */
+static void count_mt(const struct mt_job *m, const char *state)
+{
+	size_t n = strlen(m->mt.id);
+	const char *kind = m->mt.bc[0] ? "broadcast"
+			   : n > 2 && m->mt.id[n - 2] == '.' &&
+			     (m->mt.id[n - 1] == 'r' || m->mt.id[n - 1] == 'c')
+			   ? "reply" : "other";
+
+	metric_inc(CGW_M_MT, METRIC_LV(kind, state));
+	if (strcmp(state, "sent") == 0 && m->mt.mo_recv_ms > 0)
+		metric_observe(CGW_M_MO_MT_SECONDS,
+			       METRIC_LV(m->mt.ch == STORE_CH_USSD ? "ussd"
+								   : "sms"),
+			       (double)(util_now_ms() - m->mt.mo_recv_ms) /
+				       1000.0);
+}
+
 /* The outcome of the whole MT is known: log it, record it, retire it. */
 static void finish(struct mt_job *m, const char *state, uint32_t status)
 {
@@ -292,6 +311,7 @@ static void finish(struct mt_job *m, const char *state, uint32_t status)
 	     log_mask_msisdn(m->mt.msisdn, masked, sizeof(masked)), state,
 	     list[0] ? " as " : "", list,
 	     m->nparts > 1 ? " in parts" : "", status);
+	count_mt(m, state);
 	util_strlcpy(m->fin_state, state, sizeof(m->fin_state));
 	m->fin_status = status;
 	m->recording = true;

@@ -541,5 +541,7 @@ const struct http_route http_api_routes[] = {
 	{ EVHTTP_REQ_GET, "/api/binds", api_binds },
 	{ EVHTTP_REQ_POST, "/api/binds/{}/stop", api_bind_stop },
 	{ EVHTTP_REQ_POST, "/api/binds/{}/start", api_bind_start },
+	{ EVHTTP_REQ_GET, "/metrics", api_metrics },
+	{ EVHTTP_REQ_GET, "/healthz", api_healthz },
 	{ 0, NULL, NULL },
 };

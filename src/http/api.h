@@ -30,6 +30,9 @@ json_t *api_binds_json(struct http_req *r);
 void api_binds(struct http_req *r);
 void api_bind_stop(struct http_req *r);
 void api_bind_start(struct http_req *r);
+/* GET /metrics and GET /healthz (api_metrics.c). */
+void api_metrics(struct http_req *r);
+void api_healthz(struct http_req *r);
 
 /* Dossiers for staff and the applications citizens filed (api_apps.c). */
 void api_dossier_get(struct http_req *r);

@@ -272,6 +272,35 @@ static bool authorized(const struct http_req *r)
 	return same_secret(r->h->conf->http.token, auth);
 }
 
+/* The monitoring paths: routed like the API, and readable without the
+ * token from loopback when http.metrics_without_token says so. */
+static bool monitoring_path(const char *path)
+{
+	return strcmp(path, "/metrics") == 0 || strcmp(path, "/healthz") == 0;
+}
+
+/* The peer's address (not a header a proxy or client could write) is on
+ * this machine: 127.0.0.0/8, ::1, or ::ffff:127.0.0.0/104. */
+static bool from_loopback(const struct http_req *r)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(r->req);
+	const struct sockaddr *sa = c ? evhttp_connection_get_addr(c) : NULL;
+
+	if (!sa)
+		return false;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr)
+			>> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+			&((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
 /* --- routing ------------------------------------------------------------------------ */
 
 /* Matches a path against a pattern whose "{}" segments are parameters
@@ -382,12 +411,14 @@ static void on_request(struct evhttp_request *req, void *arg)
 		http_reply_error(r, 400, "malformed request target");
 		return;
 	}
-	if (strncmp(r->path, "/api/", 5) != 0) {
+	if (strncmp(r->path, "/api/", 5) != 0 && !monitoring_path(r->path)) {
 		if (!serve_asset(r))
 			http_reply_error(r, 404, "no such page: %s", r->path);
 		return;
 	}
-	if (!authorized(r)) {
+	if (!authorized(r) &&
+	    !(monitoring_path(r->path) &&
+	      h->conf->http.metrics_without_token && from_loopback(r))) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 				  "WWW-Authenticate", "Bearer");
 		http_reply_error(r, 401, "a valid token is required "

@@ -1,10 +1,12 @@
 /*
- * HTTP: the staff API (docs/api.md), the staff web page and, later, the
- * metrics, on libevent's evhttp at http.listen, in the daemon's event
- * loop. JSON goes through jansson. Every /api/ request needs the bearer
- * token of http.token (compared in constant time); the page and its
- * assets are public (the page asks for the token and keeps it in the
- * browser's session).
+ * HTTP: the staff API (docs/api.md), the staff web page and the metrics
+ * and health check (/metrics, /healthz: docs/metrics.md), on libevent's
+ * evhttp at http.listen, in the daemon's event loop. JSON goes through
+ * jansson. Every /api/ request, /metrics and /healthz need the bearer
+ * token of http.token (compared in constant time), except /metrics and
+ * /healthz from a loopback peer when http.metrics_without_token is set;
+ * the page and its assets are public (the page asks for the token and
+ * keeps it in the browser's session).
  *
  * The server uses the gateway (its store, binds and menus) and never the
  * other way round.

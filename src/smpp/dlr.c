@@ -13,17 +13,33 @@
 #include "text/text.h"
 #include "common/util.h"
 
-/* stat: words of the text form and message_state values, one table */
+/* stat: words of the text form and message_state values, and the name a
+ * receipt's state is counted under (metrics), one table */
 static const struct {
 	const char *stat;
 	int message_state;
 	enum dlr_state state;
+	const char *name;
 } states[] = {
-	{ "ENROUTE", 1, DLR_NONE },	 { "DELIVRD", 2, DLR_DELIVERED },
-	{ "EXPIRED", 3, DLR_FAILED },	 { "DELETED", 4, DLR_FAILED },
-	{ "UNDELIV", 5, DLR_FAILED },	 { "ACCEPTD", 6, DLR_NONE },
-	{ "UNKNOWN", 7, DLR_UNKNOWN },	 { "REJECTD", 8, DLR_FAILED },
+	{ "ENROUTE", 1, DLR_NONE, "enroute" },
+	{ "DELIVRD", 2, DLR_DELIVERED, "delivered" },
+	{ "EXPIRED", 3, DLR_FAILED, "expired" },
+	{ "DELETED", 4, DLR_FAILED, "deleted" },
+	{ "UNDELIV", 5, DLR_FAILED, "undeliverable" },
+	{ "ACCEPTD", 6, DLR_NONE, "accepted" },
+	{ "UNKNOWN", 7, DLR_UNKNOWN, "unknown" },
+	{ "REJECTD", 8, DLR_FAILED, "rejected" },
 };
+
+const char *dlr_stat_name(const struct dlr *d)
+{
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (d->message_state >= 0
+			    ? states[i].message_state == d->message_state
+			    : strcmp(states[i].stat, d->stat) == 0)
+			return states[i].name;
+	return dlr_state_name(d->state);
+}
 
 const char *dlr_state_name(enum dlr_state s)
 {

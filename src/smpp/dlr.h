@@ -51,5 +51,9 @@ int dlr_canonical_id(const char *id, int format, enum dlr_id_source src,
 		     char *out, size_t outlen);
 
 const char *dlr_state_name(enum dlr_state s);
+/* The receipt's own state, spelt out: delivered, undeliverable, expired,
+ * deleted, rejected, accepted, enroute, unknown (from message_state, else
+ * the text's stat:); dlr_state_name() of a state neither names. */
+const char *dlr_stat_name(const struct dlr *d);
 
 #endif

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/util.h"
 #include "smpp/smpp_link.h"
 
@@ -220,6 +221,7 @@ static void link_enter(struct smpp_link *l, enum lstate next)
 	if (next == LS_BACKOFF) {
 		int64_t d = next_backoff(l);
 
+		metric_inc(CGW_M_BIND_BACKOFFS, METRIC_LV(l->name));
 		LOGP(LOG_SMPP, LOG_INFO, l->name, "reconnecting in %lldms",
 		     (long long)d);
 		arm(l->state_timer, d);
@@ -356,6 +358,22 @@ static void trace(struct smpp_link *l, const char *dir,
 	log_msg(LOG_SMPP, LOG_DEBUG, l->name, "%s %s", dir, line);
 }
 
+/* Counts a PDU by command and status; the status in hex without printf
+ * (this runs for every PDU). */
+static void count_pdu(const struct smpp_link *l, const struct smpp_pdu *pdu,
+		      const char *dir)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *cmd = smpp_command_name(pdu->command_id);
+	char st[11] = "0x";
+
+	for (int i = 0; i < 8; i++)
+		st[2 + i] = hex[(pdu->command_status >> (28 - 4 * i)) & 0xf];
+	st[10] = '\0';
+	metric_inc(CGW_M_PDUS, METRIC_LV(l->name, cmd ? cmd : "unknown", st,
+					 dir));
+}
+
 static int send_pdu(struct smpp_link *l, const struct smpp_pdu *pdu)
 {
 	char err[160];
@@ -371,6 +389,7 @@ static int send_pdu(struct smpp_link *l, const struct smpp_pdu *pdu)
 	trace(l, "TX", pdu);
 	if (bufferevent_write(l->bev, l->txbuf, len) < 0)
 		return -EIO;
+	count_pdu(l, pdu, "out");
 	l->last_tx = util_mono_ms();
 	return 0;
 }
@@ -483,6 +502,7 @@ void smpp_link_want_writable(struct smpp_link *l)
 void smpp_link_throttled(struct smpp_link *l)
 {
 	l->stats.throttled++;
+	metric_inc(CGW_M_THROTTLED, METRIC_LV(l->name));
 	l->throttle_ms = l->throttle_ms ? l->throttle_ms * 2
 					: l->conf.throttle_backoff;
 	if (l->throttle_ms > l->conf.throttle_backoff_max)
@@ -652,6 +672,7 @@ static void on_pdu(struct smpp_link *l, const uint8_t *buf, size_t len)
 	if (!pdu)
 		return;
 	if (smpp_pdu_decode(buf, len, pdu, &status, err, sizeof(err)) < 0) {
+		count_pdu(l, pdu, "in");
 		LOGP(LOG_SMPP, LOG_WARN, l->name, "refused PDU: %s", err);
 		if (!SMPP_IS_RESP(pdu->command_id)) {
 			/* unknown commands get generic_nack; a known
@@ -678,6 +699,7 @@ static void on_pdu(struct smpp_link *l, const uint8_t *buf, size_t len)
 		return;
 	}
 	trace(l, "RX", pdu);
+	count_pdu(l, pdu, "in");
 	switch (pdu->command_id) {
 	case SMPP_BIND_TRANSCEIVER_RESP:
 	case SMPP_BIND_TRANSMITTER_RESP:
@@ -824,6 +846,7 @@ static void send_bind(struct smpp_link *l)
 	util_strlcpy(b.address_range, l->conf.address_range,
 		    sizeof(b.address_range));
 	l->stats.connects++;
+	metric_inc(CGW_M_BIND_CONNECTS, METRIC_LV(l->name));
 	if (send_pdu(l, &b) < 0)
 		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
 }

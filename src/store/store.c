@@ -21,8 +21,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/util.h"
 #include "store/store_int.h"
 
@@ -45,6 +47,7 @@ struct store {
 	void *state_arg;
 	LIST_HEAD(, sreq) live;	/* requests not yet freed */
 	struct store_stats stats;
+	char down_why[128];	/* the last connection error ("" none) */
 	bool freeing;
 	/* every command is built here and copied out by hiredis before the
 	 * call that builds it returns */
@@ -67,6 +70,14 @@ static void sreq_free(struct sreq *rq)
 	free(rq);
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void sreq_finish(struct sreq *rq, int rc)
 {
 	if (rq->finished)
@@ -76,6 +87,13 @@ static void sreq_finish(struct sreq *rq, int rc)
 		rq->st->stats.errors++;
 		if (rc == -ETIMEDOUT)
 			rq->st->stats.timeouts++;
+		if (rc != -ECANCELED)	/* not shutting down */
+			metric_inc(CGW_M_REDIS_ERRORS,
+				   METRIC_LV(rc == -ETIMEDOUT ? "timeout"
+							  : "error"));
+	} else {
+		metric_observe(CGW_M_REDIS_SECONDS, NULL,
+			       (double)(mono_us() - rq->start_us) / 1e6);
 	}
 	if (rq->timer)
 		event_del(rq->timer);
@@ -183,6 +201,7 @@ struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 	evtimer_add(rq->timer, &tv);
 	LIST_INSERT_HEAD(&st->live, rq, entry);
 	st->stats.requests++;
+	rq->start_us = mono_us();
 	return rq;
 }
 
@@ -283,6 +302,8 @@ static void disconnect_cb(const redisAsyncContext *ac, int status)
 	if (status != REDIS_OK && !st->freeing)
 		LOGP(LOG_REDIS, LOG_WARN, NULL, "Redis connection lost: %s",
 		     ac->errstr[0] ? ac->errstr : "closed");
+	snprintf(st->down_why, sizeof(st->down_why), "connection lost: %s",
+		 ac->errstr[0] ? ac->errstr : "closed");
 	set_state(st, CS_DOWN);
 	schedule_reconnect(st);
 }
@@ -382,6 +403,7 @@ static void connect_cb(const redisAsyncContext *cac, int status)
 	if (status != REDIS_OK) {
 		LOGP(LOG_REDIS, LOG_WARN, NULL, "cannot connect to Redis: %s",
 		     ac->errstr);
+		util_strlcpy(st->down_why, ac->errstr, sizeof(st->down_why));
 		/* hiredis frees the context after this callback */
 		if (st->ac == ac)
 			st->ac = NULL;
@@ -494,6 +516,16 @@ void store_free(struct store *st)
 	if (st->recycle_ev)
 		event_free(st->recycle_ev);
 	free(st);
+}
+
+const char *store_down_reason(const struct store *st)
+{
+	if (st->state == CS_READY)
+		return "";
+	if (st->state != CS_DOWN)
+		return st->state == CS_CONNECTING ? "connecting"
+						  : "loading the scripts";
+	return st->down_why[0] ? st->down_why : "not connected";
 }
 
 bool store_ready(const struct store *st)

@@ -74,6 +74,9 @@ struct store_mt {
 	/* times a process was about to submit it (store_mt_submitting):
 	 * more than one means an earlier owner may have sent it */
 	int tries;
+	/* a reply: when its MO was received (wall ms), for the MO->MT
+	 * latency; not stored (0 for an MT read back from Redis) */
+	int64_t mo_recv_ms;
 };
 
 /* Addresses an MT the gateway itself starts (a staff message, a
@@ -217,6 +220,9 @@ bool store_may_evict(const char *policy, long long maxmemory);
 /* Disconnects; pending callbacks run with -ECANCELED. */
 void store_free(struct store *st);
 bool store_ready(const struct store *st);
+/* Why Redis is not ready ("connection refused", "connecting", ...), or ""
+ * when it is; valid until the next event of the loop. */
+const char *store_down_reason(const struct store *st);
 const struct store_stats *store_stats(const struct store *st);
 
 /* Fresh unique MO id ("<ms>-<instance>-<n>"). */
@@ -647,6 +653,11 @@ struct store_depths {
 };
 typedef void store_depths_fn(void *arg, int rc, const struct store_depths *d);
 int store_depths(struct store *st, store_depths_fn *cb, void *arg);
+
+/* A PING round trip (deadline redis.timeout, as every request; a shorter
+ * one would drop the connection the rest of the process uses): rc 0 when
+ * Redis answered PONG in time (the health check). */
+int store_ping(struct store *st, store_done_fn *cb, void *arg);
 
 /*
  * The newest procedure requests recorded between since and until (UTC ms,

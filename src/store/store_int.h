@@ -154,6 +154,7 @@ struct sreq {
 	void *arg;
 	void *each;		/* per-item callback of claims */
 	void *ctx;		/* the op's own state: freed with the request */
+	int64_t start_us;	/* monotonic: the round trip's histogram */
 };
 
 /* The store's keys, conf and instance, for the operation files. */

@@ -61,6 +61,28 @@ int store_depths(struct store *st, store_depths_fn *cb, void *arg)
 	return sreq_commit(rq);
 }
 
+static void ping_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	if (r->type != REDIS_REPLY_STATUS || strcmp(r->str, "PONG") != 0)
+		rq->rc = -EIO;
+}
+
+int store_ping(struct store *st, store_done_fn *cb, void *arg)
+{
+	struct argv *a = store_argv(st);
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, 1, ping_reply, sreq_simple_done, (void *)cb, arg,
+		       0, &rq);
+	if (rc < 0)
+		return rc;
+	arg_reset(a);
+	arg_s(a, "PING");
+	sreq_send(rq, 0, a);
+	return sreq_commit(rq);
+}
+
 /* --- requests ------------------------------------------------------------------- */
 
 struct entries_ctx {

@@ -34,6 +34,7 @@ Suite *suite_notice(void);
 Suite *suite_apps(void);
 Suite *suite_csv(void);
 Suite *suite_log(void);
+Suite *suite_metrics(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
