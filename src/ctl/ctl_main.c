@@ -88,6 +88,10 @@ static void usage(FILE *out)
 		"                      --json-output prints the API's JSON\n"
 		"  notify CODE         send the citizen the notice of the "
 		"dossier's status again\n"
+		"  keys [--json]       the Redis keys by kind and how long "
+		"each kind lives; exit 1\n"
+		"                      names every key that would grow for "
+		"ever\n"
 		"\n"
 		"  broadcast and notify talk to the daemon's HTTP API "
 		"(http.listen, http.token);\n"
@@ -118,6 +122,7 @@ static const struct {
 	{ "phone", ctl_phone, false },
 	{ "broadcast", ctl_broadcast, true },
 	{ "notify", ctl_notify, true },
+	{ "keys", ctl_keys, false },
 };
 
 /* The command named cmd, or -1. */
