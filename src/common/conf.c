@@ -167,11 +167,12 @@ static const struct conf_item global_items[] = {
 	  "syslog facility when log.target is syslog." },
 
 	{ "protect.replies_per_minute", CT_INT, G(protect.replies_per_minute),
-	  0, 100000, "0", NULL,
+	  0, 100000, "20", NULL,
 	  "Most SMS replies one phone gets per minute, so that an automated "
-	  "sender cannot keep a reply storm going (one that repeats the "
-	  "same text is already stopped by gateway.mo_dedup_window); "
-	  "0 = no limit, every MO answered. 10 suits production. USSD "
+	  "sender (or a burst of lone fragments of concatenated messages, "
+	  "each a new reference) cannot keep a reply storm going; no "
+	  "citizen typing on a phone reaches 20; 0 = no limit, every MO "
+	  "answered. USSD "
 	  "screens and replies to a valid choice in an open SMS menu do not "
 	  "count (a citizen walking a menu); commands, help and wrong answers "
 	  "do. Over the limit an MO is recorded and closed without a reply." },
@@ -211,6 +212,15 @@ static const struct conf_item global_items[] = {
 	  "true", NULL,
 	  "After a procedure done over USSD, also send its reference number "
 	  "by SMS, so that the citizen keeps it after the screen is gone." },
+	{ "services.requests_max", CT_INT, G(services.requests_max), 1000,
+	  100000000, "1000000", NULL,
+	  "About how many procedure requests Redis keeps (over all shards, "
+	  "trimmed in blocks, so a few hundred more); older ones are "
+	  "dropped: export them first (citizengw-ctl requests export)." },
+	{ "services.requests_keep_days", CT_INT,
+	  G(services.requests_keep_days), 1, 3650, "400", NULL,
+	  "Procedure requests older than this many days are dropped from "
+	  "Redis (in blocks, as requests come in): export them first." },
 
 	{ "gateway.mo_dedup_window", CT_DUR, G(gateway.mo_dedup_window), 0,
 	  24 * HOUR, "120s", NULL,

@@ -146,6 +146,8 @@ struct cgw_conf {
 	struct {
 		struct conf_days holidays;	/* no visits on these days */
 		bool confirm_by_sms;	/* USSD procedures: reference by SMS */
+		int requests_max;	/* requests kept, all shards */
+		int requests_keep_days;	/* requests kept this long */
 	} services;
 
 	struct {

@@ -56,6 +56,10 @@ int ctl_notify(const struct cgw_conf *c, int argc, char **argv);
  * (ctl_bind.c; c as above) */
 int ctl_bind(const struct cgw_conf *c, int argc, char **argv);
 
+/* `keys [--json]`: the Redis keys by kind, and those that break their
+ * kind's lifetime rule (ctl_keys.c): 0 none, 1 some, 2 no Redis */
+int ctl_keys(const struct cgw_conf *c, int argc, char **argv);
+
 /* --- helpers (ctl_util.c) --- */
 
 /* The store of c, or NULL after printing why. The caller closes it with

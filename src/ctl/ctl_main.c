@@ -93,6 +93,10 @@ static void usage(FILE *out)
 		"pair) until it is\n"
 		"                      started again (runtime only), the "
 		"others untouched\n"
+		"  keys [--json]       the Redis keys by kind and how long "
+		"each kind lives; exit 1\n"
+		"                      names every key that would grow for "
+		"ever\n"
 		"\n"
 		"  broadcast, notify and bind talk to the daemon's HTTP API "
 		"(http.listen,\n"
@@ -124,6 +128,7 @@ static const struct {
 	{ "broadcast", ctl_broadcast, true },
 	{ "notify", ctl_notify, true },
 	{ "bind", ctl_bind, true },
+	{ "keys", ctl_keys, false },
 };
 
 /* The command named cmd, or -1. */

@@ -460,6 +460,10 @@ static void mo_commit(struct mo_job *j)
 	if (j->res.req.kind[0]) {
 		request_to_store(&j->res.req, &req);
 		c.req = &req;
+		/* its number names it for the rest of the local day (and an
+		 * hour, for a late MO): made again, it is recorded once */
+		c.req_until = svc_day_start_ms(svc_local_day(util_now_ms()) +
+					       1) + 3600 * 1000LL;
 	}
 	c.reply_uncounted = j->res.progress;
 	if (j->ack_prompt)

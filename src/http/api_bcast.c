@@ -196,6 +196,10 @@ static int read_times(struct http_req *r, struct create_op *op, char *err,
 	if (op->b.expires_at <= op->b.schedule_at)
 		return util_err(err, errlen, -EINVAL, "expires_at: not after "
 				"schedule_at");
+	if (op->b.expires_at - now > STORE_BC_MAX_LIFE_MS)
+		return util_err(err, errlen, -EINVAL, "expires_at: more than "
+				"%lld days from now",
+				STORE_BC_MAX_LIFE_MS / 86400000);
 	return 0;
 }
 

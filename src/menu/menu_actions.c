@@ -174,6 +174,22 @@ static int act_visit_days(struct menu_ctx *st, const struct menu_node *n)
 	return n->next_idx;
 }
 
+/* The request's number, from what it is (services.h): the same request
+ * from the same phone on the same local day has the same number. */
+static void request_ref(const struct menu_ctx *st, const struct svc_kind *k,
+			struct menu_request *r)
+{
+	char what[2048];
+	int n = snprintf(what, sizeof(what), "%s|%s|%d",
+			 st->in->msisdn ? st->in->msisdn : "", k->name,
+			 svc_local_day(st->in->now_ms));
+
+	for (int i = 0; i < r->nfields && n > 0 && n < (int)sizeof(what); i++)
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "|%s=%s",
+			      r->fields[i].name, r->fields[i].value);
+	svc_request_ref(k->prefix, what, r->ref, sizeof(r->ref));
+}
+
 static int act_submit(struct menu_ctx *st, const struct menu_node *n)
 {
 	const struct svc_kind *kind = svc_kind_find(n->kind);
@@ -183,8 +199,6 @@ static int act_submit(struct menu_ctx *st, const struct menu_node *n)
 		return outcome_or_say(st, n, "-", "help");	/* loader refuses */
 	memset(r, 0, sizeof(*r));
 	util_strlcpy(r->kind, kind->name, sizeof(r->kind));
-	svc_request_ref(kind->prefix, st->in->event_id, r->ref,
-			sizeof(r->ref));
 	r->lang = st->s->lang;
 	for (int i = 0; i < n->nfields; i++) {
 		const char *v = menu_session_get(st->s, n->fields[i]);
@@ -195,6 +209,7 @@ static int act_submit(struct menu_ctx *st, const struct menu_node *n)
 			    sizeof(r->fields[i].value));
 		r->nfields++;
 	}
+	request_ref(st, kind, r);
 	menu_session_set(st->s, "ref", r->ref);
 	return n->next_idx;
 }

@@ -116,11 +116,11 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-void svc_request_ref(const char *prefix, const char *event_id, char *out,
+void svc_request_ref(const char *prefix, const char *what, char *out,
 		     size_t outlen)
 {
 	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	const char *id = event_id ? event_id : "";
+	const char *id = what ? what : "";
 	uint64_t h = mix64(util_fnv1a64(id, strlen(id), 0x5ef1ce));
 	char buf[SVC_REF_MAX];
 	size_t n = util_strlcpy(buf, prefix ? prefix : "", 3);

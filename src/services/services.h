@@ -62,11 +62,13 @@ const struct svc_kind *svc_kind_find(const char *name);
 extern const struct svc_kind svc_kinds[];
 
 /*
- * The reference number of a request made by event `event_id` (the MO id):
- * prefix + 8 characters of Crockford base32 (no I, L, O, U) of a 40-bit
- * hash. Deterministic; writes at most SVC_REF_MAX bytes.
+ * The reference number of a request: prefix + 8 characters of Crockford
+ * base32 (no I, L, O, U) of a 40-bit hash of what the request is (`what`:
+ * the phone, its kind, its fields and the local day), so that the same
+ * request made twice in a day has the same number and is recorded once.
+ * Deterministic; writes at most SVC_REF_MAX bytes.
  */
-void svc_request_ref(const char *prefix, const char *event_id, char *out,
+void svc_request_ref(const char *prefix, const char *what, char *out,
 		     size_t outlen);
 
 /* --- who gets replies ------------------------------------------------------- */

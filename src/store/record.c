@@ -180,7 +180,11 @@ const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), "f:",
  * menus.sms_session_ttl), set per write */
 const struct rec_def rec_session = { "sess", TABLE(session_fields), "x:",
 				     0 };
-const struct rec_def rec_profile = { "ph", TABLE(profile_fields), NULL, 0 };
+/* a profile lives this long after its last write (a reply, a lookup, a
+ * language), except one that holds an opt-out: that is kept (mo_commit) */
+#define PROFILE_KEEP_S (400 * 24 * 3600)
+const struct rec_def rec_profile = { "ph", TABLE(profile_fields), NULL,
+				     PROFILE_KEEP_S };
 /* the procedure's own fields follow the fixed ones, by their names */
 const struct rec_def rec_request = { "req", TABLE(request_fields), "", 0 };
 /* a broadcast, its recipients and their MTs are kept this long after it

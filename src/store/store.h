@@ -329,6 +329,9 @@ struct store_commit {
 	const struct store_request *req;	/* record it, or NULL; its
 						 * phone, ch, mo and at are
 						 * the MO's */
+	/* UTC ms until which req's number stands for it: the same
+	 * number again before then is not recorded twice */
+	int64_t req_until;
 	const char *mo_state;			/* NULL: "answered" */
 	/* the MO was acknowledged in time: its fingerprint is marked, or
 	 * NULL (ack->mo_id and fp are the MO's) */
@@ -573,6 +576,9 @@ int store_bc_tally(struct store *st, const struct store_bcast *t,
 		   store_done_fn *cb, void *arg);
 /* Every recipient is in: the broadcast running (from schedule_at) and
  * listed. */
+/* A broadcast expires at most this long after it is created (its record
+ * is then kept rec_bcast.ttl_s more, and its index entry as long). */
+#define STORE_BC_MAX_LIFE_MS (90LL * 24 * 3600 * 1000)
 int store_bc_start(struct store *st, const struct store_bcast *b,
 		   store_done_fn *cb, void *arg);
 /* Removes a broadcast that was not started (a dry run, a failure). */

@@ -256,7 +256,7 @@ int store_bc_start(struct store *st, const struct store_bcast *b,
 	struct sreq *rq;
 	int n = 0, rc;
 
-	rc = sreq_open(st, 4 + bc_nkeys(st), NULL, sreq_simple_done,
+	rc = sreq_open(st, 5 + bc_nkeys(st), NULL, sreq_simple_done,
 		       (void *)cb, arg, 0, &rq);
 	if (rc < 0)
 		return rc;
@@ -275,6 +275,15 @@ int store_bc_start(struct store *st, const struct store_bcast *b,
 	arg_s(a, k_x);
 	arg_i(a, b->created);
 	arg_s(a, b->id);
+	sreq_send(rq, n++, a);
+	/* entries whose broadcast Redis has dropped: created before the
+	 * longest life plus the time a record is kept after it */
+	arg_reset(a);
+	arg_s(a, "ZREMRANGEBYSCORE");
+	arg_s(a, k_x);
+	arg_s(a, "-inf");
+	arg_i(a, util_now_ms() - STORE_BC_MAX_LIFE_MS -
+			 rec_bcast.ttl_s * 1000LL);
 	sreq_send(rq, n++, a);
 	arg_reset(a);
 	arg_script(a, LUA_BC_STATE, keys);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ static const char *const shard_kinds[SK_SKEY_COUNT] = {
 	[SK_REFS] = "ref",
 	[SK_APPS] = "apps",
 	[SK_APP] = "app",
+	[SK_REQ_SEEN] = "rq",
 };
 
 unsigned store_shard_of(const char *msisdn, int shards)
@@ -119,4 +121,65 @@ void store_key_msgid(const struct store_keys *k, const char *bind,
 enum store_skey store_queue_of(int prio)
 {
 	return prio > 0 ? SK_BCQ : SK_OUTQ;
+}
+
+/* --- lifetimes ---------------------------------------------------------- */
+
+const struct store_key_life store_key_lives[] = {
+	{ "{s*}:sess:*", KL_TTL, "ussd.session_ttl / menus.sms_session_ttl "
+	  "after the last step" },
+	{ "{s*}:ph:*", KL_TTL_OPTOUT, "400 days after the last reply, "
+	  "lookup or language change; an opt-out is kept (the citizen's "
+	  "choice)" },
+	{ "{s*}:ref:*", KL_TTL, "a day after the phone's last multipart "
+	  "MT" },
+	{ "{s*}:fp:*", KL_TTL, "gateway.mo_dedup_window" },
+	{ "{s*}:mo:*", KL_TTL, "7 days" },
+	{ "{s*}:mt:*", KL_TTL, "7 days; a broadcast's: 30 days after it "
+	  "expires" },
+	{ "{s*}:cc:*", KL_TTL, "gateway.concat_timeout and an hour" },
+	{ "{s*}:ccdone:*", KL_TTL, "gateway.mo_dedup_window" },
+	{ "{s*}:app:*", KL_TTL, "the day of the application, and an hour" },
+	{ "{s*}:rq:*", KL_TTL, "the day of the request, and an hour" },
+	{ "{s*}:bc[pvlcx]:*", KL_TTL, "30 days after the broadcast "
+	  "expires (a day while it is loading)" },
+	{ "{s*}:inq", KL_OWNED, "open MOs: each leaves when answered "
+	  "(gateway); empty when idle" },
+	{ "{s*}:outq", KL_OWNED, "replies to send: each leaves when sent "
+	  "or expired (gateway)" },
+	{ "{s*}:bcq", KL_OWNED, "broadcast MTs to send: each leaves when "
+	  "sent or expired (gateway)" },
+	{ "{s*}:ccq", KL_OWNED, "multipart MOs waiting for parts: each "
+	  "leaves when joined or at gateway.concat_timeout" },
+	{ "{s*}:notices", KL_OWNED, "dossiers whose notice waits: each "
+	  "leaves when its notice is queued" },
+	{ "{s*}:requests", KL_OWNED, "procedure requests: trimmed to "
+	  "services.requests_max and services.requests_keep_days" },
+	{ "{s*}:apps", KL_OWNED, "applications index: entries older than a "
+	  "year are dropped at each filing" },
+	{ "{s*}:dossier:*", KL_OWNED, "imported dossiers: the province's "
+	  "data, replaced by each import (an application's dossier expires "
+	  "a year after filing)" },
+	{ "msgid:*", KL_TTL, "the MT's life" },
+	{ "dlrwait:*", KL_TTL, "10 minutes" },
+	{ "bc:*", KL_TTL, "30 days after the broadcast expires" },
+	{ "bcindex", KL_OWNED, "broadcasts by creation: entries older than "
+	  "90 days and 30 are dropped at each start" },
+	{ "bcactive", KL_OWNED, "running broadcasts: each leaves when it "
+	  "ends" },
+	{ "seq:*", KL_TTL, "two days (a day's dossier numbers)" },
+};
+const size_t store_key_nlives = ARRAY_SIZE(store_key_lives);
+
+const struct store_key_life *store_key_life_of(const struct store_keys *k,
+					       const char *key)
+{
+	size_t n = strlen(k->prefix);
+
+	if (strncmp(key, k->prefix, n) != 0 || key[n] != ':')
+		return NULL;
+	for (size_t i = 0; i < store_key_nlives; i++)
+		if (fnmatch(store_key_lives[i].pattern, key + n + 1, 0) == 0)
+			return &store_key_lives[i];
+	return NULL;
 }

@@ -17,6 +17,8 @@
  *   P:{sN}:ccq                multipart MOs by deadline (zset)
  *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)
  *   P:{sN}:requests           procedure requests (stream)
+ *   P:{sN}:rq:<number>        the MO that recorded a request of that
+ *                             number today (N from the phone)
  *   P:{sN}:dossier:<key>      a dossier (N from the dossier's key)
  *   P:{sN}:apps               applications filed by citizens (zset: dossier
  *                             key, score = filed, ms; N as the dossier's)
@@ -86,6 +88,7 @@ enum store_skey {
 	SK_REFS,
 	SK_APPS,	/* per dossier shard, no id */
 	SK_APP,		/* per phone shard: "<msisdn>:<procedure>:<day>" */
+	SK_REQ_SEEN,	/* per phone shard: a request's number */
 	SK_SKEY_COUNT
 };
 
@@ -114,6 +117,28 @@ void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
 void store_key_dlrwait(const struct store_keys *k, const char *bind,
 		       const char *msgid, char *out, size_t outlen);
+
+/*
+ * How long each kind of key lives: every key the daemon and the tools
+ * write either has a time to live or belongs to this table with the
+ * owner that keeps it bounded (docs/security.md "What Redis keeps";
+ * `citizengw-ctl keys` checks a Redis against it).
+ */
+enum store_key_rule {
+	KL_TTL,		/* always has a time to live */
+	KL_TTL_OPTOUT,	/* a time to live unless its optout field is 1 */
+	KL_OWNED,	/* no time to live: the owner named keeps it bounded */
+};
+struct store_key_life {
+	const char *pattern;	/* fnmatch(3) glob after "<prefix>:" */
+	enum store_key_rule rule;
+	const char *lifetime;	/* for people */
+};
+extern const struct store_key_life store_key_lives[];
+extern const size_t store_key_nlives;
+/* The entry whose pattern a key (with its prefix) matches, or NULL. */
+const struct store_key_life *store_key_life_of(const struct store_keys *k,
+					       const char *key);
 
 /* The queue of MTs of a priority: 0 replies (outq), > 0 broadcast (bcq). */
 enum store_skey store_queue_of(int prio);

@@ -245,6 +245,7 @@ struct commit_keys {
 	char sess[STORE_KEY_MAX], inq[STORE_KEY_MAX], mo[STORE_KEY_MAX];
 	char outq[STORE_KEY_MAX], mt[STORE_KEY_MAX], ph[STORE_KEY_MAX];
 	char mt2[STORE_KEY_MAX], requests[STORE_KEY_MAX], fp[STORE_KEY_MAX];
+	char rq[STORE_KEY_MAX];
 	const char *v[LUA_MO_COMMIT_NKEYS];
 };
 
@@ -271,6 +272,8 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 			sizeof(ck->requests));
 	store_key_shard(k, shard, SK_FP, mo->fp[0] ? mo->fp : "-", ck->fp,
 			sizeof(ck->fp));
+	store_key_shard(k, shard, SK_REQ_SEEN, c->req ? c->req->ref : "-",
+			ck->rq, sizeof(ck->rq));
 	ck->v[LUA_MO_COMMIT_SESS] = ck->sess;
 	ck->v[LUA_MO_COMMIT_INQ] = ck->inq;
 	ck->v[LUA_MO_COMMIT_MO] = ck->mo;
@@ -280,6 +283,7 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 	ck->v[LUA_MO_COMMIT_MT2] = ck->mt2;
 	ck->v[LUA_MO_COMMIT_REQUESTS] = ck->requests;
 	ck->v[LUA_MO_COMMIT_FP] = ck->fp;
+	ck->v[LUA_MO_COMMIT_RQ] = ck->rq;
 }
 
 static void commit_session(struct argv *a, const struct store_session *s)
@@ -309,6 +313,22 @@ static void commit_request(struct argv *a, const struct store_commit *c,
 	arg_record(a, &rec_request, "req", &r);
 	for (int i = 0; i < r.nfields; i++)
 		arg_group(a, "req", r.fields[i].name, r.fields[i].value);
+}
+
+/* How far the shard's request stream is trimmed (services.requests_max
+ * over the shards, services.requests_keep_days). */
+static void commit_trim(struct argv *a, const struct cgw_conf *conf,
+			int64_t now)
+{
+	int shards = conf->redis.shards > 0 ? conf->redis.shards : 1;
+	char minid[32];
+
+	arg_ki(a, "req_max", (conf->services.requests_max + shards - 1) /
+				     shards);
+	snprintf(minid, sizeof(minid), "%lld-0",
+		 (long long)(now - conf->services.requests_keep_days *
+					   86400000LL));
+	arg_kv(a, "req_minid", minid);
 }
 
 static void build_commit(struct argv *a, struct store *st,
@@ -343,6 +363,10 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_kv(a, "mo_state", c->mo_state ? c->mo_state : "answered");
 	arg_ki(a, "ack_at", c->ack ? c->ack->at : 0);
 	arg_kv(a, "ack_conn", c->ack ? c->ack->conn : "");
+	arg_ki(a, "ph_ttl_s", rec_profile.ttl_s);
+	commit_trim(a, conf, now);
+	arg_ki(a, "req_until", c->req_until > now ? c->req_until
+						  : now + 3600 * 1000LL);
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
 	if (mt)

@@ -64,6 +64,9 @@ int store_mt_queue(struct store *st, const struct store_mt *mt,
 /* A receipt that came before its message id was known waits this long
  * for the id's submit_sm_resp. */
 #define DLR_WAIT_S 600
+/* A phone's concatenation reference counter lives this long after its
+ * last multipart MT: references need only differ from recent ones. */
+#define REF_TTL_S (24 * 3600)
 
 static void late_receipt(struct store *st, const char *k_mt, int part,
 			 const char *kept);
@@ -289,6 +292,7 @@ int store_mt_ref(struct store *st, const struct store_mt *mt,
 	keys[LUA_MT_REF_MT] = k_mt;
 	arg_reset(a);
 	arg_script(a, LUA_MT_REF, keys);
+	arg_ki(a, "ttl_s", REF_TTL_S);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
 }

@@ -489,3 +489,92 @@ int store_sync_requests(struct store_sync *ss, int64_t since, int64_t until,
 	}
 	return 0;
 }
+
+/* --- keys ----------------------------------------------------------------------- */
+
+const struct store_keys *store_sync_keyctx(const struct store_sync *ss)
+{
+	return &ss->keys;
+}
+
+/* The time to live of each key of one SCAN batch (pipelined, every
+ * answer read before anything else is asked), then the opt-out of those
+ * without one. */
+static int keys_batch(struct store_sync *ss, const redisReply *keys,
+		      store_sync_key_fn *each, void *arg)
+{
+	long long *ttl = calloc(keys->elements + 1, sizeof(*ttl));
+	int rc = 0;
+
+	if (!ttl)
+		return sync_err(ss, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < keys->elements; i++)
+		redisAppendCommand(ss->rc, "PTTL %b", keys->element[i]->str,
+				   keys->element[i]->len);
+	for (size_t i = 0; i < keys->elements; i++) {
+		redisReply *r = NULL;
+
+		if (redisGetReply(ss->rc, (void **)&r) != REDIS_OK || !r) {
+			free(ttl);
+			return sync_err(ss, -EIO, "Redis: %s",
+					ss->rc->errstr);
+		}
+		ttl[i] = r->type == REDIS_REPLY_INTEGER ? r->integer : -2;
+		freeReplyObject(r);
+	}
+	for (size_t i = 0; i < keys->elements && !rc; i++) {
+		const redisReply *k = keys->element[i];
+		bool optout = false;
+
+		if (ttl[i] == -2)	/* gone since the SCAN */
+			continue;
+		if (ttl[i] == -1) {
+			redisReply *o = redisCommand(ss->rc, "HGET %b optout",
+						     k->str, k->len);
+
+			optout = o && o->type == REDIS_REPLY_STRING &&
+				 strcmp(o->str, "1") == 0;
+			freeReplyObject(o);
+		}
+		rc = each(arg, k->str, ttl[i], optout) ? 1 : 0;
+	}
+	free(ttl);
+	return rc;
+}
+
+int store_sync_keys(struct store_sync *ss, store_sync_key_fn *each,
+		    void *arg)
+{
+	char cursor[32] = "0";
+	int seen = 0;
+
+	do {
+		redisReply *r = redisCommand(ss->rc, "SCAN %s MATCH %s:* "
+					     "COUNT 1000", cursor,
+					     ss->keys.prefix);
+		int rc;
+
+		if (!r)
+			return sync_err(ss, -EIO, "Redis: %s",
+					ss->rc->errstr);
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		    r->element[0]->type != REDIS_REPLY_STRING ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY) {
+			rc = sync_err(ss, -EPROTO, "Redis: SCAN: %s",
+				      r->type == REDIS_REPLY_ERROR ? r->str
+								   : "odd "
+								     "reply");
+			freeReplyObject(r);
+			return rc;
+		}
+		util_strlcpy(cursor, r->element[0]->str, sizeof(cursor));
+		seen += (int)r->element[1]->elements;
+		rc = keys_batch(ss, r->element[1], each, arg);
+		freeReplyObject(r);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			break;
+	} while (strcmp(cursor, "0") != 0);
+	return seen;
+}

@@ -94,4 +94,17 @@ typedef int store_sync_request_fn(void *arg, unsigned shard, uint64_t ms,
 int store_sync_requests(struct store_sync *ss, int64_t since, int64_t until,
 			store_sync_request_fn *each, void *arg);
 
+/*
+ * Every key under the prefix, as SCAN finds them: each(arg, key, ttl_ms,
+ * optout) with ttl_ms -1 for a key without a time to live (then optout
+ * tells whether a phone profile holds an opt-out); a non-zero return
+ * stops. Returns how many keys were seen, or -errno.
+ */
+typedef int store_sync_key_fn(void *arg, const char *key, long long ttl_ms,
+			      bool optout);
+int store_sync_keys(struct store_sync *ss, store_sync_key_fn *each,
+		    void *arg);
+/* The key names of ss (prefix, shards). */
+const struct store_keys *store_sync_keyctx(const struct store_sync *ss);
+
 #endif

@@ -30,7 +30,8 @@ OWNER=84912345678
 
 start_redis
 start_sim "$T/lookups.sim"
-write_config "gateway = { mo_dedup_window = 0; };"
+write_config "gateway = { mo_dedup_window = 0; };
+protect = { replies_per_minute = 0; };"
 "$CTL" -c "$T/gw.cfg" import --no-notify "$T/same.csv" >"$T/import0.out" 2>&1 ||
 	fail "first import failed"
 start_gw

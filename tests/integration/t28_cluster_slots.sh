@@ -79,7 +79,7 @@ recips='[{"phone": "0911000001"}, {"phone": "0911000002"}]'
 [ "$(api -X POST -d "{\"name\": \"s\", \"template\": \"Nhac lich\", \"recipients\": $recips}" \
 	"http://127.0.0.1:$HTTP_PORT/api/broadcasts")" = 201 ] ||
 	fail "broadcast: $(cat "$T/api.out")"
-[ "$(api -X POST -d "{\"name\": \"c\", \"template\": \"Hen\", \"rate\": 1, \"schedule_at\": \"2099-01-01T00:00:00+07:00\", \"expires_at\": \"2099-01-02T00:00:00+07:00\", \"recipients\": $recips}" \
+[ "$(api -X POST -d "{\"name\": \"c\", \"template\": \"Hen\", \"rate\": 1, \"schedule_at\": \"$(date -d '+30 days' +%F)T00:00:00+07:00\", \"expires_at\": \"$(date -d '+31 days' +%F)T00:00:00+07:00\", \"recipients\": $recips}" \
 	"http://127.0.0.1:$HTTP_PORT/api/broadcasts")" = 201 ] ||
 	fail "scheduled broadcast: $(cat "$T/api.out")"
 c=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$T/api.out")

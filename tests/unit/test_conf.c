@@ -144,8 +144,8 @@ START_TEST(test_issue_config_defaults)
 	ck_assert_int_eq(conf->ussd.dialect, USSD_STANDARD);
 	ck_assert_int_eq(conf->ussd.session_ttl, 180000);
 	ck_assert_int_eq(conf->menus.sms_session_ttl, 900000);
-	/* off unless asked for: every MO of a dry run gets its reply */
-	ck_assert_int_eq(conf->protect.replies_per_minute, 0);
+	/* on, at a rate no one typing reaches (lone fragments) */
+	ck_assert_int_eq(conf->protect.replies_per_minute, 20);
 	ck_assert_int_eq(conf->protect.min_sender_digits, 0);
 	ck_assert_int_eq(conf->protect.lookup_failures, 5);
 	ck_assert_int_eq(conf->protect.lookup_block, 3600000);

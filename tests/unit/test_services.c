@@ -865,8 +865,18 @@ START_TEST(recomputed_step_keeps_its_ref)
 	menu_step(tree, &before, &in, &p.r);
 	ck_assert_str_eq(p.r.req.ref, first.req.ref);
 	ck_assert_str_eq(p.r.reply, first.reply);
-	/* another MO: another number */
+	/* another MO with the same request on the same day: the same
+	 * number (the store records it once) */
 	in.event_id = "mo-" OWNER "-4";
+	menu_step(tree, &before, &in, &p.r);
+	ck_assert_str_eq(p.r.req.ref, first.req.ref);
+	/* another request: another number */
+	in.text = "Tot lam";
+	menu_step(tree, &before, &in, &p.r);
+	ck_assert_str_ne(p.r.req.ref, first.req.ref);
+	/* the same request the next day: another number */
+	in.text = "Tot";
+	in.now_ms = p.now + 24 * 3600 * 1000LL;
 	menu_step(tree, &before, &in, &p.r);
 	ck_assert_str_ne(p.r.req.ref, first.req.ref);
 }
