@@ -3,7 +3,8 @@
 # runs every test: unit tests (Check) and integration tests that start
 # redis-server, citizengw-sim and citizengw on free loopback ports (one of
 # them drives the staff page in headless Chromium: setup-deps.sh --tests
-# installs chromium, Node.js and npm); then
+# installs chromium, Node.js and npm); the short fault injection run
+# (docs/reliability.md); then
 # the unit tests under valgrind; make distcheck (the tarball, built out of
 # tree, passes them too); then every fuzz target for FUZZ_SECONDS (20)
 # from its seeds, built with clang and libFuzzer (docs/fuzzing.md).
@@ -16,6 +17,8 @@ if ! make -s -j"$(nproc)" check; then
 	cat test-suite.log 2>/dev/null | tail -n 200
 	exit 1
 fi
+# the fault injection's short run (docs/reliability.md)
+make -s faults-smoke
 # the unit tests under valgrind, in a build without the sanitizers
 cd ..
 BUILDDIR=build-valgrind scripts/build.sh

@@ -77,10 +77,12 @@ redis() {
 	"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"
 }
 
+# start_redis: REDIS_EXTRA adds settings (later ones win: "--appendonly
+# yes --appendfsync always" for a Redis whose restart keeps everything)
 start_redis() {
 	REDIS_PORT=${REDIS_PORT:-$("$CGW_BUILDDIR"/tests/freeport)}
 	"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" \
-		--appendonly no --dir "$T" >>"$T/redis.log" 2>&1 &
+		--appendonly no --dir "$T" ${REDIS_EXTRA:-} >>"$T/redis.log" 2>&1 &
 	REDIS_PID=$!
 	PIDS="$PIDS $REDIS_PID"
 	wait_for 10 redis ping || fail "redis-server did not start"
