@@ -13,6 +13,9 @@ wait-bind timeout=15
 mo name=a from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"
 expect-acked mo=a
 expect-submit to=84912345678 contains="Dang xu ly"
+# the reply's submit_sm_resp reaches the gateway first (else the reply is
+# in flight at the drop and rightly sent again)
+sleep 300
 drop
 wait-bind timeout=15
 redeliver mo=a

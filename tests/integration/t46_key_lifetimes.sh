@@ -72,10 +72,10 @@ done >>"$T/run.sim"
 {
 	echo 'sleep 4000'
 	echo 'print "citizens done"'
-	echo "wait-file path=$T/old"
+	echo "wait-file path=$T/old timeout=120"
 	callback $G "Phuc Xuan"
 	echo 'print "request 1 done"'
-	echo "wait-file path=$T/many"
+	echo "wait-file path=$T/many timeout=120"
 	callback $G "Quyet Thang"
 } >>"$T/run.sim"
 start_sim "$T/run.sim" --receipts both --receipt-delay 20
