@@ -7,7 +7,7 @@
 set -eu
 : "${CGW_BUILDDIR:?run through make check}"
 : "${CGW_SRCDIR:?run through make check}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/cgw-t46.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/cgw-t45b.XXXXXX")
 ok=0
 trap '[ $ok = 1 ] && rm -rf "$T" || echo "(files kept in $T)"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
