@@ -6,7 +6,8 @@
 # configuration against the container's redis-server and a test SMS centre
 # (citizengw-sim on 127.0.0.1:2775); then checks the service runs as
 # citizengw without capabilities under seccomp, binds, sends a queued SMS,
-# serves HTTP, reloads and stops with status 0. Needs root, debootstrap
+# serves HTTP (/healthz, /metrics), reloads and stops with status 0, and
+# logs through syslog(3) with log.target = "syslog". Needs root, debootstrap
 # and systemd-container; the root file system is made once from Debian's
 # mirror and reused.
 #
@@ -52,11 +53,18 @@ echo "== analyze"; systemd-analyze security citizengw.service --no-pager | tail 
 echo "== send"; citizengw-ctl -c /etc/citizengw/citizengw.cfg send 84912345678 "package check"
 sleep 2; echo "submits: $(grep -c 'RX submit_sm ' /root/sim.log)"
 echo "== http $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8088/)"
+echo "== healthz $(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer change-me' http://127.0.0.1:8088/healthz)"
+curl -s -H 'Authorization: Bearer change-me' http://127.0.0.1:8088/metrics | grep -c '^citizengw_' | sed 's/^/metrics samples: /'
 systemctl reload citizengw; sleep 1
 echo "== after reload"; systemctl show citizengw -p ActiveState
 systemctl stop citizengw
 echo "== stopped"; systemctl show citizengw -p Result -p ExecMainStatus
 echo "== journal"; journalctl -u citizengw --no-pager | tail -n 30
+# the same service logging to syslog(3) (/dev/log inside the sandbox)
+sed -i 's/^log = {/log = { target = "syslog";/' /etc/citizengw/citizengw.cfg
+systemctl start citizengw; sleep 3
+echo "syslog lines: $(journalctl -u citizengw _TRANSPORT=syslog --no-pager -o cat | grep -c 'bind state')"
+systemctl stop citizengw
 systemctl poweroff
 EOF
 chmod +x "$R/root/probe.sh"
@@ -82,5 +90,8 @@ grep -q 'BINDING -> BOUND' "$p" || { echo "FAIL: never bound" >&2; ok=0; }
 grep -q '^submits: [1-9]' "$p" || { echo "FAIL: the queued SMS was not sent" >&2; ok=0; }
 grep -q '^== http 200' "$p" || { echo "FAIL: HTTP" >&2; ok=0; }
 grep -q '^Result=success' "$p" || { echo "FAIL: the stop" >&2; ok=0; }
+grep -q '^== healthz 200' "$p" || { echo "FAIL: /healthz" >&2; ok=0; }
+grep -q '^metrics samples: [1-9]' "$p" || { echo "FAIL: /metrics" >&2; ok=0; }
+grep -q '^syslog lines: [1-9]' "$p" || { echo "FAIL: log.target = syslog" >&2; ok=0; }
 [ $ok = 1 ] && echo "PASS: the package installs, starts and stops under systemd"
 [ $ok = 1 ]

@@ -32,6 +32,7 @@ for f in \
 	"$pkgdatadir/menus/main.cfg" \
 	"$pkgdatadir/menus/notices.cfg" \
 	"$pkgdatadir/menus/procedures/bansao.cfg" \
+	"$pkgdatadir/monitoring/citizengw-alerts.yml" \
 	"$docdir/README.md" \
 	"$docdir/operations.md" \
 	"$docdir/configuration.md" \
