@@ -87,7 +87,8 @@ START_TEST(shipped_file)
 	ck_assert_str_eq(err, "no notice for status 1");
 	/* a long procedure, a long agency: still one plain SMS */
 	memset(d.procedure, 0, sizeof(d.procedure));
-	for (int i = 0; i < 20; i++)
+	while (strlen(d.procedure) + sizeof("Thủ tục dài ") <=
+	       sizeof(d.procedure))
 		strcat(d.procedure, "Thủ tục dài ");
 	strcpy(d.agency, "Trung tâm Phục vụ hành chính công tỉnh Thái "
 			 "Nguyên, bộ phận tiếp nhận và trả kết quả");
