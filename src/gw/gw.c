@@ -20,6 +20,7 @@
 #include "gw/dispatch.h"
 #include "common/days.h"
 #include "gw/gw.h"
+#include "gw/live.h"
 #include "gw/notify.h"
 #include "services/bcast.h"
 #include "services/notice.h"
@@ -100,6 +101,8 @@ struct gw {
 
 	LIST_HEAD(, mo_job) mos;	/* MOs in progress, newest first */
 	struct sender *sender;		/* MTs held */
+	struct live *live;		/* USSD dialogs this process left open */
+	int64_t started_ms;		/* wall ms of gw_new */
 
 	struct event *claim_timer;
 	struct event *renew_timer;
@@ -355,6 +358,9 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		mo_free(j);
 		return;
 	}
+	if (j->mo.ch == STORE_CH_USSD && !j->refused)
+		live_note(gw->live, j->mo.msisdn, j->res.final ? 0
+			  : util_now_ms() + gw->conf->ussd.session_ttl);
 	if (j->res.req.kind[0])
 		LOGP(LOG_MENU, LOG_NOTICE, px, "request %s (%s) recorded",
 		     j->res.req.ref, j->res.req.kind);
@@ -1496,6 +1502,7 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	}
 	gw->base = base;
 	gw->conf = conf;
+	gw->started_ms = util_now_ms();
 	LIST_INIT(&gw->mos);
 	gw->menus = ld->menus;
 	gw->tz = ld->tz;
@@ -1536,11 +1543,12 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		gw->dispatch = dispatch_new(base, conf, gw->store, gw->sender,
 					    gw->tz, gw->quiet);
 	gw->notify = notify_new(base, conf, gw->store);
+	gw->live = live_new();
 	if (gw->notify)
 		gw_set_notices(gw, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
 	    !gw->bind_timer || !gw->sender || !gw->dispatch || !gw->notify ||
-	    !gw->acks) {
+	    !gw->acks || !gw->live) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1616,6 +1624,7 @@ void gw_free(struct gw *gw)
 	gw->sender = NULL;
 	while (!LIST_EMPTY(&gw->mos))
 		mo_free(LIST_FIRST(&gw->mos));
+	live_free(gw->live);
 	if (gw->claim_timer)
 		event_free(gw->claim_timer);
 	if (gw->renew_timer)
@@ -1662,6 +1671,16 @@ int gw_binds(const struct gw *gw, struct gw_bind *out, int max)
 		b->tps = sc->tps;
 	}
 	return gw->nlinks;
+}
+
+int64_t gw_started(const struct gw *gw)
+{
+	return gw->started_ms;
+}
+
+int gw_sessions(const struct gw *gw)
+{
+	return live_count(gw->live, util_now_ms());
 }
 
 void gw_set_notices(struct gw *gw, const struct notice_set *notices)

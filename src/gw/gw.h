@@ -76,4 +76,10 @@ struct gw_bind {
 /* Fills up to max binds; returns how many there are. */
 int gw_binds(const struct gw *gw, struct gw_bind *out, int max);
 
+/* Wall ms at which this gateway was made (the daemon's start). */
+int64_t gw_started(const struct gw *gw);
+/* USSD dialogs this process answered last and left open, their session
+ * not yet expired (gw/live.h says what is counted). */
+int gw_sessions(const struct gw *gw);
+
 #endif
