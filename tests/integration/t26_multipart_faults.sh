@@ -25,7 +25,7 @@ wait_for 40 grep -q "SCRIPT" "$T/sim.log" || fail "no message"
 grep -q "SCRIPT PASSED" "$T/sim.log" || fail "script: $(cat "$T/sim.err")"
 parts=$(grep -c "SUBMIT #.*status=0x00000000 to=84966000222 " "$T/sim.log" || true)
 [ "$parts" = 6 ] || fail "$parts parts, want 6"
-wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message '$id' | grep -q '^state *delivered'" ||
+wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message '$id' | grep -q '^State: *delivered'" ||
 	fail "not delivered: $("$CTL" -c "$T/gw.cfg" message "$id")"
 if grep -q "receipt for unknown message id" "$T/gw.log"; then
 	fail "a part's receipt came before its id was known"
