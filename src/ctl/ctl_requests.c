@@ -15,6 +15,7 @@
 #include "common/days.h"
 #include "common/util.h"
 #include "ctl/ctl.h"
+#include "services/bcast.h"
 #include "services/phone.h"
 #include "services/services.h"
 #include "store/record.h"
@@ -355,21 +356,23 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 
 /* --- phone profiles ------------------------------------------------------------ */
 
-/* One profile field as staff read it ("lb" only while it holds). */
-static void print_profile_field(const char *f, const char *val)
+/* One profile field as staff read it ("lb" only while it holds), times
+ * local in tz. */
+static void print_profile_field(const struct bcast_tz *tz, const char *f,
+				const char *val)
 {
 	long long v = strtoll(val, NULL, 10);
-	char when[32];
+	char when[48];
 
 	if (strcmp(f, "lang") == 0) {
 		printf("language     %s\n", val);
 	} else if (strcmp(f, "optout") == 0) {
 		printf("opted out    %s\n", v == 1 ? "yes" : "no");
 	} else if (strcmp(f, "optout_at") == 0) {
-		svc_format_local(v, when, sizeof(when));
+		ctl_format_time(tz, v, when, sizeof(when));
 		printf("opt-out set  %s\n", when);
 	} else if (strcmp(f, "lb") == 0 && v > util_now_ms()) {
-		svc_format_local(v, when, sizeof(when));
+		ctl_format_time(tz, v, when, sizeof(when));
 		printf("lookups      refused until %s\n", when);
 	} else if (strcmp(f, "lf") == 0) {
 		printf("failed lookups %s (in the current window)\n", val);
@@ -390,6 +393,7 @@ int ctl_phone(const struct cgw_conf *c, int argc, char **argv)
 	struct store_pairs p = { 0, NULL };
 	char msisdn[PHONE_MAX];
 	struct store_sync *ss;
+	struct bcast_tz *tz;
 	bool json = ctl_take_json(&argc, argv);
 	int rc;
 
@@ -422,9 +426,11 @@ int ctl_phone(const struct cgw_conf *c, int argc, char **argv)
 		store_pairs_free(&p);
 		return CTL_EXIT_OK;
 	}
+	tz = ctl_tz(c);
 	printf("phone        %s\n", msisdn);
 	for (size_t i = 0; i + 1 < p.n; i += 2)
-		print_profile_field(p.v[i], p.v[i + 1]);
+		print_profile_field(tz, p.v[i], p.v[i + 1]);
+	bcast_tz_free(tz);
 	if (p.n == 0)
 		printf("(no profile: the phone never wrote, or chose nothing)\n");
 	store_pairs_free(&p);

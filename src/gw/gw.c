@@ -358,9 +358,12 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		mo_free(j);
 		return;
 	}
-	if (j->mo.ch == STORE_CH_USSD && !j->refused)
-		live_note(gw->live, j->mo.msisdn, j->res.final ? 0
-			  : util_now_ms() + gw->conf->ussd.session_ttl);
+	if (j->mo.ch == STORE_CH_USSD && !j->refused) {
+		int64_t now = util_now_ms();
+
+		live_note(gw->live, j->mo.msisdn, now, j->res.final ? 0
+			  : now + gw->conf->ussd.session_ttl);
+	}
 	if (j->res.req.kind[0])
 		LOGP(LOG_MENU, LOG_NOTICE, px, "request %s (%s) recorded",
 		     j->res.req.ref, j->res.req.kind);

@@ -87,7 +87,8 @@ static int rebuild(struct live *l, int64_t now_ms)
 	return 0;
 }
 
-void live_note(struct live *l, const char *msisdn, int64_t until_ms)
+void live_note(struct live *l, const char *msisdn, int64_t now_ms,
+	       int64_t until_ms)
 {
 	uint64_t key = key_of(msisdn);
 	struct slot *s;
@@ -102,7 +103,7 @@ void live_note(struct live *l, const char *msisdn, int64_t until_ms)
 	if (!until_ms)
 		return;
 	if (2 * (l->used + 1) > l->cap) {
-		if (rebuild(l, util_now_ms()) < 0)
+		if (rebuild(l, now_ms) < 0)
 			return;
 		s = find(l->s, l->cap, key);
 	}

@@ -19,11 +19,12 @@ struct live *live_new(void);
 void live_free(struct live *l);
 
 /*
- * The dialog of msisdn goes on until until_ms (wall ms), or ends
- * (until_ms 0). Out of memory the dialog is not counted: the count is
- * staff information, never a reason to fail an MO.
+ * At now_ms (wall ms), the dialog of msisdn goes on until until_ms, or
+ * ends (until_ms 0). Out of memory the dialog is not counted: the count
+ * is staff information, never a reason to fail an MO.
  */
-void live_note(struct live *l, const char *msisdn, int64_t until_ms);
+void live_note(struct live *l, const char *msisdn, int64_t now_ms,
+	       int64_t until_ms);
 
 /* The dialogs whose time has not run out at now_ms; drops the others. */
 int live_count(struct live *l, int64_t now_ms);

@@ -162,15 +162,26 @@ grep -q "^Citizen ID, last 4: *1234$" "$T/dos.out" || fail "dossier id: $(cat "$
 expect_rc 1 nodos dossier 000.00.19.H56-250806-0999
 expect_rc 2 baddos dossier not-a-code
 
+# --- Redis stopped: the daemon says so; the commands that read Redis
+# exit 3
+stop_redis
+expect_rc 0 rdown status
+has rdown "Redis:    down"
+has rdown "  (unknown: Redis is not reachable)"
+grep -q "^  main  *transceiver  *BOUND  " "$T/rdown.out" || fail "the bind: $(cat "$T/rdown.out")"
+expect_rc 0 rdownj status --json
+json rdownj 'j["redis"] == "down" and j["queues"] is None and j["broadcasts"] is None and j["binds"][0]["state"] == "BOUND"'
+expect_rc 3 noredis message "$ID"
+has_err() { grep -qF -- "$2" "$T/$1.err" || fail "$1: no '$2' in: $(cat "$T/$1.err")"; }
+has_err noredis "citizengw-ctl: cannot connect to Redis at 127.0.0.1:$REDIS_PORT"
+expect_rc 3 noredis2 dossier 000.00.19.H56-250806-0001 --json
+[ -s "$T/noredis2.out" ] && fail "dossier --json printed without Redis: $(cat "$T/noredis2.out")"
+
 # --- the daemon stopped: exit 3 and why
-stop_gw || fail "citizengw exited with an error on SIGTERM"
+kill -TERM "$GW_PID"
+wait_for 15 sh -c "! kill -0 $GW_PID" || fail "citizengw ignored SIGTERM"
 expect_rc 3 down status
-grep -qF "citizengw-ctl: cannot reach citizengw at 127.0.0.1:$HTTP_PORT (http.listen in $T/gw.cfg): is the daemon running?" "$T/down.err" ||
-	fail "status without a daemon: $(cat "$T/down.err")"
+has_err down "citizengw-ctl: cannot reach citizengw at 127.0.0.1:$HTTP_PORT (http.listen in $T/gw.cfg): is the daemon running?"
 expect_rc 3 downj status --json
 [ -s "$T/downj.out" ] && fail "status --json printed without a daemon: $(cat "$T/downj.out")"
-# and Redis stopped too: the commands that read it exit 3
-stop_redis
-expect_rc 3 noredis message "$ID"
-expect_rc 3 noredis2 dossier 000.00.19.H56-250806-0001 --json
 pass

@@ -33,6 +33,7 @@ Suite *suite_bcast(void);
 Suite *suite_notice(void);
 Suite *suite_apps(void);
 Suite *suite_csv(void);
+Suite *suite_live(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
