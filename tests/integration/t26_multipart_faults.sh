@@ -50,7 +50,7 @@ id2=$("$CTL" -c "$T/gw.cfg" send 0955000333 "$long") || fail "ctl send"
 wait_for 15 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim2.log') -ge 6 ]" ||
 	fail "the parts were not all submitted"
 touch "$T/go2"
-wait_for 40 sh -c "'$CTL' -c '$T/gw.cfg' message '$id2' | grep -q '^state *sent'" ||
+wait_for 40 sh -c "'$CTL' -c '$T/gw.cfg' message '$id2' | grep -q '^State: *sent'" ||
 	fail "the long SMS was not sent after the drop: $("$CTL" -c "$T/gw.cfg" message "$id2")"
 wait_for 20 grep -q "SCRIPT" "$T/sim2.log" || fail "sim2 did not finish"
 grep -q "SCRIPT PASSED" "$T/sim2.log" || fail "sim2: $(cat "$T/sim2.err")"
