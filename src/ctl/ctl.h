@@ -5,18 +5,37 @@
 #ifndef CGW_CTL_H
 #define CGW_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "common/conf.h"
 
+struct bcast_tz;
 struct rec_def;
 struct store_pairs;
 struct store_sync;
 
+/*
+ * The exit codes of every command (the top-level usage and docs/ctl.md
+ * list them).
+ */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_PARTLY = 1,	/* not found, some rows rejected, problems
+				 * found, not in a state for it */
+	CTL_EXIT_USAGE = 2,	/* usage, a bad argument, the configuration,
+				 * or the daemon refused the request */
+	CTL_EXIT_UNREACHABLE = 3,	/* Redis or the daemon cannot be
+					 * reached (or Redis failed) */
+};
+
 /* --- commands: argc/argv are the command's arguments (argv[0] the first
- * after its name); each returns the exit code (0 done, 1 done with
- * rejections or not found, 2 error) or -1 for a usage error --- */
+ * after its name); each returns the exit code (enum ctl_exit) or -1 for
+ * a usage error (main prints the usage and exits 2). Each answers
+ * --help and -h with its usage on stdout and exit 0. --- */
 
 /* `import [--no-notify] FILE.csv`: dossiers (ctl_dossiers.c) */
 int ctl_import(const struct cgw_conf *c, int argc, char **argv);
@@ -57,20 +76,59 @@ int ctl_notify(const struct cgw_conf *c, int argc, char **argv);
 int ctl_bind(const struct cgw_conf *c, int argc, char **argv);
 
 /* `keys [--json]`: the Redis keys by kind, and those that break their
- * kind's lifetime rule (ctl_keys.c): 0 none, 1 some, 2 no Redis */
+ * kind's lifetime rule (ctl_keys.c): 0 none, 1 some, 3 no Redis */
 int ctl_keys(const struct cgw_conf *c, int argc, char **argv);
+/* `status [--json]`: the daemon's binds, queues, sessions and broadcasts
+ * through its API (ctl_status.c); c as above */
+int ctl_status(const struct cgw_conf *c, int argc, char **argv);
 
 /* --- helpers (ctl_util.c) --- */
 
-/* The store of c, or NULL after printing why. The caller closes it with
- * store_sync_close(). */
+/* The store of c, or NULL after printing why (exit CTL_EXIT_UNREACHABLE).
+ * The caller closes it with store_sync_close(). */
 struct store_sync *ctl_open_store(const struct cgw_conf *c);
+/* After a failed store call: prints the store's error; returns
+ * CTL_EXIT_UNREACHABLE. */
+int ctl_store_failed(struct store_sync *ss);
+
+/*
+ * Arguments of a command that has no option parser of its own: true
+ * when one before "--" is --help or -h (then the usage goes to stdout
+ * and the command exits 0).
+ */
+bool ctl_help_wanted(int argc, char **argv);
+/* Removes every argument equal to flag (before "--") from argv, moving
+ * the others up; true when there was one. */
+bool ctl_take_flag(int *argc, char **argv, const char *flag);
+/* The same for --json (and broadcast's old --json-output). */
+bool ctl_take_json(int *argc, char **argv);
+
+/* JSON to stdout, indented, with a newline. Takes the reference. */
+void ctl_print_json(json_t *j);
+/* A record's hash as a JSON object of strings, as stored. */
+json_t *ctl_pairs_json(const struct store_pairs *p);
+
+/*
+ * The zone staff read times in: broadcast.timezone of c, as the daemon
+ * loads it. NULL after saying why (the caller then shows UTC). The
+ * caller frees it with bcast_tz_free().
+ */
+struct bcast_tz *ctl_tz(const struct cgw_conf *c);
+/* "2026-12-04 09:12:05 (+07)": local time in tz (UTC when tz is NULL). */
+void ctl_format_time(const struct bcast_tz *tz, int64_t utc_ms, char *out,
+		     size_t cap);
+/* "for 3m12s", "for 2d4h": how long ago since_ms was, at now_ms. */
+void ctl_format_for(int64_t since_ms, int64_t now_ms, char *out, size_t cap);
+/* "Label:" padded to the labels' column, then the value. */
+void ctl_print_labelled(const char *label, const char *value);
 /* A whole file (at most 512 MiB), NUL-terminated; NULL with errno. The
  * caller frees it. */
 char *ctl_read_file(const char *path, size_t *len);
-/* A record as "name value" lines: the table's fields in order, then any
- * other field as stored. */
-void ctl_print_record(const struct rec_def *def, const struct store_pairs *p);
+/* A record as labelled lines ("Receipt at: 2026-12-04 09:12:05 (+07)"):
+ * the table's fields in order under their labels, times local in tz,
+ * then any other field as stored. */
+void ctl_print_record(const struct rec_def *def, const struct store_pairs *p,
+		      const struct bcast_tz *tz);
 /*
  * A time as staff type it: "2026-11-01" (local midnight),
  * "2026-11-01T08:00" or "2026-11-01 08:00" (local time), or "7d", "12h",

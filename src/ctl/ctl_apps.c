@@ -24,9 +24,14 @@ static void apps_usage(FILE *out)
 {
 	fprintf(out, "usage: citizengw-ctl -c FILE applications "
 			"[--since WHEN] [--until WHEN] [--status N] "
-			"[--procedure ID] [--limit N]\n"
+			"[--procedure ID] [--limit N] [--json]\n"
 			"  WHEN is YYYY-MM-DD[THH:MM] local time, or 2h, 7d "
-			"back from now; N 1..10; limit 1..%d (default %d)\n",
+			"back from now; N 1..10; limit 1..%d (default %d)\n"
+			"  --json: {\"applications\": [{\"code\", "
+			"\"procedure\", \"phone\", \"status\",\n"
+			"  \"filed_ms\", \"received_at\", \"due_at\"}, ...], "
+			"\"more\": false}\n"
+			"  Exit 0, 2 a bad option, 3 Redis unreachable.\n",
 		STORE_APPS_MAX, APPS_DEFAULT);
 }
 
@@ -56,6 +61,24 @@ static void print_apps(const struct store_app_list *l)
 	       l->more ? " (each shard was searched only "
 			 "through its newest applications: narrow the "
 			 "dates to see older ones)" : "");
+}
+
+/* The list as JSON: the stored values (times in epoch ms). */
+static void print_apps_json(const struct store_app_list *l)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < l->n; i++) {
+		const struct dossier *d = &l->v[i].d;
+
+		json_array_append_new(list, json_pack(
+			"{s:s, s:s, s:s, s:i, s:I, s:s, s:s}", "code", d->code,
+			"procedure", d->app, "phone", d->phone, "status",
+			d->status, "filed_ms", (json_int_t)l->v[i].filed_ms,
+			"received_at", d->received_at, "due_at", d->due_at));
+	}
+	ctl_print_json(json_pack("{s:o, s:b}", "applications", list, "more",
+				 l->more));
 }
 
 /* One option into the filter: 0, or 2 after saying what is wrong. */
@@ -112,6 +135,7 @@ int ctl_applications(const struct cgw_conf *c, int argc, char **argv)
 		{ "status", required_argument, NULL, 'S' },
 		{ "procedure", required_argument, NULL, 'p' },
 		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,35 +143,40 @@ int ctl_applications(const struct cgw_conf *c, int argc, char **argv)
 				      APPS_DEFAULT };
 	struct store_app_list l;
 	struct store_sync *ss;
+	bool json = false;
 	int o, rc;
 
 	/* argv[0] may be an option already: getopt's argv[0] is the
 	 * command's name before it (main's argv); optind 0 starts afresh */
 	optind = 0;
-	while ((o = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc + 1, argv - 1, "h", opts, NULL)) != -1) {
 		if (o == 'h') {
 			apps_usage(stdout);
-			return 0;
+			return CTL_EXIT_OK;
 		}
-		if (apps_option(o, optarg, &f))
-			return 2;
+		if (o == 'j')
+			json = true;
+		else if (apps_option(o, optarg, &f))
+			return CTL_EXIT_USAGE;
 	}
 	if (optind != argc + 1) {
 		apps_usage(stderr);
-		return 2;
+		return CTL_EXIT_USAGE;
 	}
 	if (!c) {
 		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
-		return 2;
+		return CTL_EXIT_USAGE;
 	}
 	if (!(ss = ctl_open_store(c)))
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	rc = store_sync_apps(ss, &f, &l);
 	if (rc < 0)
-		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
+		rc = ctl_store_failed(ss);
+	else if (json)
+		print_apps_json(&l);
 	else
 		print_apps(&l);
 	store_app_list_free(&l);
 	store_sync_close(ss);
-	return rc < 0 ? 2 : 0;
+	return rc < 0 ? CTL_EXIT_UNREACHABLE : rc > 0 ? rc : CTL_EXIT_OK;
 }

@@ -122,8 +122,9 @@ static int parse(int argc, char **argv, struct bind_opts *o)
 	return rc;
 }
 
-/* After a request: 0 on a 2xx JSON answer, else the exit code (1 for
- * 404 and 409, 2 otherwise) after saying why; a is freed then. */
+/* After a request: 0 on a 2xx JSON answer, else the exit code (enum
+ * ctl_exit: 1 for 404 and 409, 3 when the daemon cannot be reached or
+ * answers 503, 2 otherwise) after saying why; a is freed then. */
 static int answered(struct ctl_http *h, int rc, const char *err,
 		    struct ctl_answer *a)
 {
@@ -131,7 +132,7 @@ static int answered(struct ctl_http *h, int rc, const char *err,
 
 	if (rc < 0) {
 		fprintf(stderr, "citizengw-ctl: %s\n", err);
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	}
 	if (a->status / 100 == 2 && a->json)
 		return 0;
@@ -141,7 +142,9 @@ static int answered(struct ctl_http *h, int rc, const char *err,
 	else
 		ctl_http_refusal(h, a, msg, sizeof(msg));
 	fprintf(stderr, "citizengw-ctl: %s\n", msg);
-	rc = a->status == 404 || a->status == 409 ? 1 : 2;
+	rc = a->status == 404 || a->status == 409 ? CTL_EXIT_PARTLY
+	     : a->status == 503			   ? CTL_EXIT_UNREACHABLE
+						   : CTL_EXIT_USAGE;
 	ctl_answer_free(a);
 	return rc;
 }

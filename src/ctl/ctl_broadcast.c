@@ -4,7 +4,7 @@
  * broadcasts lives. The ctl reads the recipients' file and sends it (a
  * large one in parts of whole records, never held whole), then shows
  * what the daemon answered: a summary, a table, a progress line, or the
- * API's JSON itself with --json-output.
+ * API's JSON itself with --json (--json-output).
  */
 #include "config.h"
 
@@ -57,14 +57,14 @@ static const char usage_create[] =
 	"checked), 1 when\n"
 	"some lines were rejected or none is valid, 2 on error.\n";
 static const char usage_list[] =
-	"usage: citizengw-ctl -c FILE broadcast list [--json-output]\n"
+	"usage: citizengw-ctl -c FILE broadcast list [--json]\n"
 	"\n"
 	"The broadcasts, newest first: id, name, state, progress, sent, "
 	"delivered and\n"
 	"failed, and when each was created (local time).\n";
 static const char usage_status[] =
 	"usage: citizengw-ctl -c FILE broadcast status ID [--follow] "
-	"[--json-output]\n"
+	"[--json]\n"
 	"\n"
 	"A broadcast's state and counts. --follow asks again every second "
 	"until it ends\n"
@@ -123,8 +123,8 @@ static struct ctl_http *api_open(const struct cgw_conf *c)
  * After a request (rc and err from ctl_http_*): 0 when the daemon
  * answered 2xx with JSON (or expects_json is false). Otherwise says why,
  * prefixed by what (may be ""), frees a and returns the exit code: 1
- * when the thing is not there or not in a state for it (404, 409), 2
- * for anything else.
+ * when the thing is not there or not in a state for it (404, 409), 3
+ * when no answer came or Redis is away (503), 2 for anything else.
  */
 static int answered(struct ctl_http *h, int rc, const char *err,
 		    struct ctl_answer *a, bool expects_json, const char *what)
@@ -133,7 +133,7 @@ static int answered(struct ctl_http *h, int rc, const char *err,
 
 	if (rc < 0) {
 		fprintf(stderr, "citizengw-ctl: %s%s\n", what, err);
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	}
 	if (a->status / 100 == 2 && (a->json || !expects_json))
 		return 0;
@@ -143,7 +143,8 @@ static int answered(struct ctl_http *h, int rc, const char *err,
 	else
 		ctl_http_refusal(h, a, msg, sizeof(msg));
 	fprintf(stderr, "citizengw-ctl: %s%s\n", what, msg);
-	rc = a->status == 404 || a->status == 409 ? 1 : 2;
+	rc = a->status == 404 || a->status == 409 ? CTL_EXIT_PARTLY
+	     : a->status == 503 ? CTL_EXIT_UNREACHABLE : CTL_EXIT_USAGE;
 	ctl_answer_free(a);
 	return rc;
 }
@@ -1007,6 +1008,7 @@ static int simple_opts_parse(int argc, char **argv, const char *flags,
 {
 	static const struct option opts[] = {
 		{ "json-output", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "output", required_argument, NULL, OPT_OUT },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -1381,14 +1383,19 @@ static const char usage_broadcast[] =
 	"  create --name NAME --template TEXT (--csv FILE | --json FILE)\n"
 	"         [--schedule-at TIME] [--expires-at TIME] [--rate N] "
 	"[--dry-run] [--json-output]\n"
-	"  list [--json-output]\n"
-	"  status ID [--follow] [--json-output]\n"
+	"  list [--json]\n"
+	"  status ID [--follow] [--json]\n"
 	"  pause|resume|cancel ID\n"
 	"  report ID [-o FILE]\n"
 	"\n"
 	"Each command explains itself with --help. They talk to the running "
 	"daemon\n"
-	"(http.listen and http.token of the configuration).\n";
+	"(http.listen and http.token of the configuration). --json (create:\n"
+	"--json-output, its --json is the list of recipients) prints the "
+	"API's JSON. Exit 0 done, 1 not found or "
+	"not in a\n"
+	"state for it, 2 usage or refused, 3 the daemon (or its Redis) "
+	"unreachable.\n";
 
 static const struct {
 	const char *name;

@@ -18,6 +18,7 @@
 #include "common/csv.h"
 #include "common/util.h"
 #include "ctl/ctl.h"
+#include "services/bcast.h"
 #include "services/dossier.h"
 #include "services/notice.h"
 #include "services/services.h"
@@ -135,45 +136,57 @@ static int import_file(const struct cgw_conf *c, const char *path,
 	size_t len;
 	char *data;
 	int failed = -EINVAL;
+	bool header_ok;
 
 	data = ctl_read_file(path, &len);
 	if (!data) {
 		fprintf(stderr, "citizengw-ctl: %s: %s\n", path,
 			strerror(errno));
-		return 2;
+		return CTL_EXIT_USAGE;
 	}
 	csv_init(&im.p, data, len, 0);
-	if (import_header(&im) == 0 && (ss = ctl_open_store(c)))
+	header_ok = import_header(&im) == 0;
+	if (header_ok && (ss = ctl_open_store(c)))
 		failed = import_rows(&im, ss, notify);
 	if (failed != 0 && ss)
 		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
 	store_sync_close(ss);
 	free(data);
 	csv_record_free(&im.rec);
-	if (failed == -EINVAL)
-		return 2;
+	if (failed == -EINVAL)	/* a bad header, or no store */
+		return header_ok ? CTL_EXIT_UNREACHABLE : CTL_EXIT_USAGE;
 	if (failed) {
 		fprintf(stderr, "citizengw-ctl: %d dossier%s not written; the "
 				"import is incomplete, run it again\n",
 			failed > 0 ? failed : im.imported,
 			failed == 1 ? "" : "s");
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	}
 	printf("%s: imported %d dossier%s, rejected %d row%s\n", path,
 	       im.imported, im.imported == 1 ? "" : "s", im.rejected,
 	       im.rejected == 1 ? "" : "s");
-	return im.rejected ? 1 : 0;
+	return im.rejected ? CTL_EXIT_PARTLY : CTL_EXIT_OK;
 }
 
 
 /* --- dossier CODE ------------------------------------------------------------------ */
 
-#define LABEL_WIDTH 24
+static const char usage_dossier[] =
+	"usage: citizengw-ctl -c FILE dossier CODE [--json]\n"
+	"       citizengw-ctl -c FILE dossier status CODE STATUS "
+	"[--reason TEXT] [--no-notify]\n"
+	"  CODE shows a dossier: its fields under their labels (status with "
+	"its name,\n"
+	"  dates as staff write them, times local in broadcast.timezone), "
+	"an\n"
+	"  application's form among them; --json: the stored fields as they "
+	"are,\n"
+	"  filed_ms and kept_until_ms in epoch ms. `dossier status --help` "
+	"explains\n"
+	"  the other. Exit 0 found, 1 no such dossier, 2 not a code, 3 Redis\n"
+	"  unreachable.\n";
 
-static void print_line(const char *label, const char *value)
-{
-	printf("%-*s %s\n", LABEL_WIDTH, label, value);
-}
+#define print_line ctl_print_labelled
 
 /* "3 Không được tiếp nhận (Not accepted)"; a number outside 1..10 as it
  * is. */
@@ -234,18 +247,34 @@ static void print_dossier(const struct store_pairs *p)
 			print_line(p->v[i], p->v[i + 1]);
 }
 
-static void print_times(int64_t filed, int64_t expires)
+static void print_times(const struct cgw_conf *c, int64_t filed,
+			int64_t expires)
 {
-	char when[32];
+	struct bcast_tz *tz = filed > 0 || expires > 0 ? ctl_tz(c) : NULL;
+	char when[48];
 
 	if (filed > 0) {
-		svc_format_local(filed, when, sizeof(when));
+		ctl_format_time(tz, filed, when, sizeof(when));
 		print_line("filed", when);
 	}
 	if (expires > 0) {
-		svc_format_local(expires, when, sizeof(when));
+		ctl_format_time(tz, expires, when, sizeof(when));
 		print_line("kept until", when);
 	}
+	bcast_tz_free(tz);
+}
+
+/* The stored fields as they are, and the two times in epoch ms. */
+static void print_dossier_json(const struct store_pairs *p, int64_t filed,
+			       int64_t expires)
+{
+	json_t *o = ctl_pairs_json(p);
+
+	if (filed > 0)
+		json_object_set_new(o, "filed_ms", json_integer(filed));
+	if (expires > 0)
+		json_object_set_new(o, "kept_until_ms", json_integer(expires));
+	ctl_print_json(o);
 }
 
 /* The code as typed: its display form and lookup key, or 2 after
@@ -259,10 +288,11 @@ static int code_arg(const char *code, char *display, char *key)
 		return 0;
 	fprintf(stderr, "citizengw-ctl: '%s' is not a dossier code "
 			"(AGENCY-YYMMDD-NNNN)\n", code);
-	return 2;
+	return CTL_EXIT_USAGE;
 }
 
-static int show_dossier(const struct cgw_conf *c, const char *code)
+static int show_dossier(const struct cgw_conf *c, const char *code,
+			bool json)
 {
 	char display[DOSSIER_CODE_MAX], key[DOSSIER_CODE_MAX];
 	struct store_pairs p = { 0, NULL };
@@ -271,23 +301,28 @@ static int show_dossier(const struct cgw_conf *c, const char *code)
 	int rc;
 
 	if (code_arg(code, display, key))
-		return 2;
+		return CTL_EXIT_USAGE;
 	if (!(ss = ctl_open_store(c)))
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	rc = store_sync_dossier(ss, key, &p);
 	if (rc > 0 && store_sync_dossier_times(ss, key, &filed, &expires) < 0)
 		rc = -EIO;
-	if (rc < 0)
-		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
-	else if (rc == 0)
+	if (rc < 0) {
+		rc = ctl_store_failed(ss);
+	} else if (rc == 0) {
 		fprintf(stderr, "citizengw-ctl: no dossier %s\n", display);
-	else {
+		rc = CTL_EXIT_PARTLY;
+	} else if (json) {
+		print_dossier_json(&p, filed, expires);
+		rc = CTL_EXIT_OK;
+	} else {
 		print_dossier(&p);
-		print_times(filed, expires);
+		print_times(c, filed, expires);
+		rc = CTL_EXIT_OK;
 	}
 	store_pairs_free(&p);
 	store_sync_close(ss);
-	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
+	return rc;
 }
 
 /* --- dossier status CODE STATUS ------------------------------------------------------------ */
@@ -340,12 +375,12 @@ static void print_result(const struct cgw_conf *c, struct store_sync *ss,
 					       sizeof(was_text)));
 	else
 		printf(" (unchanged)");
+	putchar('\n');
 	if (res->view.d.reason[0])
-		printf("\n%-*s %s", LABEL_WIDTH, "reason", res->view.d.reason);
-	printf("\n%-*s %s\n", LABEL_WIDTH, "notice",
-	       !res->changed ? "none: the status did not change"
-	       : !notify ? "none (--no-notify, or notices.enabled = false)"
-	       : notice_fate(c, ss, res));
+		print_line("reason", res->view.d.reason);
+	print_line("notice", !res->changed ? "none: the status did not change"
+		   : !notify ? "none (--no-notify, or notices.enabled = false)"
+		   : notice_fate(c, ss, res));
 }
 
 static int set_status(const struct cgw_conf *c, const char *code,
@@ -373,16 +408,19 @@ static int set_status(const struct cgw_conf *c, const char *code,
 		return 2;
 	}
 	if (!(ss = ctl_open_store(c)))
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	rc = store_sync_dossier_status(ss, &set, &res);
-	if (rc < 0)
-		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
-	else if (rc == 0)
+	if (rc < 0) {
+		rc = ctl_store_failed(ss);
+	} else if (rc == 0) {
 		fprintf(stderr, "citizengw-ctl: no dossier %s\n", display);
-	else
+		rc = CTL_EXIT_PARTLY;
+	} else {
 		print_result(c, ss, display, &res, notify);
+		rc = CTL_EXIT_OK;
+	}
 	store_sync_close(ss);
-	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
+	return rc;
 }
 
 static int dossier_status(const struct cgw_conf *c, int argc, char **argv)
@@ -400,7 +438,7 @@ static int dossier_status(const struct cgw_conf *c, int argc, char **argv)
 	/* optind 0 starts afresh (main's scan stopped at the command):
 	 * options may come before, between and after CODE and STATUS */
 	optind = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (o == 'r') {
 			reason = optarg;
 		} else if (o == 'n') {
@@ -424,27 +462,57 @@ static int dossier_status(const struct cgw_conf *c, int argc, char **argv)
 	return set_status(c, argv[optind], argv[optind + 1], reason, notify);
 }
 
+static const char usage_import[] =
+	"usage: citizengw-ctl -c FILE import [--no-notify] FILE.csv\n"
+	"  loads dossiers from a UTF-8 CSV with the header\n"
+	"  code,phone,status,procedure,agency,received_at,due_at,id_last4 "
+	"(any order);\n"
+	"  re-importing a code updates it; a new status sends the citizen a "
+	"notice\n"
+	"  (notices.enabled) unless --no-notify. Exit 0 every row imported, "
+	"1 some\n"
+	"  rejected (the others are imported), 2 the file cannot be read, "
+	"3 Redis\n"
+	"  unreachable or the import incomplete.\n";
+
 int ctl_import(const struct cgw_conf *c, int argc, char **argv)
 {
-	bool notify = c->notices.enabled;
+	bool notify;
 
-	if (argc == 2 && strcmp(argv[0], "--no-notify") == 0) {
-		notify = false;
-		argv++;
-		argc--;
+	if (ctl_help_wanted(argc, argv)) {
+		fputs(usage_import, stdout);
+		return CTL_EXIT_OK;
 	}
-	if (argc != 1 || argv[0][0] == '-')
-		return -1;
-	return import_file(c, argv[0], notify);
+	notify = !ctl_take_flag(&argc, argv, "--no-notify");
+	if (argc != 1 || argv[0][0] == '-') {
+		fputs(usage_import, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return CTL_EXIT_USAGE;
+	}
+	return import_file(c, argv[0], notify && c->notices.enabled);
 }
 
 int ctl_dossier(const struct cgw_conf *c, int argc, char **argv)
 {
+	bool json;
+
 	if (argc >= 1 && strcmp(argv[0], "status") == 0)
 		return dossier_status(c, argc, argv);
+	if (ctl_help_wanted(argc, argv)) {
+		fputs(usage_dossier, stdout);
+		return CTL_EXIT_OK;
+	}
+	json = ctl_take_json(&argc, argv);
+	if (argc != 1 || argv[0][0] == '-') {
+		fputs(usage_dossier, stderr);
+		return CTL_EXIT_USAGE;
+	}
 	if (!c) {
 		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
-		return 2;
+		return CTL_EXIT_USAGE;
 	}
-	return argc == 1 ? show_dossier(c, argv[0]) : -1;
+	return show_dossier(c, argv[0], json);
 }

@@ -145,7 +145,7 @@ static void usage(FILE *out)
 		"live where one\n"
 		"is due, a kind citizengw never writes). Exit 0 when none "
 		"does, 1 when some do,\n"
-		"2 when Redis cannot be read. SCAN walks the keys without "
+		"3 when Redis cannot be read. SCAN walks the keys without "
 		"blocking Redis.\n");
 }
 
@@ -178,7 +178,7 @@ int ctl_keys(const struct cgw_conf *c, int argc, char **argv)
 	if (optind != argc + 1)
 		return -1;
 	if (!(ss = ctl_open_store(c)))
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	ks.k = store_sync_keyctx(ss);
 	ks.kinds = calloc(store_key_nlives, sizeof(*ks.kinds));
 	ks.offenders = json_array();
@@ -195,5 +195,7 @@ int ctl_keys(const struct cgw_conf *c, int argc, char **argv)
 	store_sync_close(ss);
 	free(ks.kinds);
 	json_decref(ks.offenders);
-	return seen < 0 ? 2 : ks.bad ? 1 : 0;
+	return seen < 0 ? CTL_EXIT_UNREACHABLE
+	       : ks.bad ? CTL_EXIT_PARTLY
+			: CTL_EXIT_OK;
 }

@@ -34,7 +34,8 @@ static void usage(FILE *out)
 		"                      a new status sends the citizen a notice "
 		"(notices.enabled)\n"
 		"                      unless --no-notify\n"
-		"  dossier CODE        show a dossier: its fields, an "
+		"  dossier CODE [--json]\n"
+		"                      show a dossier: its fields, an "
 		"application's among them\n"
 		"  dossier status CODE STATUS [--reason TEXT] [--no-notify]\n"
 		"                      set a dossier's status (1..10) and the "
@@ -50,7 +51,7 @@ static void usage(FILE *out)
 		"and USSD, newest\n"
 		"                      first: a table (at most --limit, "
 		"default 50)\n"
-		"  message ID          show an outbound message by its id or "
+		"  message ID [--json] show an outbound message by its id or "
 		"the SMS centre's id\n"
 		"  send PHONE TEXT [--expires DURATION] [--bind ID] [--no-fold]\n"
 		"                      queue an SMS as broadcast traffic (after "
@@ -71,6 +72,10 @@ static void usage(FILE *out)
 		"7d back from now\n"
 		"  phone NUMBER        a phone's profile: language, opt-out, "
 		"limits\n"
+		"  status [--json]     what the running daemon is doing: binds "
+		"(state, since\n"
+		"                      when, window, TPS), queues, USSD "
+		"sessions, broadcasts\n"
 		"  broadcast create --name NAME --template TEXT (--csv FILE | "
 		"--json FILE)\n"
 		"          [--schedule-at TIME] [--expires-at TIME] [--rate N] "
@@ -85,7 +90,7 @@ static void usage(FILE *out)
 		"          | report ID [-o FILE]\n"
 		"                      the broadcasts, their progress, control "
 		"and report (CSV);\n"
-		"                      --json-output prints the API's JSON\n"
+		"                      --json prints the API's JSON\n"
 		"  notify CODE         send the citizen the notice of the "
 		"dossier's status again\n"
 		"  bind list | stop ID | start ID [--wait SECS]\n"
@@ -98,15 +103,27 @@ static void usage(FILE *out)
 		"                      names every key that would grow for "
 		"ever\n"
 		"\n"
-		"  broadcast, notify and bind talk to the daemon's HTTP API "
-		"(http.listen,\n"
-		"  http.token); `COMMAND --help` explains each of them.\n"
+		"  status, broadcast, notify and bind talk to the daemon's HTTP "
+		"API (http.listen,\n"
+		"  http.token); the others to its Redis. `COMMAND --help` (or -h) "
+		"explains each\n"
+		"  of them. --json prints what a command shows as JSON (dossier, "
+		"applications,\n"
+		"  message, requests list, phone, status, bind, keys, broadcast "
+		"list|status,\n"
+		"  menu check).\n"
 		"\n"
 		"  -c, --config FILE   the daemon's configuration file\n"
-		"  -h, --help          this text\n");
+		"  -h, --help          this text\n"
+		"\n"
+		"Exit status:\n"
+		"  0  done\n"
+		"  1  not found, some rows rejected, problems found, or not in a "
+		"state for it\n"
+		"  2  usage, a bad argument or configuration, or the daemon "
+		"refused the request\n"
+		"  3  Redis or the daemon cannot be reached\n");
 }
-
-/* A connection to the store of c, or NULL after saying why. */
 
 /* The commands; each reads its own arguments (argv[0] is the first after
  * the command's name) and returns the exit code, or -1 for a usage error.
@@ -125,6 +142,7 @@ static const struct {
 	{ "menu", ctl_menu, true },
 	{ "requests", ctl_requests, false },
 	{ "phone", ctl_phone, false },
+	{ "status", ctl_status, true },
 	{ "broadcast", ctl_broadcast, true },
 	{ "notify", ctl_notify, true },
 	{ "bind", ctl_bind, true },
@@ -148,7 +166,7 @@ static int run(int i, const struct cgw_conf *conf, int argc, char **argv)
 
 	if (rc < 0) {
 		usage(stderr);
-		rc = 2;
+		rc = CTL_EXIT_USAGE;
 	}
 	return rc;
 }
@@ -193,14 +211,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = find_command(argv[optind++]);
-	if (!path && cmd >= 0 && commands[cmd].conf_optional) {
+	if (cmd < 0) {
+		fprintf(stderr, "citizengw-ctl: no command '%s'\n\n",
+			argv[optind - 1]);
+		rc = run(cmd, NULL, 0, NULL);
+	} else if (!path && (commands[cmd].conf_optional ||
+			     ctl_help_wanted(argc - optind, argv + optind))) {
+		/* a command's --help needs no configuration */
 		rc = run(cmd, NULL, argc - optind, argv + optind);
 	} else if (!path) {
 		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
-		rc = 2;
+		rc = CTL_EXIT_USAGE;
 	} else if (conf_load(conf, path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
-		rc = 2;
+		rc = CTL_EXIT_USAGE;
 	} else {
 		rc = run(cmd, conf, argc - optind, argv + optind);
 	}

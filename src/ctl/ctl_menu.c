@@ -5,19 +5,40 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "menu/menu.h"
 #include "ctl/ctl.h"
 
+static const char usage_menu[] =
+	"usage: citizengw-ctl [-c FILE] menu check [DIR] [--json]\n"
+	"  checks the menus in DIR (default: menus.dir of the configuration; "
+	"-c is\n"
+	"  not needed with DIR) as the daemon does at start and on SIGHUP: "
+	"every\n"
+	"  problem as file:line: message; --json: {\"dir\", \"ok\", "
+	"\"problems\":\n"
+	"  [{\"file\", \"line\", \"message\"}]}. Exit 0 no problem, 1 "
+	"problems, 2 usage.\n";
+
+struct problems {
+	int count;
+	json_t *list;		/* --json: the problems; NULL: print them */
+};
+
 static void print_problem(void *arg, const char *file, int line,
 			  const char *msg)
 {
-	int *count = arg;
+	struct problems *p = arg;
 
-	(*count)++;
-	if (file)
+	p->count++;
+	if (p->list)
+		json_array_append_new(p->list, json_pack(
+			"{s:s?, s:i, s:s}", "file", file, "line", line,
+			"message", msg));
+	else if (file)
 		printf("%s:%d: %s\n", file, line, msg);
 	else
 		printf("%s\n", msg);
@@ -25,26 +46,38 @@ static void print_problem(void *arg, const char *file, int line,
 
 int ctl_menu(const struct cgw_conf *c, int argc, char **argv)
 {
+	struct problems p = { 0, NULL };
+	bool json;
 	const char *dir;
-	int count = 0, n;
+	int n;
 
+	if (ctl_help_wanted(argc, argv)) {
+		fputs(usage_menu, stdout);
+		return CTL_EXIT_OK;
+	}
+	json = ctl_take_json(&argc, argv);
 	if (argc < 1 || strcmp(argv[0], "check") != 0 || argc > 2) {
-		fprintf(stderr, "usage: citizengw-ctl [-c FILE] menu check "
-				"[DIR]\n");
-		return 2;
+		fputs(usage_menu, stderr);
+		return CTL_EXIT_USAGE;
 	}
 	dir = argc == 2 ? argv[1] : c ? c->menus.dir : NULL;
 	if (!dir) {
 		fprintf(stderr, "citizengw-ctl: menu check needs DIR or "
 				"-c FILE\n");
-		return 2;
+		return CTL_EXIT_USAGE;
 	}
-	n = menu_check_dir(dir, print_problem, &count);
+	if (json)
+		p.list = json_array();
+	n = menu_check_dir(dir, print_problem, &p);
+	if (json)
+		ctl_print_json(json_pack("{s:s, s:b, s:o}", "dir", dir, "ok",
+					 n <= 0, "problems", p.list));
 	if (n > 0) {
 		fprintf(stderr, "%s: %d problem%s\n", dir, n,
 			n == 1 ? "" : "s");
-		return 1;
+		return CTL_EXIT_PARTLY;
 	}
-	printf("%s: menus OK\n", dir);
-	return 0;
+	if (!json)
+		printf("%s: menus OK\n", dir);
+	return CTL_EXIT_OK;
 }

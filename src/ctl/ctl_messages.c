@@ -15,6 +15,7 @@
 
 #include "common/util.h"
 #include "ctl/ctl.h"
+#include "services/bcast.h"
 #include "services/phone.h"
 #include "smpp/dlr.h"
 #include "store/record.h"
@@ -39,33 +40,56 @@ static int find_by_msgid(const struct cgw_conf *c, struct store_sync *ss,
 	return rc;
 }
 
-static int show_message(const struct cgw_conf *c, const char *id)
+static const char usage_message[] =
+	"usage: citizengw-ctl -c FILE message ID [--json]\n"
+	"  an outbound message by our id or the SMS centre's message id: its\n"
+	"  fields under their labels, times local (broadcast.timezone);\n"
+	"  --json: the stored fields as they are (times in epoch ms).\n"
+	"  Exit 0 found, 1 no such message, 3 Redis unreachable.\n";
+
+static int show_message(const struct cgw_conf *c, const char *id, bool json)
 {
 	struct store_pairs p = { 0, NULL };
 	struct store_sync *ss = ctl_open_store(c);
+	struct bcast_tz *tz;
 	int rc;
 
 	if (!ss)
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	rc = store_sync_mt(ss, id, &p);
 	if (rc == 0)
 		rc = find_by_msgid(c, ss, id, &p);
-	if (rc < 0)
-		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
-	else if (rc == 0)
+	if (rc < 0) {
+		rc = ctl_store_failed(ss);
+	} else if (rc == 0) {
 		fprintf(stderr, "citizengw-ctl: no message %s\n", id);
-	else
-		ctl_print_record(&rec_mt, &p);
+		rc = CTL_EXIT_PARTLY;
+	} else if (json) {
+		ctl_print_json(ctl_pairs_json(&p));
+		rc = CTL_EXIT_OK;
+	} else {
+		tz = ctl_tz(c);
+		ctl_print_record(&rec_mt, &p, tz);
+		bcast_tz_free(tz);
+		rc = CTL_EXIT_OK;
+	}
 	store_pairs_free(&p);
 	store_sync_close(ss);
-	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
+	return rc;
 }
 
 
-static void send_usage(void)
+static void send_usage(FILE *out)
 {
-	fprintf(stderr, "usage: citizengw-ctl -c FILE send PHONE TEXT "
-			"[--expires DURATION] [--bind ID] [--no-fold]\n");
+	fprintf(out, "usage: citizengw-ctl -c FILE send PHONE TEXT "
+		     "[--expires DURATION] [--bind ID] [--no-fold]\n"
+		     "  queues an SMS as broadcast traffic (after replies); "
+		     "it is never sent\n"
+		     "  after DURATION (default 24h); --no-fold keeps "
+		     "Vietnamese diacritics\n"
+		     "  (UCS-2). Prints its id. Exit 0 queued, 2 a bad "
+		     "argument, 3 Redis\n"
+		     "  unreachable.\n");
 }
 
 struct send_opts {
@@ -80,6 +104,7 @@ static int send_options(int argc, char **argv, struct send_opts *o)
 		{ "expires", required_argument, NULL, 'e' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "no-fold", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -88,8 +113,11 @@ static int send_options(int argc, char **argv, struct send_opts *o)
 	o->expires_ms = 24LL * 3600 * 1000;
 	o->fold = true;
 	optind = 0;	/* argv[0] is the first argument: rescan from it */
-	while ((ch = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc + 1, argv - 1, "h", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			send_usage(stdout);
+			return 1;
 		case 'e':
 			if (conf_parse_duration(optarg, &o->expires_ms) < 0) {
 				fprintf(stderr, "citizengw-ctl: bad duration "
@@ -104,13 +132,13 @@ static int send_options(int argc, char **argv, struct send_opts *o)
 			o->fold = false;
 			break;
 		default:
-			send_usage();
+			send_usage(stderr);
 			return -EINVAL;
 		}
 	}
 	/* exactly PHONE and TEXT remain */
 	if (argc + 1 - optind != 2) {
-		send_usage();
+		send_usage(stderr);
 		return -EINVAL;
 	}
 	o->phone = argv[optind - 1];
@@ -155,22 +183,43 @@ int ctl_send(const struct cgw_conf *c, int argc, char **argv)
 	int rc;
 
 	memset(&mt, 0, sizeof(mt));
-	if (send_options(argc, argv, &o) < 0 || send_mt(c, &o, &mt) < 0)
-		return 2;
+	if ((rc = send_options(argc, argv, &o)) != 0)
+		return rc > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (send_mt(c, &o, &mt) < 0)
+		return CTL_EXIT_USAGE;
 	if (!(ss = ctl_open_store(c)))
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	/* ready now: any gateway process claims it within a second */
-	rc = store_sync_mt_queue(ss, &mt);
-	if (rc < 0)
-		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
-	else
+	if (store_sync_mt_queue(ss, &mt) < 0) {
+		rc = ctl_store_failed(ss);
+	} else {
 		printf("%s\n", mt.id);
+		rc = CTL_EXIT_OK;
+	}
 	store_sync_close(ss);
-	return rc < 0 ? 2 : 0;
+	return rc;
 }
 
 
 int ctl_message(const struct cgw_conf *c, int argc, char **argv)
 {
-	return argc == 1 ? show_message(c, argv[0]) : -1;
+	bool json = ctl_take_json(&argc, argv);
+
+	if (ctl_help_wanted(argc, argv)) {
+		fputs(usage_message, stdout);
+		return CTL_EXIT_OK;
+	}
+	if (argc != 1 || argv[0][0] == '-') {
+		fputs(usage_message, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return CTL_EXIT_USAGE;
+	}
+	return show_message(c, argv[0], json);
 }

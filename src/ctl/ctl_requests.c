@@ -15,6 +15,7 @@
 #include "common/days.h"
 #include "common/util.h"
 #include "ctl/ctl.h"
+#include "services/bcast.h"
 #include "services/phone.h"
 #include "services/services.h"
 #include "store/record.h"
@@ -150,6 +151,29 @@ static void print_table(const struct request_list *l)
 	printf("%zu request%s\n", l->n, l->n == 1 ? "" : "s");
 }
 
+/* The requests as JSON: each entry's fields as stored, with its time in
+ * epoch ms and the stream entry's id. */
+static void print_json(const struct request_list *l)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct request *r = &l->r[i];
+		json_t *o = json_object();
+		char id[48];
+
+		snprintf(id, sizeof(id), "%" PRIu64 "-%" PRIu64, r->ms, r->seq);
+		json_object_set_new(o, "at_ms", json_integer((json_int_t)r->ms));
+		json_object_set_new(o, "entry", json_string(id));
+		json_object_set_new(o, "shard", json_integer(r->shard));
+		for (int k = 0; k + 1 < r->n * 2; k += 2)
+			json_object_set_new(o, r->kv[k],
+					    json_string(r->kv[k + 1]));
+		json_array_append_new(list, o);
+	}
+	ctl_print_json(json_pack("{s:o}", "requests", list));
+}
+
 /* One CSV cell (RFC 4180). Text a citizen typed that starts like a
  * spreadsheet formula gets a leading ' so that opening the file in a
  * spreadsheet never runs it. */
@@ -213,6 +237,24 @@ static void print_csv(const struct request_list *l, bool bom)
 	}
 }
 
+static void requests_usage(FILE *out)
+{
+	fprintf(out, "usage: citizengw-ctl -c FILE requests list [--since WHEN] "
+		     "[--until WHEN] [--kind KIND] [--json]\n"
+		     "       citizengw-ctl -c FILE requests export [--since "
+		     "WHEN] [--until WHEN] [--kind KIND] [--bom]\n"
+		     "  the procedure requests citizens made, oldest first: "
+		     "list prints a table\n"
+		     "  (--json: {\"requests\": [{\"at_ms\", \"ref\", "
+		     "\"kind\", \"phone\", \"ch\", ...}]}), export\n"
+		     "  CSV with a header (--bom: with a byte order mark, for "
+		     "spreadsheets).\n"
+		     "  WHEN is YYYY-MM-DD[THH:MM] local time, or 2h, 7d back "
+		     "from now; KIND\n"
+		     "  callback, visit, rating, feedback or application.\n"
+		     "  Exit 0, 2 a bad option, 3 Redis unreachable.\n");
+}
+
 int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -220,27 +262,35 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "bom", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request_list l = { NULL, 0, 0 };
 	int64_t now = util_now_ms(), since = 0, until = INT64_MAX / 2;
 	const char *kind = NULL, *sub;
-	bool bom = false;
+	bool bom = false, json = false;
 	struct store_sync *ss;
 	int o, rc;
 
+	if (argc >= 1 && (!strcmp(argv[0], "--help") ||
+			  !strcmp(argv[0], "-h"))) {
+		requests_usage(stdout);
+		return CTL_EXIT_OK;
+	}
 	if (argc < 1 || (strcmp(argv[0], "list") && strcmp(argv[0], "export"))) {
-		fprintf(stderr, "usage: citizengw-ctl -c FILE requests "
-				"list|export [--since WHEN] [--until WHEN] "
-				"[--kind KIND] [--bom]\n");
-		return 2;
+		requests_usage(stderr);
+		return CTL_EXIT_USAGE;
 	}
 	sub = argv[0];
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		int64_t *dst = o == 's' ? &since : &until;
 
 		switch (o) {
+		case 'h':
+			requests_usage(stdout);
+			return CTL_EXIT_OK;
 		case 's':
 		case 'u':
 			if (ctl_parse_when(optarg, now, dst) < 0) {
@@ -248,7 +298,7 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 						"time: YYYY-MM-DD, "
 						"YYYY-MM-DDTHH:MM (local), or "
 						"7d, 12h, 30m\n", optarg);
-				return 2;
+				return CTL_EXIT_USAGE;
 			}
 			if (o == 'u' && strlen(optarg) == 10)
 				*dst += 86400000LL - 1;	/* the whole day */
@@ -258,86 +308,131 @@ int ctl_requests(const struct cgw_conf *c, int argc, char **argv)
 				fprintf(stderr, "citizengw-ctl: unknown kind "
 						"'%s' (callback, visit, "
 						"rating, feedback)\n", optarg);
-				return 2;
+				return CTL_EXIT_USAGE;
 			}
 			kind = optarg;
 			break;
 		case 'b':
 			bom = true;
 			break;
+		case 'j':
+			json = true;
+			break;
 		default:
-			return 2;
+			requests_usage(stderr);
+			return CTL_EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "citizengw-ctl: unexpected '%s'\n",
 			argv[optind]);
-		return 2;
+		return CTL_EXIT_USAGE;
+	}
+	if (json && strcmp(sub, "list") != 0) {
+		fprintf(stderr, "citizengw-ctl: --json is for requests list "
+				"(export writes CSV)\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return CTL_EXIT_USAGE;
 	}
 	ss = ctl_open_store(c);
 	if (!ss)
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	rc = read_requests(ss, since, until, kind, &l);
 	store_sync_close(ss);
 	if (rc == 0) {
 		if (strcmp(sub, "export") == 0)
 			print_csv(&l, bom);
+		else if (json)
+			print_json(&l);
 		else
 			print_table(&l);
 	}
 	free_list(&l);
-	return rc < 0 ? 2 : 0;
+	return rc < 0 ? CTL_EXIT_UNREACHABLE : CTL_EXIT_OK;
 }
 
 /* --- phone profiles ------------------------------------------------------------ */
 
-/* One profile field as staff read it ("lb" only while it holds). */
-static void print_profile_field(const char *f, const char *val)
+/* One profile field as staff read it ("lb" only while it holds), times
+ * local in tz. */
+static void print_profile_field(const struct bcast_tz *tz, const char *f,
+				const char *val)
 {
 	long long v = strtoll(val, NULL, 10);
-	char when[32];
+	char when[48];
 
 	if (strcmp(f, "lang") == 0) {
 		printf("language     %s\n", val);
 	} else if (strcmp(f, "optout") == 0) {
 		printf("opted out    %s\n", v == 1 ? "yes" : "no");
 	} else if (strcmp(f, "optout_at") == 0) {
-		svc_format_local(v, when, sizeof(when));
+		ctl_format_time(tz, v, when, sizeof(when));
 		printf("opt-out set  %s\n", when);
 	} else if (strcmp(f, "lb") == 0 && v > util_now_ms()) {
-		svc_format_local(v, when, sizeof(when));
+		ctl_format_time(tz, v, when, sizeof(when));
 		printf("lookups      refused until %s\n", when);
 	} else if (strcmp(f, "lf") == 0) {
 		printf("failed lookups %s (in the current window)\n", val);
 	}
 }
 
+static const char usage_phone[] =
+	"usage: citizengw-ctl -c FILE phone NUMBER [--json]\n"
+	"  a phone's profile: language, opt-out, failed lookups and whether "
+	"lookups\n"
+	"  are refused; --json: the stored fields as they are (times in "
+	"epoch ms)\n"
+	"  with \"phone\". Exit 0, 2 not a Vietnamese mobile number, 3 Redis\n"
+	"  unreachable.\n";
+
 int ctl_phone(const struct cgw_conf *c, int argc, char **argv)
 {
 	struct store_pairs p = { 0, NULL };
 	char msisdn[PHONE_MAX];
 	struct store_sync *ss;
+	struct bcast_tz *tz;
+	bool json = ctl_take_json(&argc, argv);
 	int rc;
 
+	if (ctl_help_wanted(argc, argv)) {
+		fputs(usage_phone, stdout);
+		return CTL_EXIT_OK;
+	}
 	if (argc != 1 || phone_normalize(argv[0], msisdn, sizeof(msisdn)) < 0) {
-		fprintf(stderr, "usage: citizengw-ctl -c FILE phone NUMBER "
-				"(a Vietnamese mobile number)\n");
-		return 2;
+		fputs(usage_phone, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required\n");
+		return CTL_EXIT_USAGE;
 	}
 	if (!(ss = ctl_open_store(c)))
-		return 2;
+		return CTL_EXIT_UNREACHABLE;
 	rc = store_sync_profile(ss, msisdn, &p);
 	if (rc < 0) {
-		fprintf(stderr, "citizengw-ctl: %s\n", store_sync_error(ss));
+		rc = ctl_store_failed(ss);
 		store_sync_close(ss);
-		return 2;
+		return rc;
 	}
 	store_sync_close(ss);
+	if (json) {
+		json_t *o = ctl_pairs_json(&p);
+
+		json_object_set_new(o, "phone", json_string(msisdn));
+		ctl_print_json(o);
+		store_pairs_free(&p);
+		return CTL_EXIT_OK;
+	}
+	tz = ctl_tz(c);
 	printf("phone        %s\n", msisdn);
 	for (size_t i = 0; i + 1 < p.n; i += 2)
-		print_profile_field(p.v[i], p.v[i + 1]);
+		print_profile_field(tz, p.v[i], p.v[i + 1]);
+	bcast_tz_free(tz);
 	if (p.n == 0)
 		printf("(no profile: the phone never wrote, or chose nothing)\n");
 	store_pairs_free(&p);
-	return 0;
+	return CTL_EXIT_OK;
 }

@@ -20,6 +20,7 @@
 #include "gw/dispatch.h"
 #include "common/days.h"
 #include "gw/gw.h"
+#include "gw/live.h"
 #include "gw/notify.h"
 #include "services/bcast.h"
 #include "services/notice.h"
@@ -124,6 +125,8 @@ struct gw {
 
 	LIST_HEAD(, mo_job) mos;	/* MOs in progress, newest first */
 	struct sender *sender;		/* MTs held */
+	struct live *live;		/* USSD dialogs this process left open */
+	int64_t started_ms;		/* wall ms of gw_new */
 
 	struct event *claim_timer;
 	struct event *renew_timer;
@@ -382,6 +385,12 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		     gw->conf->protect.replies_per_minute);
 		mo_free(j);
 		return;
+	}
+	if (j->mo.ch == STORE_CH_USSD && !j->refused) {
+		int64_t now = util_now_ms();
+
+		live_note(gw->live, j->mo.msisdn, now, j->res.final ? 0
+			  : now + gw->conf->ussd.session_ttl);
 	}
 	if (j->res.req.kind[0])
 		LOGP(LOG_MENU, LOG_NOTICE, px, "request %s (%s) recorded",
@@ -1634,6 +1643,7 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	}
 	gw->base = base;
 	gw->conf = conf;
+	gw->started_ms = util_now_ms();
 	LIST_INIT(&gw->mos);
 	gw->menus = ld->menus;
 	gw->tz = ld->tz;
@@ -1676,12 +1686,13 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		gw->dispatch = dispatch_new(base, conf, gw->store, gw->sender,
 					    gw->tz, gw->quiet);
 	gw->notify = notify_new(base, conf, gw->store);
+	gw->live = live_new();
 	if (gw->notify)
 		gw_set_notices(gw, ld->notices);
 	if (!gw->claim_timer || !gw->renew_timer || !gw->stop_timer ||
 	    !gw->bind_timer || !gw->relink_timer || !gw->release_timer ||
 	    !gw->sender || !gw->dispatch || !gw->notify ||
-	    !gw->acks) {
+	    !gw->acks || !gw->live) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		gw_free(gw);
 		return NULL;
@@ -1766,6 +1777,7 @@ void gw_free(struct gw *gw)
 	gw->sender = NULL;
 	while (!LIST_EMPTY(&gw->mos))
 		mo_free(LIST_FIRST(&gw->mos));
+	live_free(gw->live);
 	if (gw->claim_timer)
 		event_free(gw->claim_timer);
 	if (gw->renew_timer)
@@ -1818,6 +1830,16 @@ int gw_binds(const struct gw *gw, struct gw_bind *out, int max)
 		b->tps = sc->tps;
 	}
 	return gw->nlinks;
+}
+
+int64_t gw_started(const struct gw *gw)
+{
+	return gw->started_ms;
+}
+
+int gw_sessions(const struct gw *gw)
+{
+	return live_count(gw->live, util_now_ms());
 }
 
 void gw_set_notices(struct gw *gw, const struct notice_set *notices)

@@ -105,5 +105,10 @@ int gw_bind_start(struct gw *gw, const char *id);
  * -ESHUTDOWN.
  */
 int gw_reload_binds(struct gw *gw);
+/* Wall ms at which this gateway was made (the daemon's start). */
+int64_t gw_started(const struct gw *gw);
+/* USSD dialogs this process answered last and left open, their session
+ * not yet expired (gw/live.h says what is counted). */
+int gw_sessions(const struct gw *gw);
 
 #endif

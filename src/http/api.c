@@ -42,9 +42,90 @@ static json_t *binds_json(struct http_req *r)
 	return list;
 }
 
+/*
+ * GET /api/status in three steps, each answered even when Redis is away
+ * (its parts are then null): the queue depths, the active broadcasts'
+ * ids, each of them.
+ */
+struct status_op {
+	json_t *out;		/* the answer being built */
+	json_t *bcasts;		/* ids, replaced by each broadcast */
+	int pending;
+	int rc;			/* the first store failure */
+};
+
+static void status_reply(struct http_req *r)
+{
+	struct status_op *op = r->op;
+	json_t *out = op->out;
+
+	op->out = NULL;
+	if (op->rc < 0) {
+		json_decref(op->bcasts);
+		json_object_set_new(out, "broadcasts", json_null());
+	} else {
+		/* ids whose record is gone (ended meanwhile) stay strings */
+		for (size_t i = json_array_size(op->bcasts); i-- > 0;)
+			if (json_is_string(json_array_get(op->bcasts, i)))
+				json_array_remove(op->bcasts, i);
+		json_object_set_new(out, "broadcasts", op->bcasts);
+	}
+	op->bcasts = NULL;
+	http_reply_json(r, 200, out);
+}
+
+static void status_bcast(void *arg, int rc, bool found,
+			 const struct store_bcast *b,
+			 const struct store_bc_counts *c)
+{
+	struct http_req *r = arg;
+	struct status_op *op = r->op;
+	size_t i;
+	json_t *slot;
+
+	if (rc < 0 && op->rc == 0)
+		op->rc = rc;
+	else if (rc == 0 && found && strcmp(b->state, "loading") != 0)
+		json_array_foreach(op->bcasts, i, slot)
+			if (json_is_string(slot) &&
+			    strcmp(json_string_value(slot), b->id) == 0) {
+				json_array_set_new(op->bcasts, i,
+						   api_bcast_json(r, b, c));
+				break;
+			}
+	if (--op->pending == 0)
+		status_reply(r);
+}
+
+static void status_active(void *arg, int rc, const char *const *ids, int n)
+{
+	struct http_req *r = arg;
+	struct status_op *op = r->op;
+
+	op->bcasts = json_array();
+	if (rc < 0 || n == 0) {
+		op->rc = rc;
+		status_reply(r);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		json_array_append_new(op->bcasts, json_string(ids[i]));
+	/* one more than the requests: a request failing at once must not
+	 * answer (and free r) while this loop still runs */
+	op->pending = n + 1;
+	for (int i = 0; i < n; i++)
+		if ((rc = store_bc_get(http_store(r), ids[i], status_bcast,
+				       r)) < 0)
+			status_bcast(r, rc, false, NULL, NULL);
+	if (--op->pending == 0)
+		status_reply(r);
+}
+
 static void status_depths(void *arg, int rc, const struct store_depths *d)
 {
 	struct http_req *r = arg;
+	struct status_op *op = r->op;
+	int64_t now = util_now_ms(), started = gw_started(http_gw(r));
 	json_t *queues = rc == 0
 		? json_pack("{s:I, s:I, s:I, s:I}", "replies",
 			    (json_int_t)d->replies, "broadcast",
@@ -53,18 +134,28 @@ static void status_depths(void *arg, int rc, const struct store_depths *d)
 			    (json_int_t)d->notices)
 		: json_null();
 
-	http_reply_json(r, 200, json_pack(
-		"{s:s, s:s, s:s, s:o, s:o}", "version", PACKAGE_VERSION,
-		"instance", gw_instance(http_gw(r)), "redis",
+	op->out = json_pack(
+		"{s:s, s:s, s:o, s:I, s:s, s:o, s:o, s:{s:i}}",
+		"version", PACKAGE_VERSION, "instance",
+		gw_instance(http_gw(r)), "started", http_time(r, started),
+		"uptime_s", (json_int_t)((now - started) / 1000), "redis",
 		rc == 0 ? "ready" : "down", "binds", binds_json(r), "queues",
-		queues));
+		queues, "sessions", "ussd", gw_sessions(http_gw(r)));
+	op->rc = rc;
+	if (rc < 0 || (rc = store_bc_active(http_store(r), status_active,
+					    r)) < 0)
+		status_active(r, rc < 0 ? rc : -EIO, NULL, 0);
 }
 
 static void api_status(struct http_req *r)
 {
-	int rc = store_depths(http_store(r), status_depths, r);
+	int rc;
 
-	if (rc < 0)
+	if (!(r->op = calloc(1, sizeof(struct status_op)))) {
+		http_reply_error(r, 503, "out of memory");
+		return;
+	}
+	if ((rc = store_depths(http_store(r), status_depths, r)) < 0)
 		status_depths(r, rc, NULL);
 }
 

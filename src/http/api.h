@@ -14,6 +14,9 @@
 #include "services/bcast.h"
 #include "services/dossier.h"
 
+struct store_bcast;
+struct store_bc_counts;
+
 /* Broadcasts (api_bcast.c). */
 void api_bcast_create(struct http_req *r);
 void api_bcast_recipients(struct http_req *r);
@@ -22,6 +25,10 @@ void api_bcast_list(struct http_req *r);
 void api_bcast_get(struct http_req *r);
 void api_bcast_action(struct http_req *r);
 void api_bcast_report(struct http_req *r);
+/* A broadcast for staff (GET /api/broadcasts/{id}): its state "quiet"
+ * while quiet hours hold it, "scheduled" before its time. */
+json_t *api_bcast_json(struct http_req *r, const struct store_bcast *b,
+		       const struct store_bc_counts *c);
 
 /* Binds (api_binds.c): the list as JSON (an array of objects: id, smsc,
  * role, state, bound, stopped, since, window, in_flight, tps), the list,

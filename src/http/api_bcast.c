@@ -936,8 +936,7 @@ void api_bcast_start(struct http_req *r)
 
 /* --- reading ---------------------------------------------------------------------- */
 
-/* A broadcast for staff; its state "quiet" while quiet hours hold it. */
-static json_t *bcast_json(struct http_req *r, const struct store_bcast *b,
+json_t *api_bcast_json(struct http_req *r, const struct store_bcast *b,
 			  const struct store_bc_counts *c)
 {
 	json_t *counts = json_object();
@@ -979,7 +978,7 @@ static void got_one(void *arg, int rc, bool found, const struct store_bcast *b,
 	else if (!found || strcmp(b->state, "loading") == 0)
 		http_reply_error(r, 404, "no broadcast %s", r->param[0]);
 	else
-		http_reply_json(r, 200, bcast_json(r, b, c));
+		http_reply_json(r, 200, api_bcast_json(r, b, c));
 }
 
 void api_bcast_get(struct http_req *r)
@@ -1015,7 +1014,7 @@ static void got_item(void *arg, int rc, bool found, const struct store_bcast *b,
 			if (json_is_string(slot) &&
 			    strcmp(json_string_value(slot), b->id) == 0) {
 				json_array_set_new(op->list, i,
-						   bcast_json(r, b, c));
+						   api_bcast_json(r, b, c));
 				break;
 			}
 	}

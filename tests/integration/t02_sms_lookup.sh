@@ -64,8 +64,8 @@ done
 msgid=$(sed -n 's/.*SUBMIT #1 .*message_id=\([0-9]*\) .*/\1/p' "$T/sim.log")
 "$CTL" -c "$T/gw.cfg" message "$msgid" >"$T/msg.out" ||
 	fail "citizengw-ctl message $msgid found nothing"
-grep -q "^state *sent" "$T/msg.out" || fail "MT not recorded as sent"
-grep -q "^msgid *$msgid" "$T/msg.out" || fail "MT without the SMS centre id"
+grep -q "^State: *sent" "$T/msg.out" || fail "MT not recorded as sent"
+grep -q "^SMSC message ids: *$msgid" "$T/msg.out" || fail "MT without the SMS centre id"
 
 stop_gw || fail "citizengw exited with an error on SIGTERM"
 pass

@@ -52,7 +52,7 @@ CSV
 	fail "re-import created a second record"
 "$CTL" -c "$T/gw.cfg" dossier 000.00.19.h56-250806-0001 >"$T/show.out" ||
 	fail "ctl dossier"
-grep -q "^status *9" "$T/show.out" || fail "ctl dossier output"
+grep -q "^Status: *9" "$T/show.out" || fail "ctl dossier output"
 
 # not UTF-8 (a legacy Windows-1258 export): refused with the reason
 printf 'code,phone,status,procedure,agency,received_at,due_at,id_last4\n000.00.19.H56-250806-0007,0912345678,4,C\341p,UBND,2025-08-06,,\n' >"$T/legacy.csv"

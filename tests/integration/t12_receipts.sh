@@ -39,13 +39,13 @@ ids=$(grep " SUBMIT #" "$T/sim.log" | sed 's/.*message_id=\([0-9A-F]*\) .*/\1/')
 set -- $ids
 [ $# = 3 ] || fail "expected 3 accepted submits, got $#"
 "$CTL" -c "$T/gw.cfg" message "$1" >"$T/m1.out" || fail "ctl message $1"
-grep -q "^state *delivered" "$T/m1.out" || fail "first MT not delivered: $(cat "$T/m1.out")"
-grep -q "^dlr_stat *DELIVRD" "$T/m1.out" || fail "no DELIVRD recorded"
+grep -q "^State: *delivered" "$T/m1.out" || fail "first MT not delivered: $(cat "$T/m1.out")"
+grep -q "^Receipt stat: *DELIVRD" "$T/m1.out" || fail "no DELIVRD recorded"
 "$CTL" -c "$T/gw.cfg" message "$2" >"$T/m2.out" || fail "ctl message $2"
-grep -q "^state *delivered" "$T/m2.out" || fail "text-only receipt not matched"
+grep -q "^State: *delivered" "$T/m2.out" || fail "text-only receipt not matched"
 "$CTL" -c "$T/gw.cfg" message "$3" >"$T/m3.out" || fail "ctl message $3"
-grep -q "^state *failed" "$T/m3.out" || fail "UNDELIV not recorded as failed"
-grep -q "^dlr_stat *UNDELIV" "$T/m3.out" || fail "UNDELIV reason"
+grep -q "^State: *failed" "$T/m3.out" || fail "UNDELIV not recorded as failed"
+grep -q "^Receipt stat: *UNDELIV" "$T/m3.out" || fail "UNDELIV reason"
 grep -q "receipt for unknown message id 123456789" "$T/gw.log" ||
 	fail "unknown receipt not logged"
 grep -q "receipt: MT .* delivered, message delivered" "$T/gw.log" ||

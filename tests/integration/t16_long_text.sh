@@ -60,7 +60,7 @@ grep -q "incomplete after 3s: part(s) 2 of 3 never came" "$T/gw.log" ||
 sleep 1
 "$CTL" -c "$T/gw.cfg" message "$(cat "$T/id1")" >"$T/m1.out" ||
 	fail "ctl message"
-grep -q "^parts *3" "$T/m1.out" || fail "parts not recorded"
-grep -q "^state *delivered" "$T/m1.out" || fail "not delivered: $(cat "$T/m1.out")"
+grep -q "^Parts: *3" "$T/m1.out" || fail "parts not recorded"
+grep -q "^State: *delivered" "$T/m1.out" || fail "not delivered: $(cat "$T/m1.out")"
 stop_gw || fail "citizengw exited with an error"
 pass

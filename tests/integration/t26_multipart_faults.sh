@@ -25,7 +25,7 @@ wait_for 40 grep -q "SCRIPT" "$T/sim.log" || fail "no message"
 grep -q "SCRIPT PASSED" "$T/sim.log" || fail "script: $(cat "$T/sim.err")"
 parts=$(grep -c "SUBMIT #.*status=0x00000000 to=84966000222 " "$T/sim.log" || true)
 [ "$parts" = 6 ] || fail "$parts parts, want 6"
-wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message '$id' | grep -q '^state *delivered'" ||
+wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message '$id' | grep -q '^State: *delivered'" ||
 	fail "not delivered: $("$CTL" -c "$T/gw.cfg" message "$id")"
 if grep -q "receipt for unknown message id" "$T/gw.log"; then
 	fail "a part's receipt came before its id was known"
@@ -50,7 +50,7 @@ id2=$("$CTL" -c "$T/gw.cfg" send 0955000333 "$long") || fail "ctl send"
 wait_for 15 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim2.log') -ge 6 ]" ||
 	fail "the parts were not all submitted"
 touch "$T/go2"
-wait_for 40 sh -c "'$CTL' -c '$T/gw.cfg' message '$id2' | grep -q '^state *sent'" ||
+wait_for 40 sh -c "'$CTL' -c '$T/gw.cfg' message '$id2' | grep -q '^State: *sent'" ||
 	fail "the long SMS was not sent after the drop: $("$CTL" -c "$T/gw.cfg" message "$id2")"
 wait_for 20 grep -q "SCRIPT" "$T/sim2.log" || fail "sim2 did not finish"
 grep -q "SCRIPT PASSED" "$T/sim2.log" || fail "sim2: $(cat "$T/sim2.err")"

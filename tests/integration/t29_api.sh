@@ -230,7 +230,7 @@ code=$(jreq PUT /api/dossiers/not-a-code "{\"status\": 5, $D}")
 expect_error "a bad code in the path" 400 "$code" "code 'not-a-code' is not AGENCY-YYMMDD-NNNN"
 "$CTL" -c "$T/gw.cfg" dossier 000.00.19.H56-250806-0001 >"$T/ctl.out" ||
 	fail "ctl dossier: $(cat "$T/ctl.out")"
-grep -q "^status  *4 Đang xử lý (In progress)$" "$T/ctl.out" || fail "a refused PUT changed the dossier: $(cat "$T/ctl.out")"
+grep -q "^Status:  *4 Đang xử lý (In progress)$" "$T/ctl.out" || fail "a refused PUT changed the dossier: $(cat "$T/ctl.out")"
 code=$(jreq POST /api/dossiers '{"dossiers": {}}')
 expect_error '"dossiers": {}' 400 "$code" '\"dossiers\": ['
 code=$(jreq POST /api/dossiers '{"dossiers": [], "notify": "yes"}')

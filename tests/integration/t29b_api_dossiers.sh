@@ -34,12 +34,12 @@ sms_to() {	# sms_to PHONE: every SMS the phone received
 has_sms() {	# has_sms PHONE TEXT: at least one
 	[ "$(sms "$1" "$2")" -ge 1 ]
 }
-# dossier CODE FIELD: a field as citizengw-ctl dossier shows it (a
-# status without its label)
+# dossier CODE FIELD: a field as citizengw-ctl dossier shows it under
+# its label ("Field:"; a status without its name)
 dossier() {
 	"$CTL" -c "$T/gw.cfg" dossier "$1" >"$T/ctl.out" 2>&1 ||
 		fail "ctl dossier $1: $(cat "$T/ctl.out")"
-	sed -n "s/^$2   *//p" "$T/ctl.out" | sed "/^[0-9][0-9]* .*(.*)\$/s/ .*//"
+	sed -n "s/^$(printf %s "$2" | sed 's/^./\U&/'):  *//p" "$T/ctl.out" | sed "/^[0-9][0-9]* .*(.*)\$/s/ .*//"
 }
 sanitizer_clean() {
 	! grep -q "AddressSanitizer\|LeakSanitizer\|runtime error" "$@"

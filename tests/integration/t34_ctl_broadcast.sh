@@ -222,6 +222,6 @@ _rc=0
 grep -qF "citizengw-ctl: the token in $T/bad.cfg is refused" "$T/bad.out" ||
 	fail "wrong token: $(cat "$T/bad.out")"
 stop_gw || fail "citizengw exited with an error on SIGTERM"
-expect_rc 2 down broadcast status "$S"
+expect_rc 3 down broadcast status "$S"
 has down "citizengw-ctl: cannot reach citizengw at 127.0.0.1:$HTTP_PORT (http.listen in $T/gw.cfg): is the daemon running?"
 pass

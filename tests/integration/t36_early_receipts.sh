@@ -27,7 +27,7 @@ for to in 84912345678 84977000111; do
 	s=$(grep -n "TX submit_sm_resp .*message_id=\"$id\"" "$T/sim.log" | head -1 | cut -d: -f1)
 	[ -n "$r" ] && [ -n "$s" ] && [ "$r" -lt "$s" ] ||
 		fail "the receipt for $id did not come before its response"
-	wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message $id | grep -q '^state *delivered'" ||
+	wait_for 10 sh -c "'$CTL' -c '$T/gw.cfg' message $id | grep -q '^State: *delivered'" ||
 		fail "message $id not delivered: $("$CTL" -c "$T/gw.cfg" message "$id")"
 done
 grep -q "receipt that came before its submit_sm_resp" "$T/gw.log" ||

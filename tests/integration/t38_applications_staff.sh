@@ -61,9 +61,10 @@ ctl() {		# ctl ARGS...: citizengw-ctl, its output in $T/ctl.out; its exit code
 	"$CTL" -c "$T/gw.cfg" "$@" >"$T/ctl.out" 2>&1 || _rc=$?
 	return $_rc
 }
-# shown FIELD: a line of `citizengw-ctl dossier` (after ctl)
+# shown FIELD: a line of `citizengw-ctl dossier` (after ctl), under its
+# label ("Field:")
 shown() {
-	sed -n "s/^$1   *//p" "$T/ctl.out"
+	sed -n "s/^$(printf %s "$1" | sed 's/^./\U&/'):  *//p" "$T/ctl.out"
 }
 
 shard_of() {	# shard_of KEY: its shard (lib.sh)
@@ -274,8 +275,8 @@ ctl dossier $A1 || fail "ctl dossier: $(cat "$T/ctl.out")"
 [ "$(shown "form name")" = "Nguyễn Văn An" ] || fail "ctl dossier form name: $(cat "$T/ctl.out")"
 [ "$(shown "application for")" = bansao ] || fail "ctl dossier app: $(cat "$T/ctl.out")"
 [ "$(shown due)" = 09/12/2026 ] || fail "ctl dossier due: $(cat "$T/ctl.out")"
-shown filed | grep -q "^20[0-9-]* [0-9:]*$" || fail "ctl dossier filed: $(cat "$T/ctl.out")"
-shown "kept until" | grep -q "^20[0-9-]* [0-9:]*$" || fail "ctl dossier kept until: $(cat "$T/ctl.out")"
+shown filed | grep -q "^20[0-9-]* [0-9:]* (+07)$" || fail "ctl dossier filed: $(cat "$T/ctl.out")"
+shown "kept until" | grep -q "^20[0-9-]* [0-9:]* (+07)$" || fail "ctl dossier kept until: $(cat "$T/ctl.out")"
 ctl dossier status $A2 8 && fail "ctl: stopped without a reason was accepted"
 grep -q "reason: required for status 8" "$T/ctl.out" || fail "ctl without a reason: $(cat "$T/ctl.out")"
 ctl dossier status $A2 11 --reason x && fail "ctl: status 11 accepted"
@@ -286,7 +287,7 @@ ctl dossier status 000.00.19.H56-261204-0099 4 || rc=$?
 ctl dossier status $A2 8 --reason "Người yêu cầu đã rút hồ sơ [theo đơn]" ||
 	fail "ctl dossier status 8: $(cat "$T/ctl.out")"
 grep -q "^$A2: status 8 Dừng xử lý (Processing stopped), was 4 Đang xử lý (In progress)$" "$T/ctl.out" &&
-	grep -q "^notice  *queued$" "$T/ctl.out" || fail "ctl dossier status 8: $(cat "$T/ctl.out")"
+	grep -q "^Notice:  *queued$" "$T/ctl.out" || fail "ctl dossier status 8: $(cat "$T/ctl.out")"
 K2=0000019H56-261204-0002
 D2="cgw:{s$(shard_of $K2)}:dossier:$K2"
 [ "$(redis HGET "$D2" status)" = 8 ] && [ "$(redis HGET "$D2" rev)" = 1 ] &&
@@ -296,7 +297,7 @@ D2="cgw:{s$(shard_of $K2)}:dossier:$K2"
 wait_for 10 has_sms $P2 "Ho so $A2 da dung xu ly: Nguoi yeu cau da rut ho so [theo don]" ||
 	fail "no notice of ctl's status 8: $(grep " SUBMIT #" "$T/sim.log")"
 ctl dossier status $A2 9 --no-notify || fail "ctl --no-notify: $(cat "$T/ctl.out")"
-grep -q "^notice  *none" "$T/ctl.out" || fail "ctl --no-notify: $(cat "$T/ctl.out")"
+grep -q "^Notice:  *none" "$T/ctl.out" || fail "ctl --no-notify: $(cat "$T/ctl.out")"
 [ "$(redis HGET "$D2" status)" = 9 ] && [ "$(redis HEXISTS "$D2" reason)" = 0 ] ||
 	fail "ctl --no-notify: $(redis HGETALL "$D2")"
 sleep 2.5

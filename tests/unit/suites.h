@@ -35,6 +35,7 @@ Suite *suite_apps(void);
 Suite *suite_csv(void);
 Suite *suite_log(void);
 Suite *suite_metrics(void);
+Suite *suite_live(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
