@@ -4,10 +4,10 @@
 # redis-server, citizengw-sim and citizengw on free loopback ports (one of
 # them drives the staff page in headless Chromium: setup-deps.sh --tests
 # installs chromium, Node.js and npm); the short fault injection run
-# (docs/reliability.md); then
-# the unit tests under valgrind; make distcheck (the tarball, built out of
-# tree, passes them too); then every fuzz target for FUZZ_SECONDS (20)
-# from its seeds, built with clang and libFuzzer (docs/fuzzing.md).
+# (docs/reliability.md); then the unit tests under valgrind; the README's
+# demo; make distcheck (the tarball, built out of tree, passes them too);
+# then every fuzz target for FUZZ_SECONDS (20) from its seeds, built with
+# clang and libFuzzer (docs/fuzzing.md).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --tests
@@ -24,6 +24,11 @@ cd ..
 BUILDDIR=build-valgrind scripts/build.sh
 if ! (cd build-valgrind && make -s check-valgrind >valgrind.log 2>&1); then
 	tail -n 60 build-valgrind/valgrind.log
+	exit 1
+fi
+# the README's demo, on the same build: it must keep working
+if ! BUILDDIR=build-valgrind scripts/demo.sh >build-valgrind/demo.log 2>&1; then
+	tail -n 60 build-valgrind/demo.log
 	exit 1
 fi
 cd build-test
