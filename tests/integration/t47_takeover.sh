@@ -132,9 +132,9 @@ unanswered() {
 	answers | sort -u >"$T/answers.out"
 	sort -u "$T/acked.out" "$T/open.out" | comm -23 - "$T/answers.out"
 }
-for _ in $(seq 300); do
-	[ -z "$(unanswered)" ] && break
-	sleep 0.1
+deadline=$(( $(date +%s) + 30 ))
+while [ -n "$(unanswered)" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+	sleep 0.2
 done
 [ -z "$(unanswered)" ] ||
 	fail "$(unanswered | wc -l) of $nacked acknowledged (or open) MOs unanswered 30 s after the kill"
