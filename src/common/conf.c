@@ -243,12 +243,15 @@ static const struct conf_item global_items[] = {
 	  "re-delivery." },
 	{ "gateway.mo_lease", CT_DUR, G(gateway.mo_lease), 1000, HOUR, "15s",
 	  NULL,
-	  "An acknowledged MO not answered within this time (its process "
-	  "died) is taken over by any gateway process." },
+	  "An acknowledged MO not answered within this time by a process "
+	  "that is still alive is taken over by any gateway process (a "
+	  "process that died is noticed within seconds: its MOs are taken "
+	  "over then)." },
 	{ "gateway.mt_lease", CT_DUR, G(gateway.mt_lease), 5000, HOUR, "60s",
 	  NULL,
 	  "An outbound message claimed by a process that stopped renewing "
-	  "it for this long is taken over by another." },
+	  "it for this long is taken over by another (a process that died "
+	  "is noticed within seconds: its messages are taken over then)." },
 	{ "gateway.reply_expiry", CT_DUR, G(gateway.reply_expiry), 10000,
 	  72 * HOUR, "1h", NULL,
 	  "A reply not submitted within this time is dropped as stale." },

@@ -40,7 +40,8 @@
 #define MAX_CONFLICTS 5		/* recomputations of one MO on races */
 #define MAX_FETCHES 3		/* dossier look-ups of one MO step */
 #define USSD_REPLY_EXPIRY_MS 60000
-#define CLAIM_INTERVAL_MS 1000
+/* claims are the heartbeat of this process too (store.h, liveness) */
+#define CLAIM_INTERVAL_MS STORE_LIVE_BEAT_MS
 #define STOP_GRACE_MS 5000	/* SIGTERM: binds and MOs finish within */
 #define RELEASE_WAIT_MS 2000	/* ... then Redis takes the MTs held back */
 /* at start, binds wait this long for Redis: an MO that arrives before

@@ -37,6 +37,7 @@ static const struct rec_field mo_fields[] = {
 	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", 0, "received" },
 	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
 	{ "mt", REC_STR, NOWHERE, "", REC_SCRIPT, "reply" },
+	{ "owner", REC_STR, NOWHERE, "", REC_SCRIPT, "leased to" },
 };
 
 static const struct rec_field mt_fields[] = {
@@ -67,6 +68,7 @@ static const struct rec_field mt_fields[] = {
 	{ "dup", REC_BOOL, NOWHERE, "", REC_SCRIPT, "possible duplicate" },
 	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
 	{ "claims", REC_INT, NOWHERE, "0", REC_SCRIPT, "claims" },
+	{ "owner", REC_STR, NOWHERE, "", REC_SCRIPT, "leased to" },
 	{ "msgid", REC_STR, NOWHERE, "", REC_SCRIPT, "SMSC message ids" },
 	{ "status", REC_INT, NOWHERE, "", REC_SCRIPT, "command_status" },
 	{ "done_at", REC_TIME, NOWHERE, "", REC_SCRIPT, "submitted" },

@@ -35,6 +35,7 @@ struct store {
 	const struct cgw_conf *conf;
 	struct store_keys keys;
 	char instance[64];
+	char owner[96];		/* store_owner() */
 	uint64_t counter;
 	redisAsyncContext *ac;
 	enum conn_state state;
@@ -481,6 +482,12 @@ struct store *store_new(struct event_base *base, const struct cgw_conf *conf,
 	st->state_cb = state_cb;
 	st->state_arg = arg;
 	util_strlcpy(st->instance, instance, sizeof(st->instance));
+	snprintf(st->owner, sizeof(st->owner), "%s@%" PRIx64, instance,
+		 (uint64_t)util_now_ms());
+	/* '|' separates an owner from a queue in P:{sN}:live (claim.lua) */
+	for (char *p = st->owner; *p; p++)
+		if (*p == '|')
+			*p = '_';
 	st->reconnect_ev = evtimer_new(base, reconnect_cb, st);
 	st->connect_timer = evtimer_new(base, connect_timeout_cb, st);
 	st->recycle_ev = event_new(base, -1, 0, recycle_cb, st);
@@ -536,6 +543,11 @@ bool store_ready(const struct store *st)
 const struct store_stats *store_stats(const struct store *st)
 {
 	return &st->stats;
+}
+
+const char *store_owner(const struct store *st)
+{
+	return st->owner;
 }
 
 void store_new_mo_id(struct store *st, char *out, size_t outlen)

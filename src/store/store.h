@@ -225,6 +225,25 @@ bool store_ready(const struct store *st);
 const char *store_down_reason(const struct store *st);
 const struct store_stats *store_stats(const struct store *st);
 
+/*
+ * Liveness of gateway processes (claim.lua): every claim is a heartbeat of
+ * this process in its shard's P:{sN}:live, and an entry leased to a
+ * process whose heartbeat stopped is claimed at once instead of when its
+ * lease runs out. The gateway claims every STORE_LIVE_BEAT_MS; a process
+ * is taken for gone STORE_LIVE_TTL_MS after the send time of its last
+ * heartbeat. The margin: a process whose requests reach Redis up to
+ * 2 beats late (a slow Redis, a busy loop) and that misses one more tick
+ * still renews before its TTL runs out, with a second to spare for clock
+ * skew between hosts (times are the clients' clocks). So a SIGKILLed
+ * process's leases are taken over 4-5 s after the kill.
+ */
+#define STORE_LIVE_BEAT_MS 1000
+#define STORE_LIVE_TTL_MS (4 * STORE_LIVE_BEAT_MS)
+/* This process run's owner token ("<instance>@<start ms, hex>"): what the
+ * records it leases name as their holder. A restarted process is a new
+ * owner, so the leases of the run that died are taken over. */
+const char *store_owner(const struct store *st);
+
 /* Fresh unique MO id ("<ms>-<instance>-<n>"). */
 void store_new_mo_id(struct store *st, char *out, size_t outlen);
 /* Shard index of a phone. */

@@ -680,6 +680,7 @@ int store_bc_queue(struct store *st, const struct store_mt *mt,
 	arg_kv(a, "id", mt->id);
 	arg_kv(a, "msisdn", mt->msisdn);
 	arg_ki(a, "score", util_now_ms() + c->gateway.mt_lease);
+	arg_kv(a, "owner", store_owner(st));
 	/* kept with the broadcast (it expires when the broadcast does) */
 	arg_ki(a, "ttl_s", bc_keep_s(mt->expires_ms));
 	arg_record(a, &rec_mt, "mt", mt);

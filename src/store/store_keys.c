@@ -35,6 +35,7 @@ static const char *const shard_kinds[SK_SKEY_COUNT] = {
 	[SK_APPS] = "apps",
 	[SK_APP] = "app",
 	[SK_REQ_SEEN] = "rq",
+	[SK_LIVE] = "live",
 };
 
 unsigned store_shard_of(const char *msisdn, int shards)
@@ -143,6 +144,8 @@ const struct store_key_life store_key_lives[] = {
 	{ "{s*}:rq:*", KL_TTL, "the day of the request, and an hour" },
 	{ "{s*}:bc[pvlcx]:*", KL_TTL, "30 days after the broadcast "
 	  "expires (a day while it is loading)" },
+	{ "{s*}:live", KL_TTL, "the longest lease after the last gateway "
+	  "process's last claim; an owner's entry as long after it stops" },
 	{ "{s*}:inq", KL_OWNED, "open MOs: each leaves when answered "
 	  "(gateway); empty when idle" },
 	{ "{s*}:outq", KL_OWNED, "replies to send: each leaves when sent "

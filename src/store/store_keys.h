@@ -13,6 +13,8 @@
  *   P:{sN}:outq, P:{sN}:bcq   MTs to send: replies, then broadcast traffic
  *                             (zsets, score = lease expiry / ready, ms)
  *   P:{sN}:mt:<id>            an MT and its state
+ *   P:{sN}:live               heartbeats of the gateway processes (hash:
+ *                             owner -> alive until, ms; see claim.lua)
  *   P:{sN}:cc:<key>           parts of a multipart MO
  *   P:{sN}:ccq                multipart MOs by deadline (zset)
  *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)
@@ -89,6 +91,7 @@ enum store_skey {
 	SK_APPS,	/* per dossier shard, no id */
 	SK_APP,		/* per phone shard: "<msisdn>:<procedure>:<day>" */
 	SK_REQ_SEEN,	/* per phone shard: a request's number */
+	SK_LIVE,	/* gateway processes' heartbeats (claim.lua) */
 	SK_SKEY_COUNT
 };
 

@@ -103,6 +103,7 @@ static void build_mo_in(struct argv *a, struct store *st,
 	arg_ki(a, "ttl_s", rec_mo.ttl_s);
 	arg_kv(a, "mode", mo_in_mode(mo, reread));
 	arg_kv(a, "live", live ? live : "");
+	arg_kv(a, "owner", store_owner(st));
 	if (!reread)
 		arg_record(a, &rec_mo, "mo", mo);
 }
@@ -348,6 +349,7 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_ki(a, "sess_ttl_ms", c->ttl_ms);
 	arg_kv(a, "mt_id", mt ? mt->id : "");
 	arg_ki(a, "mt_score", now + conf->gateway.mt_lease);
+	arg_kv(a, "owner", store_owner(st));
 	arg_ki(a, "mt_ttl_s", rec_mt.ttl_s);
 	arg_kv(a, "lookup_failed", c->lookup_failed ? "1" : "0");
 	arg_kv(a, "set_lang", c->set_lang ? c->set_lang : "");

@@ -591,8 +591,12 @@ int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
 		store_claim_end_fn *end, void *arg)
 {
 	int shards = store_keyctx(st)->shards;
+	const struct cgw_conf *c = store_conf(st);
 	struct argv *a = store_argv(st);
 	int64_t now = util_now_ms();
+	/* a gone owner is remembered until all its leases ran out anyway */
+	int64_t forget = c->gateway.mt_lease > c->gateway.mo_lease ?
+				 c->gateway.mt_lease : c->gateway.mo_lease;
 	struct sreq *rq;
 	int rc;
 
@@ -603,8 +607,9 @@ int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
 	rq->each = each;
 	for (int s = 0; s < shards; s++) {
 		char k_q[STORE_KEY_MAX], prefix[STORE_KEY_MAX];
-		char k_bcc[STORE_KEY_MAX];
-		const char *keys[LUA_CLAIM_NKEYS] = { k_q, prefix, k_bcc };
+		char k_bcc[STORE_KEY_MAX], k_live[STORE_KEY_MAX];
+		const char *keys[LUA_CLAIM_NKEYS] = { k_q, prefix, k_bcc,
+						      k_live };
 
 		store_key_shard(store_keyctx(st), (unsigned)s, queue, NULL,
 				k_q, sizeof(k_q));
@@ -612,11 +617,18 @@ int store_claim(struct store *st, enum store_skey queue, enum store_skey items,
 				prefix, sizeof(prefix));
 		store_key_shard(store_keyctx(st), (unsigned)s, SK_BC_COUNTS,
 				"", k_bcc, sizeof(k_bcc));
+		store_key_shard(store_keyctx(st), (unsigned)s, SK_LIVE, NULL,
+				k_live, sizeof(k_live));
 		arg_reset(a);
 		arg_script(a, LUA_CLAIM, keys);
 		arg_ki(a, "now", now);
 		arg_ki(a, "lease", lease);
 		arg_ki(a, "max", max);
+		arg_kv(a, "owner", store_owner(st));
+		arg_ki(a, "live_ms", STORE_LIVE_TTL_MS);
+		arg_ki(a, "forget_ms", forget);
+		/* MOs and MTs name their holder; multipart parts do not */
+		arg_kv(a, "track", items == SK_CC ? "0" : "1");
 		sreq_send(rq, s, a);
 	}
 	return sreq_commit(rq);

@@ -1,10 +1,12 @@
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
 -- the reply (A.mt) and an SMS copy (A.mt2), records the request (A.req),
 -- applies the profile effects and closes the MO.
 -- op: set | end | keep (the session is neither checked nor touched).
+-- The replies are queued leased to this process (until mt_score), their
+-- `owner` (claim.lua) A.owner.
 -- mt_id, mt2_id, set_lang, optout: '' for none.
 -- ack_conn (not ''): the MO was acknowledged in time at ack_at on that
 -- connection: its fingerprint, if it still names it, says so (the up-0
@@ -52,7 +54,8 @@ local function take()
   return true
 end
 local function queue(key, id, fields)
-  redis.call('HSET', key, 'state', 'queued', unpack(fields))
+  redis.call('HSET', key, 'state', 'queued', 'owner', A.owner,
+             unpack(fields))
   redis.call('EXPIRE', key, A.mt_ttl_s)
   redis.call('ZADD', K.outq, A.mt_score, id)
 end

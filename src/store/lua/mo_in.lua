@@ -1,10 +1,11 @@
 --! KEYS fp mo inq sess ph
---! ARGV id now lease dedup_ms ttl_s mode live
+--! ARGV id now lease dedup_ms ttl_s mode live owner
 -- Round trip 1 of an MO: records it (group A.mo) unless it is a
 -- re-delivery, and reads the sender's session and profile.
 -- mode: new (an SMS) | input (a USSD answer) | begin (a USSD dial or SMS
 --       MENU: starts over, a re-delivery only while the first is open)
 --       | reread (recorded already: just read)
+-- owner: this process run (store_owner), the MO's holder (claim.lua).
 -- live: tokens of the connections of this process that are up now,
 --       separated by spaces.
 -- K.fp names the last MO of this fingerprint: "<id>" as set here, or
@@ -49,7 +50,7 @@ if A.mode ~= 'reread' then
     end
     redis.call('SET', K.fp, A.id, 'PX', A.dedup_ms)
   end
-  redis.call('HSET', K.mo, 'state', 'acked', unpack(A.mo))
+  redis.call('HSET', K.mo, 'state', 'acked', 'owner', A.owner, unpack(A.mo))
   redis.call('EXPIRE', K.mo, A.ttl_s)
   redis.call('ZADD', K.inq, tonumber(A.now) + tonumber(A.lease), A.id)
 end
