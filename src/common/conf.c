@@ -1102,8 +1102,14 @@ static void check_redis_group(const config_setting_t *s, struct conf_errs *e)
 	const config_setting_t *name = config_setting_get_member(s,
 								 "master_name");
 
-	if (!sent) {
-		if (name)
+	const char *nm = name ? config_setting_get_string(name) : NULL;
+
+	if (sent && (!config_setting_is_aggregate(sent) ||
+		     config_setting_is_group(sent)))
+		return;		/* reported as not a list */
+	/* an empty list or name is the default written out (--dump-config) */
+	if (!sent || config_setting_length(sent) == 0) {
+		if (nm && nm[0])
 			errs_at(e, name, "redis.master_name", "names a "
 				"Sentinel master but redis.sentinels is not "
 				"set");
@@ -1121,11 +1127,7 @@ static void check_redis_group(const config_setting_t *s, struct conf_errs *e)
 				"Redis (host/port or socket) or the sentinels "
 				"and master_name, not both");
 	}
-	if (config_setting_length(sent) == 0)
-		errs_at(e, sent, "redis.sentinels", "is empty: name at least "
-			"one sentinel, or remove the setting");
-	if (!name || !config_setting_get_string(name) ||
-	    !config_setting_get_string(name)[0])
+	if (!nm || !nm[0])
 		errs_at(e, sent, "redis.sentinels", "needs redis.master_name "
 			"(the name the sentinels monitor the master by)");
 }
@@ -1524,6 +1526,12 @@ void conf_dump(const struct cgw_conf *c, FILE *out)
 				 (int)(dot - it->name), it->name);
 			fprintf(out, "%s = {\n", group);
 		}
+		/* one Redis or the sentinels: the dump loads again */
+		if (c->redis.sentinels.n &&
+		    (it->off == offsetof(struct cgw_conf, redis.host) ||
+		     it->off == offsetof(struct cgw_conf, redis.port) ||
+		     it->off == offsetof(struct cgw_conf, redis.socket)))
+			continue;
 		dump_item(out, it, c, "  ", dot + 1);
 	}
 	if (group[0])
