@@ -136,6 +136,23 @@ wait_for 30 grep -q "switched the master" "$T/gw.log" ||
 wait_for 15 sh -c "grep -q \"Redis master '$NAME' is 127.0.0.1:\\($R1_PORT\\|$R2_PORT\\)\" '$T/gw.log'" ||
 	fail "the daemon did not connect to the new master"
 kill -0 "$GW_PID" || fail "citizengw died"
+NEW_PORT=$(sed -n "s/.*Redis master '$NAME' is 127.0.0.1:\([0-9]*\) .*/\1/p" \
+	"$T/gw.log" | tail -n 1)
+[ "$(cli "$NEW_PORT" ROLE | head -n 1)" = master ] ||
+	fail "the daemon's new Redis ($NEW_PORT) is not the master"
+
+# the ctl asks the sentinels too: a write lands on the new master
+"$CTL" -c "$T/gw.cfg" import --no-notify "$CGW_SRCDIR/samples/dossiers.csv" \
+	>"$T/import.out" 2>&1 || fail "ctl import after the failover: $(cat "$T/import.out")"
+[ "$(cli "$NEW_PORT" --scan --pattern 'cgw:*dossier:*' | wc -l)" -gt 0 ] ||
+	fail "the import is not on the new master"
+
+# scripts gone from the master (a promoted replica that never saw SCRIPT
+# LOAD, a SCRIPT FLUSH): EVALSHA answers NOSCRIPT, the daemon loads them
+# again, the MOs meanwhile are refused and delivered again
+at_least $((KILL_AFTER + 60)) || wait_for 30 at_least $((KILL_AFTER + 60)) ||
+	fail "no MO acknowledged after the failover"
+cli "$NEW_PORT" SCRIPT FLUSH >/dev/null
 
 wait_sim 100
 
@@ -168,5 +185,7 @@ OUTAGE=$(awk -v k="$KILL_REL" '
 echo "outage: ${OUTAGE} ms from the SIGKILL of the master to the first MO acknowledged after it ($refused deliveries refused meanwhile, redelivered)"
 grep -c "confirmed by 0 of redis.wait_replicas" "$T/gw.log" |
 	sed 's/^/MOs refused for want of a replica: /'
+grep -q "NOSCRIPT" "$T/gw.log" ||
+	echo "(no MO came between the SCRIPT FLUSH and the end)"
 stop_gw || fail "citizengw exited with an error"
 pass
