@@ -1,7 +1,8 @@
 #!/bin/sh
 # Redis Sentinel: a master, two replicas and three sentinels on loopback;
 # the daemon finds the master through the sentinels and acknowledges an
-# MO only once a replica has it (redis.wait_replicas = 1). The master is
+# MO only once a replica has it (redis.wait_replicas = 1). With the
+# replicas paused, an MO is refused but answered, once. The master is then
 # killed (SIGKILL) under a steady MO load (20 a second from distinct
 # phones); the sentinels promote a replica and the daemon follows without
 # a restart. Counted on the SMS centre's side: every MO acknowledged
@@ -94,8 +95,18 @@ wait_for 30 sentinels_agree || fail "the sentinels never found each other"
 # the load: N phones, one lookup each, 50 ms apart; then every MO must
 # be acknowledged in the end (the simulator delivers a refused one again
 # after 500 ms, like an SMS centre)
+W=84917099999	# the phone of the replicas' pause
 {
 	echo "wait-bind timeout=15"
+	# first, the replicas paused: WAIT finds none, the MO is refused
+	# but recorded and answered; its copies are refused until the
+	# replicas are back, then one is acknowledged, not answered again
+	echo "wait-file path=$T/replicas-stopped timeout=20"
+	echo "mo name=w from=$W to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\""
+	echo "expect-resp mo=w status=0x64 timeout=10"
+	echo "expect-submit to=$W contains=\"Khong tim thay\" timeout=15"
+	echo "wait-file path=$T/replicas-back timeout=20"
+	echo "expect-acked mo=w timeout=20"
 	for i in $(seq "$N"); do
 		echo "mo name=m$i from=849170$(printf %05d "$i") to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\""
 		echo "sleep 50"
@@ -109,9 +120,6 @@ wait_for 30 sentinels_agree || fail "the sentinels never found each other"
 
 SENT_LIST=$(for _p in $S_PORTS; do printf '"127.0.0.1:%s", ' "$_p"; done)
 start_sim "$T/load.sim" --redeliver-ms 500 --redeliver-max 100 --timeout 110
-# the simulator's clock (its log's times) starts about when it writes
-# its port file
-SIM_T0=$(stat -c %.3Y "$T/sim.port" | tr -d .)
 REDIS_PORT=$M_PORT	# write_config's redis line, replaced below
 write_config 'gateway = { mo_lease = "2s"; };'
 sed -i "s|^redis = .*|redis = { sentinels = ( ${SENT_LIST%, } ); master_name = \"$NAME\"; wait_replicas = 1; wait_timeout = \"500ms\"; };|" \
@@ -121,6 +129,30 @@ start_gw
 wait_for 15 grep -q "Redis ready" "$T/gw.log" || fail "daemon never saw Redis"
 grep -q "Redis master '$NAME' is 127.0.0.1:$M_PORT" "$T/gw.log" ||
 	fail "the daemon did not take the master from the sentinels"
+
+wait_for 15 grep -q "BOUND transceiver" "$T/sim.log" || fail "no bind"
+kill -STOP "$replica1_PID" "$replica2_PID"
+touch "$T/replicas-stopped"
+wait_for 15 grep -q "to=$W .*Khong tim thay" "$T/sim.log" ||
+	fail "the MO refused for want of a replica was not answered"
+grep -q "confirmed by 0 of redis.wait_replicas 1 replicas: refused" "$T/gw.log" ||
+	fail "no log of the refusal for want of a replica"
+kill -CONT "$replica1_PID" "$replica2_PID"
+touch "$T/replicas-back"
+wait_for 15 grep -q "MO-RESP w status=0x00000000" "$T/sim.log" ||
+	fail "the MO was never acknowledged once the replicas were back"
+grep -q "re-delivery of MO .*: acknowledged, not answered again" "$T/gw.log" ||
+	fail "the acknowledged copy was not taken for a re-delivery"
+# the sentinels see the replicas answer again before the master dies
+replicas_up() {
+	for _p in $S_PORTS; do
+		[ "$(cli "$_p" SENTINEL replicas "$NAME" |
+		     awk 'p == "flags" && $0 == "slave" { n++ } { p = $0 }
+			  END { print n + 0 }')" = 2 ] ||
+			return 1
+	done
+}
+wait_for 30 replicas_up || fail "the sentinels lost the replicas"
 
 acked() { count_in "$T/sim.log" "status=0x00000000 attempt="; }
 at_least() { [ "$(acked)" -ge "$1" ]; }
@@ -167,24 +199,27 @@ for i in $(seq "$N"); do
 	ph=849170$(printf %05d "$i")
 	grep -q " $ph\$" "$T/replies.txt" || fail "MO m$i ($ph) acknowledged, never answered"
 done
-[ "$(wc -l <"$T/replies.txt")" = "$N" ] || fail "replies to phones that sent nothing"
+grep -q "^ *1 $W\$" "$T/replies.txt" || fail "the refused MO was not answered once"
+[ "$(wc -l <"$T/replies.txt")" = $((N + 1)) ] || fail "replies to phones that sent nothing"
 refused=$(count_in "$T/sim.log" "status=0x00000064")
 grep -q "Khong tim thay" "$T/sim.log" || fail "no lookup answer text"
 
-# the outage: from the kill to the acknowledgement of the first MO sent
-# (first or again) after it
-KILL_REL=$((KILL_MS - SIM_T0))
-OUTAGE=$(awk -v k="$KILL_REL" '
-	$3 == "MO" { sent[$4 " " $5] = $1 + 0 }
-	$3 == "MO-RESP" && $5 == "status=0x00000000" {
-		if (($4 " " $6) in sent && sent[$4 " " $6] > k) {
-			print $1 - k; exit
-		}
-	}' "$T/sim.log")
+# the outage: from the kill to the acknowledgement of the first MO
+# received (first or again) after it, both on the daemon's clock (its log
+# of every PDU, UTC, ms) and this shell's (date: the same clock)
+KILL_SOD=$((KILL_MS % 86400000))
+OUTAGE=$(awk -v k="$KILL_SOD" '
+	function ms(ts) {	# 2026-12-05T06:34:27.001Z: ms of the day
+		return substr(ts, 12, 2) * 3600000 + substr(ts, 15, 2) * 60000 + substr(ts, 18, 6) * 1000
+	}
+	$5 == "RX" && $6 == "deliver_sm" { rx[$7] = ms($1) }
+	$5 == "TX" && $6 == "deliver_sm_resp" && $8 == "status=0x00000000" {
+		if (($7 in rx) && rx[$7] > k) { print ms($1) - k; exit }
+	}' "$T/gw.log")
 [ -n "$OUTAGE" ] || fail "no MO sent after the kill was acknowledged"
 echo "outage: ${OUTAGE} ms from the SIGKILL of the master to the first MO acknowledged after it ($refused deliveries refused meanwhile, redelivered)"
 grep -c "confirmed by 0 of redis.wait_replicas" "$T/gw.log" |
-	sed 's/^/MOs refused for want of a replica: /'
+	sed 's/^/deliveries refused for want of a replica (the pause included): /'
 grep -q "NOSCRIPT" "$T/gw.log" ||
 	echo "(no MO came between the SCRIPT FLUSH and the end)"
 stop_gw || fail "citizengw exited with an error"
