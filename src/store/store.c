@@ -491,6 +491,9 @@ static void rediscover_now(struct store *st)
 	if (st->freeing)
 		return;
 	st->backoff_ms = 0;
+	/* a connection being made belongs to the old master: its timer
+	 * must not time out the next one */
+	evtimer_del(st->connect_timer);
 	if (st->ac) {
 		drop_context(st);	/* schedules the reconnection */
 		st->backoff_ms = 0;
@@ -517,6 +520,8 @@ static void sub_msg_cb(redisAsyncContext *ac, void *r, void *privdata)
 	struct store *st = ac->data;
 	const redisReply *reply = r;
 	const char *name, *sp;
+	char oldh[256], newh[256];
+	int oldp, newp;
 	size_t nl;
 
 	if (!st || !reply)
@@ -539,6 +544,14 @@ static void sub_msg_cb(redisAsyncContext *ac, void *r, void *privdata)
 	sp = reply->element[2]->str;
 	if (strncmp(sp, name, nl) != 0 || sp[nl] != ' ')
 		return;
+	/* already there (found by asking while the switch was announced) */
+	if (sscanf(sp + nl, " %255s %d %255s %d", oldh, &oldp, newh,
+		   &newp) == 4 && st->ac && st->state != CS_CONNECTING &&
+	    strcmp(newh, st->master_host) == 0 && newp == st->master_port) {
+		LOGP(LOG_REDIS, LOG_INFO, NULL, "the sentinels switched the "
+		     "master (%s): connected to it already", sp);
+		return;
+	}
 	LOGP(LOG_REDIS, LOG_NOTICE, NULL, "the sentinels switched the master "
 	     "(%s): reconnecting", sp);
 	rediscover_now(st);
