@@ -57,6 +57,11 @@ if [ "$TESTS" = 1 ]; then
 		2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing python3-prometheus-client"
 	fi
+	# the Sentinel failover test (t49) runs Debian's redis-sentinel
+	if ! dpkg-query -W -f='${Status}' redis-sentinel 2>/dev/null |
+		grep -q "install ok installed"; then
+		missing="$missing redis-sentinel"
+	fi
 	# Debian's clang brings libFuzzer (its libclang-rt-dev)
 	if ! dpkg-query -W -f='${Status}' clang 2>/dev/null |
 		grep -q "install ok installed"; then

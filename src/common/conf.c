@@ -22,7 +22,8 @@
 
 /* CT_PATH: a string naming a file or directory; a relative one is taken
  * relative to the configuration file (resolve_paths). */
-enum ctype { CT_STR, CT_PATH, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS };
+enum ctype { CT_STR, CT_PATH, CT_INT, CT_BOOL, CT_DUR, CT_ENUM, CT_DAYS,
+	     CT_ADDRS };
 
 struct conf_item {
 	const char *name;
@@ -65,6 +66,9 @@ static const struct conf_item global_items[] = {
 	  "Unix socket path of the Redis server; overrides host and port." },
 	{ "redis.db", CT_INT, G(redis.db), 0, 1023, "0", NULL,
 	  "Redis database number." },
+	{ "redis.user", CT_STR, G(redis.user), 0, 0, "", NULL,
+	  "ACL user name (Redis 6+): AUTH user password; empty for the "
+	  "default user (AUTH password)." },
 	{ "redis.password", CT_STR, G(redis.password), 0, 0, "", NULL,
 	  "Password sent with AUTH; empty for none." },
 	{ "redis.prefix", CT_STR, G(redis.prefix), 1, 0, "cgw", NULL,
@@ -77,6 +81,28 @@ static const struct conf_item global_items[] = {
 	{ "redis.timeout", CT_DUR, G(redis.timeout), 50, 60000, "2s", NULL,
 	  "A Redis command unanswered after this long counts as failed (an "
 	  "MO then gets a temporary error)." },
+	{ "redis.sentinels", CT_ADDRS, G(redis.sentinels), 0, CONF_MAX_ADDRS,
+	  "", NULL,
+	  "Redis Sentinel: the sentinels, as ( \"10.0.0.1:26379\", ... ); "
+	  "the master is asked of them in turn, and followed through a "
+	  "failover (docs/scaling.md). Needs master_name; excludes host, "
+	  "port and socket." },
+	{ "redis.master_name", CT_STR, G(redis.master_name), 0, 0, "", NULL,
+	  "The name the sentinels know the master by (their `sentinel "
+	  "monitor <name> ...`)." },
+	{ "redis.sentinel_user", CT_STR, G(redis.sentinel_user), 0, 0, "",
+	  NULL, "ACL user for the sentinels; empty for the default user." },
+	{ "redis.sentinel_password", CT_STR, G(redis.sentinel_password), 0, 0,
+	  "", NULL, "Password the sentinels ask (their requirepass); empty "
+	  "for none." },
+	{ "redis.wait_replicas", CT_INT, G(redis.wait_replicas), 0, 16, "0",
+	  NULL, "An MO is acknowledged to the SMS centre only once this many "
+	  "replicas have it (WAIT); fewer within wait_timeout and it is "
+	  "refused with ESME_RX_T_APPN, to be delivered again. 0: once the "
+	  "master has it (a failover may lose the last MOs acknowledged)." },
+	{ "redis.wait_timeout", CT_DUR, G(redis.wait_timeout), 10, 10000,
+	  "200ms", NULL, "How long an MO waits for its replicas "
+	  "(wait_replicas); keep it well under redis.timeout." },
 
 	{ "ussd.service_code", CT_STR, G(ussd.service_code), 2, 0, "*8088#",
 	  NULL, "The USSD code citizens dial." },
@@ -484,6 +510,10 @@ static int set_value(const struct conf_item *it, void *base, const char *txt,
 		/* only the default reaches here: lists go through load_days */
 		((struct conf_days *)dst)->n = 0;
 		return 0;
+	case CT_ADDRS:
+		/* the same: lists go through load_addrs */
+		((struct conf_addrs *)dst)->n = 0;
+		return 0;
 	case CT_INT:
 		return set_int(it, dst, num, is_num, why, whylen);
 	}
@@ -817,6 +847,80 @@ static void load_days(const config_setting_t *s, const char *path,
 	}
 }
 
+/*
+ * "host:port" into addr; an IPv6 host is written in brackets. 0, or
+ * -EINVAL with the reason in why.
+ */
+int conf_parse_addr(const char *txt, char *host, size_t hostlen, int *port,
+		    char *why, size_t whylen)
+{
+	const char *colon = strrchr(txt, ':');
+	const char *h = txt;
+	size_t hl;
+	char *end;
+	long p;
+
+	if (!colon || colon == txt)
+		return util_err(why, whylen, -EINVAL, "'%s' is not "
+			       "\"host:port\"", txt);
+	hl = (size_t)(colon - txt);
+	if (txt[0] == '[') {
+		if (hl < 3 || txt[hl - 1] != ']')
+			return util_err(why, whylen, -EINVAL, "'%s' is not "
+				       "\"[ipv6]:port\"", txt);
+		h = txt + 1;
+		hl -= 2;
+	} else if (memchr(txt, ':', hl)) {
+		return util_err(why, whylen, -EINVAL, "'%s': write an IPv6 "
+			       "address in brackets, \"[::1]:26379\"", txt);
+	}
+	if (hl >= hostlen)
+		return util_err(why, whylen, -EINVAL, "'%s': host too long",
+			       txt);
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || errno || p < 1 || p > 65535)
+		return util_err(why, whylen, -EINVAL, "'%s': the port is not "
+			       "1..65535", txt);
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+/* ( "host:port", ... ) into a struct conf_addrs */
+static void load_addrs(const config_setting_t *s, const char *path,
+		       const struct conf_item *it, void *base,
+		       struct conf_errs *e)
+{
+	struct conf_addrs *as = (struct conf_addrs *)((char *)base + it->off);
+	int n = config_setting_length(s);
+
+	as->n = 0;
+	if (n > it->max) {
+		errs_at(e, s, path, "at most %lld addresses", it->max);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(s, i);
+		const char *v = config_setting_get_string(el);
+		char epath[128], why[256];
+
+		snprintf(epath, sizeof(epath), "%s.[%d]", path, i);
+		if (!v) {
+			errs_at(e, el, epath, "expects a string "
+				"\"host:port\"");
+			continue;
+		}
+		if (conf_parse_addr(v, as->a[as->n].host,
+				    sizeof(as->a[as->n].host),
+				    &as->a[as->n].port, why, sizeof(why)) < 0)
+			errs_at(e, el, epath, "%s", why);
+		else
+			as->n++;
+	}
+}
+
 /* The value of s into item `it` of the struct at base; a mistake is
  * added to e and leaves the default. */
 static void load_setting(const config_setting_t *s, const char *path,
@@ -834,6 +938,15 @@ static void load_setting(const config_setting_t *s, const char *path,
 		else
 			errs_at(e, s, path, "expects a list of dates [ "
 				"\"YYYY-MM-DD\", ... ]");
+		return;
+	}
+	if (it->type == CT_ADDRS) {
+		if (config_setting_is_aggregate(s) &&
+		    !config_setting_is_group(s))
+			load_addrs(s, path, it, base, e);
+		else
+			errs_at(e, s, path, "expects a list ( \"host:port\", "
+				"... )");
 		return;
 	}
 	switch (config_setting_type(s)) {
@@ -982,6 +1095,46 @@ typedef void top_load_fn(struct cgw_conf *c, const config_setting_t *s,
 static void load_global_group(struct cgw_conf *c, const config_setting_t *s,
 			      struct conf_errs *e);
 
+/* One Redis (host/port or socket) or the sentinels, not both: which the
+ * file names, not what the defaults are. */
+static void check_redis_group(const config_setting_t *s, struct conf_errs *e)
+{
+	static const char *const single[] = { "host", "port", "socket" };
+	const config_setting_t *sent = config_setting_get_member(s,
+								 "sentinels");
+	const config_setting_t *name = config_setting_get_member(s,
+								 "master_name");
+
+	const char *nm = name ? config_setting_get_string(name) : NULL;
+
+	if (sent && (!config_setting_is_aggregate(sent) ||
+		     config_setting_is_group(sent)))
+		return;		/* reported as not a list */
+	/* an empty list or name is the default written out (--dump-config) */
+	if (!sent || config_setting_length(sent) == 0) {
+		if (nm && nm[0])
+			errs_at(e, name, "redis.master_name", "names a "
+				"Sentinel master but redis.sentinels is not "
+				"set");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(single); i++) {
+		const config_setting_t *o = config_setting_get_member(
+			s, single[i]);
+
+		char path[32];
+
+		snprintf(path, sizeof(path), "redis.%s", single[i]);
+		if (o)
+			errs_at(e, o, path, "with redis.sentinels: name one "
+				"Redis (host/port or socket) or the sentinels "
+				"and master_name, not both");
+	}
+	if (!nm || !nm[0])
+		errs_at(e, sent, "redis.sentinels", "needs redis.master_name "
+			"(the name the sentinels monitor the master by)");
+}
+
 /* How each top-level setting is loaded, by name; the entry without a
  * name takes every other one. */
 static const struct {
@@ -1033,6 +1186,8 @@ static void load_global_group(struct cgw_conf *c, const config_setting_t *s,
 	n = config_setting_length(s);
 	for (int k = 0; k < n; k++)
 		load_global_item(c, name, config_setting_get_elem(s, k), e);
+	if (strcmp(name, "redis") == 0)
+		check_redis_group(s, e);
 }
 
 static top_load_fn *top_loader(const char *name)
@@ -1212,7 +1367,7 @@ static void print_default(FILE *out, const struct conf_item *it)
 {
 	if (!it->def)
 		fprintf(out, "(required)");
-	else if (it->type == CT_DAYS)
+	else if (it->type == CT_DAYS || it->type == CT_ADDRS)
 		fprintf(out, "`[]`");
 	else if (it->type == CT_STR || it->type == CT_PATH ||
 		 it->type == CT_ENUM ||
@@ -1232,6 +1387,7 @@ static const char *type_name(const struct conf_item *it)
 	case CT_DUR: return "duration";
 	case CT_ENUM: return "choice";
 	case CT_DAYS: return "list of dates";
+	case CT_ADDRS: return "list of addresses";
 	}
 	return "?";
 }
@@ -1256,6 +1412,9 @@ static void print_table(FILE *out, const struct conf_item *items, size_t n,
 			fprintf(out, "at most %zu chars", it->size - 1);
 		else if (it->type == CT_DAYS)
 			fprintf(out, "at most %lld, `\"YYYY-MM-DD\"`",
+				it->max);
+		else if (it->type == CT_ADDRS)
+			fprintf(out, "at most %lld, `\"host:port\"`",
 				it->max);
 		else if (it->type == CT_ENUM)
 			for (int k = 0; it->choices[k]; k++)
@@ -1340,6 +1499,17 @@ static void dump_item(FILE *out, const struct conf_item *it, const void *base,
 		fprintf(out, " ];\n");
 		break;
 	}
+	case CT_ADDRS: {
+		const struct conf_addrs *as = v;
+
+		fprintf(out, "(");
+		for (int i = 0; i < as->n; i++)
+			fprintf(out, strchr(as->a[i].host, ':')
+				? "%s \"[%s]:%d\"" : "%s \"%s:%d\"",
+				i ? "," : "", as->a[i].host, as->a[i].port);
+		fprintf(out, " );\n");
+		break;
+	}
 	}
 }
 
@@ -1359,6 +1529,12 @@ void conf_dump(const struct cgw_conf *c, FILE *out)
 				 (int)(dot - it->name), it->name);
 			fprintf(out, "%s = {\n", group);
 		}
+		/* one Redis or the sentinels: the dump loads again */
+		if (c->redis.sentinels.n &&
+		    (it->off == offsetof(struct cgw_conf, redis.host) ||
+		     it->off == offsetof(struct cgw_conf, redis.port) ||
+		     it->off == offsetof(struct cgw_conf, redis.socket)))
+			continue;
 		dump_item(out, it, c, "  ", dot + 1);
 	}
 	if (group[0])

@@ -17,6 +17,7 @@
 #define CONF_PATH_MAX 512
 #define CONF_MAX_DAYS 64
 #define CONF_MAX_ERRORS 50	/* mistakes conf_load() reports at most */
+#define CONF_MAX_ADDRS 8	/* redis.sentinels */
 
 enum conf_bind_mode {
 	CONF_BIND_TRANSCEIVER,
@@ -28,6 +29,15 @@ enum conf_bind_mode {
 struct conf_days {
 	int n;
 	int day[CONF_MAX_DAYS];
+};
+
+/* A list of "host:port" (an IPv6 host in brackets: "[::1]:26379"). */
+struct conf_addrs {
+	int n;
+	struct {
+		char host[256];
+		int port;
+	} a[CONF_MAX_ADDRS];
 };
 
 /* What becomes of an MO whose sender is not a phone number (protect.
@@ -85,10 +95,21 @@ struct cgw_conf {
 		int port;
 		char socket[CONF_PATH_MAX];
 		int db;
+		char user[128];		/* ACL user: AUTH user password */
 		char password[128];
 		char prefix[32];
 		int shards;
 		int timeout;		/* ms */
+		/* Sentinel: the master is asked of these (n == 0: host/port
+		 * or socket name the one Redis) */
+		struct conf_addrs sentinels;
+		char master_name[128];
+		char sentinel_user[128];
+		char sentinel_password[128];
+		/* an MO is acknowledged once this many replicas have it
+		 * (WAIT), 0: once the master has it */
+		int wait_replicas;
+		int wait_timeout;	/* ms */
 	} redis;
 
 	struct cgw_smsc_conf smsc[CONF_MAX_SMSC];
@@ -191,5 +212,9 @@ void conf_dump(const struct cgw_conf *c, FILE *out);
 
 /* Parses "30s", "250ms", "5m", "1h" or a bare number of seconds. */
 int conf_parse_duration(const char *s, long long *ms);
+/* "host:port" ("[v6]:port") into host and port: 0, or -EINVAL with the
+ * reason in why. */
+int conf_parse_addr(const char *txt, char *host, size_t hostlen, int *port,
+		    char *why, size_t whylen);
 
 #endif

@@ -783,16 +783,35 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
 					       j->mo.ch == STORE_CH_USSD
 					       ? "ussd" : "sms"));
-	if (mo_ack(j, SMPP_ESME_ROK))
+	if (res->unreplicated && j->link) {
+		/*
+		 * Not acknowledged, not undone: the SMS centre delivers it
+		 * again. Should the record survive (the master stays, or a
+		 * replica got it late), the fingerprint names an MO never
+		 * acknowledged, so that copy is a re-delivery ("open" or
+		 * "unacked") and this one is answered; should it be lost
+		 * with a failover, that copy is new and this one's commit
+		 * finds nothing open ("gone"). Either way, answered once.
+		 */
+		LOGP(LOG_REDIS, LOG_WARN, px, "MO %s confirmed by %d of "
+		     "redis.wait_replicas %d replicas: refused with "
+		     "ESME_RX_T_APPN, the SMS centre will deliver it again",
+		     j->mo.id, res->replicas,
+		     j->gw->conf->redis.wait_replicas);
+		mo_ack(j, SMPP_ESME_RX_T_APPN);
+	} else if (mo_ack(j, SMPP_ESME_ROK)) {
 		ack_noted(j, res);
-	if (j->cc_key[0])
-		/* recorded: its parts are no longer needed */
+	}
+	if (j->cc_key[0] && !res->unreplicated)
+		/* recorded: its parts are no longer needed (an MO refused
+		 * keeps them, for its last part delivered again to join) */
 		store_cc_consume(j->gw->store, j->mo.msisdn, j->cc_key,
 				 NULL, NULL);
 	if (res->verdict == STORE_MO_DUP) {
 		LOGP(LOG_SMPP, LOG_NOTICE, px,
-		     "re-delivery of MO %s (%s): acknowledged, not answered "
-		     "again", res->dup_of, dup_reason(res->why));
+		     "re-delivery of MO %s (%s): %s, not answered again",
+		     res->dup_of, dup_reason(res->why),
+		     res->unreplicated ? "refused" : "acknowledged");
 		mo_free(j);
 		return;
 	}

@@ -7,6 +7,16 @@
  * temporary error at once while Redis is away. A request that outlives
  * redis.timeout fails with -ETIMEDOUT and the connection is recycled:
  * a Redis that does not answer is treated as a Redis that is down.
+ *
+ * With redis.sentinels, each connection starts by asking the sentinels
+ * in turn for the master (sentinel_master, blocking a short while: only
+ * while Redis is away, when every MO is refused anyway), and LOADING
+ * checks with ROLE that it is one. The failover is followed from three
+ * signs: a -READONLY answer (the master was demoted), a lost link, and
+ * +switch-master on a second connection, subscribed to a sentinel. Each
+ * drops the connection and asks again; requests in flight fail like any
+ * Redis error (an MO gets the temporary status and is delivered again).
+ * A new master gets the scripts loaded on connecting, like any Redis.
  */
 #include "config.h"
 
@@ -48,7 +58,14 @@ struct store {
 	void *state_arg;
 	LIST_HEAD(, sreq) live;	/* requests not yet freed */
 	struct store_stats stats;
-	char down_why[128];	/* the last connection error ("" none) */
+	char down_why[512];	/* the last connection error ("" none) */
+	/* Sentinel: the master connected to, the sentinel that named it,
+	 * and the subscription to +switch-master */
+	char master_host[256];
+	int master_port;
+	int sentinel;
+	redisAsyncContext *sub;
+	struct event *sub_ev;	/* (re)subscribes */
 	bool freeing;
 	/* every command is built here and copied out by hiredis before the
 	 * call that builds it returns */
@@ -58,6 +75,7 @@ struct store {
 static void store_connect(struct store *st);
 static void set_state(struct store *st, enum conn_state s);
 static void schedule_reconnect(struct store *st);
+static void rediscover_now(struct store *st);
 
 /* --- request lifecycle ------------------------------------------------------- */
 
@@ -124,7 +142,7 @@ static void recycle_cb(evutil_socket_t fd, short what, void *arg)
 	if (!st->ac)
 		return;
 	LOGP(LOG_REDIS, LOG_WARN, NULL,
-	     "dropping the Redis connection after a timeout");
+	     "dropping the Redis connection to connect again");
 	drop_context(st);
 }
 
@@ -156,6 +174,11 @@ static void reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 			if (strncmp(reply->str, "NOSCRIPT", 8) == 0 &&
 			    rq->st->recycle_ev)
 				/* scripts flushed under us: reload them */
+				event_active(rq->st->recycle_ev, 0, 0);
+			if (strncmp(reply->str, "READONLY", 8) == 0 &&
+			    rq->st->conf->redis.sentinels.n &&
+			    rq->st->recycle_ev)
+				/* the master was demoted: ask for the new */
 				event_active(rq->st->recycle_ev, 0, 0);
 			rq->rc = rq->rc ? rq->rc : -EIO;
 		} else if (!rq->rc && rq->on_reply) {
@@ -361,6 +384,9 @@ static void eviction_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 		     policy);
 }
 
+#define LOAD_OTHER (-1)	/* AUTH, SELECT: an error is what counts */
+#define LOAD_ROLE (-2)
+
 static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 {
 	struct store *st = ac->data;
@@ -372,6 +398,17 @@ static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 	if (!reply || reply->type == REDIS_REPLY_ERROR) {
 		LOGP(LOG_REDIS, LOG_ERROR, NULL, "Redis set-up failed: %s",
 		     reply ? reply->str : "no reply");
+		if (st->recycle_ev)
+			event_active(st->recycle_ev, 0, 0);
+		return;
+	}
+	if (which == LOAD_ROLE && !role_is_master(reply)) {
+		/* the sentinels' answer is stale: a failover is under way */
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "Redis %s:%d is not a master: "
+		     "asking the sentinels again", st->master_host,
+		     st->master_port);
+		snprintf(st->down_why, sizeof(st->down_why), "%s:%d is not "
+			 "a master", st->master_host, st->master_port);
 		if (st->recycle_ev)
 			event_active(st->recycle_ev, 0, 0);
 		return;
@@ -414,15 +451,28 @@ static void connect_cb(const redisAsyncContext *cac, int status)
 	}
 	set_state(st, CS_LOADING);
 	st->loading = 0;
-	if (st->conf->redis.password[0]) {
+	if (st->conf->redis.password[0] && st->conf->redis.user[0]) {
 		st->loading++;
-		redisAsyncCommand(ac, load_reply_cb, (void *)(intptr_t)-1,
-				  "AUTH %s", st->conf->redis.password);
+		redisAsyncCommand(ac, load_reply_cb,
+				  (void *)(intptr_t)LOAD_OTHER, "AUTH %s %s",
+				  st->conf->redis.user,
+				  st->conf->redis.password);
+	} else if (st->conf->redis.password[0]) {
+		st->loading++;
+		redisAsyncCommand(ac, load_reply_cb,
+				  (void *)(intptr_t)LOAD_OTHER, "AUTH %s",
+				  st->conf->redis.password);
+	}
+	if (st->conf->redis.sentinels.n) {
+		st->loading++;
+		redisAsyncCommand(ac, load_reply_cb,
+				  (void *)(intptr_t)LOAD_ROLE, "ROLE");
 	}
 	if (st->conf->redis.db) {
 		st->loading++;
-		redisAsyncCommand(ac, load_reply_cb, (void *)(intptr_t)-1,
-				  "SELECT %d", st->conf->redis.db);
+		redisAsyncCommand(ac, load_reply_cb,
+				  (void *)(intptr_t)LOAD_OTHER, "SELECT %d",
+				  st->conf->redis.db);
 	}
 	for (int i = 0; i < LUA_COUNT; i++) {
 		st->loading++;
@@ -431,16 +481,215 @@ static void connect_cb(const redisAsyncContext *cac, int status)
 	}
 }
 
+/* --- Sentinel ---------------------------------------------------------------- */
+
+/* Drops the connection (if any) and connects again at once: the master
+ * moved. */
+static void rediscover_now(struct store *st)
+{
+	struct timeval now = { 0, 0 };
+
+	if (st->freeing)
+		return;
+	st->backoff_ms = 0;
+	/* a connection being made belongs to the old master: its timer
+	 * must not time out the next one */
+	evtimer_del(st->connect_timer);
+	if (st->ac) {
+		drop_context(st);	/* schedules the reconnection */
+		st->backoff_ms = 0;
+	}
+	evtimer_del(st->reconnect_ev);
+	evtimer_add(st->reconnect_ev, &now);
+}
+
+static void sub_schedule(struct store *st)
+{
+	struct timeval tv = { 1, 0 };
+
+	if (!st->freeing && st->sub_ev)
+		evtimer_add(st->sub_ev, &tv);
+}
+
+/*
+ * A message of the subscription: ["subscribe", ...] first, then
+ * ["message", "+switch-master", "<name> <old ip> <old port> <new ip>
+ * <new port>"]. Another master's switch is none of ours.
+ */
+static void sub_msg_cb(redisAsyncContext *ac, void *r, void *privdata)
+{
+	struct store *st = ac->data;
+	const redisReply *reply = r;
+	const char *name, *sp;
+	char oldh[256], newh[256];
+	int oldp, newp;
+	size_t nl;
+
+	if (!st || !reply)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "sentinel %s:%d refused the "
+		     "subscription: %s",
+		     st->conf->redis.sentinels.a[st->sentinel].host,
+		     st->conf->redis.sentinels.a[st->sentinel].port,
+		     reply->str);
+		return;
+	}
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
+	    reply->element[0]->type != REDIS_REPLY_STRING ||
+	    strcmp(reply->element[0]->str, "message") != 0 ||
+	    reply->element[2]->type != REDIS_REPLY_STRING)
+		return;
+	name = st->conf->redis.master_name;
+	nl = strlen(name);
+	sp = reply->element[2]->str;
+	if (strncmp(sp, name, nl) != 0 || sp[nl] != ' ')
+		return;
+	/* already there (found by asking while the switch was announced) */
+	if (sscanf(sp + nl, " %255s %d %255s %d", oldh, &oldp, newh,
+		   &newp) == 4 && st->ac && st->state != CS_CONNECTING &&
+	    strcmp(newh, st->master_host) == 0 && newp == st->master_port) {
+		LOGP(LOG_REDIS, LOG_INFO, NULL, "the sentinels switched the "
+		     "master (%s): connected to it already", sp);
+		return;
+	}
+	LOGP(LOG_REDIS, LOG_NOTICE, NULL, "the sentinels switched the master "
+	     "(%s): reconnecting", sp);
+	rediscover_now(st);
+}
+
+static void sub_connect_cb(const redisAsyncContext *cac, int status)
+{
+	redisAsyncContext *ac = (redisAsyncContext *)cac;
+	struct store *st = ac->data;
+
+	if (!st)
+		return;
+	if (status != REDIS_OK) {
+		/* hiredis frees the context after this callback */
+		LOGP(LOG_REDIS, LOG_INFO, NULL, "cannot subscribe to sentinel "
+		     "%s:%d: %s",
+		     st->conf->redis.sentinels.a[st->sentinel].host,
+		     st->conf->redis.sentinels.a[st->sentinel].port,
+		     ac->errstr);
+		if (st->sub == ac)
+			st->sub = NULL;
+		st->sentinel = (st->sentinel + 1) %
+			       st->conf->redis.sentinels.n;
+		sub_schedule(st);
+	}
+}
+
+static void sub_disconnect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store *st = ac->data;
+
+	if (!st)
+		return;
+	if (st->sub == ac)
+		st->sub = NULL;
+	if (!st->freeing) {
+		LOGP(LOG_REDIS, LOG_INFO, NULL, "subscription to sentinel "
+		     "%s:%d lost: %s",
+		     st->conf->redis.sentinels.a[st->sentinel].host,
+		     st->conf->redis.sentinels.a[st->sentinel].port,
+		     ac->errstr[0] ? ac->errstr : "closed");
+		st->sentinel = (st->sentinel + 1) %
+			       st->conf->redis.sentinels.n;
+		sub_schedule(st);
+	}
+}
+
+/* Subscribes to +switch-master on sentinel st->sentinel (AUTH first
+ * when the sentinels ask for it; hiredis sends both in order). */
+static void sub_open(struct store *st)
+{
+	const struct cgw_conf *c = st->conf;
+	redisAsyncContext *ac;
+
+	if (st->sub || st->freeing)
+		return;
+	ac = redisAsyncConnect(c->redis.sentinels.a[st->sentinel].host,
+			       c->redis.sentinels.a[st->sentinel].port);
+	if (!ac || ac->err) {
+		if (ac)
+			redisAsyncFree(ac);
+		sub_schedule(st);
+		return;
+	}
+	ac->data = st;
+	if (redisLibeventAttach(ac, st->base) != REDIS_OK) {
+		ac->data = NULL;
+		redisAsyncFree(ac);
+		sub_schedule(st);
+		return;
+	}
+	st->sub = ac;
+	redisAsyncSetConnectCallback(ac, sub_connect_cb);
+	redisAsyncSetDisconnectCallback(ac, sub_disconnect_cb);
+	if (c->redis.sentinel_password[0] && c->redis.sentinel_user[0])
+		redisAsyncCommand(ac, sub_msg_cb, NULL, "AUTH %s %s",
+				  c->redis.sentinel_user,
+				  c->redis.sentinel_password);
+	else if (c->redis.sentinel_password[0])
+		redisAsyncCommand(ac, sub_msg_cb, NULL, "AUTH %s",
+				  c->redis.sentinel_password);
+	redisAsyncCommand(ac, sub_msg_cb, NULL, "SUBSCRIBE +switch-master");
+}
+
+static void sub_cb(evutil_socket_t fd, short what, void *arg)
+{
+	sub_open(arg);
+}
+
+/* The master's address into st->master_host/port: 0, or -errno with the
+ * store down and the reason in down_why. */
+static int discover(struct store *st)
+{
+	const struct cgw_conf *c = st->conf;
+	char host[sizeof(st->master_host)];
+	int port, which, rc;
+
+	rc = sentinel_master(c, st->sentinel, SENTINEL_TIMEOUT_MS, host,
+			     sizeof(host), &port, &which, st->down_why,
+			     sizeof(st->down_why));
+	if (rc < 0) {
+		LOGP(LOG_REDIS, LOG_WARN, NULL, "no sentinel named the Redis "
+		     "master '%s': %s", c->redis.master_name, st->down_why);
+		return rc;
+	}
+	if (strcmp(host, st->master_host) != 0 || port != st->master_port)
+		LOGP(LOG_REDIS, LOG_NOTICE, NULL, "Redis master '%s' is "
+		     "%s:%d (sentinel %s:%d)", c->redis.master_name, host,
+		     port, c->redis.sentinels.a[which].host,
+		     c->redis.sentinels.a[which].port);
+	util_strlcpy(st->master_host, host, sizeof(st->master_host));
+	st->master_port = port;
+	if (!st->sub) {
+		st->sentinel = which;
+		sub_open(st);
+	}
+	return 0;
+}
+
 static void store_connect(struct store *st)
 {
 	const struct cgw_conf *c = st->conf;
 	redisAsyncContext *ac;
 	struct timeval tv = { 2, 0 };
 
-	if (c->redis.socket[0])
+	if (c->redis.sentinels.n) {
+		if (discover(st) < 0) {
+			set_state(st, CS_DOWN);
+			schedule_reconnect(st);
+			return;
+		}
+		ac = redisAsyncConnect(st->master_host, st->master_port);
+	} else if (c->redis.socket[0]) {
 		ac = redisAsyncConnectUnix(c->redis.socket);
-	else
+	} else {
 		ac = redisAsyncConnect(c->redis.host, c->redis.port);
+	}
 	if (!ac || ac->err) {
 		LOGP(LOG_REDIS, LOG_WARN, NULL, "cannot connect to Redis: %s",
 		     ac ? ac->errstr : "out of memory");
@@ -491,7 +740,9 @@ struct store *store_new(struct event_base *base, const struct cgw_conf *conf,
 	st->reconnect_ev = evtimer_new(base, reconnect_cb, st);
 	st->connect_timer = evtimer_new(base, connect_timeout_cb, st);
 	st->recycle_ev = event_new(base, -1, 0, recycle_cb, st);
-	if (!st->reconnect_ev || !st->connect_timer || !st->recycle_ev) {
+	st->sub_ev = evtimer_new(base, sub_cb, st);
+	if (!st->reconnect_ev || !st->connect_timer || !st->recycle_ev ||
+	    !st->sub_ev) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		store_free(st);
 		return NULL;
@@ -511,6 +762,12 @@ void store_free(struct store *st)
 		st->ac = NULL;
 		redisAsyncFree(ac);
 	}
+	if (st->sub) {
+		redisAsyncContext *ac = st->sub;
+
+		st->sub = NULL;
+		redisAsyncFree(ac);
+	}
 	/* anything still live was finished by the NULL replies above */
 	while (!LIST_EMPTY(&st->live)) {
 		sreq_finish(LIST_FIRST(&st->live), -ECANCELED);
@@ -522,6 +779,8 @@ void store_free(struct store *st)
 		event_free(st->connect_timer);
 	if (st->recycle_ev)
 		event_free(st->recycle_ev);
+	if (st->sub_ev)
+		event_free(st->sub_ev);
 	free(st);
 }
 

@@ -189,6 +189,11 @@ struct store_mo_in_result {
 	bool dossier_asked;		/* a dossier key was given */
 	bool dossier_found;
 	struct dossier dossier;
+	/* redis.wait_replicas > 0: the replicas that confirmed the record
+	 * (WAIT) were fewer; the MO must not be acknowledged (ESME_RX_T_APPN),
+	 * but it is recorded on the master and is processed as usual */
+	bool unreplicated;
+	int replicas;			/* WAIT's answer */
 };
 
 struct store_stats {
@@ -260,6 +265,10 @@ unsigned store_shard(const struct store *st, const char *msisdn);
  * open, was not acknowledged in time, or was acknowledged on a connection
  * neither live nor known to have stayed up (mo_in.lua); a new USSD dial or
  * SMS MENU only in the first case, a USSD answer where a menu waits never.
+ * With redis.wait_replicas, a WAIT follows in the same pipeline (not for a
+ * reread) and res->unreplicated says when too few replicas confirmed it
+ * within redis.wait_timeout. WAIT holds the one connection while it waits:
+ * the store's other requests queue behind it that long.
  */
 typedef void store_mo_in_fn(void *arg, int rc,
 			    const struct store_mo_in_result *res);

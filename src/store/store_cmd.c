@@ -473,3 +473,121 @@ void app_gather_free(struct app_gather *g)
 	free(g->l.v);
 	memset(g, 0, sizeof(*g));
 }
+
+/* --- Redis Sentinel ------------------------------------------------------ */
+
+/* AUTH [user] password on c, when a password is set: 0 or -EACCES. */
+static int sentinel_auth(redisContext *rc, const char *user,
+			 const char *password, char *err, size_t errlen)
+{
+	redisReply *r;
+	int ret = 0;
+
+	if (!password[0])
+		return 0;
+	r = user[0] ? redisCommand(rc, "AUTH %s %s", user, password)
+		    : redisCommand(rc, "AUTH %s", password);
+	if (!r || r->type == REDIS_REPLY_ERROR)
+		ret = util_err(err, errlen, -EACCES, "AUTH refused: %s",
+			       r ? r->str : rc->errstr);
+	if (r)
+		freeReplyObject(r);
+	return ret;
+}
+
+/* One sentinel's answer to SENTINEL get-master-addr-by-name. */
+static int sentinel_ask(const struct cgw_conf *c, int i, struct timeval tv,
+			char *host, size_t hostlen, int *port, char *err,
+			size_t errlen)
+{
+	redisContext *rc = redisConnectWithTimeout(c->redis.sentinels.a[i].host,
+						   c->redis.sentinels.a[i].port,
+						   tv);
+	redisReply *r = NULL;
+	char *end;
+	long p;
+	int ret;
+
+	if (!rc || rc->err) {
+		ret = util_err(err, errlen, -ECONNREFUSED, "%s",
+			       rc ? rc->errstr : "out of memory");
+		goto out;
+	}
+	redisSetTimeout(rc, tv);
+	ret = sentinel_auth(rc, c->redis.sentinel_user,
+			    c->redis.sentinel_password, err, errlen);
+	if (ret < 0)
+		goto out;
+	r = redisCommand(rc, "SENTINEL get-master-addr-by-name %s",
+			 c->redis.master_name);
+	if (!r) {
+		ret = util_err(err, errlen, -EIO, "%s", rc->errstr);
+		goto out;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		ret = util_err(err, errlen, -EIO, "%s", r->str);
+		goto out;
+	}
+	/* nil: it monitors no master of that name */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_STRING) {
+		ret = util_err(err, errlen, -ENOENT, "knows no master named "
+			       "'%s'", c->redis.master_name);
+		goto out;
+	}
+	errno = 0;
+	p = strtol(r->element[1]->str, &end, 10);
+	if (*end || errno || p < 1 || p > 65535 ||
+	    r->element[0]->len >= hostlen) {
+		ret = util_err(err, errlen, -EIO, "answered an odd address "
+			       "'%s' '%s'", r->element[0]->str,
+			       r->element[1]->str);
+		goto out;
+	}
+	util_strlcpy(host, r->element[0]->str, hostlen);
+	*port = (int)p;
+	ret = 0;
+out:
+	if (r)
+		freeReplyObject(r);
+	if (rc)
+		redisFree(rc);
+	return ret;
+}
+
+int sentinel_master(const struct cgw_conf *c, int first, int timeout_ms,
+		    char *host, size_t hostlen, int *port, int *which,
+		    char *err, size_t errlen)
+{
+	const struct conf_addrs *s = &c->redis.sentinels;
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	size_t used = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	for (int k = 0; k < s->n; k++) {
+		int i = (first + k) % s->n;
+		char why[160];
+
+		if (sentinel_ask(c, i, tv, host, hostlen, port, why,
+				 sizeof(why)) == 0) {
+			*which = i;
+			return 0;
+		}
+		if (used < errlen)
+			used += (size_t)snprintf(err + used, errlen - used,
+						 "%ssentinel %s:%d: %s",
+						 used ? "; " : "",
+						 s->a[i].host, s->a[i].port,
+						 why);
+	}
+	return -EHOSTUNREACH;
+}
+
+int role_is_master(const redisReply *r)
+{
+	return r && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	       r->element[0]->type == REDIS_REPLY_STRING &&
+	       strcmp(r->element[0]->str, "master") == 0;
+}

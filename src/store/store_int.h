@@ -81,6 +81,25 @@ void cmd_dossier_pttl(struct argv *a, const struct store_keys *k,
 void cmd_apps_list(struct argv *a, const struct store_keys *k, unsigned shard,
 		   const struct store_app_filter *f);
 
+/* --- Redis Sentinel (store_cmd.c) ----------------------------------------- */
+
+/* Each sentinel's connection and answer may take this long (ms): the
+ * daemon asks them from its event loop, only while Redis is away. */
+#define SENTINEL_TIMEOUT_MS 300
+
+/*
+ * Asks the sentinels of c (redis.sentinels), in turn from index first,
+ * for the address of the master named redis.master_name (SENTINEL
+ * get-master-addr-by-name), blocking at most timeout_ms per sentinel.
+ * 0 with host, port and the index of the sentinel that answered in
+ * *which; -EHOSTUNREACH with every sentinel's reason in err.
+ */
+int sentinel_master(const struct cgw_conf *c, int first, int timeout_ms,
+		    char *host, size_t hostlen, int *port, int *which,
+		    char *err, size_t errlen);
+/* True when r, the answer to ROLE, says "master". */
+int role_is_master(const redisReply *r);
+
 /* --- replies ---------------------------------------------------------------- */
 
 /* The value of a field in a HGETALL-style array reply, or NULL. */

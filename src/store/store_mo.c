@@ -23,12 +23,26 @@ static void reply_str(const redisReply *r, size_t i, char *out, size_t len)
 		util_strlcpy(out, r->element[i]->str, len);
 }
 
+/* The commands of round trip 1, in the order sent. */
+enum { MO_IN_SCRIPT, MO_IN_DOSSIER, MO_IN_WAIT, MO_IN_CMDS };
+
 static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct store_mo_in_result *res = rq->ctx;
 
-	if (idx == 1) {
+	if (idx == MO_IN_DOSSIER) {
 		res->dossier_found = reply_dossier(r, &res->dossier);
+		return;
+	}
+	if (idx == MO_IN_WAIT) {
+		const struct cgw_conf *c = store_conf(rq->st);
+
+		if (r->type != REDIS_REPLY_INTEGER) {
+			rq->rc = -EIO;
+			return;
+		}
+		res->replicas = (int)r->integer;
+		res->unreplicated = r->integer < c->redis.wait_replicas;
 		return;
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
@@ -117,17 +131,30 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	struct sreq *rq;
 	int rc;
 
-	rc = sreq_open(st, dossier_key ? 2 : 1, mo_in_reply, mo_in_done,
-		       (void *)cb, arg, sizeof(*res), &rq);
+	const struct cgw_conf *c = store_conf(st);
+	/* a reread records nothing: nothing to wait for */
+	bool wait = c->redis.wait_replicas > 0 && !reread;
+
+	rc = sreq_open(st, MO_IN_CMDS, mo_in_reply, mo_in_done, (void *)cb,
+		       arg, sizeof(*res), &rq);
 	if (rc < 0)
 		return rc;
 	res = rq->ctx;
 	res->dossier_asked = dossier_key != NULL;
 	build_mo_in(a, st, mo, reread, live);
-	sreq_send(rq, 0, a);
+	sreq_send(rq, MO_IN_SCRIPT, a);
 	if (dossier_key) {
 		cmd_dossier_get(a, store_keyctx(st), dossier_key);
-		sreq_send(rq, 1, a);
+		sreq_send(rq, MO_IN_DOSSIER, a);
+	}
+	if (wait) {
+		/* after the script: it waits for everything this connection
+		 * wrote so far, the record included */
+		arg_reset(a);
+		arg_s(a, "WAIT");
+		arg_i(a, c->redis.wait_replicas);
+		arg_i(a, c->redis.wait_timeout);
+		sreq_send(rq, MO_IN_WAIT, a);
 	}
 	return sreq_commit(rq);
 }

@@ -74,7 +74,11 @@ static int sync_setup(struct store_sync *ss, const struct cgw_conf *c)
 	redisReply *r;
 
 	if (c->redis.password[0]) {
-		r = redisCommand(ss->rc, "AUTH %s", c->redis.password);
+		r = c->redis.user[0]
+			    ? redisCommand(ss->rc, "AUTH %s %s", c->redis.user,
+					   c->redis.password)
+			    : redisCommand(ss->rc, "AUTH %s",
+					   c->redis.password);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			sync_err(ss, -EACCES, "Redis AUTH failed: %s",
 				 r ? r->str : ss->rc->errstr);
@@ -93,6 +97,19 @@ static int sync_setup(struct store_sync *ss, const struct cgw_conf *c)
 		}
 		freeReplyObject(r);
 	}
+	if (c->redis.sentinels.n) {
+		/* the sentinels' answer may be stale in a failover */
+		r = redisCommand(ss->rc, "ROLE");
+		if (!role_is_master(r)) {
+			sync_err(ss, -EAGAIN, "the Redis the sentinels name "
+				 "is not a master (%s): a failover is under "
+				 "way, try again", r && r->type ==
+				 REDIS_REPLY_ERROR ? r->str : "a replica");
+			freeReplyObject(r);
+			return -EAGAIN;
+		}
+		freeReplyObject(r);
+	}
 	return 0;
 }
 
@@ -101,6 +118,8 @@ struct store_sync *store_sync_open(const struct cgw_conf *c, char *err,
 {
 	struct timeval tv = { 5, 0 };
 	struct store_sync *ss = calloc(1, sizeof(*ss));
+	char host[256], why[512];
+	int port = c->redis.port, which;
 
 	if (!ss) {
 		util_err(err, errlen, -ENOMEM, "out of memory");
@@ -109,16 +128,24 @@ struct store_sync *store_sync_open(const struct cgw_conf *c, char *err,
 	util_strlcpy(ss->prefix, c->redis.prefix, sizeof(ss->prefix));
 	ss->keys.prefix = ss->prefix;
 	ss->keys.shards = c->redis.shards;
-	if (c->redis.socket[0])
+	util_strlcpy(host, c->redis.host, sizeof(host));
+	if (c->redis.sentinels.n &&
+	    sentinel_master(c, 0, SENTINEL_TIMEOUT_MS * 3, host, sizeof(host),
+			    &port, &which, why, sizeof(why)) < 0) {
+		util_err(err, errlen, -EHOSTUNREACH, "no sentinel named the "
+			 "Redis master '%s': %s", c->redis.master_name, why);
+		store_sync_close(ss);
+		return NULL;
+	}
+	if (c->redis.socket[0] && !c->redis.sentinels.n)
 		ss->rc = redisConnectUnixWithTimeout(c->redis.socket, tv);
 	else
-		ss->rc = redisConnectWithTimeout(c->redis.host, c->redis.port,
-						 tv);
+		ss->rc = redisConnectWithTimeout(host, port, tv);
 	if (!ss->rc || ss->rc->err) {
 		util_err(err, errlen, -ECONNREFUSED,
 			 "cannot connect to Redis at %s:%d: %s",
-			 c->redis.socket[0] ? c->redis.socket : c->redis.host,
-			 c->redis.socket[0] ? 0 : c->redis.port,
+			 c->redis.socket[0] ? c->redis.socket : host,
+			 c->redis.socket[0] ? 0 : port,
 			 ss->rc ? ss->rc->errstr : "out of memory");
 		store_sync_close(ss);
 		return NULL;

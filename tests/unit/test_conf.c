@@ -736,6 +736,68 @@ START_TEST(test_dump_loads_again)
 }
 END_TEST
 
+START_TEST(test_sentinels)
+{
+	char err[512] = "", *out;
+
+	tu_write(dir, "menus/main.cfg", "# present\n");
+	ck_assert_msg(load("s.cfg", "redis = { sentinels = ( \"10.0.0.1:26379\", "
+			   "\"[::1]:26380\" ); master_name = \"citizengw\"; "
+			   "user = \"gw\"; password = \"pw\"; "
+			   "sentinel_password = \"spw\"; wait_replicas = 1; "
+			   "wait_timeout = \"300ms\"; };\n" SMSC_OK,
+			   err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(conf->redis.sentinels.n, 2);
+	ck_assert_str_eq(conf->redis.sentinels.a[0].host, "10.0.0.1");
+	ck_assert_int_eq(conf->redis.sentinels.a[0].port, 26379);
+	ck_assert_str_eq(conf->redis.sentinels.a[1].host, "::1");
+	ck_assert_int_eq(conf->redis.sentinels.a[1].port, 26380);
+	ck_assert_str_eq(conf->redis.master_name, "citizengw");
+	ck_assert_str_eq(conf->redis.user, "gw");
+	ck_assert_int_eq(conf->redis.wait_replicas, 1);
+	ck_assert_int_eq(conf->redis.wait_timeout, 300);
+	/* the dump names the sentinels, hides the password, loads again */
+	out = dump();
+	ck_assert_ptr_nonnull(strstr(out, "sentinels = ( \"10.0.0.1:26379\", "
+					  "\"[::1]:26380\" );"));
+	ck_assert_ptr_nonnull(strstr(out, "sentinel_password = \"***\";"));
+	ck_assert_ptr_null(strstr(out, "port = 6379;"));
+	ck_assert_msg(load("dumped.cfg", out, err, sizeof(err)) == 0,
+		      "the dump does not load: %s\n%s", err, out);
+	ck_assert_int_eq(conf->redis.sentinels.n, 2);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_sentinels_refused)
+{
+	refused_at("redis = { sentinels = ( \"10.0.0.1:26379\" ); "
+		   "master_name = \"m\"; host = \"10.0.0.9\"; };\n" SMSC_OK, 1,
+		   "redis.host: with redis.sentinels: name one Redis "
+		   "(host/port or socket) or the sentinels and master_name, "
+		   "not both");
+	refused_at("redis = { sentinels = ( \"10.0.0.1:26379\" ); };\n"
+		   SMSC_OK, 1, "redis.sentinels: needs redis.master_name (the "
+		   "name the sentinels monitor the master by)");
+	refused_at("redis = { master_name = \"m\"; };\n" SMSC_OK, 1,
+		   "redis.master_name: names a Sentinel master but "
+		   "redis.sentinels is not set");
+	refused_at("redis = { sentinels = ( \"10.0.0.1\" ); "
+		   "master_name = \"m\"; };\n" SMSC_OK, 1,
+		   "redis.sentinels.[0]: '10.0.0.1' is not \"host:port\"");
+	refused_at("redis = { sentinels = ( \"h:70000\" ); "
+		   "master_name = \"m\"; };\n" SMSC_OK, 1,
+		   "redis.sentinels.[0]: 'h:70000': the port is not 1..65535");
+	refused_at("redis = { sentinels = ( \"::1:26379\" ); "
+		   "master_name = \"m\"; };\n" SMSC_OK, 1,
+		   "redis.sentinels.[0]: '::1:26379': write an IPv6 address "
+		   "in brackets, \"[::1]:26379\"");
+	refused_at("redis = { sentinels = \"h:1\"; master_name = \"m\"; };\n"
+		   SMSC_OK, 1, "redis.sentinels: expects a list ( "
+		   "\"host:port\", ... )");
+}
+END_TEST
+
 START_TEST(test_reference_lists_every_setting)
 {
 	char *buf = NULL;
@@ -808,6 +870,8 @@ Suite *suite_conf(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_dump_hides_secrets);
 	tcase_add_test(tc, test_dump_loads_again);
+	tcase_add_test(tc, test_sentinels);
+	tcase_add_test(tc, test_sentinels_refused);
 	tcase_add_test(tc, test_reference_lists_every_setting);
 	suite_add_tcase(s, tc);
 	return s;
