@@ -85,6 +85,7 @@ struct cgw_conf {
 		int port;
 		char socket[CONF_PATH_MAX];
 		int db;
+		char user[128];		/* ACL user; "" = AUTH password */
 		char password[128];
 		char prefix[32];
 		int shards;

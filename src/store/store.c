@@ -413,7 +413,12 @@ static void connect_cb(const redisAsyncContext *cac, int status)
 	}
 	set_state(st, CS_LOADING);
 	st->loading = 0;
-	if (st->conf->redis.password[0]) {
+	if (st->conf->redis.user[0]) {
+		st->loading++;
+		redisAsyncCommand(ac, load_reply_cb, (void *)(intptr_t)-1,
+				  "AUTH %s %s", st->conf->redis.user,
+				  st->conf->redis.password);
+	} else if (st->conf->redis.password[0]) {
 		st->loading++;
 		redisAsyncCommand(ac, load_reply_cb, (void *)(intptr_t)-1,
 				  "AUTH %s", st->conf->redis.password);

@@ -74,7 +74,11 @@ static int sync_setup(struct store_sync *ss, const struct cgw_conf *c)
 	redisReply *r;
 
 	if (c->redis.password[0]) {
-		r = redisCommand(ss->rc, "AUTH %s", c->redis.password);
+		/* the ACL form when a user is set (conf.c requires both) */
+		r = c->redis.user[0] ?
+		    redisCommand(ss->rc, "AUTH %s %s", c->redis.user,
+				 c->redis.password) :
+		    redisCommand(ss->rc, "AUTH %s", c->redis.password);
 		if (!r || r->type == REDIS_REPLY_ERROR) {
 			sync_err(ss, -EACCES, "Redis AUTH failed: %s",
 				 r ? r->str : ss->rc->errstr);
