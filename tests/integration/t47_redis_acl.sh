@@ -62,6 +62,9 @@ import_samples
 start_gw
 wait_for 15 grep -q "Redis ready" "$T/gw.log" || fail "daemon never saw Redis"
 wait_sim 40
+# without @dangerous, CONFIG GET is refused: the daemon says so and works
+grep -q "could not check whether Redis may evict" "$T/gw.log" ||
+	fail "no notice of the eviction policy left unchecked"
 [ "$(count_in "$T/sim.log" " SUBMIT #")" = 1 ] || fail "expected one reply"
 # the password never reaches the log
 grep -q "acl-pass-4711" "$T/gw.log" && fail "the Redis password is in the log"
