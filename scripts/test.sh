@@ -3,8 +3,8 @@
 # runs every test: unit tests (Check) and integration tests that start
 # redis-server, citizengw-sim and citizengw on free loopback ports (one of
 # them drives the staff page in headless Chromium: setup-deps.sh --tests
-# installs chromium, Node.js and npm); then
-# the unit tests under valgrind; make distcheck (the tarball, built out of
+# installs chromium, Node.js and npm); then the unit tests and a few
+# integration tests under valgrind; make distcheck (the tarball, built out of
 # tree, passes them too); then every fuzz target for FUZZ_SECONDS (20)
 # from its seeds, built with clang and libFuzzer (docs/fuzzing.md).
 set -eu
@@ -23,6 +23,13 @@ if ! (cd build-valgrind && make -s check-valgrind >valgrind.log 2>&1); then
 	tail -n 60 build-valgrind/valgrind.log
 	exit 1
 fi
+# a few integration tests with the daemon under valgrind (the whole set:
+# make check-valgrind-integration, docs/security.md)
+if ! (cd build-valgrind && make -s check-valgrind-integration-short \
+	>valgrind-integration.log 2>&1); then
+	tail -n 100 build-valgrind/valgrind-integration.log
+	exit 1
+fi
 cd build-test
 # the release tarball builds and passes the same tests out of tree
 if ! make -s -j"$(nproc)" distcheck >distcheck.log 2>&1; then
@@ -33,5 +40,6 @@ cd ..
 # the fuzz smoke: a crash fails CI and names its input (docs/fuzzing.md)
 BUILDDIR=build-fuzz CC=clang scripts/build.sh --enable-fuzz
 (cd build-fuzz && make -s fuzz-smoke)
-echo "All tests passed (unit tests also under valgrind; make distcheck;" \
+echo "All tests passed (unit tests and a few integration tests also under" \
+	"valgrind; make distcheck;" \
 	"fuzz smoke)."
