@@ -4,10 +4,10 @@
 # redis-server, citizengw-sim and citizengw on free loopback ports (one of
 # them drives the staff page in headless Chromium: setup-deps.sh --tests
 # installs chromium, Node.js and npm); the short fault injection run
-# (docs/reliability.md); then the unit tests under valgrind; the README's
-# demo; make distcheck (the tarball, built out of tree, passes them too);
-# then every fuzz target for FUZZ_SECONDS (20) from its seeds, built with
-# clang and libFuzzer (docs/fuzzing.md).
+# (docs/reliability.md); then the unit tests and a few integration tests
+# under valgrind; the README's demo; make distcheck (the tarball, built
+# out of tree, passes them too); then every fuzz target for FUZZ_SECONDS
+# (20) from its seeds, built with clang and libFuzzer (docs/fuzzing.md).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --tests
@@ -26,6 +26,13 @@ if ! (cd build-valgrind && make -s check-valgrind >valgrind.log 2>&1); then
 	tail -n 60 build-valgrind/valgrind.log
 	exit 1
 fi
+# a few integration tests with the daemon under valgrind (the whole set:
+# make check-valgrind-integration, docs/security.md)
+if ! (cd build-valgrind && make -s check-valgrind-integration-short \
+	>valgrind-integration.log 2>&1); then
+	tail -n 100 build-valgrind/valgrind-integration.log
+	exit 1
+fi
 # the README's demo, on the same build: it must keep working
 if ! BUILDDIR=build-valgrind scripts/demo.sh >build-valgrind/demo.log 2>&1; then
 	tail -n 60 build-valgrind/demo.log
@@ -41,5 +48,6 @@ cd ..
 # the fuzz smoke: a crash fails CI and names its input (docs/fuzzing.md)
 BUILDDIR=build-fuzz CC=clang scripts/build.sh --enable-fuzz
 (cd build-fuzz && make -s fuzz-smoke)
-echo "All tests passed (unit tests also under valgrind; make distcheck;" \
+echo "All tests passed (fault injection smoke; unit tests and a few" \
+	"integration tests also under valgrind; the demo; make distcheck;" \
 	"fuzz smoke)."

@@ -67,8 +67,8 @@ static const struct conf_item global_items[] = {
 	{ "redis.db", CT_INT, G(redis.db), 0, 1023, "0", NULL,
 	  "Redis database number." },
 	{ "redis.user", CT_STR, G(redis.user), 0, 0, "", NULL,
-	  "ACL user name (Redis 6+): AUTH user password; empty for the "
-	  "default user (AUTH password)." },
+	  "ACL user (Redis 6 and later) sent with AUTH user password; "
+	  "empty for the default user (requirepass). Needs redis.password." },
 	{ "redis.password", CT_STR, G(redis.password), 0, 0, "", NULL,
 	  "Password sent with AUTH; empty for none." },
 	{ "redis.prefix", CT_STR, G(redis.prefix), 1, 0, "cgw", NULL,
@@ -1296,6 +1296,10 @@ static void check_loaded(const struct cgw_conf *c, struct conf_errs *e)
 	if (check_prefix(c->redis.prefix) < 0)
 		errs_add(e, "%s: redis.prefix '%s' may hold only letters, "
 			 "digits, '_', '-' and '.'", e->file, c->redis.prefix);
+	if (c->redis.user[0] && !c->redis.password[0])
+		errs_add(e, "%s: redis.user '%s' needs redis.password (an ACL "
+			 "user without a password is the default user's job)",
+			 e->file, c->redis.user);
 }
 
 /*

@@ -129,9 +129,17 @@ int reasm_parse(const struct smpp_pdu *pdu, struct reasm_info *out,
 		out->ud_len = pl->len;
 		out->in_payload = true;
 		out->kind = REASM_PAYLOAD;
-	} else {
+	} else if (pdu->short_message) {
 		out->ud = pdu->short_message;
 		out->ud_len = pdu->sm_length;
+	} else {
+		/* a data_sm without message_payload has no short_message
+		 * at all: an empty text, never NULL + 0 below or a NULL
+		 * handed to the text decoder's memcpy */
+		static const uint8_t none[1];
+
+		out->ud = none;
+		out->ud_len = 0;
 	}
 	if (pdu->esm_class & ESM_UDHI) {
 		rc = parse_udh(out->ud, out->ud_len, out, err, errlen);

@@ -451,7 +451,7 @@ static void connect_cb(const redisAsyncContext *cac, int status)
 	}
 	set_state(st, CS_LOADING);
 	st->loading = 0;
-	if (st->conf->redis.password[0] && st->conf->redis.user[0]) {
+	if (st->conf->redis.user[0]) {
 		st->loading++;
 		redisAsyncCommand(ac, load_reply_cb,
 				  (void *)(intptr_t)LOAD_OTHER, "AUTH %s %s",

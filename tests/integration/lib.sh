@@ -21,6 +21,11 @@ BIN=$CGW_BUILDDIR/src
 GW=$BIN/citizengw
 CTL=$BIN/citizengw-ctl
 SIM=$BIN/citizengw-sim
+# CGW_GW_WRAPPER: a command the daemon runs under (make
+# check-valgrind-integration sets valgrind); CGW_SLOW: a factor for the
+# bounded waits below, for a daemon that runs that much slower
+GW_WRAPPER=${CGW_GW_WRAPPER:-}
+SLOW=${CGW_SLOW:-1}
 T=$(mktemp -d "${TMPDIR:-/tmp}/cgw-$(basename "$0" .sh).XXXXXX")
 PIDS=""
 TEST_OK=0
@@ -31,7 +36,7 @@ cleanup() {
 	done
 	for p in $PIDS; do
 		# bounded: the processes get TERM above, KILL after 5 s
-		for _ in $(seq 50); do
+		for _ in $(seq $(( 50 * SLOW ))); do
 			kill -0 "$p" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -62,7 +67,7 @@ pass() {
 
 # wait_for SECONDS CMD...: runs CMD until it succeeds
 wait_for() {
-	_limit=$(( $1 * 10 ))
+	_limit=$(( $1 * 10 * SLOW ))
 	shift
 	for _ in $(seq "$_limit"); do
 		if "$@" >/dev/null 2>&1; then
@@ -104,6 +109,13 @@ start_sim() {
 	_n=${SIM_NAME:-sim}
 	shift
 	rm -f "$T/$_n.port"
+	if [ "$SLOW" != 1 ] && [ -n "$_script" ]; then
+		# a slower daemon: the script's own waits stretched alike
+		SLOW=$SLOW perl -pe 's/\btimeout=(\d+)/"timeout=".($1 * $ENV{SLOW})/ge' \
+			"$_script" >"$_script.slow"
+		_script=$_script.slow
+		set -- --timeout $(( 120 * SLOW )) "$@"
+	fi
 	"$SIM" --listen 127.0.0.1:0 --port-file "$T/$_n.port" \
 		--pdu-log "$T/$_n.log" "$@" ${_script:+"$_script"} \
 		>"$T/$_n.out" 2>"$T/$_n.err" &
@@ -132,7 +144,7 @@ CFG
 }
 
 start_gw() {
-	"$GW" -c "$T/gw.cfg" 2>>"$T/gw.log" &
+	$GW_WRAPPER "$GW" -c "$T/gw.cfg" 2>>"$T/gw.log" &
 	GW_PID=$!
 	PIDS="$PIDS $GW_PID"
 }
@@ -140,7 +152,7 @@ start_gw() {
 # stop_gw: SIGTERM, bounded wait; returns the daemon's exit status
 stop_gw() {
 	kill -TERM "$GW_PID" 2>/dev/null || true
-	for _ in $(seq 100); do
+	for _ in $(seq $(( 100 * SLOW ))); do
 		kill -0 "$GW_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -153,7 +165,7 @@ stop_gw() {
 # wait_sim SECONDS: waits for the scripted sim to finish; fails on its
 # failure
 wait_sim() {
-	for _ in $(seq $(( $1 * 10 ))); do
+	for _ in $(seq $(( $1 * 10 * SLOW ))); do
 		kill -0 "$SIM_PID" 2>/dev/null || break
 		sleep 0.1
 	done

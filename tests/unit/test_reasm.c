@@ -174,6 +174,35 @@ START_TEST(parse_sar_and_payload)
 }
 END_TEST
 
+/* A data_sm without message_payload carries no short_message either
+ * (short_message NULL): an empty message, its data never NULL + 0 nor a
+ * NULL for the text decoder (clang's UBSan); with UDHI set, refused. */
+START_TEST(data_sm_without_payload)
+{
+	struct smpp_pdu p;
+	struct reasm_info in;
+	char err[128], text[16] = "x";
+
+	smpp_pdu_init(&p, SMPP_DATA_SM, 0, 1);
+	ck_assert_ptr_null(p.short_message);
+	ck_assert_int_eq(reasm_parse(&p, &in, err, sizeof(err)), 0);
+	ck_assert_int_eq(in.kind, REASM_SINGLE);
+	ck_assert_uint_eq(in.total, 1);
+	ck_assert_uint_eq(in.len, 0);
+	ck_assert_ptr_nonnull(in.data);
+	reasm_info_text(&in, false, text, sizeof(text));
+	ck_assert_str_eq(text, "");
+	/* an empty payload TLV is the same */
+	smpp_pdu_add_tlv(&p, SMPP_TLV_MESSAGE_PAYLOAD, 0, NULL);
+	ck_assert_int_eq(reasm_parse(&p, &in, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(in.data);
+	ck_assert_uint_eq(in.len, 0);
+	p.esm_class = 0x40;
+	ck_assert_int_eq(reasm_parse(&p, &in, err, sizeof(err)), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(err, "no user data"));
+}
+END_TEST
+
 START_TEST(parse_malformed)
 {
 	static const struct {
@@ -588,6 +617,7 @@ Suite *suite_reasm(void)
 	tcase_add_test(tc, parse_udh8_udh16);
 	tcase_add_test(tc, parse_other_ieis);
 	tcase_add_test(tc, parse_sar_and_payload);
+	tcase_add_test(tc, data_sm_without_payload);
 	tcase_add_test(tc, parse_malformed);
 	tcase_add_test(tc, parse_fuzz);
 	suite_add_tcase(s, tc);
