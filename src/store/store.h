@@ -546,6 +546,21 @@ int store_notice_again(struct store *st, const char *dossier_key,
 int store_mt_submitting(struct store *st, const struct store_mt *mt,
 			store_count_fn *cb, void *arg);
 
+/* --- the TPS cap of an SMSC account (store_tps.c) -------------------------- */
+
+/* How long an account's bucket outlives its last lease (ms). */
+#define STORE_TPS_KEEP_MS 10000
+
+/*
+ * Leases up to `want` submit_sm of SMSC account `account` (capped at
+ * `rate` per second across every process that leases from it; see
+ * tps_lease.lua), to be spent within slice_ms and dropped after. n > 0:
+ * tokens granted; n <= 0: none, the next one in -n ms. -EINVAL for a rate,
+ * want or slice <= 0.
+ */
+int store_tps_lease(struct store *st, const char *account, int rate,
+		    int want, int slice_ms, store_count_fn *cb, void *arg);
+
 /* --- broadcasts (store_bcast.c) -------------------------------------------- */
 
 /* A new broadcast, state "loading" until store_bc_start. */

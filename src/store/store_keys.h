@@ -42,6 +42,9 @@
  *   P:bcactive                broadcasts the dispatchers look at (set)
  *   P:seq:<agency>:<YYMMDD>   last sequence number of that agency's
  *                             dossier codes of the day
+ *   P:tps:{<account>}         token bucket of an SMSC account's TPS cap,
+ *                             shared by every process bound to it (its
+ *                             own hash tag)
  */
 #ifndef CGW_STORE_KEYS_H
 #define CGW_STORE_KEYS_H
@@ -117,6 +120,9 @@ void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
 void store_key_dlrwait(const struct store_keys *k, const char *bind,
 		       const char *msgid, char *out, size_t outlen);
+/* The TPS bucket of an SMSC account (gw/tps.h: tps_account). */
+void store_key_tps(const struct store_keys *k, const char *account,
+		   char *out, size_t outlen);
 
 /*
  * How long each kind of key lives: every key the daemon and the tools

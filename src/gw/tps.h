@@ -1,0 +1,53 @@
+/*
+ * The TPS cap of an SMSC account, shared by every bind and every gateway
+ * process bound to it. An account is named by its smsc entries' `account`
+ * setting, by default host:port:system_id; its cap is their `tps`.
+ *
+ * The hot path never waits for Redis: a process leases a handful of
+ * tokens of the account's bucket in Redis (store_tps_lease, one script
+ * call for up to a slice's worth) and spends them locally for the next
+ * TPS_SLICE_MS; what is left then is dropped, so that the processes
+ * together never exceed the cap by more than one slice's worth. A submit
+ * that finds no token asks for more and the caller is woken (its `wake`
+ * callback) when they come.
+ *
+ * When Redis cannot be asked the process holds the cap alone, as if it
+ * were the only one bound to the account (logged).
+ */
+#ifndef CGW_GW_TPS_H
+#define CGW_GW_TPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/conf.h"
+
+struct event_base;
+struct store;
+struct tps;
+
+/* How long leased tokens may be spent (ms). */
+#define TPS_SLICE_MS 100
+
+/* wake(arg) runs when tokens came after tps_ready()/tps_take() said no. */
+struct tps *tps_new(struct event_base *base, struct store *st,
+		    void (*wake)(void *arg), void *arg);
+/* Leases in flight finish (and are dropped) when the store answers or is
+ * freed; the store must outlive nothing else of this. */
+void tps_free(struct tps *t);
+
+/* The account a bind's submits count against (its `account` setting, or
+ * host:port:system_id). */
+void tps_account(const struct cgw_smsc_conf *sc, char *out, size_t outlen);
+
+/*
+ * A submit_sm on a bind of sc may go now: its account has a token at hand
+ * (or no cap). When not, tokens are asked for and wake() follows.
+ */
+bool tps_ready(struct tps *t, const struct cgw_smsc_conf *sc);
+/* As tps_ready, and spends the token when there is one. */
+bool tps_take(struct tps *t, const struct cgw_smsc_conf *sc);
+/* Gives back a token taken for a submit that did not go out. */
+void tps_untake(struct tps *t, const struct cgw_smsc_conf *sc);
+
+#endif
