@@ -21,13 +21,17 @@ struct tps_acct {
 	struct tps_acct *next;
 	char name[288];
 	int rate;		/* the cap the last submit's bind named */
-	int tokens;		/* leased, spendable until `until` */
-	int64_t until;		/* mono ms */
-	int want;		/* submits that found no token since the last
+	/* the send slots leased: n left, the next at `at` (mono ms), the
+	 * others `every` ms apart; a slot not spent a slice after its time
+	 * is dropped */
+	long n;
+	double at, every;
+	int want;		/* submits that found no slot since the last
 				 * lease was asked for */
 	bool asking;		/* a lease in flight */
 	bool alone;		/* Redis could not be asked: local cap */
 	struct event *ev;	/* the next lease: now, or when one is due */
+	struct event *slot_ev;	/* wakes the sender at the next slot */
 };
 
 struct tps {
@@ -57,16 +61,34 @@ static int slice_cap(int rate)
 static void acct_free(struct tps_acct *a)
 {
 	event_free(a->ev);
+	event_free(a->slot_ev);
 	free(a);
 }
 
-static void ask(struct tps_acct *a, int64_t delay_ms);
+static void arm(struct event *ev, double ms)
+{
+	struct timeval tv;
 
-static void leased(void *arg, int rc, long n)
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)((ms - tv.tv_sec * 1000.0) * 1000) + 1;
+	evtimer_add(ev, &tv);
+}
+
+/* A lease after delay_ms, unless one is in flight or already due. */
+static void ask(struct tps_acct *a, double delay_ms)
+{
+	if (a->asking || evtimer_pending(a->ev, NULL))
+		return;
+	arm(a->ev, delay_ms);
+}
+
+static void leased(void *arg, int rc, long n, long first_us, long every_us)
 {
 	struct tps_acct *a = arg;
 	struct tps *t = a->t;
-	int64_t now = util_mono_ms();
+	double now = (double)util_mono_ms();
 
 	a->asking = false;
 	if (!t) {
@@ -77,26 +99,31 @@ static void leased(void *arg, int rc, long n)
 		/* no Redis: hold the cap here alone rather than stop */
 		if (!a->alone)
 			LOGP(LOG_SMPP, LOG_WARN, a->name,
-			     "cannot lease TPS tokens from Redis (%s): this "
+			     "cannot lease TPS slots from Redis (%s): this "
 			     "process holds the account's %d/s alone",
 			     strerror(-rc), a->rate);
 		a->alone = true;
-		a->tokens = slice_cap(a->rate);
-		a->until = now + TPS_SLICE_MS;
-	} else if (n > 0) {
+		a->n = slice_cap(a->rate);
+		a->at = now;
+		a->every = 1000.0 / a->rate;
+	} else if (n > 0 && every_us > 0) {
 		if (a->alone)
 			LOGP(LOG_SMPP, LOG_NOTICE, a->name,
-			     "TPS tokens leased from Redis again");
+			     "TPS slots leased from Redis again");
 		a->alone = false;
-		a->tokens = (int)n;
-		a->until = now + TPS_SLICE_MS;
+		a->n = n;
+		/* from the answer, not the question: never before the slot */
+		a->at = now + first_us / 1000.0;
+		a->every = every_us / 1000.0;
 	} else {
-		/* none left in this slice: ask when the next one is due */
-		ask(a, -n > 0 ? -n : 1);
+		ask(a, first_us / 1000.0);	/* none free yet */
 		return;
 	}
 	a->want = 0;
-	t->wake(t->arg);
+	if (a->at <= now)
+		t->wake(t->arg);
+	else
+		arm(a->slot_ev, a->at - now < 1 ? 1 : a->at - now);
 }
 
 static void ask_cb(evutil_socket_t fd, short what, void *arg)
@@ -112,17 +139,14 @@ static void ask_cb(evutil_socket_t fd, short what, void *arg)
 	rc = store_tps_lease(a->t->st, a->name, a->rate, want, TPS_SLICE_MS,
 			     leased, a);
 	if (rc < 0)
-		leased(a, rc, 0);	/* not sent: no callback follows */
+		leased(a, rc, 0, 0, 0);	/* not sent: no callback follows */
 }
 
-/* A lease after delay_ms, unless one is in flight or already due. */
-static void ask(struct tps_acct *a, int64_t delay_ms)
+static void slot_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct timeval tv = { delay_ms / 1000, (delay_ms % 1000) * 1000 };
+	struct tps_acct *a = arg;
 
-	if (a->asking || evtimer_pending(a->ev, NULL))
-		return;
-	evtimer_add(a->ev, &tv);
+	a->t->wake(a->t->arg);
 }
 
 static struct tps_acct *acct_of(struct tps *t, const struct cgw_smsc_conf *sc)
@@ -138,7 +162,10 @@ static struct tps_acct *acct_of(struct tps *t, const struct cgw_smsc_conf *sc)
 		if (!(a = calloc(1, sizeof(*a))))
 			return NULL;
 		a->ev = evtimer_new(t->base, ask_cb, a);
-		if (!a->ev) {
+		a->slot_ev = evtimer_new(t->base, slot_cb, a);
+		if (!a->ev || !a->slot_ev) {
+			if (a->ev)
+				event_free(a->ev);
 			free(a);
 			return NULL;
 		}
@@ -146,28 +173,42 @@ static struct tps_acct *acct_of(struct tps *t, const struct cgw_smsc_conf *sc)
 		util_strlcpy(a->name, name, sizeof(a->name));
 		a->next = t->accts;
 		t->accts = a;
+		a->rate = sc->tps;
 	}
-	/* binds of one account naming different caps: the smallest holds
-	 * (Redis keeps the smallest of all processes, tps_lease.lua) */
-	if (a->rate == 0 || sc->tps < a->rate || !a->want)
+	/* binds of one account in this process naming different caps: the
+	 * smallest holds (and across processes, tps_lease.lua) */
+	if (sc->tps < a->rate || !a->want)
 		a->rate = sc->tps;
 	return a;
 }
 
-static bool has_token(struct tps *t, const struct cgw_smsc_conf *sc,
-		      bool spend)
+static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
+		     bool spend)
 {
+	double now = (double)util_mono_ms();
 	struct tps_acct *a;
 
 	if (sc->tps <= 0)
 		return true;
 	if (!(a = acct_of(t, sc)))
 		return false;
-	if (a->tokens > 0 && a->until <= util_mono_ms())
-		a->tokens = 0;	/* the slice is over: the rest is lost */
-	if (a->tokens > 0) {
-		a->tokens -= spend;
+	/* slots nobody could spend in time are lost: never saved up */
+	while (a->n > 0 && a->at + TPS_SLICE_MS < now) {
+		a->n--;
+		a->at += a->every;
+	}
+	if (a->n > 0 && a->at <= now) {
+		if (spend) {
+			a->n--;
+			a->at += a->every;
+		}
 		return true;
+	}
+	if (a->n > 0) {
+		/* the clock reads whole ms: never wake before it moved */
+		if (!evtimer_pending(a->slot_ev, NULL))
+			arm(a->slot_ev, a->at - now < 1 ? 1 : a->at - now);
+		return false;
 	}
 	a->want++;
 	ask(a, 0);
@@ -176,21 +217,23 @@ static bool has_token(struct tps *t, const struct cgw_smsc_conf *sc,
 
 bool tps_ready(struct tps *t, const struct cgw_smsc_conf *sc)
 {
-	return has_token(t, sc, false);
+	return has_slot(t, sc, false);
 }
 
 bool tps_take(struct tps *t, const struct cgw_smsc_conf *sc)
 {
-	return has_token(t, sc, true);
+	return has_slot(t, sc, true);
 }
 
 void tps_untake(struct tps *t, const struct cgw_smsc_conf *sc)
 {
 	struct tps_acct *a;
 
-	if (sc->tps > 0 && (a = acct_of(t, sc)) &&
-	    a->until > util_mono_ms())
-		a->tokens++;
+	/* the slot just spent, back at its time */
+	if (sc->tps > 0 && (a = acct_of(t, sc))) {
+		a->n++;
+		a->at -= a->every;
+	}
 }
 
 struct tps *tps_new(struct event_base *base, struct store *st,

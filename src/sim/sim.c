@@ -388,7 +388,10 @@ static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
 	for (int i = s->nmos - 1; i >= 0; i--) {
 		struct sim_mo *mo = s->mos[i];
 
-		if (mo->seq != p->sequence_number || mo->attempts == 0)
+		/* sequence numbers are per connection: several binds
+		 * answer MOs of the same numbers */
+		if (mo->seq != p->sequence_number || mo->attempts == 0 ||
+		    mo->conn_id != c->id)
 			continue;
 		if (mo->nstatus < (int)ARRAY_SIZE(mo->statuses))
 			mo->statuses[mo->nstatus++] = p->command_status;
