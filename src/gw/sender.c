@@ -784,6 +784,7 @@ void sender_pump(struct sender *s)
 	LIST_FOREACH(m, &s->all, entry)
 		if (m->recording && m->record_at && m->record_at <= now)
 			record(m);	/* its callback may not free it here */
+	tps_pass(s->tps);
 	m = s->queue;
 
 	while (m) {

@@ -26,8 +26,12 @@ struct tps_acct {
 	 * is dropped */
 	long n;
 	double at, every;
-	int want;		/* submits that found no slot since the last
-				 * lease was asked for */
+	/* when the lease was asked for, and how long its answer took: the
+	 * slots' times are known within that (Redis's clock is not ours) */
+	double asked_at, skew;
+	int want;		/* slots to ask for: the most submits one pass
+				 * of the sender found none for */
+	int want_pass;		/* those of the current pass */
 	bool asking;		/* a lease in flight */
 	bool alone;		/* Redis could not be asked: local cap */
 	struct event *ev;	/* the next lease: now, or when one is due */
@@ -105,6 +109,7 @@ static void leased(void *arg, int rc, long n, long first_us, long every_us)
 		a->alone = true;
 		a->n = slice_cap(a->rate);
 		a->at = now;
+		a->skew = 0;
 		a->every = 1000.0 / a->rate;
 	} else if (n > 0 && every_us > 0) {
 		if (a->alone)
@@ -112,8 +117,12 @@ static void leased(void *arg, int rc, long n, long first_us, long every_us)
 			     "TPS slots leased from Redis again");
 		a->alone = false;
 		a->n = n;
-		/* from the answer, not the question: never before the slot */
+		/* counted from the answer, a slot is never spent before its
+		 * time; counted from the question, never too late (a process
+		 * slow to read the answer would else spend its slots over
+		 * the next ones of the others) */
 		a->at = now + first_us / 1000.0;
+		a->skew = now - a->asked_at;
 		a->every = every_us / 1000.0;
 	} else {
 		ask(a, first_us / 1000.0);	/* none free yet */
@@ -136,6 +145,7 @@ static void ask_cb(evutil_socket_t fd, short what, void *arg)
 	if (want > cap)
 		want = cap;
 	a->asking = true;
+	a->asked_at = (double)util_mono_ms();
 	rc = store_tps_lease(a->t->st, a->name, a->rate, want, TPS_SLICE_MS,
 			     leased, a);
 	if (rc < 0)
@@ -182,6 +192,21 @@ static struct tps_acct *acct_of(struct tps *t, const struct cgw_smsc_conf *sc)
 	return a;
 }
 
+/*
+ * How late a slot may still be spent. Late slots crowd into the second
+ * of the ones on time: spent up to L late, a second holds the slots of
+ * 1 s + L, that is tps + floor(L / every) + 1 at most. L half a slot
+ * under a slice keeps that within tps + one slice's worth (slice_cap);
+ * at least half a slot, so that a slot is not lost for a millisecond
+ * when they are a slice or more apart.
+ */
+static double late_max(const struct tps_acct *a)
+{
+	double l = TPS_SLICE_MS - a->every / 2;
+
+	return l > a->every / 2 ? l : a->every / 2;
+}
+
 static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 		     bool spend)
 {
@@ -193,7 +218,7 @@ static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 	if (!(a = acct_of(t, sc)))
 		return false;
 	/* slots nobody could spend in time are lost: never saved up */
-	while (a->n > 0 && a->at + TPS_SLICE_MS < now) {
+	while (a->n > 0 && a->at - a->skew + late_max(a) < now) {
 		a->n--;
 		a->at += a->every;
 	}
@@ -210,9 +235,19 @@ static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 			arm(a->slot_ev, a->at - now < 1 ? 1 : a->at - now);
 		return false;
 	}
-	a->want++;
+	/* the same MT is refused at every pass until a slot comes: count
+	 * one pass's refusals, not their sum, lest slots are leased that
+	 * nobody spends (they are lost to the other processes too) */
+	if (++a->want_pass > a->want)
+		a->want = a->want_pass;
 	ask(a, 0);
 	return false;
+}
+
+void tps_pass(struct tps *t)
+{
+	for (struct tps_acct *a = t->accts; a; a = a->next)
+		a->want_pass = 0;
 }
 
 bool tps_ready(struct tps *t, const struct cgw_smsc_conf *sc)

