@@ -85,7 +85,7 @@ static void pump_tick(evutil_socket_t fd, short what, void *arg)
 	sender_pump(arg);
 }
 
-static void tokens_came(void *arg)
+static void slot_due(void *arg)
 {
 	sender_pump(arg);
 }
@@ -105,7 +105,7 @@ struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 	s->nlinks = nlinks;
 	LIST_INIT(&s->all);
 	s->timer = evtimer_new(base, pump_tick, s);
-	s->tps = tps_new(base, st, tokens_came, s);
+	s->tps = tps_new(base, st, slot_due, s);
 	if (!s->timer || !s->tps) {
 		if (s->timer)
 			event_free(s->timer);
@@ -759,7 +759,7 @@ static int submit_parts(struct mt_job *m, struct smpp_link *l)
 			return -1;
 		}
 		if (!tps_take(m->s->tps, sc)) {
-			all = 0;	/* woken when tokens come */
+			all = 0;	/* woken when a slot is due */
 			break;
 		}
 		rc = smpp_link_submit(l, p, submit_resp, part);

@@ -32,6 +32,7 @@ struct tps_acct {
 	int want;		/* slots to ask for: the most submits one pass
 				 * of the sender found none for */
 	int want_pass;		/* those of the current pass */
+	bool refused;		/* a submit was refused in this pass */
 	bool asking;		/* a lease in flight */
 	bool alone;		/* Redis could not be asked: local cap */
 	struct event *ev;	/* the next lease: now, or when one is due */
@@ -99,6 +100,8 @@ static void leased(void *arg, int rc, long n, long first_us, long every_us)
 		acct_free(a);	/* tps_free() left it to this answer */
 		return;
 	}
+	if (rc == -ECANCELED)
+		return;		/* the store is going away: so are we */
 	if (rc < 0) {
 		/* no Redis: hold the cap here alone rather than stop */
 		if (!a->alone)
@@ -222,13 +225,16 @@ static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 		a->n--;
 		a->at += a->every;
 	}
-	if (a->n > 0 && a->at <= now) {
+	/* once refused, refused for the rest of the pass: a slot due a
+	 * moment later must not let a later MT overtake the refused one */
+	if (!a->refused && a->n > 0 && a->at <= now) {
 		if (spend) {
 			a->n--;
 			a->at += a->every;
 		}
 		return true;
 	}
+	a->refused = true;
 	if (a->n > 0) {
 		/* the clock reads whole ms: never wake before it moved */
 		if (!evtimer_pending(a->slot_ev, NULL))
@@ -246,8 +252,10 @@ static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 
 void tps_pass(struct tps *t)
 {
-	for (struct tps_acct *a = t->accts; a; a = a->next)
+	for (struct tps_acct *a = t->accts; a; a = a->next) {
 		a->want_pass = 0;
+		a->refused = false;
+	}
 }
 
 bool tps_ready(struct tps *t, const struct cgw_smsc_conf *sc)
