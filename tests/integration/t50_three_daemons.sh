@@ -9,7 +9,8 @@
 #      second, at most 1% over 50/s in any 10 s, and about 50/s while
 #      replies queue: the cap is the account's, not each process's;
 #  (d) one process killed with SIGKILL mid-burst: the others answer the
-#      rest, its held work included (the time it took is printed).
+#      rest, its held work included (the time it took is printed;
+#      leases of 5 s, so that it comes back within the test's time).
 . "$(dirname "$0")/lib.sh"
 
 N=${T50_MOS:-900}	# 18 s of replies at 50/s
@@ -36,7 +37,7 @@ start_sim "$T/t50.sim" --timeout 300
 # the simulator is the meter: ahead of the daemons for the CPU, so that
 # its timestamps are when the submits came, not when it got to them
 renice -n -10 -p "$SIM_PID" >/dev/null 2>&1 || true
-write_config 'gateway = { mt_lease = "5s"; mo_lease = "2s"; };'
+write_config 'gateway = { mt_lease = "5s"; mo_lease = "5s"; };'
 # tps 50 on each bind; the PDU trace of 3 x 900 MTs would only slow it
 sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 50;/;
 	s/level = "info,smpp=debug"/level = "info"/' "$T/gw.cfg"
@@ -124,8 +125,15 @@ last=$(tail -n 1 "$T/burst.log" | awk '{ print $1 + 0 }')
 echo "rate: max $max1 in 1 s, $max10 in 10 s; $avg/s from the first reply to the kill ($steady in $(( killed_at - first )) ms)"
 echo "submits per second (sim clock): $(awk '{ print int($1 / 1000) }' "$T/times" | uniq -c | awk '{ printf "%s@%ss ", $1, $2 }')"
 echo "takeover: daemon 3 killed at ${killed_at} ms; last phone answered $(( last - killed_at )) ms later"
-first_claim=$(cat "$T/gw1.log" "$T/gw2.log" | grep "claimed MT\|recovering MO" | sort | head -n 1 | cut -d' ' -f1)
-[ -n "$first_claim" ] && echo "takeover: first claim $(( $(date -d "$first_claim" +%s%3N) - kill_ms )) ms after the kill (gateway.mt_lease 5 s)"
+# the first claim after the kill (under load, a busy daemon's lease may
+# run out before: another takes that over too)
+for c in $(cat "$T/gw1.log" "$T/gw2.log" | grep "claimed MT\|recovering MO" | cut -d' ' -f1 | sort -u); do
+	c_ms=$(date -d "$c" +%s%3N)
+	if [ "$c_ms" -ge "$kill_ms" ]; then
+		echo "takeover: first claim $(( c_ms - kill_ms )) ms after the kill (leases 5 s)"
+		break
+	fi
+done
 echo "claimed by the survivors: $(cat "$T/gw1.log" "$T/gw2.log" | grep -c "claimed MT") MTs, $(cat "$T/gw1.log" "$T/gw2.log" | grep -c "recovering MO") MOs"
 # 50/s and one slice of slots (5) in any second; 1% over 10 s
 [ "$max1" -le 55 ] || fail "$max1 submits in one second for an account capped at 50/s"
