@@ -1,6 +1,6 @@
 /*
  * The TPS cap of an SMSC account across processes (see gw/tps.h): the
- * accounts this process submits to, the tokens leased for each, and the
+ * accounts this process submits to, the send slots leased for each, and the
  * requests for more.
  */
 #include "config.h"

@@ -548,7 +548,7 @@ int store_mt_submitting(struct store *st, const struct store_mt *mt,
 
 /* --- the TPS cap of an SMSC account (store_tps.c) -------------------------- */
 
-/* How long an account's bucket outlives its last lease (ms). */
+/* How long an account's schedule outlives its last lease (ms). */
 #define STORE_TPS_KEEP_MS 10000
 
 /*

@@ -175,7 +175,7 @@ const struct store_key_life store_key_lives[] = {
 	  "ends" },
 	{ "seq:*", KL_TTL, "two days (a day's dossier numbers)" },
 	{ "tps:*", KL_TTL, "10 seconds after the last lease of the SMSC "
-	  "account's TPS tokens" },
+	  "account's send slots" },
 };
 const size_t store_key_nlives = ARRAY_SIZE(store_key_lives);
 

@@ -42,9 +42,9 @@
  *   P:bcactive                broadcasts the dispatchers look at (set)
  *   P:seq:<agency>:<YYMMDD>   last sequence number of that agency's
  *                             dossier codes of the day
- *   P:tps:{<account>}         token bucket of an SMSC account's TPS cap,
- *                             shared by every process bound to it (its
- *                             own hash tag)
+ *   P:tps:{<account>}         schedule of an SMSC account's send slots
+ *                             (its TPS cap), shared by every process bound
+ *                             to it (its own hash tag; tps_lease.lua)
  */
 #ifndef CGW_STORE_KEYS_H
 #define CGW_STORE_KEYS_H
