@@ -340,7 +340,13 @@ static const struct conf_item smsc_items[] = {
 	{ "window", CT_INT, S(window), 1, 1000, "10", NULL,
 	  "Requests that may be outstanding at once." },
 	{ "tps", CT_INT, S(tps), 0, 100000, "100", NULL,
-	  "Most submit_sm per second on this bind; 0 = no cap." },
+	  "Most submit_sm per second of the SMSC account, across every "
+	  "bind and every gateway process bound to it (shared through "
+	  "Redis); 0 = no cap. Binds of one account should say the same: "
+	  "the smallest holds." },
+	{ "account", CT_STR, S(account), 0, 0, "", NULL,
+	  "The SMSC account whose TPS cap this bind shares; binds naming the "
+	  "same account share one cap. Default host:port:system_id." },
 	{ "throttle_backoff", CT_DUR, S(throttle_backoff), 10, HOUR, "1s",
 	  NULL, "Pause after a throttling answer (doubles while it lasts)." },
 	{ "throttle_backoff_max", CT_DUR, S(throttle_backoff_max), 10, HOUR,

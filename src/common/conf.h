@@ -76,6 +76,7 @@ struct cgw_smsc_conf {
 	int reconnect_max_delay;	/* ms */
 	int window;
 	int tps;			/* 0: no cap */
+	char account[128];	/* "": host:port:system_id (gw/tps.h) */
 	int throttle_backoff;		/* ms */
 	int throttle_backoff_max;	/* ms */
 	bool registered_delivery;

@@ -15,6 +15,7 @@
 #include "common/metrics.h"
 #include "text/segment.h"
 #include "gw/sender.h"
+#include "gw/tps.h"
 #include "text/text.h"
 #include "smpp/ussd.h"
 #include "common/util.h"
@@ -72,6 +73,7 @@ struct sender {
 	LIST_HEAD(, mt_job) all;
 	struct mt_job *queue;
 	struct event *timer;	/* wakes the pump after a delay */
+	struct tps *tps;	/* the TPS caps of the SMSC accounts */
 	/* sender_release(): answers awaited, and who to tell */
 	int rel_pending;
 	void (*rel_done)(void *arg);
@@ -79,6 +81,11 @@ struct sender {
 };
 
 static void pump_tick(evutil_socket_t fd, short what, void *arg)
+{
+	sender_pump(arg);
+}
+
+static void slot_due(void *arg)
 {
 	sender_pump(arg);
 }
@@ -98,7 +105,11 @@ struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 	s->nlinks = nlinks;
 	LIST_INIT(&s->all);
 	s->timer = evtimer_new(base, pump_tick, s);
-	if (!s->timer) {
+	s->tps = tps_new(base, st, slot_due, s);
+	if (!s->timer || !s->tps) {
+		if (s->timer)
+			event_free(s->timer);
+		tps_free(s->tps);
 		free(s);
 		return NULL;
 	}
@@ -683,7 +694,9 @@ static struct smpp_link *pick_link(struct sender *s, const struct mt_job *m)
 			continue;
 		if (own && smpp_link_bound(l))
 			own_bound = true;
-		if (!smpp_link_can_submit(l))
+		/* the bind's own cap, then its account's across processes */
+		if (!smpp_link_can_submit(l) ||
+		    !tps_ready(s->tps, smpp_link_conf(l)))
 			continue;
 		if (own)
 			return l;
@@ -745,8 +758,13 @@ static int submit_parts(struct mt_job *m, struct smpp_link *l)
 			finish(m, "failed", SMPP_ESME_RSYSERR);
 			return -1;
 		}
+		if (!tps_take(m->s->tps, sc)) {
+			all = 0;	/* woken when a slot is due */
+			break;
+		}
 		rc = smpp_link_submit(l, p, submit_resp, part);
 		if (rc < 0) {
+			tps_untake(m->s->tps, sc);
 			all = 0;
 			break;
 		}
@@ -766,6 +784,7 @@ void sender_pump(struct sender *s)
 	LIST_FOREACH(m, &s->all, entry)
 		if (m->recording && m->record_at && m->record_at <= now)
 			record(m);	/* its callback may not free it here */
+	tps_pass(s->tps);
 	m = s->queue;
 
 	while (m) {
@@ -880,5 +899,6 @@ void sender_free(struct sender *s)
 		job_free(LIST_FIRST(&s->all));
 	if (s->timer)
 		event_free(s->timer);
+	tps_free(s->tps);
 	free(s);
 }

@@ -388,7 +388,10 @@ static void on_deliver_resp(struct sim_conn *c, const struct smpp_pdu *p)
 	for (int i = s->nmos - 1; i >= 0; i--) {
 		struct sim_mo *mo = s->mos[i];
 
-		if (mo->seq != p->sequence_number || mo->attempts == 0)
+		/* sequence numbers are per connection: several binds
+		 * answer MOs of the same numbers */
+		if (mo->seq != p->sequence_number || mo->attempts == 0 ||
+		    mo->conn_id != c->id)
 			continue;
 		if (mo->nstatus < (int)ARRAY_SIZE(mo->statuses))
 			mo->statuses[mo->nstatus++] = p->command_status;
@@ -623,6 +626,16 @@ static struct sim_conn *rx_conn(struct sim *s)
 	return NULL;
 }
 
+/* Connection `id` when it can take an MO, else the newest that can. */
+static struct sim_conn *rx_conn_id(struct sim *s, int id)
+{
+	for (struct sim_conn *c = s->conns; id > 0 && c; c = c->next)
+		if (c->id == id && !c->closing && !c->dropped &&
+		    (c->role == ROLE_RX || c->role == ROLE_TRX))
+			return c;
+	return rx_conn(s);
+}
+
 bool sim_bound(struct sim *s)
 {
 	return rx_conn(s) != NULL;
@@ -630,7 +643,7 @@ bool sim_bound(struct sim *s)
 
 int sim_send_mo(struct sim *s, struct sim_mo *mo)
 {
-	struct sim_conn *c = rx_conn(s);
+	struct sim_conn *c = rx_conn_id(s, mo->want_conn);
 	struct smpp_pdu p;
 
 	if (!c)

@@ -44,6 +44,8 @@ struct sim_mo {
 	char text[SIM_TEXT_MAX];	/* for the transcript */
 	/* delivery */
 	int64_t force_seq;		/* -1, or the sequence number to use */
+	int want_conn;			/* 0, or the connection to send on
+					 * while it is bound to receive */
 	int conn_id;			/* connection of the last attempt */
 	uint32_t seq;			/* of the last attempt */
 	int attempts;

@@ -425,6 +425,7 @@ static void mo_fields(const struct step *st, bool ussd, struct sim_mo *mo)
 	mo->esm_class = (uint8_t)num(arg(st, "esm_class"), 0);
 	if (arg(st, "seq"))
 		mo->force_seq = num(arg(st, "seq"), 0);
+	mo->want_conn = (int)num(arg(st, "conn"), 0);
 	util_strlcpy(mo->service_type,
 		    arg(st, "service_type") ? arg(st, "service_type")
 					    : ussd ? "USSD" : "",

@@ -574,6 +574,25 @@ int store_notice_again(struct store *st, const char *dossier_key,
 int store_mt_submitting(struct store *st, const struct store_mt *mt,
 			store_count_fn *cb, void *arg);
 
+/* --- the TPS cap of an SMSC account (store_tps.c) -------------------------- */
+
+/* How long an account's schedule outlives its last lease (ms). */
+#define STORE_TPS_KEEP_MS 10000
+
+/*
+ * Leases up to `want` send slots of SMSC account `account`, capped at
+ * `rate` per second across every process that leases from it (see
+ * tps_lease.lua): n > 0 slots, the first first_us from the answer, the
+ * others every_us apart (1/rate, the smallest rate any process asks for),
+ * each to be spent at its time and dropped a slice (slice_ms) after it;
+ * n == 0: none before the slice ends, ask again in first_us. -EINVAL for
+ * a rate, want or slice <= 0.
+ */
+typedef void store_tps_fn(void *arg, int rc, long n, long first_us,
+			  long every_us);
+int store_tps_lease(struct store *st, const char *account, int rate,
+		    int want, int slice_ms, store_tps_fn *cb, void *arg);
+
 /* --- broadcasts (store_bcast.c) -------------------------------------------- */
 
 /* A new broadcast, state "loading" until store_bc_start. */

@@ -117,6 +117,12 @@ void store_key_msgid(const struct store_keys *k, const char *bind,
 	snprintf(out, outlen, "%s:msgid:%s:%s", k->prefix, bind, msgid);
 }
 
+void store_key_tps(const struct store_keys *k, const char *account,
+		   char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s:tps:{%s}", k->prefix, account);
+}
+
 /* Replies and broadcast traffic queue apart, so that a claim always
  * drains replies first. */
 enum store_skey store_queue_of(int prio)
@@ -171,6 +177,8 @@ const struct store_key_life store_key_lives[] = {
 	{ "bcactive", KL_OWNED, "running broadcasts: each leaves when it "
 	  "ends" },
 	{ "seq:*", KL_TTL, "two days (a day's dossier numbers)" },
+	{ "tps:*", KL_TTL, "10 seconds after the last lease of the SMSC "
+	  "account's send slots" },
 };
 const size_t store_key_nlives = ARRAY_SIZE(store_key_lives);
 

@@ -44,6 +44,9 @@
  *   P:bcactive                broadcasts the dispatchers look at (set)
  *   P:seq:<agency>:<YYMMDD>   last sequence number of that agency's
  *                             dossier codes of the day
+ *   P:tps:{<account>}         schedule of an SMSC account's send slots
+ *                             (its TPS cap), shared by every process bound
+ *                             to it (its own hash tag; tps_lease.lua)
  */
 #ifndef CGW_STORE_KEYS_H
 #define CGW_STORE_KEYS_H
@@ -120,6 +123,9 @@ void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
 void store_key_dlrwait(const struct store_keys *k, const char *bind,
 		       const char *msgid, char *out, size_t outlen);
+/* The TPS bucket of an SMSC account (gw/tps.h: tps_account). */
+void store_key_tps(const struct store_keys *k, const char *account,
+		   char *out, size_t outlen);
 
 /*
  * How long each kind of key lives: every key the daemon and the tools
