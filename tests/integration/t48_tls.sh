@@ -8,7 +8,9 @@
 #  (b) the same round trip through stunnel4 (an independent TLS
 #      implementation) in front of the plain simulator;
 #  (e) stunnel that requires a client certificate binds the entry that
-#      presents one and refuses the one that does not;
+#      presents one and refuses the one that does not, until SIGHUP gives
+#      it one (a TLS setting rebinds); tls_verify_name = false accepts
+#      another name but still checks the chain;
 #  and a missing certificate file is named with its line by citizengw -t.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/certs.sh"
@@ -154,7 +156,8 @@ stop_gw || fail "the daemon did not stop cleanly"
 
 : >"$T/gw.log"
 config "$(entry withcert "$S2" "tls = true; tls_ca_file = \"$PKI/ca.pem\"; tls_cert_file = \"$PKI/client.pem\"; tls_key_file = \"$PKI/client.key\";"),
-	$(entry nocert "$S2" "tls = true; tls_ca_file = \"$PKI/ca.pem\";")"
+	$(entry nocert "$S2" "tls = true; tls_ca_file = \"$PKI/ca.pem\";"),
+	$(entry noname "$WRONG" "tls = true; tls_ca_file = \"$PKI/ca.pem\"; tls_verify_name = false;")"
 start_gw
 wait_state withcert BOUND 15 || fail "withcert did not bind through stunnel"
 grep -q "CN=citizengw-client" "$T/stunnel.log" || fail "stunnel saw no client certificate"
@@ -164,5 +167,21 @@ grep "\[nocert\] TLS with" "$T/gw.log" | head -1 | grep -q "certificate required
 	fail "nocert: the refusal does not say why: $(grep '\[nocert\]' "$T/gw.log" | head -3)"
 [ "$(state nocert)" != BOUND ] || fail "nocert bound without a certificate"
 [ "$(bound certsim)" = 1 ] || fail "certsim: $(bound certsim) binds, want 1 (withcert only)"
+wait_state noname BOUND 10 || fail "tls_verify_name = false: no bind to a certificate of another name"
+# the TLS settings are connection settings: on SIGHUP, nocert given a
+# client certificate rebinds (alone) and binds; noname's chain is still
+# checked: with another CA it is refused
+config "$(entry withcert "$S2" "tls = true; tls_ca_file = \"$PKI/ca.pem\"; tls_cert_file = \"$PKI/client.pem\"; tls_key_file = \"$PKI/client.key\";"),
+	$(entry nocert "$S2" "tls = true; tls_ca_file = \"$PKI/ca.pem\"; tls_cert_file = \"$PKI/client.pem\"; tls_key_file = \"$PKI/client.key\";"),
+	$(entry noname "$WRONG" "tls = true; tls_ca_file = \"$PKI/other-ca.pem\"; tls_verify_name = false;")"
+kill -HUP "$GW_PID"
+wait_for 10 grep -q "SIGHUP: configuration reloaded" "$T/gw.log" || fail "no reload"
+grep -q "\[nocert\] reload: connection settings changed: unbinding" "$T/gw.log" ||
+	fail "nocert: a new client certificate did not rebind"
+grep -q "\[withcert\] reload: connection settings changed" "$T/gw.log" && fail "withcert rebound unchanged"
+wait_state nocert BOUND 15 || fail "nocert did not bind with its new client certificate"
+wait_for 10 grep -q "\[noname\] TLS with 127.0.0.1:$WRONG failed in state CONNECTING: certificate verify failed: unable to get local issuer certificate" "$T/gw.log" ||
+	fail "noname: the chain was not checked with tls_verify_name = false"
+[ "$(bound certsim)" = 2 ] || fail "certsim: $(bound certsim) binds, want 2"
 stop_gw || fail "the daemon did not stop cleanly"
 pass
