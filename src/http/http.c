@@ -108,6 +108,13 @@ int http_check_conf(const struct cgw_conf *conf, char *err, size_t errlen)
 				"%s: http.listen: '%s' is not host:port (an IP "
 				"address and a port: 127.0.0.1:8088, "
 				"[::1]:8088)", conf->path, conf->http.listen);
+	if (!loopback && strlen(conf->http.token) < TOKEN_MIN_REMOTE)
+		return util_err(err, errlen, -EINVAL,
+				"%s: http.token: %s, while http.listen (%s) "
+				"is reachable from other machines: give it at "
+				"least %d characters", conf->path,
+				conf->http.token[0] ? "too short" : "empty",
+				conf->http.listen, TOKEN_MIN_REMOTE);
 	if (!conf->http.tls_cert_file[0] != !conf->http.tls_key_file[0])
 		return util_err(err, errlen, -EINVAL,
 				"%s: http.tls_cert_file and http.tls_key_file "
@@ -132,13 +139,6 @@ int http_check_conf(const struct cgw_conf *conf, char *err, size_t errlen)
 				"true to send the token and citizens' data "
 				"unencrypted", conf->path, conf->http.listen);
 	}
-	if (!loopback && strlen(conf->http.token) < TOKEN_MIN_REMOTE)
-		return util_err(err, errlen, -EINVAL,
-				"%s: http.token: %s, while http.listen (%s) "
-				"is reachable from other machines: give it at "
-				"least %d characters", conf->path,
-				conf->http.token[0] ? "too short" : "empty",
-				conf->http.listen, TOKEN_MIN_REMOTE);
 	return 0;
 }
 

@@ -3,7 +3,7 @@
 # /metrics over TLS, checked by curl against the test CA; plain HTTP to
 # the TLS port gets no answer; the certificate is read again on SIGHUP (a
 # new serial seen by openssl s_client), a pair that does not match is
-# refused and the running one kept; beyond loopback, plain HTTP needs
+# refused and the running one kept; citizengw-ctl talks HTTPS to it; beyond loopback, plain HTTP needs
 # http.insecure (refused by -t without it, a warning with it).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/certs.sh"
@@ -39,6 +39,13 @@ grep -qi "certificate" "$T/curl.err" || fail "curl with another CA: $(cat "$T/cu
 code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/healthz" || true)
 [ "$code" = 000 ] || fail "plain HTTP to the HTTPS port answered $code"
 grep -q "HTTP listening on 127.0.0.1:$HTTP_PORT (port $HTTP_PORT, HTTPS)" "$T/gw.log" || fail "no HTTPS in the start-up log"
+
+# citizengw-ctl talks HTTPS to its daemon, trusting the configured
+# certificate; two requests (a new TLS connection each)
+"$CTL" -c "$T/gw.cfg" bind stop main >"$T/ctl.out" 2>&1 || fail "ctl bind stop over HTTPS: $(cat "$T/ctl.out")"
+"$CTL" -c "$T/gw.cfg" bind list >"$T/ctl.list" 2>&1 || fail "ctl bind list over HTTPS: $(cat "$T/ctl.list")"
+grep "main" "$T/ctl.list" | grep -q "IDLE" || fail "ctl bind list: $(cat "$T/ctl.list")"
+"$CTL" -c "$T/gw.cfg" bind start main >"$T/ctl.out" 2>&1 || fail "ctl bind start over HTTPS: $(cat "$T/ctl.out")"
 
 serial() {
 	openssl s_client -connect "127.0.0.1:$HTTP_PORT" -CAfile "$PKI/ca.pem" </dev/null 2>/dev/null |
