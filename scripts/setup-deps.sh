@@ -9,7 +9,9 @@
 #                                    and the fuzz targets (clang, with
 #                                    libFuzzer: docs/fuzzing.md), and
 #                                    Debian's Prometheus text parser
-#                                    for the metrics test (t41)
+#                                    for the metrics test (t41), and
+#                                    openssl and stunnel4 for the TLS
+#                                    tests (t48, t48b)
 set -eu
 
 TESTS=0
@@ -22,6 +24,7 @@ done
 
 PKGS="gcc make autoconf automake pkg-config libc6-dev
       libsmpp34-dev libhiredis-dev libconfig-dev libevent-dev libjansson-dev
+      libssl-dev
       redis-server redis-tools check valgrind curl"
 
 missing=""
@@ -62,6 +65,14 @@ if [ "$TESTS" = 1 ]; then
 		grep -q "install ok installed"; then
 		missing="$missing redis-sentinel"
 	fi
+	# the TLS tests (t48, t48b) make their certificates with the openssl
+	# CLI and put stunnel4 in front of the plain simulator
+	for p in openssl stunnel4; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed"; then
+			missing="$missing $p"
+		fi
+	done
 	# Debian's clang brings libFuzzer (its libclang-rt-dev)
 	if ! dpkg-query -W -f='${Status}' clang 2>/dev/null |
 		grep -q "install ok installed"; then

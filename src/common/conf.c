@@ -151,6 +151,16 @@ static const struct conf_item global_items[] = {
 	  "/metrics and /healthz without the token, for a local Prometheus "
 	  "or health check; every other route and every other client still "
 	  "needs it (docs/metrics.md)." },
+	{ "http.tls_cert_file", CT_PATH, G(http.tls_cert_file), 0, 0, "", NULL,
+	  "PEM certificate (chain) to serve HTTPS with; empty: plain HTTP. "
+	  "Read again on SIGHUP (a pair that does not load is refused and "
+	  "the running one kept)." },
+	{ "http.tls_key_file", CT_PATH, G(http.tls_key_file), 0, 0, "", NULL,
+	  "PEM private key of http.tls_cert_file." },
+	{ "http.insecure", CT_BOOL, G(http.insecure), 0, 0, "false", NULL,
+	  "Allow plain HTTP (no http.tls_cert_file) on an address other "
+	  "machines reach: the token and citizens' data cross the network "
+	  "unencrypted. Logged as a warning at start-up." },
 
 	{ "broadcast.quiet_hours", CT_STR, G(broadcast.quiet_hours), 0, 0,
 	  "21:00-07:00", NULL,
@@ -367,6 +377,21 @@ static const struct conf_item smsc_items[] = {
 	  msgid_formats,
 	  "How this SMS centre writes message ids in receipts versus "
 	  "submit_sm_resp: string, decimal or hex." },
+	{ "tls", CT_BOOL, S(tls), 0, 0, "false", NULL,
+	  "SMPP over TLS (1.2 or later) to host:port; a TLS failure counts "
+	  "as a failed connection (reconnect_delay back-off)." },
+	{ "tls_ca_file", CT_PATH, S(tls_ca_file), 0, 0, "", NULL,
+	  "PEM file of the CA certificates the SMS centre's certificate must "
+	  "chain to; empty: the system's store (/etc/ssl/certs)." },
+	{ "tls_verify_name", CT_BOOL, S(tls_verify_name), 0, 0, "true", NULL,
+	  "The SMS centre's certificate must name `host` (a DNS name, or "
+	  "the IP address in its subjectAltName). Turn off only for a "
+	  "carrier whose certificate names something else." },
+	{ "tls_cert_file", CT_PATH, S(tls_cert_file), 0, 0, "", NULL,
+	  "PEM client certificate (chain) shown when the SMS centre asks "
+	  "for one; needs tls_key_file." },
+	{ "tls_key_file", CT_PATH, S(tls_key_file), 0, 0, "", NULL,
+	  "PEM private key of tls_cert_file." },
 };
 
 /* --- parsing helpers ---------------------------------------------------- */
@@ -994,8 +1019,51 @@ static void load_setting(const config_setting_t *s, const char *path,
 		errs_at(e, s, path, "%s", why);
 }
 
+/*
+ * The entry's files (CT_PATH), taken relative to the configuration's
+ * directory like the global ones, must be readable now: a missing
+ * certificate is named at start-up (citizengw -t) with its line, not
+ * at the first connection. And the TLS settings must agree.
+ */
+static void check_smsc_files(const config_setting_t *grp, const char *gpath,
+			     const char *dir, struct cgw_smsc_conf *sc,
+			     struct conf_errs *e)
+{
+	char tmp[CONF_PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(smsc_items); i++) {
+		const struct conf_item *it = &smsc_items[i];
+		char *v = (char *)sc + it->off;
+		const config_setting_t *s =
+			config_setting_get_member(grp, it->name);
+
+		if (it->type != CT_PATH || !v[0] || !s)
+			continue;
+		if (v[0] != '/') {
+			if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", dir,
+					     v) >= it->size) {
+				errs_at(e, s, gpath, "%s: '%s' in %s is longer "
+					"than %zu characters", it->name, v,
+					dir, it->size - 1);
+				continue;
+			}
+			util_strlcpy(v, tmp, it->size);
+		}
+		if (access(v, R_OK) < 0)
+			errs_at(e, s, gpath, "%s: cannot read '%s': %s",
+				it->name, v, strerror(errno));
+		else if (!sc->tls)
+			errs_at(e, s, gpath, "%s is set but tls is false",
+				it->name);
+	}
+	if (!sc->tls_cert_file[0] != !sc->tls_key_file[0])
+		errs_at(e, grp, gpath, "tls_cert_file and tls_key_file go "
+			"together (a client certificate and its key)");
+}
+
 static void load_smsc(const config_setting_t *grp, int index,
-		      struct cgw_smsc_conf *sc, struct conf_errs *e)
+		      const char *dir, struct cgw_smsc_conf *sc,
+		      struct conf_errs *e)
 {
 	int n = config_setting_length(grp);
 	char gpath[32];
@@ -1032,6 +1100,7 @@ static void load_smsc(const config_setting_t *grp, int index,
 	if (sc->throttle_backoff > sc->throttle_backoff_max)
 		errs_at(e, grp, gpath, "throttle_backoff is longer than "
 			"throttle_backoff_max");
+	check_smsc_files(grp, gpath, dir, sc, e);
 }
 
 /* --- the top level ------------------------------------------------------ */
@@ -1061,7 +1130,7 @@ static void load_smsc_list(struct cgw_conf *c, const config_setting_t *s,
 			errs_at(e, el, path, "must be a group { ... }");
 			continue;
 		}
-		load_smsc(el, k, &c->smsc[c->nsmsc++], e);
+		load_smsc(el, k, c->dir, &c->smsc[c->nsmsc++], e);
 	}
 }
 

@@ -84,6 +84,11 @@ struct cgw_smsc_conf {
 	int concat;		/* enum seg_concat */
 	bool packed;		/* GSM-7 packed into octets */
 	int max_segments;
+	bool tls;			/* SMPP over TLS */
+	char tls_ca_file[CONF_PATH_MAX];	/* "": the system's store */
+	bool tls_verify_name;		/* the certificate must name host */
+	char tls_cert_file[CONF_PATH_MAX];	/* client certificate, or "" */
+	char tls_key_file[CONF_PATH_MAX];
 	int line;		/* where the entry starts, for messages */
 };
 
@@ -136,6 +141,10 @@ struct cgw_conf {
 		int max_body;		/* bytes */
 		/* /metrics and /healthz without the token, from loopback */
 		bool metrics_without_token;
+		char tls_cert_file[CONF_PATH_MAX];	/* "": plain HTTP */
+		char tls_key_file[CONF_PATH_MAX];
+		/* plain HTTP beyond loopback, knowingly */
+		bool insecure;
 	} http;
 
 	struct {

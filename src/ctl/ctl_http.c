@@ -15,10 +15,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
 
+#include "common/tls.h"
 #include "common/util.h"
 #include "ctl/ctl_http.h"
 
@@ -29,6 +32,8 @@ struct ctl_http {
 	char host[INET6_ADDRSTRLEN];		/* to connect to */
 	char address[INET6_ADDRSTRLEN + 8];	/* host:port, [v6]:port */
 	int timeout;				/* seconds */
+	int port;
+	SSL_CTX *tls;	/* the daemon serves HTTPS: trusts its certificate */
 };
 
 /* One request waiting for its answer. */
@@ -84,6 +89,64 @@ static int resolve(struct ctl_http *h, char *err, size_t errlen)
 	return port;
 }
 
+/*
+ * HTTPS to the daemon of this configuration: its own certificate (the
+ * file it serves, chain and all) is the trust anchor, so the ctl needs no
+ * CA and no name to match the address it connects to; any other
+ * certificate is refused.
+ */
+static SSL_CTX *trust_daemon(const struct cgw_conf *c, char *err,
+			     size_t errlen)
+{
+	char why[512];
+	SSL_CTX *ctx = tls_client_ctx(c->http.tls_cert_file, "", "", why,
+				      sizeof(why));
+
+	if (!ctx) {
+		util_err(err, errlen, -EINVAL, "%s: http.tls_cert_file: %s",
+			 c->path, why);
+		return NULL;
+	}
+	X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx),
+				    X509_V_FLAG_PARTIAL_CHAIN);
+	return ctx;
+}
+
+/*
+ * (Re)makes h->conn. With TLS a new connection per request: an SSL is
+ * not reused after the daemon closed it. 0 or -ENOMEM.
+ */
+static int connect_new(struct ctl_http *h)
+{
+	struct bufferevent *bev = NULL;
+	SSL *ssl;
+
+	if (h->conn)
+		evhttp_connection_free(h->conn);
+	h->conn = NULL;
+	if (h->tls) {
+		if (!(ssl = SSL_new(h->tls)))
+			return -ENOMEM;
+		bev = bufferevent_openssl_socket_new(
+			h->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+			BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+		if (!bev) {
+			SSL_free(ssl);
+			return -ENOMEM;
+		}
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	}
+	h->conn = evhttp_connection_base_bufferevent_new(
+		h->base, NULL, bev, h->host, (unsigned short)h->port);
+	if (!h->conn) {
+		if (bev)
+			bufferevent_free(bev);
+		return -ENOMEM;
+	}
+	evhttp_connection_set_retries(h->conn, 0);
+	return 0;
+}
+
 struct ctl_http *ctl_http_open(const struct cgw_conf *c, char *err,
 			       size_t errlen)
 {
@@ -106,16 +169,18 @@ struct ctl_http *ctl_http_open(const struct cgw_conf *c, char *err,
 		free(h);
 		return NULL;
 	}
+	h->port = port;
+	if (c->http.tls_cert_file[0] && !(h->tls = trust_daemon(c, err,
+							       errlen))) {
+		free(h);
+		return NULL;
+	}
 	h->base = event_base_new();
-	if (h->base)
-		h->conn = evhttp_connection_base_new(h->base, NULL, h->host,
-						     (unsigned short)port);
-	if (!h->conn) {
+	if (!h->base || connect_new(h) < 0) {
 		ctl_http_close(h);
 		util_err(err, errlen, -ENOMEM, "out of memory");
 		return NULL;
 	}
-	evhttp_connection_set_retries(h->conn, 0);
 	return h;
 }
 
@@ -127,6 +192,7 @@ void ctl_http_close(struct ctl_http *h)
 		evhttp_connection_free(h->conn);
 	if (h->base)
 		event_base_free(h->base);
+	SSL_CTX_free(h->tls);
 	free(h);
 }
 
@@ -258,6 +324,8 @@ int ctl_http_request(struct ctl_http *h, enum evhttp_cmd_type method,
 	int rc;
 
 	memset(a, 0, sizeof(*a));
+	if (h->tls && connect_new(h) < 0)
+		return util_err(err, errlen, -ENOMEM, "out of memory");
 	if (!(k.body = evbuffer_new()) ||
 	    !(req = evhttp_request_new(on_done, &k))) {
 		if (k.body)

@@ -256,6 +256,9 @@ static void reload(struct daemon *d)
 	notice_set_free(d->notices);
 	d->notices = notices;
 	gw_reload_binds(d->gw);
+	if (http_reload_tls(d->http, err, sizeof(err)) < 0)
+		LOGP(LOG_HTTP, LOG_ERROR, NULL, "SIGHUP: HTTPS certificate not "
+		     "reloaded, the running one stays: %s", err);
 	LOGP(LOG_MENU, LOG_NOTICE, NULL, "SIGHUP: menus reloaded from %s",
 	     d->conf.menus.dir);
 	LOGP(LOG_BCAST, LOG_NOTICE, NULL, "SIGHUP: notices reloaded%s",

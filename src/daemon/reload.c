@@ -37,6 +37,7 @@ static const struct {
 	FIELD("http.listen", http.listen, true),
 	FIELD("http.token", http.token, true),
 	FIELD("http.max_body", http.max_body, false),
+	FIELD("http.insecure", http.insecure, false),
 	FIELD("gateway.instance", gateway.instance, true),
 	FIELD("gateway.mt_lease", gateway.mt_lease, false),
 	FIELD("gateway.mo_ack_timeout", gateway.mo_ack_timeout, false),

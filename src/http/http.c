@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -22,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "common/log.h"
+#include "common/tls.h"
 #include "common/util.h"
 #include "gw/gw.h"
 #include "http/http.h"
@@ -40,6 +43,7 @@ struct http_server {
 	struct evhttp *http;
 	struct evhttp_bound_socket *sock;
 	int port;
+	SSL_CTX *tls;		/* HTTPS; NULL: plain HTTP */
 };
 
 struct gw *http_gw(const struct http_req *r)
@@ -81,6 +85,16 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss,
 	return 0;
 }
 
+static bool listen_loopback(const struct cgw_conf *conf)
+{
+	struct sockaddr_storage ss;
+	bool loopback = false;
+	int sslen;
+
+	return parse_listen(conf->http.listen, &ss, &sslen, &loopback) == 0 &&
+	       loopback;
+}
+
 int http_check_conf(const struct cgw_conf *conf, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -101,6 +115,30 @@ int http_check_conf(const struct cgw_conf *conf, char *err, size_t errlen)
 				"least %d characters", conf->path,
 				conf->http.token[0] ? "too short" : "empty",
 				conf->http.listen, TOKEN_MIN_REMOTE);
+	if (!conf->http.tls_cert_file[0] != !conf->http.tls_key_file[0])
+		return util_err(err, errlen, -EINVAL,
+				"%s: http.tls_cert_file and http.tls_key_file "
+				"go together (the certificate and its key)",
+				conf->path);
+	if (conf->http.tls_cert_file[0]) {
+		char why[512];
+		SSL_CTX *ctx = tls_server_ctx(conf->http.tls_cert_file,
+					      conf->http.tls_key_file, "", why,
+					      sizeof(why));
+
+		if (!ctx)
+			return util_err(err, errlen, -EINVAL,
+					"%s: http.tls_cert_file: %s",
+					conf->path, why);
+		SSL_CTX_free(ctx);
+	} else if (!loopback && !conf->http.insecure) {
+		return util_err(err, errlen, -EINVAL,
+				"%s: http.listen (%s) is reachable from other "
+				"machines without TLS: set http.tls_cert_file "
+				"and http.tls_key_file, or http.insecure = "
+				"true to send the token and citizens' data "
+				"unencrypted", conf->path, conf->http.listen);
+	}
 	return 0;
 }
 
@@ -444,6 +482,53 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 /* --- lifecycle --------------------------------------------------------------------- */
 
+/* evhttp's connection factory with HTTPS: each connection an OpenSSL
+ * bufferevent of the current context (a reload replaces it; connections
+ * already open keep theirs). */
+static struct bufferevent *tls_bev(struct event_base *base, void *arg)
+{
+	struct http_server *h = arg;
+	SSL *ssl = SSL_new(h->tls);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+					     BUFFEREVENT_SSL_ACCEPTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev)
+		SSL_free(ssl);
+	return bev;
+}
+
+int http_reload_tls(struct http_server *h, char *err, size_t errlen)
+{
+	const struct cgw_conf *c;
+	SSL_CTX *ctx;
+
+	if (errlen)
+		err[0] = '\0';
+	if (!h)
+		return 0;
+	c = h->conf;
+	if (!h->tls != !c->http.tls_cert_file[0]) {
+		LOGP(LOG_HTTP, LOG_WARN, NULL, "SIGHUP: HTTPS %s: takes effect "
+		     "after a restart", h->tls ? "turned off" : "turned on");
+		return 0;
+	}
+	if (!h->tls)
+		return 0;
+	ctx = tls_server_ctx(c->http.tls_cert_file, c->http.tls_key_file, "",
+			     err, errlen);
+	if (!ctx)
+		return -EINVAL;
+	SSL_CTX_free(h->tls);
+	h->tls = ctx;
+	LOGP(LOG_HTTP, LOG_NOTICE, NULL, "SIGHUP: HTTPS certificate read "
+	     "again from %s", c->http.tls_cert_file);
+	return 0;
+}
+
 static int listen_on(struct http_server *h, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -522,12 +607,28 @@ struct http_server *http_new(struct event_base *base,
 					    EVHTTP_REQ_CONNECT |
 					    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->http, on_request, h);
+	if (conf->http.tls_cert_file[0]) {
+		h->tls = tls_server_ctx(conf->http.tls_cert_file,
+					conf->http.tls_key_file, "", err,
+					errlen);
+		if (!h->tls) {
+			http_free(h);
+			return NULL;
+		}
+		evhttp_set_bevcb(h->http, tls_bev, h);
+	}
 	if (listen_on(h, err, errlen) < 0) {
 		http_free(h);
 		return NULL;
 	}
-	LOGP(LOG_HTTP, LOG_NOTICE, NULL, "listening on %s (port %d)",
-	     conf->http.listen, h->port);
+	LOGP(LOG_HTTP, LOG_NOTICE, NULL, "listening on %s (port %d, %s)",
+	     conf->http.listen, h->port, h->tls ? "HTTPS" : "plain HTTP");
+	if (!h->tls && !listen_loopback(conf))
+		LOGP(LOG_HTTP, LOG_WARN, NULL, "http.insecure: plain HTTP on "
+		     "%s, reachable from other machines: the token and "
+		     "citizens' data cross the network unencrypted; set "
+		     "http.tls_cert_file and http.tls_key_file",
+		     conf->http.listen);
 	return h;
 }
 
@@ -537,6 +638,7 @@ void http_free(struct http_server *h)
 		return;
 	if (h->http)
 		evhttp_free(h->http);
+	SSL_CTX_free(h->tls);
 	free(h);
 }
 

@@ -24,8 +24,9 @@ struct http_server;
 
 /*
  * Checks the HTTP settings without listening: an address evutil can
- * parse, and a token of at least 16 characters when the address is not
- * loopback. Returns 0 or -EINVAL with "file: http.X: why" in err.
+ * parse; the HTTPS certificate and key, when given, loaded and matching;
+ * beyond loopback, TLS or http.insecure, and a token of at least 16
+ * characters. Returns 0 or -EINVAL with "file: http.X: why" in err.
  */
 int http_check_conf(const struct cgw_conf *conf, char *err, size_t errlen);
 
@@ -38,6 +39,14 @@ int http_check_conf(const struct cgw_conf *conf, char *err, size_t errlen);
 struct http_server *http_new(struct event_base *base,
 			     const struct cgw_conf *conf, struct gw *gw,
 			     char *err, size_t errlen);
+/*
+ * SIGHUP, after the configuration was taken: reads the HTTPS certificate
+ * and key again (their files may be new, or new files). 0, or -EINVAL
+ * with the reason in err and the running pair kept. Turning HTTPS on or
+ * off is logged as needing a restart. h may be NULL (HTTP off).
+ */
+int http_reload_tls(struct http_server *h, char *err, size_t errlen);
+
 /* Stops listening; requests in progress are dropped. */
 void http_free(struct http_server *h);
 

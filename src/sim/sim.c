@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <getopt.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 
 #include "text/text.h"
+#include "common/tls.h"
 #include "common/util.h"
 #include "sim/sim.h"
 #include "sim/sim_smpp34.h"
@@ -580,10 +582,38 @@ static void conn_write(struct bufferevent *bev, void *arg)
 		conn_free(c);
 }
 
+/* The handshake is done: says with what, and whose certificate. */
+static void tls_accepted(struct sim_conn *c, struct bufferevent *bev)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	X509 *peer = ssl ? SSL_get1_peer_certificate(ssl) : NULL;
+	char subject[256] = "none";
+
+	if (peer)
+		X509_NAME_oneline(X509_get_subject_name(peer), subject,
+				  sizeof(subject));
+	X509_free(peer);
+	sim_log(c->sim, "conn#%d TLS %s, client certificate: %s", c->id,
+		ssl ? SSL_get_version(ssl) : "?", subject);
+}
+
 static void conn_event(struct bufferevent *bev, short events, void *arg)
 {
 	struct sim_conn *c = arg;
 
+	if (c->sim->tls && (events & BEV_EVENT_CONNECTED))
+		tls_accepted(c, bev);
+	if (c->sim->tls && (events & BEV_EVENT_ERROR)) {
+		unsigned long e = bufferevent_get_openssl_error(bev);
+		char why[256];
+
+		while (bufferevent_get_openssl_error(bev))
+			;
+		if (e)
+			sim_log(c->sim, "conn#%d TLS failed: %s", c->id,
+				tls_describe(e, bufferevent_openssl_get_ssl(bev),
+					     why, sizeof(why)));
+	}
 	if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		conn_free(c);
 }
@@ -595,8 +625,18 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	struct sim_conn *c = calloc(1, sizeof(*c));
 	struct bufferevent *bev = NULL;
 
-	if (c)
+	if (c && s->tls) {
+		SSL *ssl = SSL_new(s->tls);
+
+		if (ssl)
+			bev = bufferevent_openssl_socket_new(
+				s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+				BEV_OPT_CLOSE_ON_FREE);
+		if (ssl && !bev)
+			SSL_free(ssl);
+	} else if (c) {
 		bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	}
 	if (!bev) {
 		sim_log(s, "cannot take a connection: out of memory");
 		evutil_closesocket(fd);
@@ -992,6 +1032,10 @@ static void usage(FILE *out)
 "      --packed               GSM-7 short_message is packed into octets\n"
 "      --timeout S            fail a script that runs longer (120)\n"
 "      --linger MS            keep serving MS after the script ends\n"
+"      --tls-cert FILE        listen with TLS, this PEM certificate (chain)\n"
+"      --tls-key FILE         and its key\n"
+"      --tls-client-ca FILE   with TLS, require a client certificate of\n"
+"                             these CAs\n"
 "\nFaults (also script step `set NAME=VALUE`):\n");
 	sim_fault_help(out);
 	fprintf(out,
@@ -1032,6 +1076,9 @@ static const struct option sim_options[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "linger", required_argument, NULL, 'G' },
 	{ "packed", no_argument, NULL, 'K' },
+	{ "tls-cert", required_argument, NULL, 'C' },
+	{ "tls-key", required_argument, NULL, 'k' },
+	{ "tls-client-ca", required_argument, NULL, 'A' },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -1109,6 +1156,9 @@ static int apply_option(struct sim_opts *o, int c, char *v)
 	case 't': o->timeout_s = atoi(v); break;
 	case 'G': o->linger_ms = atoi(v); break;
 	case 'K': o->packed = true; break;
+	case 'C': o->tls_cert = v; break;
+	case 'k': o->tls_key = v; break;
+	case 'A': o->tls_client_ca = v; break;
 	default: usage(stderr); return 2;
 	}
 	return 0;
@@ -1187,6 +1237,19 @@ static int open_listener(struct sim *s, const struct sockaddr_storage *ss,
 		fprintf(stderr, "citizengw-sim: cannot create an event "
 				"base\n");
 		return 2;
+	}
+	if (s->o.tls_cert || s->o.tls_key || s->o.tls_client_ca) {
+		char err[512];
+
+		s->tls = tls_server_ctx(s->o.tls_cert ? s->o.tls_cert : "",
+					s->o.tls_key ? s->o.tls_key : "",
+					s->o.tls_client_ca ? s->o.tls_client_ca
+							   : "",
+					err, sizeof(err));
+		if (!s->tls) {
+			fprintf(stderr, "citizengw-sim: TLS: %s\n", err);
+			return 2;
+		}
 	}
 	s->lis = evconnlistener_new_bind(s->base, on_accept, s,
 					 LEV_OPT_REUSEABLE |
@@ -1274,7 +1337,7 @@ static int sim_start(struct sim *s)
 	if ((rc = open_listener(s, &ss, sslen)) != 0 ||
 	    (rc = write_port_file(s)) != 0)
 		return rc;
-	sim_log(s, "listening on %s", s->o.listen);
+	sim_log(s, "listening on %s%s", s->o.listen, s->tls ? " (TLS)" : "");
 	if ((rc = add_events(s)) != 0)
 		return rc;
 	if (s->script)
@@ -1288,6 +1351,7 @@ static void sim_stop(struct sim *s)
 	sim_drop_connections(s);
 	if (s->lis)
 		evconnlistener_free(s->lis);
+	SSL_CTX_free(s->tls);
 	if (s->tick)
 		event_free(s->tick);
 	if (s->sigint)

@@ -114,6 +114,9 @@ struct sim_opts {
 	uint32_t submit_status;
 	struct sim_faults f;
 	bool packed;		/* GSM-7 short_message is packed (per bind) */
+	const char *tls_cert;	/* --tls-cert: listen with TLS */
+	const char *tls_key;
+	const char *tls_client_ca;	/* require a client certificate */
 };
 
 struct sim_conn {
@@ -144,6 +147,7 @@ struct sim {
 	struct event_base *base;
 	struct sim_opts o;
 	struct evconnlistener *lis;
+	struct ssl_ctx_st *tls;		/* SSL_CTX with --tls-cert, or NULL */
 	struct sim_conn *conns;
 	int nconn_ids;
 	struct sim_mo **mos;

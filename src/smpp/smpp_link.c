@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/tls.h"
 #include "common/util.h"
 #include "smpp/smpp_link.h"
 
@@ -785,19 +787,43 @@ static void write_cb(struct bufferevent *bev, void *arg)
 		link_close(l, l->stopping ? LS_IDLE : LS_BACKOFF);
 }
 
+static int connected_port(const struct smpp_link *l)
+{
+	return l->role == SMPP_ROLE_RX && l->conf.receive_port
+		       ? l->conf.receive_port : l->conf.port;
+}
+
+/* Why the TLS connection failed, or "" when it was not TLS's doing. */
+static void tls_error(const struct smpp_link *l, struct bufferevent *bev,
+		      char *buf, size_t len)
+{
+	unsigned long e = bufferevent_get_openssl_error(bev);
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	/* the rest of the queue says the same thing again */
+	while (bufferevent_get_openssl_error(bev))
+		;
+	tls_describe(e, l->state == LS_CONNECTING ? ssl : NULL, buf, len);
+}
+
 static void event_cb(struct bufferevent *bev, short events, void *arg)
 {
 	struct smpp_link *l = arg;
 
 	if (events & BEV_EVENT_CONNECTED) {
+		SSL *ssl = l->conf.tls ? bufferevent_openssl_get_ssl(bev)
+				       : NULL;
+		char how[96] = "";
 		int one = 1;
 
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
 			   &one, sizeof(one));
-		LOGP(LOG_SMPP, LOG_INFO, l->name, "connected to %s:%d",
-		     l->conf.host, l->role == SMPP_ROLE_RX &&
-				    l->conf.receive_port
-				    ? l->conf.receive_port : l->conf.port);
+		if (ssl)
+			snprintf(how, sizeof(how), " over %s, %s, certificate "
+				 "verified", SSL_get_version(ssl),
+				 SSL_get_cipher_name(ssl));
+		LOGP(LOG_SMPP, LOG_INFO, l->name, "connected to %s:%d%s",
+		     l->conf.host, connected_port(l), how);
 		link_enter(l, LS_BINDING);
 		send_bind(l);
 		return;
@@ -805,13 +831,28 @@ static void event_cb(struct bufferevent *bev, short events, void *arg)
 	if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		if (events & BEV_EVENT_ERROR) {
 			int dnserr = bufferevent_socket_get_dns_error(bev);
+			char tlserr[256] = "";
 
-			LOGP(LOG_SMPP, LOG_WARN, l->name,
-			     "connection error in state %s: %s",
-			     lstates[l->state].name,
-			     dnserr ? evutil_gai_strerror(dnserr)
-				    : evutil_socket_error_to_string(
-					      EVUTIL_SOCKET_ERROR()));
+			if (l->conf.tls && !dnserr)
+				tls_error(l, bev, tlserr, sizeof(tlserr));
+			if (tlserr[0])
+				LOGP(LOG_SMPP, LOG_ERROR, l->name,
+				     "TLS with %s:%d failed in state %s: %s",
+				     l->conf.host, connected_port(l),
+				     lstates[l->state].name, tlserr);
+			else
+				LOGP(LOG_SMPP, LOG_WARN, l->name,
+				     "connection error in state %s: %s",
+				     lstates[l->state].name,
+				     dnserr ? evutil_gai_strerror(dnserr)
+					    : evutil_socket_error_to_string(
+						      EVUTIL_SOCKET_ERROR()));
+		} else if (l->conf.tls && l->state == LS_CONNECTING) {
+			LOGP(LOG_SMPP, LOG_ERROR, l->name,
+			     "TLS with %s:%d failed: the SMS centre closed "
+			     "the connection during the handshake (is it "
+			     "TLS? does it want a client certificate?)",
+			     l->conf.host, connected_port(l));
 		} else {
 			LOGP(LOG_SMPP, LOG_WARN, l->name,
 			     "the SMS centre closed the connection in state "
@@ -912,6 +953,45 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * The connection's bufferevent: a plain socket, or with tls an OpenSSL
+ * one whose CONNECTED event comes after the handshake, the peer's
+ * certificate verified. The context is made per connection, so that a
+ * CA file replaced on disk is read at the next attempt; a context that
+ * cannot be made fails this attempt like a refused connection.
+ */
+static struct bufferevent *new_bev(struct smpp_link *l)
+{
+	struct bufferevent *bev;
+	char err[512];
+	SSL_CTX *ctx;
+	SSL *ssl;
+
+	if (!l->conf.tls)
+		return bufferevent_socket_new(l->base, -1,
+					      BEV_OPT_CLOSE_ON_FREE);
+	ctx = tls_client_ctx(l->conf.tls_ca_file, l->conf.tls_cert_file,
+			     l->conf.tls_key_file, err, sizeof(err));
+	ssl = ctx ? tls_client_ssl(ctx, l->conf.host, l->conf.tls_verify_name,
+				   err, sizeof(err))
+		  : NULL;
+	SSL_CTX_free(ctx);	/* the SSL holds its own reference */
+	if (!ssl) {
+		LOGP(LOG_SMPP, LOG_ERROR, l->name, "TLS: %s", err);
+		return NULL;
+	}
+	bev = bufferevent_openssl_socket_new(l->base, -1, ssl,
+					     BUFFEREVENT_SSL_CONNECTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* a peer that closes without close_notify ends the link anyway */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
 static void start_connect(struct smpp_link *l)
 {
 	int port = l->role == SMPP_ROLE_RX && l->conf.receive_port
@@ -919,7 +999,7 @@ static void start_connect(struct smpp_link *l)
 	struct timeval tick = { 0, TICK_MS * 1000 };
 
 	link_enter(l, LS_CONNECTING);
-	l->bev = bufferevent_socket_new(l->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	l->bev = new_bev(l);
 	if (!l->bev) {
 		link_close(l, LS_BACKOFF);
 		return;
@@ -997,7 +1077,12 @@ bool smpp_link_same_peer(const struct cgw_smsc_conf *a,
 	       strcmp(a->system_type, b->system_type) == 0 &&
 	       a->bind_mode == b->bind_mode &&
 	       a->interface_version == b->interface_version &&
-	       strcmp(a->address_range, b->address_range) == 0;
+	       strcmp(a->address_range, b->address_range) == 0 &&
+	       a->tls == b->tls &&
+	       strcmp(a->tls_ca_file, b->tls_ca_file) == 0 &&
+	       a->tls_verify_name == b->tls_verify_name &&
+	       strcmp(a->tls_cert_file, b->tls_cert_file) == 0 &&
+	       strcmp(a->tls_key_file, b->tls_key_file) == 0;
 }
 
 int smpp_link_update(struct smpp_link *l, const struct cgw_smsc_conf *conf)

@@ -68,7 +68,8 @@ import_samples
 
 # --- the start-up token policy: -t refuses a short token beyond loopback
 policy() {	# policy LISTEN TOKEN: a copy of the configuration, in $T/p.cfg
-	sed "s|listen = \"127.0.0.1:$HTTP_PORT\"; token = \"$TOKEN\"|listen = \"$1\"; token = \"$2\"|" \
+	# plain HTTP beyond loopback, knowingly (http.insecure: t48b)
+	sed "s|listen = \"127.0.0.1:$HTTP_PORT\"; token = \"$TOKEN\"|listen = \"$1\"; token = \"$2\"; insecure = true|" \
 		"$T/gw.cfg" >"$T/p.cfg"
 	grep -qF "listen = \"$1\"; token = \"$2\"" "$T/p.cfg" ||
 		fail "policy: cannot set http in $(cat "$T/p.cfg")"

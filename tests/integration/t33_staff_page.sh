@@ -17,7 +17,22 @@
 # with `npm ci` into a copy of tests/browser in the test's directory, so
 # that the source tree may be read-only (make distcheck). The npm cache is
 # $npm_config_cache when set, else one in the test's directory.
+#
+# STAFF_HTTPS=1 (t33b_staff_page_https.sh) runs the same over HTTPS: a
+# certificate from a throwaway CA (certs.sh), which Chromium is told to
+# accept by its public key's hash and Node by NODE_EXTRA_CA_CERTS.
 . "$(dirname "$0")/lib.sh"
+SCHEME=http
+if [ "${STAFF_HTTPS:-0}" = 1 ]; then
+	. "$(dirname "$0")/certs.sh"
+	make_certs
+	SCHEME=https
+	NODE_EXTRA_CA_CERTS=$PKI/ca.pem
+	export NODE_EXTRA_CA_CERTS
+	CHROMIUM_SPKI=$(openssl x509 -in "$PKI/server.pem" -pubkey -noout |
+		openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+	export CHROMIUM_SPKI
+fi
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null 2>&1 ||
@@ -129,7 +144,14 @@ write_application $APP_CODE $APP_PHONE 2 bansao $(($(date +%s) * 1000 - 600000))
 start_sim "$T/citizens.sim" --receipts both --receipt-delay 20 --linger 1800000
 write_config "broadcast = { quiet_hours = \"\"; };"
 sed -i "s/token = \"change-me\"/token = \"$TOKEN\"/" "$T/gw.cfg"
+[ "$SCHEME" = http ] ||
+	sed -i "s|token = \"$TOKEN\";|& tls_cert_file = \"$PKI/server.pem\"; tls_key_file = \"$PKI/server.key\";|" "$T/gw.cfg"
 start_gw
+if [ "$SCHEME" = https ]; then
+	wait_for 10 grep -q "HTTP listening on .*HTTPS" "$T/gw.log" || fail "the daemon does not serve HTTPS"
+	code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/" || true)
+	[ "$code" = 000 ] || fail "plain HTTP answered $code on the HTTPS port"
+fi
 wait_for 30 grep -q "SCRIPT PASSED" "$T/sim.log" ||
 	fail "the citizens' SMS were not answered: $(tail -n 5 "$T/sim.err")"
 
@@ -138,7 +160,7 @@ mkdir -p "$T/shots"
 rc=0
 (
 	cd "$T/browser"
-	BASE_URL="http://127.0.0.1:$HTTP_PORT" TOKEN="$TOKEN" CSV_PATH="$CSV" \
+	BASE_URL="$SCHEME://127.0.0.1:$HTTP_PORT" TOKEN="$TOKEN" CSV_PATH="$CSV" \
 	SHOT_DIR="${SHOT_DIR:-$T/shots}" REPORT_PATH="$T/report.csv" \
 	EXPECT="$T/expect.json" RATE=4 CHROMIUM="$CHROMIUM" \
 		node staff.mjs
@@ -165,7 +187,7 @@ sent=$(grep -cE " SUBMIT #.*status=0x00000000 to=84(912|352|772|862|982)000" "$T
 grep -q "^$OPTOUT,opted_out," "$T/report.csv" || fail "the report does not show the opt-out"
 
 # --- the cost of the preview: what will be sent, without the opt-out
-BASE_URL="http://127.0.0.1:$HTTP_PORT" node -e '
+BASE_URL="$SCHEME://127.0.0.1:$HTTP_PORT" node -e '
 	const fs = require("fs");
 	const csv = fs.readFileSync(process.argv[1], "utf8");
 	fetch(process.env.BASE_URL + "/api/broadcasts", { method: "POST",

@@ -46,7 +46,7 @@ SIM
 start_redis
 start_sim "$T/optout.sim" --receipts both --receipt-delay 20 --linger 900000
 write_config "broadcast = { quiet_hours = \"\"; };"
-sed -i "s/token = \"change-me\"/token = \"$TOKEN\"/; s/listen = \"127.0.0.1:/listen = \"0.0.0.0:/; s/reconnect_delay = \"200ms\";/reconnect_delay = \"200ms\"; tps = 0;/" "$T/gw.cfg"
+sed -i "s/token = \"change-me\"/token = \"$TOKEN\"; insecure = true/; s/listen = \"127.0.0.1:/listen = \"0.0.0.0:/; s/reconnect_delay = \"200ms\";/reconnect_delay = \"200ms\"; tps = 0;/" "$T/gw.cfg"
 start_gw
 wait_for 15 grep -q "SCRIPT PASSED" "$T/sim.log" || fail "TU CHOI not answered"
 

@@ -206,7 +206,7 @@ stop_gw || fail "citizengw did not exit 0"
 # --- http.metrics_without_token: only /metrics and /healthz, only from
 # loopback (the peer's address, whatever the headers say)
 LONG=test-token-0123456789-long
-sed -i "s|listen = \"127.0.0.1:$HTTP_PORT\"; token = \"$TOKEN\"|listen = \"0.0.0.0:$HTTP_PORT\"; token = \"$LONG\"; metrics_without_token = true|" "$T/gw.cfg"
+sed -i "s|listen = \"127.0.0.1:$HTTP_PORT\"; token = \"$TOKEN\"|listen = \"0.0.0.0:$HTTP_PORT\"; token = \"$LONG\"; metrics_without_token = true; insecure = true|" "$T/gw.cfg"
 grep -q metrics_without_token "$T/gw.cfg" || fail "config not changed: $(cat "$T/gw.cfg")"
 TOKEN=$LONG
 start_gw

@@ -1,0 +1,4 @@
+#!/bin/sh
+# The browser test of the staff page (t33_staff_page.sh) over HTTPS:
+# http.tls_cert_file with a certificate of a throwaway CA.
+STAFF_HTTPS=1 exec sh "$(dirname "$0")/t33_staff_page.sh"
