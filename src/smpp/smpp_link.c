@@ -589,12 +589,19 @@ static void on_response(struct smpp_link *l, const struct smpp_pdu *pdu)
 		     pdu->sequence_number);
 		return;
 	}
+	/* a response of another command proves nothing about this request
+	 * (a submit_sm "accepted" by a deliver_sm_resp would count as sent
+	 * with no message id): it keeps waiting for its own, and its
+	 * response_timeout decides as for a silent SMS centre */
 	if (pdu->command_id != SMPP_GENERIC_NACK &&
-	    pdu->command_id != smpp_resp_id(p->cmd))
+	    pdu->command_id != smpp_resp_id(p->cmd)) {
 		LOGP(LOG_SMPP, LOG_WARN, l->name,
-		     "seq=%u answered by %s, expected %s",
+		     "seq=%u answered by %s, expected %s: ignored, the request "
+		     "waits for its own response",
 		     pdu->sequence_number, smpp_command_name(pdu->command_id),
 		     smpp_command_name(smpp_resp_id(p->cmd)));
+		return;
+	}
 	copy = *p;
 	win_release(l, p);
 	l->timeouts_in_row = 0;

@@ -2,7 +2,8 @@
 # A response whose command id does not match its request: an SMS centre
 # (a small scripted one here, in Python: citizengw-sim always answers
 # correctly) answers the daemon's submit_sm with a deliver_sm_resp of the
-# same sequence number. The daemon names the mismatch in its log, neither
+# same sequence number. The daemon names the mismatch in its log, does not
+# take it as the submit's answer (the reply is not counted as sent), neither
 # crashes nor drops the bind (under ASan+UBSan: no undefined behaviour),
 # and the next MO on the same bind is answered as usual.
 . "$(dirname "$0")/lib.sh"
@@ -83,8 +84,11 @@ wait "$SMSC_PID" || _rc=$?
 [ "$_rc" = 0 ] || fail "the scripted SMS centre failed: $(cat "$T/smsc.err")"
 grep -q "WRONG-RESP-SENT" "$T/smsc.log" || fail "no wrong response sent"
 grep -q "SECOND-ANSWERED" "$T/smsc.log" || fail "the next MO was not answered"
-grep -q "answered by deliver_sm_resp, expected submit_sm_resp" "$T/gw.log" ||
+grep -q "answered by deliver_sm_resp, expected submit_sm_resp: ignored" "$T/gw.log" ||
 	fail "the daemon did not name the mismatch"
+# the wrongly answered reply was not taken as sent
+grep -q "MT .*\.r to 84912\*\*\*78 sent as" "$T/gw.log" &&
+	fail "a reply answered by another command's response counted as sent"
 # one bind only: the mismatch did not cost the link
 [ "$(count_in "$T/smsc.log" "sent 0x80000009")" = 1 ] || fail "bound more than once"
 kill -0 "$GW_PID" 2>/dev/null || fail "the daemon died"
