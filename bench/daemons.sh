@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Throughput of 1, 2, 3... gateway processes on one Redis (docs/scaling.md).
 #
 #   CGW_BUILDDIR=build CGW_SRCDIR=. bench/daemons.sh [MOS] [DAEMONS...]

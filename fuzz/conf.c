@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: the configuration file as `citizengw -t` loads it
  * (common/conf.h; src/daemon/main.c load_config), and a TZif time zone

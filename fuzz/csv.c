@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: a dossier import file (common/csv.h, services/dossier.h)
  * as citizengw-ctl import reads it (src/ctl/ctl_dossiers.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target, differential: the same PDU decoded by our codec
  * (smpp_pdu_decode) and by libsmpp34 (through the simulator's wrapper,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the libFuzzer targets in fuzz/ share (docs/fuzzing.md): a reader
  * that takes the input apart (a byte for a choice, a piece of text, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: what the staff API reads from a request (src/http/), without
  * sockets: the values a body or a query string turns into.

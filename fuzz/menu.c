@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: what a citizen types, through the SMS command parser
  * (menu/cmd.h), the menu engine on the shipped menus (menu/menu.h, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * One step of the menu engine as the gateway runs it (fuzz/menu_run.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: the menus directory as an operator writes it (menu/menu.h)
  * and the notice texts (services/notice.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: the SMPP stream as the SMS centre sends it (smpp/smpp_pdu.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Field-by-field comparison of decoded PDUs (see fuzz/pdu_cmp.h). The
  * list of fields is the struct's: a decoder leaves the fields a command

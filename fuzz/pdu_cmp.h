@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Field-by-field comparison of two decoded PDUs, for the fuzz targets that
  * check a property of the SMPP codec (fuzz/pdu.c: decode, encode, decode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: concatenated MOs (smpp/reasm.h) as the gateway and the
  * simulator receive them.

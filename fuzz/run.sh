@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the libFuzzer targets (docs/fuzzing.md); called by make from the
 # build directory, where the targets are fuzz/NAME.
 #

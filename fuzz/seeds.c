@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writes the PDU seeds of fuzz/corpus/pdu, diff34 and reasm: the PDUs the
  * simulator sends (bind_*_resp, deliver_sm with text in GSM-7 and UCS-2,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: text decoding, encoding, segmentation and paging
  * (text/text.h, text/segment.h, text/paging.h).

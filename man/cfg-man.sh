@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Writes citizengw.cfg(5) on stdout from docs/configuration.md, the
 # output of `citizengw --config-reference` (the loader's schema table):
 # the man page is never edited by hand, so it cannot drift from what the

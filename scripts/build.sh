@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Configures (once) and builds citizengw in BUILDDIR (default build/).
 # Extra arguments go to configure, e.g. --enable-sanitize.
 set -eu

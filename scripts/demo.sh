@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The demo: builds citizengw, starts a private redis-server, the SMS centre
 # simulator and the gateway, imports sample dossiers, plays a citizen's
 # conversation (an SMS lookup and a USSD menu walk) and shows it as the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages citizengw needs to build, run and test,
 # when they are missing. Runs apt-get as root (or through sudo).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds citizengw with AddressSanitizer and UndefinedBehaviorSanitizer and
 # runs every test: unit tests (Check) and integration tests that start
 # redis-server, citizengw-sim and citizengw on free loopback ports (one of
@@ -11,6 +12,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --tests
+# every source file carries its licence line (scripts/spdx.sh adds it)
+scripts/spdx.sh --check
 BUILDDIR=build-test scripts/build.sh --enable-sanitize
 cd build-test
 if ! make -s -j"$(nproc)" check; then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Test helper for loopback ports.
  *   freeport              prints a free TCP port on 127.0.0.1 (for servers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * slotcheck: reads the output of `redis-cli MONITOR` on stdin and checks
  * the Redis Cluster rule every script call of citizengw must keep: the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reads the valgrind logs of make check-valgrind-integration (one per
 # daemon process, DIR/PID.log) and fails on any error: an invalid read or
 # write, a use of uninitialised memory, a bad free, a definite or indirect

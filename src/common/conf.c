@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Configuration loader (see common/conf.h). The schema tables below
  * are the single source of truth: defaults, bounds, validation messages,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Configuration: one schema table (name, type, default, bounds, help) that
  * the loader validates against, that `citizengw -t` checks with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * CSV reader (RFC 4180 as spreadsheets write it): quoted fields with ""
  * escapes and embedded newlines, CRLF or LF, an optional UTF-8 byte order

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Calendar days: dates as days since 1970-01-01 (proleptic Gregorian, H.
  * Hinnant's civil algorithms), and the ISO form "YYYY-MM-DD". Pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Logging: the category table, the line formatter and where lines go.
  * Owns the per-category levels and the target (process-wide: logging is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Logging: categories with their own level, one line per event, on stderr
  * or to syslog(3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * syslog(3) for common/log.c (see common/log_sys.h): owns the table of
  * facility names and values.

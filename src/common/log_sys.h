@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * syslog(3) for common/log.c. Apart because <syslog.h> defines LOG_NOTICE,
  * LOG_INFO and LOG_DEBUG as macros, the names of enum log_level: this

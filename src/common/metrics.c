@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Metrics registry and the Prometheus text renderer (see common/metrics.h).
  * Owns the series of every metric, allocated at once when the registry is

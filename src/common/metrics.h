@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Metrics: counters, gauges and histograms, optionally labelled, rendered
  * in the Prometheus text exposition format 0.0.4 (docs/metrics.md).

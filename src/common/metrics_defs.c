@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The gateway's metrics: one entry per enum cgw_metric, the only place a
  * metric's name, type, help and labels are written (docs/metrics.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * TLS: OpenSSL contexts for the SMPP links (client side), the HTTP
  * server and the simulator (server side), and the one place that turns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Small helpers every module uses: bounded string copies, clocks, error
  * messages in caller-given buffers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl internals: the command files (one per subject) and the
  * helpers they share (ctl_util.c). ctl_main.c dispatches.

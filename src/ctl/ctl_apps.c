@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl for the back office: `applications`, the applications
  * citizens filed by SMS and USSD, newest first over every shard, as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * `citizengw-ctl bind list|stop|start`: the binds of the running daemon
  * and their runtime control, through its HTTP API (GET /api/binds, POST

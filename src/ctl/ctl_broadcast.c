@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl broadcast ... and notify: staff commands that go through
  * the daemon's HTTP API (ctl_http.h), where the one implementation of

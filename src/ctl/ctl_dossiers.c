@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl for the dossier system: `import FILE.csv` (every valid
  * row replaces its dossier in one atomic step; rejected rows are reported

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl's client of the daemon's staff API (see ctl_http.h): the
  * evhttp client made synchronous. Each request runs the client's own

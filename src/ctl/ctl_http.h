@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl as a client of the daemon's staff API (docs/api.md): one
  * keep-alive connection to http.listen with the token of http.token, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl keys: what Redis holds under the prefix, kind by kind
  * (store_key_lives in store/store_keys.c), and every key that breaks its

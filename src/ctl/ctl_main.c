@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl: the staff and operator command line. Reads the daemon's
  * configuration and talks to its Redis through the store (store_sync.h);

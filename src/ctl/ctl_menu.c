@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl menu check [DIR]: the menu checker for menu authors. The
  * daemon runs the same check at start and on SIGHUP and refuses menus

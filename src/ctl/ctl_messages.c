@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl for messages: `message ID` (by our id or the SMS centre's)
  * and `send PHONE TEXT` (queued as broadcast traffic for any gateway

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl for staff: the procedure requests citizens made (read
  * from every shard's request stream, merged by time) as a table or as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl status [--json]: what the running daemon is doing, read
  * from its GET /api/status (docs/api.md) through the staff API client

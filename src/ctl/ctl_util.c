@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-ctl helpers every command file uses: the store connection,
  * the arguments every command shares (--help, --json), reading a file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw: the gateway daemon. Runs in the foreground and logs to stderr
  * (systemd or the operator's supervisor keeps it alive).

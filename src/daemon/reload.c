@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SIGHUP: taking a new configuration in place (see daemon/reload.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SIGHUP: what of a new configuration the running daemon takes, and what
  * waits for a restart. The table `restart_only` in reload.c names every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Acknowledgements of MOs (see gw/acks.h). Owns the acknowledgements that
  * wait for their connection to prove it stayed up: a FIFO (the timeout is

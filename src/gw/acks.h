@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Acknowledgements of MOs: what tells a citizen who sends the same text
  * again from an SMS centre that delivers an MO again because it missed our

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The broadcast dispatcher (see gw/dispatch.h). Every second it reads the
  * set of active broadcasts and their records; every tick it asks each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The broadcast dispatcher: in every gateway process, a timer that turns
  * the recipients of running broadcasts into MTs for the sender, at each

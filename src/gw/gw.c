@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The gateway (see gw/gw.h). Owns the links, the store, the MO
  * jobs in progress and the MTs this process holds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The gateway: binds, the MO path and the sender, glued on one event loop.
  *

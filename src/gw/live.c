@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Live USSD dialogs (live.h): an open-addressing table keyed by the
  * phone's FNV-1a hash (a collision of two 64-bit hashes would merge two

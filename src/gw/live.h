@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Live USSD dialogs of one gateway process: the phones this process last
  * answered with a non-final USSD reply, each until its session would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Status-change notices: in every gateway process, a timer that leases
  * the dossiers waiting in the notice outboxes (a new status, written with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The sender: outbound messages (MTs) this process holds, until each is
  * accepted by an SMS centre. An MT is encoded when its bind is known (the

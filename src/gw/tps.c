@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The TPS cap of an SMSC account across processes (see gw/tps.h): the
  * accounts this process submits to, the send slots leased for each, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The TPS cap of an SMSC account, shared by every bind and every gateway
  * process bound to it. An account is named by its smsc entries' `account`

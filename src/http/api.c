@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The staff API (docs/api.md) except broadcasts (api_bcast.c) and
  * applications (api_apps.c): status, dossiers, single messages,

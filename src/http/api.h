@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Internal to src/http: the API handlers of api.c, api_bcast.c and
  * api_apps.c, and the value readers they share (api_values.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The staff API for the applications citizens file by SMS and USSD
  * (docs/api.md, "Applications"): a dossier with its application's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The broadcast API (docs/api.md): creating one (recipients as JSON, as a
  * CSV in JSON, or as a CSV body) streamed into Redis shard by shard with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The binds as operators see and control them (docs/api.md, "Binds"):
  * GET /api/binds, POST /api/binds/{id}/stop and /start. {id} is an smsc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * GET /metrics and GET /healthz (docs/metrics.md): the process's metrics
  * (common/metrics.h) with the gauges read at scrape time — binds, Redis,

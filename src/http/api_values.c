@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Values the API reads and writes the same way everywhere: times in
  * ISO 8601, local in broadcast.timezone when they give no offset; a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Embeds the staff page's files into C (run by make; see Makefile.am):
 #
 #   embed.sh OUT.c OUT.h SRCDIR FILE...   (files relative to SRCDIR)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * HTTP server (see http/http.h): listening, limits, the bearer token,
  * routing by a table, JSON answers and errors, the embedded page.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * HTTP: the staff API (docs/api.md), the staff web page and the metrics
  * and health check (/metrics, /healthz: docs/metrics.md), on libevent's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Internal to src/http: one request in progress and what a handler may do
  * with it. A handler answers exactly once, now or from a store callback

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SMS command parser (see menu/cmd.h). The keyword table is the
  * grammar; matching ignores spaces inside a keyword so that "TRA CUU" and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SMS command parser: what a citizen typed, folded and upper-cased, turned
  * into one command. Case-, space- and diacritics-insensitive: "tra cứu",

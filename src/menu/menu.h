@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Menus: the tree loaded from menus/ (libconfig files) and the engine that
  * moves a citizen's session through it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Menu actions: the service calls an action node makes (dossier lookup and
  * rating, the days a visit can be booked, procedure requests, the language

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The menu checker (see menu_check() in menu/menu.h): everything
  * in a menu tree that would strand or confuse a citizen, each reported as

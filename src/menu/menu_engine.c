@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The menu engine (see menu/menu.h): sessions move through the
  * tree one answer at a time. Pure: no I/O, no clock, no globals.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Internal to the menu module: the tree layout and the action table shared
  * by the loader (menu_load.c) and the engine (menu_engine.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Menu files -> struct menu_tree (see menu/menu.h). Owns the tree's
  * memory. Every refusal names the file and line of the offending setting.

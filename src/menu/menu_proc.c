@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Procedures a citizen can apply for (docs/menus.md "Applications"): one
  * file each in <menus>/procedures/, the list of communes in

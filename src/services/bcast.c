@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Broadcasts: templates, recipients, cost, time zones, quiet hours and
  * ISO 8601 times (see services/bcast.h). Owns no global state; the only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Broadcasts: the pure rules behind a broadcast to a list of citizens,
  * for the HTTP API, citizengw-ctl and the daemon's dispatcher.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Civil: checks of what citizens type for procedures (see
  * services/civil.h). Owns the province code table, the Latin case table

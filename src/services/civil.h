@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Civil: checks what a citizen types when applying for a procedure by SMS
  * or USSD (citizen ID, full name, a date, a small count, a commune) and

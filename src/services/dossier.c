@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dossier codes, statuses and import-row validation (see services/dossier.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dossiers ("ho so"): the code format of Circular 01/2018/TT-VPCP
  * (AGENCY-YYMMDD-NNNN), the national status codes 1..10 and their labels,

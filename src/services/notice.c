@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Status-change notices (see services/notice.h): notices.cfg -> one
  * parsed template per status and language, checked as a whole (every

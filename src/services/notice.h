@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Status-change notices: the SMS a citizen gets when staff change the
  * status of their dossier. The texts live in a libconfig file beside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Vietnamese phone numbers: every form a citizen or an SMS centre writes
  * (0912345678, +84912345678, 84912345678, 0084 912 345 678) normalised to

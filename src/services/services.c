@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Services (see services/services.h): the service center's calendar,
  * request kinds and reference numbers, and the sender policy. Pure.

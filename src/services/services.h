@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Services: the domain rules behind the citizen procedures, as pure
  * functions the menu engine, the gateway and citizengw-ctl share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-sim: an SMPP 3.4 SMS centre simulator for tests and carrier
  * dry runs. Accepts binds (checking system_id and password), answers

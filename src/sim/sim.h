@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-sim internals shared by the SMSC side (sim.c) and the script
  * runner (sim_script.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-sim: multipart messages both ways. Received submit_sm parts
  * (UDH 8/16-bit, SAR, message_payload) are joined by reference, source

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-sim faults and receipts: what real SMS centres do to an ESME,
  * on demand. Each fault is a name (the long option without "--", and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * `citizengw-sim phone`: a feature phone on the terminal. The simulator
  * is the SMS centre the daemon binds to; each line typed (or piped) is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * citizengw-sim scripts: a line per step, `command key=value ...`, run in
  * order; blocking steps (wait-bind, expect-*) poll until satisfied or

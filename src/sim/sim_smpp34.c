@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * libsmpp34 wrapper (see sim/sim_smpp34.h). libsmpp34 is not
  * thread-safe and reports errors in one global buffer: keep every call in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A second, independent SMPP codec built on libsmpp34 (the only file that
  * calls it). citizengw-sim encodes what it sends with it, so the daemon's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Delivery receipts: what an SMS centre says became of a message, read
  * from the TLVs (receipted_message_id, message_state) and from the text

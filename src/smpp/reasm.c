@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Reassembly of multipart messages (see smpp/reasm.h): reading the
  * concatenation information of a PDU, collecting parts, joining them, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Reassembly of multipart MOs (and, in the simulator, of multipart
  * submits). Pure: no I/O, no clock of its own.

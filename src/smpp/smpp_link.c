@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SMPP link: one ESME connection (see smpp/smpp_link.h).
  */

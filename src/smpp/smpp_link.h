@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SMPP link: one ESME connection to an SMS centre, on the process's event
  * loop. Owns the socket, the bind state machine, sequence numbers, the

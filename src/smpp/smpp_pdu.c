@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SMPP 3.4 PDU codec and stream framer (see smpp/smpp_pdu.h).
  *

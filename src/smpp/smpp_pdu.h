@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * SMPP 3.4 PDU codec: bytes in, PDUs out, and back. Never touches a socket.
  *

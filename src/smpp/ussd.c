@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * USSD dialects (see smpp/ussd.h): one table row per dialect.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * USSD over SMPP in the dialects SMS centres speak. A dialect says how an
  * MO marks a session start, an answer and an abort, and how our screens

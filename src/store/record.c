@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Records (see store/record.h): the field tables, and the walks over them
  * that write, read and show a record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Records: every Redis hash and stream entry citizengw writes, each
  * described once by a field table (name in Redis and in the Lua scripts'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store: everything citizengw keeps in Redis, behind one async API on the
  * process's event loop (hiredis + libevent). citizengw-ctl uses the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, applications (see store_app_file() in store/store.h): a citizen's
  * application becomes a dossier with a code of the province's format.

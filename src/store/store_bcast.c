@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, broadcasts (see store/store.h). A broadcast's record P:bc:<id>
  * holds what staff gave (name, template, times, rate) and its state; its

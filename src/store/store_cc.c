@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, multipart MOs (see store/store.h): parts kept until their
  * siblings arrive from any bind or process, claimed after their deadline,

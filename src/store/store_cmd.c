@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Commands and replies the async store (daemon) and the sync store
  * (citizengw-ctl) share: the argument builder, the writes both make, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Internal to src/store: the argument builder every command is written
  * with, the commands the async store (the daemon) and the sync store

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store keys (see store/store_keys.h): the one place where key names are
  * spelt.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store keys: every Redis key pattern citizengw uses, in one table
  * (store_keys.c). P is redis.prefix; {sN} the shard hash tag of a phone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, the MO path (see store/store.h): round trip 1 (record an MO,
  * read its session, profile and dossier), dossier reads, round trip 2

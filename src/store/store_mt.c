@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, outbound messages (see store/store.h): queueing, the outcome of
  * a submit, leases, concatenation references, receipts, and the claims

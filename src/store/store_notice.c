@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, dossiers and their status-change notices (see store/store.h): a
  * dossier is replaced in one step, and a new status goes into its shard's

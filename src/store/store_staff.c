@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, what staff and operators read and do (see store/store.h): queue
  * depths and the procedure requests, over every shard in one round trip;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The store for tools (see store/store_sync.h): one blocking hiredis
  * connection. Scripts are called by their build-time SHA1 and loaded on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The store for tools (citizengw-ctl): the same keys, records and scripts
  * as the daemon's store, over a synchronous connection. A short-lived

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Store, the TPS cap of an SMSC account shared by every process bound to
  * it (see store/store.h, store_tps_lease; the schedule is tps_lease.lua).

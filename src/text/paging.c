@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * USSD paging (see text/paging.h). Greedy: each page takes as many
  * whole lines as fit together with the "more" line; the rest goes on.

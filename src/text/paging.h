@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * USSD paging: a screen text longer than one USSD screen cut into pages,
  * every page but the last ending with a "more" choice. Pure, no I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Segments: cutting a reply into the submit_sm PDUs that carry it (see
  * text/segment.h). The text is encoded once into units (septets one

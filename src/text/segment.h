@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Segments: a UTF-8 text cut into the submit_sm PDUs that carry it.
  * Pure functions, no I/O.

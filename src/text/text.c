@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Text codecs: UTF-8, Vietnamese folding, GSM 03.38 (unpacked and packed),
  * UCS-2, IA5, Latin-1, data_coding values, and the choice of encoding for

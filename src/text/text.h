@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Text: UTF-8, Vietnamese folding, GSM 03.38 (3GPP TS 23.038), UCS-2,
  * IA5, Latin-1 and the SMPP data_coding values. Pure functions, no I/O,

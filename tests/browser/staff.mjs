@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The staff web page (src/http/www) driven in headless Chromium against a
 // running citizengw, the way a person at their desk uses it: log in (a
 // wrong token first), read the overview, upload a CSV, preview, send,

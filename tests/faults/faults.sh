@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fault injection at scale (docs/reliability.md): one scenario per run,
 #
 #   faults.sh kill-mo | kill-bcast | smsc-drop | smsc-silent | redis

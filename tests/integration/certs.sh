@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Throwaway certificates for the TLS tests, made with the openssl CLI in
 # $T/pki (sourced after lib.sh):
 #   ca.pem            a test CA

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared set-up for the integration tests: a private redis-server on a free
 # loopback port, citizengw-sim, citizengw, all in a temporary directory that
 # is removed afterwards (kept, with logs printed, when a test fails).

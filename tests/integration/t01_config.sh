@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # citizengw -t: 0 for a valid file, 1 with "file:line: setting: message"
 # for each kind of mistake an operator makes, every mistake of a file at
 # once; relative paths are relative to the file, not to the working

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SMS commands through a real bind: a lookup by the dossier's own phone, an
 # unknown code, another citizen's code (same answer: nothing revealed),
 # MENU and a digit answer, free text -> help. Every MO gets exactly one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A USSD session in the standard dialect: *8088# (ussd_service_op 1) opens
 # the main menu (2), "1" asks for the code (2), the code shows the dossier
 # and ends the session (17); its_session_info is carried back each time.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Nothing acknowledged is lost: while Redis is down an MO is refused with
 # ESME_RX_T_APPN (0x64), so the SMS centre delivers it again; once Redis
 # is back the next attempt is recorded, acknowledged and answered once.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # citizengw-ctl import: good rows land in Redis, bad rows are reported with
 # their line number and reason, a re-import updates a dossier in place.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # An SMS centre that may have missed our deliver_sm_resp delivers the MO
 # again: here the link drops right after the response (within
 # gateway.mo_ack_timeout). The copy is acknowledged again but neither

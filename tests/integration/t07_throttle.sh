@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # An SMS centre that throttles every 7th submit_sm: the gateway backs off,
 # retries the refused reply, and every MO still gets exactly one accepted
 # reply.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The TPS cap: with tps = 4, never more than 4 submit_sm in any one-second
 # window, measured by the SMS centre on its side; everything still goes out.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # An SMS centre that drops the connection every 8 PDUs: the gateway
 # reconnects, MOs the SMS centre delivers again are recognised, replies
 # in flight are sent again, and every MO gets exactly one accepted reply.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bind = "transmitter+receiver": two connections; MOs arrive on the
 # receiver, replies leave on the transmitter, and the conversation works
 # as with a transceiver.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A link that goes silent (TCP open, no answers) is declared dead after
 # response_retries unanswered enquire_links and re-established, within
 # enquire_link_interval + retries x response_timeout + reconnect_delay.

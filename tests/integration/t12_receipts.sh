@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Delivery receipts: an SMS centre that writes message ids in hex in
 # submit_sm_resp and the TLV, but in decimal in the text form, still has
 # every receipt matched (message_id_format = "hex"); delivered and failed

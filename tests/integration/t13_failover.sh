@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Two SMS centres: traffic is shared between the binds, a reply leaves on
 # the bind its MO came in on, and when a bind goes down its traffic moves
 # to the other.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What real SMS centres send: sequence number 0, unknown and vendor TLVs,
 # an unknown command (generic_nack), a malformed deliver_sm (its own
 # response with an error status), enquire_link and unbind from the SMS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What a crashed process leaves in Redis is finished by the next one: an
 # MO acknowledged but never answered is answered once; a reply never
 # accepted is sent once; a reply past its expiry is never sent. Replies

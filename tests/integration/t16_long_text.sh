@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Long text both ways: a 3-part MO in UCS-2, out of order and with a
 # repeated part, is understood as one command; a part that never comes is
 # waited for until gateway.concat_timeout and what arrived is answered; a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The menu checker: citizengw-ctl menu check passes the shipped menus and
 # reports every problem of broken ones as file:line; citizengw -t refuses
 # them; a running daemon refuses them on SIGHUP and keeps its menus; a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every path of the default menus by USSD, as a citizen walks them: the
 # main menu, a wrong choice, the lookup (own phone, another phone with the
 # ID digits), the four procedures with their back (0) and cancel options,

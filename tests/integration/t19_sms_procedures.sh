@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every path of the default menus by SMS: MENU opens the same tree as
 # *8088#, each answer is a new SMS, one reply per MO (no extra SMS: the
 # reply itself keeps the reference number). The four procedures leave

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Privacy of dossier lookups. From a phone that is not the dossier's, an
 # unknown code, another citizen's code and wrong ID digits all get the
 # same answer, by SMS and by USSD; nothing of the dossier shows. The 5th

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # MOs from one phone arriving at once never corrupt its session: each is
 # answered, in the order it arrived, and the session ends where the last
 # one leads, with one version step per MO. SMS and USSD sessions of one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Loop and abuse protection, opt-out and session lifetimes.
 #  - protect.replies_per_minute: over it, an MO is acknowledged, recorded
 #    and closed without a reply (logged); USSD screens do not count; an

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # citizengw-sim phone: a feature phone on the terminal, here with its
 # keypresses piped in. It is the SMS centre the daemon binds to; each line
 # goes once the previous answer arrived; screens print as boxes; USSD and

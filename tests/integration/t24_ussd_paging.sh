@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A USSD screen longer than the handset shows is paged with a "more"
 # choice, never cut: with diacritics kept (menus.fold_vi = false) the
 # screens are UCS-2, 80 characters each; "99" brings the next page, any

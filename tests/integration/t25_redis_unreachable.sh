@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A Redis that never answers the connection (SYNs dropped): the daemon
 # times the attempt out, keeps retrying, refuses MOs with a temporary
 # error meanwhile, and stops cleanly.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A long SMS under stress: with tps = 1 the receipts of the first parts
 # come before the last part is even sent, and still count; when the link
 # drops with every part in flight, the parts are sent again on the next

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A dossier re-imported is replaced in one step: a citizen who looks it up
 # meanwhile always finds it (never "not found", never a failed lookup
 # counted against them), and a reader of Redis never sees it missing.

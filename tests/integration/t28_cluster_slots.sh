@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Ready for Redis Cluster: every script call touches one hash slot. A
 # representative run (import, SMS lookups, an application filed by SMS, a
 # USSD procedure with its SMS copy and request record, a multipart MO,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The staff HTTP API at its door (docs/api.md), with curl against the
 # real daemon: the token (none, wrong, one character off, no "Bearer":
 # 401 in JSON with WWW-Authenticate; the page without one; every /api/

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Dossiers through the staff API (docs/api.md, docs/notices.md), as the
 # citizen and the back office see them: PUT creates (201) then replaces
 # (200); a new status sends the citizen the notice of menus/notices.cfg,

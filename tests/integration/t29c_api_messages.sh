@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Single messages and procedure requests through the staff API
 # (docs/api.md): POST /api/messages answers 201 with an id; GET follows it
 # to "delivered" with its receipt; a phone that sent TU CHOI gets a 409

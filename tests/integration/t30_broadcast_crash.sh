@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A broadcast to 10,000 citizens through the simulator, with receipts; the
 # daemon is killed with SIGKILL halfway and started again. Every recipient
 # gets the message, none is lost; a recipient gets it twice only where the

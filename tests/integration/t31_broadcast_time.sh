@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What time does to a broadcast, on a clock the test sets
 # (CITIZENGW_NOW_MS): quiet hours hold it until the window ends; a
 # schedule holds it until then; nothing is sent after expires_at, and the

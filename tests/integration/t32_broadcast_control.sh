@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Staff control a broadcast, and citizens their own phone: a phone that
 # sent TU CHOI gets nothing (counted and reported opted out, already in
 # the preview); pause holds what is not sent, resume goes on, cancel ends

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The staff web page against the real daemon, in headless Chromium:
 # tests/browser/staff.mjs logs in (a wrong token first), reads the
 # overview, uploads a recipients' CSV (with rejected lines, a duplicate

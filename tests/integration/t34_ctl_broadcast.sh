@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Staff broadcast with citizengw-ctl, through the daemon's HTTP API (http
 # listening on 0.0.0.0: the ctl goes to 127.0.0.1): a small CSV checked
 # (dry run: nothing sent) then sent, its summary as printed; a large CSV

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The parts of the code use each other only as docs/architecture.dot draws
 # it: every #include of a header of another part must be an arrow of the
 # picture (common/ may be used by any part). A new upward include fails.

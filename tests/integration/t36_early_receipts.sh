@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A receipt may come before the submit_sm_resp that tells us the SMS
 # centre's message id (a busy SMS centre, a slow link). Such a receipt is
 # acknowledged, kept for a while under its id, and applied as soon as the

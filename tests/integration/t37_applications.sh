@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Applications that become dossiers (menus/procedures/): each shipped
 # procedure by SMS and by USSD, as a citizen sends them to the simulator;
 # every kind of wrong input with the message that says what was expected;

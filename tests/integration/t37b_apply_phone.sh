@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # An application on the phone emulator, keyed as a citizen would: *8088#,
 # 6 (Nộp hồ sơ), 1 (copy of a birth extract), the ID with the spaces a
 # keypad leaves, 2 copies, the summary, 1 to file; then by SMS a HONNHAN

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A new procedure is a new file and a SIGHUP: before it, its keyword is
 # unknown (the help text); a broken file is refused with its file:line
 # and the running procedures stay; once valid, the keyword files

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The back office acts on the applications citizens filed (docs/api.md
 # "Applications", docs/ctl.md, docs/notices.md): three application
 # dossiers are written into Redis with redis-cli as the citizen side

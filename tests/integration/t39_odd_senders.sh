@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Senders that are not phone numbers never become one. An alphanumeric
 # sender (TON 5) whose text spells the phone of a dossier's owner asks for
 # the owner's dossier, opens the menu, answers it, opts out and fails

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A citizen who sends the same text again is answered again; a copy the
 # SMS centre delivers again because it may have missed our response is
 # not (gateway.mo_dedup_window, gateway.mo_ack_timeout):

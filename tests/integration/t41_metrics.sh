@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # GET /metrics and GET /healthz against a real Redis, simulator and daemon
 # (docs/metrics.md). The scrape is parsed with the Prometheus client's own
 # text parser (Debian's python3-prometheus-client): six SMS lookups show

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # citizengw-ctl status and what every command prints: the daemon's status
 # (its bind BOUND with window and TPS, queues, the USSD dialog left open,
 # a scheduled broadcast) as a table and as JSON with the configured

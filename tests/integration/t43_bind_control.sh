@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runtime control of binds (docs/ctl.md "bind"): `ctl bind stop b` unbinds
 # SMS centre B only, both connections of its transmitter+receiver pair
 # (B sees the unbinds and no reconnect; A is not touched,

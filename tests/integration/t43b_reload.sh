@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SIGHUP (docs/configuration.md "Reloading"): a new TPS is taken without a
 # rebind, a bind added binds, a bind removed unbinds, the untouched bind
 # is not rebound, the log level changes, a setting that needs a restart is

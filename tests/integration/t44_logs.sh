@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Logs as systemd and syslog want them, and what they must not hold:
 # with stderr connected to the journal ($JOURNAL_STREAM = its dev:inode)
 # every line starts with the priority of its level (<3>..<7>) and has no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The systemd unit as `make` generates it: its paths are the configured
 # ones, and `systemd-analyze security` rates it 2.0 or lower (the unit
 # without its hardening is rated higher, so the check can fail).

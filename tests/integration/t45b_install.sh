@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `make install DESTDIR=...` into an empty root: the programs, the four man
 # pages, the configuration, the unit, the sysusers.d and tmpfiles.d
 # entries, the menus and the docs are where the configured paths say; the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Nothing grows for ever (docs/security.md "What Redis keeps"): after a
 # run that uses every kind of key — SMS lookups (a failed one), a USSD
 # walk, a callback request, an application, a multipart MO and a lone

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Redis ACL users: with redis.user set, the daemon and citizengw-ctl log in
 # with AUTH user password. The Redis here has the default user switched
 # off, so nothing works without the ACL login, and the gateway's user may

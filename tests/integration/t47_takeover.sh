@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Two gateway processes on one Redis and one SMS centre; the one the MOs
 # come to is killed with SIGKILL during a burst, while its replies queue
 # (tps 20). The other notices within seconds (P:{sN}:live, claim.lua), not

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The daemon binds to the SMS centre only once Redis answers: started
 # while Redis is down, it stays away from the SMS centre (an MO it could
 # not record would only be refused); once Redis is up it binds, and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SMPP over TLS (docs/carrier-integration.md "TLS"), with certificates made
 # here by the openssl CLI:
 #  (a) the daemon binds to the simulator's own TLS and an MO goes round;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # HTTPS for the staff side (docs/api.md "HTTPS"): the API, /healthz and
 # /metrics over TLS, checked by curl against the test CA; plain HTTP to
 # the TLS port gets no answer; the certificate is read again on SIGHUP (a

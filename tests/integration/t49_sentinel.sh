@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Redis Sentinel: a master, two replicas and three sentinels on loopback;
 # the daemon finds the master through the sentinels and acknowledges an
 # MO only once a replica has it (redis.wait_replicas = 1). With the

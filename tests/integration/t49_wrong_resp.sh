@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A response whose command id does not match its request: an SMS centre
 # (a small scripted one here, in Python: citizengw-sim always answers
 # correctly) answers the daemon's submit_sm with a deliver_sm_resp of the

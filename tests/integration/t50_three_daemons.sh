@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Three gateway processes on one Redis, each with its own bind to the same
 # SMSC account (tps = 50 on each: the account's cap is 50/s):
 #  (a) a burst of MOs from distinct phones, spread over the three binds,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Two gateway processes bound to one SMSC account, named by an explicit
 # `account`, that disagree on its TPS (50 and 20): the smallest holds for
 # both together, and the account's schedule is the key of that name.

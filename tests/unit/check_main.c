@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The unit test runner: one SRunner over every suite in suites.h, and the
  * small helpers the suites share (temporary directories, files, UTF-8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Unit test suites of citizengw (Check). check_main.c runs every suite
  * declared here; each test_*.c file owns one suite and tests one module

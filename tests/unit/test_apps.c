@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of what the store makes of the answers about applications and
  * staff's status changes (store/store_int.h, read by both stores): the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of broadcasts (services/bcast.h): templates and their hostile
  * forms; recipients from CSV (BOM, CRLF, quotes, separators, non-UTF-8,

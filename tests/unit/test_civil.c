@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the checks of what citizens type (services/civil.h): citizen
  * IDs of several provinces and both centuries in every written form,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the SMS command parser (menu/cmd.h): every way citizens
  * write the keywords, dossier codes as typed on a phone, the last 4 ID

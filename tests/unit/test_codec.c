@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Text codecs with known byte vectors: GSM 03.38 (basic and extension
  * tables, unpacked and packed, TS 23.038 examples), UCS-2 with surrogate

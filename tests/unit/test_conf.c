@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the configuration loader (common/conf.h) on temporary
  * files: the configuration of the issue with its defaults, every kind of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The CSV cutter (csv_cut) against the reader (csv_next): fed the same
  * bytes in pieces of every size, it cuts at the records the reader finds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of dossiers (services/dossier.h) and the CSV reader
  * (common/csv.h): codes as citizens type them, the national status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The live USSD dialogs of a gateway process (gw/live.h): counted while
  * their session runs, once per phone however many steps, gone at their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the log line formatter and of where lines go (common/log.h):
  * the plain line with its timestamp, the journal's "<N>" line without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the menus (menu/menu.h): the shipped menus/main.cfg
  * walked through the engine without I/O (USSD screens and SMS replies as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The metrics registry and its Prometheus text renderer (common/metrics.h):
  * whole renders compared byte for byte (HELP and TYPE, label escaping,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of status-change notices (services/notice.h): the shipped
  * menus/notices.cfg (every status 2..10 has a plain text in both

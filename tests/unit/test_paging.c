@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * USSD paging: a screen that fits stays one page; a long menu breaks at
  * line ends with every option whole; a long answer breaks at words; a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the SMPP 3.4 codec and framer (smpp/smpp_pdu.h), and a
  * cross-check against the independent libsmpp34 codec

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of phone number normalisation (services/phone.h): every way a
  * Vietnamese mobile number is written becomes 84xxxxxxxxx; landlines,

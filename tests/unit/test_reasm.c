@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Reassembly: UDH 8- and 16-bit references, SAR TLVs, other IEIs skipped,
  * malformed UDHs refused without reading past the buffer, parts out of

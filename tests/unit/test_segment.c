@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Segmentation: capacities at every boundary (159/160/161 septets,
  * 153*2 and 153*2+1, 70/71 and 67*2+1 UCS-2 units, 16-bit references,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Issue 5 (menus and citizen services), without Redis: the calendar,
  * reference numbers and sender policy (services.c); the menu checker on

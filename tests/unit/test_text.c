@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the text module (text/text.h): GSM 03.38 and UCS-2 byte
  * vectors, Vietnamese folding of every vowel and tone, invalid UTF-8, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Tests of the USSD dialects (smpp/ussd.h): how each dialect reads
  * a deliver_sm as begin, answer or abort, the exact TLV bytes our screens

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * citizengw staff page: log in with the API token, watch the binds and
  * queues, create broadcasts (preview first, then send), follow their

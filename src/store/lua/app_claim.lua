@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS claim
 --! ARGV code mo old expire_at
 -- The code of a phone's application for one procedure on one day: the

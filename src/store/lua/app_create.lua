@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS dossier apps
 --! ARGV key filed_by now keep
 -- Creates the dossier of an application (group A.dossier, with its

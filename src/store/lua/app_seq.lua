@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS seq
 --! ARGV ttl
 -- The next sequence number of an agency's dossier codes of one day: one

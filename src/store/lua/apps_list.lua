@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS apps dossiers
 --! ARGV since upto status app limit scan
 -- The applications of one shard, newest first: walks the index (zset:

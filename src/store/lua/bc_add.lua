@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS vars pending counts profiles
 --! ARGV ttl_s
 -- Adds recipients of a broadcast to one shard (group A.r: msisdn,

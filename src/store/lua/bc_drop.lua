@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS pending lease counts
 --! ARGV as
 -- The recipients of a broadcast not yet sent in one shard will never be:

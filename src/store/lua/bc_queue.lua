@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue mt lease counts
 --! ARGV id msisdn score ttl_s owner
 -- Queues the MT (group A.mt) of one taken recipient, leased to this

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS meta
 --! ARGV action now
 -- A change of a broadcast's state: pause, resume, cancel (staff), start

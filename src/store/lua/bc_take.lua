@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS pending lease vars counts results profiles
 --! ARGV now lease max
 -- Takes up to max recipients of a broadcast in one shard for this process

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS meta
 --! ARGV now want
 -- The broadcast's rate across every gateway process: a token bucket in

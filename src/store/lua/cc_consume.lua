@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS parts queue done
 --! ARGV member window_ms
 -- The parts of a multipart MO were processed: forget them, and for

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue items bcounts live
 --! ARGV now lease max owner live_ms forget_ms track
 -- Claims up to max entries of a queue (a zset scored by lease expiry or

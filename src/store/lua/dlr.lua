@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS mt bcounts
 --! ARGV part state stat err now
 -- A receipt for one part of an MT; the message is delivered when every

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS dossier outbox
 --! ARGV key notify now
 -- Replaces a dossier (group A.dossier) in one step: a lookup never sees

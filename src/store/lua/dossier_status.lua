@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS dossier outbox
 --! ARGV key status reason notify now
 -- Staff set a dossier's status and the reason for it without replacing

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Embeds the store's Lua scripts into C (run by make; see Makefile.am).
 #
 #   embed.sh OUT.c OUT.h SRCDIR SCRIPT.lua...   (scripts relative to SRCDIR)

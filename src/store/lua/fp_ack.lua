@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fp
 --! ARGV id at conn up expect
 -- Marks a fingerprint with how a copy of MO `id` was acknowledged, for

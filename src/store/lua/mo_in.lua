@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fp mo inq sess ph
 --! ARGV id now lease dedup_ms ttl_s mode live owner
 -- Round trip 1 of an MO: records it (group A.mo) unless it is a

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue mt bcounts
 --! ARGV id state bind msgid status now parts
 -- The outcome of an MT: leaves the queue; its record gets the state

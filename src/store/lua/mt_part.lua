@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS mt
 --! ARGV parts field msgid
 -- One part of a multipart MT was accepted: its SMS centre id (field

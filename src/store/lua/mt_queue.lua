@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue mt
 --! ARGV id ready_ms ttl_s
 -- Queues an MT (group A.mt) ready at ready_ms for any gateway process to

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS ref mt
 --! ARGV ttl_s
 -- The concatenation reference of a multipart MT: the one recorded on it

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS mt
 --! ARGV now
 -- A process is about to submit an MT: counts the try and remembers when

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS dossier outbox
 --! ARGV key now
 -- Staff ask for a dossier's notice again: a new revision (a notice sent

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS outbox dossiers
 --! ARGV now lease max
 -- Status-change notices waiting in one shard's outbox (zset: dossier key,

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS outbox dossier
 --! ARGV key rev
 -- The notice of revision `rev` of a dossier is queued: it leaves the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue mt profile
 --! ARGV id ready_ms ttl_s lang text_en
 -- Queues a notice (group A.mt, its text in Vietnamese) to a phone in the

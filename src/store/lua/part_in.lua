@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS parts queue done
 --! ARGV seq part deadline ttl_s member total
 -- A part of a multipart MO (group A.meta: the MO's addressing, kept from

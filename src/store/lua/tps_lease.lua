@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS bucket
 --! ARGV rate want slice ttl_ms
 -- The TPS cap of one SMSC account across every gateway process bound to
