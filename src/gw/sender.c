@@ -695,6 +695,11 @@ static struct smpp_link *pick_link(struct sender *s, const struct mt_job *m)
 			continue;
 		if (own && smpp_link_bound(l))
 			own_bound = true;
+		/* its account's slots are a Redis round trip away (the
+		 * first MT after a start): wait for them on the MO's bind */
+		if (own && smpp_link_can_submit(l) &&
+		    tps_leasing(s->tps, smpp_link_conf(l)))
+			return NULL;
 		/* the bind's own cap, then its account's across processes */
 		if (!smpp_link_can_submit(l) ||
 		    !tps_ready(s->tps, smpp_link_conf(l)))

@@ -264,6 +264,15 @@ bool tps_ready(struct tps *t, const struct cgw_smsc_conf *sc)
 	return has_slot(t, sc, false);
 }
 
+bool tps_leasing(struct tps *t, const struct cgw_smsc_conf *sc)
+{
+	struct tps_acct *a;
+
+	if (sc->tps <= 0 || !(a = acct_of(t, sc)))
+		return false;
+	return a->asking && a->n == 0;
+}
+
 bool tps_take(struct tps *t, const struct cgw_smsc_conf *sc)
 {
 	return has_slot(t, sc, true);

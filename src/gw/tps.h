@@ -52,6 +52,10 @@ void tps_pass(struct tps *t);
  * no cap). When not, slots are asked for and wake() follows.
  */
 bool tps_ready(struct tps *t, const struct cgw_smsc_conf *sc);
+/* True while sc's account has no slot left and a lease is on its way
+ * (the first after a start or an idle spell): a round trip away, worth
+ * waiting for rather than leaving on another bind. */
+bool tps_leasing(struct tps *t, const struct cgw_smsc_conf *sc);
 /* As tps_ready, and spends the slot when there is one. */
 bool tps_take(struct tps *t, const struct cgw_smsc_conf *sc);
 /* Gives back the slot taken for a submit that did not go out. */

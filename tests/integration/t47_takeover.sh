@@ -101,10 +101,13 @@ wait_for 10 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $(( s + 20 )) ]" |
 
 # the second burst: A records (and acknowledges) the MOs of a phone at
 # once and answers them one after the other; it dies as soon as one is
-# open in Redis
+# open in Redis, or (a fast build closes MOs within a millisecond) as
+# soon as replies it holds wait for the TPS cap
 touch "$T/go2"
-for _ in $(seq 3000); do
-	[ "$(redis EVAL "local n = 0 for s = 0, 15 do n = n + redis.call('ZCARD', 'cgw:{s' .. s .. '}:inq') end return n" 0)" -ge 1 ] && break
+SUM="local n = 0 for s = 0, 15 do n = n + redis.call('ZCARD', 'cgw:{s' .. s .. '}:' .. ARGV[1]) end return n"
+for i in $(seq 3000); do
+	[ "$(redis EVAL "$SUM" 0 inq)" -ge 1 ] && break
+	[ "$i" -ge 400 ] && [ "$(redis EVAL "$SUM" 0 outq)" -ge 5 ] && break
 done
 kill -9 "$A_PID"
 wait "$A_PID" 2>/dev/null || true
@@ -121,7 +124,7 @@ for s in $(seq 0 15); do
 	done
 done
 echo "killed A at ${KILL_MS} ms: $(submits) replies sent, $open MOs open, $held replies queued or in flight"
-[ "$open" -gt 0 ] || fail "no MO open at the kill: nothing to recover"
+[ $(( open + held )) -gt 0 ] || fail "no MO open and no reply held at the kill: nothing to recover"
 
 # every MO A acknowledged, and every one it recorded, gets its answer
 grep "conn#$CONN_A MO-RESP m[0-9]* status=0x00000000" "$T/sim.log" |
@@ -152,7 +155,8 @@ took=$(( FIRST_B - KILL_MS ))
 echo "takeover: first reply from B $took ms after the kill, last reply $(( LAST_MS - KILL_MS )) ms after it"
 [ "$took" -le "$TAKEOVER_MS" ] || fail "takeover took $took ms (limit $TAKEOVER_MS)"
 grep -q "claimed MT .* (owner gone)" "$T/gw-b.log" || fail "B logged no claim"
-grep -q "recovering MO" "$T/gw-b.log" || fail "B recovered no MO"
+[ "$open" = 0 ] || grep -q "recovering MO" "$T/gw-b.log" ||
+	fail "B recovered no MO"
 
 # the MOs open at the kill (acknowledged, not answered): answered by B,
 # after the replies taken over that queue before them, at TPS
