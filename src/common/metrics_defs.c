@@ -26,129 +26,129 @@ static const double mo_mt_buckets[] = {
 
 const struct metric_def cgw_metrics[CGW_M_COUNT] = {
 	[CGW_M_BIND_UP] = {
-		"citizengw_bind_up", METRIC_GAUGE,
-		"1 when the bind is bound to its SMS centre, 0 otherwise.",
-		{ "bind", "role", NULL }, .max_series = 64,
+		.name = "citizengw_bind_up", .type = METRIC_GAUGE,
+		.help = "1 when the bind is bound to its SMS centre, 0 otherwise.",
+		.labels = { "bind", "role", NULL }, .max_series = 64,
 	},
 	[CGW_M_BIND_STATE] = {
-		"citizengw_bind_state", METRIC_GAUGE,
-		"1 for the state the bind is in (IDLE, CONNECTING, BINDING, "
+		.name = "citizengw_bind_state", .type = METRIC_GAUGE,
+		.help = "1 for the state the bind is in (IDLE, CONNECTING, BINDING, "
 		"BOUND, UNBINDING, BACKOFF).",
-		{ "bind", "state", NULL }, .max_series = 64,
+		.labels = { "bind", "state", NULL }, .max_series = 64,
 	},
 	[CGW_M_BIND_WINDOW] = {
-		"citizengw_bind_window", METRIC_GAUGE,
-		"Requests the bind may have outstanding (its window).",
-		{ "bind", NULL }, .max_series = 64,
+		.name = "citizengw_bind_window", .type = METRIC_GAUGE,
+		.help = "Requests the bind may have outstanding (its window).",
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_BIND_IN_FLIGHT] = {
-		"citizengw_bind_in_flight", METRIC_GAUGE,
-		"Submits sent on the bind and not yet answered (window "
+		.name = "citizengw_bind_in_flight", .type = METRIC_GAUGE,
+		.help = "Submits sent on the bind and not yet answered (window "
 		"occupancy).",
-		{ "bind", NULL }, .max_series = 64,
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_BIND_TPS] = {
-		"citizengw_bind_tps_limit", METRIC_GAUGE,
-		"Submits a second the bind may send (smsc tps; 0 = no cap).",
-		{ "bind", NULL }, .max_series = 64,
+		.name = "citizengw_bind_tps_limit", .type = METRIC_GAUGE,
+		.help = "Submits a second the bind may send (smsc tps; 0 = no cap).",
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_BIND_CONNECTS] = {
-		"citizengw_bind_connects_total", METRIC_COUNTER,
-		"TCP connections the bind opened to its SMS centre.",
-		{ "bind", NULL }, .max_series = 64,
+		.name = "citizengw_bind_connects_total", .type = METRIC_COUNTER,
+		.help = "TCP connections the bind opened to its SMS centre.",
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_BIND_BACKOFFS] = {
-		"citizengw_bind_backoffs_total", METRIC_COUNTER,
-		"Times the bind lost or failed its connection or bind and "
+		.name = "citizengw_bind_backoffs_total", .type = METRIC_COUNTER,
+		.help = "Times the bind lost or failed its connection or bind and "
 		"waited to reconnect (back-off).",
-		{ "bind", NULL }, .max_series = 64,
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_THROTTLED] = {
-		"citizengw_bind_throttled_total", METRIC_COUNTER,
-		"Times the SMS centre throttled the bind (ESME_RTHROTTLED or "
+		.name = "citizengw_bind_throttled_total", .type = METRIC_COUNTER,
+		.help = "Times the SMS centre throttled the bind (ESME_RTHROTTLED or "
 		"ESME_RMSGQFUL) and submits paused.",
-		{ "bind", NULL }, .max_series = 64,
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_PDUS] = {
-		"citizengw_pdus_total", METRIC_COUNTER,
-		"SMPP PDUs by bind, command, command_status (hex) and "
+		.name = "citizengw_pdus_total", .type = METRIC_COUNTER,
+		.help = "SMPP PDUs by bind, command, command_status (hex) and "
 		"direction (in: from the SMS centre, out: to it).",
-		{ "bind", "command", "status", "direction" },
+		.labels = { "bind", "command", "status", "direction" },
 		.max_series = 256,
 	},
 	[CGW_M_MO] = {
-		"citizengw_mo_total", METRIC_COUNTER,
-		"MOs received and recorded (a multipart MO counts once, "
+		.name = "citizengw_mo_total", .type = METRIC_COUNTER,
+		.help = "MOs received and recorded (a multipart MO counts once, "
 		"re-deliveries not at all).",
-		{ "bind", "channel", NULL }, .max_series = 64,
+		.labels = { "bind", "channel", NULL }, .max_series = 64,
 	},
 	[CGW_M_MO_REDELIVERED] = {
-		"citizengw_mo_redelivered_total", METRIC_COUNTER,
-		"MOs the SMS centre delivered again that were recognised and "
+		.name = "citizengw_mo_redelivered_total", .type = METRIC_COUNTER,
+		.help = "MOs the SMS centre delivered again that were recognised and "
 		"not answered twice.",
-		{ "bind", NULL }, .max_series = 64,
+		.labels = { "bind", NULL }, .max_series = 64,
 	},
 	[CGW_M_MT] = {
-		"citizengw_mt_total", METRIC_COUNTER,
-		"MTs this process finished, by kind (reply, broadcast, other) "
+		.name = "citizengw_mt_total", .type = METRIC_COUNTER,
+		.help = "MTs this process finished, by kind (reply, broadcast, other) "
 		"and result (sent: every part accepted; failed; expired).",
-		{ "kind", "result", NULL },
+		.labels = { "kind", "result", NULL },
 	},
 	[CGW_M_RECEIPTS] = {
-		"citizengw_receipts_total", METRIC_COUNTER,
-		"Delivery receipts received, by bind and state (delivered, "
+		.name = "citizengw_receipts_total", .type = METRIC_COUNTER,
+		.help = "Delivery receipts received, by bind and state (delivered, "
 		"undeliverable, expired, deleted, rejected, accepted, "
 		"unknown, enroute; unparsable).",
-		{ "bind", "state", NULL }, .max_series = 128,
+		.labels = { "bind", "state", NULL }, .max_series = 128,
 	},
 	[CGW_M_QUEUE_DEPTH] = {
-		"citizengw_queue_depth", METRIC_GAUGE,
-		"Entries waiting in Redis, over every shard, read at scrape "
+		.name = "citizengw_queue_depth", .type = METRIC_GAUGE,
+		.help = "Entries waiting in Redis, over every shard, read at scrape "
 		"time: replies (MT priority 0), broadcast (MT priority 1), "
 		"open_mos (acknowledged, not yet answered), notices.",
-		{ "queue", NULL },
+		.labels = { "queue", NULL },
 	},
 	[CGW_M_SESSIONS] = {
-		"citizengw_mo_in_progress", METRIC_GAUGE,
-		"MOs this process is working on now (received, reply not yet "
+		.name = "citizengw_mo_in_progress", .type = METRIC_GAUGE,
+		.help = "MOs this process is working on now (received, reply not yet "
 		"committed): the live sessions it is stepping.",
-		{ NULL },
+		.labels = { NULL },
 	},
 	[CGW_M_REDIS_UP] = {
-		"citizengw_redis_up", METRIC_GAUGE,
-		"1 when this process's connection to Redis is ready.",
-		{ NULL },
+		.name = "citizengw_redis_up", .type = METRIC_GAUGE,
+		.help = "1 when this process's connection to Redis is ready.",
+		.labels = { NULL },
 	},
 	[CGW_M_REDIS_SECONDS] = {
-		"citizengw_redis_request_seconds", METRIC_HISTOGRAM,
-		"Round trip of a Redis request (one or more pipelined "
+		.name = "citizengw_redis_request_seconds", .type = METRIC_HISTOGRAM,
+		.help = "Round trip of a Redis request (one or more pipelined "
 		"commands) that was answered.",
-		{ NULL }, BUCKETS(redis_buckets),
+		.labels = { NULL }, BUCKETS(redis_buckets),
 	},
 	[CGW_M_REDIS_ERRORS] = {
-		"citizengw_redis_errors_total", METRIC_COUNTER,
-		"Redis requests sent that failed: timeout, or error (an "
+		.name = "citizengw_redis_errors_total", .type = METRIC_COUNTER,
+		.help = "Redis requests sent that failed: timeout, or error (an "
 		"error reply, the connection lost while waiting).",
-		{ "kind", NULL },
+		.labels = { "kind", NULL },
 	},
 	[CGW_M_MO_MT_SECONDS] = {
-		"citizengw_mo_reply_seconds", METRIC_HISTOGRAM,
-		"From an MO received to the submit_sm_resp that accepted the "
+		.name = "citizengw_mo_reply_seconds", .type = METRIC_HISTOGRAM,
+		.help = "From an MO received to the submit_sm_resp that accepted the "
 		"last part of its reply (replies sent by the process that "
 		"received the MO).",
-		{ "channel", NULL }, BUCKETS(mo_mt_buckets),
+		.labels = { "channel", NULL }, BUCKETS(mo_mt_buckets),
 	},
 	[CGW_M_BCAST_RECIPIENTS] = {
-		"citizengw_broadcast_recipients", METRIC_GAUGE,
-		"Recipients of each loading, running or paused broadcast, by "
+		.name = "citizengw_broadcast_recipients", .type = METRIC_GAUGE,
+		.help = "Recipients of each loading, running or paused broadcast, by "
 		"state (total; pending, queued, sent, delivered, failed, "
 		"expired, opted_out, cancelled), read at scrape time.",
-		{ "broadcast", "state", NULL }, .max_series = 256,
+		.labels = { "broadcast", "state", NULL }, .max_series = 256,
 	},
 	[CGW_M_SCRAPE_ERRORS] = {
-		"citizengw_scrape_errors_total", METRIC_COUNTER,
-		"Parts of a scrape that could not be read (queues, "
+		.name = "citizengw_scrape_errors_total", .type = METRIC_COUNTER,
+		.help = "Parts of a scrape that could not be read (queues, "
 		"broadcasts: Redis away); their gauges are left out.",
-		{ "part", NULL },
+		.labels = { "part", NULL },
 	},
 };

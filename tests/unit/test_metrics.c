@@ -22,12 +22,14 @@ static const double small_buckets[] = { 0.1, 1, 2.5 };
 enum { T_REQS, T_TEMP, T_LAT, T_N };
 
 static const struct metric_def tdefs[T_N] = {
-	[T_REQS] = { "t_requests_total", METRIC_COUNTER,
-		     "Requests, by \"path\" \\ and\nmethod.",
-		     { "path", "method", NULL }, .max_series = 3 },
-	[T_TEMP] = { "t_temperature", METRIC_GAUGE, "A gauge.", { NULL } },
-	[T_LAT] = { "t_latency_seconds", METRIC_HISTOGRAM, "Latency.",
-		    { "op", NULL }, .buckets = small_buckets, .nbuckets = 3 },
+	[T_REQS] = { .name = "t_requests_total", .type = METRIC_COUNTER,
+		     .help = "Requests, by \"path\" \\ and\nmethod.",
+		     .labels = { "path", "method", NULL }, .max_series = 3 },
+	[T_TEMP] = { .name = "t_temperature", .type = METRIC_GAUGE,
+		     .help = "A gauge.", .labels = { NULL } },
+	[T_LAT] = { .name = "t_latency_seconds", .type = METRIC_HISTOGRAM,
+		    .help = "Latency.", .labels = { "op", NULL },
+		    .buckets = small_buckets, .nbuckets = 3 },
 };
 
 static struct metrics *make(void)
@@ -171,7 +173,8 @@ END_TEST
 START_TEST(float_forms)
 {
 	static const struct metric_def d[] = {
-		{ "g", METRIC_GAUGE, "", { "k", NULL } },
+		{ .name = "g", .type = METRIC_GAUGE, .help = "",
+		  .labels = { "k", NULL } },
 	};
 	char err[100];
 	struct metrics *m = metrics_new(d, 1, err, sizeof(err));
@@ -200,14 +203,21 @@ START_TEST(bad_definitions_refused)
 {
 	static const double down[] = { 1, 0.5 };
 	static const struct metric_def bad[][1] = {
-		{ { "1abc", METRIC_COUNTER, "", { NULL } } },
-		{ { "a-b", METRIC_COUNTER, "", { NULL } } },
-		{ { "ok", METRIC_COUNTER, "", { "bad-label", NULL } } },
-		{ { "ok", METRIC_COUNTER, "", { "__reserved", NULL } } },
-		{ { "h", METRIC_HISTOGRAM, "", { "le", NULL },
+		{ { .name = "1abc", .type = METRIC_COUNTER, .help = "",
+		  .labels = { NULL } } },
+		{ { .name = "a-b", .type = METRIC_COUNTER, .help = "",
+		  .labels = { NULL } } },
+		{ { .name = "ok", .type = METRIC_COUNTER, .help = "",
+		  .labels = { "bad-label", NULL } } },
+		{ { .name = "ok", .type = METRIC_COUNTER, .help = "",
+		  .labels = { "__reserved", NULL } } },
+		{ { .name = "h", .type = METRIC_HISTOGRAM, .help = "",
+		  .labels = { "le", NULL },
 		    .buckets = down, .nbuckets = 1 } },
-		{ { "h", METRIC_HISTOGRAM, "", { NULL } } },
-		{ { "h", METRIC_HISTOGRAM, "", { NULL }, .buckets = down,
+		{ { .name = "h", .type = METRIC_HISTOGRAM, .help = "",
+		  .labels = { NULL } } },
+		{ { .name = "h", .type = METRIC_HISTOGRAM, .help = "",
+		  .labels = { NULL }, .buckets = down,
 		    .nbuckets = 2 } },
 	};
 	char err[200];
