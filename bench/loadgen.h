@@ -32,7 +32,7 @@ struct event;
 struct bufferevent;
 struct evconnlistener;
 
-#define LG_PHONE_BASE 84900000000ull	/* citizen i is LG_PHONE_BASE + i */
+#define LG_PHONE_BASE 84900000000ull	/* --phone-base: citizen i is base + i */
 #define LG_WATCH_MAX 8
 #define LG_BINDS_MAX 64
 #define LG_STEPS_MAX 16
@@ -53,6 +53,7 @@ struct lg_opts {
 	const char *system_id, *password;
 	unsigned binds;
 	unsigned citizens;
+	uint64_t phone_base;
 	unsigned sms_pct;
 	const char *sms_text;
 	const char *codes_file;
@@ -221,7 +222,7 @@ void lg_drive_count_unanswered(struct lg *lg);
 /* "84900000042" -> 42; -1 when not one of our citizens. */
 long lg_phone_index(const struct lg *lg, const char *addr);
 /* Writes the phone of citizen i into buf (>= 21 bytes). */
-void lg_phone_format(uint64_t i, char *buf);
+void lg_phone_format(const struct lg *lg, uint64_t i, char *buf);
 
 /* loadgen_echo.c */
 int lg_echo_start(struct lg *lg, char *err, size_t errlen);

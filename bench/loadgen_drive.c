@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cgw-loadgen's citizens: which MO each sends and when, and the matching of
- * MTs to them. Citizen i is the phone LG_PHONE_BASE + i, so an MT's
+ * MTs to them. Citizen i is the phone --phone-base + i, so an MT's
  * destination_addr finds its citizen by arithmetic, not by search. A
  * citizen waits for at most one MT; idle ones queue in free_q, USSD
  * sessions with a step to send in ready_q (served first, so sessions run
@@ -125,10 +125,10 @@ void lg_drive_free(struct lg *lg)
 
 /* --- phones and texts ---------------------------------------------------- */
 
-void lg_phone_format(uint64_t i, char *buf)
+void lg_phone_format(const struct lg *lg, uint64_t i, char *buf)
 {
 	char tmp[21];
-	uint64_t v = LG_PHONE_BASE + i;
+	uint64_t v = lg->o.phone_base + i;
 	int n = 0;
 
 	do {
@@ -152,9 +152,10 @@ long lg_phone_index(const struct lg *lg, const char *addr)
 			return -1;
 		v = v * 10 + (uint64_t)(*addr - '0');
 	}
-	if (!digits || v < LG_PHONE_BASE || v - LG_PHONE_BASE >= lg->o.citizens)
+	if (!digits || v < lg->o.phone_base ||
+	    v - lg->o.phone_base >= lg->o.citizens)
 		return -1;
-	return (long)(v - LG_PHONE_BASE);
+	return (long)(v - lg->o.phone_base);
 }
 
 /* tmpl with every "{code}" replaced by code, cut at LG_TEXT_MAX octets. */
@@ -188,7 +189,7 @@ static void mo_fill(struct lg *lg, uint32_t idx, struct smpp_pdu *p,
 
 	p->source_addr_ton = 1;
 	p->source_addr_npi = 1;
-	lg_phone_format(idx, p->source_addr);
+	lg_phone_format(lg, idx, p->source_addr);
 	util_strlcpy(p->destination_addr, lg->o.short_code,
 		     sizeof(p->destination_addr));
 	if (c->flags & LG_CF_USSD) {
@@ -459,12 +460,19 @@ static void ussd_next(struct lg *lg, uint32_t idx, const struct smpp_pdu *pdu)
 	ring_push(&lg->free_q, idx);
 }
 
+/* Inside the window: memory mode's lasts until its menus are in. */
+static bool measuring(const struct lg *lg)
+{
+	return lg->phase == LG_MEASURE ||
+	       (lg->phase == LG_DRAIN && lg->o.open_sessions);
+}
+
 /* Submits per 10 ms of the window, for the 1 s sliding maximum. */
 static void count_submit(struct lg *lg)
 {
 	uint64_t slot;
 
-	if (lg->phase != LG_MEASURE)
+	if (!measuring(lg))
 		return;
 	lg->st.submits_in_window++;
 	slot = (lg->now - lg->t_measure0) / 10000;
@@ -492,7 +500,7 @@ void lg_on_submit(struct lg *lg, struct lg_conn *conn,
 	}
 	c = &lg->cit[idx];
 	lg->inflight--;
-	if (lg->phase == LG_MEASURE)
+	if (measuring(lg))
 		lg->st.mt_in_window++;
 	if (c->flags & LG_CF_MEASURED) {
 		lg->st.mt_received++;

@@ -166,7 +166,10 @@ static const char usage_text[] =
 "  --password PW          refuse binds with another password\n"
 "  --binds K              wait up to 60 s for K binds able to receive\n"
 "                         (rx or trx); MOs go round robin (default 1)\n"
-"  --citizens N           phones 84900000000+i, i in [0,N) (default 10000)\n"
+"  --citizens N           phones BASE+i, i in [0,N) (default 10000)\n"
+"  --phone-base BASE      the first phone (default 84900000000); runs on\n"
+"                         one daemon within gateway.mo_dedup_window of\n"
+"                         each other want their own phones\n"
 "  --sms-pct P            percent of new MOs that are SMS lookups; the\n"
 "                         rest start USSD sessions (default 100)\n"
 "  --sms-text TEXT        SMS text, {code} replaced (default \"TRACUU {code}\")\n"
@@ -198,7 +201,8 @@ enum {
 	O_LISTEN = 256, O_PORTFILE, O_SYSID, O_PASSWORD, O_BINDS, O_CITIZENS,
 	O_SMSPCT, O_SMSTEXT, O_CODES, O_SHORTCODE, O_DIAL, O_STEPS, O_RATE,
 	O_WINDOW, O_DURATION, O_WARMUP, O_DRAIN, O_MOWINDOW, O_DLR,
-	O_SESSIONS, O_WATCH, O_REDIS, O_JSON, O_LABEL, O_ECHO, O_HELP,
+	O_SESSIONS, O_WATCH, O_REDIS, O_JSON, O_LABEL, O_ECHO, O_PHONEBASE,
+	O_HELP,
 };
 
 /* in the order of the enum: opt_number() finds a name by its code */
@@ -228,6 +232,7 @@ static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, O_JSON },
 	{ "label", required_argument, NULL, O_LABEL },
 	{ "echo-esme", required_argument, NULL, O_ECHO },
+	{ "phone-base", required_argument, NULL, O_PHONEBASE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -286,6 +291,7 @@ static void opts_default(struct lg_opts *o)
 	o->listen = "127.0.0.1:2775";
 	o->binds = 1;
 	o->citizens = 10000;
+	o->phone_base = LG_PHONE_BASE;
 	o->sms_pct = 100;
 	o->sms_text = "TRACUU {code}";
 	o->ussd_dial = "*8088#";
@@ -317,6 +323,8 @@ static bool opt_number(struct lg_opts *o, int c, const char *a)
 	case O_DRAIN: o->drain = opt_num(n, a, 0, 86400); break;
 	case O_MOWINDOW: o->mo_window = opt_uint(n, a, 1, 1u << 20); break;
 	case O_SESSIONS: o->open_sessions = opt_uint(n, a, 1, MAXU); break;
+	case O_PHONEBASE: o->phone_base = (uint64_t)opt_num(n, a, 1, 1e15);
+		break;
 	default: return false;
 	}
 	return true;
