@@ -74,6 +74,8 @@ uint64_t lg_hist_percentile(const struct lg_hist *h, double p)
 		want++;
 	if (want < 1)
 		want = 1;
+	if (want >= h->total)
+		return h->max;	/* the largest sample is known exactly */
 	for (unsigned i = 0; i < LG_HIST_BUCKETS; i++) {
 		seen += h->counts[i];
 		if (seen >= want) {

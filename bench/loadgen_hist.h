@@ -28,7 +28,8 @@ void lg_hist_record(struct lg_hist *h, uint64_t v);
 /*
  * The value at percentile p (0 < p <= 100): the midpoint of the bucket
  * holding the ceil(p% * total)-th smallest sample, never above the exact
- * maximum. 0 when the histogram is empty.
+ * maximum, which is the answer when that sample is the largest. 0 when
+ * the histogram is empty.
  */
 uint64_t lg_hist_percentile(const struct lg_hist *h, double p);
 /* Bucket of v and the smallest value of a bucket (for the unit tests). */

@@ -37,6 +37,7 @@ Suite *suite_csv(void);
 Suite *suite_log(void);
 Suite *suite_metrics(void);
 Suite *suite_live(void);
+Suite *suite_lghist(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
