@@ -201,6 +201,8 @@ int lg_send(struct lg_conn *c, const struct smpp_pdu *pdu);
 /* A response with no body but the status (and message_id ""). */
 void lg_respond(struct lg_conn *c, uint32_t cmd, uint32_t status,
 		uint32_t seq);
+/* r goes back to from's sender, from from's recipient (sm PDUs: 21). */
+void lg_reply_to(struct smpp_pdu *r, const struct smpp_pdu *from);
 /* The next bound receiver with room in its mo-window, or NULL. */
 struct lg_conn *lg_pick_rx(struct lg *lg);
 /* Reserves a slot for a deliver_sm; returns its sequence number or 0. */

@@ -106,6 +106,16 @@ void lg_respond(struct lg_conn *c, uint32_t cmd, uint32_t status,
 	(void)lg_send(c, &r);
 }
 
+void lg_reply_to(struct smpp_pdu *r, const struct smpp_pdu *from)
+{
+	r->source_addr_ton = from->dest_addr_ton;
+	r->source_addr_npi = from->dest_addr_npi;
+	util_strlcpy(r->source_addr, from->destination_addr, 21);
+	r->dest_addr_ton = from->source_addr_ton;
+	r->dest_addr_npi = from->source_addr_npi;
+	util_strlcpy(r->destination_addr, from->source_addr, 21);
+}
+
 /* --- the deliver_sm window of a bind ----------------------------------- */
 
 static int slots_alloc(struct lg_conn *c, unsigned window)

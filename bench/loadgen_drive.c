@@ -414,12 +414,7 @@ static void send_receipt(struct lg *lg, struct lg_conn *c,
 		     "date:%s done date:%s stat:DELIVRD err:000 text:", msgid,
 		     date + 2, date + 2);	/* YYMMDDhhmm (SMPP 3.4 B) */
 	smpp_pdu_init(&p, SMPP_DELIVER_SM, 0, seq);
-	p.source_addr_ton = sub->dest_addr_ton;
-	p.source_addr_npi = sub->dest_addr_npi;
-	util_strlcpy(p.source_addr, sub->destination_addr, 21);
-	p.dest_addr_ton = sub->source_addr_ton;
-	p.dest_addr_npi = sub->source_addr_npi;
-	util_strlcpy(p.destination_addr, sub->source_addr, 21);
+	lg_reply_to(&p, sub);
 	p.esm_class = 0x04;
 	p.sm_length = (uint8_t)(n < (int)sizeof(text) ? n : LG_TEXT_MAX);
 	p.short_message = (const uint8_t *)text;

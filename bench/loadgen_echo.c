@@ -73,12 +73,7 @@ static void echo_deliver(struct lg_conn *c, const struct smpp_pdu *mo)
 	if (mo->esm_class & 0x04)
 		return;		/* a receipt: nothing to answer */
 	smpp_pdu_init(&r, SMPP_SUBMIT_SM, 0, ++c->seq);
-	r.source_addr_ton = mo->dest_addr_ton;
-	r.source_addr_npi = mo->dest_addr_npi;
-	util_strlcpy(r.source_addr, mo->destination_addr, 21);
-	r.dest_addr_ton = mo->source_addr_ton;
-	r.dest_addr_npi = mo->source_addr_npi;
-	util_strlcpy(r.destination_addr, mo->source_addr, 21);
+	lg_reply_to(&r, mo);
 	r.sm_length = sizeof(ECHO_TEXT) - 1;
 	r.short_message = (const uint8_t *)ECHO_TEXT;
 	if (smpp_pdu_tlv_uint(mo, SMPP_TLV_USSD_SERVICE_OP, &op) == 0 &&
