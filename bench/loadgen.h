@@ -216,6 +216,10 @@ int lg_drive_init(struct lg *lg, char *err, size_t errlen);
 void lg_drive_free(struct lg *lg);
 void lg_drive_tick(struct lg *lg);
 void lg_drive_pump(struct lg *lg);
+/* The window begins: the open loop forgets what the warm-up owes. */
+void lg_drive_window_begin(struct lg *lg);
+/* The window ends: open-loop MOs still owed count as not offered. */
+void lg_drive_window_end(struct lg *lg);
 /* A submit_sm, answered already with message id msgid. */
 void lg_on_submit(struct lg *lg, struct lg_conn *c,
 		  const struct smpp_pdu *pdu, const char *msgid);

@@ -274,13 +274,19 @@ static bool sending(const struct lg *lg)
 	return lg->phase == LG_WARMUP || lg->phase == LG_MEASURE;
 }
 
+static void open_loop(struct lg *lg);
+
 void lg_drive_pump(struct lg *lg)
 {
 	struct lg_conn *conn;
 	int64_t idx;
 
-	if (!sending(lg) || lg->o.rate > 0)
+	if (!sending(lg))
 		return;
+	if (lg->o.rate > 0) {
+		open_loop(lg);	/* what a full mo-window held back */
+		return;
+	}
 	while (lg->inflight < lg->o.window && (conn = lg_pick_rx(lg))) {
 		idx = take_citizen(lg);
 		if (idx < 0)
@@ -292,11 +298,35 @@ void lg_drive_pump(struct lg *lg)
 	}
 }
 
+/* Open loop: how many MOs are due by now since sending began. */
+static uint64_t due_now(const struct lg *lg)
+{
+	return (uint64_t)(lg->o.rate * (double)(lg->now - lg->t_send0) / 1e6);
+}
+
+void lg_drive_window_begin(struct lg *lg)
+{
+	/* what the warm-up still owes is not the window's to offer */
+	if (lg->o.rate > 0 && due_now(lg) > lg->issued)
+		lg->issued = due_now(lg);
+}
+
+void lg_drive_window_end(struct lg *lg)
+{
+	uint64_t due = due_now(lg);
+
+	/* due but never sent (every bind's mo-window full): not offered */
+	if (lg->o.rate > 0 && due > lg->issued) {
+		lg->st.offered += due - lg->issued;
+		lg->st.not_offered += due - lg->issued;
+		lg->issued = due;
+	}
+}
+
 /* Open loop: the MOs due at --rate since sending began. */
 static void open_loop(struct lg *lg)
 {
-	uint64_t due = (uint64_t)(lg->o.rate * (double)(lg->now - lg->t_send0)
-				  / 1e6);
+	uint64_t due = due_now(lg);
 	struct lg_conn *conn;
 
 	while (lg->issued < due && (conn = lg_pick_rx(lg))) {
@@ -337,8 +367,6 @@ void lg_drive_tick(struct lg *lg)
 	if (lg->phase == LG_WAIT_BINDS || lg->phase == LG_DONE)
 		return;
 	retries(lg);
-	if (sending(lg) && lg->o.rate > 0)
-		open_loop(lg);
 	lg_drive_pump(lg);
 }
 

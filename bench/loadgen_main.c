@@ -64,8 +64,10 @@ static void enter(struct lg *lg, enum lg_phase p)
 		phase_names[lg->phase], phase_names[p], lg->inflight);
 	lg->phase = p;
 	lg->t_phase = lg->now;
-	if (p == LG_MEASURE)
+	if (p == LG_MEASURE) {
+		lg_drive_window_begin(lg);
 		lg_measure_begin(lg);
+	}
 	if (p == LG_DONE) {
 		lg_drive_count_unanswered(lg);
 		event_base_loopbreak(lg->base);
@@ -110,6 +112,7 @@ static void phase_step(struct lg *lg)
 		break;
 	case LG_MEASURE:
 		if (window_over(lg)) {
+			lg_drive_window_end(lg);
 			/* memory mode measures until its menus are in */
 			if (!lg->o.open_sessions)
 				lg_measure_end(lg);
