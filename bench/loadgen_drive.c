@@ -313,10 +313,14 @@ void lg_drive_window_begin(struct lg *lg)
 
 void lg_drive_window_end(struct lg *lg)
 {
-	uint64_t due = due_now(lg);
+	uint64_t due;
 
+	if (lg->o.rate <= 0)
+		return;
+	open_loop(lg);	/* what fell due since the last tick */
+	due = due_now(lg);
 	/* due but never sent (every bind's mo-window full): not offered */
-	if (lg->o.rate > 0 && due > lg->issued) {
+	if (due > lg->issued) {
 		lg->st.offered += due - lg->issued;
 		lg->st.not_offered += due - lg->issued;
 		lg->issued = due;
