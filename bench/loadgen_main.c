@@ -23,7 +23,10 @@
 #include "common/util.h"
 #include "loadgen.h"
 
-#define TICK_US 1000
+/* the open loop's send clock; the closed loop is driven by its MTs and
+ * only needs the tick for phases and retries */
+#define TICK_OPEN_US 1000
+#define TICK_CLOSED_US 10000
 
 void lg_fatal(const char *fmt, ...)
 {
@@ -407,7 +410,7 @@ static void write_port(const struct lg *lg)
 /* Listener, echo ESME, citizens and the tick; fatal on any failure. */
 static void start(struct lg *lg)
 {
-	struct timeval tv = { 0, TICK_US };
+	struct timeval tv = { 0, TICK_CLOSED_US };
 	char err[256];
 
 	signal(SIGPIPE, SIG_IGN);
@@ -421,6 +424,8 @@ static void start(struct lg *lg)
 		write_port(lg);
 	if (lg->o.echo && lg_echo_start(lg, err, sizeof(err)) < 0)
 		lg_fatal("--echo-esme: %s", err);
+	if (lg->o.rate > 0)
+		tv.tv_usec = TICK_OPEN_US;
 	lg->tick = event_new(lg->base, -1, EV_PERSIST, on_tick, lg);
 	lg->sigint = evsignal_new(lg->base, SIGINT, on_signal, lg);
 	if (!lg->tick || !lg->sigint || event_add(lg->tick, &tv) < 0 ||
