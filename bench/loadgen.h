@@ -140,6 +140,7 @@ struct lg_stats {
 	uint64_t mo_sent, mo_acked, mo_refused, mt_received, unanswered;
 	uint64_t duplicates, not_offered, receipts, receipts_sent;
 	uint64_t mt_parts;		/* non-final parts of multipart MTs */
+	uint64_t mt_unknown;		/* MTs to a phone not of this run */
 	uint64_t mt_in_window;		/* any MT read during the window */
 	uint64_t submits_in_window;
 	uint64_t ussd_ended;		/* sessions ended by op 17 */

@@ -521,7 +521,11 @@ void lg_on_submit(struct lg *lg, struct lg_conn *conn,
 		return;
 	}
 	idx = lg_phone_index(lg, pdu->destination_addr);
-	if (idx < 0 || lg->cit[idx].state != LG_WAIT) {
+	if (idx < 0) {
+		lg->st.mt_unknown++;	/* e.g. left over from another run */
+		return;
+	}
+	if (lg->cit[idx].state != LG_WAIT) {
 		lg->st.duplicates++;
 		return;
 	}

@@ -334,7 +334,7 @@ static json_t *result_json(const struct lg *lg, const struct lg_result *r)
 			r->sub_max1s);
 	return json_pack("{s:s,s:s,s:o,s:o,s:f,s:I,s:I,"
 			 "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-			 "s:I,s:I,s:I,s:I,s:I,s:I,"
+			 "s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
 			 "s:f,s:f,s:o,s:o,s:o,s:o}",
 		"label", lg->o.label, "mode", r->mode,
 		"window", open ? json_null() : json_integer(lg->o.window),
@@ -352,6 +352,7 @@ static json_t *result_json(const struct lg *lg, const struct lg_result *r)
 		"receipts_sent", (json_int_t)s->receipts_sent,
 		"mt_in_window", (json_int_t)s->mt_in_window,
 		"mt_parts", (json_int_t)s->mt_parts,
+		"mt_unknown", (json_int_t)s->mt_unknown,
 		"ussd_sessions_ended", (json_int_t)s->ussd_ended,
 		"ussd_sessions_cut", (json_int_t)s->ussd_cut,
 		"sessions_open", (json_int_t)s->sessions_open,
@@ -390,8 +391,9 @@ static void table_counts(json_t *j)
 	       F(j, "mo_sent", 0), F(j, "mo_acked", 0), F(j, "mo_refused", 0),
 	       F(j, "not_offered", 0));
 	printf("  MTs      received %s  unanswered %s  duplicates %s  "
-	       "receipts %s\n", F(j, "mt_received", 0), F(j, "unanswered", 0),
-	       F(j, "duplicates", 0), F(j, "receipts", 0));
+	       "not ours %s  receipts %s\n", F(j, "mt_received", 0),
+	       F(j, "unanswered", 0), F(j, "duplicates", 0),
+	       F(j, "mt_unknown", 0), F(j, "receipts", 0));
 	printf("  USSD     ended (op 17) %s  cut %s  open %s\n",
 	       F(j, "ussd_sessions_ended", 0), F(j, "ussd_sessions_cut", 0),
 	       F(j, "sessions_open", 0));
