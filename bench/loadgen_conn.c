@@ -28,8 +28,13 @@
 #include "common/util.h"
 #include "loadgen.h"
 
-/* room reserved per PDU: our PDUs carry at most 254 octets of text */
-#define LG_PDU_RESERVE 1024
+/*
+ * Room reserved per PDU: the largest we write is a deliver_sm with 254
+ * octets of text and every C-string full (about 350 bytes) plus two TLVs.
+ * Small, so that a 2 KB evbuffer chain takes a few dozen PDUs before
+ * libevent allocates the next.
+ */
+#define LG_PDU_RESERVE 512
 #define LG_SYSTEM_ID "cgwload"
 
 
