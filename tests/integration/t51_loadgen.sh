@@ -73,12 +73,15 @@ check_run closed
 
 # other phones: the first run's MOs, acknowledged just before its
 # connection closed, would be taken for re-deliveries (mo_dedup_window)
-run open --rate 200 --phone-base 84910000000
+# 50/s: the sanitized daemon answers about 90/s when distcheck's second
+# test run shares the 2 cores; at a rate above that every citizen waits
+# for an MT and the due MOs count as not offered, rightly
+run open --rate 50 --duration 4 --phone-base 84910000000
 check_run open
-[ "$(j open .mode)" = open ] && [ "$(j open .rate)" = 200 ] ||
+[ "$(j open .mode)" = open ] && [ "$(j open .rate)" = 50 ] ||
 	fail "open: mode or rate"
 # open loop: the offered rate is the rate asked for, all of it offered
-[ "$(j open '.offered_mo_per_s > 190 and .offered_mo_per_s < 210')" = true ] ||
+[ "$(j open '.offered_mo_per_s > 47 and .offered_mo_per_s < 53')" = true ] ||
 	fail "open: offered $(j open .offered_mo_per_s)/s"
 [ "$(j open .not_offered)" = 0 ] || fail "open: MOs not offered"
 
