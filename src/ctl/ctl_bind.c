@@ -123,40 +123,13 @@ static int parse(int argc, char **argv, struct bind_opts *o)
 	return rc;
 }
 
-/* After a request: 0 on a 2xx JSON answer, else the exit code (enum
- * ctl_exit: 1 for 404 and 409, 3 when the daemon cannot be reached or
- * answers 503, 2 otherwise) after saying why; a is freed then. */
-static int answered(struct ctl_http *h, int rc, const char *err,
-		    struct ctl_answer *a)
-{
-	char msg[1024];
-
-	if (rc < 0) {
-		fprintf(stderr, "citizengw-ctl: %s\n", err);
-		return CTL_EXIT_UNREACHABLE;
-	}
-	if (a->status / 100 == 2 && a->json)
-		return 0;
-	if (a->status / 100 == 2)
-		snprintf(msg, sizeof(msg), "the answer of %s is not JSON",
-			 ctl_http_address(h));
-	else
-		ctl_http_refusal(h, a, msg, sizeof(msg));
-	fprintf(stderr, "citizengw-ctl: %s\n", msg);
-	rc = a->status == 404 || a->status == 409 ? CTL_EXIT_PARTLY
-	     : a->status == 503			   ? CTL_EXIT_UNREACHABLE
-						   : CTL_EXIT_USAGE;
-	ctl_answer_free(a);
-	return rc;
-}
-
 static int request(struct ctl_http *h, enum evhttp_cmd_type method,
 		   const char *target, struct ctl_answer *a)
 {
 	char err[512];
 	int rc = ctl_http_json(h, method, target, NULL, a, err, sizeof(err));
 
-	return answered(h, rc, err, a);
+	return ctl_http_answered(h, rc, err, a, true, "");
 }
 
 static const char *jstr(const json_t *o, const char *name)
@@ -309,20 +282,12 @@ int ctl_bind(const struct cgw_conf *c, int argc, char **argv)
 	struct bind_opts o;
 	struct ctl_http *h;
 	struct ctl_answer a;
-	char err[512];
 	int rc = parse(argc, argv, &o);
 
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
-	if (!c) {
-		fprintf(stderr, "citizengw-ctl: -c FILE is required (the "
-			"daemon's configuration)\n");
+	if (!(h = ctl_http_open_or_say(c)))
 		return 2;
-	}
-	if (!(h = ctl_http_open(c, err, sizeof(err)))) {
-		fprintf(stderr, "citizengw-ctl: %s\n", err);
-		return 2;
-	}
 	if (strcmp(o.cmd, "list") != 0) {
 		rc = control(h, &o);
 	} else if ((rc = request(h, EVHTTP_REQ_GET, "/api/binds", &a)) == 0) {

@@ -104,52 +104,6 @@ enum { OPT_HELP = 'h', OPT_JSON = 'J', OPT_FOLLOW = 'f', OPT_OUT = 'o' };
 
 /* --- talking to the daemon ---------------------------------------------------------- */
 
-/* The client of the daemon's API, or NULL after saying why. */
-static struct ctl_http *api_open(const struct cgw_conf *c)
-{
-	struct ctl_http *h;
-	char err[512];
-
-	if (!c) {
-		fprintf(stderr, "citizengw-ctl: -c FILE is required (the "
-				"daemon's configuration)\n");
-		return NULL;
-	}
-	if (!(h = ctl_http_open(c, err, sizeof(err))))
-		fprintf(stderr, "citizengw-ctl: %s\n", err);
-	return h;
-}
-
-/*
- * After a request (rc and err from ctl_http_*): 0 when the daemon
- * answered 2xx with JSON (or expects_json is false). Otherwise says why,
- * prefixed by what (may be ""), frees a and returns the exit code: 1
- * when the thing is not there or not in a state for it (404, 409), 3
- * when no answer came or Redis is away (503), 2 for anything else.
- */
-static int answered(struct ctl_http *h, int rc, const char *err,
-		    struct ctl_answer *a, bool expects_json, const char *what)
-{
-	char msg[1024];
-
-	if (rc < 0) {
-		fprintf(stderr, "citizengw-ctl: %s%s\n", what, err);
-		return CTL_EXIT_UNREACHABLE;
-	}
-	if (a->status / 100 == 2 && (a->json || !expects_json))
-		return 0;
-	if (a->status / 100 == 2)
-		snprintf(msg, sizeof(msg), "the answer of %s is not JSON",
-			 ctl_http_address(h));
-	else
-		ctl_http_refusal(h, a, msg, sizeof(msg));
-	fprintf(stderr, "citizengw-ctl: %s%s\n", what, msg);
-	rc = a->status == 404 || a->status == 409 ? CTL_EXIT_PARTLY
-	     : a->status == 503 ? CTL_EXIT_UNREACHABLE : CTL_EXIT_USAGE;
-	ctl_answer_free(a);
-	return rc;
-}
-
 /* A request with a JSON body (or none) whose answer is JSON. */
 static int call(struct ctl_http *h, enum evhttp_cmd_type method,
 		const char *target, const json_t *body, struct ctl_answer *a)
@@ -157,7 +111,7 @@ static int call(struct ctl_http *h, enum evhttp_cmd_type method,
 	char err[512];
 	int rc = ctl_http_json(h, method, target, body, a, err, sizeof(err));
 
-	return answered(h, rc, err, a, true, "");
+	return ctl_http_answered(h, rc, err, a, true, "");
 }
 
 /* "/api/broadcasts/ID" and tail ("" or "/pause"...), the id encoded.
@@ -398,7 +352,7 @@ static int take_preview(struct ctl_http *h, int rc, const char *err,
 		ctl_answer_free(a);
 		return 0;
 	}
-	if ((rc = answered(h, rc, err, a, true, what)) != 0)
+	if ((rc = ctl_http_answered(h, rc, err, a, true, what)) != 0)
 		return rc;
 	*preview = json_incref(a->json);
 	ctl_answer_free(a);
@@ -700,7 +654,7 @@ static int send_part(struct parts *p, const char *ctype,
 		 p->items ? "item" : "line", first);
 	rc = ctl_http_request(p->h, EVHTTP_REQ_POST, target, ctype, body, NULL,
 			      NULL, &a, err, sizeof(err));
-	if ((rc = answered(p->h, rc, err, &a, true, what)) != 0)
+	if ((rc = ctl_http_answered(p->h, rc, err, &a, true, what)) != 0)
 		return rc;
 	tally(p->sum, a.json);
 	ctl_answer_free(&a);
@@ -965,7 +919,7 @@ static int bc_create(const struct cgw_conf *c, int argc, char **argv)
 
 	if ((rc = create_opts_parse(argc, argv, &o)) != 0)
 		return rc > 0 ? 0 : 2;
-	if (!(h = api_open(c)))
+	if (!(h = ctl_http_open_or_say(c)))
 		return 2;
 	/* a part leaves room for the header and the JSON around it */
 	max_body = (size_t)c->http.max_body;
@@ -1067,7 +1021,7 @@ static int bc_list(const struct cgw_conf *c, int argc, char **argv)
 
 	if ((rc = simple_opts_parse(argc, argv, "J", 0, usage_list, &so)))
 		return rc > 0 ? 0 : 2;
-	if (!(h = api_open(c)))
+	if (!(h = ctl_http_open_or_say(c)))
 		return 2;
 	if ((rc = call(h, EVHTTP_REQ_GET, "/api/broadcasts", NULL, &a)) == 0) {
 		list = json_object_get(a.json, "broadcasts");
@@ -1231,7 +1185,7 @@ static int bc_status(const struct cgw_conf *c, int argc, char **argv)
 	if ((rc = simple_opts_parse(argc, argv, "Jf", 1, usage_status, &so)))
 		return rc > 0 ? 0 : 2;
 	if (bc_target(target, sizeof(target), so.operand[0], "") < 0 ||
-	    !(h = api_open(c)))
+	    !(h = ctl_http_open_or_say(c)))
 		return 2;
 	if (so.follow) {
 		ctl_http_set_timeout(h, 30);
@@ -1263,7 +1217,7 @@ static int bc_action(const struct cgw_conf *c, int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	snprintf(tail, sizeof(tail), "/%s", action);
 	if (bc_target(target, sizeof(target), so.operand[0], tail) < 0 ||
-	    !(h = api_open(c)))
+	    !(h = ctl_http_open_or_say(c)))
 		return 2;
 	if ((rc = call(h, EVHTTP_REQ_POST, target, NULL, &a)) == 0) {
 		printf("%s: %s\n", jstr(a.json, "id"), jstr(a.json, "state"));
@@ -1325,7 +1279,7 @@ static int bc_report(const struct cgw_conf *c, int argc, char **argv)
 	if ((rc = simple_opts_parse(argc, argv, "o", 1, usage_report, &so)))
 		return rc > 0 ? 0 : 2;
 	if (bc_target(target, sizeof(target), so.operand[0],
-		      "/report.csv") < 0 || !(h = api_open(c)))
+		      "/report.csv") < 0 || !(h = ctl_http_open_or_say(c)))
 		return 2;
 	if (so.out) {
 		out.path = so.out;
@@ -1335,7 +1289,7 @@ static int bc_report(const struct cgw_conf *c, int argc, char **argv)
 			      report_sink, &out, &a, err, sizeof(err));
 	if (rc < 0 && out.error)
 		rc = 2;		/* report_close() says why */
-	else if ((rc = answered(h, rc, err, &a, false, "")) == 0)
+	else if ((rc = ctl_http_answered(h, rc, err, &a, false, "")) == 0)
 		ctl_answer_free(&a);
 	ctl_http_close(h);
 	return report_close(&out, rc);
@@ -1364,7 +1318,7 @@ int ctl_notify(const struct cgw_conf *c, int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	snprintf(target, sizeof(target), "/api/dossiers/%s/notify", code);
 	free(code);
-	if (!(h = api_open(c)))
+	if (!(h = ctl_http_open_or_say(c)))
 		return 2;
 	if ((rc = call(h, EVHTTP_REQ_POST, target, NULL, &a)) == 0) {
 		printf("%s: notice %s\n", jstr(a.json, "code"),

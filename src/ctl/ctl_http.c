@@ -24,6 +24,7 @@
 
 #include "common/tls.h"
 #include "common/util.h"
+#include "ctl/ctl.h"
 #include "ctl/ctl_http.h"
 
 struct ctl_http {
@@ -402,6 +403,45 @@ void ctl_http_refusal(const struct ctl_http *h, const struct ctl_answer *a,
 		snprintf(err, errlen, "HTTP %d from %s: %.*s", a->status,
 			 h->address, n > 120 ? 120 : (int)n,
 			 n ? (const char *)evbuffer_pullup(a->body, -1) : "");
+}
+
+struct ctl_http *ctl_http_open_or_say(const struct cgw_conf *c)
+{
+	struct ctl_http *h;
+	char err[512];
+
+	if (!c) {
+		fprintf(stderr, "citizengw-ctl: -c FILE is required (the "
+				"daemon's configuration)\n");
+		return NULL;
+	}
+	if (!(h = ctl_http_open(c, err, sizeof(err))))
+		fprintf(stderr, "citizengw-ctl: %s\n", err);
+	return h;
+}
+
+int ctl_http_answered(struct ctl_http *h, int rc, const char *err,
+		      struct ctl_answer *a, bool expects_json,
+		      const char *what)
+{
+	char msg[1024];
+
+	if (rc < 0) {
+		fprintf(stderr, "citizengw-ctl: %s%s\n", what, err);
+		return CTL_EXIT_UNREACHABLE;
+	}
+	if (a->status / 100 == 2 && (a->json || !expects_json))
+		return 0;
+	if (a->status / 100 == 2)
+		snprintf(msg, sizeof(msg), "the answer of %s is not JSON",
+			 ctl_http_address(h));
+	else
+		ctl_http_refusal(h, a, msg, sizeof(msg));
+	fprintf(stderr, "citizengw-ctl: %s%s\n", what, msg);
+	rc = a->status == 404 || a->status == 409 ? CTL_EXIT_PARTLY
+	     : a->status == 503 ? CTL_EXIT_UNREACHABLE : CTL_EXIT_USAGE;
+	ctl_answer_free(a);
+	return rc;
 }
 
 int ctl_query_add(struct evbuffer *q, const char *name, const char *value)

@@ -8,6 +8,7 @@
 #ifndef CGW_CTL_HTTP_H
 #define CGW_CTL_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <event2/buffer.h>
@@ -79,6 +80,25 @@ void ctl_answer_free(struct ctl_answer *a);
  */
 void ctl_http_refusal(const struct ctl_http *h, const struct ctl_answer *a,
 		      char *err, size_t errlen);
+
+/*
+ * For the commands, which say why on stderr and exit with enum ctl_exit
+ * (ctl.h):
+ *
+ * ctl_http_open_or_say(): the client of c's API (ctl_http_open()), or
+ * NULL after saying why: c is NULL (-c FILE is required) or has no API.
+ *
+ * ctl_http_answered(): after a request (rc and err from ctl_http_*): 0
+ * when the daemon answered 2xx with JSON (or expects_json is false).
+ * Otherwise says why, prefixed by what (may be ""), frees a and returns
+ * the exit code: 1 when the thing is not there or not in a state for it
+ * (404, 409), 3 when no answer came or Redis is away (503), 2 for
+ * anything else.
+ */
+struct ctl_http *ctl_http_open_or_say(const struct cgw_conf *c);
+int ctl_http_answered(struct ctl_http *h, int rc, const char *err,
+		      struct ctl_answer *a, bool expects_json,
+		      const char *what);
 
 /* Appends "?name=value" (or "&..." after the first) to q, the value
  * URL-encoded. 0 or -ENOMEM. */

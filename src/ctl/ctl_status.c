@@ -207,15 +207,8 @@ int ctl_status(const struct cgw_conf *c, int argc, char **argv)
 		fputs(usage_status, stderr);
 		return CTL_EXIT_USAGE;
 	}
-	if (!c) {
-		fprintf(stderr, "citizengw-ctl: -c FILE is required (the "
-				"daemon's configuration)\n");
+	if (!(h = ctl_http_open_or_say(c)))
 		return CTL_EXIT_USAGE;
-	}
-	if (!(h = ctl_http_open(c, err, sizeof(err)))) {
-		fprintf(stderr, "citizengw-ctl: %s\n", err);
-		return CTL_EXIT_USAGE;
-	}
 	ctl_http_set_timeout(h, STATUS_TIMEOUT);
 	rc = ctl_http_json(h, EVHTTP_REQ_GET, "/api/status", NULL, &a, err,
 			   sizeof(err));
