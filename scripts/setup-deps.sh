@@ -13,13 +13,18 @@
 #                                    for the metrics test (t41), and
 #                                    openssl and stunnel4 for the TLS
 #                                    tests (t48, t48b)
+#   scripts/setup-deps.sh --bench    also Debian's kannel (bearerbox and
+#                                    smsbox), the benchmark's comparison
+#                                    (bench/run); not needed by the tests
 set -eu
 
 TESTS=0
+BENCH=0
 for a in "$@"; do
 	case $a in
 	--tests) TESTS=1 ;;
-	*) echo "usage: $0 [--tests]" >&2; exit 2 ;;
+	--bench) BENCH=1 ;;
+	*) echo "usage: $0 [--tests] [--bench]" >&2; exit 2 ;;
 	esac
 done
 
@@ -79,6 +84,14 @@ if [ "$TESTS" = 1 ]; then
 		grep -q "install ok installed"; then
 		missing="$missing clang"
 	fi
+fi
+# bench/run runs Kannel on the same load generator as citizengw, side by
+# side; Debian's package also installs (and enables) a kannel service,
+# which bench/run does not use: it starts its own boxes
+if [ "$BENCH" = 1 ] &&
+	! dpkg-query -W -f='${Status}' kannel 2>/dev/null |
+	grep -q "install ok installed"; then
+	missing="$missing kannel"
 fi
 [ -z "$missing" ] && exit 0
 
