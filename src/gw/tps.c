@@ -90,6 +90,23 @@ static void ask(struct tps_acct *a, double delay_ms)
 	arm(a->ev, delay_ms);
 }
 
+/*
+ * Whether a lease asked ahead starts where the slots still held end. It
+ * does unless another process leased in between: then the held ones are
+ * dropped for the new ones (sending under the cap, never over). Both
+ * ends are known within the two leases' round trips.
+ */
+static bool follows(const struct tps_acct *a, double now, long first_us,
+		    long every_us)
+{
+	double end = a->at + (double)a->n * a->every;
+	double start = now + first_us / 1000.0;
+	double err = a->skew + (now - a->asked_at) + 1;
+
+	return a->n > 0 && !a->alone && every_us / 1000.0 == a->every &&
+	       start > end - err && start < end + err;
+}
+
 static void leased(void *arg, int rc, long n, long first_us, long every_us)
 {
 	struct tps_acct *a = arg;
@@ -115,6 +132,10 @@ static void leased(void *arg, int rc, long n, long first_us, long every_us)
 		a->at = now;
 		a->skew = 0;
 		a->every = 1000.0 / a->rate;
+	} else if (n > 0 && every_us > 0 && follows(a, now, first_us, every_us)) {
+		/* asked ahead (see has_slot): these go on from the last
+		 * slot held */
+		a->n += n;
 	} else if (n > 0 && every_us > 0) {
 		if (a->alone)
 			LOGP(LOG_SMPP, LOG_NOTICE, a->name,
@@ -142,10 +163,10 @@ static void leased(void *arg, int rc, long n, long first_us, long every_us)
 static void ask_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tps_acct *a = arg;
-	int want = a->want, cap = slice_cap(a->rate), rc;
+	int want = a->want - (int)a->n, cap = slice_cap(a->rate), rc;
 
 	if (want <= 0)
-		return;		/* nobody waits any more */
+		return;		/* nobody waits for more than is held */
 	if (want > cap)
 		want = cap;
 	a->asking = true;
@@ -236,17 +257,24 @@ static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 		return true;
 	}
 	a->refused = true;
-	if (a->n > 0) {
-		/* the clock reads whole ms: never wake before it moved */
-		if (!evtimer_pending(a->slot_ev, NULL))
-			arm(a->slot_ev, a->at - now < 1 ? 1 : a->at - now);
-		return false;
-	}
 	/* the same MT is refused at every pass until a slot comes: count
 	 * one pass's refusals, not their sum, lest slots are leased that
 	 * nobody spends (they are lost to the other processes too) */
 	if (++a->want_pass > a->want)
 		a->want = a->want_pass;
+	if (a->n > 0) {
+		/* the clock reads whole ms: never wake before it moved */
+		if (!evtimer_pending(a->slot_ev, NULL))
+			arm(a->slot_ev, a->at - now < 1 ? 1 : a->at - now);
+		/* more wait than the slots held, which run out within half a
+		 * slice: ask now. Asked when they are gone, the next lease
+		 * would start a round trip and a wake-up late, a gap at every
+		 * slice (a capped bind sent about 10% under its cap). */
+		if (!a->alone && a->want > a->n &&
+		    a->n * a->every < TPS_SLICE_MS / 2.0)
+			ask(a, 0);
+		return false;
+	}
 	ask(a, 0);
 	return false;
 }
