@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <event2/dns.h>
+#include <stddef.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,10 +187,12 @@ static const char *lang_name(int lang)
 	return lang >= 0 && lang < MENU_LANGS ? menu_lang_names[lang] : "vi";
 }
 
+/* Per MO: only the fields before the variables are cleared (the
+ * variables beyond nvars are never read), not the whole few kilobytes. */
 static void session_from_store(const struct store_session *in,
 			       struct menu_session *out)
 {
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct menu_session, vars));
 	out->exists = in->exists;
 	out->version = in->version;
 	util_strlcpy(out->node, in->node, sizeof(out->node));
@@ -214,7 +217,7 @@ static int vars_to_store(const struct menu_var *in, int n,
 static void session_to_store(const struct menu_session *in,
 			     struct store_session *out)
 {
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct store_session, vars));
 	out->exists = in->exists;
 	out->version = in->version;
 	util_strlcpy(out->node, in->node, sizeof(out->node));
