@@ -8,24 +8,37 @@
 # with its own bind (tps = 0: no cap), the MOs (distinct phones, one
 # dossier lookup each, spread over the binds) sent at once; the time is
 # from the first MO the simulator sent to the last reply it received,
-# both read from its PDU log (ms). Prints "D daemons: N MOs in T ms (R/s)".
+# both read from its PDU log (ms). Prints "D daemons: N MOs in T ms (R/s)"
+# and the daemons' CPU (user + system, from /proc/PID/stat) per MO.
+# CGW_PERF=1 also records the daemons with `perf record -g` during the
+# run and prints the head of `perf report`.
 # Uses tests/integration/lib.sh, so the same servers as the tests.
 set -eu
 MOS=${1:-3000}
 shift || true
 COUNTS=${*:-1 2 3}
+CGW_PERF=${CGW_PERF:-0}
 CGW_BUILDDIR=$(cd "${CGW_BUILDDIR:?}" && pwd)
 CGW_SRCDIR=$(cd "${CGW_SRCDIR:?}" && pwd)
 export CGW_BUILDDIR CGW_SRCDIR
+
+# Clock ticks of user and system time of the processes named.
+cpu_ticks() {
+	for p; do
+		# the fields after the command name, which may hold spaces
+		sed 's/^.*) //' "/proc/$p/stat"
+	done | awk '{ t += $12 + $13 } END { print t + 0 }'
+}
 
 for D in $COUNTS; do
 	(
 	. "$CGW_SRCDIR/tests/integration/lib.sh"
 	{
 		echo "wait-file path=$T/go timeout=60"
-		for i in $(seq "$MOS"); do
-			echo "mo from=849$(printf %08d $(( 300000 + i ))) to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\" conn=$(( i % D + 1 ))"
-		done
+		# awk: a shell loop takes minutes for 20000 MOs
+		awk -v n="$MOS" -v d="$D" 'BEGIN { for (i = 1; i <= n; i++)
+			printf "mo from=849%08d to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\" conn=%d\n",
+				300000 + i, i % d + 1 }'
 		echo "wait-file path=$T/finish timeout=600"
 	} >"$T/bench.sim"
 	start_redis
@@ -39,16 +52,34 @@ for D in $COUNTS; do
 			"$T/gw.cfg" >"$T/gw$k.cfg"
 		"$GW" -c "$T/gw$k.cfg" 2>>"$T/gw$k.log" &
 		PIDS="$PIDS $!"
+		GWPIDS="${GWPIDS:-} $!"
 		wait_for 15 sh -c "[ \$(grep -c ' BOUND transceiver' '$T/sim.log') -ge $k ]" ||
 			fail "daemon $k did not bind"
 	done
+	cpu0=$(cpu_ticks $GWPIDS)
+	if [ "$CGW_PERF" = 1 ]; then
+		perf record -q -g -o "$T/perf.data" \
+			-p "$(echo $GWPIDS | tr ' ' ,)" 2>"$T/perf.log" &
+		PERFPID=$!
+		sleep 1
+	fi
 	: >"$T/go"
 	wait_for 600 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $MOS ]" ||
 		fail "not every MO answered"
+	cpu1=$(cpu_ticks $GWPIDS)
 	t0=$(grep -m1 " MO mo1 " "$T/sim.log" | awk '{ print $1 + 0 }')
 	t1=$(grep " SUBMIT #" "$T/sim.log" | tail -n 1 | awk '{ print $1 + 0 }')
 	awk -v d="$D" -v n="$MOS" -v ms=$(( t1 - t0 )) \
-		'BEGIN { printf "%d daemons: %d MOs in %d ms (%.0f/s)\n", d, n, ms, n * 1000 / ms }'
+		-v ticks=$(( cpu1 - cpu0 )) -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%d daemons: %d MOs in %d ms (%.0f/s), daemon CPU %.0f us/MO\n",
+			d, n, ms, n * 1000 / ms, ticks * 1e6 / hz / n }'
+	if [ "$CGW_PERF" = 1 ]; then
+		kill -INT "$PERFPID"
+		wait "$PERFPID" || true
+		perf report -i "$T/perf.data" --stdio --no-children \
+			--percent-limit 1 -g none 2>/dev/null |
+			grep -v '^#' | grep -v '^$' | head -n 40
+	fi
 	: >"$T/finish"
 	TEST_OK=1
 	)

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <event2/dns.h>
+#include <stddef.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "gw/acks.h"
 #include "gw/dispatch.h"
 #include "common/days.h"
+#include "common/hmap.h"
 #include "gw/gw.h"
 #include "gw/live.h"
 #include "gw/notify.h"
@@ -84,6 +86,13 @@ struct mo_job {
 	/* one MO per phone and channel is stepped at a time; the others of
 	 * that phone wait (parked) in arrival order */
 	bool active, parked;
+	uint64_t arrival;	/* order of mo_new() */
+	/* channel and phone: the key of gw->busy and gw->parked */
+	char pkey[1 + sizeof(((struct store_mo *)0)->msisdn)];
+	size_t pklen;
+	/* parked: the next of this phone; the first also knows the last */
+	struct mo_job *park_next, *park_tail;
+	bool indexed;		/* in gw->mo_byid (and gw->mo_bycc) */
 };
 
 
@@ -126,6 +135,12 @@ struct gw {
 	char instance[64];
 
 	LIST_HEAD(, mo_job) mos;	/* MOs in progress, newest first */
+	uint64_t arrivals;		/* MOs ever in progress */
+	/* MOs in progress by id, and by cc_key (the multipart ones) */
+	struct hmap *mo_byid, *mo_bycc;
+	/* by channel and phone: the MO being stepped, and the first of
+	 * those parked behind it (the rest follow through park_next) */
+	struct hmap *busy, *parked;
 	struct sender *sender;		/* MTs held */
 	struct live *live;		/* USSD dialogs this process left open */
 	int64_t started_ms;		/* wall ms of gw_new */
@@ -172,10 +187,12 @@ static const char *lang_name(int lang)
 	return lang >= 0 && lang < MENU_LANGS ? menu_lang_names[lang] : "vi";
 }
 
+/* Per MO: only the fields before the variables are cleared (the
+ * variables beyond nvars are never read), not the whole few kilobytes. */
 static void session_from_store(const struct store_session *in,
 			       struct menu_session *out)
 {
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct menu_session, vars));
 	out->exists = in->exists;
 	out->version = in->version;
 	util_strlcpy(out->node, in->node, sizeof(out->node));
@@ -200,7 +217,7 @@ static int vars_to_store(const struct menu_var *in, int n,
 static void session_to_store(const struct menu_session *in,
 			     struct store_session *out)
 {
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct store_session, vars));
 	out->exists = in->exists;
 	out->version = in->version;
 	util_strlcpy(out->node, in->node, sizeof(out->node));
@@ -228,28 +245,126 @@ static struct mo_job *mo_new(struct gw *gw)
 	if (!j)
 		return NULL;
 	j->gw = gw;
+	j->arrival = ++gw->arrivals;
 	LIST_INSERT_HEAD(&gw->mos, j, entry);
 	metric_add(CGW_M_SESSIONS, NULL, 1);
 	return j;
 }
 
 static bool phone_busy(const struct mo_job *j);
-static void wake_next(struct gw *gw, const char *msisdn,
-		      enum store_channel ch);
+static void wake_next(struct gw *gw, const char *pkey, size_t pklen);
+
+/* Sets j's key in gw->busy and gw->parked (its channel and phone are
+ * known by then). */
+static void phone_key_of(struct mo_job *j)
+{
+	size_t n = util_strlcpy(j->pkey + 1, j->mo.msisdn,
+				sizeof(j->pkey) - 1);
+
+	j->pkey[0] = (char)('0' + j->mo.ch);
+	j->pklen = 1 + (n < sizeof(j->pkey) - 1 ? n : sizeof(j->pkey) - 2);
+}
+
+/* j is the MO of its phone being stepped now. */
+static void activate(struct mo_job *j)
+{
+	j->active = true;
+	if (hmap_put(j->gw->busy, j->pkey, j->pklen, j) == -ENOMEM)
+		LOGP(LOG_MAIN, LOG_WARN, NULL, "MO %s: out of memory: the "
+		     "next MO of its phone may not wait for it", j->mo.id);
+}
+
+/* j waits behind the MO of its phone being stepped, in arrival order. */
+static void park(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct mo_job *head = hmap_get(gw->parked, j->pkey, j->pklen), *o;
+
+	j->parked = true;
+	j->park_next = NULL;
+	j->park_tail = j;
+	if (!head) {
+		if (hmap_put(gw->parked, j->pkey, j->pklen, j) == 0)
+			return;
+		/* out of memory: it goes on now rather than never */
+		j->parked = false;
+		activate(j);
+		return;
+	}
+	if (head->park_tail->arrival < j->arrival) {
+		head->park_tail->park_next = j;
+		head->park_tail = j;
+		return;
+	}
+	if (j->arrival < head->arrival) {	/* first now */
+		hmap_del(gw->parked, head->pkey, head->pklen);
+		hmap_put(gw->parked, j->pkey, j->pklen, j);	/* a slot
+								 * was free */
+		j->park_next = head;
+		j->park_tail = head->park_tail;
+		return;
+	}
+	for (o = head; o->park_next->arrival < j->arrival; o = o->park_next)
+		;
+	j->park_next = o->park_next;
+	o->park_next = j;
+}
+
+/* j no longer waits (woken, or freed while parked). */
+static void unpark(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+	struct mo_job *head = hmap_get(gw->parked, j->pkey, j->pklen), *o;
+
+	j->parked = false;
+	if (head == j) {
+		hmap_del(gw->parked, j->pkey, j->pklen);
+		if ((o = j->park_next)) {
+			o->park_tail = j->park_tail;
+			hmap_put(gw->parked, o->pkey, o->pklen, o);
+		}
+		return;
+	}
+	for (o = head; o && o->park_next != j; o = o->park_next)
+		;
+	if (!o)
+		return;
+	o->park_next = j->park_next;
+	if (head->park_tail == j)
+		head->park_tail = o;
+}
+
+/* Drops j from the maps of MOs in progress. */
+static void unindex(struct mo_job *j)
+{
+	struct gw *gw = j->gw;
+
+	if (j->active && hmap_get(gw->busy, j->pkey, j->pklen) == j)
+		hmap_del(gw->busy, j->pkey, j->pklen);
+	if (j->parked)
+		unpark(j);
+	if (!j->indexed)
+		return;
+	if (hmap_sget(gw->mo_byid, j->mo.id) == j)
+		hmap_sdel(gw->mo_byid, j->mo.id);
+	if (j->cc_key[0] && hmap_sget(gw->mo_bycc, j->cc_key) == j)
+		hmap_sdel(gw->mo_bycc, j->cc_key);
+}
 
 static void mo_free(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
-	char msisdn[sizeof(j->mo.msisdn)];
-	enum store_channel ch = j->mo.ch;
+	char pkey[sizeof(j->pkey)];
+	size_t pklen = j->pklen;
 	bool wake = j->active && !gw->stopping;
 
-	util_strlcpy(msisdn, j->mo.msisdn, sizeof(msisdn));
+	memcpy(pkey, j->pkey, pklen);
+	unindex(j);
 	LIST_REMOVE(j, entry);
 	free(j);
 	metric_add(CGW_M_SESSIONS, NULL, -1);
 	if (wake)
-		wake_next(gw, msisdn, ch);
+		wake_next(gw, pkey, pklen);
 	if (gw->stopping && LIST_EMPTY(&gw->mos) && links_running(gw) == 0 &&
 	    gw->stop_timer)
 		event_active(gw->stop_timer, 0, 0);
@@ -824,14 +939,20 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 			       "stayed up");
 	if (odd_sender_closed(j))
 		return;
-	if (!j->active && phone_busy(j)) {
-		/* its session is about to change: step it after that one */
-		LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO before "
-		     "it from this phone", j->mo.id);
-		j->parked = true;
-		return;
+	if (!j->active) {
+		phone_key_of(j);
+		if (phone_busy(j)) {
+			/* its session is about to change: step it after
+			 * that one */
+			LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO "
+			     "before it from this phone", j->mo.id);
+			park(j);
+			if (j->parked)
+				return;
+		} else {
+			activate(j);
+		}
 	}
-	j->active = true;
 	session_from_store(&res->session, &j->session);
 	j->profile = res->profile;
 	j->dossier_known = false;
@@ -865,13 +986,9 @@ static bool dossier_candidate(const char *text, char *key, size_t keylen)
 /* Another MO of the same phone and channel is being stepped. */
 static bool phone_busy(const struct mo_job *j)
 {
-	const struct mo_job *o;
+	const struct mo_job *o = hmap_get(j->gw->busy, j->pkey, j->pklen);
 
-	LIST_FOREACH(o, &j->gw->mos, entry)
-		if (o != j && o->active && o->mo.ch == j->mo.ch &&
-		    strcmp(o->mo.msisdn, j->mo.msisdn) == 0)
-			return true;
-	return false;
+	return o && o != j;
 }
 
 /* Round trip 1 of an MO (reread: recorded already, so read its session
@@ -885,6 +1002,14 @@ static void mo_record(struct mo_job *j, bool reread)
 	char live[MAX_LINKS * ACKS_TOKEN_MAX];
 	int rc;
 
+	if (!j->indexed) {
+		/* -EEXIST cannot be (ids are new, or claimed_mo() and
+		 * on_part() looked first); -ENOMEM only costs a look-up */
+		j->indexed = true;
+		hmap_sput(j->gw->mo_byid, j->mo.id, j);
+		if (j->cc_key[0])
+			hmap_sput(j->gw->mo_bycc, j->cc_key, j);
+	}
 	acks_live(j->gw->acks, j->gw->links, j->gw->nlinks, live,
 		  sizeof(live));
 	rc = store_mo_in(j->gw->store, &j->mo, reread,
@@ -895,19 +1020,14 @@ static void mo_record(struct mo_job *j, bool reread)
 }
 
 /* The oldest parked MO of a phone goes on, with its session read again. */
-static void wake_next(struct gw *gw, const char *msisdn,
-		      enum store_channel ch)
+static void wake_next(struct gw *gw, const char *pkey, size_t pklen)
 {
-	struct mo_job *o, *next = NULL;
+	struct mo_job *next = hmap_get(gw->parked, pkey, pklen);
 
-	LIST_FOREACH(o, &gw->mos, entry)		/* newest first */
-		if (o->parked && o->mo.ch == ch &&
-		    strcmp(o->mo.msisdn, msisdn) == 0)
-			next = o;
 	if (!next)
 		return;
-	next->parked = false;
-	next->active = true;
+	unpark(next);
+	activate(next);
 	mo_record(next, true);
 }
 
@@ -1095,9 +1215,8 @@ static void cc_process(struct gw *gw, const char *key,
 	uint64_t h;
 	int rc;
 
-	LIST_FOREACH(j, &gw->mos, entry)
-		if (strcmp(j->cc_key, key) == 0)
-			return;	/* in progress here already */
+	if (hmap_sget(gw->mo_bycc, key))
+		return;	/* in progress here already */
 	if (util_parse_int(field_of(f, n, "total"), 2, 255, &total) < 0 ||
 	    !(r = reasm_new((uint8_t)total)))
 		return;
@@ -1382,9 +1501,8 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 	struct gw *gw = arg;
 	struct mo_job *j;
 
-	LIST_FOREACH(j, &gw->mos, entry)
-		if (strcmp(j->mo.id, mo->id) == 0)
-			return;	/* still in progress here */
+	if (hmap_sget(gw->mo_byid, mo->id))
+		return;	/* still in progress here */
 	j = mo_new(gw);
 	if (!j)
 		return;
@@ -1666,6 +1784,15 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->conf = conf;
 	gw->started_ms = util_now_ms();
 	LIST_INIT(&gw->mos);
+	gw->mo_byid = hmap_new(256);
+	gw->mo_bycc = hmap_new(16);
+	gw->busy = hmap_new(256);
+	gw->parked = hmap_new(16);
+	if (!gw->mo_byid || !gw->mo_bycc || !gw->busy || !gw->parked) {
+		util_err(err, errlen, -ENOMEM, "out of memory");
+		gw_free(gw);
+		return NULL;
+	}
 	gw->menus = ld->menus;
 	gw->tz = ld->tz;
 	gw->quiet = ld->quiet;
@@ -1753,10 +1880,8 @@ void gw_stop(struct gw *gw, void (*done)(void *arg), void *arg)
 	 * acknowledged: leave them to the recovery of the next process */
 	for (struct mo_job *j = LIST_FIRST(&gw->mos), *next; j; j = next) {
 		next = LIST_NEXT(j, entry);
-		if (j->parked) {
-			j->parked = false;
+		if (j->parked)
 			mo_free(j);
-		}
 	}
 	for (int i = 0; i < gw->nlinks; i++)
 		if (gw->admin[i].running)
@@ -1798,6 +1923,10 @@ void gw_free(struct gw *gw)
 	gw->sender = NULL;
 	while (!LIST_EMPTY(&gw->mos))
 		mo_free(LIST_FIRST(&gw->mos));
+	hmap_free(gw->mo_byid);
+	hmap_free(gw->mo_bycc);
+	hmap_free(gw->busy);
+	hmap_free(gw->parked);
 	live_free(gw->live);
 	if (gw->claim_timer)
 		event_free(gw->claim_timer);

@@ -6,14 +6,17 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
 #include "smpp/dlr.h"
+#include "common/hmap.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/pool.h"
 #include "text/segment.h"
 #include "gw/sender.h"
 #include "gw/tps.h"
@@ -24,6 +27,12 @@
 
 #define MAX_SUBMIT_RETRIES 5	/* temporary submit errors of one MT */
 #define RETRY_DELAY_MS 500	/* after a temporary error, times the count */
+#define SWEEP_MS 1000		/* expiry of MTs the pump did not reach */
+#define JOBS_KEPT 1024		/* freed jobs kept for reuse */
+/* the send queues, in the order they are served: replies (priority 0),
+ * then broadcast traffic (priority > 0) */
+#define NQUEUES 2
+#define QUEUE_OF(m) ((m)->mt.prio > 0 ? 1 : 0)
 
 struct mt_job;
 
@@ -35,10 +44,13 @@ struct mt_part {
 	char msgid[72];
 };
 
+/* A held MT. Taken from the sender's pool uninitialised: job_new()
+ * zeroes the fields before `mt` and sets `mt`; the rest is set where it
+ * is first used (prepare()). */
 struct mt_job {
 	struct sender *s;
 	LIST_ENTRY(mt_job) entry;	/* all held MTs */
-	struct mt_job *qnext;		/* waiting to be submitted */
+	TAILQ_ENTRY(mt_job) qentry;	/* waiting to be submitted */
 	bool queued;
 	bool dead;		/* finished; freed when nothing is in flight */
 	/* the outcome is known but not yet in Redis: keep the MT (and its
@@ -51,18 +63,20 @@ struct mt_job {
 	/* a broadcast MT's try is counted in Redis before it is submitted,
 	 * so that a successor can tell a possible duplicate (marked) */
 	bool mark_pending, marked;
-	struct store_mt mt;
 	int64_t not_before;	/* wall ms: retry delay */
 	/* encoded form, per the bind it goes out on */
 	bool prepared;
 	struct seg_msg seg;	/* SMS */
-	uint8_t ussd_sm[512];	/* USSD: one PDU */
 	size_t ussd_len;
 	uint8_t ussd_dc;
 	unsigned nparts;
-	struct mt_part *parts;
+	struct mt_part *parts;	/* &part1 when there is one part */
 	int inflight;
 	bool any_accepted;	/* a part went: no expiry, no re-encoding */
+	struct mt_part part1;
+	/* not zeroed by job_new() */
+	struct store_mt mt;
+	uint8_t ussd_sm[512];	/* USSD: one PDU */
 };
 
 struct sender {
@@ -72,7 +86,13 @@ struct sender {
 	struct smpp_link *const *links;
 	int nlinks;
 	LIST_HEAD(, mt_job) all;
-	struct mt_job *queue;
+	struct hmap *byid;	/* the jobs not dead, by MT id */
+	int nbcast;		/* of them, broadcast (priority > 0) */
+	TAILQ_HEAD(, mt_job) queue[NQUEUES];
+	struct pool jobs;
+	struct smpp_pdu pdu;	/* the submit_sm being built */
+	int64_t record_due;	/* wall ms: a failed record to retry, or 0 */
+	int64_t swept;		/* wall ms of the last expiry sweep */
 	struct event *timer;	/* wakes the pump after a delay */
 	struct tps *tps;	/* the TPS caps of the SMSC accounts */
 	/* sender_release(): answers awaited, and who to tell */
@@ -105,12 +125,17 @@ struct sender *sender_new(struct event_base *base, const struct cgw_conf *conf,
 	s->links = links;
 	s->nlinks = nlinks;
 	LIST_INIT(&s->all);
+	for (int i = 0; i < NQUEUES; i++)
+		TAILQ_INIT(&s->queue[i]);
+	pool_init(&s->jobs, sizeof(struct mt_job), JOBS_KEPT);
+	s->byid = hmap_new(256);
 	s->timer = evtimer_new(base, pump_tick, s);
 	s->tps = tps_new(base, st, slot_due, s);
-	if (!s->timer || !s->tps) {
+	if (!s->byid || !s->timer || !s->tps) {
 		if (s->timer)
 			event_free(s->timer);
 		tps_free(s->tps);
+		hmap_free(s->byid);
 		free(s);
 		return NULL;
 	}
@@ -125,72 +150,61 @@ void sender_links_changed(struct sender *s, int nlinks)
 
 /* --- jobs ------------------------------------------------------------------ */
 
-static struct mt_job *find(const struct sender *s, const char *id)
-{
-	struct mt_job *m;
-
-	LIST_FOREACH(m, &s->all, entry)
-		if (!m->dead && strcmp(m->mt.id, id) == 0)
-			return m;
-	return NULL;
-}
-
 bool sender_holds(const struct sender *s, const char *mt_id)
 {
-	return find(s, mt_id) != NULL;
+	return hmap_sget(s->byid, mt_id) != NULL;
 }
 
 int sender_held_broadcast(const struct sender *s)
 {
-	const struct mt_job *m;
-	int n = 0;
+	return s->nbcast;
+}
 
-	LIST_FOREACH(m, &s->all, entry)
-		n += !m->dead && m->mt.prio > 0;
-	return n;
+/* The job is dead (or freed): no longer found, no longer counted. */
+static void unlist(struct mt_job *m)
+{
+	hmap_sdel(m->s->byid, m->mt.id);
+	m->s->nbcast -= m->mt.prio > 0;
 }
 
 /* Queues a job: replies before broadcast traffic; `front` puts it first
  * among its priority (a retry keeps its place). */
 static void enqueue(struct sender *s, struct mt_job *m, bool front)
 {
-	struct mt_job **pp = &s->queue;
-
 	if (m->queued || m->dead)
 		return;
 	m->queued = true;
-	while (*pp && ((*pp)->mt.prio < m->mt.prio ||
-		       (!front && (*pp)->mt.prio == m->mt.prio)))
-		pp = &(*pp)->qnext;
-	m->qnext = *pp;
-	*pp = m;
+	if (front)
+		TAILQ_INSERT_HEAD(&s->queue[QUEUE_OF(m)], m, qentry);
+	else
+		TAILQ_INSERT_TAIL(&s->queue[QUEUE_OF(m)], m, qentry);
 }
 
 static void dequeue(struct sender *s, struct mt_job *m)
 {
-	struct mt_job **pp = &s->queue;
-
 	if (!m->queued)
 		return;
-	while (*pp && *pp != m)
-		pp = &(*pp)->qnext;
-	if (*pp)
-		*pp = m->qnext;
+	TAILQ_REMOVE(&s->queue[QUEUE_OF(m)], m, qentry);
 	m->queued = false;
-	m->qnext = NULL;
 }
 
 int sender_hold(struct sender *s, const struct store_mt *mt)
 {
 	struct mt_job *m;
 
-	if (find(s, mt->id))
+	if (hmap_sget(s->byid, mt->id))
 		return -EEXIST;
-	m = calloc(1, sizeof(*m));
+	m = pool_get(&s->jobs);
 	if (!m)
 		return -ENOMEM;
+	memset(m, 0, offsetof(struct mt_job, mt));
 	m->s = s;
 	m->mt = *mt;
+	if (hmap_sput(s->byid, m->mt.id, m) < 0) {
+		pool_put(&s->jobs, m);
+		return -ENOMEM;
+	}
+	s->nbcast += mt->prio > 0;
 	LIST_INSERT_HEAD(&s->all, m, entry);
 	enqueue(s, m, false);
 	return 0;
@@ -199,7 +213,8 @@ int sender_hold(struct sender *s, const struct store_mt *mt)
 static void unprepare(struct mt_job *m)
 {
 	seg_msg_free(&m->seg);
-	free(m->parts);
+	if (m->parts != &m->part1)
+		free(m->parts);
 	m->parts = NULL;
 	m->nparts = 0;
 	m->prepared = false;
@@ -210,14 +225,17 @@ static void job_free(struct mt_job *m)
 	struct sender *s = m->s;
 
 	dequeue(s, m);
+	if (!m->dead)
+		unlist(m);
 	LIST_REMOVE(m, entry);
 	unprepare(m);
-	free(m);
+	pool_put(&s->jobs, m);
 }
 
 /* Forgets a finished job, now or when its last part in flight returns. */
 static void job_retire(struct mt_job *m)
 {
+	unlist(m);
 	m->dead = true;
 	dequeue(m->s, m);
 	if (m->inflight == 0)
@@ -256,6 +274,8 @@ static void record_cb(void *arg, int rc)
 	     "recording MT %s as %s failed (%s); trying again", m->mt.id,
 	     m->fin_state, strerror(-rc));
 	m->record_at = util_now_ms() + 1000;
+	if (!m->s->record_due || m->record_at < m->s->record_due)
+		m->s->record_due = m->record_at;
 	pump_later(m->s, 1000);
 }
 
@@ -593,15 +613,14 @@ static int prepare(struct mt_job *m, const struct cgw_smsc_conf *sc)
 		}
 		m->nparts = m->seg.count;
 	}
-	m->parts = calloc(m->nparts, sizeof(*m->parts));
+	m->parts = m->nparts == 1 ? &m->part1
+				  : malloc(m->nparts * sizeof(*m->parts));
 	if (!m->parts) {
 		unprepare(m);
 		return -EINVAL;
 	}
-	for (unsigned i = 0; i < m->nparts; i++) {
-		m->parts[i].job = m;
-		m->parts[i].idx = i;
-	}
+	for (unsigned i = 0; i < m->nparts; i++)
+		m->parts[i] = (struct mt_part){ .job = m, .idx = i };
 	m->prepared = true;
 	return 0;
 }
@@ -745,11 +764,9 @@ static void pump_later(struct sender *s, int64_t ms)
 static int submit_parts(struct mt_job *m, struct smpp_link *l)
 {
 	const struct cgw_smsc_conf *sc = smpp_link_conf(l);
-	struct smpp_pdu *p = malloc(sizeof(*p));
+	struct smpp_pdu *p = &m->s->pdu;
 	int all = 1;
 
-	if (!p)
-		return 0;
 	for (unsigned i = 0; i < m->nparts; i++) {
 		struct mt_part *part = &m->parts[i];
 		uint8_t store[16];
@@ -758,7 +775,6 @@ static int submit_parts(struct mt_job *m, struct smpp_link *l)
 		if (part->done || part->in_flight)
 			continue;
 		if (build_part(m, i, sc, p, store) < 0) {
-			free(p);
 			LOGP(LOG_SMPP, LOG_ERROR, sc->id,
 			     "MT %s cannot be encoded; dropped", m->mt.id);
 			finish(m, "failed", SMPP_ESME_RSYSERR);
@@ -778,69 +794,104 @@ static int submit_parts(struct mt_job *m, struct smpp_link *l)
 		m->inflight++;
 		util_strlcpy(m->mt.bind, sc->id, sizeof(m->mt.bind));
 	}
-	free(p);
 	return all;
+}
+
+/* Records that failed and are due again; at most once a second, MTs
+ * that expired while waiting where the pump did not reach them (every
+ * bind full). */
+static void sweep(struct sender *s, int64_t now)
+{
+	struct mt_job *m, *next;
+
+	if (s->record_due && s->record_due <= now) {
+		s->record_due = 0;
+		LIST_FOREACH(m, &s->all, entry) {
+			if (!m->recording || !m->record_at)
+				continue;
+			if (m->record_at <= now)
+				record(m);	/* its callback does not free
+						 * it here */
+			else if (!s->record_due || m->record_at < s->record_due)
+				s->record_due = m->record_at;
+		}
+	}
+	if (now - s->swept < SWEEP_MS)
+		return;
+	s->swept = now;
+	for (int q = 0; q < NQUEUES; q++)
+		for (m = TAILQ_FIRST(&s->queue[q]); m; m = next) {
+			next = TAILQ_NEXT(m, qentry);
+			if (!m->any_accepted && !m->inflight &&
+			    !m->ref_pending && !m->mark_pending &&
+			    m->mt.expires_ms && now > m->mt.expires_ms)
+				finish(m, "expired", 0);
+		}
+}
+
+/* Some bind has room in its window. When none has, the pump stops at
+ * once rather than ask every waiting MT; the binds wake it when a
+ * response frees a place. */
+static bool any_room(struct sender *s)
+{
+	for (int i = 0; i < s->nlinks; i++)
+		if (smpp_link_can_submit(s->links[i]))
+			return true;
+	for (int i = 0; i < s->nlinks; i++)
+		if (smpp_link_bound(s->links[i]))
+			smpp_link_want_writable(s->links[i]);
+	return false;
+}
+
+/* Tries to send m now. */
+static void pump_one(struct sender *s, struct mt_job *m, int64_t now)
+{
+	struct smpp_link *l;
+	int rc;
+
+	if (m->ref_pending || m->mark_pending)
+		return;
+	if (!m->any_accepted && !m->inflight && m->mt.expires_ms &&
+	    now > m->mt.expires_ms) {
+		finish(m, "expired", 0);
+		return;
+	}
+	if (m->not_before > now) {
+		pump_later(s, m->not_before - now);
+		return;
+	}
+	l = pick_link(s, m);
+	if (!l || mark(m) < 0)
+		return;
+	if (!m->prepared) {
+		rc = prepare(m, smpp_link_conf(l));
+		if (rc == -EINVAL) {
+			LOGP(LOG_SMPP, LOG_ERROR, NULL,
+			     "MT %s cannot be encoded; dropped", m->mt.id);
+			finish(m, "failed", SMPP_ESME_RSYSERR);
+			return;
+		}
+		if (rc < 0)
+			return;
+	}
+	if (submit_parts(m, l) == 1)
+		dequeue(s, m);
 }
 
 void sender_pump(struct sender *s)
 {
 	int64_t now = util_now_ms();
-	struct mt_job *m;
+	struct mt_job *m, *next;
 
-	LIST_FOREACH(m, &s->all, entry)
-		if (m->recording && m->record_at && m->record_at <= now)
-			record(m);	/* its callback may not free it here */
+	sweep(s, now);
 	tps_pass(s->tps);
-	m = s->queue;
-
-	while (m) {
-		struct mt_job *next = m->qnext;
-		struct smpp_link *l;
-		int rc;
-
-		if (m->ref_pending || m->mark_pending) {
-			m = next;
-			continue;
+	for (int q = 0; q < NQUEUES; q++)
+		for (m = TAILQ_FIRST(&s->queue[q]); m; m = next) {
+			if (!any_room(s))
+				return;
+			next = TAILQ_NEXT(m, qentry);
+			pump_one(s, m, now);
 		}
-		if (!m->any_accepted && !m->inflight && m->mt.expires_ms &&
-		    now > m->mt.expires_ms) {
-			finish(m, "expired", 0);
-			m = next;
-			continue;
-		}
-		if (m->not_before > now) {
-			pump_later(s, m->not_before - now);
-			m = next;
-			continue;
-		}
-		l = pick_link(s, m);
-		if (!l) {
-			m = next;
-			continue;
-		}
-		if (mark(m) < 0) {
-			m = next;
-			continue;
-		}
-		if (!m->prepared) {
-			rc = prepare(m, smpp_link_conf(l));
-			if (rc == -EINVAL) {
-				LOGP(LOG_SMPP, LOG_ERROR, NULL,
-				     "MT %s cannot be encoded; dropped",
-				     m->mt.id);
-				finish(m, "failed", SMPP_ESME_RSYSERR);
-				m = next;
-				continue;
-			}
-			if (rc < 0) {
-				m = next;
-				continue;
-			}
-		}
-		if (submit_parts(m, l) == 1)
-			dequeue(s, m);
-		m = next;
-	}
 }
 
 void sender_renew(struct sender *s)
@@ -903,6 +954,8 @@ void sender_free(struct sender *s)
 		return;
 	while (!LIST_EMPTY(&s->all))
 		job_free(LIST_FIRST(&s->all));
+	pool_free(&s->jobs);
+	hmap_free(s->byid);
 	if (s->timer)
 		event_free(s->timer);
 	tps_free(s->tps);

@@ -38,6 +38,8 @@ Suite *suite_log(void);
 Suite *suite_metrics(void);
 Suite *suite_live(void);
 Suite *suite_lghist(void);
+Suite *suite_hmap(void);
+Suite *suite_pool(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in
