@@ -301,6 +301,20 @@ bool tps_leasing(struct tps *t, const struct cgw_smsc_conf *sc)
 	return a->asking && a->n == 0;
 }
 
+void tps_wanted(struct tps *t, const struct cgw_smsc_conf *sc, int n)
+{
+	struct tps_acct *a;
+
+	if (sc->tps <= 0 || !(a = acct_of(t, sc)))
+		return;
+	if (n > a->want)
+		a->want = n;
+	/* as has_slot() would have asked, had it seen every one of them */
+	if (!a->alone && a->want > a->n &&
+	    (a->n == 0 || a->n * a->every < TPS_SLICE_MS / 2.0))
+		ask(a, 0);
+}
+
 bool tps_take(struct tps *t, const struct cgw_smsc_conf *sc)
 {
 	return has_slot(t, sc, true);

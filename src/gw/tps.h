@@ -44,6 +44,11 @@ void tps_free(struct tps *t);
  * host:port:system_id). */
 void tps_account(const struct cgw_smsc_conf *sc, char *out, size_t outlen);
 
+/* n MTs wait for sc's account: the next lease asks for that many slots
+ * (a slice's worth at most), when the caller stops asking each of them
+ * (tps_ready() counts the ones it is asked about). */
+void tps_wanted(struct tps *t, const struct cgw_smsc_conf *sc, int n);
+
 /* The caller starts a pass over what it has to send: slots are asked for
  * as many submits as one pass found none for. */
 void tps_pass(struct tps *t);
