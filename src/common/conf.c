@@ -851,32 +851,18 @@ static bool wrapped_literal(const char *file, int line, const char *name,
 }
 
 
-/* [ "YYYY-MM-DD", ... ] into a struct conf_days */
-static void load_days(const config_setting_t *s, const char *path,
-		      const struct conf_item *it, void *base,
-		      struct conf_errs *e)
+/* The list kinds' add(): v (NULL when the element is not a string) added
+ * to the list; 0, or -EINVAL with the reason in why. */
+static int add_day(void *list, const char *v, char *why, size_t whylen)
 {
-	struct conf_days *days = (struct conf_days *)((char *)base + it->off);
-	int n = config_setting_length(s);
+	struct conf_days *days = list;
 
-	days->n = 0;
-	if (n > it->max) {
-		errs_at(e, s, path, "at most %lld days", it->max);
-		return;
+	if (v && day_parse(v, &days->day[days->n]) == 0) {
+		days->n++;
+		return 0;
 	}
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *el = config_setting_get_elem(s, i);
-		const char *v = config_setting_get_string(el);
-		char epath[128];
-
-		if (v && day_parse(v, &days->day[days->n]) == 0) {
-			days->n++;
-			continue;
-		}
-		snprintf(epath, sizeof(epath), "%s.[%d]", path, i);
-		errs_at(e, el, epath, "'%s' is not a date \"YYYY-MM-DD\"",
-			v ? v : "(not a string)");
-	}
+	return util_err(why, whylen, -EINVAL, "'%s' is not a date "
+			"\"YYYY-MM-DD\"", v ? v : "(not a string)");
 }
 
 /*
@@ -920,36 +906,63 @@ int conf_parse_addr(const char *txt, char *host, size_t hostlen, int *port,
 	return 0;
 }
 
-/* ( "host:port", ... ) into a struct conf_addrs */
-static void load_addrs(const config_setting_t *s, const char *path,
-		       const struct conf_item *it, void *base,
-		       struct conf_errs *e)
+static int add_addr(void *list, const char *v, char *why, size_t whylen)
 {
-	struct conf_addrs *as = (struct conf_addrs *)((char *)base + it->off);
+	struct conf_addrs *as = list;
+
+	if (!v)
+		return util_err(why, whylen, -EINVAL, "expects a string "
+				"\"host:port\"");
+	if (conf_parse_addr(v, as->a[as->n].host, sizeof(as->a[as->n].host),
+			    &as->a[as->n].port, why, whylen) < 0)
+		return -EINVAL;
+	as->n++;
+	return 0;
+}
+
+/* A setting that is a list of strings (CT_DAYS, CT_ADDRS): how the file
+ * writes it, what it counts, and how one element is added. */
+struct list_kind {
+	const char *shape;	/* after "expects " */
+	const char *unit;	/* after "at most N " */
+	int (*add)(void *list, const char *v, char *why, size_t whylen);
+};
+
+static const struct list_kind days_kind = {
+	"a list of dates [ \"YYYY-MM-DD\", ... ]", "days", add_day,
+};
+static const struct list_kind addrs_kind = {
+	"a list ( \"host:port\", ... )", "addresses", add_addr,
+};
+
+/* The list s into item `it` of the struct at base (a struct conf_days or
+ * conf_addrs: both start with their count, int n), at most it->max
+ * elements; each mistake is added to e, the good elements are kept. */
+static void load_list(const config_setting_t *s, const char *path,
+		      const struct conf_item *it, const struct list_kind *k,
+		      void *base, struct conf_errs *e)
+{
+	void *list = (char *)base + it->off;
 	int n = config_setting_length(s);
 
-	as->n = 0;
+	if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
+		errs_at(e, s, path, "expects %s", k->shape);
+		return;
+	}
+	*(int *)list = 0;
 	if (n > it->max) {
-		errs_at(e, s, path, "at most %lld addresses", it->max);
+		errs_at(e, s, path, "at most %lld %s", it->max, k->unit);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *el = config_setting_get_elem(s, i);
-		const char *v = config_setting_get_string(el);
 		char epath[128], why[256];
 
-		snprintf(epath, sizeof(epath), "%s.[%d]", path, i);
-		if (!v) {
-			errs_at(e, el, epath, "expects a string "
-				"\"host:port\"");
+		if (k->add(list, config_setting_get_string(el), why,
+			   sizeof(why)) == 0)
 			continue;
-		}
-		if (conf_parse_addr(v, as->a[as->n].host,
-				    sizeof(as->a[as->n].host),
-				    &as->a[as->n].port, why, sizeof(why)) < 0)
-			errs_at(e, el, epath, "%s", why);
-		else
-			as->n++;
+		snprintf(epath, sizeof(epath), "%s.[%d]", path, i);
+		errs_at(e, el, epath, "%s", why);
 	}
 }
 
@@ -963,22 +976,10 @@ static void load_setting(const config_setting_t *s, const char *path,
 	long long lit;
 	int rc;
 
-	if (it->type == CT_DAYS) {
-		if (config_setting_is_aggregate(s) &&
-		    !config_setting_is_group(s))
-			load_days(s, path, it, base, e);
-		else
-			errs_at(e, s, path, "expects a list of dates [ "
-				"\"YYYY-MM-DD\", ... ]");
-		return;
-	}
-	if (it->type == CT_ADDRS) {
-		if (config_setting_is_aggregate(s) &&
-		    !config_setting_is_group(s))
-			load_addrs(s, path, it, base, e);
-		else
-			errs_at(e, s, path, "expects a list ( \"host:port\", "
-				"... )");
+	if (it->type == CT_DAYS || it->type == CT_ADDRS) {
+		load_list(s, path, it,
+			  it->type == CT_DAYS ? &days_kind : &addrs_kind, base,
+			  e);
 		return;
 	}
 	switch (config_setting_type(s)) {

@@ -176,6 +176,34 @@ wait_sim() {
 	[ "$_rc" = 0 ] || fail "citizengw-sim script failed ($_rc): $(cat "$T/sim.err")"
 }
 
+# ctl NAME ARGS...: citizengw-ctl with $T/gw.cfg (at most CTL_TIMEOUT
+# seconds, default 600), its output in $T/NAME.out, errors in .err;
+# returns its exit code
+ctl() {
+	_name=$1
+	shift
+	_rc=0
+	timeout "${CTL_TIMEOUT:-600}" "$CTL" -c "$T/gw.cfg" "$@" \
+		>"$T/$_name.out" 2>"$T/$_name.err" || _rc=$?
+	return $_rc
+}
+# expect_rc WANT NAME ARGS...: ctl NAME ARGS... exits WANT, or the test
+# fails
+expect_rc() {
+	_want=$1
+	shift
+	_got=0
+	ctl "$@" || _got=$?
+	[ "$_got" = "$_want" ] ||
+		fail "$*: exit $_got, not $_want: $(cat "$T/$1.out" "$T/$1.err")"
+}
+# has NAME TEXT: NAME's output (or errors) has TEXT in a line, or the test
+# fails
+has() {
+	grep -qF -- "$2" "$T/$1.out" "$T/$1.err" ||
+		fail "$1: no '$2' in: $(cat "$T/$1.out" "$T/$1.err")"
+}
+
 import_samples() {
 	"$CTL" -c "$T/gw.cfg" import "$CGW_SRCDIR/samples/dossiers.csv" \
 		>"$T/import.out" 2>&1 || fail "import failed: $(cat "$T/import.out")"

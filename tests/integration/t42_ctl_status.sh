@@ -10,26 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TOKEN=test-token-0123456789
-ctl() {		# ctl NAME ARGS...: output in $T/NAME.out, errors in .err
-	_name=$1
-	shift
-	_rc=0
-	timeout 60 "$CTL" -c "$T/gw.cfg" "$@" >"$T/$_name.out" \
-		2>"$T/$_name.err" || _rc=$?
-	return $_rc
-}
-expect_rc() {	# expect_rc WANT NAME ARGS...
-	_want=$1
-	shift
-	_got=0
-	ctl "$@" || _got=$?
-	[ "$_got" = "$_want" ] ||
-		fail "$*: exit $_got, not $_want: $(cat "$T/$1.out" "$T/$1.err")"
-}
-has() {		# has NAME TEXT: NAME's output has the line part
-	grep -qF -- "$2" "$T/$1.out" ||
-		fail "$1: no '$2' in: $(cat "$T/$1.out" "$T/$1.err")"
-}
+CTL_TIMEOUT=60
 # json NAME PYTHON-EXPRESSION: NAME's output is JSON (j) for which the
 # expression is true
 json() {
