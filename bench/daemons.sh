@@ -9,7 +9,7 @@
 # dossier lookup each, spread over the binds) sent at once; the time is
 # from the first MO the simulator sent to the last reply it received,
 # both read from its PDU log (ms). Prints "D daemons: N MOs in T ms (R/s)".
-# Uses tests/integration/lib.sh, so the same servers as the tests.
+# Uses bench/lib.sh, so the same servers as the integration tests.
 set -eu
 MOS=${1:-3000}
 shift || true
@@ -20,20 +20,13 @@ export CGW_BUILDDIR CGW_SRCDIR
 
 for D in $COUNTS; do
 	(
-	. "$CGW_SRCDIR/tests/integration/lib.sh"
+	. "$CGW_SRCDIR/bench/lib.sh"
 	{
 		echo "wait-file path=$T/go timeout=60"
-		for i in $(seq "$MOS"); do
-			echo "mo from=849$(printf %08d $(( 300000 + i ))) to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\" conn=$(( i % D + 1 ))"
-		done
+		bench_lookups 1 "$MOS" "$D"
 		echo "wait-file path=$T/finish timeout=600"
 	} >"$T/bench.sim"
-	start_redis
-	start_sim "$T/bench.sim" --timeout 700
-	write_config
-	sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 0; window = 50;/;
-		s/level = "info,smpp=debug"/level = "notice"/' "$T/gw.cfg"
-	import_samples
+	bench_start "$T/bench.sim"
 	for k in $(seq "$D"); do
 		sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/" \
 			"$T/gw.cfg" >"$T/gw$k.cfg"
@@ -43,8 +36,7 @@ for D in $COUNTS; do
 			fail "daemon $k did not bind"
 	done
 	: >"$T/go"
-	wait_for 600 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $MOS ]" ||
-		fail "not every MO answered"
+	bench_wait_submits "$MOS" 600 || fail "not every MO answered"
 	t0=$(grep -m1 " MO mo1 " "$T/sim.log" | awk '{ print $1 + 0 }')
 	t1=$(grep " SUBMIT #" "$T/sim.log" | tail -n 1 | awk '{ print $1 + 0 }')
 	awk -v d="$D" -v n="$MOS" -v ms=$(( t1 - t0 )) \
