@@ -12,7 +12,7 @@
 # and the daemons' CPU (user + system, from /proc/PID/stat) per MO.
 # CGW_PERF=1 also records the daemons with `perf record -g` during the
 # run and prints the head of `perf report`.
-# Uses tests/integration/lib.sh, so the same servers as the tests.
+# Uses bench/lib.sh, so the same servers as the integration tests.
 set -eu
 MOS=${1:-3000}
 shift || true
@@ -32,21 +32,13 @@ cpu_ticks() {
 
 for D in $COUNTS; do
 	(
-	. "$CGW_SRCDIR/tests/integration/lib.sh"
+	. "$CGW_SRCDIR/bench/lib.sh"
 	{
 		echo "wait-file path=$T/go timeout=60"
-		# awk: a shell loop takes minutes for 20000 MOs
-		awk -v n="$MOS" -v d="$D" 'BEGIN { for (i = 1; i <= n; i++)
-			printf "mo from=849%08d to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\" conn=%d\n",
-				300000 + i, i % d + 1 }'
+		bench_lookups 1 "$MOS" "$D"
 		echo "wait-file path=$T/finish timeout=600"
 	} >"$T/bench.sim"
-	start_redis
-	start_sim "$T/bench.sim" --timeout 700
-	write_config
-	sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 0; window = 50;/;
-		s/level = "info,smpp=debug"/level = "notice"/' "$T/gw.cfg"
-	import_samples
+	bench_start "$T/bench.sim"
 	for k in $(seq "$D"); do
 		sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/" \
 			"$T/gw.cfg" >"$T/gw$k.cfg"
@@ -64,8 +56,7 @@ for D in $COUNTS; do
 		sleep 1
 	fi
 	: >"$T/go"
-	wait_for 600 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $MOS ]" ||
-		fail "not every MO answered"
+	bench_wait_submits "$MOS" 600 || fail "not every MO answered"
 	cpu1=$(cpu_ticks $GWPIDS)
 	t0=$(grep -m1 " MO mo1 " "$T/sim.log" | awk '{ print $1 + 0 }')
 	t1=$(grep " SUBMIT #" "$T/sim.log" | tail -n 1 | awk '{ print $1 + 0 }')

@@ -354,6 +354,8 @@ static void finish(struct mt_job *m, const char *state, uint32_t status)
 	record(m);
 }
 
+static bool all_done(const struct mt_job *m);
+
 /* A part was accepted: its id maps to the MT at once, so that a receipt
  * finds it even before the other parts are accepted. */
 static void part_accepted(struct mt_job *m, struct mt_part *part)
@@ -377,6 +379,8 @@ static void part_accepted(struct mt_job *m, struct mt_part *part)
 							     : "decimal");
 		key[0] = '\0';
 	}
+	if (all_done(m))
+		return;	/* the last part: finish's mt_done maps every id */
 	if (store_mt_part(s->st, &m->mt, m->mt.bind, (int)part->idx + 1,
 			  (int)m->nparts, part->msgid, key, done_cb, NULL) < 0)
 		LOGP(LOG_REDIS, LOG_WARN, NULL,

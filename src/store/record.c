@@ -174,27 +174,30 @@ static const struct rec_field bcast_fields[] = {
 #define MO_TTL_S (7 * 24 * 3600)
 #define MT_TTL_S (7 * 24 * 3600)
 
-const struct rec_def rec_mo = { "mo", TABLE(mo_fields), NULL, MO_TTL_S };
-const struct rec_def rec_mt = { "mt", TABLE(mt_fields), NULL, MT_TTL_S };
+const struct rec_def rec_mo = { "mo", TABLE(mo_fields), NULL, MO_TTL_S,
+				true };
+const struct rec_def rec_mt = { "mt", TABLE(mt_fields), NULL, MT_TTL_S,
+				true };
 /* an application's fields follow as "f:<name>" (dossier.form) */
 const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), "f:",
-				     0 };
+				     0, false };
 /* a session's lifetime is the channel's (ussd.session_ttl,
  * menus.sms_session_ttl), set per write */
 const struct rec_def rec_session = { "sess", TABLE(session_fields), "x:",
-				     0 };
+				     0, false };
 /* a profile lives this long after its last write (a reply, a lookup, a
  * language), except one that holds an opt-out: that is kept (mo_commit) */
 #define PROFILE_KEEP_S (400 * 24 * 3600)
 const struct rec_def rec_profile = { "ph", TABLE(profile_fields), NULL,
-				     PROFILE_KEEP_S };
+				     PROFILE_KEEP_S, false };
 /* the procedure's own fields follow the fixed ones, by their names */
-const struct rec_def rec_request = { "req", TABLE(request_fields), "", 0 };
+const struct rec_def rec_request = { "req", TABLE(request_fields), "", 0,
+				     false };
 /* a broadcast, its recipients and their MTs are kept this long after it
  * expires, for its report */
 #define BCAST_KEEP_S (30 * 24 * 3600)
 const struct rec_def rec_bcast = { "bc", TABLE(bcast_fields), NULL,
-				   BCAST_KEEP_S };
+				   BCAST_KEEP_S, false };
 
 const struct rec_field *rec_field_find(const struct rec_def *def,
 				       const char *name)
@@ -268,16 +271,24 @@ void rec_defaults(const struct rec_def *def, void *obj)
 		rec_parse(&def->fields[i], obj, NULL);
 }
 
+bool rec_stored(const struct rec_field *f, const char *value)
+{
+	return strcmp(value, f->def ? f->def : "") != 0;
+}
+
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 	      void *arg)
 {
 	for (size_t i = 0; i < def->nfields; i++) {
 		const struct rec_field *f = &def->fields[i];
+		const char *v;
 		char buf[32];
 
 		if (f->off == REC_NOWHERE || (f->flags & REC_SCRIPT))
 			continue;
-		fn(arg, f->name, rec_format(f, obj, buf, sizeof(buf)));
+		v = rec_format(f, obj, buf, sizeof(buf));
+		if (!def->sparse || rec_stored(f, v))
+			fn(arg, f->name, v);
 	}
 }
 

@@ -51,6 +51,11 @@ struct rec_def {
 	 * variables, a request's procedure fields); NULL: none */
 	const char *extra_prefix;
 	int ttl_s;		/* 0: kept until deleted */
+	/* fields at their default are not written (rec_each): a reader
+	 * gets them back from the table (rec_from_pairs, ctl). Only for
+	 * records written once, whole, to a new key (MO, MT), so that no
+	 * older value can outlive a rewrite. */
+	bool sparse;
 };
 
 extern const struct rec_def rec_mo;		/* struct store_mo */
@@ -83,9 +88,13 @@ void rec_parse(const struct rec_field *f, void *obj, const char *text);
 /* Every field of obj at its default (strings empty unless defaulted). */
 void rec_defaults(const struct rec_def *def, void *obj);
 
+/* Whether value of f is written to a sparse record: not its default. */
+bool rec_stored(const struct rec_field *f, const char *value);
+
 /*
  * Calls fn(name, value) for each field of the table that C writes (a
- * place in the struct, not REC_SCRIPT), in table order.
+ * place in the struct, not REC_SCRIPT), in table order; of a sparse
+ * record only those rec_stored.
  */
 typedef void rec_emit_fn(void *arg, const char *name, const char *value);
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,

@@ -46,8 +46,8 @@ end
 local function take()
   local lim = tonumber(A.replies_per_minute)
   if lim == 0 then return true end
-  local ws = tonumber(redis.call('HGET', K.ph, 'rlw') or '0')
-  local n = tonumber(redis.call('HGET', K.ph, 'rln') or '0')
+  local w = redis.call('HMGET', K.ph, 'rlw', 'rln')
+  local ws, n = tonumber(w[1] or '0'), tonumber(w[2] or '0')
   if now - ws >= 60000 then ws = now; n = 0 end
   if n >= lim then return false end
   redis.call('HSET', K.ph, 'rlw', ws, 'rln', n + 1)

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared set-up of the bench scripts that drive the real daemon through
+# citizengw-sim (daemons.sh, redis-cost.sh): the servers of the
+# integration tests (tests/integration/lib.sh, sourced here, so its
+# cleanup and waits apply), dossier-lookup MOs from distinct phones, and a
+# daemon configuration with no TPS cap. Source with CGW_BUILDDIR and
+# CGW_SRCDIR set (absolute).
+
+. "$CGW_SRCDIR/tests/integration/lib.sh"
+
+# bench_lookups FIRST COUNT CONNS: sim script lines sending COUNT dossier
+# lookups from phones 849(300000 + FIRST + i), round robin over CONNS binds
+bench_lookups() {
+	# awk: a shell loop takes minutes for 20000 MOs
+	awk -v f="$1" -v n="$2" -v d="$3" 'BEGIN { for (i = f; i < f + n; i++)
+		printf "mo from=849%08d to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\" conn=%d\n",
+			300000 + i, i % d + 1 }'
+}
+
+# bench_start SIM_SCRIPT: a fresh redis-server, the sim running the
+# script, $T/gw.cfg with an uncapped transceiver bind and notice-level
+# logs, the sample dossiers imported
+bench_start() {
+	start_redis
+	start_sim "$1" --timeout 700
+	write_config
+	sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 0; window = 50;/;
+		s/level = "info,smpp=debug"/level = "notice"/' "$T/gw.cfg"
+	import_samples
+}
+
+# bench_submits: the submit_sm the sim received so far
+bench_submits() {
+	grep -c ' SUBMIT #' "$T/sim.log" || true
+}
+
+# bench_wait_submits N SECONDS: until the sim received N submit_sm
+bench_wait_submits() {
+	wait_for "$2" sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $1 ]"
+}
