@@ -22,6 +22,7 @@
 #include "gw/dispatch.h"
 #include "common/days.h"
 #include "common/hmap.h"
+#include "common/pool.h"
 #include "gw/gw.h"
 #include "gw/live.h"
 #include "gw/notify.h"
@@ -51,6 +52,9 @@
  * Redis is ready could only be refused */
 #define BIND_WAIT_MS 5000
 #define MAX_HELD_BROADCAST 200	/* broadcast MTs one process holds at once */
+/* MO jobs kept for reuse: one is about 47 KB, so a few dozen spare the
+ * allocator without holding much memory after a burst */
+#define MO_JOBS_KEPT 64
 
 struct mo_job {
 	struct gw *gw;
@@ -141,6 +145,7 @@ struct gw {
 	/* by channel and phone: the MO being stepped, and the first of
 	 * those parked behind it (the rest follow through park_next) */
 	struct hmap *busy, *parked;
+	struct pool mo_jobs;		/* struct mo_job */
 	struct sender *sender;		/* MTs held */
 	struct live *live;		/* USSD dialogs this process left open */
 	int64_t started_ms;		/* wall ms of gw_new */
@@ -240,10 +245,11 @@ static void request_to_store(const struct menu_request *in,
 
 static struct mo_job *mo_new(struct gw *gw)
 {
-	struct mo_job *j = calloc(1, sizeof(*j));
+	struct mo_job *j = pool_get(&gw->mo_jobs);
 
 	if (!j)
 		return NULL;
+	memset(j, 0, sizeof(*j));
 	j->gw = gw;
 	j->arrival = ++gw->arrivals;
 	LIST_INSERT_HEAD(&gw->mos, j, entry);
@@ -361,7 +367,7 @@ static void mo_free(struct mo_job *j)
 	memcpy(pkey, j->pkey, pklen);
 	unindex(j);
 	LIST_REMOVE(j, entry);
-	free(j);
+	pool_put(&gw->mo_jobs, j);
 	metric_add(CGW_M_SESSIONS, NULL, -1);
 	if (wake)
 		wake_next(gw, pkey, pklen);
@@ -1784,6 +1790,7 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 	gw->conf = conf;
 	gw->started_ms = util_now_ms();
 	LIST_INIT(&gw->mos);
+	pool_init(&gw->mo_jobs, sizeof(struct mo_job), MO_JOBS_KEPT);
 	gw->mo_byid = hmap_new(256);
 	gw->mo_bycc = hmap_new(16);
 	gw->busy = hmap_new(256);
@@ -1927,6 +1934,7 @@ void gw_free(struct gw *gw)
 	hmap_free(gw->mo_bycc);
 	hmap_free(gw->busy);
 	hmap_free(gw->parked);
+	pool_free(&gw->mo_jobs);
 	live_free(gw->live);
 	if (gw->claim_timer)
 		event_free(gw->claim_timer);
