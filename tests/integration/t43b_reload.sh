@@ -51,6 +51,10 @@ field() {
 }
 bound_count() { grep -c " BOUND " "$T/$1.log" || true; }
 unbound_count() { grep -c " UNBOUND" "$T/$1.log" || true; }
+# is COUNT_FN NAME VALUE: whether COUNT_FN NAME prints VALUE now (wait_for
+# runs it again each time; a "$(...)" in its arguments is read once)
+is() { [ "$("$1" "$2")" = "$3" ]; }
+state_of() { field "$1" state; }
 # hup PATTERN: SIGHUP, then waits for the n-th PATTERN in the log
 hup() {
 	_n=$(( $(grep -c "$1" "$T/gw.log" || true) + 1 ))
@@ -73,9 +77,9 @@ hup "SIGHUP: configuration reloaded"
 grep -q "SIGHUP: gateway.instance changed, takes effect after a restart" "$T/gw.log" ||
 	fail "the gateway.instance change was not logged as needing a restart"
 grep -q "SIGHUP: .*redis\.\|SIGHUP: http\." "$T/gw.log" && fail "unchanged settings logged as changed"
-wait_for 10 test "$(unbound_count b)" = 1 || fail "removed b saw no unbind"
-wait_for 10 test "$(bound_count c)" = 1 || fail "added c did not bind"
-wait_for 10 test "$(field c state)" = BOUND || fail "c: $(binds)"
+wait_for 10 is unbound_count b 1 || fail "removed b saw no unbind"
+wait_for 10 is bound_count c 1 || fail "added c did not bind"
+wait_for 10 is state_of c BOUND || fail "c: $(binds)"
 [ -z "$(field b state)" ] || fail "b still listed: $(binds)"
 [ "$(field a tps)" = 2 ] || fail "a's tps: $(field a tps)"
 [ "$(bound_count a)" = 1 ] && [ "$(unbound_count a)" = 0 ] ||
@@ -130,8 +134,8 @@ sleep 1
 # --- a connection setting of c changes: only c rebinds
 config 2 ", $(entry c "$C_PORT" "system_type = \"VMA\";")" "info" "gw2"
 hup "SIGHUP: configuration reloaded"
-wait_for 10 test "$(bound_count c)" = 3 || fail "c did not rebind: $(bound_count c)"
-wait_for 10 test "$(field c state)" = BOUND || fail "c: $(binds)"
+wait_for 10 is bound_count c 3 || fail "c did not rebind: $(bound_count c)"
+wait_for 10 is state_of c BOUND || fail "c: $(binds)"
 [ "$(bound_count a)" = 1 ] || fail "a rebound by c's change"
 
 kill -0 "$GW_PID" || fail "citizengw died"
