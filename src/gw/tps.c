@@ -232,6 +232,19 @@ static double late_max(const struct tps_acct *a)
 	return l > a->every / 2 ? l : a->every / 2;
 }
 
+/*
+ * A lease when the slots are gone, or when more MTs wait than the slots
+ * held and those run out within half a slice. Asked only when they are
+ * gone, the next lease would start a round trip and a wake-up late, a gap
+ * at every slice (a capped bind sent about 10% under its cap).
+ */
+static void ask_ahead(struct tps_acct *a)
+{
+	if (a->n == 0 || (!a->alone && a->want > a->n &&
+			  a->n * a->every < TPS_SLICE_MS / 2.0))
+		ask(a, 0);
+}
+
 static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 		     bool spend)
 {
@@ -266,16 +279,8 @@ static bool has_slot(struct tps *t, const struct cgw_smsc_conf *sc,
 		/* the clock reads whole ms: never wake before it moved */
 		if (!evtimer_pending(a->slot_ev, NULL))
 			arm(a->slot_ev, a->at - now < 1 ? 1 : a->at - now);
-		/* more wait than the slots held, which run out within half a
-		 * slice: ask now. Asked when they are gone, the next lease
-		 * would start a round trip and a wake-up late, a gap at every
-		 * slice (a capped bind sent about 10% under its cap). */
-		if (!a->alone && a->want > a->n &&
-		    a->n * a->every < TPS_SLICE_MS / 2.0)
-			ask(a, 0);
-		return false;
 	}
-	ask(a, 0);
+	ask_ahead(a);
 	return false;
 }
 
@@ -309,10 +314,7 @@ void tps_wanted(struct tps *t, const struct cgw_smsc_conf *sc, int n)
 		return;
 	if (n > a->want)
 		a->want = n;
-	/* as has_slot() would have asked, had it seen every one of them */
-	if (!a->alone && a->want > a->n &&
-	    (a->n == 0 || a->n * a->every < TPS_SLICE_MS / 2.0))
-		ask(a, 0);
+	ask_ahead(a);	/* as has_slot() would, had it seen every one */
 }
 
 bool tps_take(struct tps *t, const struct cgw_smsc_conf *sc)
