@@ -27,7 +27,6 @@
 
 #define TICK_MS 200	/* on average: each tick is 150..250 ms */
 #define REFRESH_MS 1000
-#define MAX_HELD 200		/* broadcast MTs one process holds at most */
 
 struct entry {
 	struct dispatch *d;
@@ -233,7 +232,8 @@ static void granted(void *arg, int rc, long n)
 /* How many MTs this process can take on now. */
 static long room(const struct dispatch *d)
 {
-	return MAX_HELD - sender_held_broadcast(d->snd) - d->queuing;
+	return SENDER_MAX_HELD_BROADCAST - sender_held_broadcast(d->snd) -
+	       d->queuing;
 }
 
 static void dispatch_entry(struct entry *e, int64_t now)

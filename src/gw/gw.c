@@ -51,7 +51,6 @@
 /* at start, binds wait this long for Redis: an MO that arrives before
  * Redis is ready could only be refused */
 #define BIND_WAIT_MS 5000
-#define MAX_HELD_BROADCAST 200	/* broadcast MTs one process holds at once */
 /* MO jobs kept for reuse: one is about 47 KB, so a few dozen spare the
  * allocator without holding much memory after a burst */
 #define MO_JOBS_KEPT 64
@@ -1550,12 +1549,11 @@ static void claim_tick(evutil_socket_t fd, short what, void *arg)
 	gw->claim_busy = true;
 	if (store_mt_claim(gw->store, 0, 100, claimed_mt, claim_end, gw) < 0)
 		gw->claim_busy = false;
-	/* broadcast traffic: only as much as this process can send soon, so
-	 * that siblings share it and replies never wait behind it */
+	/* broadcast traffic: up to SENDER_MAX_HELD_BROADCAST */
 	held = sender_held_broadcast(gw->sender);
-	if (held < MAX_HELD_BROADCAST)
+	if (held < SENDER_MAX_HELD_BROADCAST)
 		store_mt_claim(gw->store, 1,
-			       (MAX_HELD_BROADCAST - held) /
+			       (SENDER_MAX_HELD_BROADCAST - held) /
 					       gw->conf->redis.shards + 1,
 			       claimed_mt, bc_claim_end, gw);
 	store_mo_claim(gw->store, 50, claimed_mo, mo_claim_end, gw);

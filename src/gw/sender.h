@@ -38,6 +38,10 @@ int sender_hold(struct sender *s, const struct store_mt *mt);
 bool sender_holds(const struct sender *s, const char *mt_id);
 /* MTs of priority > 0 held (broadcast traffic). */
 int sender_held_broadcast(const struct sender *s);
+/* Broadcast MTs one process takes on at most, new or recovered: only
+ * as many as it can send soon, so that siblings share a broadcast and
+ * replies never wait behind it. */
+#define SENDER_MAX_HELD_BROADCAST 200
 
 /* Submits what the binds can take now (call on bind, writable, claims). */
 void sender_pump(struct sender *s);
