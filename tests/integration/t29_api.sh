@@ -230,6 +230,9 @@ code=$(jreq PUT $DOSSIER '{"status": 5, "phone": "12345", "procedure": "P", "rec
 expect_error "a dossier's bad phone" 400 "$code" "phone '12345' is not a Vietnamese mobile number"
 code=$(jreq PUT /api/dossiers/not-a-code "{\"status\": 5, $D}")
 expect_error "a bad code in the path" 400 "$code" "code 'not-a-code' is not AGENCY-YYMMDD-NNNN"
+# bytes that are not UTF-8 in the path: quoted as '?', still JSON
+code=$(req POST /api/dossiers/%FF%C3x-250806-0001/notify)
+expect_error "a path that is not UTF-8" 400 "$code" "'??x-250806-0001' is not a dossier code"
 "$CTL" -c "$T/gw.cfg" dossier 000.00.19.H56-250806-0001 >"$T/ctl.out" ||
 	fail "ctl dossier: $(cat "$T/ctl.out")"
 grep -q "^Status:  *4 Đang xử lý (In progress)$" "$T/ctl.out" || fail "a refused PUT changed the dossier: $(cat "$T/ctl.out")"
