@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Shared set-up of the bench scripts that drive the real daemon through
-# citizengw-sim (daemons.sh, redis-cost.sh): the servers of the
-# integration tests (tests/integration/lib.sh, sourced here, so its
-# cleanup and waits apply), dossier-lookup MOs from distinct phones, and a
-# daemon configuration with no TPS cap. Source with CGW_BUILDDIR and
-# CGW_SRCDIR set (absolute).
+# Shared set-up of the bench scripts (bench/run's parts; daemons.sh and
+# redis-cost.sh, which drive the real daemon through citizengw-sim): the
+# servers of the integration tests (tests/integration/lib.sh, sourced
+# here, so its cleanup and waits apply), Redis configured for production,
+# dossier-lookup MOs from distinct phones, and a daemon configuration with
+# no TPS cap. Source with CGW_BUILDDIR and CGW_SRCDIR set (absolute).
 
 . "$CGW_SRCDIR/tests/integration/lib.sh"
+
+# Redis as docs/operations.md configures it for production: records whose
+# values fit in 256 bytes (STORE_LISTPACK_VALUE_MIN) stay listpacks
+REDIS_EXTRA="${REDIS_EXTRA:-} --hash-max-listpack-value 256"
 
 # bench_lookups FIRST COUNT CONNS: sim script lines sending COUNT dossier
 # lookups from phones 849(300000 + FIRST + i), round robin over CONNS binds

@@ -385,6 +385,26 @@ static void eviction_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 		     policy);
 }
 
+/* The answer to CONFIG GET hash-max-listpack-value (Redis 7; older
+ * ones answer an empty list, and a refused CONFIG was told above). */
+static void listpack_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
+{
+	const redisReply *reply = r;
+	long long v;
+
+	if (!reply || !ac->data || reply->type != REDIS_REPLY_ARRAY ||
+	    reply->elements != 2 ||
+	    reply->element[1]->type != REDIS_REPLY_STRING)
+		return;
+	v = strtoll(reply->element[1]->str, NULL, 10);
+	if (v < STORE_LISTPACK_VALUE_MIN)
+		LOGP(LOG_REDIS, LOG_NOTICE, NULL, "Redis keeps a record with "
+		     "a value longer than %lld bytes as a hash table: a "
+		     "reply's record takes about twice the memory; set "
+		     "hash-max-listpack-value %d (docs/operations.md)", v,
+		     STORE_LISTPACK_VALUE_MIN);
+}
+
 #define LOAD_OTHER (-1)	/* AUTH, SELECT: an error is what counts */
 #define LOAD_ROLE (-2)
 
@@ -427,6 +447,8 @@ static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 	if (--st->loading == 0) {
 		redisAsyncCommand(ac, eviction_reply_cb, NULL,
 				  "CONFIG GET maxmemory*");
+		redisAsyncCommand(ac, listpack_reply_cb, NULL,
+				  "CONFIG GET hash-max-listpack-value");
 		set_state(st, CS_READY);
 	}
 }

@@ -7,7 +7,8 @@
 # "syslog" takes the lines off stderr. A citizen's text is not logged at
 # info. At start-up the daemon warns when Redis may evict queued messages
 # (maxmemory with a policy other than noeviction), is quiet when it may not,
-# and says it could not check when CONFIG is renamed away.
+# and says it could not check when CONFIG is renamed away; it gives a
+# notice when hash-max-listpack-value is below 256.
 . "$(dirname "$0")/lib.sh"
 
 SECRET="toi ten la Nguyen Van Bi mat"
@@ -91,6 +92,18 @@ wait_for 10 grep -q "Redis evicts nothing (maxmemory 104857600, maxmemory-policy
 	"$T/noevict.err" || fail "noeviction not recognised"
 stop_gw || fail "citizengw exited $? on SIGTERM"
 grep -q "may evict" "$T/noevict.err" && fail "warning with noeviction"
+# Redis's default hash-max-listpack-value (64): a notice naming the
+# setting; at 256 none
+grep -q "NOTICE REDIS Redis keeps a record with a value longer than 64 bytes as a hash table: .* set hash-max-listpack-value 256 (docs/operations.md)$" \
+	"$T/noevict.err" || fail "no notice on hash-max-listpack-value 64"
+redis CONFIG SET hash-max-listpack-value 256 >/dev/null
+run_gw "$T/listpack.err"
+wait_for 10 grep -q "Redis evicts nothing" "$T/listpack.err" ||
+	fail "no start with hash-max-listpack-value 256"
+sleep 0.5	# the second answer
+stop_gw || fail "citizengw exited $? on SIGTERM"
+grep -q "listpack" "$T/listpack.err" &&
+	fail "a notice with hash-max-listpack-value 256: $(grep listpack "$T/listpack.err")"
 
 # 3. CONFIG renamed away: the daemon says it could not check, and runs
 stop_redis
