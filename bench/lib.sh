@@ -21,6 +21,22 @@ bench_lookups() {
 			300000 + i, i % d + 1 }'
 }
 
+# bench_key_kinds [MAX]: the bytes of Redis's keys by kind (MEMORY USAGE,
+# averaged over MAX keys at most, as SCAN meets them; all by default):
+# lines "KIND KEYS BYTES", what follows a name's third part, or a last
+# part with a digit, as <id>
+bench_key_kinds() {
+	redis --scan | head -n "${1:-100000000}" >"$T/kinds.keys"
+	sed 's/^/MEMORY USAGE "/; s/$/" SAMPLES 0/' "$T/kinds.keys" |
+		redis >"$T/kinds.bytes"
+	sed 's/{s[0-9]*}/{s*}/; s/^\([^:]*:[^:]*:[^:]*\):.*$/\1:<id>/
+		s/:[^:]*[0-9][^:]*$/:<id>/' "$T/kinds.keys" |
+		paste -d ' ' - "$T/kinds.bytes" |
+		awk '{ n[$1]++; b[$1] += $2 }
+		END { for (k in n) printf "%s %d %.0f\n", k, n[k], b[k] / n[k] }' |
+		sort
+}
+
 # bench_start SIM_SCRIPT: a fresh redis-server, the sim running the
 # script, $T/gw.cfg with an uncapped transceiver bind and notice-level
 # logs, the sample dossiers imported

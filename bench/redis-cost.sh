@@ -98,10 +98,6 @@ awk -F'[:=,]' -v n="$MOS" -v sent="$(sent "$T/mon2.log")" \
 	}' "$T/cmdstats"
 
 echo "== bytes per key (MEMORY USAGE), by kind"
-redis --scan | while read -r k; do
-	echo "$(echo "$k" | sed 's/{s[0-9]*}/{s*}/; s/[0-9a-f.-]\{6,\}.*$/<id>/') $(redis MEMORY USAGE "$k" SAMPLES 0)"
-done | awk '{ n[$1]++; b[$1] += $2 }
-	END { for (k in n) printf "  %-34s %6d keys %6.0f bytes\n", k, n[k], b[k] / n[k] }' |
-	sort
+bench_key_kinds | awk '{ printf "  %-34s %6d keys %6d bytes\n", $1, $2, $3 }'
 : >"$T/finish"
 TEST_OK=1

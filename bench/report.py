@@ -35,6 +35,16 @@ def load(d):
     return runs, meta
 
 
+def key_kinds(d):
+    """memory-keys.txt (bench_key_kinds): [(kind, keys, bytes)], [] without."""
+    try:
+        with open(os.path.join(d, "memory-keys.txt")) as fh:
+            return [(k, int(n), int(b)) for k, n, b in
+                    (line.split() for line in fh if line.strip())]
+    except (OSError, ValueError):
+        return []
+
+
 def gateway_us(run):
     """CPU µs per MO of the gateway's processes (every daemon, or bearerbox
     and smsbox), None when none was watched."""
@@ -114,9 +124,9 @@ def table(head, rows):
     return out
 
 
-def targets(runs, meta):
+def targets(runs, meta, kinds=()):
     """The issue's targets: (what, figure, unit, met, note) each; met is
-    None when not measured."""
+    None when not measured. kinds: key_kinds(), for a note."""
     quick = meta.get("quick", False)
     closed = runs.get("closed-cgw")
     sms = runs.get("closed-cgw-sms")
@@ -150,8 +160,11 @@ def targets(runs, meta):
         None if rss is None else rss / 1024, "MB",
         lambda v: v < 32 and (n or 0) >= 100000,
         "" if n is None or n >= 100000 else f"{n:,} sessions open, not 100,000")
+    sess = [b for k, n, b in kinds if k.endswith(":sess:<id>")]
     add("Redis ≤ 256 bytes per live session", get(mem, "redis", "bytes_per_session"),
-        "bytes", lambda v: v <= 256)
+        "bytes", lambda v: v <= 256,
+        f"all Redis grew by; the session's record alone {sess[0]} bytes, the rest "
+        "the dial's MO and MT records and their keys" if sess else "")
     add("Redis ≤ 300 bytes per retained message", get(sms, "redis", "bytes_per_mo"),
         "bytes/MO", lambda v: v <= 300, "SMS lookups: the MO, its MT and their keys")
     cap = meta.get("tps_cap", 500)
@@ -196,7 +209,7 @@ def sweep(runs):
     return rows
 
 
-def markdown(runs, meta, tg, sw):
+def markdown(runs, meta, tg, sw, kinds):
     m = [f"# Benchmark {meta.get('stamp', '')}", "",
          f"{meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, Linux "
          f"{meta.get('kernel', '?')}, Redis {meta.get('redis', '?')}, Kannel "
@@ -235,6 +248,11 @@ def markdown(runs, meta, tg, sw):
               f"{fmt(mem.get('sessions_open'))} USSD sessions left open: daemon RSS "
               f"{fmt((gateway_rss_kb(mem) or 0) / 1024)} MB at its peak, Redis "
               f"{fmt(get(mem, 'redis', 'bytes_per_session'), 0)} bytes per session.")
+        if kinds:
+            m += ["", "What Redis holds then, by kind of key (MEMORY USAGE, "
+                  "averaged over the keys sampled):", ""]
+            m += table(["kind", "keys sampled", "bytes each"],
+                       [[k, fmt(n), fmt(b)] for k, n, b in kinds])
     b = runs.get("broadcast")
     if b:
         m += section("Broadcast",
@@ -268,11 +286,14 @@ def main():
         sys.exit("usage: bench/report.py DIR")
     d = sys.argv[1]
     runs, meta = load(d)
-    tg, sw = targets(runs, meta), sweep(runs)
+    kinds = key_kinds(d)
+    tg, sw = targets(runs, meta, kinds), sweep(runs)
     with open(os.path.join(d, "summary.md"), "w") as fh:
-        fh.write(markdown(runs, meta, tg, sw))
+        fh.write(markdown(runs, meta, tg, sw, kinds))
     with open(os.path.join(d, "summary.json"), "w") as fh:
-        json.dump({"meta": meta, "targets": tg, "sweep": sw, "runs": runs}, fh,
+        json.dump({"meta": meta, "targets": tg, "sweep": sw, "runs": runs,
+                   "key_kinds": [{"kind": k, "keys": n, "bytes": b}
+                                 for k, n, b in kinds]}, fh,
                   indent=1, ensure_ascii=False)
         fh.write("\n")
 
