@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/resource.h>
 
 #include "smpp/smpp_pdu.h"
@@ -73,6 +74,7 @@ struct lg_opts {
 	const char *json;
 	const char *label;
 	const char *echo;		/* NULL, "self" or HOST:PORT */
+	const char *trace;		/* each measured MO's times, or NULL */
 };
 
 enum lg_phase { LG_WAIT_BINDS, LG_WARMUP, LG_MEASURE, LG_DRAIN, LG_DONE };
@@ -178,6 +180,7 @@ struct lg {
 	uint64_t now;			/* µs, CLOCK_MONOTONIC, per callback */
 	uint64_t t_phase;		/* when the phase began */
 	uint64_t t_measure0, t_measure1;
+	FILE *trace;			/* --trace, open while running */
 	uint32_t *sub_slots;		/* submits per 10 ms of the window */
 	uint32_t nsub_slots;
 	struct rusage ru0, ru1;

@@ -536,6 +536,10 @@ void lg_on_submit(struct lg *lg, struct lg_conn *conn,
 	if (c->flags & LG_CF_MEASURED) {
 		lg->st.mt_received++;
 		lg_hist_record(&lg->hist, lg->now - c->t_sent);
+		if (lg->trace)
+			fprintf(lg->trace, "%.3f %.3f\n",
+				(c->t_sent - lg->t_send0) / 1e3,
+				(lg->now - c->t_sent) / 1e3);
 	}
 	if (c->flags & LG_CF_USSD) {
 		ussd_next(lg, (uint32_t)idx, pdu);

@@ -199,6 +199,8 @@ static const char usage_text[] =
 "  --redis HOST:PORT      Redis INFO at the window's start and end\n"
 "  --json FILE            write the result as JSON\n"
 "  --label NAME           the run's name (default \"run\")\n"
+"  --trace FILE           each measured MO: ms since sending began, its\n"
+"                         MO->MT latency in ms (where a tail comes from)\n"
 "  --echo-esme self|HOST:PORT  bind an instant-echo ESME in this process\n"
 "                         (the generator's own ceiling)\n"
 "  --help                 this text\n";
@@ -208,7 +210,7 @@ enum {
 	O_SMSPCT, O_SMSTEXT, O_CODES, O_SHORTCODE, O_DIAL, O_STEPS, O_RATE,
 	O_WINDOW, O_DURATION, O_WARMUP, O_DRAIN, O_MOWINDOW, O_DLR,
 	O_SESSIONS, O_WATCH, O_REDIS, O_JSON, O_LABEL, O_ECHO, O_PHONEBASE,
-	O_HELP,
+	O_TRACE, O_HELP,
 };
 
 /* in the order of the enum: opt_number() finds a name by its code */
@@ -239,6 +241,7 @@ static const struct option long_opts[] = {
 	{ "label", required_argument, NULL, O_LABEL },
 	{ "echo-esme", required_argument, NULL, O_ECHO },
 	{ "phone-base", required_argument, NULL, O_PHONEBASE },
+	{ "trace", required_argument, NULL, O_TRACE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -352,6 +355,7 @@ static bool opt_text(struct lg_opts *o, int c, const char *a)
 	case O_REDIS: o->redis = a; break;
 	case O_JSON: o->json = a; break;
 	case O_LABEL: o->label = a; break;
+	case O_TRACE: o->trace = a; break;
 	case O_ECHO: o->echo = a; break;
 	case O_DLR: o->dlr = true; break;
 	default: return false;
@@ -422,6 +426,8 @@ static void start(struct lg *lg)
 		lg_fatal("%s", err);
 	if (lg->o.port_file)
 		write_port(lg);
+	if (lg->o.trace && !(lg->trace = fopen(lg->o.trace, "w")))
+		lg_fatal("--trace %s: %s", lg->o.trace, strerror(errno));
 	if (lg->o.echo && lg_echo_start(lg, err, sizeof(err)) < 0)
 		lg_fatal("--echo-esme: %s", err);
 	if (lg->o.rate > 0)
@@ -439,6 +445,9 @@ static void start(struct lg *lg)
 
 static void finish(struct lg *lg)
 {
+	if (lg->trace && fclose(lg->trace) != 0)
+		fprintf(stderr, "cgw-loadgen: --trace %s: %s\n", lg->o.trace,
+			strerror(errno));
 	lg_close_all(lg);
 	event_free(lg->tick);
 	event_free(lg->sigint);
