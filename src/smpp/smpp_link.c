@@ -473,17 +473,6 @@ bool smpp_link_can_submit(const struct smpp_link *l)
 	       submit_delay(l, util_mono_ms()) == 0;
 }
 
-static void writable_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct smpp_link *l = arg;
-
-	if (l->want_writable && smpp_link_can_submit(l)) {
-		l->want_writable = false;
-		if (l->cbs.writable)
-			l->cbs.writable(l->arg, l);
-	}
-}
-
 /* Arranges a writable callback as soon as a submit could go out. */
 static void want_writable(struct smpp_link *l)
 {
@@ -494,6 +483,26 @@ static void want_writable(struct smpp_link *l)
 		return;	/* bind or a response will trigger it */
 	d = submit_delay(l, util_mono_ms());
 	arm(l->writable_timer, d);
+}
+
+static void writable_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct smpp_link *l = arg;
+
+	if (!l->want_writable)
+		return;
+	if (!smpp_link_can_submit(l)) {
+		/* submits went out since the timer was set (it may have
+		 * been set for now), and the TPS window is full again: wait
+		 * on. Nothing else wakes the sender when no response is
+		 * awaited: a capped bind sat idle until the next claim
+		 * tick, up to 0.9 s at a time, and sent 375/s of 500 */
+		want_writable(l);
+		return;
+	}
+	l->want_writable = false;
+	if (l->cbs.writable)
+		l->cbs.writable(l->arg, l);
 }
 
 void smpp_link_want_writable(struct smpp_link *l)
