@@ -465,12 +465,25 @@ static void tps_note(struct smpp_link *l, int64_t now)
 		l->tps_count++;
 }
 
-bool smpp_link_can_submit(const struct smpp_link *l)
+/* Bound, able to transmit, room in the window: a submit may go when the
+ * TPS cap and a throttling pause allow. */
+static bool has_room(const struct smpp_link *l)
 {
 	return l->state == LS_BOUND && !l->stopping &&
-	       l->role != SMPP_ROLE_RX &&
-	       l->submits_out < l->conf.window &&
-	       submit_delay(l, util_mono_ms()) == 0;
+	       l->role != SMPP_ROLE_RX && l->submits_out < l->conf.window;
+}
+
+bool smpp_link_can_submit(const struct smpp_link *l)
+{
+	return has_room(l) && submit_delay(l, util_mono_ms()) == 0;
+}
+
+bool smpp_link_tps_held(const struct smpp_link *l)
+{
+	int64_t now = util_mono_ms();
+
+	return has_room(l) && l->paused_until <= now &&
+	       submit_delay(l, now) > 0;
 }
 
 /* Arranges a writable callback as soon as a submit could go out. */
