@@ -90,6 +90,11 @@ int smpp_link_update(struct smpp_link *l, const struct cgw_smsc_conf *conf);
 bool smpp_link_bound(const struct smpp_link *l);
 /* Bound, able to transmit, window and TPS allow a submit now. */
 bool smpp_link_can_submit(const struct smpp_link *l);
+/* Bound, able to transmit, room in the window, no throttling pause: only
+ * the bind's own TPS cap holds the next submit back, until the oldest of
+ * the last `tps` submits is a second old (a ms or two when submits go at
+ * the cap; the writable callback follows). */
+bool smpp_link_tps_held(const struct smpp_link *l);
 bool smpp_link_transmits(const struct smpp_link *l);
 bool smpp_link_receives(const struct smpp_link *l);
 
