@@ -515,8 +515,10 @@ static void writable_cb(evutil_socket_t fd, short what, void *arg)
 		 * been set for now), and the TPS window is full again: wait
 		 * on. Nothing else wakes the sender when no response is
 		 * awaited: a capped bind sat idle until the next claim
-		 * tick, up to 0.9 s at a time, and sent 375/s of 500 */
-		want_writable(l);
+		 * tick, up to 0.9 s at a time, and sent 375/s of 500. Only
+		 * then: a stopping bind would spin on a timer of 0 ms */
+		if (has_room(l))
+			want_writable(l);
 		return;
 	}
 	l->want_writable = false;
