@@ -174,6 +174,8 @@ struct sreq {
 	void *arg;
 	void *each;		/* per-item callback of claims */
 	void *ctx;		/* the op's own state: freed with the request */
+	int ctx_class;		/* its pool in the store (sreq_open), -1:
+				 * from malloc */
 	int64_t start_us;	/* monotonic: the round trip's histogram */
 };
 
@@ -194,6 +196,11 @@ struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 int sreq_open(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 	      sreq_done_fn *on_done, void *cb, void *arg, size_t ctx_size,
 	      struct sreq **out);
+/* sreq_open with the op state uninitialised: for a large state whose op
+ * clears only what is read before it is written. */
+int sreq_open_raw(struct store *st, int ncmds, sreq_reply_fn *on_reply,
+		  sreq_done_fn *on_done, void *cb, void *arg, size_t ctx_size,
+		  struct sreq **out);
 /* The store's one argument buffer: build a command, send it, build the
  * next (hiredis copies each before sreq_send returns). */
 struct argv *store_argv(struct store *st);
