@@ -53,6 +53,9 @@ enum conn_state { CS_DOWN, CS_CONNECTING, CS_LOADING, CS_READY };
 #define CTX_MIN 64
 #define CTX_CLASSES 10
 #define CTX_KEPT 64
+/* Requests themselves (struct sreq, a few hundred bytes with their timer
+ * and slots) are kept as many. */
+#define SREQS_KEPT 64
 
 struct store {
 	struct event_base *base;
@@ -85,6 +88,7 @@ struct store {
 	 * call that builds it returns */
 	struct argv argv;
 	struct pool ctx_pools[CTX_CLASSES];	/* see CTX_MIN */
+	struct pool sreqs;			/* struct sreq */
 };
 
 static void store_connect(struct store *st);
@@ -106,14 +110,14 @@ static int ctx_class(size_t size)
 static void sreq_free(struct sreq *rq)
 {
 	LIST_REMOVE(rq, entry);
-	if (rq->timer)
-		event_free(rq->timer);
-	free(rq->slots);
+	event_del(&rq->timer);
+	if (rq->slots != rq->slots_inline)
+		free(rq->slots);
 	if (rq->ctx_class >= 0)
 		pool_put(&rq->st->ctx_pools[rq->ctx_class], rq->ctx);
 	else
 		free(rq->ctx);
-	free(rq);
+	pool_put(&rq->st->sreqs, rq);
 }
 
 static int64_t mono_us(void)
@@ -141,8 +145,7 @@ static void sreq_finish(struct sreq *rq, int rc)
 		metric_observe(CGW_M_REDIS_SECONDS, NULL,
 			       (double)(mono_us() - rq->start_us) / 1e6);
 	}
-	if (rq->timer)
-		event_del(rq->timer);
+	event_del(&rq->timer);
 	rq->on_done(rq, rc);
 }
 
@@ -221,14 +224,17 @@ static void reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 		      sreq_done_fn *on_done, void *cb, void *arg, void *ctx)
 {
-	struct sreq *rq = calloc(1, sizeof(*rq));
+	struct sreq *rq = pool_get(&st->sreqs);
 	struct timeval tv;
 
 	if (!rq)
 		return NULL;
-	rq->slots = calloc((size_t)ncmds, sizeof(*rq->slots));
+	memset(rq, 0, sizeof(*rq));
+	rq->slots = ncmds <= SREQ_SLOTS_INLINE
+			    ? rq->slots_inline
+			    : calloc((size_t)ncmds, sizeof(*rq->slots));
 	if (!rq->slots) {
-		free(rq);
+		pool_put(&st->sreqs, rq);
 		return NULL;
 	}
 	for (int i = 0; i < ncmds; i++) {
@@ -242,15 +248,10 @@ struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 	rq->arg = arg;
 	rq->ctx = ctx;
 	rq->ctx_class = -1;
-	rq->timer = evtimer_new(st->base, sreq_timeout, rq);
-	if (!rq->timer) {
-		free(rq->slots);
-		free(rq);
-		return NULL;
-	}
+	evtimer_assign(&rq->timer, st->base, sreq_timeout, rq);
 	tv.tv_sec = st->conf->redis.timeout / 1000;
 	tv.tv_usec = (st->conf->redis.timeout % 1000) * 1000;
-	evtimer_add(rq->timer, &tv);
+	evtimer_add(&rq->timer, &tv);
 	LIST_INSERT_HEAD(&st->live, rq, entry);
 	st->stats.requests++;
 	rq->start_us = mono_us();
@@ -758,6 +759,7 @@ struct store *store_new(struct event_base *base, const struct cgw_conf *conf,
 	LIST_INIT(&st->live);
 	for (int k = 0; k < CTX_CLASSES; k++)
 		pool_init(&st->ctx_pools[k], (size_t)CTX_MIN << k, CTX_KEPT);
+	pool_init(&st->sreqs, sizeof(struct sreq), SREQS_KEPT);
 	st->state_cb = state_cb;
 	st->state_arg = arg;
 	util_strlcpy(st->instance, instance, sizeof(st->instance));
@@ -813,6 +815,7 @@ void store_free(struct store *st)
 		event_free(st->sub_ev);
 	for (int k = 0; k < CTX_CLASSES; k++)
 		pool_free(&st->ctx_pools[k]);
+	pool_free(&st->sreqs);
 	free(st);
 }
 

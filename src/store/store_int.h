@@ -9,6 +9,8 @@
 #ifndef CGW_STORE_INT_H
 #define CGW_STORE_INT_H
 
+#include <event2/event.h>
+#include <event2/event_struct.h>
 #include <hiredis/hiredis.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -159,14 +161,23 @@ struct sreq_slot {
 	int idx;
 };
 
-/* A request: one or more pipelined commands, one callback. */
+/* Slots a request holds in itself: round trip 1 sends 3 commands, most
+ * requests 1; a request of more takes them from calloc. */
+#define SREQ_SLOTS_INLINE 4
+
+/*
+ * A request: one or more pipelined commands, one callback. Requests come
+ * from a pool in the store, with their timer and slots in them, so that
+ * one costs no malloc.
+ */
 struct sreq {
 	struct store *st;
-	struct event *timer;	/* the deadline */
+	struct event timer;	/* the deadline */
 	int pending;		/* replies not yet received */
 	bool finished;		/* on_done ran */
 	LIST_ENTRY(sreq) entry;	/* the store's live requests */
-	struct sreq_slot *slots;
+	struct sreq_slot *slots;	/* slots_inline, or from calloc */
+	struct sreq_slot slots_inline[SREQ_SLOTS_INLINE];
 	int rc;			/* first error, 0 */
 	sreq_reply_fn *on_reply;	/* each reply (not errors) */
 	sreq_done_fn *on_done;		/* once, at the end */
