@@ -258,14 +258,17 @@ struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 	return rq;
 }
 
-void sreq_send(struct sreq *rq, int idx, const struct argv *a)
+void sreq_send(struct sreq *rq, int idx, struct argv *a)
 {
 	struct store *st = rq->st;
+	const char *cmd;
+	size_t len;
 
 	rq->pending++;
+	cmd = arg_resp(a, &len);
 	if (a->overflow || !st->ac ||
-	    redisAsyncCommandArgv(st->ac, reply_cb, &rq->slots[idx], a->n,
-				  (const char **)a->v, a->l) != REDIS_OK) {
+	    redisAsyncFormattedCommand(st->ac, reply_cb, &rq->slots[idx], cmd,
+				       len) != REDIS_OK) {
 		if (a->overflow)
 			LOGP(LOG_REDIS, LOG_ERROR, NULL,
 			     "command too large; not sent");

@@ -20,23 +20,58 @@
 void arg_reset(struct argv *a)
 {
 	a->n = 0;
-	a->used = 0;
+	a->used = ARGV_HEAD;
 	a->overflow = false;
+}
+
+/* Writes c, prefix, the decimal digits of v and CRLF at out; returns
+ * the bytes written (at most 24). */
+static size_t resp_len(char *out, char c, size_t v)
+{
+	char d[20];
+	size_t n = 0, k = 0;
+
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out[k++] = c;
+	while (n)
+		out[k++] = d[--n];
+	out[k++] = '\r';
+	out[k++] = '\n';
+	return k;
 }
 
 void arg_put(struct argv *a, const char *s, size_t len)
 {
+	char *p = a->arena + a->used;
+	size_t h;
+
 	if (a->n >= (int)ARRAY_SIZE(a->v) ||
-	    a->used + len + 1 > sizeof(a->arena)) {
+	    a->used + 24 + len + 2 > sizeof(a->arena)) {
 		a->overflow = true;
 		return;
 	}
-	memcpy(a->arena + a->used, s, len);
-	a->arena[a->used + len] = '\0';
-	a->v[a->n] = a->arena + a->used;
+	h = resp_len(p, '$', len);
+	memcpy(p + h, s, len);
+	p[h + len] = '\r';
+	p[h + len + 1] = '\n';
+	a->v[a->n] = p + h;
 	a->l[a->n] = len;
-	a->used += len + 1;
+	a->used += h + len + 2;
 	a->n++;
+}
+
+const char *arg_resp(struct argv *a, size_t *len)
+{
+	char head[24];
+	size_t h = resp_len(head, '*', (size_t)a->n);
+
+	/* ARGV_MAX has at most 4 digits: h <= 7 <= ARGV_HEAD */
+	memcpy(a->arena + ARGV_HEAD - h, head, h);
+	*len = a->used - (ARGV_HEAD - h);
+	return a->arena + ARGV_HEAD - h;
 }
 
 void arg_s(struct argv *a, const char *s)

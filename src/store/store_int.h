@@ -25,18 +25,30 @@
 
 #define ARGV_MAX 512
 
-/* Strings are copied into an arena; one that does not fit marks the whole
- * command overflowed, and it is not sent. */
+/* Room before the first argument for the count, "*512\r\n" at most. */
+#define ARGV_HEAD 16
+
+/*
+ * Strings are copied into an arena; one that does not fit marks the whole
+ * command overflowed, and it is not sent. The arena holds the command as
+ * Redis reads it (RESP, as hiredis would format it: "$len\r\n" data
+ * "\r\n" per argument, the "*n\r\n" before them written by arg_resp()),
+ * so that the daemon sends it without formatting it again: hiredis's
+ * formatting was a fifth of the daemon's instructions. v[i] and l[i]
+ * name argument i's bytes, which are not NUL-terminated.
+ */
 struct argv {
 	int n;
 	const char *v[ARGV_MAX];
 	size_t l[ARGV_MAX];
-	char arena[65536];
+	char arena[ARGV_HEAD + 65536 + ARGV_MAX * 16];
 	size_t used;
 	bool overflow;
 };
 
 void arg_reset(struct argv *a);
+/* The command in RESP, *len bytes, valid until the next arg_reset(). */
+const char *arg_resp(struct argv *a, size_t *len);
 void arg_put(struct argv *a, const char *s, size_t len);
 void arg_s(struct argv *a, const char *s);
 void arg_i(struct argv *a, long long v);
@@ -216,7 +228,7 @@ int sreq_open_raw(struct store *st, int ncmds, sreq_reply_fn *on_reply,
  * next (hiredis copies each before sreq_send returns). */
 struct argv *store_argv(struct store *st);
 /* Sends command idx; a failure is accounted in the request's rc. */
-void sreq_send(struct sreq *rq, int idx, const struct argv *a);
+void sreq_send(struct sreq *rq, int idx, struct argv *a);
 /*
  * After every sreq_send. When nothing could be sent, the request is
  * dropped without its callback (a callback never runs inside the call
