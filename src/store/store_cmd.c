@@ -24,9 +24,9 @@ void arg_reset(struct argv *a)
 	a->overflow = false;
 }
 
-/* Writes c, prefix, the decimal digits of v and CRLF at out; returns
- * the bytes written (at most 24). */
-static size_t resp_len(char *out, char c, size_t v)
+/* Writes the decimal digits of v at out (no NUL); returns how many (at
+ * most 20). snprintf's "%llu" cost about 800 instructions a number. */
+static size_t decimal(char *out, unsigned long long v)
 {
 	char d[20];
 	size_t n = 0, k = 0;
@@ -35,9 +35,19 @@ static size_t resp_len(char *out, char c, size_t v)
 		d[n++] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	out[k++] = c;
 	while (n)
 		out[k++] = d[--n];
+	return k;
+}
+
+/* Writes c, the decimal digits of v and CRLF at out; returns the bytes
+ * written (at most 23). */
+static size_t resp_len(char *out, char c, size_t v)
+{
+	size_t k;
+
+	out[0] = c;
+	k = 1 + decimal(out + 1, v);
 	out[k++] = '\r';
 	out[k++] = '\n';
 	return k;
@@ -82,9 +92,14 @@ void arg_s(struct argv *a, const char *s)
 void arg_i(struct argv *a, long long v)
 {
 	char b[24];
+	size_t k = 0;
 
-	snprintf(b, sizeof(b), "%lld", v);
-	arg_s(a, b);
+	if (v < 0)
+		b[k++] = '-';
+	/* in unsigned arithmetic: -LLONG_MIN does not fit a long long */
+	k += decimal(b + k, v < 0 ? 0ULL - (unsigned long long)v
+				 : (unsigned long long)v);
+	arg_put(a, b, k);
 }
 
 void arg_kv(struct argv *a, const char *k, const char *v)
@@ -121,12 +136,16 @@ void arg_group(struct argv *a, const char *grp, const char *field,
 	       const char *value)
 {
 	char name[96];
+	size_t g = strlen(grp), f = strlen(field);
 
-	if ((size_t)snprintf(name, sizeof(name), "%s.%s", grp, field) >=
-	    sizeof(name)) {
+	/* "grp.field" by hand: snprintf was a twentieth of the daemon */
+	if (g + 1 + f >= sizeof(name)) {
 		a->overflow = true;
 		return;
 	}
+	memcpy(name, grp, g);
+	name[g] = '.';
+	memcpy(name + g + 1, field, f + 1);
 	arg_kv(a, name, value);
 }
 
