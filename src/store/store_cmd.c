@@ -24,22 +24,6 @@ void arg_reset(struct argv *a)
 	a->overflow = false;
 }
 
-/* Writes the decimal digits of v at out (no NUL); returns how many (at
- * most 20). snprintf's "%llu" cost about 800 instructions a number. */
-static size_t decimal(char *out, unsigned long long v)
-{
-	char d[20];
-	size_t n = 0, k = 0;
-
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out[k++] = d[--n];
-	return k;
-}
-
 /* Writes c, the decimal digits of v and CRLF at out; returns the bytes
  * written (at most 23). */
 static size_t resp_len(char *out, char c, size_t v)
@@ -47,7 +31,7 @@ static size_t resp_len(char *out, char c, size_t v)
 	size_t k;
 
 	out[0] = c;
-	k = 1 + decimal(out + 1, v);
+	k = 1 + util_udec(out + 1, v);
 	out[k++] = '\r';
 	out[k++] = '\n';
 	return k;
@@ -97,7 +81,7 @@ void arg_i(struct argv *a, long long v)
 	if (v < 0)
 		b[k++] = '-';
 	/* in unsigned arithmetic: -LLONG_MIN does not fit a long long */
-	k += decimal(b + k, v < 0 ? 0ULL - (unsigned long long)v
+	k += util_udec(b + k, v < 0 ? 0ULL - (unsigned long long)v
 				 : (unsigned long long)v);
 	arg_put(a, b, k);
 }
