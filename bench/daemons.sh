@@ -11,7 +11,12 @@
 # both read from its PDU log (ms). Prints "D daemons: N MOs in T ms (R/s)"
 # and the daemons' CPU (user + system, from /proc/PID/stat) per MO.
 # CGW_PERF=1 also records the daemons with `perf record -g` during the
-# run and prints the head of `perf report`.
+# run and prints the head of `perf report`. CGW_GW_WRAPPER runs each
+# daemon under a command, as in the integration tests: with
+# 'valgrind --tool=callgrind --callgrind-out-file=F' (and CGW_SLOW=4),
+# F's total at 3000 MOs minus that at 1000, over 2000, is the daemon's
+# instructions per MO, a figure other processes on the machine do not
+# move (docs/performance.md).
 # Uses bench/lib.sh, so the same servers as the integration tests.
 set -eu
 MOS=${1:-3000}
@@ -42,7 +47,7 @@ for D in $COUNTS; do
 	for k in $(seq "$D"); do
 		sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/" \
 			"$T/gw.cfg" >"$T/gw$k.cfg"
-		"$GW" -c "$T/gw$k.cfg" 2>>"$T/gw$k.log" &
+		$GW_WRAPPER "$GW" -c "$T/gw$k.cfg" 2>>"$T/gw$k.log" &
 		PIDS="$PIDS $!"
 		GWPIDS="${GWPIDS:-} $!"
 		wait_for 15 sh -c "[ \$(grep -c ' BOUND transceiver' '$T/sim.log') -ge $k ]" ||

@@ -100,6 +100,20 @@ bool util_all_digits(const char *s)
 	return true;
 }
 
+size_t util_udec(char *out, unsigned long long v)
+{
+	char d[20];
+	size_t n = 0, k = 0;
+
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		out[k++] = d[--n];
+	return k;
+}
+
 void util_hex(const uint8_t *in, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -65,18 +65,13 @@ struct mo_job {
 	char dossier_key[DOSSIER_CODE_MAX];
 	bool dossier_known;	/* looked up: found or not */
 	bool dossier_found;
-	struct dossier dossier;
 	/* an application this MO filed (menu_input.filed) */
 	bool filed_known;
 	struct menu_filed filed;
-	struct menu_session session;
 	struct store_profile profile;
 	int conflicts, fetches;
-	struct menu_result res;
-	struct store_mt mt;
 	/* a multipart MO: the stored parts to forget once it is recorded */
 	char cc_key[320];
-	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
 	bool refused;		/* sender gets no replies (protect) */
 	int64_t recv_mono;	/* its deliver_sm was read */
 	/* its deliver_sm_resp, status 0, went out within
@@ -96,6 +91,22 @@ struct mo_job {
 	/* parked: the next of this phone; the first also knows the last */
 	struct mo_job *park_next, *park_tail;
 	bool indexed;		/* in gw->mo_byid (and gw->mo_bycc) */
+
+	/*
+	 * From here on, about 45 of the job's 47 KB: mo_new() clears only
+	 * the session's fields before its variables (a commit of an MO
+	 * closed before its session was read sends version 0), since each
+	 * of the rest is written before it is read: the session by
+	 * session_from_store(), the result by menu_step() or
+	 * menu_result_clear(), the dossier when dossier_found is set, the
+	 * MTs by build_reply() and build_sms_copy(). Clearing all of it
+	 * per MO was an eighth of the daemon's CPU.
+	 */
+	struct menu_session session;
+	struct menu_result res;
+	struct dossier dossier;
+	struct store_mt mt;
+	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
 };
 
 
@@ -248,7 +259,8 @@ static struct mo_job *mo_new(struct gw *gw)
 
 	if (!j)
 		return NULL;
-	memset(j, 0, sizeof(*j));
+	memset(j, 0, offsetof(struct mo_job, session));
+	memset(&j->session, 0, offsetof(struct menu_session, vars));
 	j->gw = gw;
 	j->arrival = ++gw->arrivals;
 	LIST_INSERT_HEAD(&gw->mos, j, entry);
@@ -735,10 +747,8 @@ static void file_application(struct mo_job *j)
  * as refused. */
 static void close_unanswered(struct mo_job *j)
 {
-	memset(&j->res, 0, sizeof(j->res));
+	menu_result_clear(&j->res);
 	j->res.final = true;
-	j->res.set_lang = -1;
-	j->res.optout = -1;
 	j->refused = true;
 	mo_commit(j);
 }
@@ -802,10 +812,8 @@ static void mo_step(struct mo_job *j)
 		/* the citizen or the network ended it: nothing to show */
 		LOGP(LOG_USSD, LOG_INFO, px, "USSD session ended by the "
 		     "network");
-		memset(&j->res, 0, sizeof(j->res));
+		menu_result_clear(&j->res);
 		j->res.final = true;
-		j->res.set_lang = -1;
-		j->res.optout = -1;
 		mo_commit(j);
 		return;
 	}

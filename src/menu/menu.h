@@ -342,6 +342,12 @@ struct menu_result {
 	bool progress;
 };
 
+/* Sets out to a reply with nothing in it: kind MENU_REPLY, no text, no
+ * next session's variables, no request or filing, set_lang and optout
+ * -1 (unchanged). Entries of its arrays beyond their counts are left as
+ * they were. */
+void menu_result_clear(struct menu_result *out);
+
 /*
  * Advances `cur` (exists=false: no session) with `in`. Never fails: bad
  * input yields a reply that says so. Returns MENU_REPLY or

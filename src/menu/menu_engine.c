@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -727,17 +728,39 @@ static void sms(struct menu_ctx *st, const struct menu_session *cur)
 	}
 }
 
+/* The variables beyond nvars are never read: copying only those in use
+ * spares most of the 16 KB per MO. */
+static void session_copy(struct menu_session *dst,
+			 const struct menu_session *src)
+{
+	memcpy(dst, src, offsetof(struct menu_session, vars));
+	memcpy(dst->vars, src->vars, (size_t)src->nvars * sizeof(src->vars[0]));
+}
+
+/* The arrays' entries beyond their counts (the next session's variables,
+ * the request's and the filing's fields) are never read, so only what
+ * lies around them is cleared: 4 KB instead of 24 per MO. */
+void menu_result_clear(struct menu_result *out)
+{
+	memset(out, 0, offsetof(struct menu_result, next.vars));
+	memset(&out->lookup_failed, 0,
+	       offsetof(struct menu_result, req.fields) -
+		       offsetof(struct menu_result, lookup_failed));
+	memset(&out->filing, 0, offsetof(struct menu_filing, fields));
+	out->progress = false;
+	out->kind = MENU_REPLY;
+	out->set_lang = -1;
+	out->optout = -1;
+}
+
 void menu_step(const struct menu_tree *tree, const struct menu_session *cur,
 	       const struct menu_input *in, struct menu_result *out)
 {
 	struct menu_ctx st = { tree, in, out, &out->next, NULL, 0 };
 
-	memset(out, 0, sizeof(*out));
-	out->kind = MENU_REPLY;
-	out->set_lang = -1;
-	out->optout = -1;
+	menu_result_clear(out);
 	if (cur->exists) {
-		out->next = *cur;
+		session_copy(&out->next, cur);
 	} else {
 		out->next.lang = in->lang;
 	}

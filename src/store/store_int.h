@@ -9,6 +9,8 @@
 #ifndef CGW_STORE_INT_H
 #define CGW_STORE_INT_H
 
+#include <event2/event.h>
+#include <event2/event_struct.h>
 #include <hiredis/hiredis.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,18 +25,30 @@
 
 #define ARGV_MAX 512
 
-/* Strings are copied into an arena; one that does not fit marks the whole
- * command overflowed, and it is not sent. */
+/* Room before the first argument for the count, "*512\r\n" at most. */
+#define ARGV_HEAD 16
+
+/*
+ * Strings are copied into an arena; one that does not fit marks the whole
+ * command overflowed, and it is not sent. The arena holds the command as
+ * Redis reads it (RESP, as hiredis would format it: "$len\r\n" data
+ * "\r\n" per argument, the "*n\r\n" before them written by arg_resp()),
+ * so that the daemon sends it without formatting it again: hiredis's
+ * formatting was a fifth of the daemon's instructions. v[i] and l[i]
+ * name argument i's bytes, which are not NUL-terminated.
+ */
 struct argv {
 	int n;
 	const char *v[ARGV_MAX];
 	size_t l[ARGV_MAX];
-	char arena[65536];
+	char arena[ARGV_HEAD + 65536 + ARGV_MAX * 16];
 	size_t used;
 	bool overflow;
 };
 
 void arg_reset(struct argv *a);
+/* The command in RESP, *len bytes, valid until the next arg_reset(). */
+const char *arg_resp(struct argv *a, size_t *len);
 void arg_put(struct argv *a, const char *s, size_t len);
 void arg_s(struct argv *a, const char *s);
 void arg_i(struct argv *a, long long v);
@@ -159,14 +173,23 @@ struct sreq_slot {
 	int idx;
 };
 
-/* A request: one or more pipelined commands, one callback. */
+/* Slots a request holds in itself: round trip 1 sends 3 commands, most
+ * requests 1; a request of more takes them from calloc. */
+#define SREQ_SLOTS_INLINE 4
+
+/*
+ * A request: one or more pipelined commands, one callback. Requests come
+ * from a pool in the store, with their timer and slots in them, so that
+ * one costs no malloc.
+ */
 struct sreq {
 	struct store *st;
-	struct event *timer;	/* the deadline */
+	struct event timer;	/* the deadline */
 	int pending;		/* replies not yet received */
 	bool finished;		/* on_done ran */
 	LIST_ENTRY(sreq) entry;	/* the store's live requests */
-	struct sreq_slot *slots;
+	struct sreq_slot *slots;	/* slots_inline, or from calloc */
+	struct sreq_slot slots_inline[SREQ_SLOTS_INLINE];
 	int rc;			/* first error, 0 */
 	sreq_reply_fn *on_reply;	/* each reply (not errors) */
 	sreq_done_fn *on_done;		/* once, at the end */
@@ -174,6 +197,8 @@ struct sreq {
 	void *arg;
 	void *each;		/* per-item callback of claims */
 	void *ctx;		/* the op's own state: freed with the request */
+	int ctx_class;		/* its pool in the store (sreq_open), -1:
+				 * from malloc */
 	int64_t start_us;	/* monotonic: the round trip's histogram */
 };
 
@@ -194,11 +219,16 @@ struct sreq *sreq_new(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 int sreq_open(struct store *st, int ncmds, sreq_reply_fn *on_reply,
 	      sreq_done_fn *on_done, void *cb, void *arg, size_t ctx_size,
 	      struct sreq **out);
+/* sreq_open with the op state uninitialised: for a large state whose op
+ * clears only what is read before it is written. */
+int sreq_open_raw(struct store *st, int ncmds, sreq_reply_fn *on_reply,
+		  sreq_done_fn *on_done, void *cb, void *arg, size_t ctx_size,
+		  struct sreq **out);
 /* The store's one argument buffer: build a command, send it, build the
  * next (hiredis copies each before sreq_send returns). */
 struct argv *store_argv(struct store *st);
 /* Sends command idx; a failure is accounted in the request's rc. */
-void sreq_send(struct sreq *rq, int idx, const struct argv *a);
+void sreq_send(struct sreq *rq, int idx, struct argv *a);
 /*
  * After every sreq_send. When nothing could be sent, the request is
  * dropped without its callback (a callback never runs inside the call

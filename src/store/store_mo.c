@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,19 @@ static void mo_in_reply(struct sreq *rq, int idx, const redisReply *r)
 	}
 	reply_str(r, 4, res->dup_of, sizeof(res->dup_of));
 	reply_str(r, 5, res->why, sizeof(res->why));
+}
+
+/* Round trip 1's result before its replies: all but the session's
+ * variables (reply_session writes them, up to nvars) and the dossier
+ * (reply_dossier writes it; read only when found), 18 KB of 18.8. */
+static void mo_in_result_clear(struct store_mo_in_result *res)
+{
+	memset(res, 0, offsetof(struct store_mo_in_result, session.vars));
+	memset(&res->profile, 0,
+	       offsetof(struct store_mo_in_result, dossier) -
+		       offsetof(struct store_mo_in_result, profile));
+	res->unreplicated = false;
+	res->replicas = 0;
 }
 
 static void mo_in_done(struct sreq *rq, int rc)
@@ -136,11 +150,12 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	/* a reread records nothing: nothing to wait for */
 	bool wait = c->redis.wait_replicas > 0 && !reread;
 
-	rc = sreq_open(st, MO_IN_CMDS, mo_in_reply, mo_in_done, (void *)cb,
-		       arg, sizeof(*res), &rq);
+	rc = sreq_open_raw(st, MO_IN_CMDS, mo_in_reply, mo_in_done,
+			   (void *)cb, arg, sizeof(*res), &rq);
 	if (rc < 0)
 		return rc;
 	res = rq->ctx;
+	mo_in_result_clear(res);
 	res->dossier_asked = dossier_key != NULL;
 	build_mo_in(a, st, mo, reread, live);
 	sreq_send(rq, MO_IN_SCRIPT, a);
@@ -411,13 +426,19 @@ int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg)
 {
 	struct argv *a = store_argv(st);
+	struct commit_ctx *x;
 	struct sreq *rq;
 	int rc;
 
-	rc = sreq_open(st, 1, commit_reply, commit_done, (void *)cb, arg,
-		       sizeof(struct commit_ctx), &rq);
+	rc = sreq_open_raw(st, 1, commit_reply, commit_done, (void *)cb, arg,
+			   sizeof(*x), &rq);
 	if (rc < 0)
 		return rc;
+	/* the session's variables are written (reply_session) before they
+	 * are read, and only on a conflict: 16 KB not cleared per MO */
+	x = rq->ctx;
+	memset(x, 0, offsetof(struct commit_ctx, session.vars));
+	x->flags = 0;
 	build_commit(a, st, c);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);

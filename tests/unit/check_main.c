@@ -139,7 +139,7 @@ int main(void)
 		suite_codec, suite_segment, suite_reasm, suite_paging,
 		suite_services, suite_civil, suite_bcast, suite_notice,
 		suite_csv, suite_apps, suite_log, suite_metrics, suite_live,
-		suite_lghist, suite_hmap, suite_pool,
+		suite_lghist, suite_hmap, suite_pool, suite_store_cmd,
 	};
 	SRunner *sr = srunner_create(NULL);
 	const char *base = getenv("TMPDIR");

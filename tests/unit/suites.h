@@ -40,6 +40,7 @@ Suite *suite_live(void);
 Suite *suite_lghist(void);
 Suite *suite_hmap(void);
 Suite *suite_pool(void);
+Suite *suite_store_cmd(void);
 
 /*
  * Creates a fresh directory with mkdtemp() under the run's directory in

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Commands and key names the store writes by hand (store/store_int.h,
+ * store/store_keys.h): the bytes must be those hiredis's formatting and
+ * snprintf made before, so that nothing on the wire or in Redis changes.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <hiredis/hiredis.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+#include "store/store_keys.h"
+
+Suite *suite_store_cmd(void);
+
+static struct argv a;	/* 80 KB: not on the stack */
+
+/* Commands of 1 to 40 arguments, 0 to 2899 bytes, numbers among them. */
+START_TEST(test_resp_as_hiredis)
+{
+	char buf[3000];
+
+	for (int t = 0; t < 200; t++) {
+		const char *resp;
+		char *want;
+		long long wlen;
+		size_t len;
+		int n = t % 40 + 1;
+
+		arg_reset(&a);
+		for (int i = 0; i < n; i++) {
+			size_t l = (size_t)((t * 7 + i * 13) %
+					    (i == 3 ? 2900 : 30));
+
+			for (size_t k = 0; k < l; k++)
+				buf[k] = (char)(k * 31 + (size_t)i);
+			if (i % 5 == 0)
+				arg_i(&a, (long long)t * 1000003 - 5);
+			else
+				arg_put(&a, buf, l);
+		}
+		ck_assert(!a.overflow);
+		resp = arg_resp(&a, &len);
+		wlen = redisFormatCommandArgv(&want, a.n, a.v, a.l);
+		ck_assert_int_eq(wlen, (long long)len);
+		ck_assert(memcmp(want, resp, len) == 0);
+		free(want);
+	}
+}
+END_TEST
+
+START_TEST(test_numbers_and_groups)
+{
+	static const long long v[] = { 0, 1, -1, 9, 10, -10, 99, 100,
+				       -987654321, 1764950000000LL,
+				       LLONG_MAX, LLONG_MIN };
+	char want[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		arg_reset(&a);
+		arg_i(&a, v[i]);
+		snprintf(want, sizeof(want), "%lld", v[i]);
+		ck_assert_uint_eq(a.l[0], strlen(want));
+		ck_assert(memcmp(a.v[0], want, a.l[0]) == 0);
+	}
+	arg_reset(&a);
+	arg_group(&a, "mo", "msisdn", "84901");
+	ck_assert_uint_eq(a.l[0], 9);
+	ck_assert(memcmp(a.v[0], "mo.msisdn", 9) == 0);
+}
+END_TEST
+
+/* Every buffer size, so that a cut key is cut where snprintf cut it. */
+START_TEST(test_keys_as_snprintf)
+{
+	static const char *const prefixes[] = { "cgw", "P",
+						"a-long-prefix-for-tests" };
+	static const char *const ids[] = { NULL, "", "m1", "84901234567.r" };
+	struct store_keys k = { 0 };
+	char got[128], want[128];
+
+	for (int p = 0; p < 3; p++)
+		for (unsigned sh = 0; sh < 1200; sh += 97)
+			for (int i = 0; i < 4; i++)
+				for (size_t cap = 1; cap <= 64; cap++) {
+					k.prefix = prefixes[p];
+					store_key_shard(&k, sh, SK_MO, ids[i],
+							got, cap);
+					if (ids[i])
+						snprintf(want, cap,
+							 "%s:{s%u}:mo:%s",
+							 k.prefix, sh, ids[i]);
+					else
+						snprintf(want, cap,
+							 "%s:{s%u}:mo",
+							 k.prefix, sh);
+					ck_assert_str_eq(got, want);
+				}
+	k.prefix = "cgw";
+	k.shards = 16;
+	for (size_t cap = 1; cap < 60; cap++) {
+		store_key_phone(&k, SK_SESS_USSD, "84901234567", got, cap);
+		snprintf(want, cap, "cgw:{s%u}:sess:84901234567:u",
+			 store_shard_of("84901234567", 16));
+		ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
+Suite *suite_store_cmd(void)
+{
+	Suite *s = suite_create("store_cmd");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_resp_as_hiredis);
+	tcase_add_test(tc, test_numbers_and_groups);
+	tcase_add_test(tc, test_keys_as_snprintf);
+	suite_add_tcase(s, tc);
+	return s;
+}
