@@ -167,15 +167,20 @@ int acks_watch(struct acks *a, const struct store_fp_ack *ack,
 		if (!a->full_logged)
 			LOGP(LOG_SMPP, LOG_WARN, NULL, "more than %d MOs "
 			     "acknowledged within gateway.mo_ack_timeout: "
-			     "the others are not vouched for (a copy of one "
-			     "from another process is a re-delivery)",
+			     "the others are not vouched for (the same MO "
+			     "again after that time is taken for a "
+			     "re-delivery and not answered)",
 			     ACKS_MAX_WATCHED);
 		a->full_logged = true;
 		return -ENOSPC;
 	}
 	if (!(w = pool_get(&a->pool)))
 		return -ENOMEM;
-	a->full_logged = false;
+	/* said again only after the list has had room to spare: at the
+	 * limit it frees and fills an entry at a time (2,502 warnings in
+	 * a minute of overload) */
+	if (a->n < ACKS_MAX_WATCHED / 10 * 9)
+		a->full_logged = false;
 	w->due = util_mono_ms() + a->timeout_ms;
 	w->link = l;
 	w->gen = gen;
