@@ -71,25 +71,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* n bytes as valid UTF-8: each byte that starts no character is '?'. */
 static char *as_utf8(const uint8_t *p, size_t n)
 {
-	char *s = fz_strndup(p, n), *out = malloc(strlen(s) + 1);
-	size_t len = strlen(s), pos = 0, o = 0;
+	char *s = fz_strndup(p, n);
 
-	if (!out)
-		abort();
-	while (pos < len) {
-		size_t start = pos;
-		uint32_t cp;
-
-		if (utf8_decode(s, len, &pos, &cp) < 0) {
-			out[o++] = '?';
-			continue;
-		}
-		memcpy(out + o, s + start, pos - start);
-		o += pos - start;
-	}
-	out[o] = '\0';
-	free(s);
-	return out;
+	utf8_scrub(s);
+	return s;
 }
 
 static void check_civil(const char *s, uint8_t ctl)

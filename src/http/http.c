@@ -203,27 +203,6 @@ void http_reply_json(struct http_req *r, int status, json_t *body)
 			  b);
 }
 
-/* Each byte that is not part of valid UTF-8 becomes '?': an error may
- * quote what the client sent (a path segment, a field) or be cut in the
- * middle of a character, and JSON takes UTF-8 only. */
-static void utf8_scrub(char *s)
-{
-	size_t len = strlen(s), pos = 0, out = 0;
-
-	while (pos < len) {
-		size_t from = pos;
-		uint32_t cp;
-
-		if (utf8_decode(s, len, &pos, &cp) < 0) {
-			s[out++] = '?';
-			continue;
-		}
-		memmove(s + out, s + from, pos - from);
-		out += pos - from;
-	}
-	s[out] = '\0';
-}
-
 void http_reply_error(struct http_req *r, int status, const char *fmt, ...)
 {
 	char msg[512];
@@ -232,6 +211,8 @@ void http_reply_error(struct http_req *r, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* it may quote what the client sent (a path segment, a field) or
+	 * be cut in the middle of a character; JSON takes UTF-8 only */
 	utf8_scrub(msg);
 	http_reply_json(r, status, json_pack("{s:s, s:i}", "error", msg,
 					     "status", status));

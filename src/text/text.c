@@ -107,6 +107,24 @@ bool utf8_valid(const char *s)
 	return true;
 }
 
+void utf8_scrub(char *s)
+{
+	size_t len = strlen(s), pos = 0, out = 0;
+
+	while (pos < len) {
+		size_t from = pos;
+		uint32_t cp;
+
+		if (utf8_decode(s, len, &pos, &cp) < 0) {
+			s[out++] = '?';
+			continue;
+		}
+		memmove(s + out, s + from, pos - from);
+		out += pos - from;
+	}
+	s[out] = '\0';
+}
+
 /*
  * Appends cp to out if it fits whole (keeping room for the NUL); returns
  * false when full. U+0000 is dropped: the output stays one C string.

@@ -43,6 +43,9 @@ size_t utf8_encode(uint32_t cp, char *out);
 size_t utf8_length(const char *s);
 /* True when the whole string is valid UTF-8. */
 bool utf8_valid(const char *s);
+/* Makes s valid UTF-8 in place: each byte that starts no character (see
+ * utf8_decode) becomes '?'. */
+void utf8_scrub(char *s);
 
 /* --- folding ------------------------------------------------------------- */
 
