@@ -9,19 +9,26 @@
 -- moves its broadcast's counters (K.bcounts is the shard-local prefix of
 -- the counters, K.bcounts .. broadcast id).
 redis.call('ZREM', K.queue, A.id)
-if redis.call('EXISTS', K.mt) == 1 then
+-- one HMGET: every MT record holds a state (the scripts that make one
+-- write it), so none means no record (expired)
+local r = redis.call('HMGET', K.mt, 'state', 'bc')
+local cur, bc = r[1], r[2]
+if cur then
   local state = A.state
-  local cur = redis.call('HGET', K.mt, 'state')
   if state == 'sent' and (cur == 'delivered' or cur == 'failed') then
     state = cur
   end
-  local bc = redis.call('HGET', K.mt, 'bc')
   if bc and bc ~= '' and cur ~= state then
     redis.call('HINCRBY', K.bcounts .. bc, cur, -1)
     redis.call('HINCRBY', K.bcounts .. bc, state, 1)
   end
-  redis.call('HSET', K.mt, 'state', state, 'bind', A.bind,
-             'msgid', A.msgid, 'status', A.status, 'done_at', A.now)
-  if A.parts ~= '' then redis.call('HSET', K.mt, 'parts', A.parts) end
+  if A.parts ~= '' then
+    redis.call('HSET', K.mt, 'state', state, 'bind', A.bind,
+               'msgid', A.msgid, 'status', A.status, 'done_at', A.now,
+               'parts', A.parts)
+  else
+    redis.call('HSET', K.mt, 'state', state, 'bind', A.bind,
+               'msgid', A.msgid, 'status', A.status, 'done_at', A.now)
+  end
 end
 return 1
