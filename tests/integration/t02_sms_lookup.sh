@@ -68,5 +68,14 @@ msgid=$(sed -n 's/.*SUBMIT #1 .*message_id=\([0-9]*\) .*/\1/p' "$T/sim.log")
 grep -q "^State: *sent" "$T/msg.out" || fail "MT not recorded as sent"
 grep -q "^SMSC message ids: *$msgid" "$T/msg.out" || fail "MT without the SMS centre id"
 
+# a lookup or help with no menu behind it ends no session and writes
+# none; MENU starts one
+[ -z "$(redis --scan --pattern 'cgw:*:sess:84912345678:*')" ] ||
+	fail "lookups left a session record"
+[ -z "$(redis --scan --pattern 'cgw:*:sess:84966000222:*')" ] ||
+	fail "the help reply left a session record"
+[ "$(redis HGET "$(redis --scan --pattern 'cgw:*:sess:84977000111:s')" v)" = 2 ] ||
+	fail "MENU and a digit: not one SMS session at version 2"
+
 stop_gw || fail "citizengw exited with an error on SIGTERM"
 pass

@@ -20,9 +20,19 @@
 -- trimmed to about req_max entries and to ids from req_minid on. A
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
-if A.ack_conn ~= '' and redis.call('GET', K.fp) == A.mo_id then
-  redis.call('SET', K.fp, 'a ' .. A.ack_at .. ' ' .. A.ack_conn .. ' 0 ' ..
-             A.mo_id, 'KEEPTTL')
+-- The fingerprint is marked with one SET ... GET, put back as it was in
+-- the rare case that it no longer names this MO (Redis 7.0 has no
+-- conditional SET): a GET and a SET each time cost more.
+if A.ack_conn ~= '' then
+  local prev = redis.call('SET', K.fp, 'a ' .. A.ack_at .. ' ' ..
+                          A.ack_conn .. ' 0 ' .. A.mo_id, 'KEEPTTL', 'GET')
+  if prev ~= A.mo_id then
+    if prev then
+      redis.call('SET', K.fp, prev, 'KEEPTTL')
+    else
+      redis.call('DEL', K.fp)
+    end
+  end
 end
 if not redis.call('ZSCORE', K.inq, A.mo_id) then
   return {'gone'}
@@ -33,10 +43,31 @@ if op ~= 'keep' and v ~= tonumber(A.expect_v) then
   return {'conflict', redis.call('HGETALL', K.sess)}
 end
 local now = tonumber(A.now)
-local ph_written = false
-local function keep_ph()
-  if not ph_written then return end
-  if redis.call('HGET', K.ph, 'optout') == '1' then
+-- The profile: the fields this script reads come in one HMGET, at the
+-- first read; what it writes is kept (ph_new, in ph_order) and written
+-- with one HSET at the end (ph_flush), later reads seeing it.
+local ph, ph_new, ph_order = nil, {}, {}
+local function ph_get(f)
+  if ph_new[f] ~= nil then return ph_new[f] end
+  if not ph then
+    local r = redis.call('HMGET', K.ph, 'rlw', 'rln', 'lfw', 'lf', 'optout')
+    ph = {rlw = r[1], rln = r[2], lfw = r[3], lf = r[4], optout = r[5]}
+  end
+  return ph[f]
+end
+local function ph_set(f, val)
+  if ph_new[f] == nil then ph_order[#ph_order + 1] = f end
+  ph_new[f] = val
+end
+local function ph_flush()
+  if #ph_order == 0 then return end
+  local args = {}
+  for _, f in ipairs(ph_order) do
+    args[#args + 1] = f
+    args[#args + 1] = ph_new[f]
+  end
+  redis.call('HSET', K.ph, unpack(args))
+  if ph_get('optout') == '1' then
     redis.call('PERSIST', K.ph)
   else
     redis.call('EXPIRE', K.ph, A.ph_ttl_s)
@@ -46,12 +77,12 @@ end
 local function take()
   local lim = tonumber(A.replies_per_minute)
   if lim == 0 then return true end
-  local w = redis.call('HMGET', K.ph, 'rlw', 'rln')
-  local ws, n = tonumber(w[1] or '0'), tonumber(w[2] or '0')
+  local ws = tonumber(ph_get('rlw') or '0')
+  local n = tonumber(ph_get('rln') or '0')
   if now - ws >= 60000 then ws = now; n = 0 end
   if n >= lim then return false end
-  redis.call('HSET', K.ph, 'rlw', ws, 'rln', n + 1)
-  ph_written = true
+  ph_set('rlw', ws)
+  ph_set('rln', n + 1)
   return true
 end
 local function queue(key, id, fields)
@@ -61,16 +92,21 @@ local function queue(key, id, fields)
   redis.call('ZADD', K.outq, A.mt_score, id)
 end
 if A.optout ~= '' then
-  redis.call('HSET', K.ph, 'optout', A.optout, 'optout_at', now)
-  ph_written = true
+  ph_set('optout', A.optout)
+  ph_set('optout_at', now)
 end
 if A.mt_id ~= '' and A.mt_counts == '1' and not take() then
   redis.call('ZREM', K.inq, A.mo_id)
   redis.call('HSET', K.mo, 'state', 'limited', 'mt', '')
-  keep_ph()
+  ph_flush()
   return {'ok', 0, 1, 0}
 end
-if op ~= 'keep' then
+-- Ending a session that is not there (v 0: an SMS lookup with no menu)
+-- writes none: no session and one with no node mean the same to mo_in
+-- and the menus, and an MO that read "none" meanwhile still finds none.
+-- A session that is there is replaced, its version stepped, so that an
+-- MO that read it before conflicts.
+if op == 'set' or (op == 'end' and v ~= 0) then
   redis.call('DEL', K.sess)
   if op == 'set' then
     redis.call('HSET', K.sess, 'v', v + 1, unpack(A.sess or {}))
@@ -93,24 +129,23 @@ if A.req and redis.call('SET', K.rq, A.mo_id, 'NX', 'PXAT',
 end
 local blocked = 0
 if A.lookup_failed == '1' then
-  local ws = tonumber(redis.call('HGET', K.ph, 'lfw') or '0')
+  local ws = tonumber(ph_get('lfw') or '0')
   local n = 1
-  ph_written = true
   if now - ws > tonumber(A.lookup_window_ms) then
-    redis.call('HSET', K.ph, 'lfw', now, 'lf', 1)
+    ph_set('lfw', now)
   else
-    n = redis.call('HINCRBY', K.ph, 'lf', 1)
+    n = tonumber(ph_get('lf') or '0') + 1
   end
+  ph_set('lf', n)
   if n >= tonumber(A.lookup_limit) then
-    redis.call('HSET', K.ph, 'lb', now + tonumber(A.block_ms))
+    ph_set('lb', now + tonumber(A.block_ms))
     blocked = 1
   end
 end
 if A.set_lang ~= '' then
-  redis.call('HSET', K.ph, 'lang', A.set_lang)
-  ph_written = true
+  ph_set('lang', A.set_lang)
 end
-keep_ph()
+ph_flush()
 redis.call('ZREM', K.inq, A.mo_id)
 redis.call('HSET', K.mo, 'state', A.mo_state, 'mt', A.mt_id)
 return {'ok', blocked, 0, mt2}
