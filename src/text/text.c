@@ -255,14 +255,22 @@ static const struct fold_pair {
 	{0x1EF5, 'y'}, {0x1EF6, 'Y'}, {0x1EF7, 'y'}, {0x1EF8, 'Y'}, {0x1EF9, 'y'},
 };
 
-/* Punctuation and spacing that phone keyboards and word processors
- * produce (0 = drop). Fullwidth ASCII (U+FF01..U+FF5E) is folded by
- * arithmetic in text_fold_cp(). */
+/* The ASCII characters that fold to another (0 = folds to itself): a
+ * table indexed by the byte, so that ASCII text, most of what citizens
+ * and menus write, is folded a byte at a time without decoding it or
+ * searching the tables below. */
+static const char fold_ascii[128] = {
+	['\t'] = ' ', ['`'] = '\'',
+};
+
+/* Punctuation and spacing beyond ASCII that phone keyboards and word
+ * processors produce (0 = drop). Fullwidth ASCII (U+FF01..U+FF5E) is
+ * folded by arithmetic in text_fold_cp(). */
 static const struct {
 	uint32_t cp;
 	uint32_t to;
 } fold_punct[] = {
-	{ 0x0009, ' ' },  { 0x0060, '\'' }, { 0x00A0, ' ' },  { 0x00AB, '"' },
+	{ 0x00A0, ' ' },  { 0x00AB, '"' },
 	{ 0x00AD, 0 },    { 0x00B4, '\'' }, { 0x00B7, '.' },  { 0x00BB, '"' },
 	{ 0x02C6, '^' },  { 0x02DC, '~' },  { 0x2002, ' ' },  { 0x2003, ' ' },
 	{ 0x2007, ' ' },  { 0x2008, ' ' },  { 0x2009, ' ' },  { 0x200A, ' ' },
@@ -287,6 +295,9 @@ uint32_t text_fold_cp(uint32_t cp)
 {
 	const struct fold_pair *p;
 
+	if (cp < 0x80)
+		return fold_ascii[cp] ? (uint32_t)(unsigned char)fold_ascii[cp]
+				      : cp;
 	if (cp >= 0x0300 && cp <= 0x036F)
 		return 0;	/* combining marks of decomposed input */
 	if (cp >= 0xFF01 && cp <= 0xFF5E)
@@ -310,8 +321,18 @@ size_t text_fold(const char *in, char *out, size_t cap)
 	if (!cap)
 		return 0;
 	while (pos < len) {
+		unsigned char c = (unsigned char)in[pos];
 		uint32_t cp;
 
+		if (c < 0x80) {
+			/* ASCII: what text_fold_cp() and put_cp() would
+			 * do, without decoding and re-encoding */
+			if (n + 2 > cap)
+				break;
+			out[n++] = fold_ascii[c] ? fold_ascii[c] : (char)c;
+			pos++;
+			continue;
+		}
 		if (utf8_decode(in, len, &pos, &cp) < 0)
 			cp = '?';
 		cp = text_fold_cp(cp);
