@@ -114,6 +114,15 @@ size_t util_udec(char *out, unsigned long long v)
 	return k;
 }
 
+size_t util_sdec(char *out, long long v)
+{
+	if (v >= 0)
+		return util_udec(out, (unsigned long long)v);
+	out[0] = '-';
+	/* in unsigned arithmetic: -LLONG_MIN does not fit a long long */
+	return 1 + util_udec(out + 1, 0ULL - (unsigned long long)v);
+}
+
 void util_hex(const uint8_t *in, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -22,6 +22,9 @@ size_t util_strlcpy(char *dst, const char *src, size_t dstlen);
  * most 20). For hot paths: snprintf's "%llu" costs about 800
  * instructions a number. */
 size_t util_udec(char *out, unsigned long long v);
+/* util_udec() for a signed v: a '-' first when negative (at most 20
+ * bytes, no NUL). */
+size_t util_sdec(char *out, long long v);
 
 /* Writes a formatted message into err (if not NULL) and returns `rc`. */
 int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "store/record.h"
 #include "store/store_keys.h"
 
 Suite *suite_store_cmd(void);
@@ -75,6 +76,50 @@ START_TEST(test_numbers_and_groups)
 }
 END_TEST
 
+/* rec_format() writes numbers without snprintf: the same text as "%d"
+ * and "%lld", also cut as snprintf would cut it in a small buffer. */
+START_TEST(test_rec_format_as_snprintf)
+{
+	static const long long v[] = { 0, 1, -1, 9, 10, -10, 99, 100,
+				       -987654321, 1764950000000LL,
+				       INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN };
+	struct {
+		int i;
+		int64_t l;
+		bool b;
+		enum store_channel ch;
+	} o;
+	const struct rec_field fi = { .name = "i", .type = REC_INT,
+				      .off = offsetof(typeof(o), i) },
+			       fl = { .name = "l", .type = REC_TIME,
+				      .off = offsetof(typeof(o), l) },
+			       fb = { .name = "b", .type = REC_BOOL,
+				      .off = offsetof(typeof(o), b) },
+			       fc = { .name = "c", .type = REC_CH,
+				      .off = offsetof(typeof(o), ch) };
+	char want[32], buf[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		o.l = v[i];
+		o.i = v[i] >= INT_MIN && v[i] <= INT_MAX ? (int)v[i] : 7;
+		for (size_t cap = 1; cap <= sizeof(buf); cap++) {
+			snprintf(want, cap, "%lld", (long long)o.l);
+			ck_assert_str_eq(rec_format(&fl, &o, buf, cap), want);
+			snprintf(want, cap, "%d", o.i);
+			ck_assert_str_eq(rec_format(&fi, &o, buf, cap), want);
+		}
+	}
+	o.b = true;
+	o.ch = STORE_CH_USSD;
+	ck_assert_str_eq(rec_format(&fb, &o, buf, sizeof(buf)), "1");
+	ck_assert_str_eq(rec_format(&fc, &o, buf, sizeof(buf)), "ussd");
+	o.b = false;
+	o.ch = STORE_CH_SMS;
+	ck_assert_str_eq(rec_format(&fb, &o, buf, sizeof(buf)), "0");
+	ck_assert_str_eq(rec_format(&fc, &o, buf, sizeof(buf)), "sms");
+}
+END_TEST
+
 /* Every buffer size, so that a cut key is cut where snprintf cut it. */
 START_TEST(test_keys_as_snprintf)
 {
@@ -119,6 +164,7 @@ Suite *suite_store_cmd(void)
 
 	tcase_add_test(tc, test_resp_as_hiredis);
 	tcase_add_test(tc, test_numbers_and_groups);
+	tcase_add_test(tc, test_rec_format_as_snprintf);
 	tcase_add_test(tc, test_keys_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
