@@ -91,6 +91,7 @@ struct mo_job {
 	/* parked: the next of this phone; the first also knows the last */
 	struct mo_job *park_next, *park_tail;
 	bool indexed;		/* in gw->mo_byid (and gw->mo_bycc) */
+	bool cmd_known;		/* cmd holds mo.text parsed (mo_cmd()) */
 
 	/*
 	 * From here on, about 45 of the job's 47 KB: mo_new() clears only
@@ -107,6 +108,9 @@ struct mo_job {
 	struct dossier dossier;
 	struct store_mt mt;
 	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
+	/* mo.text parsed once for the MO's restart, the dossier it names
+	 * and the menu step (written by mo_cmd() before it is read) */
+	struct cmd cmd;
 };
 
 
@@ -266,6 +270,19 @@ static struct mo_job *mo_new(struct gw *gw)
 	LIST_INSERT_HEAD(&gw->mos, j, entry);
 	metric_add(CGW_M_SESSIONS, NULL, 1);
 	return j;
+}
+
+/* j's text parsed, once per MO: folding and parsing it was a seventh of
+ * the daemon's instructions when the restart check, the dossier look-up
+ * and the menu step each did it. The text is set before the first call
+ * and not changed after. */
+static const struct cmd *mo_cmd(struct mo_job *j)
+{
+	if (!j->cmd_known) {
+		cmd_parse(j->mo.text, &j->cmd);
+		j->cmd_known = true;
+	}
+	return &j->cmd;
 }
 
 static bool phone_busy(const struct mo_job *j);
@@ -754,7 +771,7 @@ static void close_unanswered(struct mo_job *j)
 }
 
 /* What the menu engine is told of an MO and its sender. */
-static void menu_input_of(const struct mo_job *j, struct menu_input *in)
+static void menu_input_of(struct mo_job *j, struct menu_input *in)
 {
 	const struct gw *gw = j->gw;
 
@@ -765,6 +782,7 @@ static void menu_input_of(const struct mo_job *j, struct menu_input *in)
 	else
 		in->ev = MENU_EV_SMS;
 	in->text = j->mo.text;
+	in->cmd = mo_cmd(j);
 	in->ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
 	in->lang = menu_lang_index(j->profile.lang);
 	if (in->lang < 0)
@@ -978,20 +996,19 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 	mo_step(j);
 }
 
-/* The dossier a text names, so that round trip 1 can fetch it. */
-static bool dossier_candidate(const char *text, char *key, size_t keylen)
+/* The dossier a text (parsed: c) names, so that round trip 1 can fetch
+ * it. */
+static bool dossier_candidate(const struct cmd *c, char *key, size_t keylen)
 {
-	struct cmd c;
 	char display[DOSSIER_CODE_MAX];
 	const char *end;
 
-	cmd_parse(text, &c);
-	if (c.kind == CMD_LOOKUP && c.code_ok) {
-		util_strlcpy(key, c.key, keylen);
+	if (c->kind == CMD_LOOKUP && c->code_ok) {
+		util_strlcpy(key, c->key, keylen);
 		return true;
 	}
-	return c.kind == CMD_TEXT &&
-	       dossier_code_parse(c.norm, display, sizeof(display), key,
+	return c->kind == CMD_TEXT &&
+	       dossier_code_parse(c->norm, display, sizeof(display), key,
 				  keylen, &end) == 0 &&
 	       *end == '\0';
 }
@@ -1010,7 +1027,7 @@ static void mo_record(struct mo_job *j, bool reread)
 {
 	/* an ignored sender looks nothing up */
 	bool fetch = !odd_ignored(j) &&
-		     dossier_candidate(j->mo.text, j->dossier_key,
+		     dossier_candidate(mo_cmd(j), j->dossier_key,
 				       sizeof(j->dossier_key));
 	char live[MAX_LINKS * ACKS_TOKEN_MAX];
 	int rc;
@@ -1473,12 +1490,8 @@ static void on_request(void *arg, struct smpp_link *l,
 	} else {
 		mo->ch = STORE_CH_SMS;
 	}
-	if (mo->ch == STORE_CH_SMS) {
-		struct cmd c;
-
-		cmd_parse(mo->text, &c);
-		mo->restart = c.kind == CMD_MENU;
-	}
+	if (mo->ch == STORE_CH_SMS)
+		mo->restart = mo_cmd(j)->kind == CMD_MENU;
 	prefix_of(j, px, sizeof(px));
 	cat = mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP;
 	LOGP(cat, LOG_INFO, px, "MO %s %s%s%s %s", mo->id,
