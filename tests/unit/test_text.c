@@ -546,21 +546,24 @@ static size_t fold_per_cp(const char *in, char *out, size_t cap)
 	return n;
 }
 
+/* Texts for the fast paths' tests: ASCII, Vietnamese, decomposed, typographic,
+ * UCS-2-only, outside the BMP, invalid UTF-8. */
+static const char *const fast_in[] = {
+	"TRACUU HS-2026-000123 4567",
+	"tra cứu hồ sơ 000123",
+	"Đăng ký nhận tin: ủy ban nhân dân phường Bến Nghé",
+	"Ti\xCC\x81\xCC\x82ng Vie\xCC\xA3t",	/* combining marks */
+	"tab\there `quote` \u201Csmart\u201D \u2013 dash\u2026",
+	"\u00A0nbsp\u3000ideographic\uFEFFbom\u200Bzw",
+	"漢字 ưu tiên", "Привет мир", "\u20AC \u00A3 $",
+	"emoji \U0001F600 and \U00010348",	/* outside the BMP */
+	"\uFF34\uFF32\uFF21 fullwidth",
+	"bad \xC0\xAF overlong \xFF\xFE \xE1\xBA cut \xED\xA0\x80 surrogate",
+	"ok\x80ok\xC3", "\x7F\x01\x1F~", "", "a",
+};
+
 START_TEST(test_fold_fast_path_same_as_per_character)
 {
-	static const char *const in[] = {
-		"TRACUU HS-2026-000123 4567",
-		"tra cứu hồ sơ 000123",
-		"Đăng ký nhận tin: ủy ban nhân dân phường Bến Nghé",
-		"Ti\xCC\x81\xCC\x82ng Vie\xCC\xA3t",	/* combining marks */
-		"tab\there `quote` \u201Csmart\u201D \u2013 dash\u2026",
-		"\u00A0nbsp\u3000ideographic\uFEFFbom\u200Bzw",
-		"漢字 ưu tiên", "Привет мир", "\u20AC \u00A3 $",
-		"emoji \U0001F600 and \U00010348",	/* outside the BMP */
-		"\uFF34\uFF32\uFF21 fullwidth",
-		"bad \xC0\xAF overlong \xFF\xFE \xE1\xBA cut \xED\xA0\x80 surrogate",
-		"ok\x80ok\xC3", "\x7F\x01\x1F~", "", "a",
-	};
 	char all[128];
 	char want[600], got[600];
 
@@ -568,8 +571,8 @@ START_TEST(test_fold_fast_path_same_as_per_character)
 	for (int c = 1; c < 128; c++)
 		all[c - 1] = (char)c;
 	all[127] = '\0';
-	for (size_t i = 0; i <= ARRAY_SIZE(in); i++) {
-		const char *s = i < ARRAY_SIZE(in) ? in[i] : all;
+	for (size_t i = 0; i <= ARRAY_SIZE(fast_in); i++) {
+		const char *s = i < ARRAY_SIZE(fast_in) ? fast_in[i] : all;
 
 		for (size_t cap = 0; cap <= strlen(s) + 2; cap++) {
 			size_t wn, gn;
@@ -593,6 +596,43 @@ START_TEST(test_fold_fast_path_same_as_per_character)
 				  fold_per_cp(s, want, cap));
 		if (cap)
 			ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
+/* The loops that decode ASCII inline (next_cp()) and write it without
+ * encoding (put_cp()) agree with utf8_decode() and text_fold(): counts,
+ * and the folded text text_choose() prepares. */
+START_TEST(test_ascii_inline_same_as_utf8_decode)
+{
+	char folded[1300], chosen[1300], s[301];
+	struct text_plan plan;
+
+	srand(11);
+	for (int run = -(int)ARRAY_SIZE(fast_in); run < PROP_RUNS; run++) {
+		size_t len, pos = 0, cps = 0, units = 0;
+		uint32_t cp;
+
+		if (run < 0)
+			util_strlcpy(s, fast_in[-run - 1], sizeof(s));
+		else
+			random_bytes(s, sizeof(s));
+		len = strlen(s);
+		while (pos < len) {
+			if (utf8_decode(s, len, &pos, &cp) < 0)
+				cp = '?';
+			cps++;
+			units += cp >= 0x10000 ? 2 : 1;
+		}
+		ck_assert_uint_eq(utf8_length(s), cps);
+		ck_assert_uint_eq(ucs2_units(s), units);
+		text_fold(s, folded, sizeof(folded));
+		ck_assert_int_eq(text_choose(s, true, TEXT_ENC_AUTO, &plan,
+					     chosen, sizeof(chosen)), 0);
+		ck_assert_str_eq(chosen, folded);
+		ck_assert_uint_eq(plan.chars, utf8_length(folded));
+		ck_assert_int_eq(gsm7_septets(folded) >= 0,
+				 plan.enc == TEXT_ENC_GSM7);
 	}
 }
 END_TEST
@@ -757,6 +797,7 @@ Suite *suite_text(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_property_random_bytes_never_crash);
 	tcase_add_test(tc, test_fold_fast_path_same_as_per_character);
+	tcase_add_test(tc, test_ascii_inline_same_as_utf8_decode);
 	tcase_add_test(tc, test_property_gsm7_roundtrip);
 	tcase_add_test(tc, test_property_ucs2_roundtrip);
 	suite_add_tcase(s, tc);
