@@ -134,6 +134,15 @@ void util_hex(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+void util_hex64(uint64_t v, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 15];
+	out[16] = '\0';
+}
+
 uint64_t util_fnv1a64(const void *data, size_t len, uint64_t seed)
 {
 	const uint8_t *p = data;

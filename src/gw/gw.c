@@ -1094,8 +1094,8 @@ static void fingerprint(const struct smpp_pdu *p, char *out)
 		}
 		h[k] = x;
 	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0],
-		 (unsigned long long)h[1]);
+	util_hex64(h[0], out);
+	util_hex64(h[1], out + 16);
 }
 
 struct dlr_job {
@@ -1291,7 +1291,9 @@ static void cc_process(struct gw *gw, const char *key,
 	/* the same message completed twice (a late claim) is one MO */
 	h = util_fnv1a64(key, strlen(key), 0);
 	h = util_fnv1a64(text, strlen(text), h);
-	snprintf(mo->fp, sizeof(mo->fp), "cc%016llx", (unsigned long long)h);
+	mo->fp[0] = 'c';	/* sizeof(mo->fp) >= 19 */
+	mo->fp[1] = 'c';
+	util_hex64(h, mo->fp + 2);
 	prefix_of(j, px, sizeof(px));
 	shown_text(LOG_SMPP, mo->text, shown, sizeof(shown));
 	if (reasm_complete(r))

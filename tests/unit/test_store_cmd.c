@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "common/util.h"
 #include "store/record.h"
 #include "store/store_keys.h"
 
@@ -73,6 +74,24 @@ START_TEST(test_numbers_and_groups)
 	arg_group(&a, "mo", "msisdn", "84901");
 	ck_assert_uint_eq(a.l[0], 9);
 	ck_assert(memcmp(a.v[0], "mo.msisdn", 9) == 0);
+}
+END_TEST
+
+/* util_hex64() writes what "%016llx" writes. */
+START_TEST(test_hex64_as_snprintf)
+{
+	static const unsigned long long v[] = { 0, 1, 0xf, 0x10,
+						0x0123456789abcdefULL,
+						0xfedcba9876543210ULL,
+						ULLONG_MAX };
+	char want[32], got[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(want, sizeof(want), "%016llx", v[i]);
+		memset(got, 'x', sizeof(got));
+		util_hex64(v[i], got);
+		ck_assert_str_eq(got, want);
+	}
 }
 END_TEST
 
@@ -165,6 +184,7 @@ Suite *suite_store_cmd(void)
 	tcase_add_test(tc, test_resp_as_hiredis);
 	tcase_add_test(tc, test_numbers_and_groups);
 	tcase_add_test(tc, test_rec_format_as_snprintf);
+	tcase_add_test(tc, test_hex64_as_snprintf);
 	tcase_add_test(tc, test_keys_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
