@@ -100,18 +100,41 @@ bool util_all_digits(const char *s)
 	return true;
 }
 
+/* "00" to "99": two digits per division */
+static const char dec_pairs[201] =
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
+
 size_t util_udec(char *out, unsigned long long v)
 {
 	char d[20];
-	size_t n = 0, k = 0;
+	size_t i = sizeof(d), n;
 
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out[k++] = d[--n];
-	return k;
+	if (v < 10) {	/* most RESP lengths and counts */
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		i -= 2;
+		d[i] = dec_pairs[2 * r];
+		d[i + 1] = dec_pairs[2 * r + 1];
+	}
+	if (v >= 10) {
+		i -= 2;
+		d[i] = dec_pairs[2 * v];
+		d[i + 1] = dec_pairs[2 * v + 1];
+	} else {
+		d[--i] = (char)('0' + v);
+	}
+	n = sizeof(d) - i;
+	for (size_t k = 0; k < n; k++)
+		out[k] = d[i + k];
+	return n;
 }
 
 size_t util_sdec(char *out, long long v)

@@ -77,6 +77,31 @@ START_TEST(test_numbers_and_groups)
 }
 END_TEST
 
+/* util_udec() writes what "%llu" writes: every value below 100,000, each
+ * power of ten and its neighbours, the maximum. */
+START_TEST(test_udec_as_snprintf)
+{
+	char want[32], got[32];
+	unsigned long long p = 1;
+
+	for (unsigned long long v = 0; v < 100000; v++) {
+		snprintf(want, sizeof(want), "%llu", v);
+		got[util_udec(got, v)] = '\0';
+		ck_assert_str_eq(got, want);
+	}
+	for (int e = 0; e < 20; e++, p *= 10) {
+		for (unsigned long long v = p - 1; v <= p + 1; v++) {
+			snprintf(want, sizeof(want), "%llu", v);
+			got[util_udec(got, v)] = '\0';
+			ck_assert_str_eq(got, want);
+		}
+	}
+	snprintf(want, sizeof(want), "%llu", ULLONG_MAX);
+	got[util_udec(got, ULLONG_MAX)] = '\0';
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
 /* util_hex64() writes what "%016llx" writes. */
 START_TEST(test_hex64_as_snprintf)
 {
@@ -185,6 +210,7 @@ Suite *suite_store_cmd(void)
 	tcase_add_test(tc, test_numbers_and_groups);
 	tcase_add_test(tc, test_rec_format_as_snprintf);
 	tcase_add_test(tc, test_hex64_as_snprintf);
+	tcase_add_test(tc, test_udec_as_snprintf);
 	tcase_add_test(tc, test_keys_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
