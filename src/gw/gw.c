@@ -407,9 +407,14 @@ static void mo_free(struct mo_job *j)
 static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 {
 	char m[32];
+	size_t n = util_strlcpy(buf, j->mo.bind, len);
 
-	snprintf(buf, len, "%s %s", j->mo.bind,
-		 log_mask_msisdn(j->mo.msisdn, m, sizeof(m)));
+	/* "%s %s" without snprintf: a few times per MO */
+	if (n + 1 < len) {
+		buf[n++] = ' ';
+		util_strlcpy(buf + n, log_mask_msisdn(j->mo.msisdn, m,
+						      sizeof(m)), len - n);
+	}
 	return buf;
 }
 
