@@ -424,13 +424,9 @@ static const struct {
 	{ 0x00E7, 0x09 },	/* ç: GSM0338.TXT; 23.038 shows Ç */
 };
 
-int gsm7_char(uint32_t cp, uint8_t out[2])
+/* gsm7_char() beyond the ASCII that maps to itself: the tables searched. */
+static int gsm7_search(uint32_t cp, uint8_t out[2])
 {
-	/* ASCII letters, digits and most punctuation map to themselves. */
-	if (cp < 0x80 && cp != GSM7_ESC && gsm7_basic[cp] == cp) {
-		out[0] = (uint8_t)cp;
-		return 1;
-	}
 	for (int i = 0; i < 128; i++) {
 		if (i != GSM7_ESC && gsm7_basic[i] == cp) {
 			out[0] = (uint8_t)i;
@@ -453,6 +449,22 @@ int gsm7_char(uint32_t cp, uint8_t out[2])
 	return 0;
 }
 
+/* gsm7_char() with its common case inline for the loops below: ASCII
+ * letters, digits and most punctuation map to themselves. */
+static inline int gsm7_of(uint32_t cp, uint8_t out[2])
+{
+	if (cp < 0x80 && cp != GSM7_ESC && gsm7_basic[cp] == cp) {
+		out[0] = (uint8_t)cp;
+		return 1;
+	}
+	return gsm7_search(cp, out);
+}
+
+int gsm7_char(uint32_t cp, uint8_t out[2])
+{
+	return gsm7_of(cp, out);
+}
+
 int gsm7_encode(const char *utf8, uint8_t *out, size_t cap, size_t *outlen)
 {
 	size_t len = strlen(utf8), pos = 0, n = 0;
@@ -464,13 +476,14 @@ int gsm7_encode(const char *utf8, uint8_t *out, size_t cap, size_t *outlen)
 
 		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
-		k = gsm7_char(cp, s);
+		k = gsm7_of(cp, s);
 		if (!k)
 			return -ERANGE;
 		if (n + (size_t)k > cap)
 			return -ENOSPC;
-		memcpy(out + n, s, (size_t)k);
-		n += (size_t)k;
+		out[n++] = s[0];
+		if (k == 2)
+			out[n++] = s[1];
 	}
 	*outlen = n;
 	return 0;
@@ -488,7 +501,7 @@ long gsm7_septets(const char *utf8)
 
 		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
-		k = gsm7_char(cp, s);
+		k = gsm7_of(cp, s);
 		if (!k)
 			return -1;
 		n += k;
@@ -906,7 +919,7 @@ struct choose_acc {
 static void choose_emit(struct choose_acc *a, uint32_t cp)
 {
 	uint8_t s[2];
-	int k = gsm7_char(cp, s);
+	int k = gsm7_of(cp, s);
 
 	if (!k)
 		a->gsm7_fits = false;
@@ -924,7 +937,7 @@ static bool fits(enum text_enc want, uint32_t cp)
 	uint8_t s[2];
 
 	if (want == TEXT_ENC_GSM7)
-		return gsm7_char(cp, s) > 0;
+		return gsm7_of(cp, s) > 0;
 	if (want == TEXT_ENC_LATIN1)
 		return cp <= 0xFF;
 	return true;

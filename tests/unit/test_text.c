@@ -633,6 +633,26 @@ START_TEST(test_ascii_inline_same_as_utf8_decode)
 		ck_assert_uint_eq(plan.chars, utf8_length(folded));
 		ck_assert_int_eq(gsm7_septets(folded) >= 0,
 				 plan.enc == TEXT_ENC_GSM7);
+		/* gsm7_encode() (its ASCII inline) against gsm7_char() */
+		if (plan.enc == TEXT_ENC_GSM7) {
+			uint8_t enc[700], want[700], sept[2];
+			size_t elen, wlen = 0, fl = strlen(folded);
+			int k;
+
+			ck_assert_int_eq(gsm7_encode(folded, enc, sizeof(enc),
+						     &elen), 0);
+			pos = 0;
+			while (pos < fl) {
+				ck_assert_int_eq(utf8_decode(folded, fl, &pos,
+							     &cp), 0);
+				k = gsm7_char(cp, sept);
+				ck_assert_int_gt(k, 0);
+				memcpy(want + wlen, sept, (size_t)k);
+				wlen += (size_t)k;
+			}
+			ck_assert_uint_eq(elen, wlen);
+			ck_assert_mem_eq(enc, want, wlen);
+		}
 	}
 }
 END_TEST
