@@ -145,7 +145,7 @@ void utf8_scrub(char *s)
  * Appends cp to out if it fits whole (keeping room for the NUL); returns
  * false when full. U+0000 is dropped: the output stays one C string.
  */
-static bool put_cp(char *out, size_t cap, size_t *n, uint32_t cp)
+static inline bool put_cp(char *out, size_t cap, size_t *n, uint32_t cp)
 {
 	char tmp[4];
 	size_t l;
@@ -916,7 +916,7 @@ struct choose_acc {
 };
 
 /* Takes one character of the text to send. */
-static void choose_emit(struct choose_acc *a, uint32_t cp)
+static inline void choose_emit(struct choose_acc *a, uint32_t cp)
 {
 	uint8_t s[2];
 	int k = gsm7_of(cp, s);
