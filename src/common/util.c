@@ -26,6 +26,15 @@ size_t util_strlcpy(char *dst, const char *src, size_t dstlen)
 	return n;
 }
 
+size_t util_strlcat(char *dst, const char *src, size_t dstlen)
+{
+	size_t d = strnlen(dst, dstlen);
+
+	if (d == dstlen)
+		return d + strlen(src);
+	return d + util_strlcpy(dst + d, src, dstlen - d);
+}
+
 int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
 	if (err && errlen) {

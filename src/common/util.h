@@ -17,6 +17,12 @@
  * src, so that a result >= dstlen tells the caller the copy was truncated.
  */
 size_t util_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Appends src to the string in dst (dstlen bytes in all), cut and
+ * NUL-terminated as util_strlcpy(); returns strlen(dst) before plus
+ * strlen(src) (a result >= dstlen: cut). util_strlcpy() then
+ * util_strlcat() is snprintf's "%s%s", cut the same way, at a tenth of
+ * the cost. */
+size_t util_strlcat(char *dst, const char *src, size_t dstlen);
 
 /* Writes the decimal digits of v at out, no NUL; returns how many (at
  * most 20). For hot paths: snprintf's "%llu" costs about 800

@@ -407,14 +407,11 @@ static void mo_free(struct mo_job *j)
 static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 {
 	char m[32];
-	size_t n = util_strlcpy(buf, j->mo.bind, len);
 
 	/* "%s %s" without snprintf: a few times per MO */
-	if (n + 1 < len) {
-		buf[n++] = ' ';
-		util_strlcpy(buf + n, log_mask_msisdn(j->mo.msisdn, m,
-						      sizeof(m)), len - n);
-	}
+	util_strlcpy(buf, j->mo.bind, len);
+	util_strlcat(buf, " ", len);
+	util_strlcat(buf, log_mask_msisdn(j->mo.msisdn, m, sizeof(m)), len);
 	return buf;
 }
 
@@ -565,7 +562,8 @@ static void build_reply(struct mo_job *j)
 	int64_t now = util_now_ms();
 
 	memset(mt, 0, sizeof(*mt));
-	snprintf(mt->id, sizeof(mt->id), "%s.r", j->mo.id);
+	util_strlcpy(mt->id, j->mo.id, sizeof(mt->id));
+	util_strlcat(mt->id, ".r", sizeof(mt->id));
 	util_strlcpy(mt->msisdn, j->mo.msisdn, sizeof(mt->msisdn));
 	util_strlcpy(mt->dst, j->mo.src, sizeof(mt->dst));
 	mt->dst_ton = j->mo.src_ton;
@@ -592,7 +590,8 @@ static void build_sms_copy(struct mo_job *j)
 	struct store_mt *mt = &j->mt2;
 
 	*mt = j->mt;
-	snprintf(mt->id, sizeof(mt->id), "%s.c", j->mo.id);
+	util_strlcpy(mt->id, j->mo.id, sizeof(mt->id));
+	util_strlcat(mt->id, ".c", sizeof(mt->id));
 	mt->ch = STORE_CH_SMS;
 	mt->ussd_final = false;
 	mt->ussd_ref[0] = '\0';

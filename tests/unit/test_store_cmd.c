@@ -77,6 +77,30 @@ START_TEST(test_numbers_and_groups)
 }
 END_TEST
 
+/* util_strlcpy() then util_strlcat() make snprintf's "%s%s", cut the same
+ * way in every buffer size. */
+START_TEST(test_strlcat_as_snprintf)
+{
+	static const char *const heads[] = { "", "m", "18c2f-host.1-42" };
+	static const char *const tails[] = { "", ".r", " 84912***78" };
+	char want[40], got[40];
+
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; k < 3; k++)
+			for (size_t cap = 1; cap <= sizeof(got); cap++) {
+				size_t had;
+
+				snprintf(want, cap, "%s%s", heads[i], tails[k]);
+				util_strlcpy(got, heads[i], cap);
+				had = strlen(got);
+				ck_assert_uint_eq(util_strlcat(got, tails[k],
+							       cap),
+						  had + strlen(tails[k]));
+				ck_assert_str_eq(got, want);
+			}
+}
+END_TEST
+
 /* util_udec() writes what "%llu" writes: every value below 100,000, each
  * power of ten and its neighbours, the maximum. */
 START_TEST(test_udec_as_snprintf)
@@ -219,6 +243,7 @@ Suite *suite_store_cmd(void)
 	tcase_add_test(tc, test_rec_format_as_snprintf);
 	tcase_add_test(tc, test_hex64_as_snprintf);
 	tcase_add_test(tc, test_udec_as_snprintf);
+	tcase_add_test(tc, test_strlcat_as_snprintf);
 	tcase_add_test(tc, test_keys_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
