@@ -26,6 +26,15 @@ size_t util_strlcpy(char *dst, const char *src, size_t dstlen)
 	return n;
 }
 
+size_t util_strlcat(char *dst, const char *src, size_t dstlen)
+{
+	size_t d = strnlen(dst, dstlen);
+
+	if (d == dstlen)
+		return d + strlen(src);
+	return d + util_strlcpy(dst + d, src, dstlen - d);
+}
+
 int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
 	if (err && errlen) {
@@ -100,18 +109,50 @@ bool util_all_digits(const char *s)
 	return true;
 }
 
+/* "00" to "99": two digits per division */
+static const char dec_pairs[201] =
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
+
 size_t util_udec(char *out, unsigned long long v)
 {
 	char d[20];
-	size_t n = 0, k = 0;
+	size_t i = sizeof(d), n;
 
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		out[k++] = d[--n];
-	return k;
+	if (v < 10) {	/* most RESP lengths and counts */
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		i -= 2;
+		d[i] = dec_pairs[2 * r];
+		d[i + 1] = dec_pairs[2 * r + 1];
+	}
+	if (v >= 10) {
+		i -= 2;
+		d[i] = dec_pairs[2 * v];
+		d[i + 1] = dec_pairs[2 * v + 1];
+	} else {
+		d[--i] = (char)('0' + v);
+	}
+	n = sizeof(d) - i;
+	for (size_t k = 0; k < n; k++)
+		out[k] = d[i + k];
+	return n;
+}
+
+size_t util_sdec(char *out, long long v)
+{
+	if (v >= 0)
+		return util_udec(out, (unsigned long long)v);
+	out[0] = '-';
+	/* in unsigned arithmetic: -LLONG_MIN does not fit a long long */
+	return 1 + util_udec(out + 1, 0ULL - (unsigned long long)v);
 }
 
 void util_hex(const uint8_t *in, size_t len, char *out)
@@ -123,6 +164,15 @@ void util_hex(const uint8_t *in, size_t len, char *out)
 		out[2 * i + 1] = digits[in[i] & 15];
 	}
 	out[2 * len] = '\0';
+}
+
+void util_hex64(uint64_t v, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 15];
+	out[16] = '\0';
 }
 
 uint64_t util_fnv1a64(const void *data, size_t len, uint64_t seed)

@@ -135,7 +135,7 @@ void acks_token(const struct acks *a, const struct smpp_link *l,
 	h = util_fnv1a64(&a->boot, sizeof(a->boot), h);
 	h = util_fnv1a64(name, strlen(name) + 1, h);
 	h = util_fnv1a64(g, sizeof(g), h);
-	snprintf(out, ACKS_TOKEN_MAX, "%016llx", (unsigned long long)h);
+	util_hex64(h, out);	/* ACKS_TOKEN_MAX >= 17 */
 }
 
 void acks_live(const struct acks *a, struct smpp_link *const *links, int n,

@@ -91,6 +91,7 @@ struct mo_job {
 	/* parked: the next of this phone; the first also knows the last */
 	struct mo_job *park_next, *park_tail;
 	bool indexed;		/* in gw->mo_byid (and gw->mo_bycc) */
+	bool cmd_known;		/* cmd holds mo.text parsed (mo_cmd()) */
 
 	/*
 	 * From here on, about 45 of the job's 47 KB: mo_new() clears only
@@ -107,6 +108,9 @@ struct mo_job {
 	struct dossier dossier;
 	struct store_mt mt;
 	struct store_mt mt2;	/* the SMS copy of a USSD procedure's end */
+	/* mo.text parsed once for the MO's restart, the dossier it names
+	 * and the menu step (written by mo_cmd() before it is read) */
+	struct cmd cmd;
 };
 
 
@@ -268,6 +272,19 @@ static struct mo_job *mo_new(struct gw *gw)
 	return j;
 }
 
+/* j's text parsed, once per MO: folding and parsing it was a seventh of
+ * the daemon's instructions when the restart check, the dossier look-up
+ * and the menu step each did it. The text is set before the first call
+ * and not changed after. */
+static const struct cmd *mo_cmd(struct mo_job *j)
+{
+	if (!j->cmd_known) {
+		cmd_parse(j->mo.text, &j->cmd);
+		j->cmd_known = true;
+	}
+	return &j->cmd;
+}
+
 static bool phone_busy(const struct mo_job *j);
 static void wake_next(struct gw *gw, const char *pkey, size_t pklen);
 
@@ -391,8 +408,10 @@ static const char *prefix_of(const struct mo_job *j, char *buf, size_t len)
 {
 	char m[32];
 
-	snprintf(buf, len, "%s %s", j->mo.bind,
-		 log_mask_msisdn(j->mo.msisdn, m, sizeof(m)));
+	/* "%s %s" without snprintf: a few times per MO */
+	util_strlcpy(buf, j->mo.bind, len);
+	util_strlcat(buf, " ", len);
+	util_strlcat(buf, log_mask_msisdn(j->mo.msisdn, m, sizeof(m)), len);
 	return buf;
 }
 
@@ -543,7 +562,8 @@ static void build_reply(struct mo_job *j)
 	int64_t now = util_now_ms();
 
 	memset(mt, 0, sizeof(*mt));
-	snprintf(mt->id, sizeof(mt->id), "%s.r", j->mo.id);
+	util_strlcpy(mt->id, j->mo.id, sizeof(mt->id));
+	util_strlcat(mt->id, ".r", sizeof(mt->id));
 	util_strlcpy(mt->msisdn, j->mo.msisdn, sizeof(mt->msisdn));
 	util_strlcpy(mt->dst, j->mo.src, sizeof(mt->dst));
 	mt->dst_ton = j->mo.src_ton;
@@ -570,7 +590,8 @@ static void build_sms_copy(struct mo_job *j)
 	struct store_mt *mt = &j->mt2;
 
 	*mt = j->mt;
-	snprintf(mt->id, sizeof(mt->id), "%s.c", j->mo.id);
+	util_strlcpy(mt->id, j->mo.id, sizeof(mt->id));
+	util_strlcat(mt->id, ".c", sizeof(mt->id));
 	mt->ch = STORE_CH_SMS;
 	mt->ussd_final = false;
 	mt->ussd_ref[0] = '\0';
@@ -754,7 +775,7 @@ static void close_unanswered(struct mo_job *j)
 }
 
 /* What the menu engine is told of an MO and its sender. */
-static void menu_input_of(const struct mo_job *j, struct menu_input *in)
+static void menu_input_of(struct mo_job *j, struct menu_input *in)
 {
 	const struct gw *gw = j->gw;
 
@@ -765,6 +786,7 @@ static void menu_input_of(const struct mo_job *j, struct menu_input *in)
 	else
 		in->ev = MENU_EV_SMS;
 	in->text = j->mo.text;
+	in->cmd = mo_cmd(j);
 	in->ch = j->mo.ch == STORE_CH_USSD ? MENU_CH_USSD : MENU_CH_SMS;
 	in->lang = menu_lang_index(j->profile.lang);
 	if (in->lang < 0)
@@ -978,20 +1000,19 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 	mo_step(j);
 }
 
-/* The dossier a text names, so that round trip 1 can fetch it. */
-static bool dossier_candidate(const char *text, char *key, size_t keylen)
+/* The dossier a text (parsed: c) names, so that round trip 1 can fetch
+ * it. */
+static bool dossier_candidate(const struct cmd *c, char *key, size_t keylen)
 {
-	struct cmd c;
 	char display[DOSSIER_CODE_MAX];
 	const char *end;
 
-	cmd_parse(text, &c);
-	if (c.kind == CMD_LOOKUP && c.code_ok) {
-		util_strlcpy(key, c.key, keylen);
+	if (c->kind == CMD_LOOKUP && c->code_ok) {
+		util_strlcpy(key, c->key, keylen);
 		return true;
 	}
-	return c.kind == CMD_TEXT &&
-	       dossier_code_parse(c.norm, display, sizeof(display), key,
+	return c->kind == CMD_TEXT &&
+	       dossier_code_parse(c->norm, display, sizeof(display), key,
 				  keylen, &end) == 0 &&
 	       *end == '\0';
 }
@@ -1010,7 +1031,7 @@ static void mo_record(struct mo_job *j, bool reread)
 {
 	/* an ignored sender looks nothing up */
 	bool fetch = !odd_ignored(j) &&
-		     dossier_candidate(j->mo.text, j->dossier_key,
+		     dossier_candidate(mo_cmd(j), j->dossier_key,
 				       sizeof(j->dossier_key));
 	char live[MAX_LINKS * ACKS_TOKEN_MAX];
 	int rc;
@@ -1077,8 +1098,8 @@ static void fingerprint(const struct smpp_pdu *p, char *out)
 		}
 		h[k] = x;
 	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0],
-		 (unsigned long long)h[1]);
+	util_hex64(h[0], out);
+	util_hex64(h[1], out + 16);
 }
 
 struct dlr_job {
@@ -1274,7 +1295,9 @@ static void cc_process(struct gw *gw, const char *key,
 	/* the same message completed twice (a late claim) is one MO */
 	h = util_fnv1a64(key, strlen(key), 0);
 	h = util_fnv1a64(text, strlen(text), h);
-	snprintf(mo->fp, sizeof(mo->fp), "cc%016llx", (unsigned long long)h);
+	mo->fp[0] = 'c';	/* sizeof(mo->fp) >= 19 */
+	mo->fp[1] = 'c';
+	util_hex64(h, mo->fp + 2);
 	prefix_of(j, px, sizeof(px));
 	shown_text(LOG_SMPP, mo->text, shown, sizeof(shown));
 	if (reasm_complete(r))
@@ -1473,12 +1496,8 @@ static void on_request(void *arg, struct smpp_link *l,
 	} else {
 		mo->ch = STORE_CH_SMS;
 	}
-	if (mo->ch == STORE_CH_SMS) {
-		struct cmd c;
-
-		cmd_parse(mo->text, &c);
-		mo->restart = c.kind == CMD_MENU;
-	}
+	if (mo->ch == STORE_CH_SMS)
+		mo->restart = mo_cmd(j)->kind == CMD_MENU;
 	prefix_of(j, px, sizeof(px));
 	cat = mo->ch == STORE_CH_USSD ? LOG_USSD : LOG_SMPP;
 	LOGP(cat, LOG_INFO, px, "MO %s %s%s%s %s", mo->id,

@@ -578,17 +578,23 @@ static int prepare(struct mt_job *m, const struct cgw_smsc_conf *sc)
 	} else {
 		struct seg_opts o;
 		char cut[STORE_TEXT_MAX + 8];
-		int need;
 
+		if (m->ref_pending)
+			return -EAGAIN;
 		seg_opts_for_bind(&o, sc);
 		o.enc = (enum text_enc)mt->enc;
-		need = seg_count(mt->text, &o, NULL);
-		if (need < 0)
-			return -EINVAL;
-		if (need > 1 && o.concat != SEG_CONCAT_PAYLOAD && mt->ref < 0) {
-			/* a reference unique per destination, from Redis */
-			if (m->ref_pending)
-				return -EAGAIN;
+		/* split first, with reference 0 when it has none: counting
+		 * the segments before splitting encoded every MT twice */
+		o.ref = (uint16_t)(mt->ref < 0 ? 0 : mt->ref);
+		rc = seg_split(mt->text, &o, &m->seg, err, sizeof(err));
+		if (rc < 0 && rc != -EMSGSIZE &&
+		    seg_count(mt->text, &o, NULL) < 0)
+			return -EINVAL;	/* not encodable at all: quietly */
+		if (m->seg.cost > 1 && o.concat != SEG_CONCAT_PAYLOAD &&
+		    mt->ref < 0) {
+			/* a reference unique per destination, from Redis;
+			 * split again once it is there */
+			seg_msg_free(&m->seg);
 			/* counted before the call: its callback may come
 			 * before it returns on some error paths */
 			m->ref_pending = true;
@@ -601,8 +607,6 @@ static int prepare(struct mt_job *m, const struct cgw_smsc_conf *sc)
 			}
 			return -EAGAIN;
 		}
-		o.ref = (uint16_t)(mt->ref < 0 ? 0 : mt->ref);
-		rc = seg_split(mt->text, &o, &m->seg, err, sizeof(err));
 		if (rc == -EMSGSIZE) {
 			LOGP(LOG_SMPP, LOG_WARN, sc->id,
 			     "MT %s needs %u segments, more than "

@@ -125,6 +125,7 @@ struct menu_node {
 /* --- procedures (menu_proc.c, docs/menus.md "Applications") ------------- */
 
 struct menu_tree;
+struct cmd;	/* menu/cmd.h */
 
 #define MENU_MAX_PROCS 9	/* one screen lists them */
 #define MENU_PROC_FIELDS 6
@@ -268,6 +269,9 @@ enum menu_event {
 struct menu_input {
 	enum menu_event ev;
 	const char *text;	/* what the citizen sent (UTF-8) */
+	/* text parsed by cmd_parse() (menu/cmd.h), or NULL: menu_step()
+	 * parses it when it needs to */
+	const struct cmd *cmd;
 	enum menu_channel ch;
 	int lang;		/* the citizen's language */
 	bool fold;		/* write the reply without diacritics */

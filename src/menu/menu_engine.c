@@ -688,17 +688,21 @@ static void sms(struct menu_ctx *st, const struct menu_session *cur)
 {
 	const struct menu_proc *p;
 	const char *args;
-	struct cmd c;
+	struct cmd parsed;
+	const struct cmd *c = st->in->cmd;
 
-	cmd_parse(st->in->text, &c);
-	if (c.kind == CMD_TEXT &&
+	if (!c) {
+		cmd_parse(st->in->text, &parsed);
+		c = &parsed;
+	}
+	if (c->kind == CMD_TEXT &&
 	    (p = menu_proc_match(st->tree, st->in->text, &args))) {
 		menu_sms_apply(st, p, args);
 		return;
 	}
-	switch (c.kind) {
+	switch (c->kind) {
 	case CMD_LOOKUP:
-		sms_lookup(st, &c);
+		sms_lookup(st, c);
 		return;
 	case CMD_MENU:
 		enter(st, st->tree->start);

@@ -193,6 +193,27 @@ static bool is_dash(const char **p)
 	return false;
 }
 
+/* "%s-%s-%s" of a code's parts into out, without snprintf when it fits
+ * (every SMS is tried as a code): 0, or -ENOSPC when it does not fit
+ * whole. */
+static int code_join(char *out, size_t cap, const char *agency,
+		     const char *date, const char *seq)
+{
+	size_t na = strlen(agency), nd = strlen(date), ns = strlen(seq);
+
+	if (na + nd + ns + 3 > cap) {
+		/* what is kept of it, as before */
+		snprintf(out, cap, "%s-%s-%s", agency, date, seq);
+		return -ENOSPC;
+	}
+	memcpy(out, agency, na);
+	out[na] = '-';
+	memcpy(out + na + 1, date, nd);
+	out[na + 1 + nd] = '-';
+	memcpy(out + na + nd + 2, seq, ns + 1);
+	return 0;
+}
+
 int dossier_code_parse(const char *in, char *display, size_t displen,
 		       char *key, size_t keylen, const char **end)
 {
@@ -234,10 +255,8 @@ int dossier_code_parse(const char *in, char *display, size_t displen,
 	dd = (date[4] - '0') * 10 + (date[5] - '0');
 	if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
 		return -EINVAL;
-	if ((size_t)snprintf(display, displen, "%s-%s-%s", agency, date,
-			     seq) >= displen ||
-	    (size_t)snprintf(key, keylen, "%s-%s-%s", agkey, date, seq) >=
-		    keylen)
+	if (code_join(display, displen, agency, date, seq) < 0 ||
+	    code_join(key, keylen, agkey, date, seq) < 0)
 		return -EINVAL;
 	if (end)
 		*end = p;

@@ -76,14 +76,8 @@ void arg_s(struct argv *a, const char *s)
 void arg_i(struct argv *a, long long v)
 {
 	char b[24];
-	size_t k = 0;
 
-	if (v < 0)
-		b[k++] = '-';
-	/* in unsigned arithmetic: -LLONG_MIN does not fit a long long */
-	k += util_udec(b + k, v < 0 ? 0ULL - (unsigned long long)v
-				 : (unsigned long long)v);
-	arg_put(a, b, k);
+	arg_put(a, b, util_sdec(b, v));
 }
 
 void arg_kv(struct argv *a, const char *k, const char *v)

@@ -129,10 +129,26 @@ void store_key_dossier(const struct store_keys *k, const char *dossier_key,
 			dossier_key, out, outlen);
 }
 
+/* prefix kind bind ":" msgid: an MT's receipt keys, two per MT */
+static void key_bind_msgid(const struct store_keys *k, const char *kind,
+			   const char *bind, const char *msgid, char *out,
+			   size_t outlen)
+{
+	struct keybuf b = { .out = out, .cap = outlen };
+
+	if (outlen)
+		out[0] = '\0';
+	kb_s(&b, k->prefix);
+	kb_s(&b, kind);
+	kb_s(&b, bind);
+	kb_put(&b, ":", 1);
+	kb_s(&b, msgid);
+}
+
 void store_key_dlrwait(const struct store_keys *k, const char *bind,
 		       const char *msgid, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s:dlrwait:%s:%s", k->prefix, bind, msgid);
+	key_bind_msgid(k, ":dlrwait:", bind, msgid, out, outlen);
 }
 
 void store_key_bcast(const struct store_keys *k, const char *id, char *out,
@@ -160,7 +176,7 @@ void store_key_seq(const struct store_keys *k, const char *agency,
 void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s:msgid:%s:%s", k->prefix, bind, msgid);
+	key_bind_msgid(k, ":msgid:", bind, msgid, out, outlen);
 }
 
 void store_key_tps(const struct store_keys *k, const char *account,

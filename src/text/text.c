@@ -60,6 +60,22 @@ bad:
 	return -EILSEQ;
 }
 
+/*
+ * utf8_decode() with its ASCII case inline, for the loops below: most
+ * text is ASCII, and a call per byte in each of them (choosing the
+ * encoding, encoding, counting) was a tenth of the daemon's instructions
+ * per MO.
+ */
+static inline int next_cp(const char *s, size_t len, size_t *pos,
+			  uint32_t *cp)
+{
+	if (*pos < len && (unsigned char)s[*pos] < 0x80) {
+		*cp = (unsigned char)s[(*pos)++];
+		return 0;
+	}
+	return utf8_decode(s, len, pos, cp);
+}
+
 size_t utf8_encode(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {
@@ -90,7 +106,7 @@ size_t utf8_length(const char *s)
 	uint32_t cp;
 
 	while (pos < len) {
-		utf8_decode(s, len, &pos, &cp);
+		next_cp(s, len, &pos, &cp);
 		n++;
 	}
 	return n;
@@ -102,7 +118,7 @@ bool utf8_valid(const char *s)
 	uint32_t cp;
 
 	while (pos < len)
-		if (utf8_decode(s, len, &pos, &cp) < 0)
+		if (next_cp(s, len, &pos, &cp) < 0)
 			return false;
 	return true;
 }
@@ -115,7 +131,7 @@ void utf8_scrub(char *s)
 		size_t from = pos;
 		uint32_t cp;
 
-		if (utf8_decode(s, len, &pos, &cp) < 0) {
+		if (next_cp(s, len, &pos, &cp) < 0) {
 			s[out++] = '?';
 			continue;
 		}
@@ -129,13 +145,19 @@ void utf8_scrub(char *s)
  * Appends cp to out if it fits whole (keeping room for the NUL); returns
  * false when full. U+0000 is dropped: the output stays one C string.
  */
-static bool put_cp(char *out, size_t cap, size_t *n, uint32_t cp)
+static inline bool put_cp(char *out, size_t cap, size_t *n, uint32_t cp)
 {
 	char tmp[4];
 	size_t l;
 
 	if (!cp)
 		return true;
+	if (cp < 0x80) {	/* ASCII, most characters: no encoding */
+		if (*n + 2 > cap)
+			return false;
+		out[(*n)++] = (char)cp;
+		return true;
+	}
 	l = utf8_encode(cp, tmp);
 	if (*n + l + 1 > cap)
 		return false;
@@ -255,14 +277,22 @@ static const struct fold_pair {
 	{0x1EF5, 'y'}, {0x1EF6, 'Y'}, {0x1EF7, 'y'}, {0x1EF8, 'Y'}, {0x1EF9, 'y'},
 };
 
-/* Punctuation and spacing that phone keyboards and word processors
- * produce (0 = drop). Fullwidth ASCII (U+FF01..U+FF5E) is folded by
- * arithmetic in text_fold_cp(). */
+/* The ASCII characters that fold to another (0 = folds to itself): a
+ * table indexed by the byte, so that ASCII text, most of what citizens
+ * and menus write, is folded a byte at a time without decoding it or
+ * searching the tables below. */
+static const char fold_ascii[128] = {
+	['\t'] = ' ', ['`'] = '\'',
+};
+
+/* Punctuation and spacing beyond ASCII that phone keyboards and word
+ * processors produce (0 = drop). Fullwidth ASCII (U+FF01..U+FF5E) is
+ * folded by arithmetic in text_fold_cp(). */
 static const struct {
 	uint32_t cp;
 	uint32_t to;
 } fold_punct[] = {
-	{ 0x0009, ' ' },  { 0x0060, '\'' }, { 0x00A0, ' ' },  { 0x00AB, '"' },
+	{ 0x00A0, ' ' },  { 0x00AB, '"' },
 	{ 0x00AD, 0 },    { 0x00B4, '\'' }, { 0x00B7, '.' },  { 0x00BB, '"' },
 	{ 0x02C6, '^' },  { 0x02DC, '~' },  { 0x2002, ' ' },  { 0x2003, ' ' },
 	{ 0x2007, ' ' },  { 0x2008, ' ' },  { 0x2009, ' ' },  { 0x200A, ' ' },
@@ -287,6 +317,9 @@ uint32_t text_fold_cp(uint32_t cp)
 {
 	const struct fold_pair *p;
 
+	if (cp < 0x80)
+		return fold_ascii[cp] ? (uint32_t)(unsigned char)fold_ascii[cp]
+				      : cp;
 	if (cp >= 0x0300 && cp <= 0x036F)
 		return 0;	/* combining marks of decomposed input */
 	if (cp >= 0xFF01 && cp <= 0xFF5E)
@@ -310,8 +343,19 @@ size_t text_fold(const char *in, char *out, size_t cap)
 	if (!cap)
 		return 0;
 	while (pos < len) {
+		unsigned char c = (unsigned char)in[pos];
 		uint32_t cp;
 
+		if (c < 0x80) {
+			/* ASCII: what text_fold_cp() and put_cp() would
+			 * do, without the calls (a ninth fewer daemon
+			 * instructions per MO than through them) */
+			if (n + 2 > cap)
+				break;
+			out[n++] = fold_ascii[c] ? fold_ascii[c] : (char)c;
+			pos++;
+			continue;
+		}
 		if (utf8_decode(in, len, &pos, &cp) < 0)
 			cp = '?';
 		cp = text_fold_cp(cp);
@@ -380,13 +424,9 @@ static const struct {
 	{ 0x00E7, 0x09 },	/* ç: GSM0338.TXT; 23.038 shows Ç */
 };
 
-int gsm7_char(uint32_t cp, uint8_t out[2])
+/* gsm7_char() beyond the ASCII that maps to itself: the tables searched. */
+static int gsm7_search(uint32_t cp, uint8_t out[2])
 {
-	/* ASCII letters, digits and most punctuation map to themselves. */
-	if (cp < 0x80 && cp != GSM7_ESC && gsm7_basic[cp] == cp) {
-		out[0] = (uint8_t)cp;
-		return 1;
-	}
 	for (int i = 0; i < 128; i++) {
 		if (i != GSM7_ESC && gsm7_basic[i] == cp) {
 			out[0] = (uint8_t)i;
@@ -409,6 +449,22 @@ int gsm7_char(uint32_t cp, uint8_t out[2])
 	return 0;
 }
 
+/* gsm7_char() with its common case inline for the loops below: ASCII
+ * letters, digits and most punctuation map to themselves. */
+static inline int gsm7_of(uint32_t cp, uint8_t out[2])
+{
+	if (cp < 0x80 && cp != GSM7_ESC && gsm7_basic[cp] == cp) {
+		out[0] = (uint8_t)cp;
+		return 1;
+	}
+	return gsm7_search(cp, out);
+}
+
+int gsm7_char(uint32_t cp, uint8_t out[2])
+{
+	return gsm7_of(cp, out);
+}
+
 int gsm7_encode(const char *utf8, uint8_t *out, size_t cap, size_t *outlen)
 {
 	size_t len = strlen(utf8), pos = 0, n = 0;
@@ -418,15 +474,16 @@ int gsm7_encode(const char *utf8, uint8_t *out, size_t cap, size_t *outlen)
 		uint8_t s[2];
 		int k;
 
-		if (utf8_decode(utf8, len, &pos, &cp) < 0)
+		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
-		k = gsm7_char(cp, s);
+		k = gsm7_of(cp, s);
 		if (!k)
 			return -ERANGE;
 		if (n + (size_t)k > cap)
 			return -ENOSPC;
-		memcpy(out + n, s, (size_t)k);
-		n += (size_t)k;
+		out[n++] = s[0];
+		if (k == 2)
+			out[n++] = s[1];
 	}
 	*outlen = n;
 	return 0;
@@ -442,9 +499,9 @@ long gsm7_septets(const char *utf8)
 		uint8_t s[2];
 		int k;
 
-		if (utf8_decode(utf8, len, &pos, &cp) < 0)
+		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
-		k = gsm7_char(cp, s);
+		k = gsm7_of(cp, s);
 		if (!k)
 			return -1;
 		n += k;
@@ -583,7 +640,7 @@ int ucs2_encode(const char *utf8, uint8_t *out, size_t cap, size_t *outlen)
 	while (pos < len) {
 		uint32_t cp;
 
-		if (utf8_decode(utf8, len, &pos, &cp) < 0)
+		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
 		if (cp >= 0x10000) {
 			uint32_t v = cp - 0x10000;
@@ -613,7 +670,7 @@ size_t ucs2_units(const char *utf8)
 	uint32_t cp;
 
 	while (pos < len) {
-		if (utf8_decode(utf8, len, &pos, &cp) < 0)
+		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
 		n += cp >= 0x10000 ? 2 : 1;
 	}
@@ -658,7 +715,7 @@ static int octet_encode(const char *utf8, uint32_t max, uint8_t *out,
 	while (pos < len) {
 		uint32_t cp;
 
-		if (utf8_decode(utf8, len, &pos, &cp) < 0)
+		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
 		if (cp > max)
 			return -ERANGE;
@@ -859,10 +916,10 @@ struct choose_acc {
 };
 
 /* Takes one character of the text to send. */
-static void choose_emit(struct choose_acc *a, uint32_t cp)
+static inline void choose_emit(struct choose_acc *a, uint32_t cp)
 {
 	uint8_t s[2];
-	int k = gsm7_char(cp, s);
+	int k = gsm7_of(cp, s);
 
 	if (!k)
 		a->gsm7_fits = false;
@@ -880,7 +937,7 @@ static bool fits(enum text_enc want, uint32_t cp)
 	uint8_t s[2];
 
 	if (want == TEXT_ENC_GSM7)
-		return gsm7_char(cp, s) > 0;
+		return gsm7_of(cp, s) > 0;
 	if (want == TEXT_ENC_LATIN1)
 		return cp <= 0xFF;
 	return true;
@@ -901,7 +958,7 @@ int text_choose(const char *utf8, bool fold, enum text_enc want,
 	while (pos < len) {
 		uint32_t cp;
 
-		if (utf8_decode(utf8, len, &pos, &cp) < 0)
+		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
 		if (fold || !fits(want, cp)) {
 			cp = text_fold_cp(cp);

@@ -86,8 +86,25 @@ START_TEST(test_code_output_too_small)
 {
 	char d[10], k[DOSSIER_CODE_MAX];
 
+	char full[DOSSIER_CODE_MAX], cut[DOSSIER_CODE_MAX];
+	size_t n;
+
 	ck_assert_int_eq(dossier_code_parse(CODE, d, sizeof(d), k, sizeof(k),
 					    NULL), -EINVAL);
+	/* every size: refused below the whole code, which is then written
+	 * cut as snprintf cut it; accepted from its length + 1 */
+	ck_assert_int_eq(dossier_code_parse(CODE, full, sizeof(full), k,
+					    sizeof(k), NULL), 0);
+	n = strlen(full);
+	for (size_t cap = 1; cap <= n + 1; cap++) {
+		char want[DOSSIER_CODE_MAX];
+
+		snprintf(want, cap, "%s", full);
+		ck_assert_int_eq(dossier_code_parse(CODE, cut, cap, k,
+						    sizeof(k), NULL),
+				 cap <= n ? -EINVAL : 0);
+		ck_assert_str_eq(cut, want);
+	}
 }
 END_TEST
 

@@ -137,6 +137,31 @@ START_TEST(test_journal_stream_match)
 }
 END_TEST
 
+/* log_mask_msisdn() writes what snprintf's "%.5s***%s" wrote, also cut in
+ * a small buffer. */
+START_TEST(test_mask_msisdn_as_snprintf)
+{
+	static const char *const in[] = { "", "8", "8491234", "84912345",
+					  "84912345678", "849123456789012" };
+	char want[32], got[32];
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		size_t n = strlen(in[i]);
+
+		for (size_t cap = 1; cap <= sizeof(got); cap++) {
+			if (n < 8)
+				snprintf(want, cap, "%s", n ? "***" : "-");
+			else
+				snprintf(want, cap, "%.5s***%s", in[i],
+					 in[i] + n - 2);
+			ck_assert_str_eq(log_mask_msisdn(in[i], got, cap),
+					 want);
+		}
+	}
+	ck_assert_str_eq(log_mask_msisdn(NULL, got, sizeof(got)), "-");
+}
+END_TEST
+
 START_TEST(test_spec_checked_without_effect)
 {
 	char err[256] = "";
@@ -171,6 +196,7 @@ Suite *suite_log(void)
 	tcase_add_test(tc, test_control_characters_and_cut);
 	tcase_add_test(tc, test_journal_stream_match);
 	tcase_add_test(tc, test_spec_checked_without_effect);
+	tcase_add_test(tc, test_mask_msisdn_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
 }

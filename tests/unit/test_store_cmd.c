@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "common/util.h"
+#include "store/record.h"
 #include "store/store_keys.h"
 
 Suite *suite_store_cmd(void);
@@ -75,6 +77,117 @@ START_TEST(test_numbers_and_groups)
 }
 END_TEST
 
+/* util_strlcpy() then util_strlcat() make snprintf's "%s%s", cut the same
+ * way in every buffer size. */
+START_TEST(test_strlcat_as_snprintf)
+{
+	static const char *const heads[] = { "", "m", "18c2f-host.1-42" };
+	static const char *const tails[] = { "", ".r", " 84912***78" };
+	char want[40], got[40];
+
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; k < 3; k++)
+			for (size_t cap = 1; cap <= sizeof(got); cap++) {
+				size_t had;
+
+				snprintf(want, cap, "%s%s", heads[i], tails[k]);
+				util_strlcpy(got, heads[i], cap);
+				had = strlen(got);
+				ck_assert_uint_eq(util_strlcat(got, tails[k],
+							       cap),
+						  had + strlen(tails[k]));
+				ck_assert_str_eq(got, want);
+			}
+}
+END_TEST
+
+/* util_udec() writes what "%llu" writes: every value below 100,000, each
+ * power of ten and its neighbours, the maximum. */
+START_TEST(test_udec_as_snprintf)
+{
+	char want[32], got[32];
+	unsigned long long p = 1;
+
+	for (unsigned long long v = 0; v < 100000; v++) {
+		snprintf(want, sizeof(want), "%llu", v);
+		got[util_udec(got, v)] = '\0';
+		ck_assert_str_eq(got, want);
+	}
+	for (int e = 0; e < 20; e++, p *= 10) {
+		for (unsigned long long v = p - 1; v <= p + 1; v++) {
+			snprintf(want, sizeof(want), "%llu", v);
+			got[util_udec(got, v)] = '\0';
+			ck_assert_str_eq(got, want);
+		}
+	}
+	snprintf(want, sizeof(want), "%llu", ULLONG_MAX);
+	got[util_udec(got, ULLONG_MAX)] = '\0';
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* util_hex64() writes what "%016llx" writes. */
+START_TEST(test_hex64_as_snprintf)
+{
+	static const unsigned long long v[] = { 0, 1, 0xf, 0x10,
+						0x0123456789abcdefULL,
+						0xfedcba9876543210ULL,
+						ULLONG_MAX };
+	char want[32], got[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(want, sizeof(want), "%016llx", v[i]);
+		memset(got, 'x', sizeof(got));
+		util_hex64(v[i], got);
+		ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
+/* rec_format() writes numbers without snprintf: the same text as "%d"
+ * and "%lld", also cut as snprintf would cut it in a small buffer. */
+START_TEST(test_rec_format_as_snprintf)
+{
+	static const long long v[] = { 0, 1, -1, 9, 10, -10, 99, 100,
+				       -987654321, 1764950000000LL,
+				       INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN };
+	struct {
+		int i;
+		int64_t l;
+		bool b;
+		enum store_channel ch;
+	} o;
+	const struct rec_field fi = { .name = "i", .type = REC_INT,
+				      .off = offsetof(typeof(o), i) },
+			       fl = { .name = "l", .type = REC_TIME,
+				      .off = offsetof(typeof(o), l) },
+			       fb = { .name = "b", .type = REC_BOOL,
+				      .off = offsetof(typeof(o), b) },
+			       fc = { .name = "c", .type = REC_CH,
+				      .off = offsetof(typeof(o), ch) };
+	char want[32], buf[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		o.l = v[i];
+		o.i = v[i] >= INT_MIN && v[i] <= INT_MAX ? (int)v[i] : 7;
+		for (size_t cap = 1; cap <= sizeof(buf); cap++) {
+			snprintf(want, cap, "%lld", (long long)o.l);
+			ck_assert_str_eq(rec_format(&fl, &o, buf, cap), want);
+			snprintf(want, cap, "%d", o.i);
+			ck_assert_str_eq(rec_format(&fi, &o, buf, cap), want);
+		}
+	}
+	o.b = true;
+	o.ch = STORE_CH_USSD;
+	ck_assert_str_eq(rec_format(&fb, &o, buf, sizeof(buf)), "1");
+	ck_assert_str_eq(rec_format(&fc, &o, buf, sizeof(buf)), "ussd");
+	o.b = false;
+	o.ch = STORE_CH_SMS;
+	ck_assert_str_eq(rec_format(&fb, &o, buf, sizeof(buf)), "0");
+	ck_assert_str_eq(rec_format(&fc, &o, buf, sizeof(buf)), "sms");
+}
+END_TEST
+
 /* Every buffer size, so that a cut key is cut where snprintf cut it. */
 START_TEST(test_keys_as_snprintf)
 {
@@ -109,6 +222,14 @@ START_TEST(test_keys_as_snprintf)
 			 store_shard_of("84901234567", 16));
 		ck_assert_str_eq(got, want);
 	}
+	for (size_t cap = 1; cap < 60; cap++) {
+		store_key_dlrwait(&k, "smsc1", "0a1b2c", got, cap);
+		snprintf(want, cap, "cgw:dlrwait:smsc1:0a1b2c");
+		ck_assert_str_eq(got, want);
+		store_key_msgid(&k, "smsc1", "0a1b2c", got, cap);
+		snprintf(want, cap, "cgw:msgid:smsc1:0a1b2c");
+		ck_assert_str_eq(got, want);
+	}
 }
 END_TEST
 
@@ -119,6 +240,10 @@ Suite *suite_store_cmd(void)
 
 	tcase_add_test(tc, test_resp_as_hiredis);
 	tcase_add_test(tc, test_numbers_and_groups);
+	tcase_add_test(tc, test_rec_format_as_snprintf);
+	tcase_add_test(tc, test_hex64_as_snprintf);
+	tcase_add_test(tc, test_udec_as_snprintf);
+	tcase_add_test(tc, test_strlcat_as_snprintf);
 	tcase_add_test(tc, test_keys_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;

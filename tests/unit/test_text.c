@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "text/text.h"
+#include "common/util.h"
 #include "suites.h"
 
 static void gsm7_is(const char *utf8, const uint8_t *want, size_t wantlen)
@@ -340,6 +341,7 @@ START_TEST(test_fold_typographic_punctuation)
 	fold_is("wait\u2026", "wait...");
 	fold_is("\xEF\xBB\xBFTRACUU", "TRACUU");	/* BOM dropped */
 	fold_is("a\u200Bb", "ab");
+	fold_is("a\tb `c`", "a b 'c'");	/* the ASCII that folds */
 }
 END_TEST
 
@@ -507,6 +509,154 @@ static void assert_valid(const char *out, size_t n, size_t cap)
 	ck_assert_msg(tu_utf8_valid(out, n), "invalid UTF-8 out");
 }
 
+/*
+ * The slow path text_fold() had for every character before its ASCII fast
+ * path: decode, text_fold_cp(), "..." for the ellipsis, re-encode whole or
+ * stop. text_fold() must give the same bytes and length for any input and
+ * any cap.
+ */
+static size_t fold_per_cp(const char *in, char *out, size_t cap)
+{
+	size_t len = strlen(in), pos = 0, n = 0;
+
+	if (!cap)
+		return 0;
+	while (pos < len) {
+		char tmp[4];
+		uint32_t cp;
+		size_t l;
+
+		if (utf8_decode(in, len, &pos, &cp) < 0)
+			cp = '?';
+		cp = text_fold_cp(cp);
+		if (!cp)
+			continue;
+		if (cp == 0x2026) {
+			memcpy(tmp, "...", 3);
+			l = 3;
+		} else {
+			l = utf8_encode(cp, tmp);
+		}
+		if (n + l + 1 > cap)
+			break;
+		memcpy(out + n, tmp, l);
+		n += l;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Texts for the fast paths' tests: ASCII, Vietnamese, decomposed, typographic,
+ * UCS-2-only, outside the BMP, invalid UTF-8. */
+static const char *const fast_in[] = {
+	"TRACUU HS-2026-000123 4567",
+	"tra cứu hồ sơ 000123",
+	"Đăng ký nhận tin: ủy ban nhân dân phường Bến Nghé",
+	"Ti\xCC\x81\xCC\x82ng Vie\xCC\xA3t",	/* combining marks */
+	"tab\there `quote` \u201Csmart\u201D \u2013 dash\u2026",
+	"\u00A0nbsp\u3000ideographic\uFEFFbom\u200Bzw",
+	"漢字 ưu tiên", "Привет мир", "\u20AC \u00A3 $",
+	"emoji \U0001F600 and \U00010348",	/* outside the BMP */
+	"\uFF34\uFF32\uFF21 fullwidth",
+	"bad \xC0\xAF overlong \xFF\xFE \xE1\xBA cut \xED\xA0\x80 surrogate",
+	"ok\x80ok\xC3", "\x7F\x01\x1F~", "", "a",
+};
+
+START_TEST(test_fold_fast_path_same_as_per_character)
+{
+	char all[128];
+	char want[600], got[600];
+
+	/* every ASCII byte but NUL */
+	for (int c = 1; c < 128; c++)
+		all[c - 1] = (char)c;
+	all[127] = '\0';
+	for (size_t i = 0; i <= ARRAY_SIZE(fast_in); i++) {
+		const char *s = i < ARRAY_SIZE(fast_in) ? fast_in[i] : all;
+
+		for (size_t cap = 0; cap <= strlen(s) + 2; cap++) {
+			size_t wn, gn;
+
+			memset(want, 'x', sizeof(want));
+			memset(got, 'x', sizeof(got));
+			wn = fold_per_cp(s, want, cap);
+			gn = text_fold(s, got, cap);
+			ck_assert_uint_eq(gn, wn);
+			ck_assert_mem_eq(got, want, cap ? wn + 1 : 1);
+		}
+	}
+	srand(7);
+	for (int run = 0; run < PROP_RUNS; run++) {
+		char s[301];
+		size_t cap;
+
+		random_bytes(s, sizeof(s));
+		cap = (size_t)rand() % sizeof(want);
+		ck_assert_uint_eq(text_fold(s, got, cap),
+				  fold_per_cp(s, want, cap));
+		if (cap)
+			ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
+/* The loops that decode ASCII inline (next_cp()) and write it without
+ * encoding (put_cp()) agree with utf8_decode() and text_fold(): counts,
+ * and the folded text text_choose() prepares. */
+START_TEST(test_ascii_inline_same_as_utf8_decode)
+{
+	char folded[1300], chosen[1300], s[301];
+	struct text_plan plan;
+
+	srand(11);
+	for (int run = -(int)ARRAY_SIZE(fast_in); run < PROP_RUNS; run++) {
+		size_t len, pos = 0, cps = 0, units = 0;
+		uint32_t cp;
+
+		if (run < 0)
+			util_strlcpy(s, fast_in[-run - 1], sizeof(s));
+		else
+			random_bytes(s, sizeof(s));
+		len = strlen(s);
+		while (pos < len) {
+			if (utf8_decode(s, len, &pos, &cp) < 0)
+				cp = '?';
+			cps++;
+			units += cp >= 0x10000 ? 2 : 1;
+		}
+		ck_assert_uint_eq(utf8_length(s), cps);
+		ck_assert_uint_eq(ucs2_units(s), units);
+		text_fold(s, folded, sizeof(folded));
+		ck_assert_int_eq(text_choose(s, true, TEXT_ENC_AUTO, &plan,
+					     chosen, sizeof(chosen)), 0);
+		ck_assert_str_eq(chosen, folded);
+		ck_assert_uint_eq(plan.chars, utf8_length(folded));
+		ck_assert_int_eq(gsm7_septets(folded) >= 0,
+				 plan.enc == TEXT_ENC_GSM7);
+		/* gsm7_encode() (its ASCII inline) against gsm7_char() */
+		if (plan.enc == TEXT_ENC_GSM7) {
+			uint8_t enc[700], want[700], sept[2];
+			size_t elen, wlen = 0, fl = strlen(folded);
+			int k;
+
+			ck_assert_int_eq(gsm7_encode(folded, enc, sizeof(enc),
+						     &elen), 0);
+			pos = 0;
+			while (pos < fl) {
+				ck_assert_int_eq(utf8_decode(folded, fl, &pos,
+							     &cp), 0);
+				k = gsm7_char(cp, sept);
+				ck_assert_int_gt(k, 0);
+				memcpy(want + wlen, sept, (size_t)k);
+				wlen += (size_t)k;
+			}
+			ck_assert_uint_eq(elen, wlen);
+			ck_assert_mem_eq(enc, want, wlen);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_property_random_bytes_never_crash)
 {
 	srand(1);
@@ -666,6 +816,8 @@ Suite *suite_text(void)
 	tc = tcase_create("properties");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_property_random_bytes_never_crash);
+	tcase_add_test(tc, test_fold_fast_path_same_as_per_character);
+	tcase_add_test(tc, test_ascii_inline_same_as_utf8_decode);
 	tcase_add_test(tc, test_property_gsm7_roundtrip);
 	tcase_add_test(tc, test_property_ucs2_roundtrip);
 	suite_add_tcase(s, tc);
