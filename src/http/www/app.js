@@ -527,6 +527,9 @@
 		broadcasts: null,
 		broadcastsAt: null,
 		broadcastsError: null,
+		/* +1 at each action on a broadcast: a list asked for before it
+		 * is older than the action's answer and is dropped */
+		broadcastsGen: 0,
 		cards: {},		/* broadcast id -> its card's elements */
 		created: null,		/* the broadcast this page just created */
 		csv: null,		/* {file, text, columns, rows, hasPhone, bad} */
@@ -997,14 +1000,18 @@
 	}
 
 	async function refreshBroadcasts() {
+		var gen = S.broadcastsGen;
+
 		clearTimeout(S.timers.broadcasts);
 		try {
 			var res = await api('GET', '/api/broadcasts');
+			if (gen !== S.broadcastsGen)
+				return;	/* the action's own refresh follows */
 			S.broadcasts = Array.isArray(res.broadcasts) ? res.broadcasts : [];
 			S.broadcastsAt = clock();
 			S.broadcastsError = null;
 		} catch (err) {
-			if (err.status === 401)
+			if (err.status === 401 || gen !== S.broadcastsGen)
 				return;
 			S.broadcastsError = err;
 		}
@@ -1189,6 +1196,7 @@
 		if (action === 'cancel' && !window.confirm(t('bc_confirm_cancel', { name: b.name || b.id })))
 			return;
 		btn.disabled = true;
+		S.broadcastsGen++;
 		try {
 			var res = await api('POST', '/api/broadcasts/' + encodeURIComponent(id) + '/' + action);
 			mergeBroadcast(res);
