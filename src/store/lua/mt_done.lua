@@ -22,13 +22,12 @@ if cur then
     redis.call('HINCRBY', K.bcounts .. bc, cur, -1)
     redis.call('HINCRBY', K.bcounts .. bc, state, 1)
   end
+  local f = {'state', state, 'bind', A.bind, 'msgid', A.msgid,
+             'status', A.status, 'done_at', A.now}
   if A.parts ~= '' then
-    redis.call('HSET', K.mt, 'state', state, 'bind', A.bind,
-               'msgid', A.msgid, 'status', A.status, 'done_at', A.now,
-               'parts', A.parts)
-  else
-    redis.call('HSET', K.mt, 'state', state, 'bind', A.bind,
-               'msgid', A.msgid, 'status', A.status, 'done_at', A.now)
+    f[#f + 1] = 'parts'
+    f[#f + 1] = A.parts
   end
+  redis.call('HSET', K.mt, unpack(f))
 end
 return 1
