@@ -285,6 +285,12 @@ static const char fold_ascii[128] = {
 	['\t'] = ' ', ['`'] = '\'',
 };
 
+/* text_fold_cp() of an ASCII character */
+static inline char fold_ascii_of(unsigned char c)
+{
+	return fold_ascii[c] ? fold_ascii[c] : (char)c;
+}
+
 /* Punctuation and spacing beyond ASCII that phone keyboards and word
  * processors produce (0 = drop). Fullwidth ASCII (U+FF01..U+FF5E) is
  * folded by arithmetic in text_fold_cp(). */
@@ -318,8 +324,7 @@ uint32_t text_fold_cp(uint32_t cp)
 	const struct fold_pair *p;
 
 	if (cp < 0x80)
-		return fold_ascii[cp] ? (uint32_t)(unsigned char)fold_ascii[cp]
-				      : cp;
+		return (uint32_t)(unsigned char)fold_ascii_of((unsigned char)cp);
 	if (cp >= 0x0300 && cp <= 0x036F)
 		return 0;	/* combining marks of decomposed input */
 	if (cp >= 0xFF01 && cp <= 0xFF5E)
@@ -352,7 +357,7 @@ size_t text_fold(const char *in, char *out, size_t cap)
 			 * instructions per MO than through them) */
 			if (n + 2 > cap)
 				break;
-			out[n++] = fold_ascii[c] ? fold_ascii[c] : (char)c;
+			out[n++] = fold_ascii_of(c);
 			pos++;
 			continue;
 		}
