@@ -270,8 +270,10 @@ void sreq_send(struct sreq *rq, int idx, struct argv *a)
 	    redisAsyncFormattedCommand(st->ac, reply_cb, &rq->slots[idx], cmd,
 				       len) != REDIS_OK) {
 		if (a->overflow)
-			LOGP(LOG_REDIS, LOG_ERROR, NULL,
-			     "command too large; not sent");
+			LOGP(LOG_REDIS, LOG_ERROR, NULL, "%s%s%s; not sent",
+			     a->why ? a->why : "command too large",
+			     a->script ? ": " : "",
+			     a->script ? a->script->name : "");
 		rq->rc = rq->rc ? rq->rc : -EIO;
 		rq->pending--;
 	}

@@ -6,7 +6,7 @@
  *
  * Keys: store_keys.h (one place for every pattern). Records: record.h (one
  * field table per record). Scripts: lua/NAME.lua, embedded at build time,
- * called with named arguments; every key a script touches is in its KEYS
+ * called with named arguments (sent by position: lua/embed.sh); every key a script touches is in its KEYS
  * or under a shard-local prefix in its KEYS, so that one call touches one
  * Redis Cluster slot.
  *

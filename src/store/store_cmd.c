@@ -22,6 +22,17 @@ void arg_reset(struct argv *a)
 	a->n = 0;
 	a->used = ARGV_HEAD;
 	a->overflow = false;
+	a->why = NULL;
+	a->script = NULL;
+	a->finished = false;
+}
+
+/* A programming error in a script's arguments: the command is not sent. */
+static void arg_wrong(struct argv *a, const char *why)
+{
+	a->overflow = true;
+	if (!a->why)
+		a->why = why;
 }
 
 /* Writes c, the decimal digits of v and CRLF at out; returns the bytes
@@ -37,6 +48,17 @@ static size_t resp_len(char *out, char c, size_t v)
 	return k;
 }
 
+/* s as a RESP bulk string at out (room for len + 26 bytes); returns the
+ * bytes written, the header's in *h. */
+static size_t resp_bulk(char *out, const char *s, size_t len, size_t *h)
+{
+	*h = resp_len(out, '$', len);
+	memcpy(out + *h, s, len);
+	out[*h + len] = '\r';
+	out[*h + len + 1] = '\n';
+	return *h + len + 2;
+}
+
 void arg_put(struct argv *a, const char *s, size_t len)
 {
 	char *p = a->arena + a->used;
@@ -47,20 +69,80 @@ void arg_put(struct argv *a, const char *s, size_t len)
 		a->overflow = true;
 		return;
 	}
-	h = resp_len(p, '$', len);
-	memcpy(p + h, s, len);
-	p[h + len] = '\r';
-	p[h + len + 1] = '\n';
+	a->used += resp_bulk(p, s, len, &h);
 	a->v[a->n] = p + h;
 	a->l[a->n] = len;
-	a->used += h + len + 2;
 	a->n++;
+}
+
+/* Ends the group being written: its name and number of entries. */
+static void group_close(struct argv *a)
+{
+	if (!a->grp[0])
+		return;
+	arg_s(a, a->grp);
+	arg_i(a, a->grp_n);
+	if (a->ngrp_done < (int)ARRAY_SIZE(a->grp_done))
+		memcpy(a->grp_done[a->ngrp_done++], a->grp, sizeof(a->grp));
+	else
+		arg_wrong(a, "too many argument groups");
+	a->grp[0] = '\0';
+}
+
+void arg_finish(struct argv *a)
+{
+	const struct lua_script *s = a->script;
+	size_t fixed_end, bytes = 0;
+	char *p;
+	int i;
+
+	if (!s || a->finished)
+		return;
+	a->finished = true;
+	group_close(a);
+	for (i = 0; i < s->nargs; i++) {
+		if (!a->named[i].set) {
+			arg_wrong(a, "a script argument missing");
+			return;
+		}
+		bytes += a->named[i].len;
+	}
+	if (a->overflow)
+		return;
+	if (a->n + s->nargs > (int)ARRAY_SIZE(a->v) ||
+	    a->used + bytes > sizeof(a->arena)) {
+		a->overflow = true;
+		return;
+	}
+	/* the named values go between the keys and the groups */
+	fixed_end = a->nfixed ? (size_t)(a->v[a->nfixed - 1] - a->arena) +
+					a->l[a->nfixed - 1] + 2
+			      : ARGV_HEAD;
+	p = a->arena + fixed_end;
+	memmove(p + bytes, p, a->used - fixed_end);
+	memmove(&a->v[a->nfixed + s->nargs], &a->v[a->nfixed],
+		(size_t)(a->n - a->nfixed) * sizeof(a->v[0]));
+	memmove(&a->l[a->nfixed + s->nargs], &a->l[a->nfixed],
+		(size_t)(a->n - a->nfixed) * sizeof(a->l[0]));
+	for (i = a->nfixed + s->nargs; i < a->n + s->nargs; i++)
+		a->v[i] += bytes;
+	for (i = 0; i < s->nargs; i++) {
+		memcpy(p, a->named_bytes + a->named[i].off, a->named[i].len);
+		a->v[a->nfixed + i] = p + a->named[i].head;
+		a->l[a->nfixed + i] = a->named[i].len - a->named[i].head - 2;
+		p += a->named[i].len;
+	}
+	a->n += s->nargs;
+	a->used += bytes;
 }
 
 const char *arg_resp(struct argv *a, size_t *len)
 {
 	char head[24];
-	size_t h = resp_len(head, '*', (size_t)a->n);
+	size_t h;
+
+	arg_finish(a);
+	h = resp_len(head, '*', (size_t)a->n);
 
 	/* ARGV_MAX has at most 4 digits: h <= 7 <= ARGV_HEAD */
 	memcpy(a->arena + ARGV_HEAD - h, head, h);
@@ -80,14 +162,53 @@ void arg_i(struct argv *a, long long v)
 	arg_put(a, b, util_sdec(b, v));
 }
 
+/* Named argument k of the script being written, its value's RESP into
+ * named_bytes. */
+static void arg_named(struct argv *a, const char *k, const char *v,
+		      size_t len)
+{
+	const struct lua_script *s = a->script;
+	char *p = a->named_bytes + a->named_used;
+	size_t h;
+	int i;
+
+	for (i = 0; i < s->nargs; i++)
+		if (s->args[i][0] == k[0] && strcmp(s->args[i], k) == 0)
+			break;
+	if (i == s->nargs || a->named[i].set) {
+		arg_wrong(a, i == s->nargs ? "an argument the script lacks"
+					   : "a script argument given twice");
+		return;
+	}
+	if (a->named_used + 24 + len + 2 > sizeof(a->named_bytes)) {
+		a->overflow = true;
+		return;
+	}
+	a->named[i].off = a->named_used;
+	a->named[i].len = resp_bulk(p, v, len, &h);
+	a->named[i].head = h;
+	a->named[i].set = true;
+	a->named_used += a->named[i].len;
+}
+
 void arg_kv(struct argv *a, const char *k, const char *v)
 {
+	if (a->script) {
+		arg_named(a, k, v, strlen(v));
+		return;
+	}
 	arg_s(a, k);
 	arg_s(a, v);
 }
 
 void arg_ki(struct argv *a, const char *k, long long v)
 {
+	char b[24];
+
+	if (a->script) {
+		arg_named(a, k, b, util_sdec(b, v));
+		return;
+	}
 	arg_s(a, k);
 	arg_i(a, v);
 }
@@ -108,23 +229,44 @@ void arg_script(struct argv *a, enum lua_script_id id,
 		}
 		arg_s(a, keys[i]);
 	}
+	if (s->nargs > (int)ARRAY_SIZE(a->named)) {
+		arg_wrong(a, "a script with too many arguments");
+		return;
+	}
+	a->script = s;
+	a->nfixed = a->n;
+	for (int i = 0; i < s->nargs; i++)
+		a->named[i].set = false;
+	a->named_used = 0;
+	a->grp[0] = '\0';
+	a->grp_n = 0;
+	a->ngrp_done = 0;
 }
 
 void arg_group(struct argv *a, const char *grp, const char *field,
 	       const char *value)
 {
-	char name[96];
-	size_t g = strlen(grp), f = strlen(field);
-
-	/* "grp.field" by hand: snprintf was a twentieth of the daemon */
-	if (g + 1 + f >= sizeof(name)) {
-		a->overflow = true;
+	if (!a->script) {
+		arg_wrong(a, "a group outside a script");
 		return;
 	}
-	memcpy(name, grp, g);
-	name[g] = '.';
-	memcpy(name + g + 1, field, f + 1);
-	arg_kv(a, name, value);
+	if (strcmp(a->grp, grp) != 0) {
+		size_t g = strlen(grp);
+
+		group_close(a);
+		for (int i = 0; i < a->ngrp_done; i++)
+			if (strcmp(a->grp_done[i], grp) == 0)
+				arg_wrong(a, "a group given in two pieces");
+		if (g == 0 || g >= sizeof(a->grp)) {
+			arg_wrong(a, "a group name too long");
+			return;
+		}
+		memcpy(a->grp, grp, g + 1);
+		a->grp_n = 0;
+	}
+	arg_s(a, field);
+	arg_s(a, value);
+	a->grp_n += 2;
 }
 
 struct group_emit {

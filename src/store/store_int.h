@@ -28,6 +28,10 @@
 /* Room before the first argument for the count, "*512\r\n" at most. */
 #define ARGV_HEAD 16
 
+/* A script's declared arguments, and the bytes of their values. */
+#define ARGV_NAMED_MAX 32
+#define ARGV_NAMED_BYTES 16384
+
 /*
  * Strings are copied into an arena; one that does not fit marks the whole
  * command overflowed, and it is not sent. The arena holds the command as
@@ -36,6 +40,14 @@
  * so that the daemon sends it without formatting it again: hiredis's
  * formatting was a fifth of the daemon's instructions. v[i] and l[i]
  * name argument i's bytes, which are not NUL-terminated.
+ *
+ * A script's arguments go positionally (src/store/lua/embed.sh): its
+ * named arguments, given in any order, wait in named[] and go, in the
+ * order the script declares them, between the keys and the groups when
+ * the command is finished (arg_resp(), arg_finish()). A name the script
+ * does not declare, one given twice, one missing or a group given in two
+ * pieces is a programming error: the command is marked overflowed, with
+ * the reason in why.
  */
 struct argv {
 	int n;
@@ -44,26 +56,50 @@ struct argv {
 	char arena[ARGV_HEAD + 65536 + ARGV_MAX * 16];
 	size_t used;
 	bool overflow;
+	const char *why;	/* overflow's reason, when not size */
+	/* the script being written, NULL for a plain command */
+	const struct lua_script *script;
+	int nfixed;		/* arguments up to its last key */
+	bool finished;
+	struct {
+		size_t off, len;	/* in named_bytes, RESP */
+		size_t head;		/* of len, the "$n\r\n" */
+		bool set;
+	} named[ARGV_NAMED_MAX];
+	char named_bytes[ARGV_NAMED_BYTES];
+	size_t named_used;
+	/* the group being written: its name, entries so far; and the names
+	 * of the groups written before it (each must be whole) */
+	char grp[16];
+	int grp_n;
+	char grp_done[8][16];
+	int ngrp_done;
 };
 
 void arg_reset(struct argv *a);
-/* The command in RESP, *len bytes, valid until the next arg_reset(). */
+/* The command in RESP, *len bytes, valid until the next arg_reset();
+ * finishes a script's arguments first (arg_finish()). */
 const char *arg_resp(struct argv *a, size_t *len);
+/* A script's named arguments put in place and its last group closed; v
+ * and l are then the whole command (the sync store sends them). Once. */
+void arg_finish(struct argv *a);
 void arg_put(struct argv *a, const char *s, size_t len);
 void arg_s(struct argv *a, const char *s);
 void arg_i(struct argv *a, long long v);
-/* A named argument of a script: name, value. */
+/* A named argument of a script (one its --! ARGV declares): name,
+ * value. */
 void arg_kv(struct argv *a, const char *k, const char *v);
 void arg_ki(struct argv *a, const char *k, long long v);
 /* EVALSHA of script id with its keys: keys[i] is the key the script names
  * lua_scripts[id].keys[i]; every one must be given. */
 void arg_script(struct argv *a, enum lua_script_id id,
 		const char *const *keys);
-/* The C-written fields of a record as the script's group grp
- * ("mt.text" ...). */
+/* The C-written fields of a record as the script's group grp (A.mt:
+ * "text", value ...). */
 void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
 		const void *obj);
-/* One more field of group grp ("sess.x:topic", "req.commune"). */
+/* One more field of group grp (the script's list A.grp: "sess",
+ * "x:topic"); a group's fields are given together. */
 void arg_group(struct argv *a, const char *grp, const char *field,
 	       const char *value);
 

@@ -178,8 +178,12 @@ static redisReply *sync_call(struct store_sync *ss, enum lua_script_id script)
 {
 	redisReply *r;
 
+	arg_finish(&ss->a);
 	if (ss->a.overflow) {
-		sync_err(ss, -E2BIG, "command too large");
+		sync_err(ss, -E2BIG, "%s%s%s",
+			 ss->a.why ? ss->a.why : "command too large",
+			 ss->a.script ? ": " : "",
+			 ss->a.script ? ss->a.script->name : "");
 		return NULL;
 	}
 	r = redisCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l);
@@ -262,6 +266,7 @@ int store_sync_dossier_put(struct store_sync *ss, const struct dossier *d,
 	if (ss->pending == 0 && sync_load(ss, LUA_DOSSIER_PUT) < 0)
 		return -EIO;
 	cmd_dossier_put(&ss->a, &ss->keys, d, notify, util_now_ms());
+	arg_finish(&ss->a);
 	if (ss->a.overflow)
 		return sync_err(ss, -E2BIG, "dossier %s too large", d->code);
 	if (redisAppendCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l) !=

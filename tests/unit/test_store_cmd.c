@@ -56,7 +56,7 @@ START_TEST(test_resp_as_hiredis)
 }
 END_TEST
 
-START_TEST(test_numbers_and_groups)
+START_TEST(test_numbers)
 {
 	static const long long v[] = { 0, 1, -1, 9, 10, -10, 99, 100,
 				       -987654321, 1764950000000LL,
@@ -70,10 +70,109 @@ START_TEST(test_numbers_and_groups)
 		ck_assert_uint_eq(a.l[0], strlen(want));
 		ck_assert(memcmp(a.v[0], want, a.l[0]) == 0);
 	}
+}
+END_TEST
+
+/* arg i of a is s */
+static void ck_arg(int i, const char *s)
+{
+	ck_assert_int_lt(i, a.n);
+	ck_assert_uint_eq(a.l[i], strlen(s));
+	ck_assert(memcmp(a.v[i], s, a.l[i]) == 0);
+}
+
+static void mt_queue_begin(void)
+{
+	static const char *const keys[] = { "q", "m" };
+
 	arg_reset(&a);
+	arg_script(&a, LUA_MT_QUEUE, keys);
+}
+
+/* A script's arguments as embed.sh's prelude reads them: the declared
+ * ones' values in declared order whatever the order given, then each
+ * group's entries, name and count; the RESP is hiredis's. */
+START_TEST(test_script_positional)
+{
+	static const char *const want[] = {
+		"EVALSHA", NULL, "2", "q", "m", "X1", "-5", "604800",
+		"text", "hi", "msisdn", "84901", "mt", "4",
+	};
+	const struct lua_script *s = &lua_scripts[LUA_MT_QUEUE];
+	const char *resp;
+	char *fmt;
+	long long flen;
+	size_t len;
+
+	ck_assert_int_eq(s->nargs, 3);
+	ck_assert_str_eq(s->args[0], "id");
+	ck_assert_str_eq(s->args[1], "ready_ms");
+	ck_assert_str_eq(s->args[2], "ttl_s");
+	mt_queue_begin();
+	arg_ki(&a, "ttl_s", 604800);
+	arg_group(&a, "mt", "text", "hi");
+	arg_kv(&a, "id", "X1");
+	arg_group(&a, "mt", "msisdn", "84901");
+	arg_ki(&a, "ready_ms", -5);
+	resp = arg_resp(&a, &len);
+	ck_assert(!a.overflow);
+	ck_assert_int_eq(a.n, (int)(sizeof(want) / sizeof(want[0])));
+	for (int i = 0; i < a.n; i++)
+		ck_arg(i, want[i] ? want[i] : s->sha);
+	flen = redisFormatCommandArgv(&fmt, a.n, a.v, a.l);
+	ck_assert_int_eq(flen, (long long)len);
+	ck_assert(memcmp(fmt, resp, len) == 0);
+	free(fmt);
+	/* finishing again changes nothing */
+	arg_finish(&a);
+	ck_assert_int_eq(a.n, (int)(sizeof(want) / sizeof(want[0])));
+}
+END_TEST
+
+/* Wrong arguments are never sent half right: the command is marked, with
+ * the reason. */
+START_TEST(test_script_wrong_args)
+{
+	mt_queue_begin();	/* ready_ms missing */
+	arg_kv(&a, "id", "X1");
+	arg_ki(&a, "ttl_s", 1);
+	arg_finish(&a);
+	ck_assert(a.overflow);
+	ck_assert_str_eq(a.why, "a script argument missing");
+
+	mt_queue_begin();
+	arg_kv(&a, "id", "X1");
+	arg_kv(&a, "idx", "X1");
+	ck_assert(a.overflow);
+	ck_assert_str_eq(a.why, "an argument the script lacks");
+
+	mt_queue_begin();
+	arg_kv(&a, "id", "X1");
+	arg_kv(&a, "id", "X2");
+	ck_assert(a.overflow);
+	ck_assert_str_eq(a.why, "a script argument given twice");
+
+	mt_queue_begin();
+	arg_group(&a, "mt", "text", "hi");
+	arg_group(&a, "sess", "node", "a");
+	arg_group(&a, "mt", "msisdn", "84901");
+	ck_assert(a.overflow);
+	ck_assert_str_eq(a.why, "a group given in two pieces");
+
+	arg_reset(&a);
+	arg_s(&a, "HSET");
 	arg_group(&a, "mo", "msisdn", "84901");
-	ck_assert_uint_eq(a.l[0], 9);
-	ck_assert(memcmp(a.v[0], "mo.msisdn", 9) == 0);
+	ck_assert(a.overflow);
+	ck_assert_str_eq(a.why, "a group outside a script");
+
+	/* a plain command's named pair is two arguments, as before */
+	arg_reset(&a);
+	arg_s(&a, "HSET");
+	arg_kv(&a, "f", "v");
+	ck_assert(!a.overflow);
+	ck_assert_int_eq(a.n, 3);
+	ck_arg(1, "f");
+	ck_arg(2, "v");
 }
 END_TEST
 
@@ -239,7 +338,9 @@ Suite *suite_store_cmd(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_resp_as_hiredis);
-	tcase_add_test(tc, test_numbers_and_groups);
+	tcase_add_test(tc, test_numbers);
+	tcase_add_test(tc, test_script_positional);
+	tcase_add_test(tc, test_script_wrong_args);
 	tcase_add_test(tc, test_rec_format_as_snprintf);
 	tcase_add_test(tc, test_hex64_as_snprintf);
 	tcase_add_test(tc, test_udec_as_snprintf);

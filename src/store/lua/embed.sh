@@ -7,15 +7,18 @@
 # Each script declares its keys and arguments in its first lines:
 #   --! KEYS fp mo inq          names of KEYS[1], KEYS[2], ... (K.fp ...)
 #   --! ARGV id now             arguments it requires (A.id, A.now)
-# and is prefixed with a prelude that builds K and A: ARGV holds
-# name/value pairs, and a name "grp.field" gathers into the list A.grp
-# (field, value, field, value ..., ready for HSET). A required argument
-# that is missing is an error reply naming it.
+# and is prefixed with a prelude that builds K and A. ARGV is positional
+# (store_cmd.c writes it so): the declared arguments' values in declared
+# order, then groups, each as its entries (field, value, field, value
+# ..., ready for HSET), its name and its number of entries; group grp
+# becomes the list A.grp. Names on the wire, split in Lua with
+# string.find and string.sub, were a fifth of Redis's CPU per MO (the
+# prelude cost mo_in and mo_commit 9 us a call each, Redis 7.0).
 #
 # The C file holds, per script, its name, the full text, its SHA1 (what
-# EVALSHA wants; computed here with sha1sum from the same bytes), and its
-# key names; the header an enum of scripts and, per script, an enum of
-# key positions (LUA_MO_IN_FP ...).
+# EVALSHA wants; computed here with sha1sum from the same bytes), its
+# key names and its argument names; the header an enum of scripts and,
+# per script, an enum of key positions (LUA_MO_IN_FP ...).
 set -eu
 out_c=$1
 out_h=$2
@@ -40,6 +43,8 @@ upper() { printf '%s' "$1" | tr 'a-z' 'A-Z'; }
 	echo "	const char *sha;	/* SHA1 of src, hex */"
 	echo "	int nkeys;"
 	echo "	const char *const *keys;	/* names of KEYS[1..nkeys] */"
+	echo "	int nargs;"
+	echo "	const char *const *args;	/* names of ARGV[1..nargs] */"
 	echo "};"
 	echo
 	echo "enum lua_script_id {"
@@ -86,61 +91,37 @@ upper() { printf '%s' "$1" | tr 'a-z' 'A-Z'; }
 				i=$((i + 1))
 			done
 			echo "}"
-			# A is made with a slot for each declared argument, and
-			# string.find, string.sub and ARGV are locals: growing A
-			# one key at a time and the global look-ups were most of
-			# the prelude's cost (mo_commit's: 7.5-11 us a call ->
-			# about 5, Redis 7.0). The check of the declared
-			# arguments builds no table unless one is missing.
-			printf 'local A = {'
+			# A holds the declared arguments by name, then the
+			# groups, read from ARGV's end
+			printf 'local argv = ARGV\nlocal A = {'
 			sep=""
+			i=1
 			for a in $args; do
-				printf '%s%s = nil' "$sep" "$a"
+				printf '%s%s = argv[%d]' "$sep" "$a" "$i"
 				sep=", "
+				i=$((i + 1))
 			done
 			echo "}"
-			cat <<'EOF'
-local find, sub, argv = string.find, string.sub, ARGV
-for i = 1, #argv - 1, 2 do
-  local n = argv[i]
-  local dot = find(n, '.', 1, true)
-  if dot then
-    local g = sub(n, 1, dot - 1)
-    local t = A[g]
-    if not t then t = {}; A[g] = t end
-    t[#t + 1] = sub(n, dot + 1)
-    t[#t + 1] = argv[i + 1]
-  else
-    A[n] = argv[i + 1]
-  end
+			nargs=$((i - 1))
+			cat <<EOF
+local j = #argv
+if j < $nargs then
+  return redis.error_reply('$n: $nargs arguments expected, got ' .. j)
+end
+while j > $nargs do
+  local e = tonumber(argv[j])
+  A[argv[j - 1]] = {unpack(argv, j - 1 - e, j - 2)}
+  j = j - 2 - e
 end
 EOF
-			if [ -n "$(echo $args)" ]; then
-				printf 'if '
-				sep=""
-				for a in $args; do
-					printf '%sA.%s == nil' "$sep" "$a"
-					sep=" or "
-				done
-				echo " then"
-				printf '  for _, n in ipairs({'
-				sep=""
-				for a in $args; do
-					printf "%s'%s'" "$sep" "$a"
-					sep=", "
-				done
-				echo "}) do"
-				echo "    if A[n] == nil then"
-				echo "      return redis.error_reply('$n: argument ' .. n .. ' missing')"
-				echo "    end"
-				echo "  end"
-				echo "end"
-			fi
 			grep -v '^--!' "$f"
 		} >"$tmp/$n.lua"
 		sha=$(sha1sum "$tmp/$n.lua" | cut -d' ' -f1)
 		printf 'static const char *const %s_keys[] = {' "$n"
 		for k in $keys; do printf ' "%s",' "$k"; done
+		echo " 0 };"
+		printf 'static const char *const %s_args[] = {' "$n"
+		for a in $args; do printf ' "%s",' "$a"; done
 		echo " 0 };"
 		echo "static const char ${n}_src[] ="
 		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$/\\n"/' \
@@ -152,7 +133,7 @@ EOF
 	echo "const struct lua_script lua_scripts[LUA_COUNT] = {"
 	for f in "$@"; do
 		n=$(basename "$f" .lua)
-		echo "	[LUA_$(upper "$n")] = { \"$n\", ${n}_src, ${n}_sha, LUA_$(upper "$n")_NKEYS, ${n}_keys },"
+		echo "	[LUA_$(upper "$n")] = { \"$n\", ${n}_src, ${n}_sha, LUA_$(upper "$n")_NKEYS, ${n}_keys, $(echo $(sed -n 's/^--! ARGV//p' "$f") | wc -w), ${n}_args },"
 	done
 	echo "};"
 } >"$tmp/c"
