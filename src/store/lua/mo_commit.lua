@@ -34,12 +34,16 @@ if A.ack_conn ~= '' then
     end
   end
 end
-if not redis.call('ZSCORE', K.inq, A.mo_id) then
+-- The MO leaves the inbound queue first, its ZREM telling whether it was
+-- still open (one command, not ZSCORE and ZREM); a conflict, rare, puts
+-- it back leased as its reply would have been.
+if redis.call('ZREM', K.inq, A.mo_id) == 0 then
   return {'gone'}
 end
 local op = A.op
 local v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
 if op ~= 'keep' and v ~= tonumber(A.expect_v) then
+  redis.call('ZADD', K.inq, A.mt_score, A.mo_id)
   return {'conflict', redis.call('HGETALL', K.sess)}
 end
 local now = tonumber(A.now)
@@ -96,7 +100,6 @@ if A.optout ~= '' then
   ph_set('optout_at', now)
 end
 if A.mt_id ~= '' and A.mt_counts == '1' and not take() then
-  redis.call('ZREM', K.inq, A.mo_id)
   redis.call('HSET', K.mo, 'state', 'limited', 'mt', '')
   ph_flush()
   return {'ok', 0, 1, 0}
@@ -146,6 +149,5 @@ if A.set_lang ~= '' then
   ph_set('lang', A.set_lang)
 end
 ph_flush()
-redis.call('ZREM', K.inq, A.mo_id)
 redis.call('HSET', K.mo, 'state', A.mo_state, 'mt', A.mt_id)
 return {'ok', blocked, 0, mt2}

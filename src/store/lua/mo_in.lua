@@ -33,23 +33,28 @@ local function waiting()
   local node = redis.call('HGET', K.sess, 'node')
   return node and node ~= ''
 end
+-- The fingerprint is marked with one SET ... GET, the common case (no
+-- earlier MO) one command instead of GET and SET; a re-delivery puts it
+-- back as it was, its window starting again.
 local again, why = '', nil
 if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
-    local prev = redis.call('GET', K.fp)
+    local prev = redis.call('SET', K.fp, A.id, 'PX', A.dedup_ms, 'GET')
     if prev then
-      local id
+      local id, dup
       id, why = judge(prev)
       if redis.call('ZSCORE', K.inq, id) then
-        return {'dup', id, 'open', prev}
+        dup = 'open'
+      elseif why and A.mode ~= 'begin' and
+             not (A.mode == 'input' and waiting()) then
+        dup = why
       end
-      if why and A.mode ~= 'begin' and
-         not (A.mode == 'input' and waiting()) then
-        return {'dup', id, why, prev}
+      if dup then
+        redis.call('SET', K.fp, prev, 'PX', A.dedup_ms)
+        return {'dup', id, dup, prev}
       end
       again = id
     end
-    redis.call('SET', K.fp, A.id, 'PX', A.dedup_ms)
   end
   redis.call('HSET', K.mo, 'state', 'acked', 'owner', A.owner, unpack(A.mo))
   redis.call('EXPIRE', K.mo, A.ttl_s)

@@ -1,0 +1,99 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# mo_commit.lua against the states it can meet, replayed with the exact
+# arguments the daemon sent for one SMS lookup (watched with MONITOR):
+# an MO whose session changed meanwhile is left open in the inbound queue
+# (leased as its reply would have been) with nothing written, and the
+# script says 'conflict'; committed again once the session is as
+# expected, it leaves the queue and says 'ok'; a third time, no longer
+# open, it says 'gone' and writes nothing. (One daemon serialises a
+# phone's MOs, so only two daemons or a staff change meet the conflict.)
+. "$(dirname "$0")/lib.sh"
+
+A=84912345678
+cat >"$T/run.sim" <<SIM
+wait-bind timeout=15
+mo from=$A to=8088 text="TRACUU 000.00.19.H56-250806-0001"
+expect-submit to=$A contains="Dang xu ly"
+SIM
+
+start_redis
+redis MONITOR >"$T/monitor.out" 2>&1 &
+MON=$!
+PIDS="$PIDS $MON"
+start_sim "$T/run.sim"
+write_config
+import_samples
+start_gw
+wait_sim 30
+stop_gw || fail "citizengw exited with an error"
+sleep 0.3
+kill "$MON"
+
+# the client's mo_commit call (ten keys, the second the inbound queue),
+# as arguments one per line, NUL-free ASCII
+python3 - "$T/monitor.out" "$CGW_SRCDIR/src/store/lua/mo_commit.lua" \
+	>"$T/call.env" <<'PY' || fail "no mo_commit call in MONITOR's output"
+import re, shlex, sys
+argv = None
+for line in open(sys.argv[1], errors='replace'):
+    if ' lua] ' in line or '"EVALSHA"' not in line:
+        continue
+    args = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
+    if args[2] == '10' and args[4].endswith(':inq'):
+        argv = args
+if argv is None:
+    sys.exit(1)
+names = open(sys.argv[2]).read().split('--! ARGV', 1)[1].split('\n', 1)[0].split()
+keys = dict(zip(open(sys.argv[2]).read().split('--! KEYS', 1)[1]
+                .split('\n', 1)[0].split(), argv[3:13]))
+vals = dict(zip(names, argv[13:13 + len(names)]))
+print('CALL=%s' % shlex.quote(' '.join(shlex.quote(a) for a in argv)))
+for k in ('sess', 'inq', 'mo', 'mt'):
+    print('K_%s=%s' % (k, shlex.quote(keys[k])))
+for k in ('mo_id', 'expect_v', 'op', 'mt_score'):
+    print('V_%s=%s' % (k, shlex.quote(vals[k])))
+PY
+. "$T/call.env"
+[ "$V_op" != keep ] || fail "the lookup kept its session (op keep)"
+
+# commit CALL: the replayed call's reply, one element a line
+commit() {
+	eval "redis $CALL" >"$T/reply.out" 2>&1
+	head -n 1 "$T/reply.out"
+}
+
+# conflict: the MO open again, the session a version on
+redis ZADD "$K_inq" 1 "$V_mo_id" >/dev/null
+redis HSET "$K_sess" v $(( V_expect_v + 7 )) >/dev/null
+redis HSET "$K_mo" state acked >/dev/null
+got=$(commit)
+[ "$got" = conflict ] || fail "changed session: '$got', not conflict: $(cat "$T/reply.out")"
+[ "$(redis ZSCORE "$K_inq" "$V_mo_id")" = "$V_mt_score" ] ||
+	fail "after a conflict the MO is not open, leased until $V_mt_score: $(redis ZSCORE "$K_inq" "$V_mo_id")"
+[ "$(redis HGET "$K_mo" state)" = acked ] ||
+	fail "a conflict wrote the MO: $(redis HGET "$K_mo" state)"
+[ "$(redis HGET "$K_sess" v)" = $(( V_expect_v + 7 )) ] ||
+	fail "a conflict wrote the session"
+
+# the session as the MO read it: committed, out of the queue
+if [ "$V_expect_v" = 0 ]; then
+	redis DEL "$K_sess" >/dev/null
+else
+	redis HSET "$K_sess" v "$V_expect_v" >/dev/null
+fi
+redis DEL "$K_mt" >/dev/null
+got=$(commit)
+[ "$got" = ok ] || fail "expected session: '$got', not ok: $(cat "$T/reply.out")"
+[ -z "$(redis ZSCORE "$K_inq" "$V_mo_id")" ] || fail "a committed MO is still open"
+[ "$(redis HGET "$K_mo" state)" = answered ] ||
+	fail "the MO's state after the commit: $(redis HGET "$K_mo" state)"
+[ "$(redis HGET "$K_mt" state)" = queued ] || fail "no reply queued"
+
+# no longer open: gone, nothing written
+redis DEL "$K_mt" >/dev/null
+got=$(commit)
+[ "$got" = gone ] || fail "a closed MO: '$got', not gone: $(cat "$T/reply.out")"
+[ "$(redis EXISTS "$K_mt")" = 0 ] || fail "a gone MO queued a reply"
+
+pass
