@@ -175,6 +175,18 @@ void util_hex64(uint64_t v, char *out)
 	out[16] = '\0';
 }
 
+size_t util_xhex(char *out, uint64_t v)
+{
+	char b[17];
+	size_t n = 0;
+
+	util_hex64(v, b);
+	while (n < 15 && b[n] == '0')
+		n++;
+	memcpy(out, b + n, 16 - n);
+	return 16 - n;
+}
+
 uint64_t util_fnv1a64(const void *data, size_t len, uint64_t seed)
 {
 	const uint8_t *p = data;

@@ -62,6 +62,9 @@ void util_hex(const uint8_t *in, size_t len, char *out);
  * it: for hashes formatted per message, where snprintf costs about 1,000
  * instructions. */
 void util_hex64(uint64_t v, char *out);
+/* v in lower-case hex without leading zeros ("%llx"), no NUL; returns how
+ * many digits (1 to 16). */
+size_t util_xhex(char *out, uint64_t v);
 
 /* 64-bit FNV-1a, for shard selection and fingerprints that need no crypto. */
 uint64_t util_fnv1a64(const void *data, size_t len, uint64_t seed);

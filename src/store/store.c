@@ -871,10 +871,19 @@ const char *store_owner(const struct store *st)
 	return st->owner;
 }
 
+/* What "%" PRIx64 "-%s-%" PRIu64 writes, by hand: snprintf here was most
+ * of the 5.6% of the daemon's instructions per MO spent in snprintf. */
 void store_new_mo_id(struct store *st, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%" PRIx64 "-%s-%" PRIu64,
-		 (uint64_t)util_now_ms(), st->instance, ++st->counter);
+	char id[16 + 1 + sizeof(st->instance) + 1 + 20 + 1];
+	size_t n = util_xhex(id, (uint64_t)util_now_ms());
+
+	id[n++] = '-';
+	/* instance: NUL-terminated in its array, so its length */
+	n += util_strlcpy(id + n, st->instance, sizeof(st->instance));
+	id[n++] = '-';
+	id[n + util_udec(id + n, ++st->counter)] = '\0';
+	util_strlcpy(out, id, outlen);
 }
 
 

@@ -369,9 +369,10 @@ static void commit_trim(struct argv *a, const struct cgw_conf *conf,
 
 	arg_ki(a, "req_max", (conf->services.requests_max + shards - 1) /
 				     shards);
-	snprintf(minid, sizeof(minid), "%lld-0",
-		 (long long)(now - conf->services.requests_keep_days *
-					   86400000LL));
+	size_t n = util_sdec(minid, now - conf->services.requests_keep_days *
+					      86400000LL);
+
+	memcpy(minid + n, "-0", 3);	/* per MO: no snprintf */
 	arg_kv(a, "req_minid", minid);
 }
 

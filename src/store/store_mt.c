@@ -98,10 +98,16 @@ static void send_msgid(struct sreq *rq, int idx, struct argv *a,
 		       int part)
 {
 	struct map_ctx *x = rq->ctx;
-	char k[STORE_KEY_MAX], val[STORE_KEY_MAX + 8];
+	char k[STORE_KEY_MAX], val[STORE_KEY_MAX + 24];
+	size_t n;
 
 	store_key_msgid(store_keyctx(st), bind, key, k, sizeof(k));
-	snprintf(val, sizeof(val), "%s#%d", x->k_mt, part);
+	/* "%s#%d" by hand: one per part sent (k_mt: a STORE_KEY_MAX array) */
+	n = util_strlcpy(val, x->k_mt, STORE_KEY_MAX);
+	if (n >= STORE_KEY_MAX)
+		n = STORE_KEY_MAX - 1;
+	val[n++] = '#';
+	val[n + util_sdec(val + n, part)] = '\0';
 	arg_reset(a);
 	arg_s(a, "SET");
 	arg_s(a, k);
@@ -150,9 +156,11 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
 	mt_key(st, mt, k_mt, sizeof(k_mt));
 	for (int i = 0; i < nparts; i++)
-		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids))
-			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
-				 "%s%s", i ? "," : "", msgids[i]);
+		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids)) {
+			if (i)
+				util_strlcat(ids, ",", sizeof(ids));
+			util_strlcat(ids, msgids[i], sizeof(ids));
+		}
 	store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
 			SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
 	skeys[LUA_MT_DONE_QUEUE] = k_q;

@@ -239,6 +239,10 @@ START_TEST(test_hex64_as_snprintf)
 		memset(got, 'x', sizeof(got));
 		util_hex64(v[i], got);
 		ck_assert_str_eq(got, want);
+		snprintf(want, sizeof(want), "%llx", v[i]);
+		memset(got, 'x', sizeof(got));
+		got[util_xhex(got, v[i])] = '\0';
+		ck_assert_str_eq(got, want);
 	}
 }
 END_TEST
