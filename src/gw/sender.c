@@ -73,6 +73,10 @@ struct mt_job {
 	struct mt_part *parts;	/* &part1 when there is one part */
 	int inflight;
 	bool any_accepted;	/* a part went: no expiry, no re-encoding */
+	/* a part was submitted asking for a receipt: only then are the SMS
+	 * centre's ids mapped to the MT (a key per part, kept as long as
+	 * the MT; never for USSD screens) */
+	bool receipts;
 	struct mt_part part1;
 	/* not zeroed by job_new() */
 	struct store_mt mt;
@@ -298,7 +302,7 @@ static void record(struct mt_job *m)
 		ids[i] = m->parts[i].msgid;
 		keys[i][0] = '\0';
 		keyp[i] = keys[i];
-		if (ids[i][0] && sc)
+		if (ids[i][0] && sc && m->receipts)
 			dlr_canonical_id(ids[i], sc->message_id_format,
 					 DLR_ID_RESP, keys[i],
 					 sizeof(keys[0]));
@@ -370,8 +374,9 @@ static void part_accepted(struct mt_job *m, struct mt_part *part)
 		     "receipt can be matched", m->mt.id, part->idx + 1);
 		return;
 	}
-	if (sc && dlr_canonical_id(part->msgid, sc->message_id_format,
-				   DLR_ID_RESP, key, sizeof(key)) < 0) {
+	if (sc && m->receipts &&
+	    dlr_canonical_id(part->msgid, sc->message_id_format,
+			     DLR_ID_RESP, key, sizeof(key)) < 0) {
 		LOGP(LOG_SMPP, LOG_WARN, m->mt.bind,
 		     "message id \"%s\" is not %s as message_id_format "
 		     "says: receipts for it cannot be matched", part->msgid,
@@ -682,6 +687,7 @@ static int build_part(struct mt_job *m, unsigned i,
 	p->data_coding = m->seg.dc;
 	p->esm_class |= sp->esm_class;
 	p->registered_delivery = sc->registered_delivery ? 1 : 0;
+	m->receipts |= sc->registered_delivery;
 	if (sp->in_payload) {
 		if (smpp_pdu_add_tlv(p, SMPP_TLV_MESSAGE_PAYLOAD,
 				     (uint16_t)sp->sm_len, sp->sm) < 0)
