@@ -172,9 +172,14 @@ static void arg_named(struct argv *a, const char *k, const char *v,
 	size_t h;
 	int i;
 
-	for (i = 0; i < s->nargs; i++)
-		if (s->args[i][0] == k[0] && strcmp(s->args[i], k) == 0)
-			break;
+	/* call sites mostly give them in declared order: the one after
+	 * the last is tried first (the search was 4% of the daemon) */
+	i = a->named_next;
+	if (i >= s->nargs || strcmp(s->args[i], k) != 0)
+		for (i = 0; i < s->nargs; i++)
+			if (s->args[i][0] == k[0] && strcmp(s->args[i], k) == 0)
+				break;
+	a->named_next = i + 1;
 	if (i == s->nargs || a->named[i].set) {
 		arg_wrong(a, i == s->nargs ? "an argument the script lacks"
 					   : "a script argument given twice");
@@ -238,6 +243,7 @@ void arg_script(struct argv *a, enum lua_script_id id,
 	for (int i = 0; i < s->nargs; i++)
 		a->named[i].set = false;
 	a->named_used = 0;
+	a->named_next = 0;
 	a->grp[0] = '\0';
 	a->grp_n = 0;
 	a->ngrp_done = 0;

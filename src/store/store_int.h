@@ -68,6 +68,7 @@ struct argv {
 	} named[ARGV_NAMED_MAX];
 	char named_bytes[ARGV_NAMED_BYTES];
 	size_t named_used;
+	int named_next;		/* the slot after the last one given */
 	/* the group being written: its name, entries so far; and the names
 	 * of the groups written before it (each must be whole) */
 	char grp[16];

@@ -393,7 +393,6 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_ki(a, "sess_ttl_ms", c->ttl_ms);
 	arg_kv(a, "mt_id", mt ? mt->id : "");
 	arg_ki(a, "mt_score", now + conf->gateway.mt_lease);
-	arg_kv(a, "owner", store_owner(st));
 	arg_ki(a, "mt_ttl_s", rec_mt.ttl_s);
 	arg_kv(a, "lookup_failed", c->lookup_failed ? "1" : "0");
 	arg_kv(a, "set_lang", c->set_lang ? c->set_lang : "");
@@ -413,6 +412,7 @@ static void build_commit(struct argv *a, struct store *st,
 	commit_trim(a, conf, now);
 	arg_ki(a, "req_until", c->req_until > now ? c->req_until
 						  : now + 3600 * 1000LL);
+	arg_kv(a, "owner", store_owner(st));
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
 	if (mt)
