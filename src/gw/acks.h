@@ -26,7 +26,7 @@ struct acks;
 
 #define ACKS_TOKEN_MAX 17	/* 16 hex digits */
 /* Acknowledgements waiting at once: every MO of one mo_ack_timeout (5 s
- * by default) at 40,000 MO/s, a few hundred bytes each. Beyond it an MO
+ * by default) at 40,000 MO/s, about 110 bytes each. Beyond it an MO
  * is not vouched for, and its sender asking the same again after the
  * timeout gets no answer (taken for a re-delivery): with 20,000, a bench
  * at 6,000 MO/s lost one citizen after another. */
