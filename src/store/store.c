@@ -269,11 +269,11 @@ void sreq_send(struct sreq *rq, int idx, struct argv *a)
 	if (a->overflow || !st->ac ||
 	    redisAsyncFormattedCommand(st->ac, reply_cb, &rq->slots[idx], cmd,
 				       len) != REDIS_OK) {
+		char why[128];
+
 		if (a->overflow)
-			LOGP(LOG_REDIS, LOG_ERROR, NULL, "%s%s%s; not sent",
-			     a->why ? a->why : "command too large",
-			     a->script ? ": " : "",
-			     a->script ? a->script->name : "");
+			LOGP(LOG_REDIS, LOG_ERROR, NULL, "%s; not sent",
+			     arg_why(a, why, sizeof(why)));
 		rq->rc = rq->rc ? rq->rc : -EIO;
 		rq->pending--;
 	}

@@ -75,6 +75,13 @@ void arg_put(struct argv *a, const char *s, size_t len)
 	a->n++;
 }
 
+const char *arg_why(const struct argv *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", a->why ? a->why : "command too large",
+		 a->script ? ": " : "", a->script ? a->script->name : "");
+	return buf;
+}
+
 /* Ends the group being written: its name and number of entries. */
 static void group_close(struct argv *a)
 {

@@ -81,6 +81,9 @@ void arg_reset(struct argv *a);
 /* The command in RESP, *len bytes, valid until the next arg_reset();
  * finishes a script's arguments first (arg_finish()). */
 const char *arg_resp(struct argv *a, size_t *len);
+/* Why a's command is not sent ("command too large", or the wrong
+ * arguments and the script's name), into buf. */
+const char *arg_why(const struct argv *a, char *buf, size_t len);
 /* A script's named arguments put in place and its last group closed; v
  * and l are then the whole command (the sync store sends them). Once. */
 void arg_finish(struct argv *a);

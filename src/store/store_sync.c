@@ -177,13 +177,11 @@ void store_sync_close(struct store_sync *ss)
 static redisReply *sync_call(struct store_sync *ss, enum lua_script_id script)
 {
 	redisReply *r;
+	char why[128];
 
 	arg_finish(&ss->a);
 	if (ss->a.overflow) {
-		sync_err(ss, -E2BIG, "%s%s%s",
-			 ss->a.why ? ss->a.why : "command too large",
-			 ss->a.script ? ": " : "",
-			 ss->a.script ? ss->a.script->name : "");
+		sync_err(ss, -E2BIG, "%s", arg_why(&ss->a, why, sizeof(why)));
 		return NULL;
 	}
 	r = redisCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l);

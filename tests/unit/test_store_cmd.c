@@ -139,6 +139,12 @@ START_TEST(test_script_wrong_args)
 	arg_finish(&a);
 	ck_assert(a.overflow);
 	ck_assert_str_eq(a.why, "a script argument missing");
+	{
+		char why[128];
+
+		ck_assert_str_eq(arg_why(&a, why, sizeof(why)),
+				 "a script argument missing: mt_queue");
+	}
 
 	mt_queue_begin();
 	arg_kv(&a, "id", "X1");
