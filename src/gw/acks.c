@@ -23,8 +23,14 @@
  * their own length appended to a FIFO of blocks: at 15,000 MO/s the 5 s
  * of mo_ack_timeout hold 75,000, and a fixed entry from a pool (200 B,
  * with 64 bytes for any MO id) was most of the daemon's RSS beyond its
- * base. A block is freed when read to its end; one is kept spare.
+ * base. A block read to its end is freed once the marks read from it are
+ * sent; one is kept spare.
+ *
+ * The marks due go out together, in a call per shard (store_fp_up()):
+ * the timer fires ACKS_BATCH_MS after the first is due, so that a run
+ * holds many (one call per MO was a quarter of the script calls).
  */
+#define ACKS_BATCH_MS 50
 #define ACKS_BLOCK 65536
 
 struct watched {
@@ -50,8 +56,10 @@ struct acks {
 	char instance[64];
 	int64_t boot;		/* wall ms at start: a restart is a new run */
 	struct block *head, *tail, *spare;
+	struct block *read;	/* read to their end, freed by reclaim() */
 	int n;
 	bool full_logged;
+	struct store_fp_ack batch[STORE_FP_UP_MAX];
 };
 
 /* The first watched acknowledgement, or NULL. */
@@ -60,9 +68,11 @@ static struct watched *first(struct acks *a)
 	struct block *b = a->head;
 
 	if (b && b->rd == b->used && b != a->tail) {
+		/* kept until reclaim(): the strings of marks still to send
+		 * may be in it */
 		a->head = b->next;
-		free(a->spare);
-		a->spare = b;
+		b->next = a->read;
+		a->read = b;
 		b = a->head;
 	}
 	if (!b || b->rd == b->used) {
@@ -71,6 +81,20 @@ static struct watched *first(struct acks *a)
 		return NULL;
 	}
 	return (struct watched *)(void *)(b->data + b->rd);
+}
+
+/* The blocks read to their end freed, one kept spare. */
+static void reclaim(struct acks *a)
+{
+	struct block *b;
+
+	while ((b = a->read)) {
+		a->read = b->next;
+		if (a->spare)
+			free(b);
+		else
+			a->spare = b;
+	}
 }
 
 /* Room for a record of size bytes at the FIFO's end, or NULL. */
@@ -97,7 +121,9 @@ static struct watched *append(struct acks *a, size_t size)
 	return (struct watched *)(void *)(b->data + b->used - size);
 }
 
-static void arm(struct acks *a)
+/* The timer, for ACKS_BATCH_MS after the first due (at once when more
+ * are due than one run takes). */
+static void arm(struct acks *a, bool at_once)
 {
 	struct watched *w = first(a);
 	int64_t wait;
@@ -105,7 +131,7 @@ static void arm(struct acks *a)
 
 	if (!w)
 		return;
-	wait = w->due - util_mono_ms();
+	wait = at_once ? 0 : w->due - util_mono_ms() + ACKS_BATCH_MS;
 	if (wait < 0)
 		wait = 0;
 	tv.tv_sec = (time_t)(wait / 1000);
@@ -115,15 +141,16 @@ static void arm(struct acks *a)
 
 /* Every acknowledgement now due: marked up when its connection is the
  * link's current one and bound; forgotten otherwise (a copy of that MO
- * from another connection is then a re-delivery). All the marks of one
- * run go out in one write. */
+ * from another connection is then a re-delivery). The marks of one run
+ * go out together. */
 static void due_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct acks *a = arg;
 	int64_t now = util_mono_ms();
 	struct watched *w;
+	int nb = 0;
 
-	while ((w = first(a)) && w->due <= now) {
+	while (nb < STORE_FP_UP_MAX && (w = first(a)) && w->due <= now) {
 		a->head->rd += w->size;
 		a->n--;
 		if (smpp_link_bound(w->link) &&
@@ -131,14 +158,16 @@ static void due_cb(evutil_socket_t fd, short what, void *arg)
 			const char *conn = w->s;
 			const char *msisdn = conn + strlen(conn) + 1;
 			const char *fp = msisdn + strlen(msisdn) + 1;
-			struct store_fp_ack ack = { msisdn, fp,
-						    fp + strlen(fp) + 1,
-						    w->at, conn };
 
-			store_fp_ack(a->st, &ack, true, NULL, NULL, NULL);
+			a->batch[nb++] = (struct store_fp_ack){
+				msisdn, fp, fp + strlen(fp) + 1, w->at, conn
+			};
 		}
 	}
-	arm(a);
+	if (nb)
+		store_fp_up(a->st, a->batch, nb);
+	reclaim(a);
+	arm(a, nb == STORE_FP_UP_MAX);
 }
 
 struct acks *acks_new(struct event_base *base, struct store *st,
@@ -170,6 +199,7 @@ void acks_free(struct acks *a)
 		next = b->next;
 		free(b);
 	}
+	reclaim(a);
 	free(a->spare);
 	event_free(a->timer);
 	free(a);
@@ -254,6 +284,6 @@ int acks_watch(struct acks *a, const struct store_fp_ack *ack,
 		p += len[i] + 1;
 	}
 	if (a->n++ == 0)
-		arm(a);
+		arm(a, false);
 	return 0;
 }

@@ -5,7 +5,7 @@
  * deliver_sm_resp. An MO acknowledged with status 0 within
  * gateway.mo_ack_timeout of its deliver_sm is marked in its fingerprint
  * with the connection it was acknowledged on (store: mo_commit.lua,
- * fp_ack.lua). This module names connections (a token unique to this
+ * fp_ack.lua, fp_up.lua). This module names connections (a token unique to this
  * process's run, the bind and the connection), lists those that are up
  * (an MO acknowledged on one of them did not lose its response with its
  * connection), and, mo_ack_timeout after each acknowledgement, marks the

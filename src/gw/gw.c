@@ -463,7 +463,7 @@ static void ack_noted(struct mo_job *j, const struct store_mo_in_result *res)
 
 	if (res->verdict == STORE_MO_DUP) {
 		a.mo_id = res->dup_of;
-		store_fp_ack(j->gw->store, &a, false, res->fp_prev, NULL, NULL);
+		store_fp_ack(j->gw->store, &a, res->fp_prev, NULL, NULL);
 	}
 	acks_watch(j->gw->acks, &a, j->ack_link, j->ack_gen);
 }

@@ -302,13 +302,23 @@ struct store_fp_ack {
 };
 
 /*
- * Marks a fingerprint: up false, a re-delivery acknowledged in time, only
- * when the fingerprint still holds `expect` (the fp_prev mo_in found); up
- * true, the connection stayed up mo_ack_timeout after the acknowledgement,
- * only when it holds that acknowledgement's mark. cb may be NULL.
+ * Marks a fingerprint with a re-delivery acknowledged in time, only when
+ * it still holds `expect` (the fp_prev mo_in found). cb may be NULL.
  */
-int store_fp_ack(struct store *st, const struct store_fp_ack *a, bool up,
+int store_fp_ack(struct store *st, const struct store_fp_ack *a,
 		 const char *expect, store_done_fn *cb, void *arg);
+
+/* At most this many acknowledgements to one store_fp_up(). */
+#define STORE_FP_UP_MAX 1024
+
+/*
+ * Marks acks[0..n) up (n <= STORE_FP_UP_MAX): their connections stayed
+ * up mo_ack_timeout after them. Only a fingerprint that still holds an
+ * acknowledgement's mark (mo_commit.lua, fp_ack.lua) is marked; a call
+ * of fp_up.lua per shard and hundred. Returns 0 or
+ * the first error; the strings are copied before it returns.
+ */
+int store_fp_up(struct store *st, const struct store_fp_ack *acks, int n);
 
 /* --- applications (store_app.c) ------------------------------------------- */
 

@@ -175,7 +175,7 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	return sreq_commit(rq);
 }
 
-int store_fp_ack(struct store *st, const struct store_fp_ack *ack, bool up,
+int store_fp_ack(struct store *st, const struct store_fp_ack *ack,
 		 const char *expect, store_done_fn *cb, void *arg)
 {
 	struct argv *a = store_argv(st);
@@ -195,10 +195,73 @@ int store_fp_ack(struct store *st, const struct store_fp_ack *ack, bool up,
 	arg_kv(a, "id", ack->mo_id);
 	arg_ki(a, "at", ack->at);
 	arg_kv(a, "conn", ack->conn);
-	arg_kv(a, "up", up ? "1" : "0");
 	arg_kv(a, "expect", expect ? expect : "");
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
+}
+
+/* Acknowledgements per call of fp_up.lua: 4 arguments each, within
+ * ARGV_MAX. */
+#define FP_UP_PER_CALL 100
+
+/* One call of fp_up.lua: the next FP_UP_PER_CALL of acks[*i..n) in shard
+ * s; *i is left after the last taken. */
+static int fp_up_call(struct store *st, unsigned s, const unsigned *shard,
+		      const struct store_fp_ack *acks, int n, int *i)
+{
+	struct argv *a = store_argv(st);
+	char prefix[STORE_KEY_MAX];
+	const char *keys[LUA_FP_UP_NKEYS];
+	struct sreq *rq;
+	int rc, m = 0;
+
+	rc = sreq_open(st, 1, NULL, sreq_simple_done, NULL, NULL, 0, &rq);
+	if (rc < 0)
+		return rc;
+	store_key_shard(store_keyctx(st), s, SK_FP, "", prefix,
+			sizeof(prefix));
+	keys[LUA_FP_UP_FPS] = prefix;
+	arg_reset(a);
+	arg_script(a, LUA_FP_UP, keys);
+	for (; *i < n && m < FP_UP_PER_CALL; (*i)++) {
+		char at[24];
+
+		if (shard[*i] != s)
+			continue;
+		at[util_sdec(at, acks[*i].at)] = '\0';
+		arg_group(a, "m", acks[*i].fp, acks[*i].mo_id);
+		arg_group(a, "m", at, acks[*i].conn);
+		m++;
+	}
+	sreq_send(rq, 0, a);
+	return sreq_commit(rq);
+}
+
+int store_fp_up(struct store *st, const struct store_fp_ack *acks, int n)
+{
+	unsigned shard[STORE_FP_UP_MAX];
+	int shards = store_keyctx(st)->shards, rc = 0;
+
+	if (n > STORE_FP_UP_MAX)
+		return -E2BIG;
+	for (int i = 0; i < n; i++)
+		shard[i] = store_shard(st, acks[i].msisdn);
+	for (unsigned s = 0; s < (unsigned)(shards > 0 ? shards : 1); s++) {
+		int i = 0;
+
+		for (;;) {
+			int r;
+
+			while (i < n && shard[i] != s)
+				i++;
+			if (i == n)
+				break;
+			if ((r = fp_up_call(st, s, shard, acks, n, &i)) < 0 &&
+			    !rc)
+				rc = r;
+		}
+	}
+	return rc;
 }
 
 /* --- dossiers ------------------------------------------------------------------ */

@@ -1,22 +1,18 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fp
---! ARGV id at conn up expect
+--! ARGV id at conn expect
 -- Marks a fingerprint with how a copy of MO `id` was acknowledged, for
 -- mo_in.lua to tell a citizen's repeat from an SMS centre's re-delivery:
 --   "a <at> <conn> <up> <id>"
 -- status 0 sent at <at> (UTC ms), within gateway.mo_ack_timeout of the
 -- deliver_sm, on connection <conn> (a token of the process's run, the
 -- bind and the connection); <up> 1 once that connection stayed up
--- mo_ack_timeout after it. mo_commit.lua writes the up-0 form of a new
--- MO; this script that of a re-delivery acknowledged in time (expect: what
--- mo_in found) and the up-1 form (expect unused: the up-0 form must be
--- there). A fingerprint that holds anything else (a newer MO, a newer
--- mark) is left alone; the TTL is kept. Returns 1 when marked, 0 not.
-local function form(up)
-  return 'a ' .. A.at .. ' ' .. A.conn .. ' ' .. up .. ' ' .. A.id
-end
-local want = A.expect
-if A.up == '1' then want = form('0') end
-if redis.call('GET', K.fp) ~= want then return 0 end
-redis.call('SET', K.fp, form(A.up), 'KEEPTTL')
+-- mo_ack_timeout after it (fp_up.lua). mo_commit.lua writes the up-0 form
+-- of a new MO; this script that of a re-delivery acknowledged in time,
+-- when the fingerprint still holds `expect` (what mo_in found). A
+-- fingerprint that holds anything else (a newer MO, a newer mark) is left
+-- alone; the TTL is kept. Returns 1 when marked, 0 not.
+if redis.call('GET', K.fp) ~= A.expect then return 0 end
+redis.call('SET', K.fp, 'a ' .. A.at .. ' ' .. A.conn .. ' 0 ' .. A.id,
+           'KEEPTTL')
 return 1
