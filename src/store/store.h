@@ -316,7 +316,8 @@ int store_fp_ack(struct store *st, const struct store_fp_ack *a,
  * up mo_ack_timeout after them. Only a fingerprint that still holds an
  * acknowledgement's mark (mo_commit.lua, fp_ack.lua) is marked; a call
  * of fp_up.lua per shard and hundred. Returns 0 or
- * the first error; the strings are copied before it returns.
+ * the first error (the marks after it not sent); the strings are copied
+ * before it returns.
  */
 int store_fp_up(struct store *st, const struct store_fp_ack *acks, int n);
 

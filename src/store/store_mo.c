@@ -215,6 +215,7 @@ static int fp_up_call(struct store *st, unsigned s, const unsigned *shard,
 	struct sreq *rq;
 	int rc, m = 0;
 
+	/* on failure *i is left where it was: the caller stops */
 	rc = sreq_open(st, 1, NULL, sreq_simple_done, NULL, NULL, 0, &rq);
 	if (rc < 0)
 		return rc;
@@ -240,28 +241,28 @@ static int fp_up_call(struct store *st, unsigned s, const unsigned *shard,
 int store_fp_up(struct store *st, const struct store_fp_ack *acks, int n)
 {
 	unsigned shard[STORE_FP_UP_MAX];
-	int shards = store_keyctx(st)->shards, rc = 0;
+	int shards = store_keyctx(st)->shards, rc;
 
 	if (n > STORE_FP_UP_MAX)
 		return -E2BIG;
 	for (int i = 0; i < n; i++)
 		shard[i] = store_shard(st, acks[i].msisdn);
+	/* a call that cannot be made (Redis away) ends it: the marks not
+	 * sent are lost, the safe side (their MOs' copies stay
+	 * re-deliveries until mo_dedup_window runs out) */
 	for (unsigned s = 0; s < (unsigned)(shards > 0 ? shards : 1); s++) {
 		int i = 0;
 
 		for (;;) {
-			int r;
-
 			while (i < n && shard[i] != s)
 				i++;
 			if (i == n)
 				break;
-			if ((r = fp_up_call(st, s, shard, acks, n, &i)) < 0 &&
-			    !rc)
-				rc = r;
+			if ((rc = fp_up_call(st, s, shard, acks, n, &i)) < 0)
+				return rc;
 		}
 	}
-	return rc;
+	return 0;
 }
 
 /* --- dossiers ------------------------------------------------------------------ */
