@@ -99,10 +99,13 @@ void ctl_print_record(const struct rec_def *def, const struct store_pairs *p,
 		const struct rec_field *f = &def->fields[i];
 		const char *v = store_pairs_get(p, f->name);
 
-		/* a sparse record leaves out what C wrote at its default */
+		/* a sparse record leaves out what C wrote at its default
+		 * ("=NAME": the value of field NAME) */
 		if (!v && def->sparse && f->off != REC_NOWHERE &&
 		    !(f->flags & REC_SCRIPT))
-			v = f->def;
+			v = f->def && f->def[0] == '='
+				    ? store_pairs_get(p, f->def + 1)
+				    : f->def;
 		if (v && v[0])
 			ctl_print_labelled(f->label, shown_value(f, v, tz, buf,
 								 sizeof(buf)));

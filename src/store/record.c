@@ -21,9 +21,9 @@
 #define TABLE(t) t, ARRAY_SIZE(t)
 
 static const struct rec_field mo_fields[] = {
-	{ "id", REC_STR, F(store_mo, id), "", 0, "MO id" },
+	{ "id", REC_STR, F(store_mo, id), "", REC_KEY, "MO id" },
 	{ "msisdn", REC_STR, F(store_mo, msisdn), "", 0, "phone" },
-	{ "src", REC_STR, F(store_mo, src), "", 0, "source_addr" },
+	{ "src", REC_STR, F(store_mo, src), "=msisdn", 0, "source_addr" },
 	{ "ston", REC_INT, F(store_mo, src_ton), "0", 0, "source TON" },
 	{ "snpi", REC_INT, F(store_mo, src_npi), "0", 0, "source NPI" },
 	{ "dst", REC_STR, F(store_mo, dst), "", 0, "destination_addr" },
@@ -34,7 +34,6 @@ static const struct rec_field mo_fields[] = {
 	{ "uev", REC_INT, F(store_mo, ussd_ev), "0", 0, "USSD event" },
 	{ "uref", REC_STR, F(store_mo, ussd_ref), "", 0, "USSD session" },
 	{ "text", REC_STR, F(store_mo, text), "", 0, "text" },
-	{ "fp", REC_STR, F(store_mo, fp), "", 0, "fingerprint" },
 	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", 0, "received" },
 	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
 	{ "mt", REC_STR, NOWHERE, "", REC_SCRIPT, "reply" },
@@ -42,9 +41,10 @@ static const struct rec_field mo_fields[] = {
 };
 
 static const struct rec_field mt_fields[] = {
-	{ "id", REC_STR, F(store_mt, id), "", 0, "MT id" },
+	{ "id", REC_STR, F(store_mt, id), "", REC_KEY, "MT id" },
 	{ "msisdn", REC_STR, F(store_mt, msisdn), "", 0, "phone" },
-	{ "dst", REC_STR, F(store_mt, dst), "", 0, "destination_addr" },
+	{ "dst", REC_STR, F(store_mt, dst), "=msisdn", 0,
+	  "destination_addr" },
 	{ "dton", REC_INT, F(store_mt, dst_ton), "1", 0, "destination TON" },
 	{ "dnpi", REC_INT, F(store_mt, dst_npi), "1", 0, "destination NPI" },
 	{ "src", REC_STR, F(store_mt, src), "", 0, "source_addr" },
@@ -276,15 +276,46 @@ void rec_parse(const struct rec_field *f, void *obj, const char *text)
 	}
 }
 
-void rec_defaults(const struct rec_def *def, void *obj)
+/* "=NAME": the field NAME of the same record, or NULL */
+static const struct rec_field *same_as(const struct rec_def *def,
+				       const struct rec_field *f)
 {
-	for (size_t i = 0; i < def->nfields; i++)
-		rec_parse(&def->fields[i], obj, NULL);
+	return f->def && f->def[0] == '=' ? rec_field_find(def, f->def + 1)
+					  : NULL;
 }
 
-bool rec_stored(const struct rec_field *f, const char *value)
+void rec_defaults(const struct rec_def *def, void *obj)
 {
-	return strcmp(value, f->def ? f->def : "") != 0;
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct rec_field *f = &def->fields[i];
+
+		rec_parse(f, obj, same_as(def, f) ? "" : NULL);
+	}
+}
+
+void rec_fill(const struct rec_def *def, void *obj)
+{
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct rec_field *f = &def->fields[i], *o;
+		char buf[32];
+
+		if (f->type == REC_STR && f->off != REC_NOWHERE &&
+		    !((char *)obj + f->off)[0] && (o = same_as(def, f)))
+			rec_parse(f, obj, rec_format(o, obj, buf, sizeof(buf)));
+	}
+}
+
+/* Whether field f of a sparse record, its value v, is written: not at
+ * its default (nor, "=NAME", equal to field NAME) */
+static bool stored(const struct rec_def *def, const struct rec_field *f,
+		   const void *obj, const char *v)
+{
+	const struct rec_field *o = same_as(def, f);
+	char buf[32];
+
+	if (o)
+		return strcmp(v, rec_format(o, obj, buf, sizeof(buf))) != 0;
+	return strcmp(v, f->def ? f->def : "") != 0;
 }
 
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
@@ -295,10 +326,10 @@ void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 		const char *v;
 		char buf[32];
 
-		if (f->off == REC_NOWHERE || (f->flags & REC_SCRIPT))
+		if (f->off == REC_NOWHERE || (f->flags & (REC_SCRIPT | REC_KEY)))
 			continue;
 		v = rec_format(f, obj, buf, sizeof(buf));
-		if (!def->sparse || rec_stored(f, v))
+		if (!def->sparse || stored(def, f, obj, v))
 			fn(arg, f->name, v);
 	}
 }
@@ -313,6 +344,7 @@ void rec_from_pairs(const struct rec_def *def, void *obj,
 		if (f)
 			rec_parse(f, obj, pairs[i + 1]);
 	}
+	rec_fill(def, obj);
 }
 
 const char *rec_show(const struct rec_field *f, const char *stored, char *buf,

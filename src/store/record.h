@@ -32,13 +32,20 @@ enum rec_type {
 /* A field the scripts maintain: read into the struct, never written from
  * C (a concatenation reference, a receipt). */
 #define REC_SCRIPT 1u
+/* The record's id, the last part of its key: never stored in the hash
+ * (rec_each leaves it out), set by whoever read the record from the key
+ * it asked for (a claim's reply names it, see claim.lua). */
+#define REC_KEY 2u
 
 struct rec_field {
 	const char *name;	/* hash field and Lua argument name */
 	enum rec_type type;
 	size_t off;		/* in the C struct, or REC_NOWHERE */
 	size_t size;		/* REC_STR: the buffer */
-	const char *def;	/* when the hash lacks the field */
+	/* when the hash lacks the field; "=NAME": the value of field NAME
+	 * (a string written only where it differs, an MT's destination_addr
+	 * that is its phone) */
+	const char *def;
 	unsigned flags;
 	const char *label;	/* for people (ctl, the API) */
 };
@@ -88,13 +95,14 @@ void rec_parse(const struct rec_field *f, void *obj, const char *text);
 /* Every field of obj at its default (strings empty unless defaulted). */
 void rec_defaults(const struct rec_def *def, void *obj);
 
-/* Whether value of f is written to a sparse record: not its default. */
-bool rec_stored(const struct rec_field *f, const char *value);
+/* Fields defaulted "=NAME" that are empty get field NAME's value: after
+ * a record was read (rec_from_pairs, reply_record). */
+void rec_fill(const struct rec_def *def, void *obj);
 
 /*
  * Calls fn(name, value) for each field of the table that C writes (a
- * place in the struct, not REC_SCRIPT), in table order; of a sparse
- * record only those rec_stored.
+ * place in the struct, not REC_SCRIPT nor REC_KEY), in table order; of a
+ * sparse record only those not at their default.
  */
 typedef void rec_emit_fn(void *arg, const char *name, const char *value);
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,

@@ -464,6 +464,7 @@ bool reply_record(const redisReply *h, const struct rec_def *def, void *obj)
 			rec_parse(f, obj, b);
 		}
 	}
+	rec_fill(def, obj);
 	return true;
 }
 

@@ -518,12 +518,16 @@ static void mo_claim_reply(struct sreq *rq, int idx, const redisReply *r)
 	if (r->type != REDIS_REPLY_ARRAY)
 		return;
 	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const redisReply *kind = r->element[i];
 		struct store_mo mo;
 
+		/* "c<id>": the record holds no id, its key does (claim.lua) */
+		if (kind->type != REDIS_REPLY_STRING || kind->len < 2)
+			continue;
 		memset(&mo, 0, sizeof(mo));
 		reply_record(r->element[i + 1], &rec_mo, &mo);
-		if (mo.id[0])
-			each(rq->arg, &mo);
+		util_strlcpy(mo.id, kind->str + 1, sizeof(mo.id));
+		each(rq->arg, &mo);
 	}
 }
 

@@ -576,14 +576,17 @@ static void mt_claim_reply(struct sreq *rq, int idx, const redisReply *r)
 	if (r->type != REDIS_REPLY_ARRAY)
 		return;
 	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const redisReply *kind = r->element[i];
 		struct store_mt mt;
-		bool expired = r->element[i]->type == REDIS_REPLY_STRING &&
-			       strcmp(r->element[i]->str, "x") == 0;
 
+		/* "c<id>" claimed, "x<id>" expired: the record holds no id,
+		 * its key does (claim.lua) */
+		if (kind->type != REDIS_REPLY_STRING || kind->len < 2)
+			continue;
 		memset(&mt, 0, sizeof(mt));
 		reply_record(r->element[i + 1], &rec_mt, &mt);
-		if (mt.id[0])
-			each(rq->arg, 0, &mt, expired);
+		util_strlcpy(mt.id, kind->str + 1, sizeof(mt.id));
+		each(rq->arg, 0, &mt, kind->str[0] == 'x');
 	}
 }
 

@@ -198,6 +198,7 @@ int store_notice_done(struct store *st, const char *dossier_key, int rev,
 struct find_ctx {
 	bool found;
 	struct store_mt mt;
+	char id[sizeof(((struct store_mt *)0)->id)];	/* asked for */
 	char **pairs;		/* owned copies */
 	size_t npairs;
 };
@@ -206,8 +207,10 @@ static void find_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct find_ctx *x = rq->ctx;
 
-	if (x->found || !reply_record(r, &rec_mt, &x->mt) || !x->mt.id[0])
+	/* a record is not empty: every MT's holds its state */
+	if (x->found || !reply_record(r, &rec_mt, &x->mt))
 		return;
+	util_strlcpy(x->mt.id, x->id, sizeof(x->mt.id));
 	rq->rc = reply_strings(r, &x->pairs, &x->npairs);
 	x->found = rq->rc == 0;
 }
@@ -237,6 +240,8 @@ int store_mt_find(struct store *st, const char *id, store_mt_found_fn *cb,
 		       sizeof(struct find_ctx), &rq);
 	if (rc < 0)
 		return rc;
+	util_strlcpy(((struct find_ctx *)rq->ctx)->id, id,
+		     sizeof(((struct find_ctx *)rq->ctx)->id));
 	for (int s = 0; s < k->shards; s++) {
 		char key[STORE_KEY_MAX];
 

@@ -291,6 +291,32 @@ int store_sync_dossier(struct store_sync *ss, const char *key,
 	return sync_hash(ss, k, out);
 }
 
+/* An MT's record at key k, its id first: the record does not hold it,
+ * its key does (rec_mt) */
+static int sync_mt(struct store_sync *ss, const char *k, const char *id,
+		   struct store_pairs *out)
+{
+	int rc = sync_hash(ss, k, out);
+	char **v;
+
+	if (rc <= 0)
+		return rc;
+	if (!(v = realloc(out->v, (out->n + 2) * sizeof(*v)))) {
+		store_pairs_free(out);
+		return -ENOMEM;
+	}
+	memmove(v + 2, v, out->n * sizeof(*v));
+	out->v = v;
+	out->n += 2;
+	v[0] = strdup("id");
+	v[1] = strdup(id);
+	if (!v[0] || !v[1]) {
+		store_pairs_free(out);
+		return -ENOMEM;
+	}
+	return 1;
+}
+
 int store_sync_mt(struct store_sync *ss, const char *id,
 		  struct store_pairs *out)
 {
@@ -301,7 +327,7 @@ int store_sync_mt(struct store_sync *ss, const char *id,
 
 		store_key_shard(&ss->keys, (unsigned)s, SK_MT, id, k,
 				sizeof(k));
-		rc = sync_hash(ss, k, out);
+		rc = sync_mt(ss, k, id, out);
 		if (rc != 0)
 			return rc;
 		store_pairs_free(out);
@@ -325,8 +351,15 @@ int store_sync_mt_by_msgid(struct store_sync *ss, const char *bind,
 		return -EIO;
 	if (r->type == REDIS_REPLY_STRING &&
 	    (hash = strrchr(r->str, '#'))) {	/* "<MT key>#<part>" */
+		char k0[STORE_KEY_MAX];
+		const char *tail, *id;
+
 		*hash = '\0';
-		rc = sync_hash(ss, r->str, out);
+		/* the id follows "}:mt:", the end of any shard's MT prefix */
+		store_key_shard(&ss->keys, 0, SK_MT, "", k0, sizeof(k0));
+		tail = strchr(k0, '}');
+		id = tail ? strstr(r->str, tail) : NULL;
+		rc = sync_mt(ss, r->str, id ? id + strlen(tail) : r->str, out);
 	}
 	freeReplyObject(r);
 	return rc;

@@ -4,7 +4,8 @@
 -- Claims up to max entries of a queue (a zset scored by lease expiry or
 -- ready time) that are due, leases them for `lease` ms and returns their
 -- records: kind, hash, kind, hash ... (kind 'c' claimed, 'x' expired:
--- its `expires` passed, it is marked and dropped).
+-- its `expires` passed, it is marked and dropped; followed by the id,
+-- which a record does not hold: its key does).
 -- K.items is a shard-local key prefix ending in ':' (the records of the
 -- queue's entries, K.items .. id): same hash tag, same slot as K.queue;
 -- so is K.bcounts, the counters of broadcasts (an expired MT of a
@@ -82,12 +83,12 @@ for _, id in ipairs(ids) do
         redis.call('HINCRBY', K.bcounts .. bc, cur, -1)
         redis.call('HINCRBY', K.bcounts .. bc, 'expired', 1)
       end
-      table.insert(out, 'x')
+      table.insert(out, 'x' .. id)
     else
       redis.call('ZADD', K.queue, now + tonumber(A.lease), id)
       redis.call('HINCRBY', k, 'claims', 1)
       if A.track == '1' then redis.call('HSET', k, 'owner', A.owner) end
-      table.insert(out, 'c')
+      table.insert(out, 'c' .. id)
     end
     table.insert(out, h)
   end
