@@ -503,9 +503,11 @@ static void message_found(void *arg, int rc, bool found,
 		http_reply_error(r, 404, "no message %s", r->param[0]);
 		return;
 	}
+	/* a sent MT's record keeps no text nor expiry (mt_done.lua) */
 	http_reply_json(r, 200, json_pack(
-		"{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id", mt->id,
-		"to", mt->msisdn, "text", mt->text, "state",
+		"{s:s, s:s, s:o, s:s, s:i, s:o, s:o, s:o, s:o}", "id", mt->id,
+		"to", mt->msisdn, "text",
+		mt->text[0] ? json_string(mt->text) : json_null(), "state",
 		pair(p, n, "state"), "parts",
 		atoi(pair(p, n, "parts")) ? atoi(pair(p, n, "parts")) : 1,
 		"created_at", http_time(r, mt->created_ms), "expires_at",

@@ -67,6 +67,30 @@ msgid=$(sed -n 's/.*SUBMIT #1 .*message_id=\([0-9]*\) .*/\1/p' "$T/sim.log")
 	fail "citizengw-ctl message $msgid found nothing"
 grep -q "^State: *sent" "$T/msg.out" || fail "MT not recorded as sent"
 grep -q "^SMSC message ids: *$msgid" "$T/msg.out" || fail "MT without the SMS centre id"
+grep -q "^MT id: *[0-9a-f]*-.*\.r$" "$T/msg.out" || fail "ctl shows no MT id: $(cat "$T/msg.out")"
+grep -q "^Destination_addr: *84912345678$" "$T/msg.out" ||
+	fail "ctl shows no destination_addr: $(cat "$T/msg.out")"
+
+# the retained records hold what their receipts and reports need: no
+# id (the key has it), no holder once closed, no fingerprint, no copy of
+# the phone; the sent reply no text (the SMS centre has it)
+fields() { redis HKEYS "$1" | sort | tr '\n' ' '; }
+[ "$(redis --scan --pattern 'cgw:*:mo:*' | wc -l)" = 10 ] || fail "not 10 MO records"
+for mo in $(redis --scan --pattern 'cgw:*:mo:*'); do
+	[ "$(redis HGET "$mo" state)" = answered ] || fail "$mo: $(fields "$mo")"
+	for f in id owner fp; do
+		[ "$(redis HEXISTS "$mo" $f)" = 0 ] || fail "$mo holds $f: $(fields "$mo")"
+	done
+done
+mt=$(redis GET "cgw:msgid:main:$msgid" | sed 's/#.*//')
+for f in id owner text fin; do
+	[ "$(redis HEXISTS "$mt" $f)" = 0 ] || fail "$mt holds $f: $(fields "$mt")"
+done
+[ "$(redis HGET "$mt" msisdn)" = 84912345678 ] || fail "$mt: $(fields "$mt")"
+[ "$(redis HEXISTS "$mt" dst)" = 0 ] || fail "$mt: dst equal to msisdn stored"
+# the national form: the destination as written, besides the phone
+mt2=$(redis GET "cgw:msgid:main:$(sed -n 's/.*SUBMIT #2 .*message_id=\([0-9]*\) .*/\1/p' "$T/sim.log")" | sed 's/#.*//')
+[ "$(redis HGET "$mt2" dst)" = 0912345678 ] || fail "$mt2: $(fields "$mt2")"
 
 # a lookup or help with no menu behind it ends no session and writes
 # none; MENU starts one

@@ -99,8 +99,14 @@ if A.optout ~= '' then
   ph_set('optout', A.optout)
   ph_set('optout_at', now)
 end
+-- A closed MO keeps no holder: `owner` served claim.lua while it was
+-- open (the retained record is smaller for it).
+local function close(state, mt)
+  redis.call('HSET', K.mo, 'state', state, 'mt', mt)
+  redis.call('HDEL', K.mo, 'owner')
+end
 if A.mt_id ~= '' and A.mt_counts == '1' and not take() then
-  redis.call('HSET', K.mo, 'state', 'limited', 'mt', '')
+  close('limited', '')
   ph_flush()
   return {'ok', 0, 1, 0}
 end
@@ -149,5 +155,5 @@ if A.set_lang ~= '' then
   ph_set('lang', A.set_lang)
 end
 ph_flush()
-redis.call('HSET', K.mo, 'state', A.mo_state, 'mt', A.mt_id)
+close(A.mo_state, A.mt_id)
 return {'ok', blocked, 0, mt2}

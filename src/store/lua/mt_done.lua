@@ -29,5 +29,13 @@ if cur then
     f[#f + 1] = A.parts
   end
   redis.call('HSET', K.mt, unpack(f))
+  -- Sent, it keeps what its receipts and reports need: what was needed
+  -- to send it goes (the text most of it: a retained record of about
+  -- 280 bytes, not 500). One that never got there keeps its text, for
+  -- staff to see what a citizen did not get.
+  if state ~= 'failed' and state ~= 'expired' then
+    redis.call('HDEL', K.mt, 'text', 'owner', 'fin', 'uref', 'enc',
+               'prio', 'attempts', 'tries', 'ref', 'claims')
+  end
 end
 return 1
