@@ -948,12 +948,31 @@ static bool fits(enum text_enc want, uint32_t cp)
 	return true;
 }
 
+/* Septets of each ASCII character in GSM-7 (1, 2 escaped, 0 none): the
+ * same answers as gsm7_of(), read from a table. */
+static const uint8_t *gsm7_ascii_len(void)
+{
+	static uint8_t len[128];
+	static bool done;
+
+	if (!done) {
+		for (uint32_t c = 0; c < 128; c++) {
+			uint8_t s[2];
+
+			len[c] = (uint8_t)gsm7_of(c, s);
+		}
+		done = true;
+	}
+	return len;
+}
+
 int text_choose(const char *utf8, bool fold, enum text_enc want,
 		struct text_plan *plan, char *out, size_t cap)
 {
 	struct choose_acc a = { .plan = plan, .gsm7_fits = true, .out = out,
 				.cap = cap };
 	size_t len = strlen(utf8), pos = 0;
+	const uint8_t *g7 = gsm7_ascii_len();
 
 	if ((unsigned)want > TEXT_ENC_LATIN1)
 		return -EINVAL;
@@ -961,8 +980,40 @@ int text_choose(const char *utf8, bool fold, enum text_enc want,
 	if (out && !cap)
 		a.full = true;
 	while (pos < len) {
+		size_t run = pos, septets = 0, k;
 		uint32_t cp;
 
+		/* A run of ASCII characters that GSM-7 has and folding keeps,
+		 * nearly all of a reply: counted and copied as choose_emit()
+		 * and put_cp() would, without decoding, folding or looking
+		 * each up twice (this loop was 6% of the daemon's
+		 * instructions per MO). */
+		while (run < len) {
+			unsigned char b = (unsigned char)utf8[run];
+
+			if (b >= 0x80 || !g7[b] ||
+			    (fold && fold_ascii_of(b) != (char)b))
+				break;
+			septets += g7[b];
+			run++;
+		}
+		if ((k = run - pos) > 0) {
+			a.septets += septets;
+			a.ucs2 += k;
+			a.latin1 += k;
+			plan->chars += k;
+			if (out && !a.full) {
+				/* put_cp() writes while one byte and the NUL
+				 * fit */
+				size_t room = cap > a.n + 1 ? cap - a.n - 1 : 0;
+
+				memcpy(out + a.n, utf8 + pos, k < room ? k : room);
+				a.n += k < room ? k : room;
+				a.full = k > room;
+			}
+			pos = run;
+			continue;
+		}
 		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
 		if (fold || !fits(want, cp)) {
