@@ -600,6 +600,133 @@ START_TEST(test_fold_fast_path_same_as_per_character)
 }
 END_TEST
 
+/*
+ * What text_choose() did for every character before its ASCII runs:
+ * decode, fold (or fold what the forced encoding lacks), '?' for what
+ * still does not fit, count, write whole or stop for good. Its plan's
+ * encoding, characters, units and replacements and its text must be the
+ * same for any input, folding, encoding and cap.
+ */
+struct choose_want {
+	enum text_enc enc;
+	size_t chars, units, replaced, n;
+	bool full;	/* the text did not fit: -ENOSPC */
+};
+
+static bool choose_fits(enum text_enc want, uint32_t cp)
+{
+	uint8_t s[2];
+
+	return want == TEXT_ENC_GSM7 ? gsm7_char(cp, s) > 0
+	       : want == TEXT_ENC_LATIN1 ? cp <= 0xFF : true;
+}
+
+static void choose_per_cp(const char *in, bool fold, enum text_enc want,
+			  char *out, size_t cap, struct choose_want *w)
+{
+	size_t len = strlen(in), pos = 0, septets = 0, ucs2 = 0, latin1 = 0;
+	bool fits7 = true, full = !cap;
+
+	memset(w, 0, sizeof(*w));
+	while (pos < len) {
+		uint32_t cp, cps[3];
+		int ncp = 1;
+		bool folded;
+
+		if (utf8_decode(in, len, &pos, &cp) < 0)
+			cp = '?';
+		folded = fold || !choose_fits(want, cp);
+
+		if (folded)
+			cp = text_fold_cp(cp);
+		if (!cp)
+			continue;
+		cps[0] = cp;
+		if (folded && cp == 0x2026) {	/* a folded ellipsis */
+			cps[0] = cps[1] = cps[2] = '.';
+			ncp = 3;
+		} else if (!choose_fits(want, cp)) {
+			cps[0] = '?';
+			w->replaced++;
+		}
+		for (int i = 0; i < ncp; i++) {
+			uint8_t s7[2];
+			char tmp[4];
+			int k = gsm7_char(cps[i], s7);
+			size_t l = utf8_encode(cps[i], tmp);
+
+			fits7 = fits7 && k;
+			septets += (size_t)k;
+			ucs2 += cps[i] >= 0x10000 ? 2 : 1;
+			latin1++;
+			w->chars++;
+			if (!full && w->n + l + 1 > cap)
+				full = true;
+			if (!full) {
+				memcpy(out + w->n, tmp, l);
+				w->n += l;
+			}
+		}
+	}
+	if (cap)
+		out[w->n] = '\0';
+	w->full = full;
+	w->enc = want != TEXT_ENC_AUTO ? want
+		 : fits7 ? TEXT_ENC_GSM7 : TEXT_ENC_UCS2;
+	w->units = w->enc == TEXT_ENC_GSM7 ? septets
+		   : w->enc == TEXT_ENC_UCS2 ? ucs2 : latin1;
+}
+
+static void assert_choose_same(const char *s, bool fold, enum text_enc want,
+			       size_t cap)
+{
+	struct choose_want w;
+	struct text_plan plan;
+	char want_out[700], got[700];
+
+	memset(want_out, 'x', sizeof(want_out));
+	memset(got, 'x', sizeof(got));
+	choose_per_cp(s, fold, want, want_out, cap, &w);
+	ck_assert_int_eq(text_choose(s, fold, want, &plan, got, cap),
+			 w.full ? -ENOSPC : 0);
+	ck_assert_int_eq(plan.enc, w.enc);
+	ck_assert_uint_eq(plan.chars, w.chars);
+	ck_assert_uint_eq(plan.units, w.units);
+	ck_assert_uint_eq(plan.replaced, w.replaced);
+	if (cap)
+		ck_assert_mem_eq(got, want_out, w.n + 1);
+}
+
+START_TEST(test_choose_ascii_runs_same_as_per_character)
+{
+	static const enum text_enc encs[] = { TEXT_ENC_AUTO, TEXT_ENC_GSM7,
+					      TEXT_ENC_UCS2, TEXT_ENC_LATIN1 };
+	char all[128];
+
+	for (int c = 1; c < 128; c++)	/* every ASCII byte but NUL */
+		all[c - 1] = (char)c;
+	all[127] = '\0';
+	for (size_t i = 0; i <= ARRAY_SIZE(fast_in); i++) {
+		const char *s = i < ARRAY_SIZE(fast_in) ? fast_in[i] : all;
+
+		for (int fold = 0; fold < 2; fold++)
+			for (size_t e = 0; e < ARRAY_SIZE(encs); e++)
+				for (size_t cap = 0; cap <= strlen(s) + 3;
+				     cap++)
+					assert_choose_same(s, fold, encs[e],
+							   cap);
+	}
+	srand(11);
+	for (int run = 0; run < PROP_RUNS; run++) {
+		char s[301];
+
+		random_bytes(s, sizeof(s));
+		assert_choose_same(s, rand() % 2, encs[rand() % 4],
+				   (size_t)rand() % 700);
+	}
+}
+END_TEST
+
 /* The loops that decode ASCII inline (next_cp()) and write it without
  * encoding (put_cp()) agree with utf8_decode() and text_fold(): counts,
  * and the folded text text_choose() prepares. */
@@ -817,6 +944,7 @@ Suite *suite_text(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_property_random_bytes_never_crash);
 	tcase_add_test(tc, test_fold_fast_path_same_as_per_character);
+	tcase_add_test(tc, test_choose_ascii_runs_same_as_per_character);
 	tcase_add_test(tc, test_ascii_inline_same_as_utf8_decode);
 	tcase_add_test(tc, test_property_gsm7_roundtrip);
 	tcase_add_test(tc, test_property_ucs2_roundtrip);
