@@ -727,6 +727,45 @@ START_TEST(test_choose_ascii_runs_same_as_per_character)
 }
 END_TEST
 
+/* gsm7_encode() reads ASCII from a table: each character and the texts
+ * of the fast-path tests give what gsm7_char() gives character by
+ * character (or -ERANGE where one has no septet, -ENOSPC where out is too
+ * small). */
+START_TEST(test_gsm7_encode_same_as_per_character)
+{
+	for (size_t i = 0; i <= ARRAY_SIZE(fast_in) + 127; i++) {
+		char one[2] = { (char)(i - ARRAY_SIZE(fast_in) + 1), '\0' };
+		const char *s = i < ARRAY_SIZE(fast_in) ? fast_in[i] : one;
+		uint8_t want[700], got[700];
+		size_t len = strlen(s), pos = 0, wn = 0, gn = 0;
+		int wrc = 0;
+
+		while (pos < len && wrc == 0) {
+			uint32_t cp;
+			uint8_t s7[2];
+			int k;
+
+			if (utf8_decode(s, len, &pos, &cp) < 0)
+				cp = '?';
+			if (!(k = gsm7_char(cp, s7))) {
+				wrc = -ERANGE;
+				break;
+			}
+			memcpy(want + wn, s7, (size_t)k);
+			wn += (size_t)k;
+		}
+		ck_assert_int_eq(gsm7_encode(s, got, sizeof(got), &gn), wrc);
+		if (wrc == 0) {
+			ck_assert_uint_eq(gn, wn);
+			ck_assert_mem_eq(got, want, wn);
+			if (wn)
+				ck_assert_int_eq(gsm7_encode(s, got, wn - 1,
+							     &gn), -ENOSPC);
+		}
+	}
+}
+END_TEST
+
 /* The loops that decode ASCII inline (next_cp()) and write it without
  * encoding (put_cp()) agree with utf8_decode() and text_fold(): counts,
  * and the folded text text_choose() prepares. */
@@ -945,6 +984,7 @@ Suite *suite_text(void)
 	tcase_add_test(tc, test_property_random_bytes_never_crash);
 	tcase_add_test(tc, test_fold_fast_path_same_as_per_character);
 	tcase_add_test(tc, test_choose_ascii_runs_same_as_per_character);
+	tcase_add_test(tc, test_gsm7_encode_same_as_per_character);
 	tcase_add_test(tc, test_ascii_inline_same_as_utf8_decode);
 	tcase_add_test(tc, test_property_gsm7_roundtrip);
 	tcase_add_test(tc, test_property_ucs2_roundtrip);
