@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Replays one MO's Redis commands as many distinct MOs (bench/script-cost.sh).
+
+    python3 bench/replay.py MONITOR_LOG COPIES OUTDIR
+
+MONITOR_LOG holds what Redis received while the daemon handled one MO
+(redis-cli MONITOR). The commands the daemon sent (not those its
+scripts ran) are taken in order; for each, OUTDIR/NN.resp holds COPIES
+of it in RESP, for `redis-cli --pipe`, each copy made a different MO:
+the MO id, the fingerprint, the SMS centre's message id and the phone
+are replaced by copy-specific ones of the same length, so that each
+copy writes its own keys as a new MO would. OUTDIR/phases lists, one a
+line, NN, the command (EVALSHA:<the first 8 digits of the SHA1>) and its
+argument count.
+"""
+import os
+import re
+import sys
+
+LINE = re.compile(r'^[0-9.]+ \[\d+ ([^\]]+)\] (.*)$')
+ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+ESC = re.compile(rb'\\(x[0-9a-fA-F]{2}|.)')
+
+
+def unquote(s):
+    """An argument as MONITOR prints it (sdscatrepr) back to bytes."""
+    def one(m):
+        e = m.group(1)
+        if e[:1] == b'x':
+            return bytes([int(e[1:], 16)])
+        return {b'n': b'\n', b'r': b'\r', b't': b'\t', b'a': b'\a',
+                b'b': b'\b'}.get(e, e)
+    return ESC.sub(one, s.encode('latin-1'))
+
+
+def commands(path):
+    """The client commands of a MONITOR log, as lists of bytes."""
+    out = []
+    with open(path, encoding='latin-1') as f:
+        for line in f:
+            m = LINE.match(line.rstrip('\n'))
+            if not m or m.group(1).startswith('lua') or \
+                    m.group(1).startswith('unix'):
+                continue
+            args = [unquote(a) for a in ARG.findall(m.group(2))]
+            if args and args[0].upper() not in (b'MONITOR', b'SMEMBERS',
+                                                b'CLIENT', b'INFO'):
+                out.append(args)
+    return out
+
+
+def tokens(cmds):
+    """What makes the MO itself: its id, fingerprint, phone, message id."""
+    blob = b'\0'.join(b'\0'.join(c) for c in cmds)
+    found = {}
+    m = re.search(rb':mo:([^\0]+)', blob)
+    if m:
+        found['id'] = m.group(1)
+    m = re.search(rb':fp:([0-9a-f]{16,})', blob)
+    if m:
+        found['fp'] = m.group(1)
+    m = re.search(rb':ph:(\d{6,})', blob)
+    if m:
+        found['phone'] = m.group(1)
+    m = re.search(rb'msgid:[^:\0]+:([^\0]+)', blob)
+    if m:
+        found['msgid'] = m.group(1)
+    return found
+
+
+def variant(tok, name, i):
+    """tok made the i-th copy's, of the same length."""
+    if name == 'fp':
+        return tok[:-8] + b'%08x' % i
+    if name == 'id':
+        # "<time>-<instance>-<counter>": the counter becomes the copy's
+        head, _, _ = tok.rpartition(b'-')
+        return head + b'-c' + b'%d' % i
+    digits = b'%d' % i
+    return tok[:-len(digits)] + digits if len(digits) < len(tok) else digits
+
+
+def resp(args):
+    out = [b'*%d\r\n' % len(args)]
+    for a in args:
+        out.append(b'$%d\r\n%s\r\n' % (len(a), a))
+    return b''.join(out)
+
+
+def mine(cmds, toks):
+    """The MO's own commands: those naming it, and its dossier's read (the
+    daemon's timers, claims and heartbeats, ran meanwhile too)."""
+    out = []
+    for c in cmds:
+        if any(t in a for a in c for t in toks.values()) or \
+                (c[0].upper() == b'HGETALL' and b':dossier:' in c[1]):
+            out.append(c)
+    return out
+
+
+def main():
+    path, copies, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    cmds = commands(path)
+    toks = tokens(cmds)
+    cmds = mine(cmds, toks)
+    missing = {'id', 'fp', 'phone'} - set(toks)
+    if missing:
+        sys.exit('replay.py: no %s in %s' % (', '.join(sorted(missing)),
+                                               path))
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, 'phases'), 'w') as ph:
+        for n, cmd in enumerate(cmds):
+            what = cmd[0].decode().upper()
+            if what == 'EVALSHA':
+                what += ':' + cmd[1][:8].decode()
+            ph.write('%02d %s %d\n' % (n, what, len(cmd)))
+            with open(os.path.join(outdir, '%02d.resp' % n), 'wb') as f:
+                for i in range(copies):
+                    args = cmd
+                    # longest first: the id is part of the MT's id
+                    for name, tok in sorted(toks.items(),
+                                            key=lambda t: -len(t[1])):
+                        v = variant(tok, name, i)
+                        args = [a.replace(tok, v) for a in args]
+                    f.write(resp(args))
+
+
+if __name__ == '__main__':
+    main()

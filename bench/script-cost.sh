@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Where Redis's CPU per MO goes (issue 13): each call the daemon makes
+# for one MO, replayed as COPIES distinct MOs, and what each costs Redis.
+#
+#   CGW_BUILDDIR=build CGW_SRCDIR=. bench/script-cost.sh [COPIES]
+#
+# A fresh redis-server, citizengw-sim and one daemon (bench/lib.sh), as
+# redis-cost.sh: one dossier lookup goes through under MONITOR. The
+# daemon stops; bench/replay.py makes of each command it sent for that
+# MO (the MO in, the dossier read, the commit, the MT's outcome, the
+# receipt's mapping) COPIES (default 20000) copies, each a different MO
+# (its id, fingerprint, phone and message id replaced), and they are
+# sent phase by phase, as a daemon in lockstep would, through
+# `redis-cli --pipe` (pipelined, as the daemon sends them). Per call, from
+# INFO: Redis's CPU (used_cpu_user + used_cpu_sys), the commands a script
+# ran and their time (commandstats), and what is left of the script's
+# time beyond its commands (the call, the arguments made into Lua
+# strings, the prelude, Lua's overhead per redis.call). Repeat it for
+# noise: a machine shared with other work shows in every figure.
+set -eu
+COPIES=${1:-20000}
+CGW_BUILDDIR=$(cd "${CGW_BUILDDIR:?}" && pwd)
+CGW_SRCDIR=$(cd "${CGW_SRCDIR:?}" && pwd)
+export CGW_BUILDDIR CGW_SRCDIR
+. "$CGW_SRCDIR/bench/lib.sh"
+
+{
+	echo "wait-file path=$T/go1 timeout=60"
+	bench_lookups 0 1 1
+	echo "wait-file path=$T/finish timeout=600"
+} >"$T/bench.sim"
+bench_start "$T/bench.sim"
+start_gw
+wait_for 15 grep -q ' BOUND transceiver' "$T/sim.log" || fail "daemon did not bind"
+sleep 1
+
+"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" MONITOR >"$T/mon.log" &
+MON_PID=$!
+PIDS="$PIDS $MON_PID"
+sleep 0.2
+: >"$T/go1"
+bench_wait_submits 1 30 || fail "the MO was not answered"
+sleep 0.5	# the submit_sm_resp's MT outcome
+kill "$MON_PID"
+wait "$MON_PID" 2>/dev/null || true
+stop_gw || fail "citizengw exited with an error"
+
+python3 "$CGW_SRCDIR/bench/replay.py" "$T/mon.log" "$COPIES" "$T/replay" ||
+	fail "replay.py"
+
+# name SHA1: the script's name from the build's embedded scripts
+script_name() {
+	sed -n "s/^#define \\([a-z_0-9]*\\)_sha \"$1[0-9a-f]*\"/\\1/p" \
+		"$CGW_BUILDDIR/src/store/lua_scripts.c"
+}
+cpu_us() {
+	redis INFO cpu | tr -d '\r' | awk -F: '
+		/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.0f", t * 1e6 }'
+}
+
+echo "== one SMS lookup's calls, each replayed $COPIES times (µs of Redis CPU per call)"
+printf '  %-22s %5s %9s %9s %9s %9s\n' call argc "Redis µs" commands "their µs" "rest µs"
+total=0
+while read -r n what argc; do
+	case $what in
+	EVALSHA:*) name="$(script_name "${what#EVALSHA:}")" ;;
+	*) name=$what ;;
+	esac
+	redis CONFIG RESETSTAT >/dev/null
+	c0=$(cpu_us)
+	"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" --pipe <"$T/replay/$n.resp" \
+		>"$T/pipe.out" 2>&1 || fail "redis-cli --pipe: $(cat "$T/pipe.out")"
+	grep -q "errors: 0," "$T/pipe.out" || fail "replaying $name: $(cat "$T/pipe.out")"
+	c1=$(cpu_us)
+	redis INFO commandstats | tr -d '\r' >"$T/stats"
+	# commands a script ran: every command but the call itself (and
+	# those of redis-cli and RESETSTAT)
+	line=$(awk -F'[:=,]' -v n="$COPIES" -v cpu=$(( c1 - c0 )) '
+		/^cmdstat_/ {
+			c = substr($1, 9)
+			if (c == "evalsha" || c == "eval") { call += $5; next }
+			if (c ~ /^(config|info|ping)/) next
+			calls += $3; us += $5
+		}
+		END {
+			if (call == 0) { calls = 0; us = 0 }	# a plain command
+			printf "%.1f %.1f %.1f %.1f", cpu / n, calls / n, us / n,
+			       call ? (call - us) / n : 0
+		}' "$T/stats")
+	set -- $line
+	printf '  %-22s %5s %9s %9s %9s %9s\n' "$name" "$argc" "$1" \
+		"$( [ "$2" = 0.0 ] && echo - || echo "$2")" \
+		"$( [ "$2" = 0.0 ] && echo - || echo "$3")" \
+		"$( [ "$2" = 0.0 ] && echo - || echo "$4")"
+	total=$(awk -v a="$total" -v b="$1" 'BEGIN { printf "%.1f", a + b }')
+done <"$T/replay/phases"
+echo "  -- $total µs of Redis CPU per MO (the daemon's timers not included)"
+: >"$T/finish"
+TEST_OK=1
