@@ -14,7 +14,8 @@
 # sent phase by phase, as a daemon in lockstep would, through
 # `redis-cli --pipe` (pipelined, as the daemon sends them). Per call, from
 # INFO: Redis's CPU (used_cpu_user + used_cpu_sys), the commands a script
-# ran and their time (commandstats), and what is left of the script's
+# ran and their time (commandstats; below each script, command by
+# command), and what is left of the script's
 # time beyond its commands (the call, the arguments made into Lua
 # strings, the prelude, Lua's overhead per redis.call). Repeat it for
 # noise: a machine shared with other work shows in every figure.
@@ -80,7 +81,7 @@ while read -r n what argc; do
 		/^cmdstat_/ {
 			c = substr($1, 9)
 			if (c == "evalsha" || c == "eval") { call += $5; next }
-			if (c ~ /^(config|info|ping)/) next
+			if (c ~ /^(config|info|ping|echo)/) next
 			calls += $3; us += $5
 		}
 		END {
@@ -93,6 +94,13 @@ while read -r n what argc; do
 		"$( [ "$2" = 0.0 ] && echo - || echo "$2")" \
 		"$( [ "$2" = 0.0 ] && echo - || echo "$3")" \
 		"$( [ "$2" = 0.0 ] && echo - || echo "$4")"
+	# a script's commands, each: calls and µs per call of the script
+	[ "$2" = 0.0 ] || awk -F'[:=,]' -v n="$COPIES" '
+		/^cmdstat_/ {
+			c = substr($1, 9)
+			if (c ~ /^(evalsha|eval|config|info|ping|echo)/) next
+			printf "      %-18s %5.1f x %9.2f µs\n", c, $3 / n, $5 / n
+		}' "$T/stats" | sort -k4 -nr
 	total=$(awk -v a="$total" -v b="$1" 'BEGIN { printf "%.1f", a + b }')
 done <"$T/replay/phases"
 echo "  -- $total µs of Redis CPU per MO (the daemon's timers not included)"
