@@ -635,6 +635,11 @@ static void mo_commit(struct mo_job *j)
 	if (j->refused) {
 		c.keep_session = true;
 		c.mo_state = "refused";
+	} else if (j->mo.ch == STORE_CH_USSD) {
+		/* a USSD screen answered or closed: its record goes with
+		 * the commit (its session holds what the next step needs;
+		 * a request made is in the request stream) */
+		c.mo_state = "";
 	} else if (!j->res.reply[0]) {
 		c.mo_state = "closed";
 	}

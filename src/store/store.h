@@ -382,7 +382,7 @@ struct store_commit {
 	/* UTC ms until which req's number stands for it: the same
 	 * number again before then is not recorded twice */
 	int64_t req_until;
-	const char *mo_state;			/* NULL: "answered" */
+	const char *mo_state;	/* NULL: "answered"; "": its record deleted */
 	/* the MO was acknowledged in time: its fingerprint is marked, or
 	 * NULL (ack->mo_id and fp are the MO's) */
 	const struct store_fp_ack *ack;

@@ -59,15 +59,15 @@ ops=$(grep " SUBMIT #" "$T/sim.log" | head -3 |
 # USSD screens ask for no delivery receipt
 grep " SUBMIT #" "$T/sim.log" | grep -qv "registered_delivery=0" &&
 	fail "a USSD screen asked for a delivery receipt"
-# so no SMS centre id of theirs is kept for receipts: the MT records hold
-# the ids, no msgid key maps them
+# so no SMS centre id of theirs is kept for receipts
 [ -z "$(redis --scan --pattern 'cgw:msgid:*' | head -1)" ] ||
 	fail "a USSD screen's id mapped for receipts"
-for k in $(redis --scan --pattern 'cgw:*:mt:*'); do
-	[ -n "$(redis HGET "$k" msgid)" ] && break
-	k=
-done
-[ -n "$k" ] || fail "no MT record holds its SMS centre id"
+# and once answered and on the handset, a screen leaves no record: no MO
+# (its session holds what the next step needs) and no MT
+[ -z "$(redis --scan --pattern 'cgw:*:mo:*' | head -3)" ] ||
+	fail "USSD MOs kept: $(redis --scan --pattern 'cgw:*:mo:*' | head -3)"
+[ -z "$(redis --scan --pattern 'cgw:*:mt:*' | head -3)" ] ||
+	fail "USSD screens kept: $(redis --scan --pattern 'cgw:*:mt:*' | head -3)"
 # the aborted session is closed in Redis (no node to answer from)
 sess=$(redis --scan --pattern 'cgw:*:sess:84912345678:u' | head -1)
 [ -n "$sess" ] || fail "no USSD session record"

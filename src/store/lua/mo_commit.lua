@@ -8,7 +8,8 @@
 -- op: set | end | keep (the session is neither checked nor touched).
 -- The replies are queued leased to this process (until mt_score), their
 -- `owner` (claim.lua) A.owner.
--- mt_id, mt2_id, set_lang, optout: '' for none.
+-- mt_id, mt2_id, set_lang, optout: '' for none; mo_state '' for an MO
+-- whose record goes once it is closed (see close below).
 -- ack_conn (not ''): the MO was acknowledged in time at ack_at on that
 -- connection: its fingerprint, if it still names it, says so (the up-0
 -- form of fp_ack.lua), whatever becomes of the commit.
@@ -100,8 +101,14 @@ if A.optout ~= '' then
   ph_set('optout_at', now)
 end
 -- A closed MO keeps no holder: `owner` served claim.lua while it was
--- open (the retained record is smaller for it).
+-- open (the retained record is smaller for it). mo_state '': no record
+-- is kept at all (a USSD screen answered: nothing needs it once its
+-- session moved on).
 local function close(state, mt)
+  if state == '' then
+    redis.call('DEL', K.mo)
+    return
+  end
   redis.call('HSET', K.mo, 'state', state, 'mt', mt)
   redis.call('HDEL', K.mo, 'owner')
 end

@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue mt bcounts
 --! ARGV id state bind msgid status now parts
--- The outcome of an MT: leaves the queue; its record gets the state
+-- The outcome of an MT: leaves the queue; its record (a sent USSD
+-- screen's is deleted) gets the state
 -- ("sent", "failed", "expired"), the bind, the SMS centre's ids, the
 -- status and, for receipts, the number of parts ('' unchanged).
 -- "sent" never overwrites what receipts said already (a fast SMS centre
@@ -11,12 +12,18 @@
 redis.call('ZREM', K.queue, A.id)
 -- one HMGET: every MT record holds a state (the scripts that make one
 -- write it), so none means no record (expired)
-local r = redis.call('HMGET', K.mt, 'state', 'bc')
+local r = redis.call('HMGET', K.mt, 'state', 'bc', 'ch')
 local cur, bc = r[1], r[2]
 if cur then
   local state = A.state
   if state == 'sent' and (cur == 'delivered' or cur == 'failed') then
     state = cur
+  end
+  -- A USSD screen on the handset leaves no record: no receipt comes for
+  -- it, and its session holds what the next step needs.
+  if state == 'sent' and r[3] == 'ussd' then
+    redis.call('DEL', K.mt)
+    return 1
   end
   if bc and bc ~= '' and cur ~= state then
     redis.call('HINCRBY', K.bcounts .. bc, cur, -1)
