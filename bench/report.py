@@ -35,10 +35,11 @@ def load(d):
     return runs, meta
 
 
-def key_kinds(d):
-    """memory-keys.txt (bench_key_kinds): [(kind, keys, bytes)], [] without."""
+def key_kinds(d, name="memory-keys.txt"):
+    """memory-keys.txt or closed-keys.txt (bench_key_kinds): [(kind, keys,
+    bytes)], [] without."""
     try:
-        with open(os.path.join(d, "memory-keys.txt")) as fh:
+        with open(os.path.join(d, name)) as fh:
             return [(k, int(n), int(b)) for k, n, b in
                     (line.split() for line in fh if line.strip())]
     except (OSError, ValueError):
@@ -124,9 +125,10 @@ def table(head, rows):
     return out
 
 
-def targets(runs, meta, kinds=()):
+def targets(runs, meta, kinds=(), sms_kinds=()):
     """The issue's targets: (what, figure, unit, met, note) each; met is
-    None when not measured. kinds: key_kinds(), for a note."""
+    None when not measured. kinds: key_kinds() of the memory part, for a
+    note; sms_kinds: of the SMS lookups' closed loop, for the records."""
     quick = meta.get("quick", False)
     closed = runs.get("closed-cgw")
     sms = runs.get("closed-cgw-sms")
@@ -164,11 +166,12 @@ def targets(runs, meta, kinds=()):
     add("Redis ≤ 256 bytes per live session", get(mem, "redis", "bytes_per_session"),
         "bytes", lambda v: v <= 256,
         f"all Redis grew by; the session's record alone {sess[0]} bytes, the rest "
-        "the dial's MO and MT records and their keys" if sess else "")
-    # a record as MEMORY USAGE sizes it (the memory part's keys: the dials'
-    # MOs and their answered MTs); beside it, all that Redis grows by per
-    # SMS lookup, its fingerprint and receipt mapping included
-    rec = {k.split(":")[-2]: b for k, n, b in kinds
+        "its dial's fingerprint (the re-delivery window) and Redis's tables"
+        if sess else "")
+    # a record as MEMORY USAGE sizes it (the SMS lookups' MOs and their
+    # sent MTs); beside it, all that Redis grows by per SMS lookup, its
+    # fingerprint and receipt mapping included
+    rec = {k.split(":")[-2]: b for k, n, b in sms_kinds
            if k.endswith((":mo:<id>", ":mt:<id>"))}
     per_mo = get(sms, "redis", "bytes_per_mo")
     add("Redis ≤ 300 bytes per retained message record",
@@ -297,7 +300,7 @@ def main():
     d = sys.argv[1]
     runs, meta = load(d)
     kinds = key_kinds(d)
-    tg, sw = targets(runs, meta, kinds), sweep(runs)
+    tg, sw = targets(runs, meta, kinds, key_kinds(d, "closed-keys.txt")), sweep(runs)
     with open(os.path.join(d, "summary.md"), "w") as fh:
         fh.write(markdown(runs, meta, tg, sw, kinds))
     with open(os.path.join(d, "summary.json"), "w") as fh:
