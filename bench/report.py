@@ -163,11 +163,12 @@ def targets(runs, meta, kinds=(), sms_kinds=()):
         lambda v: v < 32 and (n or 0) >= 100000,
         "" if n is None or n >= 100000 else f"{n:,} sessions open, not 100,000")
     sess = [b for k, n, b in kinds if k.endswith(":sess:<id>")]
+    fps = [b for k, n, b in kinds if k.endswith(":fp:<id>")]
     add("Redis ≤ 256 bytes per live session", get(mem, "redis", "bytes_per_session"),
         "bytes", lambda v: v <= 256,
-        f"all Redis grew by; the session's record alone {sess[0]} bytes, the rest "
-        "its dial's fingerprint (the re-delivery window) and Redis's tables"
-        if sess else "")
+        f"all Redis grew by; the session's record alone {sess[0]} bytes"
+        + (f", fingerprints {fps[0]} bytes each" if fps else "")
+        + ", the rest Redis's tables (the key, its expiry)" if sess else "")
     # a record as MEMORY USAGE sizes it (the SMS lookups' MOs and their
     # sent MTs); beside it, all that Redis grows by per SMS lookup, its
     # fingerprint and receipt mapping included

@@ -477,6 +477,8 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_ki(a, "req_until", c->req_until > now ? c->req_until
 						  : now + 3600 * 1000LL);
 	arg_kv(a, "owner", store_owner(st));
+	arg_kv(a, "begin", strcmp(mo_in_mode(c->mo, false), "begin") == 0
+				   ? "1" : "0");
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
 	if (mt)

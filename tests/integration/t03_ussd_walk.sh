@@ -68,6 +68,16 @@ grep " SUBMIT #" "$T/sim.log" | grep -qv "registered_delivery=0" &&
 	fail "USSD MOs kept: $(redis --scan --pattern 'cgw:*:mo:*' | head -3)"
 [ -z "$(redis --scan --pattern 'cgw:*:mt:*' | head -3)" ] ||
 	fail "USSD screens kept: $(redis --scan --pattern 'cgw:*:mt:*' | head -3)"
+# a dial's fingerprint goes once it is answered (a copy of a dial is a
+# re-delivery only while it is open); an answer's stays for the window
+fps=$(for k in $(redis --scan --pattern 'cgw:*:fp:*'); do redis GET "$k"; done)
+dials=$(sed -n 's/.* MO \([^ ]*\) ussd begin .*/\1/p' "$T/gw.log")
+[ -n "$dials" ] || fail "no dial in the log"
+for id in $dials; do
+	echo "$fps" | grep -Eq "(^| )$id\$" && fail "dial $id's fingerprint kept"
+done
+id=$(sed -n 's/.* MO \([^ ]*\) ussd answer .*/\1/p' "$T/gw.log" | head -1)
+echo "$fps" | grep -Eq "(^| )$id\$" || fail "answer $id's fingerprint gone: $fps"
 # the aborted session is closed in Redis (no node to answer from)
 sess=$(redis --scan --pattern 'cgw:*:sess:84912345678:u' | head -1)
 [ -n "$sess" ] || fail "no USSD session record"

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
 -- the reply (A.mt) and an SMS copy (A.mt2), records the request (A.req),
@@ -13,6 +13,9 @@
 -- ack_conn (not ''): the MO was acknowledged in time at ack_at on that
 -- connection: its fingerprint, if it still names it, says so (the up-0
 -- form of fp_ack.lua), whatever becomes of the commit.
+-- begin '1': the MO began a session (a USSD dial, SMS MENU): a copy of it
+-- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
+-- if it still names it, goes when it is closed (not marked).
 -- Returns {'ok', now_blocked, limited, mt2_queued} | {'gone'} |
 -- {'conflict', session}. Over the reply limit the MO is closed with no
 -- reply, no session change and no request; an opt-out still applies.
@@ -24,7 +27,7 @@
 -- The fingerprint is marked with one SET ... GET, put back as it was in
 -- the rare case that it no longer names this MO (Redis 7.0 has no
 -- conditional SET): a GET and a SET each time cost more.
-if A.ack_conn ~= '' then
+if A.ack_conn ~= '' and A.begin ~= '1' then
   local prev = redis.call('SET', K.fp, 'a ' .. A.ack_at .. ' ' ..
                           A.ack_conn .. ' 0 ' .. A.mo_id, 'KEEPTTL', 'GET')
   if prev ~= A.mo_id then
@@ -105,6 +108,13 @@ end
 -- is kept at all (a USSD screen answered: nothing needs it once its
 -- session moved on).
 local function close(state, mt)
+  if A.begin == '1' then
+    local fp = redis.call('GET', K.fp)
+    if fp == A.mo_id or
+       (fp and string.sub(fp, -#A.mo_id - 1) == ' ' .. A.mo_id) then
+      redis.call('DEL', K.fp)
+    end
+  end
   if state == '' then
     redis.call('DEL', K.mo)
     return
