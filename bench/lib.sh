@@ -49,6 +49,30 @@ bench_start() {
 	import_samples
 }
 
+# bench_one_gw SIM_SCRIPT: bench_start, then one daemon started and bound
+bench_one_gw() {
+	bench_start "$1"
+	start_gw
+	wait_for 15 grep -q ' BOUND transceiver' "$T/sim.log" ||
+		fail "daemon did not bind"
+	sleep 1
+}
+
+# bench_monitor FILE: Redis's MONITOR into FILE until bench_monitor_stop
+bench_monitor() {
+	# redis-cli itself, not through the redis function: its pid is
+	# the one killed
+	"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" MONITOR >"$1" &
+	MON_PID=$!
+	PIDS="$PIDS $MON_PID"
+	sleep 0.2
+}
+bench_monitor_stop() {
+	sleep 0.5	# the submit_sm_resp's MT outcome (mt_done)
+	kill "$MON_PID"
+	wait "$MON_PID" 2>/dev/null || true
+}
+
 # bench_submits: the submit_sm the sim received so far
 bench_submits() {
 	grep -c ' SUBMIT #' "$T/sim.log" || true

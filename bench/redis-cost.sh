@@ -29,25 +29,8 @@ export CGW_BUILDDIR CGW_SRCDIR
 	bench_lookups 1 "$MOS" 1
 	echo "wait-file path=$T/finish timeout=600"
 } >"$T/bench.sim"
-bench_start "$T/bench.sim"
-start_gw
-wait_for 15 grep -q ' BOUND transceiver' "$T/sim.log" || fail "daemon did not bind"
-sleep 1
+bench_one_gw "$T/bench.sim"
 
-# monitor FILE: MONITOR into FILE until monitor_stop
-monitor() {
-	# redis-cli itself, not through the redis function: its pid is
-	# the one killed
-	"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" MONITOR >"$1" &
-	MON_PID=$!
-	PIDS="$PIDS $MON_PID"
-	sleep 0.2
-}
-monitor_stop() {
-	sleep 0.5	# the submit_sm_resp's mt_done
-	kill "$MON_PID"
-	wait "$MON_PID" 2>/dev/null || true
-}
 # sent FILE: the commands a client sent (not a script's, not MONITOR's)
 sent() {
 	grep -v ' lua\] ' "$1" | grep -vc '^OK$' || true
@@ -57,27 +40,27 @@ info_field() {
 }
 
 echo "== one MO, the commands Redis received (script commands indented)"
-monitor "$T/mon1.log"
+bench_monitor "$T/mon1.log"
 : >"$T/go1"
 bench_wait_submits 1 30 || fail "the first MO was not answered"
-monitor_stop
+bench_monitor_stop
 grep -v '^OK$' "$T/mon1.log" | sed 's/^[0-9.]* \[[0-9]* \([a-z]*\)[^]]*\] /\1 /' |
 	awk '{ i = ($1 == "lua") ? "      " : "  "; sub(/^[a-z]* /, "");
 	       print i substr($0, 1, 110) (length($0) > 110 ? " ..." : "") }'
 echo "  -- $(sent "$T/mon1.log") sent, $(grep -c ' lua\] ' "$T/mon1.log" || true) by scripts"
 
-monitor "$T/idle.log"
+bench_monitor "$T/idle.log"
 sleep 0.5
-monitor_stop
+bench_monitor_stop
 idle=$(sent "$T/idle.log")
 
 mem0=$(info_field memory used_memory)
 keys0=$(redis DBSIZE)
 redis CONFIG RESETSTAT >/dev/null
-monitor "$T/mon2.log"
+bench_monitor "$T/mon2.log"
 : >"$T/go2"
 bench_wait_submits $(( MOS + 1 )) 300 || fail "not every MO answered"
-monitor_stop
+bench_monitor_stop
 redis INFO commandstats | tr -d '\r' >"$T/cmdstats"
 mem1=$(info_field memory used_memory)
 keys1=$(redis DBSIZE)

@@ -49,22 +49,19 @@ def commands(path):
     return out
 
 
+# what makes the MO itself, and where a command names it
+TOKENS = (('id', rb':mo:([^\0]+)'), ('fp', rb':fp:([0-9a-f]{16,})'),
+          ('phone', rb':ph:(\d{6,})'), ('msgid', rb'msgid:[^:\0]+:([^\0]+)'))
+
+
 def tokens(cmds):
-    """What makes the MO itself: its id, fingerprint, phone, message id."""
+    """The MO's id, fingerprint, phone and message id, as found."""
     blob = b'\0'.join(b'\0'.join(c) for c in cmds)
     found = {}
-    m = re.search(rb':mo:([^\0]+)', blob)
-    if m:
-        found['id'] = m.group(1)
-    m = re.search(rb':fp:([0-9a-f]{16,})', blob)
-    if m:
-        found['fp'] = m.group(1)
-    m = re.search(rb':ph:(\d{6,})', blob)
-    if m:
-        found['phone'] = m.group(1)
-    m = re.search(rb'msgid:[^:\0]+:([^\0]+)', blob)
-    if m:
-        found['msgid'] = m.group(1)
+    for name, pattern in TOKENS:
+        m = re.search(pattern, blob)
+        if m:
+            found[name] = m.group(1)
     return found
 
 

@@ -31,20 +31,11 @@ export CGW_BUILDDIR CGW_SRCDIR
 	bench_lookups 0 1 1
 	echo "wait-file path=$T/finish timeout=600"
 } >"$T/bench.sim"
-bench_start "$T/bench.sim"
-start_gw
-wait_for 15 grep -q ' BOUND transceiver' "$T/sim.log" || fail "daemon did not bind"
-sleep 1
-
-"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" MONITOR >"$T/mon.log" &
-MON_PID=$!
-PIDS="$PIDS $MON_PID"
-sleep 0.2
+bench_one_gw "$T/bench.sim"
+bench_monitor "$T/mon.log"
 : >"$T/go1"
 bench_wait_submits 1 30 || fail "the MO was not answered"
-sleep 0.5	# the submit_sm_resp's MT outcome
-kill "$MON_PID"
-wait "$MON_PID" 2>/dev/null || true
+bench_monitor_stop
 stop_gw || fail "citizengw exited with an error"
 
 python3 "$CGW_SRCDIR/bench/replay.py" "$T/mon.log" "$COPIES" "$T/replay" ||
