@@ -7,13 +7,17 @@
 # Each script declares its keys and arguments in its first lines:
 #   --! KEYS fp mo inq          names of KEYS[1], KEYS[2], ... (K.fp ...)
 #   --! ARGV id now             arguments it requires (A.id, A.now)
-# and is prefixed with a prelude that builds K and A. ARGV is positional
-# (store_cmd.c writes it so): the declared arguments' values in declared
-# order, then groups, each as its entries (field, value, field, value
-# ..., ready for HSET), its name and its number of entries; group grp
-# becomes the list A.grp. Names on the wire, split in Lua with
+# ARGV is positional (store_cmd.c writes it so): the declared arguments'
+# values in declared order, then groups, each as its entries (field,
+# value, field, value ..., ready for HSET), its name and its number of
+# entries; group grp becomes the list A.grp, built by a prelude. The
+# names are resolved here, not in Redis: K.fp becomes KEYS[1] and A.id
+# ARGV[1] in the script Redis runs. Names on the wire, split in Lua with
 # string.find and string.sub, were a fifth of Redis's CPU per MO (the
-# prelude cost mo_in and mo_commit 9 us a call each, Redis 7.0).
+# prelude cost mo_in and mo_commit 9 us a call each, Redis 7.0); tables
+# of the names built per call still cost mo_commit 1.5-2 us of about 33
+# (bench/script-cost.sh, 2026-12-06). A K.name left after that is a key
+# the script does not declare: the build fails.
 #
 # The C file holds, per script, its name, the full text, its SHA1 (what
 # EVALSHA wants; computed here with sha1sum from the same bytes), its
@@ -31,20 +35,17 @@ mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
 upper() { printf '%s' "$1" | tr 'a-z' 'A-Z'; }
-# lua_table VAR SOURCE NAME...: "local VAR = {NAME1 = SOURCE[1], ...}"
-lua_table() {
+# names_sed VAR SOURCE NAME...: sed commands making VAR.NAMEi SOURCE[i]
+# (whole words: A.mt stays where A.mt_id is declared)
+names_sed() {
 	_var=$1
 	_src=$2
 	shift 2
-	printf 'local %s = {' "$_var"
-	_sep=""
 	_i=1
 	for _x in "$@"; do
-		printf '%s%s = %s[%d]' "$_sep" "$_x" "$_src" "$_i"
-		_sep=", "
+		printf 's/\\<%s\\.%s\\>/%s[%d]/g\n' "$_var" "$_x" "$_src" "$_i"
 		_i=$((_i + 1))
 	done
-	echo "}"
 }
 
 {
@@ -98,24 +99,32 @@ lua_table() {
 		# the script as Redis runs it: prelude, then the body
 		{
 			echo "-- $n (src/store/lua/$n.lua), prelude by embed.sh"
-			lua_table K KEYS $keys
-			# A holds the declared arguments by name, then the
-			# groups, read from ARGV's end
-			echo "local argv = ARGV"
-			lua_table A argv $args
+			# locals: faster to index than globals
+			echo "local KEYS, ARGV = KEYS, ARGV"
+			# A holds the groups, read from ARGV's end
+			echo "local A = {}"
 			cat <<EOF
-local j = #argv
+local j = #ARGV
 if j < $nargs then
   return redis.error_reply('$n: $nargs arguments expected, got ' .. j)
 end
 while j > $nargs do
-  local e = tonumber(argv[j])
-  A[argv[j - 1]] = {unpack(argv, j - 1 - e, j - 2)}
+  local e = tonumber(ARGV[j])
+  A[ARGV[j - 1]] = {unpack(ARGV, j - 1 - e, j - 2)}
   j = j - 2 - e
 end
 EOF
-			grep -v '^--!' "$f"
+			{
+				names_sed K KEYS $keys
+				names_sed A ARGV $args
+			} >"$tmp/$n.sed"
+			grep -v '^--!' "$f" | sed -f "$tmp/$n.sed"
 		} >"$tmp/$n.lua"
+		# code, comments left out, naming a key not declared
+		if sed 's/--.*//' "$tmp/$n.lua" | grep -n '\<K\.[a-z_]' >&2; then
+			echo "$f: a key not declared in its --! KEYS line" >&2
+			exit 1
+		fi
 		sha=$(sha1sum "$tmp/$n.lua" | cut -d' ' -f1)
 		printf 'static const char *const %s_keys[] = {' "$n"
 		for k in $keys; do printf ' "%s",' "$k"; done
