@@ -70,9 +70,16 @@ start_redis
 start_sim "$T/privacy.sim"
 write_config 'protect = { lookup_block = "6s"; };'
 import_samples
+START_MS=$(($(date +%s) * 1000))
 start_gw
 wait_for 30 grep -q "too many failed dossier lookups" "$T/gw.log" ||
 	fail "the block was not logged"
+# the five failures were counted in one window, begun at the first
+PH=$(redis --scan --pattern "cgw:*:ph:$X")
+[ "$(redis hget "$PH" lf)" = 5 ] ||
+	fail "failed lookups counted: $(redis hget "$PH" lf)"
+[ "$(redis hget "$PH" lfw)" -ge "$START_MS" ] ||
+	fail "no window of failed lookups began: lfw=$(redis hget "$PH" lfw)"
 "$CTL" -c "$T/gw.cfg" phone 0977000111 >"$T/phone.out"
 grep -q "^lookups *refused until" "$T/phone.out" ||
 	fail "block not visible: $(cat "$T/phone.out")"
