@@ -91,7 +91,7 @@ struct seg_part {
 	uint8_t sar_total, sar_seq;
 	size_t units;		/* text units in this part */
 	char *text;		/* this part's text (UTF-8), for logs; owned
-				 * by the seg_msg */
+				 * by the seg_msg (one part: its text) */
 };
 
 struct seg_msg {
