@@ -573,7 +573,8 @@ static void build_reply(struct mo_job *j)
 	mt->src_npi = j->mo.dst_npi;
 	util_strlcpy(mt->bind, j->mo.bind, sizeof(mt->bind));
 	mt->ch = j->mo.ch;
-	mt->ussd_final = j->res.final;
+	/* an SMS ends nothing: its record holds no fin */
+	mt->ussd_final = mt->ch == STORE_CH_USSD && j->res.final;
 	util_strlcpy(mt->ussd_ref, j->mo.ussd_ref, sizeof(mt->ussd_ref));
 	util_strlcpy(mt->text, j->res.reply, sizeof(mt->text));
 	mt->created_ms = now;
