@@ -124,16 +124,25 @@ static void send_msgid(struct sreq *rq, int idx, struct argv *a,
 	sreq_send(rq, idx + 1, a);
 }
 
+/* The context is not cleared whole (2.4 KB: the largest memset per MO,
+ * 2% of the daemon's instructions), part_at only as far as the commands
+ * go. */
 static int map_open(struct store *st, const struct store_mt *mt, int ncmds,
 		    store_done_fn *cb, void *arg, struct sreq **rq)
 {
-	int rc = sreq_open(st, ncmds, map_reply, sreq_simple_done, (void *)cb,
-			   arg, sizeof(struct map_ctx), rq);
+	int rc = sreq_open_raw(st, ncmds, map_reply, sreq_simple_done,
+			       (void *)cb, arg, sizeof(struct map_ctx), rq);
+	struct map_ctx *x;
+	size_t n = (size_t)ncmds;
 
-	if (rc == 0)
-		mt_key(st, mt, ((struct map_ctx *)(*rq)->ctx)->k_mt,
-		       STORE_KEY_MAX);
-	return rc;
+	if (rc < 0)
+		return rc;
+	x = (*rq)->ctx;
+	if (n > ARRAY_SIZE(x->part_at))
+		n = ARRAY_SIZE(x->part_at);
+	memset(x->part_at, 0, n * sizeof(x->part_at[0]));
+	mt_key(st, mt, x->k_mt, STORE_KEY_MAX);
+	return 0;
 }
 
 int store_mt_done(struct store *st, const struct store_mt *mt,
@@ -141,7 +150,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *const *msgids, const char *const *keys,
 		  int nparts, uint32_t status, store_done_fn *cb, void *arg)
 {
-	char k_q[STORE_KEY_MAX], k_mt[STORE_KEY_MAX], ids[1024] = "";
+	char k_q[STORE_KEY_MAX], ids[1024] = "";
 	char k_bcc[STORE_KEY_MAX];
 	const char *skeys[LUA_MT_DONE_NKEYS];
 	bool sent = strcmp(state, "sent") == 0;
@@ -154,7 +163,6 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	if ((rc = map_open(st, mt, 1 + 2 * nmap, cb, arg, &rq)) < 0)
 		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
-	mt_key(st, mt, k_mt, sizeof(k_mt));
 	for (int i = 0; i < nparts; i++)
 		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids)) {
 			if (i)
@@ -164,7 +172,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
 			SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
 	skeys[LUA_MT_DONE_QUEUE] = k_q;
-	skeys[LUA_MT_DONE_MT] = k_mt;
+	skeys[LUA_MT_DONE_MT] = ((struct map_ctx *)rq->ctx)->k_mt;
 	skeys[LUA_MT_DONE_BCOUNTS] = k_bcc;
 	arg_reset(a);
 	arg_script(a, LUA_MT_DONE, skeys);
