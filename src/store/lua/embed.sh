@@ -120,9 +120,13 @@ EOF
 			} >"$tmp/$n.sed"
 			grep -v '^--!' "$f" | sed -f "$tmp/$n.sed"
 		} >"$tmp/$n.lua"
-		# code, comments left out, naming a key not declared
-		if sed 's/--.*//' "$tmp/$n.lua" | grep -n '\<K\.[a-z_]' >&2; then
-			echo "$f: a key not declared in its --! KEYS line" >&2
+		# code, comments left out, naming a key not declared:
+		# FILE:LINE: the line
+		sed -e 's/--.*//' -f "$tmp/$n.sed" "$f" |
+			grep -n '\<K\.[a-z_]' >"$tmp/$n.undeclared" || true
+		if [ -s "$tmp/$n.undeclared" ]; then
+			sed "s|^\([0-9]*\):|$f:\1: a key not declared in its --! KEYS line: |" \
+				"$tmp/$n.undeclared" >&2
 			exit 1
 		fi
 		sha=$(sha1sum "$tmp/$n.lua" | cut -d' ' -f1)
