@@ -77,6 +77,11 @@ struct mo_job {
 	/* its deliver_sm_resp, status 0, went out within
 	 * gateway.mo_ack_timeout: on which connection, when (gw/acks.h) */
 	bool ack_prompt;
+	/* ack was written into its fingerprint with its record, before it
+	 * went out (store_mo_in): put back at the commit unless ack_prompt */
+	bool marked;
+	bool recovered;		/* claimed: how it was acknowledged is not
+				 * known */
 	struct store_fp_ack ack;
 	char ack_conn[ACKS_TOKEN_MAX];
 	struct smpp_link *ack_link;
@@ -438,16 +443,12 @@ static bool mo_ack(struct mo_job *j, uint32_t status)
 			     "MO %s acknowledged after %lldms, later than "
 			     "gateway.mo_ack_timeout: a copy of it is a "
 			     "re-delivery", j->mo.id, (long long)took);
-		} else {
+		} else if (j->marked) {
+			/* j->ack: as mo_record wrote it (the same link and
+			 * generation, or the response could not go out) */
 			j->ack_prompt = true;
 			j->ack_link = j->link;
 			j->ack_gen = j->gen;
-			acks_token(j->gw->acks, j->link, j->gen, j->ack_conn);
-			j->ack.msisdn = j->mo.msisdn;
-			j->ack.fp = j->mo.fp;
-			j->ack.mo_id = j->mo.id;
-			j->ack.at = util_now_ms();
-			j->ack.conn = j->ack_conn;
 		}
 	}
 	j->link = NULL;
@@ -601,6 +602,11 @@ static void build_sms_copy(struct mo_job *j)
 	mt->expires_ms = mt->created_ms + j->gw->conf->gateway.reply_expiry;
 }
 
+/* store_commit.unmark for a recovered MO: whatever acknowledgement its
+ * fingerprint holds in the up-0 form, it is not known to have gone out in
+ * time */
+static const struct store_fp_ack unmark_any = { .conn = "*" };
+
 static void mo_commit(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -631,8 +637,10 @@ static void mo_commit(struct mo_job *j)
 					       1) + 3600 * 1000LL;
 	}
 	c.reply_uncounted = j->res.progress;
-	if (j->ack_prompt)
-		c.ack = &j->ack;
+	if (j->marked && !j->ack_prompt)
+		c.unmark = &j->ack;
+	else if (j->recovered && gw->conf->gateway.mo_dedup_window > 0)
+		c.unmark = &unmark_any;
 	if (j->refused) {
 		c.keep_session = true;
 		c.mo_state = "refused";
@@ -1052,8 +1060,22 @@ static void mo_record(struct mo_job *j, bool reread)
 	}
 	acks_live(j->gw->acks, j->gw->links, j->gw->nlinks, live,
 		  sizeof(live));
+	if (!reread && j->link && j->gw->conf->gateway.mo_dedup_window > 0) {
+		/* the acknowledgement about to go out, marked in the
+		 * fingerprint with the record: the commit of an MO answered
+		 * in time then writes nothing there (a SET per MO, about 3
+		 * us of Redis's CPU); mo_ack() checks it went out in time */
+		acks_token(j->gw->acks, j->link, j->gen, j->ack_conn);
+		j->ack.msisdn = j->mo.msisdn;
+		j->ack.fp = j->mo.fp;
+		j->ack.mo_id = j->mo.id;
+		j->ack.at = util_now_ms();
+		j->ack.conn = j->ack_conn;
+		j->marked = true;
+	}
 	rc = store_mo_in(j->gw->store, &j->mo, reread,
-			 fetch ? j->dossier_key : NULL, live, mo_in_cb, j);
+			 fetch ? j->dossier_key : NULL, live,
+			 j->marked && !reread ? &j->ack : NULL, mo_in_cb, j);
 
 	if (rc < 0)
 		mo_in_cb(j, rc, NULL);
@@ -1545,6 +1567,7 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 	if (!j)
 		return;
 	j->mo = *mo;
+	j->recovered = true;
 	LOGP(LOG_MENU, LOG_NOTICE, NULL,
 	     "recovering MO %s (acknowledged, never answered)", mo->id);
 	mo_record(j, true);

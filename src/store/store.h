@@ -279,13 +279,18 @@ unsigned store_shard(const struct store *st, const char *msisdn);
  * With redis.wait_replicas, a WAIT follows in the same pipeline (not for a
  * reread) and res->unreplicated says when too few replicas confirmed it
  * within redis.wait_timeout. WAIT holds the one connection while it waits:
- * the store's other requests queue behind it that long.
+ * the store's other requests queue behind it that long. ack (not NULL,
+ * not with reread): the acknowledgement about to go out, on ack->conn:
+ * the MO's fingerprint is written in its form (store_fp_ack) already,
+ * at ack->at, which is also the MO's time here; the commit puts it back
+ * (store_commit.unmark) if it does not go out in time.
  */
+struct store_fp_ack;
 typedef void store_mo_in_fn(void *arg, int rc,
 			    const struct store_mo_in_result *res);
 int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		const char *dossier_key, const char *live,
-		store_mo_in_fn *cb, void *arg);
+		const struct store_fp_ack *ack, store_mo_in_fn *cb, void *arg);
 
 /*
  * How a copy of an MO was acknowledged, kept in its fingerprint
@@ -383,9 +388,11 @@ struct store_commit {
 	 * number again before then is not recorded twice */
 	int64_t req_until;
 	const char *mo_state;	/* NULL: "answered"; "": its record deleted */
-	/* the MO was acknowledged in time: its fingerprint is marked, or
-	 * NULL (ack->mo_id and fp are the MO's) */
-	const struct store_fp_ack *ack;
+	/* the MO's fingerprint as store_mo_in wrote it for an
+	 * acknowledgement that did not go out in time after all, conn "*"
+	 * for any (a recovered MO): it is put back to the plain id (a copy
+	 * is a re-delivery); NULL: left alone */
+	const struct store_fp_ack *unmark;
 	/* an SMS reply that takes an open menu session a valid step on:
 	 * not counted against protect.replies_per_minute */
 	bool reply_uncounted;

@@ -102,7 +102,7 @@ static const char *mo_in_mode(const struct store_mo *mo, bool reread)
 
 static void build_mo_in(struct argv *a, struct store *st,
 			const struct store_mo *mo, bool reread,
-			const char *live)
+			const char *live, const struct store_fp_ack *ack)
 {
 	const struct store_keys *k = store_keyctx(st);
 	const struct cgw_conf *c = store_conf(st);
@@ -126,20 +126,21 @@ static void build_mo_in(struct argv *a, struct store *st,
 	arg_reset(a);
 	arg_script(a, LUA_MO_IN, keys);
 	arg_kv(a, "id", mo->id);
-	arg_ki(a, "now", util_now_ms());
+	arg_ki(a, "now", ack ? ack->at : util_now_ms());
 	arg_ki(a, "lease", c->gateway.mo_lease);
 	arg_ki(a, "dedup_ms", c->gateway.mo_dedup_window);
 	arg_ki(a, "ttl_s", rec_mo.ttl_s);
 	arg_kv(a, "mode", mo_in_mode(mo, reread));
 	arg_kv(a, "live", live ? live : "");
 	arg_kv(a, "owner", store_owner(st));
+	arg_kv(a, "ack_conn", ack && !reread ? ack->conn : "");
 	if (!reread)
 		arg_record(a, &rec_mo, "mo", mo);
 }
 
 int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		const char *dossier_key, const char *live,
-		store_mo_in_fn *cb, void *arg)
+		const struct store_fp_ack *ack, store_mo_in_fn *cb, void *arg)
 {
 	struct store_mo_in_result *res;
 	struct argv *a = store_argv(st);
@@ -157,7 +158,7 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	res = rq->ctx;
 	mo_in_result_clear(res);
 	res->dossier_asked = dossier_key != NULL;
-	build_mo_in(a, st, mo, reread, live);
+	build_mo_in(a, st, mo, reread, live, ack);
 	sreq_send(rq, MO_IN_SCRIPT, a);
 	if (dossier_key) {
 		cmd_dossier_get(a, store_keyctx(st), dossier_key);
@@ -470,8 +471,8 @@ static void build_commit(struct argv *a, struct store *st,
 				       !c->reply_uncounted ? "1" : "0");
 	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
 	arg_kv(a, "mo_state", c->mo_state ? c->mo_state : "answered");
-	arg_ki(a, "ack_at", c->ack ? c->ack->at : 0);
-	arg_kv(a, "ack_conn", c->ack ? c->ack->conn : "");
+	arg_ki(a, "unmark_at", c->unmark ? c->unmark->at : 0);
+	arg_kv(a, "unmark_conn", c->unmark ? c->unmark->conn : "");
 	arg_ki(a, "ph_ttl_s", rec_profile.ttl_s);
 	commit_trim(a, conf, now);
 	arg_ki(a, "req_until", c->req_until > now ? c->req_until

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state unmark_at unmark_conn ph_ttl_s req_max req_minid req_until owner begin
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
 -- the reply (A.mt) and an SMS copy (A.mt2), records the request (A.req),
@@ -10,9 +10,14 @@
 -- `owner` (claim.lua) A.owner.
 -- mt_id, mt2_id, set_lang, optout: '' for none; mo_state '' for an MO
 -- whose record goes once it is closed (see close below).
--- ack_conn (not ''): the MO was acknowledged in time at ack_at on that
--- connection: its fingerprint, if it still names it, says so (the up-0
--- form of fp_ack.lua), whatever becomes of the commit.
+-- unmark_conn (not ''): mo_in.lua wrote the MO's fingerprint in the
+-- up-0 form of fp_ack.lua for unmark_at and that connection, and the
+-- acknowledgement did not go out in time after all (late, refused, its
+-- connection gone); '*': the MO was recovered, how it was acknowledged
+-- is not known. The fingerprint, if it still holds such a form naming
+-- the MO, names it plainly (a copy of it is a re-delivery), whatever
+-- becomes of the commit. An MO acknowledged in time leaves it as mo_in
+-- wrote it.
 -- begin '1': the MO began a session (a USSD dial, SMS MENU): a copy of it
 -- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
 -- if it still names it, goes when it is closed (not marked).
@@ -24,18 +29,13 @@
 -- trimmed to about req_max entries and to ids from req_minid on. A
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
--- The fingerprint is marked with one SET ... GET, put back as it was in
--- the rare case that it no longer names this MO (Redis 7.0 has no
--- conditional SET): a GET and a SET each time cost more.
-if A.ack_conn ~= '' and A.begin ~= '1' then
-  local prev = redis.call('SET', K.fp, 'a ' .. A.ack_at .. ' ' ..
-                          A.ack_conn .. ' 0 ' .. A.mo_id, 'KEEPTTL', 'GET')
-  if prev ~= A.mo_id then
-    if prev then
-      redis.call('SET', K.fp, prev, 'KEEPTTL')
-    else
-      redis.call('DEL', K.fp)
-    end
+if A.unmark_conn ~= '' and A.begin ~= '1' then
+  local fp = redis.call('GET', K.fp)
+  if fp and (fp == 'a ' .. A.unmark_at .. ' ' .. A.unmark_conn .. ' 0 ' ..
+                   A.mo_id or
+             (A.unmark_conn == '*' and
+              string.match(fp, '^a %d+ %x+ 0 (.+)$') == A.mo_id)) then
+    redis.call('SET', K.fp, A.mo_id, 'KEEPTTL')
   end
 end
 -- The MO leaves the inbound queue first, its ZREM telling whether it was

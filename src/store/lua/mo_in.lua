@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fp mo inq sess ph
---! ARGV id now lease dedup_ms ttl_s mode live owner
+--! ARGV id now lease dedup_ms ttl_s mode live owner ack_conn
 -- Round trip 1 of an MO: records it (group A.mo) unless it is a
 -- re-delivery, and reads the sender's session and profile.
 -- mode: new (an SMS) | input (a USSD answer) | begin (a USSD dial or SMS
@@ -9,9 +9,14 @@
 -- owner: this process run (store_owner), the MO's holder (claim.lua).
 -- live: tokens of the connections of this process that are up now,
 --       separated by spaces.
--- K.fp names the last MO of this fingerprint: "<id>" as set here, or
--- "a <at> <conn> <up> <id>" once a copy of it was acknowledged in time
--- (fp_ack.lua). A copy is a re-delivery when that MO is still open
+-- ack_conn: the connection the MO's acknowledgement is to go out on
+--       (not ''): its fingerprint is written in the up-0 form of
+--       fp_ack.lua, at `now`, before the acknowledgement goes out, so
+--       that the commit need not write it; mo_commit.lua puts back the
+--       plain id if it did not go out in time. '': the plain id.
+-- K.fp names the last MO of this fingerprint: "<id>", or
+-- "a <at> <conn> <up> <id>" when a copy of it was acknowledged in time
+-- (fp_ack.lua; here, for the acknowledgement about to go out). A copy is a re-delivery when that MO is still open
 -- ('open'), when no copy of it is known to have been acknowledged in time
 -- ('unacked': refused, acknowledged late, its response lost, recovered),
 -- or when it was acknowledged on a connection neither still up here nor
@@ -39,7 +44,11 @@ end
 local again, why = '', nil
 if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
-    local prev = redis.call('SET', K.fp, A.id, 'PX', A.dedup_ms, 'GET')
+    local mark = A.id
+    if A.ack_conn ~= '' then
+      mark = 'a ' .. A.now .. ' ' .. A.ack_conn .. ' 0 ' .. A.id
+    end
+    local prev = redis.call('SET', K.fp, mark, 'PX', A.dedup_ms, 'GET')
     if prev then
       local id, dup
       id, why = judge(prev)
