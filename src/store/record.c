@@ -35,6 +35,11 @@ static const struct rec_field mo_fields[] = {
 	{ "uref", REC_STR, F(store_mo, ussd_ref), "", 0, "USSD session" },
 	{ "text", REC_STR, F(store_mo, text), "", 0, "text" },
 	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", 0, "received" },
+	/* while it is open (mo_commit.lua drops it with `owner`): an MO
+	 * recovered after its process stopped puts its fingerprint right
+	 * (store_commit.unmark) and a dial's goes when it is closed; a hash
+	 * of the whole PDU, it cannot be computed again from the record */
+	{ "fp", REC_STR, F(store_mo, fp), "", 0, "fingerprint" },
 	{ "state", REC_STR, NOWHERE, "", REC_SCRIPT, "state" },
 	{ "mt", REC_STR, NOWHERE, "", REC_SCRIPT, "reply" },
 	{ "owner", REC_STR, NOWHERE, "", REC_SCRIPT, "leased to" },

@@ -31,6 +31,12 @@ redis HSET "cgw:{s0}:mo:crash-1" id crash-1 msisdn 84912345678 \
 	ch sms uev 0 uref "" text "TRACUU 000.00.19.H56-250806-0001" \
 	fp f00 recv "$now" state acked >/dev/null
 redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-1 >/dev/null
+# its fingerprint as mo_in.lua wrote it for the acknowledgement about to
+# go out on the crashed process's connection: whether it did is not
+# known, so the recovering commit names the MO plainly (a copy of it is
+# a re-delivery), keeping the 2-minute window
+redis SET "cgw:{s0}:fp:f00" "a $(( now - 60000 )) 00c0ffee00c0ffee 0 crash-1" \
+	PX 120000 >/dev/null
 # a reply it queued and never got accepted, and one already stale
 for m in live:$(( now + 3600000 )):84977000111 stale:$(( now - 1000 )):84955000333; do
 	id=${m%%:*}; rest=${m#*:}; exp=${rest%%:*}; to=${rest#*:}
@@ -47,6 +53,10 @@ wait_for 20 sh -c "grep -q 'recovering MO crash-1' '$T/gw.log'" ||
 wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 2 ]" ||
 	fail "recovered traffic not sent"
 [ "$(redis ZCARD "cgw:{s0}:inq")" = 0 ] || fail "MO still open"
+[ "$(redis GET "cgw:{s0}:fp:f00")" = crash-1 ] ||
+	fail "recovered MO's fingerprint: $(redis GET "cgw:{s0}:fp:f00")"
+[ "$(redis PTTL "cgw:{s0}:fp:f00")" -gt 0 ] ||
+	fail "recovered MO's fingerprint lost its window"
 [ "$(redis HGET "cgw:{s0}:mt:crash-stale" state)" = expired ] ||
 	fail "stale reply not marked expired"
 grep -q "to=84955000333" "$T/sim.log" && fail "a stale reply was sent"

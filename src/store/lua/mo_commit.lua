@@ -89,8 +89,9 @@ local function queue(key, id, fields)
   redis.call('EXPIRE', key, A.mt_ttl_s)
   redis.call('ZADD', K.outq, A.mt_score, id)
 end
--- A closed MO keeps no holder: `owner` served claim.lua while it was
--- open (the retained record is smaller for it). mo_state '': no record
+-- A closed MO keeps no holder and no fingerprint: `owner` served
+-- claim.lua while it was open, `fp` the commit of an MO recovered (the
+-- retained record is smaller for it). mo_state '': no record
 -- is kept at all (a USSD screen answered: nothing needs it once its
 -- session moved on).
 local function close(state, mt)
@@ -106,7 +107,7 @@ local function close(state, mt)
     return
   end
   redis.call('HSET', K.mo, 'state', state, 'mt', mt)
-  redis.call('HDEL', K.mo, 'owner')
+  redis.call('HDEL', K.mo, 'owner', 'fp')
 end
 if counts and lim ~= 0 then
   if rln >= lim then
