@@ -97,6 +97,9 @@ wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/" || fail "HTTP n
 
 # --- requests: the USSD walks above, as GET /api/requests shows them
 wait_for 30 n_requests "" 2 || fail "the walks left no 2 requests: $(cat "$T/out")"
+# the SMS copies are queued with the requests and sent a moment later
+wait_for 10 sh -c "grep ' SUBMIT #.* ussd_service_op=-1 .*Ma GY' '$T/sim.log' >/dev/null" ||
+	fail "no SMS copy of the feedback's reference"
 GL=$(sed -n 's/.* SUBMIT #.* ussd_service_op=-1 .*ma \(GL[0-9A-Z]*\).*/\1/p' "$T/sim.log" | head -1)
 GY=$(sed -n 's/.* SUBMIT #.* ussd_service_op=-1 .*Ma \(GY[0-9A-Z]*\).*/\1/p' "$T/sim.log" | head -1)
 [ -n "$GL" ] && [ -n "$GY" ] || fail "no references in the SMS: $(grep ' SUBMIT #' "$T/sim.log")"
