@@ -433,8 +433,10 @@ static bool mo_ack(struct mo_job *j, uint32_t status)
 	if (!j->link)
 		return false;
 	smpp_pdu_init(&r, j->resp_cmd, status, j->seq);
+	/* j->marked, not the configuration: a reload to mo_dedup_window 0
+	 * meanwhile must not take back a mark that went out in time */
 	if (smpp_link_respond(j->link, j->gen, &r) == 0 &&
-	    status == SMPP_ESME_ROK && c->gateway.mo_dedup_window > 0) {
+	    status == SMPP_ESME_ROK && j->marked) {
 		took = util_mono_ms() - j->recv_mono;
 		if (took > c->gateway.mo_ack_timeout) {
 			char px[64];
@@ -443,7 +445,7 @@ static bool mo_ack(struct mo_job *j, uint32_t status)
 			     "MO %s acknowledged after %lldms, later than "
 			     "gateway.mo_ack_timeout: a copy of it is a "
 			     "re-delivery", j->mo.id, (long long)took);
-		} else if (j->marked) {
+		} else {
 			/* j->ack: as mo_record wrote it (the same link and
 			 * generation, or the response could not go out) */
 			j->ack_prompt = true;
@@ -455,9 +457,9 @@ static bool mo_ack(struct mo_job *j, uint32_t status)
 	return j->ack_prompt;
 }
 
-/* An acknowledgement in time: in the fingerprint (a new MO's with its
- * commit, a re-delivery's now: the SMS centre has a response at last),
- * and watched until its connection has stayed up long enough. */
+/* An acknowledgement in time: in the fingerprint (a new MO's by mo_in
+ * with its record, a re-delivery's now: the SMS centre has a response at
+ * last), and watched until its connection has stayed up long enough. */
 static void ack_noted(struct mo_job *j, const struct store_mo_in_result *res)
 {
 	struct store_fp_ack a = j->ack;
@@ -602,11 +604,6 @@ static void build_sms_copy(struct mo_job *j)
 	mt->expires_ms = mt->created_ms + j->gw->conf->gateway.reply_expiry;
 }
 
-/* store_commit.unmark for a recovered MO: whatever acknowledgement its
- * fingerprint holds in the up-0 form, it is not known to have gone out in
- * time */
-static const struct store_fp_ack unmark_any = { .conn = "*" };
-
 static void mo_commit(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -639,8 +636,15 @@ static void mo_commit(struct mo_job *j)
 	c.reply_uncounted = j->res.progress;
 	if (j->marked && !j->ack_prompt)
 		c.unmark = &j->ack;
-	else if (j->recovered && gw->conf->gateway.mo_dedup_window > 0)
-		c.unmark = &unmark_any;
+	else if (j->recovered && gw->conf->gateway.mo_dedup_window > 0) {
+		/* whatever connection its first process marked (for its
+		 * received time: a re-delivery's mark, fp_ack.lua's, is
+		 * another's), that acknowledgement is not known to have gone
+		 * out in time */
+		j->ack.at = j->mo.recv_ms;
+		j->ack.conn = "*";
+		c.unmark = &j->ack;
+	}
 	if (j->refused) {
 		c.keep_session = true;
 		c.mo_state = "refused";
@@ -1069,7 +1073,8 @@ static void mo_record(struct mo_job *j, bool reread)
 		j->ack.msisdn = j->mo.msisdn;
 		j->ack.fp = j->mo.fp;
 		j->ack.mo_id = j->mo.id;
-		j->ack.at = util_now_ms();
+		/* its received time: what a recovering process knows too */
+		j->ack.at = j->mo.recv_ms;
 		j->ack.conn = j->ack_conn;
 		j->marked = true;
 	}

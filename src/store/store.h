@@ -294,9 +294,10 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 
 /*
  * How a copy of an MO was acknowledged, kept in its fingerprint
- * (fp_ack.lua): status 0 sent at `at` (UTC ms), within
- * gateway.mo_ack_timeout of its deliver_sm, on connection `conn` (a token
- * of the process's run, the bind and the connection: no space).
+ * (fp_ack.lua): status 0 sent within gateway.mo_ack_timeout of its
+ * deliver_sm, on connection `conn` (a token of the process's run, the
+ * bind and the connection: no space); `at`, the copy's received time (UTC
+ * ms), tells marks apart.
  */
 struct store_fp_ack {
 	const char *msisdn;	/* the sender: the shard */
@@ -389,9 +390,10 @@ struct store_commit {
 	int64_t req_until;
 	const char *mo_state;	/* NULL: "answered"; "": its record deleted */
 	/* the MO's fingerprint as store_mo_in wrote it for an
-	 * acknowledgement that did not go out in time after all, conn "*"
-	 * for any (a recovered MO): it is put back to the plain id (a copy
-	 * is a re-delivery); NULL: left alone */
+	 * acknowledgement that did not go out in time after all (at, conn),
+	 * conn "*" for any connection (a recovered MO, at its received
+	 * time): it is put back to the plain id (a copy is a re-delivery);
+	 * NULL: left alone */
 	const struct store_fp_ack *unmark;
 	/* an SMS reply that takes an open menu session a valid step on:
 	 * not counted against protect.replies_per_minute */

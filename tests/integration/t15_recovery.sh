@@ -35,7 +35,7 @@ redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-1 >/dev/null
 # go out on the crashed process's connection: whether it did is not
 # known, so the recovering commit names the MO plainly (a copy of it is
 # a re-delivery), keeping the 2-minute window
-redis SET "cgw:{s0}:fp:f00" "a $(( now - 60000 )) 00c0ffee00c0ffee 0 crash-1" \
+redis SET "cgw:{s0}:fp:f00" "a $now 00c0ffee00c0ffee 0 crash-1" \
 	PX 120000 >/dev/null
 # a reply it queued and never got accepted, and one already stale
 for m in live:$(( now + 3600000 )):84977000111 stale:$(( now - 1000 )):84955000333; do

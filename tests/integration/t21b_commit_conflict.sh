@@ -8,6 +8,8 @@
 # expected, it leaves the queue and says 'ok'; a third time, no longer
 # open, it says 'gone' and writes nothing. (One daemon serialises a
 # phone's MOs, so only two daemons or a staff change meet the conflict.)
+# Then the fingerprint's mark taken back by the commit (an acknowledgement
+# late, a recovered MO) and put by fp_ack.lua (a copy answered in time).
 . "$(dirname "$0")/lib.sh"
 
 A=84912345678
@@ -48,8 +50,18 @@ names = open(sys.argv[2]).read().split('--! ARGV', 1)[1].split('\n', 1)[0].split
 keys = dict(zip(open(sys.argv[2]).read().split('--! KEYS', 1)[1]
                 .split('\n', 1)[0].split(), argv[3:13]))
 vals = dict(zip(names, argv[13:13 + len(names)]))
-print('CALL=%s' % shlex.quote(' '.join(shlex.quote(a) for a in argv)))
-for k in ('sess', 'inq', 'mo', 'mt'):
+def call(a):
+    return shlex.quote(' '.join(shlex.quote(x) for x in a))
+print('CALL=%s' % call(argv))
+# the same call putting back the fingerprint's mark: for an
+# acknowledgement late on connection 00c0ffee00c0ffee, and for a
+# recovered MO (any connection), both of an MO received at 1700000000000
+for name, conn in (('LATE', '00c0ffee00c0ffee'), ('RECOVERED', '*')):
+    a = list(argv)
+    a[13 + names.index('unmark_at')] = '1700000000000'
+    a[13 + names.index('unmark_conn')] = conn
+    print('CALL_%s=%s' % (name, call(a)))
+for k in ('sess', 'inq', 'mo', 'mt', 'fp'):
     print('K_%s=%s' % (k, shlex.quote(keys[k])))
 for k in ('mo_id', 'expect_v', 'op', 'mt_score'):
     print('V_%s=%s' % (k, shlex.quote(vals[k])))
@@ -95,5 +107,58 @@ redis DEL "$K_mt" >/dev/null
 got=$(commit)
 [ "$got" = gone ] || fail "a closed MO: '$got', not gone: $(cat "$T/reply.out")"
 [ "$(redis EXISTS "$K_mt")" = 0 ] || fail "a gone MO queued a reply"
+
+# the fingerprint's mark put back, whatever becomes of the commit (here
+# gone): the mark mo_in wrote, and only that. unmark HOLDS LATE|RECOVERED
+# EXPECTED
+unmark() {
+	redis SET "$K_fp" "$1" PX 120000 >/dev/null
+	eval "CALL=\$CALL_$2"
+	commit >/dev/null
+	got=$(redis GET "$K_fp")
+	[ "$got" = "$3" ] || fail "$2 on '$1': '$got', not '$3'"
+	[ "$(redis PTTL "$K_fp")" -gt 0 ] || fail "$2 on '$1': the window lost"
+}
+M=1700000000000
+unmark "a $M 00c0ffee00c0ffee 0 $V_mo_id" LATE "$V_mo_id"
+unmark "a $M 00c0ffee00c0ffef 0 $V_mo_id" LATE \
+	"a $M 00c0ffee00c0ffef 0 $V_mo_id"		# another connection's
+unmark "a $M 0123456789abcdef 0 $V_mo_id" RECOVERED "$V_mo_id"
+unmark "a $(( M + 1 )) 0123456789abcdef 0 $V_mo_id" RECOVERED \
+	"a $(( M + 1 )) 0123456789abcdef 0 $V_mo_id"	# a re-delivery's
+unmark "a $M 0123456789abcdef 1 $V_mo_id" RECOVERED \
+	"a $M 0123456789abcdef 1 $V_mo_id"		# known to be up
+unmark "a $M 0123456789abcdef 0 ${V_mo_id}x" RECOVERED \
+	"a $M 0123456789abcdef 0 ${V_mo_id}x"		# another MO
+
+# fp_ack.lua, as the daemon runs it (its text from the build): a copy
+# acknowledged in time marks the fingerprint when it still holds what
+# mo_in found (EXPECT), or the plain id because the first copy's commit
+# put it back meanwhile (its acknowledgement was late); anything else
+# (a newer MO) is left alone. fp_ack HOLDS EXPECT REPLY EXPECTED
+python3 - "$CGW_BUILDDIR/src/store/lua_scripts.c" >"$T/fp_ack.lua" <<'PY' ||
+import re, sys
+c = open(sys.argv[1]).read()
+body = c.split('static const char fp_ack_src[] =', 1)[1].split(';\n', 1)[0]
+sys.stdout.write(''.join(bytes(x, 'ascii').decode('unicode_escape')
+                         for x in re.findall(r'"((?:[^"\\]|\\.)*)"', body)))
+PY
+	fail "no fp_ack in the build"
+fp_ack() {
+	redis SET "$K_fp" "$1" PX 120000 >/dev/null
+	got=$(redis EVAL "$(cat "$T/fp_ack.lua")" 1 "$K_fp" "$V_mo_id" \
+		1700000000500 fedcba9876543210 "$2")
+	[ "$got" = "$3" ] || fail "fp_ack on '$1': $got, not $3"
+	got=$(redis GET "$K_fp")
+	[ "$got" = "$4" ] || fail "fp_ack on '$1': '$got', not '$4'"
+	[ "$(redis PTTL "$K_fp")" -gt 0 ] || fail "fp_ack on '$1': the window lost"
+}
+COPY="a 1700000000500 fedcba9876543210 0 $V_mo_id"
+fp_ack "a $M 00c0ffee00c0ffee 0 $V_mo_id" "a $M 00c0ffee00c0ffee 0 $V_mo_id" 1 "$COPY"
+fp_ack "$V_mo_id" "a $M 00c0ffee00c0ffee 0 $V_mo_id" 1 "$COPY"
+fp_ack "$V_mo_id" "$V_mo_id" 1 "$COPY"
+fp_ack "${V_mo_id}x" "$V_mo_id" 0 "${V_mo_id}x"
+fp_ack "a $M 00c0ffee00c0ffee 0 ${V_mo_id}x" "$V_mo_id" 0 \
+	"a $M 00c0ffee00c0ffee 0 ${V_mo_id}x"
 
 pass

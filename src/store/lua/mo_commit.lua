@@ -11,13 +11,15 @@
 -- mt_id, mt2_id, set_lang, optout: '' for none; mo_state '' for an MO
 -- whose record goes once it is closed (see close below).
 -- unmark_conn (not ''): mo_in.lua wrote the MO's fingerprint in the
--- up-0 form of fp_ack.lua for unmark_at and that connection, and the
--- acknowledgement did not go out in time after all (late, refused, its
--- connection gone); '*': the MO was recovered, how it was acknowledged
--- is not known. The fingerprint, if it still holds such a form naming
--- the MO, names it plainly (a copy of it is a re-delivery), whatever
--- becomes of the commit. An MO acknowledged in time leaves it as mo_in
--- wrote it.
+-- up-0 form of fp_ack.lua for unmark_at (the MO's received time) and
+-- that connection, and the acknowledgement did not go out in time after
+-- all (late, refused, its connection gone); '*': the MO was recovered,
+-- whether the acknowledgement its first process marked went out in time
+-- is not known. The fingerprint, if it still holds that mark (for '*',
+-- on any connection: not a re-delivery's, fp_ack.lua's, whose <at> is
+-- another), names the MO plainly (a copy of it is a re-delivery),
+-- whatever becomes of the commit. An MO acknowledged in time leaves it
+-- as mo_in wrote it.
 -- begin '1': the MO began a session (a USSD dial, SMS MENU): a copy of it
 -- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
 -- if it still names it, goes when it is closed (not marked).
@@ -31,10 +33,11 @@
 -- recorded again; K.rq names it until req_until (ms).
 if A.unmark_conn ~= '' and A.begin ~= '1' then
   local fp = redis.call('GET', K.fp)
-  if fp and (fp == 'a ' .. A.unmark_at .. ' ' .. A.unmark_conn .. ' 0 ' ..
-                   A.mo_id or
-             (A.unmark_conn == '*' and
-              string.match(fp, '^a %d+ %x+ 0 (.+)$') == A.mo_id)) then
+  local mark = 'a ' .. A.unmark_at .. ' '
+  if fp and string.sub(fp, 1, #mark) == mark and
+     (A.unmark_conn == '*' and
+      string.match(fp, '^%x+ 0 (.+)$', #mark + 1) == A.mo_id or
+      fp == mark .. A.unmark_conn .. ' 0 ' .. A.mo_id) then
     redis.call('SET', K.fp, A.mo_id, 'KEEPTTL')
   end
 end
