@@ -1573,6 +1573,10 @@ static void claimed_mo(void *arg, const struct store_mo *mo)
 		return;
 	j->mo = *mo;
 	j->recovered = true;
+	/* not stored: an SMS MENU begins a session again, its commit
+	 * deletes its fingerprint as a dial's (store_mo.c, mo_in_mode) */
+	if (j->mo.ch == STORE_CH_SMS)
+		j->mo.restart = mo_cmd(j)->kind == CMD_MENU;
 	LOGP(LOG_MENU, LOG_NOTICE, NULL,
 	     "recovering MO %s (acknowledged, never answered)", mo->id);
 	mo_record(j, true);

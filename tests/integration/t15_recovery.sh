@@ -11,6 +11,7 @@ cat >"$T/rec.sim" <<SIM
 wait-bind timeout=15
 expect-submit to=84912345678 contains="Dang xu ly" timeout=10
 expect-submit to=84977000111 text="Ban tin con dang cho" timeout=10
+expect-submit to=84988000444 timeout=10
 expect-quiet ms=1000
 wait-file path=$T/broadcasts-queued timeout=20
 mo from=84966000222 to=8088 text="TRACUU 000.00.19.H56-250806-0002 5678"
@@ -37,6 +38,14 @@ redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-1 >/dev/null
 # a re-delivery), keeping the 2-minute window
 redis SET "cgw:{s0}:fp:f00" "a $now 00c0ffee00c0ffee 0 crash-1" \
 	PX 120000 >/dev/null
+# and an SMS MENU: a copy of it is a re-delivery only while it is open, so
+# its fingerprint goes when it is answered
+redis HSET "cgw:{s0}:mo:crash-2" msisdn 84988000444 ston 1 snpi 1 \
+	dst 8088 dton 3 dnpi 0 bind main ch sms text "MENU" fp f01 \
+	recv "$now" state acked >/dev/null
+redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-2 >/dev/null
+redis SET "cgw:{s0}:fp:f01" "a $now 00c0ffee00c0ffee 0 crash-2" \
+	PX 120000 >/dev/null
 # a reply it queued and never got accepted, and one already stale
 for m in live:$(( now + 3600000 )):84977000111 stale:$(( now - 1000 )):84955000333; do
 	id=${m%%:*}; rest=${m#*:}; exp=${rest%%:*}; to=${rest#*:}
@@ -50,13 +59,17 @@ done
 start_gw
 wait_for 20 sh -c "grep -q 'recovering MO crash-1' '$T/gw.log'" ||
 	fail "the MO was not recovered"
-wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 2 ]" ||
+wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 3 ]" ||
 	fail "recovered traffic not sent"
 [ "$(redis ZCARD "cgw:{s0}:inq")" = 0 ] || fail "MO still open"
 [ "$(redis GET "cgw:{s0}:fp:f00")" = crash-1 ] ||
 	fail "recovered MO's fingerprint: $(redis GET "cgw:{s0}:fp:f00")"
 [ "$(redis PTTL "cgw:{s0}:fp:f00")" -gt 0 ] ||
 	fail "recovered MO's fingerprint lost its window"
+wait_for 10 sh -c "[ \$(grep -c ' SUBMIT #.*to=84988000444' '$T/sim.log') = 1 ]" ||
+	fail "the recovered MENU not answered once"
+[ "$(redis EXISTS "cgw:{s0}:fp:f01")" = 0 ] ||
+	fail "recovered MENU's fingerprint kept: $(redis GET "cgw:{s0}:fp:f01")"
 [ "$(redis HGET "cgw:{s0}:mt:crash-stale" state)" = expired ] ||
 	fail "stale reply not marked expired"
 grep -q "to=84955000333" "$T/sim.log" && fail "a stale reply was sent"
