@@ -6,8 +6,9 @@
  * gateway.mo_ack_timeout of its deliver_sm is marked in its fingerprint
  * with the connection it was acknowledged on (store: mo_in.lua writes the
  * mark before the response goes out, mo_commit.lua takes it back if the
- * response was late; fp_ack.lua, fp_up.lua). This module names connections (a token unique to this
- * process's run, the bind and the connection), lists those that are up
+ * response was late; fp_ack.lua, fp_up.lua). This module names
+ * connections (a token unique to this process's run, the bind and the
+ * connection), lists those that are up
  * (an MO acknowledged on one of them did not lose its response with its
  * connection), and, mo_ack_timeout after each acknowledgement, marks the
  * fingerprint "up" when the connection stayed up, so that another process,

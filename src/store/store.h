@@ -282,8 +282,8 @@ unsigned store_shard(const struct store *st, const char *msisdn);
  * the store's other requests queue behind it that long. ack (not NULL,
  * not with reread): the acknowledgement about to go out, on ack->conn:
  * the MO's fingerprint is written in its form (store_fp_ack) already,
- * at ack->at, which is also the MO's time here; the commit puts it back
- * (store_commit.unmark) if it does not go out in time.
+ * for ack->at (the MO's received time, also its time here); the commit
+ * puts it back (store_commit.unmark) if it does not go out in time.
  */
 struct store_fp_ack;
 typedef void store_mo_in_fn(void *arg, int rc,

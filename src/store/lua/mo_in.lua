@@ -11,12 +11,14 @@
 --       separated by spaces.
 -- ack_conn: the connection the MO's acknowledgement is to go out on
 --       (not ''): its fingerprint is written in the up-0 form of
---       fp_ack.lua, at `now`, before the acknowledgement goes out, so
---       that the commit need not write it; mo_commit.lua puts back the
---       plain id if it did not go out in time. '': the plain id.
+--       fp_ack.lua, <at> `now` (then the MO's received time), before the
+--       acknowledgement goes out, so that the commit need not write it;
+--       mo_commit.lua puts back the plain id if it did not go out in
+--       time. '': the plain id.
 -- K.fp names the last MO of this fingerprint: "<id>", or
 -- "a <at> <conn> <up> <id>" when a copy of it was acknowledged in time
--- (fp_ack.lua; here, for the acknowledgement about to go out). A copy is a re-delivery when that MO is still open
+-- (fp_ack.lua; here, for the acknowledgement about to go out). A copy is
+-- a re-delivery when that MO is still open
 -- ('open'), when no copy of it is known to have been acknowledged in time
 -- ('unacked': refused, acknowledged late, its response lost, recovered),
 -- or when it was acknowledged on a connection neither still up here nor
