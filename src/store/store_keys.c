@@ -69,8 +69,28 @@ static void kb_s(struct keybuf *b, const char *s)
 static void kb_shard(struct keybuf *b, const struct store_keys *k,
 		     unsigned shard, enum store_skey kind)
 {
+	size_t pl = strlen(k->prefix), kl = strlen(shard_kinds[kind]);
 	char d[20];
 
+	/* Whole in the buffer (every key of an MO, STORE_KEY_MAX): written
+	 * straight, not cut piece by piece, a fifth of the cost of the 16
+	 * keys an SMS lookup builds. */
+	if (b->n == 0 && pl + kl + 3 + 20 + 2 < b->cap) {
+		char *o = b->out;
+
+		memcpy(o, k->prefix, pl);
+		o += pl;
+		memcpy(o, ":{s", 3);
+		o += 3;
+		o += util_udec(o, shard);
+		memcpy(o, "}:", 2);
+		o += 2;
+		memcpy(o, shard_kinds[kind], kl);
+		o += kl;
+		*o = '\0';
+		b->n = (size_t)(o - b->out);
+		return;
+	}
 	if (b->cap)
 		b->out[0] = '\0';
 	kb_s(b, k->prefix);
