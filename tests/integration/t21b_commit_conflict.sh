@@ -9,7 +9,8 @@
 # open, it says 'gone' and writes nothing. (One daemon serialises a
 # phone's MOs, so only two daemons or a staff change meet the conflict.)
 # Then the fingerprint's mark taken back by the commit (an acknowledgement
-# late, a recovered MO) and put by fp_ack.lua (a copy answered in time).
+# late, a recovered MO), put by fp_ack.lua (a copy answered in time) and
+# marked up by fp_up.lua.
 . "$(dirname "$0")/lib.sh"
 
 A=84912345678
@@ -136,14 +137,18 @@ unmark "a $M 0123456789abcdef 0 ${V_mo_id}x" RECOVERED \
 # mo_in found (EXPECT), or the plain id because the first copy's commit
 # put it back meanwhile (its acknowledgement was late); anything else
 # (a newer MO) is left alone. fp_ack HOLDS EXPECT REPLY EXPECTED
-python3 - "$CGW_BUILDDIR/src/store/lua_scripts.c" >"$T/fp_ack.lua" <<'PY' ||
+# a script's text as the daemon runs it: script_src NAME
+script_src() {
+	python3 - "$CGW_BUILDDIR/src/store/lua_scripts.c" "$1" <<'PY'
 import re, sys
 c = open(sys.argv[1]).read()
-body = c.split('static const char fp_ack_src[] =', 1)[1].split(';\n', 1)[0]
+body = c.split('static const char %s_src[] =' % sys.argv[2], 1)[1]
+body = body.split(';\n', 1)[0]
 sys.stdout.write(''.join(bytes(x, 'ascii').decode('unicode_escape')
                          for x in re.findall(r'"((?:[^"\\]|\\.)*)"', body)))
 PY
-	fail "no fp_ack in the build"
+}
+script_src fp_ack >"$T/fp_ack.lua" || fail "no fp_ack in the build"
 fp_ack() {
 	redis SET "$K_fp" "$1" PX 120000 >/dev/null
 	got=$(redis EVAL "$(cat "$T/fp_ack.lua")" 1 "$K_fp" "$V_mo_id" \
@@ -160,5 +165,26 @@ fp_ack "$V_mo_id" "$V_mo_id" 1 "$COPY"
 fp_ack "${V_mo_id}x" "$V_mo_id" 0 "${V_mo_id}x"
 fp_ack "a $M 00c0ffee00c0ffee 0 ${V_mo_id}x" "$V_mo_id" 0 \
 	"a $M 00c0ffee00c0ffee 0 ${V_mo_id}x"
+
+# fp_up.lua: the up-0 mark of that acknowledgement becomes up-1, its TTL
+# kept; anything else is left as it was, a missing key not made.
+# fp_up HOLDS (or '-': none) REPLY EXPECTED
+script_src fp_up >"$T/fp_up.lua" || fail "no fp_up in the build"
+fp_up() {
+	redis DEL "$K_fp" >/dev/null
+	[ "$1" = - ] || redis SET "$K_fp" "$1" PX 120000 >/dev/null
+	got=$(redis EVAL "$(cat "$T/fp_up.lua")" 1 "${K_fp%:*}:" \
+		"${K_fp##*:}" "$V_mo_id" "$M" 00c0ffee00c0ffee m 4)
+	[ "$got" = "$2" ] || fail "fp_up on '$1': $got, not $2"
+	got=$(redis GET "$K_fp")
+	[ "$got" = "$3" ] || fail "fp_up on '$1': '$got', not '$3'"
+	[ "$1" = - ] || [ "$(redis PTTL "$K_fp")" -gt 0 ] ||
+		fail "fp_up on '$1': the window lost"
+}
+fp_up "a $M 00c0ffee00c0ffee 0 $V_mo_id" 1 "a $M 00c0ffee00c0ffee 1 $V_mo_id"
+fp_up "$V_mo_id" 0 "$V_mo_id"
+fp_up "a $M 00c0ffee00c0ffef 0 $V_mo_id" 0 "a $M 00c0ffee00c0ffef 0 $V_mo_id"
+fp_up "a $M 00c0ffee00c0ffee 1 $V_mo_id" 0 "a $M 00c0ffee00c0ffee 1 $V_mo_id"
+fp_up - 0 ""
 
 pass

@@ -7,14 +7,19 @@
 -- connection. A fingerprint that no longer holds that acknowledgement's
 -- up-0 form (a newer MO, a newer mark, expired) is left alone; the TTL is
 -- kept. One call per MO (fp_ack.lua) was about a quarter of the script
--- calls. Returns how many were marked.
+-- calls. Each mark is one SET ... XX GET (an existing key only), put back
+-- as it was in the rare case that it held something else: a GET and a
+-- SET each time cost more. Returns how many were marked.
 local m, n = A.m or {}, 0
 for i = 1, #m - 3, 4 do
   local k = K.fps .. m[i]
   local head = 'a ' .. m[i + 2] .. ' ' .. m[i + 3] .. ' '
-  if redis.call('GET', k) == head .. '0 ' .. m[i + 1] then
-    redis.call('SET', k, head .. '1 ' .. m[i + 1], 'KEEPTTL')
+  local prev = redis.call('SET', k, head .. '1 ' .. m[i + 1], 'XX',
+                          'KEEPTTL', 'GET')
+  if prev == head .. '0 ' .. m[i + 1] then
     n = n + 1
+  elseif prev then
+    redis.call('SET', k, prev, 'KEEPTTL')
   end
 end
 return n
