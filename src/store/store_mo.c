@@ -133,7 +133,7 @@ static void build_mo_in(struct argv *a, struct store *st,
 	arg_kv(a, "mode", mo_in_mode(mo, reread));
 	arg_kv(a, "live", live ? live : "");
 	arg_kv(a, "owner", store_owner(st));
-	arg_kv(a, "ack_conn", ack && !reread ? ack->conn : "");
+	arg_kv(a, "ack_conn", ack ? ack->conn : "");
 	if (!reread)
 		arg_record(a, &rec_mo, "mo", mo);
 }
