@@ -8,6 +8,24 @@
 
 #include "common/pool.h"
 
+/* Under AddressSanitizer an object on the list is poisoned, so that a
+ * use after pool_put() is reported as malloc's would be. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_ASAN 1
+#endif
+#endif
+#ifdef POOL_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 void pool_init(struct pool *p, size_t size, size_t keep)
 {
 	p->size = size < sizeof(void *) ? sizeof(void *) : size;
@@ -22,6 +40,7 @@ void *pool_get(struct pool *p)
 
 	if (!obj)
 		return malloc(p->size);
+	UNPOISON(obj, p->size);
 	p->free = *(void **)obj;
 	p->nfree--;
 	return obj;
@@ -36,6 +55,7 @@ void pool_put(struct pool *p, void *obj)
 		return;
 	}
 	*(void **)obj = p->free;
+	POISON(obj, p->size);
 	p->free = obj;
 	p->nfree++;
 }
@@ -43,8 +63,10 @@ void pool_put(struct pool *p, void *obj)
 void pool_free(struct pool *p)
 {
 	while (p->free) {
-		void *next = *(void **)p->free;
+		void *next;
 
+		UNPOISON(p->free, p->size);
+		next = *(void **)p->free;
 		free(p->free);
 		p->free = next;
 	}
