@@ -38,6 +38,7 @@
 #include "common/metrics.h"
 #include "common/pool.h"
 #include "common/util.h"
+#include "store/reply_pool.h"
 #include "store/store_int.h"
 
 enum conn_state { CS_DOWN, CS_CONNECTING, CS_LOADING, CS_READY };
@@ -756,6 +757,8 @@ static void store_connect(struct store *st)
 	}
 	ac->data = st;
 	st->ac = ac;
+	/* the replies' nodes from a pool, before any is read */
+	ac->c.reader->fn = &reply_pool_fns;
 	if (redisLibeventAttach(ac, st->base) != REDIS_OK) {
 		st->ac = NULL;
 		ac->data = NULL;
@@ -840,6 +843,7 @@ void store_free(struct store *st)
 		event_free(st->recycle_ev);
 	if (st->sub_ev)
 		event_free(st->sub_ev);
+	reply_pool_drain();
 	for (int k = 0; k < CTX_CLASSES; k++)
 		pool_free(&st->ctx_pools[k]);
 	pool_free(&st->sreqs);
