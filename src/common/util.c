@@ -118,31 +118,40 @@ static const char dec_pairs[201] =
 
 size_t util_udec(char *out, unsigned long long v)
 {
-	char d[20];
-	size_t i = sizeof(d), n;
+	/* 10^k, k = 0..19: v's digits counted first, so that they are
+	 * written in place from the last, two per division, without a
+	 * buffer copied after (a RESP length per argument: 80 a MO) */
+	static const unsigned long long pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL,
+	};
+	size_t n = 2, i;
 
 	if (v < 10) {	/* most RESP lengths and counts */
 		out[0] = (char)('0' + v);
 		return 1;
 	}
+	while (n < 20 && v >= pow10[n])
+		n++;
+	i = n;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 
 		v /= 100;
 		i -= 2;
-		d[i] = dec_pairs[2 * r];
-		d[i + 1] = dec_pairs[2 * r + 1];
+		out[i] = dec_pairs[2 * r];
+		out[i + 1] = dec_pairs[2 * r + 1];
 	}
 	if (v >= 10) {
-		i -= 2;
-		d[i] = dec_pairs[2 * v];
-		d[i + 1] = dec_pairs[2 * v + 1];
+		out[0] = dec_pairs[2 * v];
+		out[1] = dec_pairs[2 * v + 1];
 	} else {
-		d[--i] = (char)('0' + v);
+		out[0] = (char)('0' + v);
 	}
-	n = sizeof(d) - i;
-	for (size_t k = 0; k < n; k++)
-		out[k] = d[i + k];
 	return n;
 }
 
