@@ -182,7 +182,8 @@ static void arg_named(struct argv *a, const char *k, const char *v,
 	/* call sites mostly give them in declared order: the one after
 	 * the last is tried first (the search was 4% of the daemon) */
 	i = a->named_next;
-	if (i >= s->nargs || strcmp(s->args[i], k) != 0)
+	/* the same literal, merged by the linker, mostly: no strcmp */
+	if (i >= s->nargs || (s->args[i] != k && strcmp(s->args[i], k) != 0))
 		for (i = 0; i < s->nargs; i++)
 			if (s->args[i][0] == k[0] && strcmp(s->args[i], k) == 0)
 				break;
