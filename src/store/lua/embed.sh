@@ -7,6 +7,9 @@
 # Each script declares its keys and arguments in its first lines:
 #   --! KEYS fp mo inq          names of KEYS[1], KEYS[2], ... (K.fp ...)
 #   --! ARGV id now             arguments it requires (A.id, A.now)
+#   --! USE fp_mark             the functions of lib/fp_mark.lua, put
+#                               before its body (code that several
+#                               scripts share, written once)
 # ARGV is positional (store_cmd.c writes it so): the declared arguments'
 # values in declared order, then groups, each as its entries (field,
 # value, field, value ..., ready for HSET), its name and its number of
@@ -118,6 +121,14 @@ EOF
 				names_sed K KEYS $keys
 				names_sed A ARGV $args
 			} >"$tmp/$n.sed"
+			for u in $(sed -n 's/^--! USE//p' "$f"); do
+				lib=$(dirname "$f")/lib/$u.lua
+				if [ ! -f "$lib" ]; then
+					echo "$f: --! USE $u: no $lib" >&2
+					exit 1
+				fi
+				grep -v '^-- SPDX' "$lib"
+			done
 			grep -v '^--!' "$f" | sed -f "$tmp/$n.sed"
 		} >"$tmp/$n.lua"
 		# code, comments left out, naming a key not declared:

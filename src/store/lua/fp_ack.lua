@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fp
 --! ARGV id at conn expect
+--! USE fp_mark
 -- Marks a fingerprint with how a copy of MO `id` was acknowledged, for
 -- mo_in.lua to tell a citizen's repeat from an SMS centre's re-delivery:
 --   "a <at> <conn> <up> <id>"
@@ -18,6 +19,5 @@
 -- kept. Returns 1 when marked, 0 not.
 local cur = redis.call('GET', K.fp)
 if cur ~= A.expect and cur ~= A.id then return 0 end
-redis.call('SET', K.fp, 'a ' .. A.at .. ' ' .. A.conn .. ' 0 ' .. A.id,
-           'KEEPTTL')
+redis.call('SET', K.fp, fp_mark(A.at, A.conn, 0, A.id), 'KEEPTTL')
 return 1

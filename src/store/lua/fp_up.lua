@@ -1,5 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fps
+--! USE fp_mark
 -- Marks fingerprints of one shard "up" (fp_ack.lua's up-1 form), many in
 -- one call: the acknowledgements whose connection stayed up
 -- mo_ack_timeout after them. K.fps is the shard's fingerprint prefix;
@@ -13,10 +14,9 @@
 local m, n = A.m or {}, 0
 for i = 1, #m - 3, 4 do
   local k = K.fps .. m[i]
-  local head = 'a ' .. m[i + 2] .. ' ' .. m[i + 3] .. ' '
-  local prev = redis.call('SET', k, head .. '1 ' .. m[i + 1], 'XX',
-                          'KEEPTTL', 'GET')
-  if prev == head .. '0 ' .. m[i + 1] then
+  local prev = redis.call('SET', k, fp_mark(m[i + 2], m[i + 3], 1, m[i + 1]),
+                          'XX', 'KEEPTTL', 'GET')
+  if prev == fp_mark(m[i + 2], m[i + 3], 0, m[i + 1]) then
     n = n + 1
   elseif prev then
     redis.call('SET', k, prev, 'KEEPTTL')

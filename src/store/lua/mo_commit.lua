@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq
 --! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state unmark_at unmark_conn ph_ttl_s req_max req_minid req_until owner begin
+--! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
 -- the reply (A.mt) and an SMS copy (A.mt2), records the request (A.req),
@@ -32,12 +33,9 @@
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
 if A.unmark_conn ~= '' and A.begin ~= '1' then
-  local fp = redis.call('GET', K.fp)
-  local mark = 'a ' .. A.unmark_at .. ' '
-  if fp and string.sub(fp, 1, #mark) == mark and
-     (A.unmark_conn == '*' and
-      string.match(fp, '^%x+ 0 (.+)$', #mark + 1) == A.mo_id or
-      fp == mark .. A.unmark_conn .. ' 0 ' .. A.mo_id) then
+  local at, conn, up, id = fp_parse(redis.call('GET', K.fp) or '')
+  if at == A.unmark_at and up == '0' and id == A.mo_id and
+     (A.unmark_conn == '*' or conn == A.unmark_conn) then
     redis.call('SET', K.fp, A.mo_id, 'KEEPTTL')
   end
 end
@@ -99,9 +97,8 @@ end
 -- session moved on).
 local function close(state, mt)
   if A.begin == '1' then
-    local fp = redis.call('GET', K.fp)
-    if fp == A.mo_id or
-       (fp and string.sub(fp, -#A.mo_id - 1) == ' ' .. A.mo_id) then
+    local fp = redis.call('GET', K.fp) or ''
+    if fp == A.mo_id or select(4, fp_parse(fp)) == A.mo_id then
       redis.call('DEL', K.fp)
     end
   end

@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS fp mo inq sess ph
 --! ARGV id now lease dedup_ms ttl_s mode live owner ack_conn
+--! USE fp_mark
 -- Round trip 1 of an MO: records it (group A.mo) unless it is a
 -- re-delivery, and reads the sender's session and profile.
 -- mode: new (an SMS) | input (a USSD answer) | begin (a USSD dial or SMS
@@ -28,8 +29,8 @@
 -- Returns {'dup', original id, why, what K.fp held}
 --       | {'new', id, session, profile, repeated id or '', why or ''}.
 local function judge(prev)
-  local conn, up, id = string.match(prev, '^a %d+ (%x+) ([01]) (.+)$')
-  if not conn then return prev, 'unacked' end
+  local at, conn, up, id = fp_parse(prev)
+  if not at then return prev, 'unacked' end
   if up == '1' or
      string.find(' ' .. A.live .. ' ', ' ' .. conn .. ' ', 1, true) then
     return id, nil
@@ -48,7 +49,7 @@ if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
     local mark = A.id
     if A.ack_conn ~= '' then
-      mark = 'a ' .. A.now .. ' ' .. A.ack_conn .. ' 0 ' .. A.id
+      mark = fp_mark(A.now, A.ack_conn, 0, A.id)
     end
     local prev = redis.call('SET', K.fp, mark, 'PX', A.dedup_ms, 'GET')
     if prev then
