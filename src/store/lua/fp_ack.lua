@@ -11,7 +11,7 @@
 -- after it (fp_up.lua). <at> (UTC ms) tells marks apart: a new MO's
 -- received time, written by mo_in.lua before its acknowledgement goes
 -- out (mo_commit.lua puts back the plain id if it did not go out in
--- time); the time this script was asked for a re-delivery acknowledged
+-- time); a copy's received time, here, for a re-delivery acknowledged
 -- in time, when the fingerprint still holds `expect` (what mo_in found)
 -- or the plain id of the MO (the first copy's commit put it back
 -- meanwhile: its acknowledgement was late). A fingerprint that holds
