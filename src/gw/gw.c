@@ -82,6 +82,12 @@ struct mo_job {
 	bool marked;
 	bool recovered;		/* claimed: how it was acknowledged is not
 				 * known */
+	/* the one-call MO (one_call()): read with plain commands, stored
+	 * closed by its commit, acknowledged after it */
+	bool one;
+	/* one: the commit's mark in its fingerprint to take back, again
+	 * (mo_settle()) */
+	struct event *retry;
 	struct store_fp_ack ack;
 	char ack_conn[ACKS_TOKEN_MAX];
 	struct smpp_link *ack_link;
@@ -390,6 +396,8 @@ static void unindex(struct mo_job *j)
 		hmap_sdel(gw->mo_bycc, j->cc_key);
 }
 
+static bool mo_ack(struct mo_job *j, uint32_t status);
+
 static void mo_free(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
@@ -397,6 +405,18 @@ static void mo_free(struct mo_job *j)
 	size_t pklen = j->pklen;
 	bool wake = j->active && !gw->stopping;
 
+	if (j->one && j->link) {
+		/* not stored (or its commit's reply lost, its mark taken
+		 * back): the SMS centre delivers it again */
+		LOGP(LOG_SMPP, LOG_NOTICE, j->mo.bind, "MO %s not stored: "
+		     "refused with ESME_RX_T_APPN, the SMS centre will "
+		     "deliver it again", j->mo.id);
+		mo_ack(j, SMPP_ESME_RX_T_APPN);
+	}
+	if (j->retry) {
+		event_free(j->retry);
+		j->retry = NULL;
+	}
 	memcpy(pkey, j->pkey, pklen);
 	unindex(j);
 	LIST_REMOVE(j, entry);
@@ -460,13 +480,14 @@ static bool mo_ack(struct mo_job *j, uint32_t status)
 /* An acknowledgement in time: in the fingerprint (a new MO's by mo_in
  * with its record, a re-delivery's now: the SMS centre has a response at
  * last), and watched until its connection has stayed up long enough. */
-static void ack_noted(struct mo_job *j, const struct store_mo_in_result *res)
+static void ack_noted(struct mo_job *j, const char *dup_of,
+		      const char *fp_prev)
 {
 	struct store_fp_ack a = j->ack;
 
-	if (res->verdict == STORE_MO_DUP) {
-		a.mo_id = res->dup_of;
-		store_fp_ack(j->gw->store, &a, res->fp_prev, NULL, NULL);
+	if (dup_of) {	/* a re-delivery of MO dup_of */
+		a.mo_id = dup_of;
+		store_fp_ack(j->gw->store, &a, fp_prev, NULL, NULL);
 	}
 	acks_watch(j->gw->acks, &a, j->ack_link, j->ack_gen);
 }
@@ -490,14 +511,109 @@ static void queue_mt(struct gw *gw, const struct store_mt *mt)
 	sender_pump(gw->sender);
 }
 
-static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
-		      const struct store_session *current, unsigned flags)
+static void mo_settle(struct mo_job *j);
+
+static void unmark_again(evutil_socket_t fd, short what, void *arg)
+{
+	mo_settle(arg);
+}
+
+static void unmark_cb(void *arg, int rc)
+{
+	struct mo_job *j = arg;
+	struct gw *gw = j->gw;
+	struct timeval again = { 1, 0 };
+
+	/* stopping: this process's connections stop being live, so its marks
+	 * stop saying "acknowledged in time" anyway; past the window, the
+	 * fingerprint is gone */
+	if (rc == 0 || gw->stopping || util_mono_ms() - j->recv_mono >
+					       gw->conf->gateway.mo_dedup_window) {
+		mo_free(j);
+		return;
+	}
+	if (!j->retry) {
+		LOGP(LOG_REDIS, LOG_WARN, j->mo.bind, "MO %s: the mark of its "
+		     "acknowledgement not taken back (%s); trying again, its "
+		     "phone's next MO waits", j->mo.id, strerror(-rc));
+		j->retry = evtimer_new(gw->base, unmark_again, j);
+	}
+	if (!j->retry || evtimer_add(j->retry, &again) < 0)
+		mo_free(j);
+}
+
+/*
+ * An MO done with: freed, except a one-call MO whose commit marked its
+ * fingerprint "acknowledged in time" (store_commit.mark) when that did
+ * not happen after all (late, its connection gone, the commit's reply
+ * lost): the mark is taken back first (store_fp_unmark), so that a copy
+ * of it is a re-delivery, not answered again. Until then its phone stays
+ * busy: a copy that comes meanwhile waits for that (park()).
+ */
+static void mo_settle(struct mo_job *j)
+{
+	int rc;
+
+	if (!j->one || !j->marked || j->ack_prompt) {
+		mo_free(j);
+		return;
+	}
+	rc = store_fp_unmark(j->gw->store, &j->ack, unmark_cb, j);
+	if (rc < 0)
+		unmark_cb(j, rc);
+}
+
+/*
+ * A one-call MO's commit returned: its acknowledgement goes out now and
+ * it is counted, as mo_in_cb() does for another. A re-delivery (judged
+ * by the commit, which wrote nothing) is freed: returns true then.
+ */
+static bool one_answered(struct mo_job *j, const struct store_commit_result *res,
+			 const char *px)
+{
+	bool dup = res->verdict == STORE_COMMIT_DUP;
+
+	if (dup)
+		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
+	else
+		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind, "sms"));
+	if (mo_ack(j, SMPP_ESME_ROK))
+		ack_noted(j, dup ? res->dup_of : NULL, res->fp_prev);
+	if (dup) {
+		LOGP(LOG_SMPP, LOG_NOTICE, px,
+		     "re-delivery of MO %s (%s): acknowledged, not answered "
+		     "again", res->dup_of, dup_reason(res->why));
+		j->marked = false;	/* the commit put back what was there */
+		mo_free(j);
+		return true;
+	}
+	if (res->dup_of[0])
+		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (acknowledged "
+		     "in time on a connection that stayed up): a new request",
+		     j->mo.id, res->dup_of);
+	return false;
+}
+
+static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 {
 	struct mo_job *j = arg;
 	struct gw *gw = j->gw;
 	char px[64];
 
 	prefix_of(j, px, sizeof(px));
+	if (rc < 0 && j->one) {
+		/* it may have been stored all the same, its reply lost: its
+		 * mark is taken back before it is refused (mo_free()), so
+		 * that the copy the SMS centre delivers is not answered
+		 * twice; when the process stops, its marks go with it */
+		LOGP(LOG_MENU, LOG_WARN, px, "MO %s: commit failed (%s)",
+		     j->mo.id, strerror(-rc));
+		if (gw->stopping || rc == -ECANCELED)
+			mo_free(j);
+		else
+			mo_settle(j);
+		return;
+	}
 	if (rc < 0) {
 		/* The MO stays acknowledged and unanswered in Redis: its lease
 		 * runs out and recovery answers it. */
@@ -507,39 +623,41 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		mo_free(j);
 		return;
 	}
-	if (v == STORE_COMMIT_GONE) {
+	if (res->verdict == STORE_COMMIT_GONE) {
 		LOGP(LOG_MENU, LOG_INFO, px,
 		     "MO %s was answered already (recovered elsewhere)",
 		     j->mo.id);
 		mo_free(j);
 		return;
 	}
-	if (v == STORE_COMMIT_CONFLICT) {
+	if (res->verdict == STORE_COMMIT_CONFLICT) {
 		if (++j->conflicts > MAX_CONFLICTS) {
 			LOGP(LOG_MENU, LOG_ERROR, px,
-			     "MO %s: session kept changing; left to recovery",
-			     j->mo.id);
+			     "MO %s: session kept changing; left to %s",
+			     j->mo.id, j->one ? "the SMS centre" : "recovery");
 			mo_free(j);
 			return;
 		}
 		LOGP(LOG_MENU, LOG_INFO, px,
 		     "MO %s: session changed under us; recomputing",
 		     j->mo.id);
-		session_from_store(current, &j->session);
+		session_from_store(&res->session, &j->session);
 		mo_step(j);
 		return;
 	}
-	if (flags & STORE_COMMIT_BLOCKED)
+	if (j->one && one_answered(j, res, px))
+		return;
+	if (res->flags & STORE_COMMIT_BLOCKED)
 		LOGP(LOG_MENU, LOG_WARN, px,
 		     "too many failed dossier lookups: lookups from this "
 		     "phone refused for %ds",
 		     gw->conf->protect.lookup_block / 1000);
-	if (flags & STORE_COMMIT_LIMITED) {
+	if (res->flags & STORE_COMMIT_LIMITED) {
 		LOGP(LOG_MENU, LOG_WARN, px,
 		     "MO %s: reply limit of %d SMS a minute reached: closed "
 		     "without a reply", j->mo.id,
 		     gw->conf->protect.replies_per_minute);
-		mo_free(j);
+		mo_settle(j);
 		return;
 	}
 	if (j->mo.ch == STORE_CH_USSD && !j->refused) {
@@ -553,9 +671,9 @@ static void commit_cb(void *arg, int rc, enum store_commit_verdict v,
 		     j->res.req.ref, j->res.req.kind);
 	if (j->res.reply[0] && !j->refused)
 		queue_mt(gw, &j->mt);
-	if (flags & STORE_COMMIT_MT2)
+	if (res->flags & STORE_COMMIT_MT2)
 		queue_mt(gw, &j->mt2);
-	mo_free(j);
+	mo_settle(j);
 }
 
 static void build_reply(struct mo_job *j)
@@ -610,6 +728,7 @@ static void mo_commit(struct mo_job *j)
 	struct store_commit c;
 	struct store_session next;
 	struct store_request req;
+	char live[MAX_LINKS * ACKS_TOKEN_MAX];
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -634,7 +753,7 @@ static void mo_commit(struct mo_job *j)
 					       1) + 3600 * 1000LL;
 	}
 	c.reply_uncounted = j->res.progress;
-	if (j->marked && !j->ack_prompt)
+	if (j->marked && !j->ack_prompt && !j->one)
 		c.unmark = &j->ack;
 	else if (j->recovered && gw->conf->gateway.mo_dedup_window > 0) {
 		/* whatever connection its first process marked (for its
@@ -665,9 +784,17 @@ static void mo_commit(struct mo_job *j)
 			c.mt2 = &j->mt2;
 		}
 	}
+	if (j->one) {
+		/* stored by this commit, its fingerprint judged as
+		 * mo_record() would have had it judged */
+		acks_live(gw->acks, gw->links, gw->nlinks, live, sizeof(live));
+		c.record = true;
+		c.live = live;
+		c.mark = j->marked ? &j->ack : NULL;
+	}
 	rc = store_commit(gw->store, &c, commit_cb, j);
 	if (rc < 0)
-		commit_cb(j, rc, STORE_COMMIT_OK, NULL, 0);
+		commit_cb(j, rc, NULL);
 }
 
 static void dossier_cb(void *arg, int rc, bool found, const struct dossier *d)
@@ -924,27 +1051,14 @@ static bool odd_sender_closed(struct mo_job *j)
 	return true;
 }
 
-static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
+/*
+ * Round trip 1's outcome for an MO recorded by it (not a one-call MO):
+ * counted, acknowledged (refused when not replicated), its multipart
+ * parts forgotten; a re-delivery is freed: returns true then.
+ */
+static bool mo_in_noted(struct mo_job *j, const struct store_mo_in_result *res,
+			const char *px)
 {
-	struct mo_job *j = arg;
-	char px[64];
-
-	prefix_of(j, px, sizeof(px));
-	if (rc < 0) {
-		if (j->link) {
-			LOGP(LOG_SMPP, LOG_WARN, px,
-			     "MO not recorded (%s): refused with "
-			     "ESME_RX_T_APPN, the SMS centre will deliver "
-			     "it again", strerror(-rc));
-			mo_ack(j, SMPP_ESME_RX_T_APPN);
-		} else {
-			LOGP(LOG_REDIS, LOG_WARN, px,
-			     "recovered MO %s not read (%s)", j->mo.id,
-			     strerror(-rc));
-		}
-		mo_free(j);
-		return;
-	}
 	/* received now (or a multipart one joined now), not recovered */
 	if (j->link && res->verdict == STORE_MO_DUP)
 		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
@@ -969,7 +1083,8 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		     j->gw->conf->redis.wait_replicas);
 		mo_ack(j, SMPP_ESME_RX_T_APPN);
 	} else if (mo_ack(j, SMPP_ESME_ROK)) {
-		ack_noted(j, res);
+		ack_noted(j, res->verdict == STORE_MO_DUP ? res->dup_of
+							 : NULL, res->fp_prev);
 	}
 	if (j->cc_key[0] && !res->unreplicated)
 		/* recorded: its parts are no longer needed (an MO refused
@@ -982,7 +1097,7 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		     res->dup_of, dup_reason(res->why),
 		     res->unreplicated ? "refused" : "acknowledged");
 		mo_free(j);
-		return;
+		return true;
 	}
 	if (res->dup_of[0])
 		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (%s): a new "
@@ -990,6 +1105,32 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 			     ? "it starts over, or a menu waits"
 			     : "acknowledged in time on a connection that "
 			       "stayed up");
+	return false;
+}
+
+static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
+{
+	struct mo_job *j = arg;
+	char px[64];
+
+	prefix_of(j, px, sizeof(px));
+	if (rc < 0) {
+		if (j->link) {
+			LOGP(LOG_SMPP, LOG_WARN, px,
+			     "MO not recorded (%s): refused with "
+			     "ESME_RX_T_APPN, the SMS centre will deliver "
+			     "it again", strerror(-rc));
+			mo_ack(j, SMPP_ESME_RX_T_APPN);
+		} else {
+			LOGP(LOG_REDIS, LOG_WARN, px,
+			     "recovered MO %s not read (%s)", j->mo.id,
+			     strerror(-rc));
+		}
+		mo_free(j);
+		return;
+	}
+	if (!j->one && mo_in_noted(j, res, px))
+		return;
 	if (odd_sender_closed(j))
 		return;
 	if (!j->active) {
@@ -1043,6 +1184,26 @@ static bool phone_busy(const struct mo_job *j)
 	return o && o != j;
 }
 
+/*
+ * Whether a new MO is a one-call MO: read with plain commands
+ * (store_mo_read), then stored closed, answered and its fingerprint
+ * judged by one script call, its commit (store_commit.record), and
+ * acknowledged after that; not recorded open first by mo_in.lua. A crash
+ * before the commit leaves it unacknowledged: the SMS centre delivers it
+ * again. One call of Lua per MO instead of two: a quarter of Redis's CPU
+ * per lookup (docs/performance.md). For an SMS received on a link now,
+ * not one that starts over (a copy of it is judged against an open MO:
+ * mo_in.lua), not a multipart one (its parts are consumed once it is
+ * recorded), not when records wait for replicas (redis.wait_replicas:
+ * mo_in.lua's WAIT).
+ */
+static bool one_call(const struct mo_job *j)
+{
+	return j->link && j->mo.ch == STORE_CH_SMS && !j->mo.restart &&
+	       !j->cc_key[0] && !j->recovered &&
+	       j->gw->conf->redis.wait_replicas == 0;
+}
+
 /* Round trip 1 of an MO (reread: recorded already, so read its session
  * and the dossier its text names again, then step it). */
 static void mo_record(struct mo_job *j, bool reread)
@@ -1062,11 +1223,10 @@ static void mo_record(struct mo_job *j, bool reread)
 		if (j->cc_key[0])
 			hmap_sput(j->gw->mo_bycc, j->cc_key, j);
 	}
-	acks_live(j->gw->acks, j->gw->links, j->gw->nlinks, live,
-		  sizeof(live));
 	if (!reread && j->link && j->gw->conf->gateway.mo_dedup_window > 0) {
 		/* the acknowledgement about to go out, marked in the
-		 * fingerprint with the record: the commit of an MO answered
+		 * fingerprint with the record (by mo_in.lua, or by a
+		 * one-call MO's commit): the commit of an MO answered
 		 * in time then writes nothing there (a SET per MO, about 3
 		 * us of Redis's CPU); mo_ack() checks it went out in time */
 		acks_token(j->gw->acks, j->link, j->gen, j->ack_conn);
@@ -1078,9 +1238,19 @@ static void mo_record(struct mo_job *j, bool reread)
 		j->ack.conn = j->ack_conn;
 		j->marked = true;
 	}
-	rc = store_mo_in(j->gw->store, &j->mo, reread,
-			 fetch ? j->dossier_key : NULL, live,
-			 j->marked && !reread ? &j->ack : NULL, mo_in_cb, j);
+	if (!reread)
+		j->one = one_call(j);
+	if (j->one) {	/* a reread too: it was never recorded */
+		rc = store_mo_read(j->gw->store, &j->mo,
+				   fetch ? j->dossier_key : NULL, mo_in_cb, j);
+	} else {
+		acks_live(j->gw->acks, j->gw->links, j->gw->nlinks, live,
+			  sizeof(live));
+		rc = store_mo_in(j->gw->store, &j->mo, reread,
+				 fetch ? j->dossier_key : NULL, live,
+				 j->marked && !reread ? &j->ack : NULL,
+				 mo_in_cb, j);
+	}
 
 	if (rc < 0)
 		mo_in_cb(j, rc, NULL);
@@ -1978,6 +2148,10 @@ void gw_free(struct gw *gw)
 	 * an MO on a link, so the links must outlive them. */
 	store_free(gw->store);
 	gw->store = NULL;
+	/* the MOs freed below answer no link */
+	for (struct mo_job *j = LIST_FIRST(&gw->mos); j;
+	     j = LIST_NEXT(j, entry))
+		j->link = NULL;
 	for (int i = 0; i < gw->nlinks; i++)
 		smpp_link_free(gw->links[i]);
 	gw->nlinks = 0;

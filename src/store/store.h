@@ -293,6 +293,15 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		const struct store_fp_ack *ack, store_mo_in_fn *cb, void *arg);
 
 /*
+ * Round trip 1 of an MO stored in one call (store_commit.record): reads
+ * its sender's session and profile and, dossier_key not NULL, that
+ * dossier, with plain commands; records nothing. The result's verdict is
+ * STORE_MO_NEW.
+ */
+int store_mo_read(struct store *st, const struct store_mo *mo,
+		  const char *dossier_key, store_mo_in_fn *cb, void *arg);
+
+/*
  * How a copy of an MO was acknowledged, kept in its fingerprint
  * (fp_ack.lua): status 0 sent within gateway.mo_ack_timeout of its
  * deliver_sm, on connection `conn` (a token of the process's run, the
@@ -313,6 +322,14 @@ struct store_fp_ack {
  */
 int store_fp_ack(struct store *st, const struct store_fp_ack *a,
 		 const char *expect, store_done_fn *cb, void *arg);
+
+/*
+ * The acknowledgement a record-mode commit marked (store_commit.mark) did
+ * not go out in time: the fingerprint, if it still holds that mark, names
+ * the MO plainly (fp_unmark.lua). cb may be NULL.
+ */
+int store_fp_unmark(struct store *st, const struct store_fp_ack *a,
+		    store_done_fn *cb, void *arg);
 
 /* At most this many acknowledgements to one store_fp_up(). */
 #define STORE_FP_UP_MAX 1024
@@ -370,8 +387,10 @@ int store_dossier_get(struct store *st, const char *key, store_dossier_fn *cb,
  */
 enum store_commit_verdict {
 	STORE_COMMIT_OK,
-	STORE_COMMIT_CONFLICT,	/* session changed: *current holds it */
+	STORE_COMMIT_CONFLICT,	/* session changed: session holds it */
 	STORE_COMMIT_GONE,	/* the MO was answered already */
+	STORE_COMMIT_DUP,	/* record mode: a re-delivery, nothing
+				 * written (dup_of, why, fp_prev) */
 };
 
 struct store_commit {
@@ -395,6 +414,19 @@ struct store_commit {
 	 * time): it is put back to the plain id (a copy is a re-delivery);
 	 * NULL: left alone */
 	const struct store_fp_ack *unmark;
+	/*
+	 * Record mode, the one-call MO (gw.c): the MO was not recorded
+	 * (store_mo_read read for it); it is stored here, closed, in the
+	 * same call. The session's version is checked first; then its
+	 * fingerprint is judged as store_mo_in judges an SMS (live as
+	 * there) and marked with `mark`, the acknowledgement about to go
+	 * out (NULL: the plain id), which store_fp_unmark takes back if it
+	 * does not go out in time. Not for a USSD MO, an MO that starts
+	 * over, a multipart one or redis.wait_replicas > 0.
+	 */
+	bool record;
+	const char *live;
+	const struct store_fp_ack *mark;
 	/* an SMS reply that takes an open menu session a valid step on:
 	 * not counted against protect.replies_per_minute */
 	bool reply_uncounted;
@@ -414,10 +446,21 @@ struct store_commit {
 #define STORE_COMMIT_BLOCKED 1u
 #define STORE_COMMIT_LIMITED 2u
 #define STORE_COMMIT_MT2 4u
+struct store_commit_result {
+	enum store_commit_verdict verdict;
+	unsigned flags;			/* of STORE_COMMIT_OK */
+	/* record mode, as in store_mo_in_result: STORE_COMMIT_DUP, the
+	 * original, why and what the fingerprint held; STORE_COMMIT_OK, the
+	 * MO this repeats ("" when none) */
+	char dup_of[STORE_ID_MAX];
+	char why[16];
+	char fp_prev[STORE_FP_VALUE_MAX];
+	struct store_session session;	/* STORE_COMMIT_CONFLICT: the
+					 * current one */
+};
+/* res is NULL when rc < 0 */
 typedef void store_commit_fn(void *arg, int rc,
-			     enum store_commit_verdict v,
-			     const struct store_session *current,
-			     unsigned flags);
+			     const struct store_commit_result *res);
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
 

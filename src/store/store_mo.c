@@ -176,12 +176,72 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	return sreq_commit(rq);
 }
 
-int store_fp_ack(struct store *st, const struct store_fp_ack *ack,
-		 const char *expect, store_done_fn *cb, void *arg)
+/* The commands of store_mo_read, in the order sent. */
+enum { MO_READ_SESS, MO_READ_PH, MO_READ_DOSSIER, MO_READ_CMDS };
+
+static void mo_read_reply(struct sreq *rq, int idx, const redisReply *r)
+{
+	struct store_mo_in_result *res = rq->ctx;
+
+	if (r->type != REDIS_REPLY_ARRAY) {
+		rq->rc = -EIO;
+		return;
+	}
+	if (idx == MO_READ_SESS)
+		reply_session(r, &res->session);
+	else if (idx == MO_READ_PH)
+		reply_profile(r, &res->profile);
+	else
+		res->dossier_found = reply_dossier(r, &res->dossier);
+}
+
+int store_mo_read(struct store *st, const struct store_mo *mo,
+		  const char *dossier_key, store_mo_in_fn *cb, void *arg)
+{
+	const struct store_keys *k = store_keyctx(st);
+	struct store_mo_in_result *res;
+	struct argv *a = store_argv(st);
+	char key[STORE_KEY_MAX];
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open_raw(st, MO_READ_CMDS, mo_read_reply, mo_in_done,
+			   (void *)cb, arg, sizeof(*res), &rq);
+	if (rc < 0)
+		return rc;
+	res = rq->ctx;
+	mo_in_result_clear(res);
+	res->verdict = STORE_MO_NEW;
+	res->dossier_asked = dossier_key != NULL;
+	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
+						   : SK_SESS_SMS,
+			mo->msisdn, key, sizeof(key));
+	arg_reset(a);
+	arg_s(a, "HGETALL");
+	arg_s(a, key);
+	sreq_send(rq, MO_READ_SESS, a);
+	store_key_phone(k, SK_PROFILE, mo->msisdn, key, sizeof(key));
+	arg_reset(a);
+	arg_s(a, "HGETALL");
+	arg_s(a, key);
+	sreq_send(rq, MO_READ_PH, a);
+	if (dossier_key) {
+		cmd_dossier_get(a, k, dossier_key);
+		sreq_send(rq, MO_READ_DOSSIER, a);
+	}
+	return sreq_commit(rq);
+}
+
+/* One call of a script on an acknowledgement's fingerprint (fp_ack.lua
+ * with `expect`, fp_unmark.lua without): its key first, then id, at,
+ * conn. */
+static int fp_call(struct store *st, enum lua_script_id script,
+		   const struct store_fp_ack *ack, const char *expect,
+		   store_done_fn *cb, void *arg)
 {
 	struct argv *a = store_argv(st);
 	char k_fp[STORE_KEY_MAX];
-	const char *keys[LUA_FP_ACK_NKEYS];
+	const char *keys[1] = { k_fp };
 	struct sreq *rq;
 	int rc;
 
@@ -190,15 +250,31 @@ int store_fp_ack(struct store *st, const struct store_fp_ack *ack,
 		return rc;
 	store_key_shard(store_keyctx(st), store_shard(st, ack->msisdn), SK_FP,
 			ack->fp, k_fp, sizeof(k_fp));
-	keys[LUA_FP_ACK_FP] = k_fp;
 	arg_reset(a);
-	arg_script(a, LUA_FP_ACK, keys);
+	arg_script(a, script, keys);
 	arg_kv(a, "id", ack->mo_id);
 	arg_ki(a, "at", ack->at);
 	arg_kv(a, "conn", ack->conn);
-	arg_kv(a, "expect", expect ? expect : "");
+	if (expect)
+		arg_kv(a, "expect", expect);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
+}
+
+int store_fp_unmark(struct store *st, const struct store_fp_ack *ack,
+		    store_done_fn *cb, void *arg)
+{
+	_Static_assert(LUA_FP_UNMARK_FP == 0 && LUA_FP_UNMARK_NKEYS == 1,
+		       "fp_call: one key");
+	return fp_call(st, LUA_FP_UNMARK, ack, NULL, cb, arg);
+}
+
+int store_fp_ack(struct store *st, const struct store_fp_ack *ack,
+		 const char *expect, store_done_fn *cb, void *arg)
+{
+	_Static_assert(LUA_FP_ACK_FP == 0 && LUA_FP_ACK_NKEYS == 1,
+		       "fp_call: one key");
+	return fp_call(st, LUA_FP_ACK, ack, expect ? expect : "", cb, arg);
 }
 
 /* Acknowledgements per call of fp_up.lua: 4 arguments each, within
@@ -307,18 +383,12 @@ int store_dossier_get(struct store *st, const char *key, store_dossier_fn *cb,
 
 /* --- round trip 2 --------------------------------------------------------------- */
 
-struct commit_ctx {
-	enum store_commit_verdict verdict;
-	struct store_session session;
-	unsigned flags;
-};
-
 static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	static const unsigned bits[] = { STORE_COMMIT_BLOCKED,
 					 STORE_COMMIT_LIMITED,
 					 STORE_COMMIT_MT2 };
-	struct commit_ctx *x = rq->ctx;
+	struct store_commit_result *x = rq->ctx;
 
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
 	    r->element[0]->type != REDIS_REPLY_STRING) {
@@ -331,6 +401,11 @@ static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 		x->verdict = STORE_COMMIT_CONFLICT;
 		reply_session(r->elements >= 2 ? r->element[1] : NULL,
 			      &x->session);
+	} else if (strcmp(r->element[0]->str, "dup") == 0) {
+		x->verdict = STORE_COMMIT_DUP;
+		reply_str(r, 1, x->dup_of, sizeof(x->dup_of));
+		reply_str(r, 2, x->why, sizeof(x->why));
+		reply_str(r, 3, x->fp_prev, sizeof(x->fp_prev));
 	} else {
 		x->verdict = STORE_COMMIT_OK;
 		for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
@@ -338,15 +413,15 @@ static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 			    r->element[i + 1]->type == REDIS_REPLY_INTEGER &&
 			    r->element[i + 1]->integer == 1)
 				x->flags |= bits[i];
+		reply_str(r, 4, x->dup_of, sizeof(x->dup_of));
 	}
 }
 
 static void commit_done(struct sreq *rq, int rc)
 {
-	struct commit_ctx *x = rq->ctx;
 	store_commit_fn *cb = (store_commit_fn *)rq->cb;
 
-	cb(rq->arg, rc, x->verdict, &x->session, x->flags);
+	cb(rq->arg, rc, rc == 0 ? rq->ctx : NULL);
 }
 
 /* The keys of a commit, in the script's order. */
@@ -446,6 +521,8 @@ static void build_commit(struct argv *a, struct store *st,
 {
 	const struct cgw_conf *conf = store_conf(st);
 	const struct store_mt *mt = c->mt;
+	/* the acknowledgement's mark: written (record mode) or taken back */
+	const struct store_fp_ack *ack = c->record ? c->mark : c->unmark;
 	int64_t now = util_now_ms();
 	struct commit_keys ck;
 
@@ -471,8 +548,8 @@ static void build_commit(struct argv *a, struct store *st,
 				       !c->reply_uncounted ? "1" : "0");
 	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
 	arg_kv(a, "mo_state", c->mo_state ? c->mo_state : "answered");
-	arg_ki(a, "unmark_at", c->unmark ? c->unmark->at : 0);
-	arg_kv(a, "unmark_conn", c->unmark ? c->unmark->conn : "");
+	arg_ki(a, "ack_at", ack ? ack->at : 0);
+	arg_kv(a, "ack_conn", ack ? ack->conn : "");
 	arg_ki(a, "ph_ttl_s", rec_profile.ttl_s);
 	commit_trim(a, conf, now);
 	arg_ki(a, "req_until", c->req_until > now ? c->req_until
@@ -480,6 +557,17 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_kv(a, "owner", store_owner(st));
 	arg_kv(a, "begin", strcmp(mo_in_mode(c->mo, false), "begin") == 0
 				   ? "1" : "0");
+	arg_kv(a, "live", c->live ? c->live : "");
+	arg_ki(a, "dedup_ms", c->record ? conf->gateway.mo_dedup_window : 0);
+	arg_ki(a, "mo_ttl_s", rec_mo.ttl_s);
+	if (c->record) {
+		/* written closed: no fingerprint kept in it (close() in
+		 * mo_commit.lua drops it from a record mo_in wrote) */
+		struct store_mo mo = *c->mo;
+
+		mo.fp[0] = '\0';
+		arg_record(a, &rec_mo, "mo", &mo);
+	}
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
 	if (mt)
@@ -494,7 +582,7 @@ int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg)
 {
 	struct argv *a = store_argv(st);
-	struct commit_ctx *x;
+	struct store_commit_result *x;
 	struct sreq *rq;
 	int rc;
 
@@ -505,8 +593,7 @@ int store_commit(struct store *st, const struct store_commit *c,
 	/* the session's variables are written (reply_session) before they
 	 * are read, and only on a conflict: 16 KB not cleared per MO */
 	x = rq->ctx;
-	memset(x, 0, offsetof(struct commit_ctx, session.vars));
-	x->flags = 0;
+	memset(x, 0, offsetof(struct store_commit_result, session.vars));
 	build_commit(a, st, c);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);

@@ -8,9 +8,11 @@
 # expected, it leaves the queue and says 'ok'; a third time, no longer
 # open, it says 'gone' and writes nothing. (One daemon serialises a
 # phone's MOs, so only two daemons or a staff change meet the conflict.)
+# The same call in record mode (the one-call MO, what the daemon sends
+# for an SMS lookup): the fingerprint judged, the MO stored closed.
 # Then the fingerprint's mark taken back by the commit (an acknowledgement
-# late, a recovered MO), put by fp_ack.lua (a copy answered in time) and
-# marked up by fp_up.lua.
+# late, a recovered MO), by fp_unmark.lua, put by fp_ack.lua (a copy
+# answered in time) and marked up by fp_up.lua.
 . "$(dirname "$0")/lib.sh"
 
 A=84912345678
@@ -53,27 +55,48 @@ keys = dict(zip(open(sys.argv[2]).read().split('--! KEYS', 1)[1]
 vals = dict(zip(names, argv[13:13 + len(names)]))
 def call(a):
     return shlex.quote(' '.join(shlex.quote(x) for x in a))
-print('CALL=%s' % call(argv))
+# an SMS lookup is a one-call MO: its commit is in record mode (the group
+# "mo" sent). The same call without that group, its mark and its
+# judgement, is the commit of an MO mo_in.lua recorded.
+if 'mo' not in argv[13 + len(names):]:
+    sys.exit('the lookup was not committed in record mode')
+print('CALL_REC=%s' % call(argv))
+groups, j = [], len(argv)
+while j > 13 + len(names):
+    e = int(argv[j - 1])
+    groups.insert(0, argv[j - 2 - e:j])
+    j -= 2 + e
+classic = argv[:13 + len(names)]
+for g in groups:
+    if g[-2] != 'mo':
+        classic += g
+for n, v in (('ack_conn', ''), ('live', ''), ('dedup_ms', '0')):
+    classic[13 + names.index(n)] = v
+print('CALL=%s' % call(classic))
 # the same call putting back the fingerprint's mark: for an
 # acknowledgement late on connection 00c0ffee00c0ffee, and for a
 # recovered MO (any connection), both of an MO received at 1700000000000
 for name, conn in (('LATE', '00c0ffee00c0ffee'), ('RECOVERED', '*')):
-    a = list(argv)
-    a[13 + names.index('unmark_at')] = '1700000000000'
-    a[13 + names.index('unmark_conn')] = conn
+    a = list(classic)
+    a[13 + names.index('ack_at')] = '1700000000000'
+    a[13 + names.index('ack_conn')] = conn
     print('CALL_%s=%s' % (name, call(a)))
 for k in ('sess', 'inq', 'mo', 'mt', 'fp'):
     print('K_%s=%s' % (k, shlex.quote(keys[k])))
-for k in ('mo_id', 'expect_v', 'op', 'mt_score'):
+for k in ('mo_id', 'expect_v', 'op', 'mt_score', 'ack_at', 'ack_conn'):
     print('V_%s=%s' % (k, shlex.quote(vals[k])))
 PY
 . "$T/call.env"
 [ "$V_op" != keep ] || fail "the lookup kept its session (op keep)"
 
-# commit CALL: the replayed call's reply, one element a line
+# commit [CALL]: the replayed call's reply, one element a line
 commit() {
-	eval "redis $CALL" >"$T/reply.out" 2>&1
+	eval "redis ${1:-$CALL}" >"$T/reply.out" 2>&1
 	head -n 1 "$T/reply.out"
+}
+# line N of the last reply
+reply_line() {
+	sed -n "${1}p" "$T/reply.out"
 }
 
 # conflict: the MO open again, the session a version on
@@ -108,6 +131,74 @@ redis DEL "$K_mt" >/dev/null
 got=$(commit)
 [ "$got" = gone ] || fail "a closed MO: '$got', not gone: $(cat "$T/reply.out")"
 [ "$(redis EXISTS "$K_mt")" = 0 ] || fail "a gone MO queued a reply"
+
+# Record mode, the one-call MO (nothing recorded before it): a changed
+# session writes nothing; a copy of an MO not acknowledged in time, or
+# acknowledged on a connection not live here, or still open, is a
+# re-delivery and writes nothing, the fingerprint left as it was; after
+# one acknowledged in time on a live connection it is a new request: the
+# MO stored closed (no holder, no fingerprint in it), its reply queued,
+# the fingerprint marked for the acknowledgement about to go out.
+[ -n "$V_ack_conn" ] || fail "record mode without the acknowledgement's mark"
+fresh() {
+	redis DEL "$K_mo" "$K_mt" "$K_fp" >/dev/null
+	redis ZREM "$K_inq" "$V_mo_id" orig-1 >/dev/null
+	if [ "$V_expect_v" = 0 ]; then
+		redis DEL "$K_sess" >/dev/null
+	else
+		redis HSET "$K_sess" v "$V_expect_v" >/dev/null
+	fi
+}
+nothing_written() {
+	[ "$(redis EXISTS "$K_mo")" = 0 ] || fail "$1: the MO recorded"
+	[ "$(redis EXISTS "$K_mt")" = 0 ] || fail "$1: a reply queued"
+	[ -z "$(redis ZSCORE "$K_inq" "$V_mo_id")" ] || fail "$1: MO open"
+}
+fresh
+redis HSET "$K_sess" v $(( V_expect_v + 7 )) >/dev/null
+got=$(commit "$CALL_REC")
+[ "$got" = conflict ] || fail "record mode, changed session: '$got'"
+nothing_written "record mode, conflict"
+[ "$(redis EXISTS "$K_fp")" = 0 ] || fail "a conflict marked the fingerprint"
+# redelivered HOLDS WHY
+redelivered() {
+	fresh
+	redis SET "$K_fp" "$1" PX 100000 >/dev/null
+	got=$(commit "$CALL_REC")
+	[ "$got" = dup ] || fail "record mode after '$1': '$got', not dup"
+	[ "$(reply_line 2)" = orig-1 ] || fail "dup of '$(reply_line 2)'"
+	[ "$(reply_line 3)" = "$2" ] || fail "after '$1': why '$(reply_line 3)', not $2"
+	[ "$(reply_line 4)" = "$1" ] || fail "after '$1': held '$(reply_line 4)'"
+	nothing_written "record mode, a re-delivery"
+	[ "$(redis GET "$K_fp")" = "$1" ] || fail "a re-delivery changed the fingerprint: $(redis GET "$K_fp")"
+	p=$(redis PTTL "$K_fp")
+	[ "$p" -gt 100000 ] || fail "a re-delivery's window did not start again: $p"
+}
+redelivered orig-1 unacked
+redelivered "a 1700000000000 0123456789abcdef 0 orig-1" link
+redis ZADD "$K_inq" 1 orig-1 >/dev/null
+redis SET "$K_fp" "a 1700000000000 0123456789abcdef 1 orig-1" PX 100000 >/dev/null
+got=$(commit "$CALL_REC")
+[ "$got" = dup ] && [ "$(reply_line 3)" = open ] ||
+	fail "record mode, the original still open: '$got' $(reply_line 3)"
+fresh
+redis SET "$K_fp" "a 1700000000000 $V_ack_conn 0 orig-1" PX 100000 >/dev/null
+got=$(commit "$CALL_REC")
+[ "$got" = ok ] || fail "record mode, a repeat: '$got': $(cat "$T/reply.out")"
+[ "$(reply_line 5)" = orig-1 ] || fail "the repeated MO: '$(reply_line 5)'"
+[ "$(redis HGET "$K_mo" state)" = answered ] ||
+	fail "record mode: the MO's state '$(redis HGET "$K_mo" state)'"
+[ "$(redis HGET "$K_mo" text)" = "TRACUU 000.00.19.H56-250806-0001" ] ||
+	fail "record mode: the MO's text '$(redis HGET "$K_mo" text)'"
+for f in owner fp; do
+	[ "$(redis HEXISTS "$K_mo" $f)" = 0 ] || fail "a closed MO holds $f"
+done
+[ "$(redis TTL "$K_mo")" -gt 0 ] || fail "record mode: the MO kept for ever"
+[ "$(redis HGET "$K_mt" state)" = queued ] || fail "record mode: no reply queued"
+[ -z "$(redis ZSCORE "$K_inq" "$V_mo_id")" ] || fail "record mode: the MO open"
+[ "$(redis GET "$K_fp")" = "a $V_ack_at $V_ack_conn 0 $V_mo_id" ] ||
+	fail "record mode: the fingerprint '$(redis GET "$K_fp")'"
+fresh
 
 # the fingerprint's mark put back, whatever becomes of the commit (here
 # gone): the mark mo_in wrote, and only that. unmark HOLDS LATE|RECOVERED
@@ -165,6 +256,25 @@ fp_ack "$V_mo_id" "$V_mo_id" 1 "$COPY"
 fp_ack "${V_mo_id}x" "$V_mo_id" 0 "${V_mo_id}x"
 fp_ack "a $M 00c0ffee00c0ffee 0 ${V_mo_id}x" "$V_mo_id" 0 \
 	"a $M 00c0ffee00c0ffee 0 ${V_mo_id}x"
+
+# fp_unmark.lua: a record-mode commit's mark taken back (its
+# acknowledgement late, or the commit's reply lost), and only that mark.
+# fp_unmark HOLDS EXPECTED
+script_src fp_unmark >"$T/fp_unmark.lua" || fail "no fp_unmark in the build"
+fp_unmark() {
+	redis SET "$K_fp" "$1" PX 120000 >/dev/null
+	redis EVAL "$(cat "$T/fp_unmark.lua")" 1 "$K_fp" "$V_mo_id" "$M" \
+		00c0ffee00c0ffee >/dev/null
+	got=$(redis GET "$K_fp")
+	[ "$got" = "$2" ] || fail "fp_unmark on '$1': '$got', not '$2'"
+	[ "$(redis PTTL "$K_fp")" -gt 0 ] || fail "fp_unmark on '$1': the window lost"
+}
+fp_unmark "a $M 00c0ffee00c0ffee 0 $V_mo_id" "$V_mo_id"
+for v in "a $M 00c0ffee00c0ffef 0 $V_mo_id" "a $M 00c0ffee00c0ffee 1 $V_mo_id" \
+	"a $(( M + 1 )) 00c0ffee00c0ffee 0 $V_mo_id" \
+	"a $M 00c0ffee00c0ffee 0 ${V_mo_id}x" "$V_mo_id"; do
+	fp_unmark "$v" "$v"
+done
 
 # fp_up.lua: the up-0 mark of that acknowledgement becomes up-1, its TTL
 # kept; anything else is left as it was, a missing key not made.

@@ -7,7 +7,7 @@
 # after its timeout, a message queued by citizengw-ctl, a dossier's status
 # changed through the API with its notice, another's set with a reason,
 # the applications listed, a broadcast sent and another cancelled, a
-# re-delivery after the link dropped) is
+# re-delivery after the link dropped, a response late) is
 # watched with MONITOR, and tests/slotcheck checks the keys each call
 # declares and every key its commands touch against the cluster slot rule
 # (CRC16 of the {hash tag}).
@@ -18,6 +18,10 @@ long="Thong bao [UBND xa Phuc Xuan]: le phi 50.000 dong nop tai quay so 3."
 long="$long $long $long"
 cat >"$T/run.sim" <<SIM
 wait-bind timeout=15
+wait-file path=$T/paused timeout=20
+mo name=l from=84944000666 to=8088 text="xin chao"
+expect-acked mo=l timeout=10
+expect-submit to=84944000666 contains="TRACUU"
 mo from=$A to=8088 text="TRACUU 000.00.19.H56-250806-0001"
 expect-submit to=$A contains="Dang xu ly"
 mo from=84933000444 to=8088 text="BANSAO 001203012345"
@@ -69,6 +73,12 @@ write_config "gateway = { concat_timeout = \"2s\"; mo_ack_timeout = \"1s\"; };
 broadcast = { quiet_hours = \"\"; };"
 import_samples
 start_gw
+wait_for 20 grep -q "bind state BINDING -> BOUND" "$T/gw.log" || fail "no bind"
+sleep 0.5
+# every client waits 1.5 s, longer than mo_ack_timeout: the first MO's
+# response goes out late, so its commit's mark is taken back (fp_unmark)
+redis CLIENT PAUSE 1500 ALL >/dev/null
+touch "$T/paused"
 wait_for 30 grep -q "MESSAGE .*to=84966000222" "$T/sim.log" ||
 	fail "the incomplete multipart MO was not answered"
 "$CTL" -c "$T/gw.cfg" send 0955000333 "$long" --no-fold >"$T/send.out" ||

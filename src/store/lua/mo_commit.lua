@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state unmark_at unmark_conn ph_ttl_s req_max req_minid req_until owner begin
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin live dedup_ms mo_ttl_s
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
@@ -11,8 +11,8 @@
 -- `owner` (claim.lua) A.owner.
 -- mt_id, mt2_id, set_lang, optout: '' for none; mo_state '' for an MO
 -- whose record goes once it is closed (see close below).
--- unmark_conn (not ''): mo_in.lua wrote the MO's fingerprint in the
--- up-0 form of fp_ack.lua for unmark_at (the MO's received time) and
+-- ack_conn (not ''): mo_in.lua wrote the MO's fingerprint in the
+-- up-0 form of fp_ack.lua for ack_at (the MO's received time) and
 -- that connection, and the acknowledgement did not go out in time after
 -- all (late, refused, its connection gone); '*': the MO was recovered,
 -- whether the acknowledgement its first process marked went out in time
@@ -24,33 +24,59 @@
 -- begin '1': the MO began a session (a USSD dial, SMS MENU): a copy of it
 -- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
 -- if it still names it, goes when it is closed (not marked).
--- Returns {'ok', now_blocked, limited, mt2_queued} | {'gone'} |
--- {'conflict', session}. Over the reply limit the MO is closed with no
+--
+-- Record mode (group A.mo sent): an SMS that mo_in.lua never recorded,
+-- stored here once, closed, in the same call that answers it (gw.c, the
+-- one-call MO; its acknowledgement goes out after this returns). The
+-- session version is checked first (a conflict writes nothing); then
+-- the fingerprint is judged as mo_in.lua judges an SMS (dedup_ms, live as
+-- there), and marked with the acknowledgement about to go out: the up-0
+-- mark for ack_at and ack_conn, or the plain id for ack_conn ''. A
+-- re-delivery writes nothing. The record lives mo_ttl_s.
+--
+-- Returns {'ok', now_blocked, limited, mt2_queued, repeated id or ''} |
+-- {'gone'} | {'conflict', session} | {'dup', original id, why, what K.fp
+-- held} (record mode). Over the reply limit the MO is closed with no
 -- reply, no session change and no request; an opt-out still applies.
 -- A profile written here lives ph_ttl_s from its last write, unless it
 -- holds an opt-out (the citizen's choice, kept). The request stream is
 -- trimmed to about req_max entries and to ids from req_minid on. A
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
-if A.unmark_conn ~= '' and A.begin ~= '1' then
-  local at, conn, up, id = fp_parse(redis.call('GET', K.fp) or '')
-  if at == A.unmark_at and up == '0' and id == A.mo_id and
-     (A.unmark_conn == '*' or conn == A.unmark_conn) then
-    redis.call('SET', K.fp, A.mo_id, 'KEEPTTL')
+local op = A.op
+local v, again
+if A.mo then
+  v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
+  if op ~= 'keep' and v ~= tonumber(A.expect_v) then
+    return {'conflict', redis.call('HGETALL', K.sess)}
+  end
+  -- judged as mo_in.lua judges an SMS
+  if A.dedup_ms ~= '0' then
+    local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
+                                  A.ack_conn, A.dedup_ms, A.live)
+    if why then
+      fp_put_back(K.fp, prev, A.dedup_ms)
+      return {'dup', id, why, prev}
+    end
+    again = id
+  end
+else
+  if A.ack_conn ~= '' and A.begin ~= '1' then
+    fp_unmark(K.fp, A.mo_id, A.ack_at, A.ack_conn)
+  end
+  -- The MO leaves the inbound queue first, its ZREM telling whether it
+  -- was still open (one command, not ZSCORE and ZREM); a conflict, rare,
+  -- puts it back leased as its reply would have been.
+  if redis.call('ZREM', K.inq, A.mo_id) == 0 then
+    return {'gone'}
+  end
+  v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
+  if op ~= 'keep' and v ~= tonumber(A.expect_v) then
+    redis.call('ZADD', K.inq, A.mt_score, A.mo_id)
+    return {'conflict', redis.call('HGETALL', K.sess)}
   end
 end
--- The MO leaves the inbound queue first, its ZREM telling whether it was
--- still open (one command, not ZSCORE and ZREM); a conflict, rare, puts
--- it back leased as its reply would have been.
-if redis.call('ZREM', K.inq, A.mo_id) == 0 then
-  return {'gone'}
-end
-local op = A.op
-local v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
-if op ~= 'keep' and v ~= tonumber(A.expect_v) then
-  redis.call('ZADD', K.inq, A.mt_score, A.mo_id)
-  return {'conflict', redis.call('HGETALL', K.sess)}
-end
+again = again or ''
 local now = tonumber(A.now)
 -- The profile: what this script reads of it comes in one HMGET, only if
 -- it may write it; what it writes goes in one HSET at the end. Plain
@@ -102,6 +128,14 @@ local function close(state, mt)
       redis.call('DEL', K.fp)
     end
   end
+  if A.mo then
+    -- record mode: written once, closed (no holder, no fingerprint)
+    if state ~= '' then
+      redis.call('HSET', K.mo, 'state', state, 'mt', mt, unpack(A.mo))
+      redis.call('EXPIRE', K.mo, A.mo_ttl_s)
+    end
+    return
+  end
   if state == '' then
     redis.call('DEL', K.mo)
     return
@@ -113,7 +147,7 @@ if counts and lim ~= 0 then
   if rln >= lim then
     close('limited', '')
     ph_write(ph)
-    return {'ok', 0, 1, 0}
+    return {'ok', 0, 1, 0, again}
   end
   taken = 1
 end
@@ -173,4 +207,4 @@ if A.set_lang ~= '' then
 end
 ph_write(ph)
 close(A.mo_state, A.mt_id)
-return {'ok', blocked, 0, mt2}
+return {'ok', blocked, 0, mt2, again}

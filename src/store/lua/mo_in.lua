@@ -28,41 +28,26 @@
 -- A USSD answer where a menu waits is new input whatever the fingerprint.
 -- Returns {'dup', original id, why, what K.fp held}
 --       | {'new', id, session, profile, repeated id or '', why or ''}.
-local function judge(prev)
-  local at, conn, up, id = fp_parse(prev)
-  if not at then return prev, 'unacked' end
-  if up == '1' or
-     string.find(' ' .. A.live .. ' ', ' ' .. conn .. ' ', 1, true) then
-    return id, nil
-  end
-  return id, 'link'
-end
 local function waiting()
   local node = redis.call('HGET', K.sess, 'node')
   return node and node ~= ''
 end
--- The fingerprint is marked with one SET ... GET, the common case (no
--- earlier MO) one command instead of GET and SET; a re-delivery puts it
--- back as it was, its window starting again.
+-- A re-delivery leaves the fingerprint as it was, its window starting
+-- again.
 local again, why = '', nil
 if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
-    local mark = A.id
-    if A.ack_conn ~= '' then
-      mark = fp_mark(A.now, A.ack_conn, 0, A.id)
-    end
-    local prev = redis.call('SET', K.fp, mark, 'PX', A.dedup_ms, 'GET')
-    if prev then
-      local id, dup
-      id, why = judge(prev)
-      if redis.call('ZSCORE', K.inq, id) then
-        dup = 'open'
-      elseif why and A.mode ~= 'begin' and
-             not (A.mode == 'input' and waiting()) then
+    local id, w, prev = fp_take(K.fp, K.inq, A.id, A.now, A.ack_conn,
+                                A.dedup_ms, A.live)
+    if id then
+      local dup
+      why = w
+      if why == 'open' or (why and A.mode ~= 'begin' and
+                           not (A.mode == 'input' and waiting())) then
         dup = why
       end
       if dup then
-        redis.call('SET', K.fp, prev, 'PX', A.dedup_ms)
+        fp_put_back(K.fp, prev, A.dedup_ms)
         return {'dup', id, dup, prev}
       end
       again = id

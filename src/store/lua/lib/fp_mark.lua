@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 -- The fingerprint's acknowledgement mark, "a <at> <conn> <up> <id>"
--- (fp_ack.lua says what each part means), made and read only here: the
--- scripts that name `--! USE fp_mark` get these two functions.
+-- (fp_ack.lua says what each part means), made, read, judged and taken
+-- back only here: the scripts that name `--! USE fp_mark` get these
+-- functions.
 local function fp_mark(at, conn, up, id)
   return 'a ' .. at .. ' ' .. conn .. ' ' .. up .. ' ' .. id
 end
@@ -9,4 +10,50 @@ end
 -- (a plain MO id).
 local function fp_parse(s)
   return string.match(s, '^a (%d+) (%x+) ([01]) (.+)$')
+end
+-- What a fingerprint's earlier value `prev` says of a copy of its MO
+-- (mo_in.lua tells the cases): the MO's id, and nil when a copy of it
+-- was acknowledged in time on a connection that is still up (`live`:
+-- this process's, separated by spaces) or known to have stayed up, or
+-- why it may be a re-delivery: 'unacked' (no such copy), 'link' (on a
+-- connection neither).
+local function fp_judge(prev, live)
+  local at, conn, up, id = fp_parse(prev)
+  if not at then return prev, 'unacked' end
+  if up == '1' or
+     string.find(' ' .. live .. ' ', ' ' .. conn .. ' ', 1, true) then
+    return id, nil
+  end
+  return id, 'link'
+end
+-- Marks fingerprint `key` for MO `id` for dedup_ms: with the up-0 mark
+-- of its acknowledgement about to go out at `at` on `conn` (conn '': the
+-- plain id), in one SET ... GET (the common case, no earlier MO, one
+-- command instead of GET and SET). Returns nil when it held nothing;
+-- else the earlier MO's id, why a copy of it may be a re-delivery
+-- ('open' while it is in the inbound queue `inq`, fp_judge's otherwise)
+-- and what the fingerprint held, for fp_put_back.
+local function fp_take(key, inq, id, at, conn, dedup_ms, live)
+  local mark = id
+  if conn ~= '' then mark = fp_mark(at, conn, 0, id) end
+  local prev = redis.call('SET', key, mark, 'PX', dedup_ms, 'GET')
+  if not prev then return nil end
+  local pid, why = fp_judge(prev, live)
+  if redis.call('ZSCORE', inq, pid) then why = 'open' end
+  return pid, why, prev
+end
+-- A re-delivery: fingerprint `key` holds `prev` again, its window
+-- starting again.
+local function fp_put_back(key, prev, dedup_ms)
+  redis.call('SET', key, prev, 'PX', dedup_ms)
+end
+-- Puts back the plain id of MO `id` in fingerprint `key` if it still
+-- holds the up-0 mark of its acknowledgement for `at` on `conn` ('*':
+-- any connection), its TTL kept: that acknowledgement did not go out in
+-- time, so a copy of the MO is a re-delivery.
+local function fp_unmark(key, id, at, conn)
+  local a, c, up, i = fp_parse(redis.call('GET', key) or '')
+  if a == at and up == '0' and i == id and (conn == '*' or c == conn) then
+    redis.call('SET', key, id, 'KEEPTTL')
+  end
 end
