@@ -576,7 +576,9 @@ static bool one_answered(struct mo_job *j, const struct store_commit_result *res
 	if (dup)
 		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
 	else
-		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind, "sms"));
+		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
+					       j->mo.ch == STORE_CH_USSD
+					       ? "ussd" : "sms"));
 	if (mo_ack(j, SMPP_ESME_ROK))
 		ack_noted(j, dup ? res->dup_of : NULL, res->fp_prev);
 	if (dup) {
@@ -1191,16 +1193,19 @@ static bool phone_busy(const struct mo_job *j)
  * acknowledged after that; not recorded open first by mo_in.lua. A crash
  * before the commit leaves it unacknowledged: the SMS centre delivers it
  * again. One call of Lua per MO instead of two: a quarter of Redis's CPU
- * per lookup (docs/performance.md). For an SMS received on a link now,
- * not one that starts over (a copy of it is judged against an open MO:
- * mo_in.lua), not a multipart one (its parts are consumed once it is
- * recorded), not when records wait for replicas (redis.wait_replicas:
- * mo_in.lua's WAIT).
+ * per lookup (docs/performance.md). For an SMS or a USSD answer received
+ * on a link now, not one that starts over (a USSD dial, SMS MENU: a copy
+ * of it is a re-delivery only while it is open, mo_in.lua), not a
+ * multipart one (its parts are consumed once it is recorded), not when
+ * records wait for replicas (redis.wait_replicas: mo_in.lua's WAIT).
  */
 static bool one_call(const struct mo_job *j)
 {
-	return j->link && j->mo.ch == STORE_CH_SMS && !j->mo.restart &&
-	       !j->cc_key[0] && !j->recovered &&
+	bool starts = j->mo.ch == STORE_CH_USSD
+			      ? j->mo.ussd_ev == USSD_EV_BEGIN
+			      : j->mo.restart;
+
+	return j->link && !starts && !j->cc_key[0] && !j->recovered &&
 	       j->gw->conf->redis.wait_replicas == 0;
 }
 

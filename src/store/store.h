@@ -421,8 +421,8 @@ struct store_commit {
 	 * fingerprint is judged as store_mo_in judges an SMS (live as
 	 * there) and marked with `mark`, the acknowledgement about to go
 	 * out (NULL: the plain id), which store_fp_unmark takes back if it
-	 * does not go out in time. Not for a USSD MO, an MO that starts
-	 * over, a multipart one or redis.wait_replicas > 0.
+	 * does not go out in time. Not for an MO that starts over (a USSD
+	 * dial, SMS MENU), a multipart one or redis.wait_replicas > 0.
 	 */
 	bool record;
 	const char *live;

@@ -523,6 +523,7 @@ static void build_commit(struct argv *a, struct store *st,
 	const struct store_mt *mt = c->mt;
 	/* the acknowledgement's mark: written (record mode) or taken back */
 	const struct store_fp_ack *ack = c->record ? c->mark : c->unmark;
+	const char *mode;
 	int64_t now = util_now_ms();
 	struct commit_keys ck;
 
@@ -555,8 +556,9 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_ki(a, "req_until", c->req_until > now ? c->req_until
 						  : now + 3600 * 1000LL);
 	arg_kv(a, "owner", store_owner(st));
-	arg_kv(a, "begin", strcmp(mo_in_mode(c->mo, false), "begin") == 0
-				   ? "1" : "0");
+	mode = mo_in_mode(c->mo, false);
+	arg_kv(a, "begin", strcmp(mode, "begin") == 0 ? "1" : "0");
+	arg_kv(a, "input", strcmp(mode, "input") == 0 ? "1" : "0");
 	arg_kv(a, "live", c->live ? c->live : "");
 	arg_ki(a, "dedup_ms", c->record ? conf->gateway.mo_dedup_window : 0);
 	arg_ki(a, "mo_ttl_s", rec_mo.ttl_s);

@@ -61,6 +61,10 @@ def call(a):
 if 'mo' not in argv[13 + len(names):]:
     sys.exit('the lookup was not committed in record mode')
 print('CALL_REC=%s' % call(argv))
+# the same as a USSD answer's (input 1)
+a = list(argv)
+a[13 + names.index('input')] = '1'
+print('CALL_INPUT=%s' % call(a))
 groups, j = [], len(argv)
 while j > 13 + len(names):
     e = int(argv[j - 1])
@@ -181,6 +185,24 @@ redis SET "$K_fp" "a 1700000000000 0123456789abcdef 1 orig-1" PX 100000 >/dev/nu
 got=$(commit "$CALL_REC")
 [ "$got" = dup ] && [ "$(reply_line 3)" = open ] ||
 	fail "record mode, the original still open: '$got' $(reply_line 3)"
+# a USSD answer where a menu waits is new input, whatever the fingerprint
+# (unless its original is still open); where none waits, judged alike
+fresh
+redis HSET "$K_sess" v "$V_expect_v" node m1 >/dev/null
+redis SET "$K_fp" orig-1 PX 100000 >/dev/null
+got=$(commit "$CALL_INPUT")
+[ "$got" = ok ] || fail "record mode, input where a menu waits: '$got'"
+[ "$(reply_line 5)" = orig-1 ] || fail "input: the repeated MO '$(reply_line 5)'"
+fresh
+redis HSET "$K_sess" v "$V_expect_v" node m1 >/dev/null
+redis ZADD "$K_inq" 1 orig-1 >/dev/null
+redis SET "$K_fp" orig-1 PX 100000 >/dev/null
+got=$(commit "$CALL_INPUT")
+[ "$got" = dup ] || fail "record mode, input, the original open: '$got'"
+fresh
+redis SET "$K_fp" orig-1 PX 100000 >/dev/null
+got=$(commit "$CALL_INPUT")
+[ "$got" = dup ] || fail "record mode, input where no menu waits: '$got'"
 fresh
 redis SET "$K_fp" "a 1700000000000 $V_ack_conn 0 orig-1" PX 100000 >/dev/null
 got=$(commit "$CALL_REC")

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin live dedup_ms mo_ttl_s
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin input live dedup_ms mo_ttl_s
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
@@ -25,14 +25,16 @@
 -- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
 -- if it still names it, goes when it is closed (not marked).
 --
--- Record mode (group A.mo sent): an SMS that mo_in.lua never recorded,
--- stored here once, closed, in the same call that answers it (gw.c, the
--- one-call MO; its acknowledgement goes out after this returns). The
--- session version is checked first (a conflict writes nothing); then
--- the fingerprint is judged as mo_in.lua judges an SMS (dedup_ms, live as
--- there), and marked with the acknowledgement about to go out: the up-0
--- mark for ack_at and ack_conn, or the plain id for ack_conn ''. A
--- re-delivery writes nothing. The record lives mo_ttl_s.
+-- Record mode (group A.mo sent): an SMS or a USSD answer that mo_in.lua
+-- never recorded, stored here once, closed, in the same call that
+-- answers it (gw.c, the one-call MO; its acknowledgement goes out after
+-- this returns). The session version is checked first (a conflict
+-- writes nothing); then the fingerprint is judged as mo_in.lua judges
+-- one (dedup_ms, live as there; input '1': a USSD answer, new input
+-- where a menu waits), and marked with the acknowledgement about to go
+-- out: the up-0 mark for ack_at and ack_conn, or the plain id for
+-- ack_conn ''. A re-delivery writes nothing. The record lives mo_ttl_s
+-- (a USSD answer's is not written: mo_state '').
 --
 -- Returns {'ok', now_blocked, limited, mt2_queued, repeated id or ''} |
 -- {'gone'} | {'conflict', session} | {'dup', original id, why, what K.fp
@@ -54,6 +56,10 @@ if A.mo then
   if A.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
                                   A.ack_conn, A.dedup_ms, A.live)
+    if why and why ~= 'open' and A.input == '1' then
+      local node = redis.call('HGET', K.sess, 'node')
+      if node and node ~= '' then why = nil end
+    end
     if why then
       fp_put_back(K.fp, prev, A.dedup_ms)
       return {'dup', id, why, prev}
