@@ -84,6 +84,10 @@ struct smpp_link {
 	void *arg;
 	char name[48];
 
+	/* a PDU read is decoded into this one, kept for the next: two
+	 * PDUs per MO, each 2 KB, were a malloc and a free each */
+	struct smpp_pdu *spare;
+
 	enum lstate state;
 	int64_t state_since;	/* wall ms of the last state change */
 	bool stopping;
@@ -703,9 +707,27 @@ static void on_request(struct smpp_link *l, const struct smpp_pdu *pdu)
 	}
 }
 
+/* on_pdu()'s PDU: the link's spare, or a new one if it is taken (a
+ * PDU handled while another is) */
+static struct smpp_pdu *pdu_take(struct smpp_link *l)
+{
+	struct smpp_pdu *pdu = l->spare;
+
+	l->spare = NULL;
+	return pdu ? pdu : malloc(sizeof(*pdu));
+}
+
+static void pdu_give_back(struct smpp_link *l, struct smpp_pdu *pdu)
+{
+	if (l->spare)
+		free(pdu);
+	else
+		l->spare = pdu;
+}
+
 static void on_pdu(struct smpp_link *l, const uint8_t *buf, size_t len)
 {
-	struct smpp_pdu *pdu = malloc(sizeof(*pdu));
+	struct smpp_pdu *pdu = pdu_take(l);
 	char err[200];
 	uint32_t status;
 
@@ -735,7 +757,7 @@ static void on_pdu(struct smpp_link *l, const uint8_t *buf, size_t len)
 				}
 			}
 		}
-		free(pdu);
+		pdu_give_back(l, pdu);
 		return;
 	}
 	trace(l, "RX", pdu);
@@ -775,7 +797,7 @@ static void on_pdu(struct smpp_link *l, const uint8_t *buf, size_t len)
 			on_request(l, pdu);
 		break;
 	}
-	free(pdu);
+	pdu_give_back(l, pdu);
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
@@ -1218,5 +1240,6 @@ void smpp_link_free(struct smpp_link *l)
 	free(l->win);
 	free(l->txbuf);
 	free(l->tps_ring);
+	free(l->spare);
 	free(l);
 }
