@@ -296,7 +296,6 @@ static const struct cmd *mo_cmd(struct mo_job *j)
 	return &j->cmd;
 }
 
-static bool phone_busy(const struct mo_job *j);
 static void wake_next(struct gw *gw, const char *pkey, size_t pklen);
 
 /* Sets j's key in gw->busy and gw->parked (its channel and phone are
@@ -310,13 +309,21 @@ static void phone_key_of(struct mo_job *j)
 	j->pklen = 1 + (n < sizeof(j->pkey) - 1 ? n : sizeof(j->pkey) - 2);
 }
 
-/* j is the MO of its phone being stepped now. */
-static void activate(struct mo_job *j)
+/* j is the MO of its phone being stepped now. Returns false, nothing
+ * changed, when another MO of its phone and channel is (one hash of the
+ * key, where a look-up and an insertion were two), unless `force`: j
+ * goes on then all the same, outside the map. */
+static bool activate(struct mo_job *j, bool force)
 {
+	int rc = hmap_put(j->gw->busy, j->pkey, j->pklen, j);
+
+	if (rc == -EEXIST && !force)
+		return false;
 	j->active = true;
-	if (hmap_put(j->gw->busy, j->pkey, j->pklen, j) == -ENOMEM)
+	if (rc == -ENOMEM)
 		LOGP(LOG_MAIN, LOG_WARN, NULL, "MO %s: out of memory: the "
 		     "next MO of its phone may not wait for it", j->mo.id);
+	return true;
 }
 
 /* j waits behind the MO of its phone being stepped, in arrival order. */
@@ -333,7 +340,7 @@ static void park(struct mo_job *j)
 			return;
 		/* out of memory: it goes on now rather than never */
 		j->parked = false;
-		activate(j);
+		activate(j, true);
 		return;
 	}
 	if (head->park_tail->arrival < j->arrival) {
@@ -383,15 +390,19 @@ static void unpark(struct mo_job *j)
 static void unindex(struct mo_job *j)
 {
 	struct gw *gw = j->gw;
+	struct mo_job *o;
 
-	if (j->active && hmap_get(gw->busy, j->pkey, j->pklen) == j)
-		hmap_del(gw->busy, j->pkey, j->pklen);
+	/* deleted, and put back in the rare case it was another's (one
+	 * hash of the key, not two) */
+	if (j->active && (o = hmap_del(gw->busy, j->pkey, j->pklen)) &&
+	    o != j)
+		hmap_put(gw->busy, o->pkey, o->pklen, o);
 	if (j->parked)
 		unpark(j);
 	if (!j->indexed)
 		return;
-	if (hmap_sget(gw->mo_byid, j->mo.id) == j)
-		hmap_sdel(gw->mo_byid, j->mo.id);
+	if ((o = hmap_sdel(gw->mo_byid, j->mo.id)) && o != j)
+		hmap_sput(gw->mo_byid, o->mo.id, o);
 	if (j->cc_key[0] && hmap_sget(gw->mo_bycc, j->cc_key) == j)
 		hmap_sdel(gw->mo_bycc, j->cc_key);
 }
@@ -1137,7 +1148,7 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 		return;
 	if (!j->active) {
 		phone_key_of(j);
-		if (phone_busy(j)) {
+		if (!activate(j, false)) {
 			/* its session is about to change: step it after
 			 * that one */
 			LOGP(LOG_MENU, LOG_DEBUG, px, "MO %s waits for the MO "
@@ -1145,8 +1156,6 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 			park(j);
 			if (j->parked)
 				return;
-		} else {
-			activate(j);
 		}
 	}
 	session_from_store(&res->session, &j->session);
@@ -1176,14 +1185,6 @@ static bool dossier_candidate(const struct cmd *c, char *key, size_t keylen)
 	       dossier_code_parse(c->norm, display, sizeof(display), key,
 				  keylen, &end) == 0 &&
 	       *end == '\0';
-}
-
-/* Another MO of the same phone and channel is being stepped. */
-static bool phone_busy(const struct mo_job *j)
-{
-	const struct mo_job *o = hmap_get(j->gw->busy, j->pkey, j->pklen);
-
-	return o && o != j;
 }
 
 /*
@@ -1264,12 +1265,14 @@ static void mo_record(struct mo_job *j, bool reread)
 /* The oldest parked MO of a phone goes on, with its session read again. */
 static void wake_next(struct gw *gw, const char *pkey, size_t pklen)
 {
-	struct mo_job *next = hmap_get(gw->parked, pkey, pklen);
+	struct mo_job *next = hmap_count(gw->parked) > 0
+				      ? hmap_get(gw->parked, pkey, pklen)
+				      : NULL;
 
 	if (!next)
 		return;
 	unpark(next);
-	activate(next);
+	activate(next, true);
 	mo_record(next, true);
 }
 
