@@ -418,7 +418,7 @@ struct store_commit {
 	 * Record mode, the one-call MO (gw.c): the MO was not recorded
 	 * (store_mo_read read for it); it is stored here, closed, in the
 	 * same call. The session's version is checked first; then its
-	 * fingerprint is judged as store_mo_in judges an SMS (live as
+	 * fingerprint is judged as store_mo_in judges it (live as
 	 * there) and marked with `mark`, the acknowledgement about to go
 	 * out (NULL: the plain id), which store_fp_unmark takes back if it
 	 * does not go out in time. Not for an MO that starts over (a USSD

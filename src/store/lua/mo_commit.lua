@@ -52,7 +52,7 @@ if A.mo then
   if op ~= 'keep' and v ~= tonumber(A.expect_v) then
     return {'conflict', redis.call('HGETALL', K.sess)}
   end
-  -- judged as mo_in.lua judges an SMS
+  -- judged as mo_in.lua judges it (an SMS, a USSD answer)
   if A.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
                                   A.ack_conn, A.dedup_ms, A.live)
