@@ -538,6 +538,20 @@ int gsm7_encode(const char *utf8, uint8_t *out, size_t cap, size_t *outlen)
 		uint8_t s[2];
 		int k;
 
+		/* a run of ASCII that is its own septet, nearly all of a
+		 * reply: copied without decoding and looking up each
+		 * character (24 instructions a character before, 3.7% of
+		 * the daemon's per MO) */
+		while (pos < len && n < cap) {
+			unsigned char b = (unsigned char)utf8[pos];
+
+			if (b >= 0x80 || b == GSM7_ESC || gsm7_basic[b] != b)
+				break;
+			out[n++] = b;
+			pos++;
+		}
+		if (pos == len)
+			break;
 		if (next_cp(utf8, len, &pos, &cp) < 0)
 			cp = '?';
 		k = gsm7_of(cp, s);

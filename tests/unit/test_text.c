@@ -114,6 +114,14 @@ START_TEST(test_gsm7_encode_no_space)
 	ck_assert_int_eq(gsm7_encode("abc€", out, 4, &len), -ENOSPC);
 	ck_assert_int_eq(gsm7_encode("ab€", out, 4, &len), 0);
 	ck_assert_uint_eq(len, 4);
+	/* a run of ASCII that is its own septet fills it exactly; one that
+	 * is not ('@' is septet 0) ends the run and goes on after it */
+	ck_assert_int_eq(gsm7_encode("abcd", out, 4, &len), 0);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_mem_eq(out, "abcd", 4);
+	ck_assert_int_eq(gsm7_encode("a@b_", out, 4, &len), 0);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_mem_eq(out, "a\0b\x11", 4);
 }
 END_TEST
 
