@@ -515,6 +515,13 @@ static const char *dup_reason(const char *why)
 	return why;
 }
 
+/* Who answers an MO given up before its commit, for the log. */
+static const char *who_answers(const struct mo_job *j)
+{
+	return j->one ? "not stored: the SMS centre delivers it again"
+		      : "recovery will answer";
+}
+
 /* Takes an MT the commit queued into this process's hands. */
 static void queue_mt(struct gw *gw, const struct store_mt *mt)
 {
@@ -646,8 +653,8 @@ static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 	if (res->verdict == STORE_COMMIT_CONFLICT) {
 		if (++j->conflicts > MAX_CONFLICTS) {
 			LOGP(LOG_MENU, LOG_ERROR, px,
-			     "MO %s: session kept changing; left to %s",
-			     j->mo.id, j->one ? "the SMS centre" : "recovery");
+			     "MO %s: session kept changing; %s", j->mo.id,
+			     who_answers(j));
 			mo_free(j);
 			return;
 		}
@@ -818,8 +825,8 @@ static void dossier_cb(void *arg, int rc, bool found, const struct dossier *d)
 		char px[64];
 
 		LOGP(LOG_MENU, LOG_WARN, prefix_of(j, px, sizeof(px)),
-		     "MO %s: dossier lookup failed (%s); recovery will answer",
-		     j->mo.id, strerror(-rc));
+		     "MO %s: dossier lookup failed (%s); %s", j->mo.id,
+		     strerror(-rc), who_answers(j));
 		mo_free(j);
 		return;
 	}
@@ -838,8 +845,8 @@ static void filed_cb(void *arg, int rc, const struct dossier *d, bool again)
 	prefix_of(j, px, sizeof(px));
 	if (rc < 0 && rc != -ERANGE) {
 		LOGP(LOG_MENU, LOG_WARN, px, "MO %s: application %s not filed "
-		     "(%s); recovery will answer", j->mo.id, j->filed.proc,
-		     strerror(-rc));
+		     "(%s); %s", j->mo.id, j->filed.proc, strerror(-rc),
+		     who_answers(j));
 		mo_free(j);
 		return;
 	}
