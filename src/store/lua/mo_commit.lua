@@ -56,10 +56,7 @@ if A.mo then
   if A.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
                                   A.ack_conn, A.dedup_ms, A.live)
-    if why and why ~= 'open' and A.input == '1' then
-      local node = redis.call('HGET', K.sess, 'node')
-      if node and node ~= '' then why = nil end
-    end
+    why = fp_redelivery(why, A.input == '1' and 'input' or 'new', K.sess)
     if why then
       fp_put_back(K.fp, prev, A.dedup_ms)
       return {'dup', id, why, prev}

@@ -28,24 +28,16 @@
 -- A USSD answer where a menu waits is new input whatever the fingerprint.
 -- Returns {'dup', original id, why, what K.fp held}
 --       | {'new', id, session, profile, repeated id or '', why or ''}.
-local function waiting()
-  local node = redis.call('HGET', K.sess, 'node')
-  return node and node ~= ''
-end
 -- A re-delivery leaves the fingerprint as it was, its window starting
 -- again.
 local again, why = '', nil
 if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
-    local id, w, prev = fp_take(K.fp, K.inq, A.id, A.now, A.ack_conn,
-                                A.dedup_ms, A.live)
+    local id, prev
+    id, why, prev = fp_take(K.fp, K.inq, A.id, A.now, A.ack_conn,
+                            A.dedup_ms, A.live)
     if id then
-      local dup
-      why = w
-      if why == 'open' or (why and A.mode ~= 'begin' and
-                           not (A.mode == 'input' and waiting())) then
-        dup = why
-      end
+      local dup = fp_redelivery(why, A.mode, K.sess)
       if dup then
         fp_put_back(K.fp, prev, A.dedup_ms)
         return {'dup', id, dup, prev}

@@ -42,6 +42,20 @@ local function fp_take(key, inq, id, at, conn, dedup_ms, live)
   if redis.call('ZSCORE', inq, pid) then why = 'open' end
   return pid, why, prev
 end
+-- Whether a copy that fp_take judged `why` is a re-delivery, for an MO
+-- of `mode` (mo_in.lua's: new, an SMS | input, a USSD answer | begin, a
+-- USSD dial or SMS MENU): the reason, or nil for a new MO. While its
+-- original is open, always; a dial or MENU, only then; a USSD answer
+-- where a menu waits (session `sess` holds a node) is new input.
+local function fp_redelivery(why, mode, sess)
+  if why == 'open' then return why end
+  if not why or mode == 'begin' then return nil end
+  if mode == 'input' then
+    local node = redis.call('HGET', sess, 'node')
+    if node and node ~= '' then return nil end
+  end
+  return why
+end
 -- A re-delivery: fingerprint `key` holds `prev` again, its window
 -- starting again.
 local function fp_put_back(key, prev, dedup_ms)
