@@ -515,6 +515,37 @@ static const char *dup_reason(const char *why)
 	return why;
 }
 
+/* An MO received now counted: a re-delivery, or one recorded. */
+static void mo_counted(const struct mo_job *j, bool dup)
+{
+	if (dup)
+		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
+	else
+		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
+					       j->mo.ch == STORE_CH_USSD
+					       ? "ussd" : "sms"));
+}
+
+/* How its fingerprint judged an MO (store_mo_in, or a one-call MO's
+ * commit), in the log: a re-delivery of MO dup_of (why), not answered
+ * again; or a new request that repeats it (why: what would have made it
+ * a re-delivery, "" when nothing). */
+static void mo_judged(const struct mo_job *j, const char *px, bool dup,
+		      const char *dup_of, const char *why, bool refused)
+{
+	if (dup)
+		LOGP(LOG_SMPP, LOG_NOTICE, px,
+		     "re-delivery of MO %s (%s): %s, not answered again",
+		     dup_of, dup_reason(why),
+		     refused ? "refused" : "acknowledged");
+	else if (dup_of[0])
+		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (%s): a new "
+		     "request", j->mo.id, dup_of, why[0]
+			     ? "it starts over, or a menu waits"
+			     : "acknowledged in time on a connection that "
+			       "stayed up");
+}
+
 /* Who answers an MO given up before its commit, for the log. */
 static const char *who_answers(const struct mo_job *j)
 {
@@ -591,26 +622,15 @@ static bool one_answered(struct mo_job *j, const struct store_commit_result *res
 {
 	bool dup = res->verdict == STORE_COMMIT_DUP;
 
-	if (dup)
-		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
-	else
-		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
-					       j->mo.ch == STORE_CH_USSD
-					       ? "ussd" : "sms"));
+	mo_counted(j, dup);
 	if (mo_ack(j, SMPP_ESME_ROK))
 		ack_noted(j, dup ? res->dup_of : NULL, res->fp_prev);
+	mo_judged(j, px, dup, res->dup_of, res->why, false);
 	if (dup) {
-		LOGP(LOG_SMPP, LOG_NOTICE, px,
-		     "re-delivery of MO %s (%s): acknowledged, not answered "
-		     "again", res->dup_of, dup_reason(res->why));
 		j->marked = false;	/* the commit put back what was there */
 		mo_free(j);
 		return true;
 	}
-	if (res->dup_of[0])
-		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (acknowledged "
-		     "in time on a connection that stayed up): a new request",
-		     j->mo.id, res->dup_of);
 	return false;
 }
 
@@ -1079,13 +1099,11 @@ static bool odd_sender_closed(struct mo_job *j)
 static bool mo_in_noted(struct mo_job *j, const struct store_mo_in_result *res,
 			const char *px)
 {
+	bool dup = res->verdict == STORE_MO_DUP;
+
 	/* received now (or a multipart one joined now), not recovered */
-	if (j->link && res->verdict == STORE_MO_DUP)
-		metric_inc(CGW_M_MO_REDELIVERED, METRIC_LV(j->mo.bind));
-	else if ((j->link || j->cc_key[0]) && res->verdict != STORE_MO_DUP)
-		metric_inc(CGW_M_MO, METRIC_LV(j->mo.bind,
-					       j->mo.ch == STORE_CH_USSD
-					       ? "ussd" : "sms"));
+	if (dup ? j->link != NULL : j->link || j->cc_key[0])
+		mo_counted(j, dup);
 	if (res->unreplicated && j->link) {
 		/*
 		 * Not acknowledged, not undone: the SMS centre delivers it
@@ -1111,20 +1129,11 @@ static bool mo_in_noted(struct mo_job *j, const struct store_mo_in_result *res,
 		 * keeps them, for its last part delivered again to join) */
 		store_cc_consume(j->gw->store, j->mo.msisdn, j->cc_key,
 				 NULL, NULL);
-	if (res->verdict == STORE_MO_DUP) {
-		LOGP(LOG_SMPP, LOG_NOTICE, px,
-		     "re-delivery of MO %s (%s): %s, not answered again",
-		     res->dup_of, dup_reason(res->why),
-		     res->unreplicated ? "refused" : "acknowledged");
+	mo_judged(j, px, dup, res->dup_of, res->why, res->unreplicated);
+	if (dup) {
 		mo_free(j);
 		return true;
 	}
-	if (res->dup_of[0])
-		LOGP(LOG_MENU, LOG_INFO, px, "MO %s repeats MO %s (%s): a new "
-		     "request", j->mo.id, res->dup_of, res->why[0]
-			     ? "it starts over, or a menu waits"
-			     : "acknowledged in time on a connection that "
-			       "stayed up");
 	return false;
 }
 

@@ -451,7 +451,8 @@ struct store_commit_result {
 	unsigned flags;			/* of STORE_COMMIT_OK */
 	/* record mode, as in store_mo_in_result: STORE_COMMIT_DUP, the
 	 * original, why and what the fingerprint held; STORE_COMMIT_OK, the
-	 * MO this repeats ("" when none) */
+	 * MO this repeats ("" when none) and why a copy of it would have
+	 * been a re-delivery but for a menu waiting ("" when none) */
 	char dup_of[STORE_ID_MAX];
 	char why[16];
 	char fp_prev[STORE_FP_VALUE_MAX];

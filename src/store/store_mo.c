@@ -414,6 +414,7 @@ static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 			    r->element[i + 1]->integer == 1)
 				x->flags |= bits[i];
 		reply_str(r, 4, x->dup_of, sizeof(x->dup_of));
+		reply_str(r, 5, x->why, sizeof(x->why));
 	}
 }
 

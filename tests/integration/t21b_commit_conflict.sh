@@ -193,6 +193,7 @@ redis SET "$K_fp" orig-1 PX 100000 >/dev/null
 got=$(commit "$CALL_INPUT")
 [ "$got" = ok ] || fail "record mode, input where a menu waits: '$got'"
 [ "$(reply_line 5)" = orig-1 ] || fail "input: the repeated MO '$(reply_line 5)'"
+[ "$(reply_line 6)" = unacked ] || fail "input: why it was new '$(reply_line 6)'"
 fresh
 redis HSET "$K_sess" v "$V_expect_v" node m1 >/dev/null
 redis ZADD "$K_inq" 1 orig-1 >/dev/null
@@ -208,6 +209,7 @@ redis SET "$K_fp" "a 1700000000000 $V_ack_conn 0 orig-1" PX 100000 >/dev/null
 got=$(commit "$CALL_REC")
 [ "$got" = ok ] || fail "record mode, a repeat: '$got': $(cat "$T/reply.out")"
 [ "$(reply_line 5)" = orig-1 ] || fail "the repeated MO: '$(reply_line 5)'"
+[ -z "$(reply_line 6)" ] || fail "a repeat in time judged '$(reply_line 6)'"
 [ "$(redis HGET "$K_mo" state)" = answered ] ||
 	fail "record mode: the MO's state '$(redis HGET "$K_mo" state)'"
 [ "$(redis HGET "$K_mo" text)" = "TRACUU 000.00.19.H56-250806-0001" ] ||

@@ -36,7 +36,8 @@
 -- ack_conn ''. A re-delivery writes nothing. The record lives mo_ttl_s
 -- (a USSD answer's is not written: mo_state '').
 --
--- Returns {'ok', now_blocked, limited, mt2_queued, repeated id or ''} |
+-- Returns {'ok', now_blocked, limited, mt2_queued, repeated id or '',
+-- why a copy of it would have been a re-delivery or ''} |
 -- {'gone'} | {'conflict', session} | {'dup', original id, why, what K.fp
 -- held} (record mode). Over the reply limit the MO is closed with no
 -- reply, no session change and no request; an opt-out still applies.
@@ -46,7 +47,7 @@
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
 local op = A.op
-local v, again
+local v, again, again_why
 if A.mo then
   v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
   if op ~= 'keep' and v ~= tonumber(A.expect_v) then
@@ -56,12 +57,13 @@ if A.mo then
   if A.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
                                   A.ack_conn, A.dedup_ms, A.live)
-    why = fp_redelivery(why, A.input == '1' and 'input' or 'new', K.sess)
-    if why then
+    local dup = fp_redelivery(why, A.input == '1' and 'input' or 'new',
+                              K.sess)
+    if dup then
       fp_put_back(K.fp, prev, A.dedup_ms)
-      return {'dup', id, why, prev}
+      return {'dup', id, dup, prev}
     end
-    again = id
+    again, again_why = id, why
   end
 else
   if A.ack_conn ~= '' and A.begin ~= '1' then
@@ -79,7 +81,7 @@ else
     return {'conflict', redis.call('HGETALL', K.sess)}
   end
 end
-again = again or ''
+again, again_why = again or '', again_why or ''
 local now = tonumber(A.now)
 -- The profile: what this script reads of it comes in one HMGET, only if
 -- it may write it; what it writes goes in one HSET at the end. Plain
@@ -150,7 +152,7 @@ if counts and lim ~= 0 then
   if rln >= lim then
     close('limited', '')
     ph_write(ph)
-    return {'ok', 0, 1, 0, again}
+    return {'ok', 0, 1, 0, again, again_why}
   end
   taken = 1
 end
@@ -210,4 +212,4 @@ if A.set_lang ~= '' then
 end
 ph_write(ph)
 close(A.mo_state, A.mt_id)
-return {'ok', blocked, 0, mt2, again}
+return {'ok', blocked, 0, mt2, again, again_why}
