@@ -368,15 +368,11 @@ int store_bc_get(struct store *st, const char *id, store_bc_fn *cb,
 	if (rc < 0)
 		return rc;
 	meta_key(st, id, k);
-	arg_reset(a);
-	arg_s(a, "HGETALL");
-	arg_s(a, k);
+	cmd_hgetall(a, k);
 	sreq_send(rq, 0, a);
 	for (int s = 0; s < shards; s++) {
 		bc_key(st, (unsigned)s, SK_BC_COUNTS, id, k);
-		arg_reset(a);
-		arg_s(a, "HGETALL");
-		arg_s(a, k);
+		cmd_hgetall(a, k);
 		sreq_send(rq, 1 + s, a);
 	}
 	return sreq_commit(rq);
@@ -797,9 +793,7 @@ static int report_rows(struct store *st, struct report_ctx *x)
 
 		snprintf(id, sizeof(id), "%s.%s", x->id, x->msisdn[i]);
 		bc_key(st, x->shard, SK_MT, id, k);
-		arg_reset(a);
-		arg_s(a, "HGETALL");
-		arg_s(a, k);
+		cmd_hgetall(a, k);
 		sreq_send(rq, 2 * i, a);
 		arg_reset(a);
 		arg_s(a, "HGET");

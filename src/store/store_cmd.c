@@ -356,15 +356,20 @@ void cmd_mt_queue(struct argv *a, const struct store_keys *k,
 	arg_record(a, &rec_mt, "mt", mt);
 }
 
+void cmd_hgetall(struct argv *a, const char *key)
+{
+	arg_reset(a);
+	arg_s(a, "HGETALL");
+	arg_s(a, key);
+}
+
 void cmd_dossier_get(struct argv *a, const struct store_keys *k,
 		     const char *dossier_key)
 {
 	char key[STORE_KEY_MAX];
 
 	store_key_dossier(k, dossier_key, key, sizeof(key));
-	arg_reset(a);
-	arg_s(a, "HGETALL");
-	arg_s(a, key);
+	cmd_hgetall(a, key);
 }
 
 void cmd_dossier_status(struct argv *a, const struct store_keys *k,

@@ -120,6 +120,8 @@ void cmd_dossier_put(struct argv *a, const struct store_keys *k,
 /* Queues an MT ready at ready_ms (script mt_queue). */
 void cmd_mt_queue(struct argv *a, const struct store_keys *k,
 		  const struct store_mt *mt, int64_t ready_ms);
+/* HGETALL key: a whole record. */
+void cmd_hgetall(struct argv *a, const char *key);
 /* HGETALL of a dossier. */
 void cmd_dossier_get(struct argv *a, const struct store_keys *k,
 		     const char *dossier_key);

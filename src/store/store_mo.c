@@ -88,6 +88,24 @@ static void mo_in_done(struct sreq *rq, int rc)
 	cb(rq->arg, rc, rc == 0 ? rq->ctx : NULL);
 }
 
+/* A request of ncmds commands whose result is round trip 1's, cleared,
+ * with whether dossier_key was asked for. */
+static int mo_in_open(struct store *st, int ncmds, sreq_reply_fn *reply,
+		      store_mo_in_fn *cb, void *arg, const char *dossier_key,
+		      struct sreq **rq)
+{
+	struct store_mo_in_result *res;
+	int rc = sreq_open_raw(st, ncmds, reply, mo_in_done, (void *)cb, arg,
+			       sizeof(*res), rq);
+
+	if (rc < 0)
+		return rc;
+	res = (*rq)->ctx;
+	mo_in_result_clear(res);
+	res->dossier_asked = dossier_key != NULL;
+	return 0;
+}
+
 /* new (SMS) | input (a USSD answer: new input where a menu waits) | begin
  * (a USSD dial, or SMS MENU: a re-delivery only while the first is open)
  * | reread */
@@ -142,7 +160,6 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 		const char *dossier_key, const char *live,
 		const struct store_fp_ack *ack, store_mo_in_fn *cb, void *arg)
 {
-	struct store_mo_in_result *res;
 	struct argv *a = store_argv(st);
 	struct sreq *rq;
 	int rc;
@@ -151,13 +168,10 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 	/* a reread records nothing: nothing to wait for */
 	bool wait = c->redis.wait_replicas > 0 && !reread;
 
-	rc = sreq_open_raw(st, MO_IN_CMDS, mo_in_reply, mo_in_done,
-			   (void *)cb, arg, sizeof(*res), &rq);
+	rc = mo_in_open(st, MO_IN_CMDS, mo_in_reply, cb, arg, dossier_key,
+			&rq);
 	if (rc < 0)
 		return rc;
-	res = rq->ctx;
-	mo_in_result_clear(res);
-	res->dossier_asked = dossier_key != NULL;
 	build_mo_in(a, st, mo, reread, live, ack);
 	sreq_send(rq, MO_IN_SCRIPT, a);
 	if (dossier_key) {
@@ -205,25 +219,19 @@ int store_mo_read(struct store *st, const struct store_mo *mo,
 	struct sreq *rq;
 	int rc;
 
-	rc = sreq_open_raw(st, MO_READ_CMDS, mo_read_reply, mo_in_done,
-			   (void *)cb, arg, sizeof(*res), &rq);
+	rc = mo_in_open(st, MO_READ_CMDS, mo_read_reply, cb, arg, dossier_key,
+			&rq);
 	if (rc < 0)
 		return rc;
 	res = rq->ctx;
-	mo_in_result_clear(res);
 	res->verdict = STORE_MO_NEW;
-	res->dossier_asked = dossier_key != NULL;
 	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
 						   : SK_SESS_SMS,
 			mo->msisdn, key, sizeof(key));
-	arg_reset(a);
-	arg_s(a, "HGETALL");
-	arg_s(a, key);
+	cmd_hgetall(a, key);
 	sreq_send(rq, MO_READ_SESS, a);
 	store_key_phone(k, SK_PROFILE, mo->msisdn, key, sizeof(key));
-	arg_reset(a);
-	arg_s(a, "HGETALL");
-	arg_s(a, key);
+	cmd_hgetall(a, key);
 	sreq_send(rq, MO_READ_PH, a);
 	if (dossier_key) {
 		cmd_dossier_get(a, k, dossier_key);

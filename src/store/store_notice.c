@@ -246,9 +246,7 @@ int store_mt_find(struct store *st, const char *id, store_mt_found_fn *cb,
 		char key[STORE_KEY_MAX];
 
 		store_key_shard(k, (unsigned)s, SK_MT, id, key, sizeof(key));
-		arg_reset(a);
-		arg_s(a, "HGETALL");
-		arg_s(a, key);
+		cmd_hgetall(a, key);
 		sreq_send(rq, s, a);
 	}
 	return sreq_commit(rq);
@@ -352,9 +350,7 @@ int store_profile_get(struct store *st, const char *msisdn,
 	if (rc < 0)
 		return rc;
 	store_key_phone(store_keyctx(st), SK_PROFILE, msisdn, k, sizeof(k));
-	arg_reset(a);
-	arg_s(a, "HGETALL");
-	arg_s(a, k);
+	cmd_hgetall(a, k);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
 }

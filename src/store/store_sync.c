@@ -211,9 +211,7 @@ static int sync_hash(struct store_sync *ss, const char *key,
 	redisReply *r;
 	int rc;
 
-	arg_reset(&ss->a);
-	arg_s(&ss->a, "HGETALL");
-	arg_s(&ss->a, key);
+	cmd_hgetall(&ss->a, key);
 	if (!(r = sync_call(ss, LUA_COUNT)))
 		return -EIO;
 	rc = pairs_from(r, out);
