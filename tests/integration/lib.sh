@@ -163,6 +163,18 @@ stop_gw() {
 	return $_rc
 }
 
+# pause_redis_bound MS WRITE|ALL: once the daemon is bound (and its first
+# calls done), Redis holds every client's commands of that kind for MS
+# ms (CLIENT PAUSE); then $T/paused tells the sim's script
+# (`wait-file path=$T/paused`) to send what must meet the pause
+pause_redis_bound() {
+	wait_for 20 grep -q "bind state BINDING -> BOUND" "$T/gw.log" ||
+		fail "no bind"
+	sleep 0.5
+	redis CLIENT PAUSE "$1" "$2" >/dev/null
+	touch "$T/paused"
+}
+
 # wait_sim SECONDS: waits for the scripted sim to finish; fails on its
 # failure
 wait_sim() {

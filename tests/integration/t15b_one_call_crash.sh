@@ -25,11 +25,9 @@ start_sim "$T/crash.sim"
 write_config
 import_samples
 start_gw
-wait_for 20 grep -q "bind state BINDING -> BOUND" "$T/gw.log" || fail "no bind"
 # reads go on, writes (every script call) wait: the MO is read and its
 # step computed, its commit held in Redis
-redis CLIENT PAUSE 20000 WRITE >/dev/null
-touch "$T/paused"
+pause_redis_bound 20000 WRITE
 wait_for 15 grep -q "MO .* (no session) -> end" "$T/gw.log" ||
 	fail "the MO was not read and stepped"
 sleep 0.3

@@ -25,12 +25,9 @@ gateway = { mt_lease = "5s"; };'
 sed -i '1d' "$T/gw.cfg"	# the redis line of write_config, replaced above
 import_samples
 start_gw
-wait_for 20 grep -q "bind state BINDING -> BOUND" "$T/gw.log" || fail "no bind"
-sleep 0.5
 # reads go on, writes (every script call, the scripts' loading on a new
 # connection) wait 4 s: the commit times out, the connection is dropped
-redis CLIENT PAUSE 4000 WRITE >/dev/null
-touch "$T/paused"
+pause_redis_bound 4000 WRITE
 wait_sim 60
 grep -q "MO .*: commit failed" "$T/gw.log" || fail "the commit did not fail"
 grep -q "the mark of its acknowledgement not taken back .* trying again" "$T/gw.log" ||

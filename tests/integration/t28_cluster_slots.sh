@@ -73,12 +73,9 @@ write_config "gateway = { concat_timeout = \"2s\"; mo_ack_timeout = \"1s\"; };
 broadcast = { quiet_hours = \"\"; };"
 import_samples
 start_gw
-wait_for 20 grep -q "bind state BINDING -> BOUND" "$T/gw.log" || fail "no bind"
-sleep 0.5
 # every client waits 1.5 s, longer than mo_ack_timeout: the first MO's
 # response goes out late, so its commit's mark is taken back (fp_unmark)
-redis CLIENT PAUSE 1500 ALL >/dev/null
-touch "$T/paused"
+pause_redis_bound 1500 ALL
 wait_for 30 grep -q "MESSAGE .*to=84966000222" "$T/sim.log" ||
 	fail "the incomplete multipart MO was not answered"
 "$CTL" -c "$T/gw.cfg" send 0955000333 "$long" --no-fold >"$T/send.out" ||

@@ -110,11 +110,8 @@ SIM
 SIM_NAME=sim2 start_sim "$T/r2.sim"
 write_config 'gateway = { mo_ack_timeout = "1s"; };'
 start_gw
-wait_for 20 grep -q "bind state BINDING -> BOUND" "$T/gw.log" || fail "no bind"
-sleep 0.5
 # every client waits 1.5 s: round trip 1 of B, and so its response
-redis CLIENT PAUSE 1500 ALL >/dev/null
-touch "$T/paused"
+pause_redis_bound 1500 ALL
 SIM_NAME=sim2 wait_sim 40
 grep -q "acknowledged after [0-9]*ms, later than gateway.mo_ack_timeout" "$T/gw.log" ||
 	fail "B's late response not logged"
