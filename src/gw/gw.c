@@ -90,8 +90,6 @@ struct mo_job {
 	struct event *retry;
 	struct store_fp_ack ack;
 	char ack_conn[ACKS_TOKEN_MAX];
-	struct smpp_link *ack_link;
-	uint32_t ack_gen;
 	/* one MO per phone and channel is stepped at a time; the others of
 	 * that phone wait (parked) in arrival order */
 	bool active, parked;
@@ -480,27 +478,25 @@ static bool mo_ack(struct mo_job *j, uint32_t status)
 			/* j->ack: as mo_record wrote it (the same link and
 			 * generation, or the response could not go out) */
 			j->ack_prompt = true;
-			j->ack_link = j->link;
-			j->ack_gen = j->gen;
 		}
 	}
 	j->link = NULL;
 	return j->ack_prompt;
 }
 
-/* An acknowledgement in time: in the fingerprint (a new MO's by mo_in
- * with its record, a re-delivery's now: the SMS centre has a response at
- * last), and watched until its connection has stayed up long enough. */
+/* An acknowledgement in time, in the fingerprint: a new MO's was written
+ * with its record (mo_in, the one-call commit), a re-delivery's (dup_of
+ * not NULL) is written now (the SMS centre has a response at last).
+ * Whether its connection then stayed up, the beat tells (gw/acks.h). */
 static void ack_noted(struct mo_job *j, const char *dup_of,
 		      const char *fp_prev)
 {
 	struct store_fp_ack a = j->ack;
 
-	if (dup_of) {	/* a re-delivery of MO dup_of */
-		a.mo_id = dup_of;
-		store_fp_ack(j->gw->store, &a, fp_prev, NULL, NULL);
-	}
-	acks_watch(j->gw->acks, &a, j->ack_link, j->ack_gen);
+	if (!dup_of)
+		return;
+	a.mo_id = dup_of;
+	store_fp_ack(j->gw->store, &a, fp_prev, NULL, NULL);
 }
 
 /* What makes a copy of an earlier MO a re-delivery, for the log. */
@@ -2086,7 +2082,9 @@ struct gw *gw_new(struct event_base *base, const struct cgw_conf *conf,
 		return NULL;
 	}
 	gw->acks = acks_new(base, gw->store, gw->instance,
-			    conf->gateway.mo_ack_timeout);
+			    conf->gateway.mo_ack_timeout,
+			    conf->gateway.mo_dedup_window, gw->links,
+			    &gw->nlinks);
 	gw->claim_timer = event_new(base, -1, EV_PERSIST, claim_tick, gw);
 	gw->renew_timer = event_new(base, -1, EV_PERSIST, renew_tick, gw);
 	gw->stop_timer = evtimer_new(base, stop_tick, gw);

@@ -331,18 +331,15 @@ int store_fp_ack(struct store *st, const struct store_fp_ack *a,
 int store_fp_unmark(struct store *st, const struct store_fp_ack *a,
 		    store_done_fn *cb, void *arg);
 
-/* At most this many acknowledgements to one store_fp_up(). */
-#define STORE_FP_UP_MAX 1024
-
 /*
- * Marks acks[0..n) up (n <= STORE_FP_UP_MAX): their connections stayed
- * up mo_ack_timeout after them. Only a fingerprint that still holds an
- * acknowledgement's mark (mo_commit.lua, fp_ack.lua) is marked; a call
- * of fp_up.lua per shard and hundred. Returns 0 or
- * the first error (the marks after it not sent); the strings are copied
- * before it returns.
+ * Connection conn (store_fp_ack.conn) is bound now: every MO acknowledged
+ * on it at or before `upto` (UTC ms; now less gateway.mo_ack_timeout)
+ * kept its connection that long, and a copy of it is not a re-delivery
+ * (mo_in.lua). Written in every shard (the key each shard's scripts
+ * read), to live ttl_ms.
  */
-int store_fp_up(struct store *st, const struct store_fp_ack *acks, int n);
+int store_conn_up(struct store *st, const char *conn, int64_t upto,
+		  int64_t ttl_ms);
 
 /* --- applications (store_app.c) ------------------------------------------- */
 

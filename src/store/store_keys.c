@@ -37,6 +37,7 @@ static const char *const shard_kinds[SK_SKEY_COUNT] = {
 	[SK_APP] = "app",
 	[SK_REQ_SEEN] = "rq",
 	[SK_LIVE] = "live",
+	[SK_UP] = "up",
 };
 
 /*
@@ -232,6 +233,8 @@ const struct store_key_life store_key_lives[] = {
 	{ "{s*}:rq:*", KL_TTL, "the day of the request, and an hour" },
 	{ "{s*}:bc[pvlcx]:*", KL_TTL, "30 days after the broadcast "
 	  "expires (a day while it is loading)" },
+	{ "{s*}:up:*", KL_TTL, "gateway.mo_dedup_window and 10 minutes "
+	  "after its connection was last seen bound" },
 	{ "{s*}:live", KL_TTL, "the longest lease after the last gateway "
 	  "process's last claim; an owner's entry as long after it stops" },
 	{ "{s*}:inq", KL_OWNED, "open MOs: each leaves when answered "

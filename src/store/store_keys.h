@@ -16,6 +16,10 @@
  *   P:{sN}:mt:<id>            an MT and its state
  *   P:{sN}:live               heartbeats of the gateway processes (hash:
  *                             owner -> alive until, ms; see claim.lua)
+ *   P:{sN}:up:<token>         an SMPP connection that stayed bound: its
+ *                             acknowledgements up to this time (ms) kept
+ *                             it gateway.mo_ack_timeout (acks.c), one
+ *                             copy per shard for the shard's scripts
  *   P:{sN}:cc:<key>           parts of a multipart MO
  *   P:{sN}:ccq                multipart MOs by deadline (zset)
  *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)
@@ -96,6 +100,7 @@ enum store_skey {
 	SK_APP,		/* per phone shard: "<msisdn>:<procedure>:<day>" */
 	SK_REQ_SEEN,	/* per phone shard: a request's number */
 	SK_LIVE,	/* gateway processes' heartbeats (claim.lua) */
+	SK_UP,		/* per connection token (acks.c) */
 	SK_SKEY_COUNT
 };
 

@@ -126,7 +126,7 @@ static void build_mo_in(struct argv *a, struct store *st,
 	const struct cgw_conf *c = store_conf(st);
 	unsigned shard = store_shard(st, mo->msisdn);
 	char k_fp[STORE_KEY_MAX], k_mo[STORE_KEY_MAX], k_inq[STORE_KEY_MAX];
-	char k_sess[STORE_KEY_MAX], k_ph[STORE_KEY_MAX];
+	char k_sess[STORE_KEY_MAX], k_ph[STORE_KEY_MAX], k_up[STORE_KEY_MAX];
 	const char *keys[LUA_MO_IN_NKEYS];
 
 	store_key_shard(k, shard, SK_FP, mo->fp, k_fp, sizeof(k_fp));
@@ -136,11 +136,13 @@ static void build_mo_in(struct argv *a, struct store *st,
 						   : SK_SESS_SMS,
 			mo->msisdn, k_sess, sizeof(k_sess));
 	store_key_phone(k, SK_PROFILE, mo->msisdn, k_ph, sizeof(k_ph));
+	store_key_shard(k, shard, SK_UP, "", k_up, sizeof(k_up));
 	keys[LUA_MO_IN_FP] = k_fp;
 	keys[LUA_MO_IN_MO] = k_mo;
 	keys[LUA_MO_IN_INQ] = k_inq;
 	keys[LUA_MO_IN_SESS] = k_sess;
 	keys[LUA_MO_IN_PH] = k_ph;
+	keys[LUA_MO_IN_UP] = k_up;
 	arg_reset(a);
 	arg_script(a, LUA_MO_IN, keys);
 	arg_kv(a, "id", mo->id);
@@ -285,69 +287,31 @@ int store_fp_ack(struct store *st, const struct store_fp_ack *ack,
 	return fp_call(st, LUA_FP_ACK, ack, expect ? expect : "", cb, arg);
 }
 
-/* Acknowledgements per call of fp_up.lua: 4 arguments each, within
- * ARGV_MAX. */
-#define FP_UP_PER_CALL 100
-
-/* One call of fp_up.lua: the next FP_UP_PER_CALL of acks[*i..n) in shard
- * s; *i is left after the last taken. */
-static int fp_up_call(struct store *st, unsigned s, const unsigned *shard,
-		      const struct store_fp_ack *acks, int n, int *i)
+int store_conn_up(struct store *st, const char *conn, int64_t upto,
+		  int64_t ttl_ms)
 {
+	const struct store_keys *k = store_keyctx(st);
 	struct argv *a = store_argv(st);
-	char prefix[STORE_KEY_MAX];
-	const char *keys[LUA_FP_UP_NKEYS];
+	int shards = k->shards > 0 ? k->shards : 1;
 	struct sreq *rq;
-	int rc, m = 0;
+	int rc;
 
-	/* on failure *i is left where it was: the caller stops */
-	rc = sreq_open(st, 1, NULL, sreq_simple_done, NULL, NULL, 0, &rq);
+	rc = sreq_open(st, shards, NULL, sreq_simple_done, NULL, NULL, 0, &rq);
 	if (rc < 0)
 		return rc;
-	store_key_shard(store_keyctx(st), s, SK_FP, "", prefix,
-			sizeof(prefix));
-	keys[LUA_FP_UP_FPS] = prefix;
-	arg_reset(a);
-	arg_script(a, LUA_FP_UP, keys);
-	for (; *i < n && m < FP_UP_PER_CALL; (*i)++) {
-		char at[24];
+	for (int s = 0; s < shards; s++) {
+		char key[STORE_KEY_MAX];
 
-		if (shard[*i] != s)
-			continue;
-		at[util_sdec(at, acks[*i].at)] = '\0';
-		arg_group(a, "m", acks[*i].fp, acks[*i].mo_id);
-		arg_group(a, "m", at, acks[*i].conn);
-		m++;
+		store_key_shard(k, (unsigned)s, SK_UP, conn, key, sizeof(key));
+		arg_reset(a);
+		arg_s(a, "SET");
+		arg_s(a, key);
+		arg_i(a, upto);
+		arg_s(a, "PX");
+		arg_i(a, ttl_ms);
+		sreq_send(rq, s, a);
 	}
-	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
-}
-
-int store_fp_up(struct store *st, const struct store_fp_ack *acks, int n)
-{
-	unsigned shard[STORE_FP_UP_MAX];
-	int shards = store_keyctx(st)->shards, rc;
-
-	if (n > STORE_FP_UP_MAX)
-		return -E2BIG;
-	for (int i = 0; i < n; i++)
-		shard[i] = store_shard(st, acks[i].msisdn);
-	/* a call that cannot be made (Redis away) ends it: the marks not
-	 * sent are lost, the safe side (their MOs' copies stay
-	 * re-deliveries until mo_dedup_window runs out) */
-	for (unsigned s = 0; s < (unsigned)(shards > 0 ? shards : 1); s++) {
-		int i = 0;
-
-		for (;;) {
-			while (i < n && shard[i] != s)
-				i++;
-			if (i == n)
-				break;
-			if ((rc = fp_up_call(st, s, shard, acks, n, &i)) < 0)
-				return rc;
-		}
-	}
-	return 0;
 }
 
 /* --- dossiers ------------------------------------------------------------------ */
@@ -438,7 +402,7 @@ struct commit_keys {
 	char sess[STORE_KEY_MAX], inq[STORE_KEY_MAX], mo[STORE_KEY_MAX];
 	char outq[STORE_KEY_MAX], mt[STORE_KEY_MAX], ph[STORE_KEY_MAX];
 	char mt2[STORE_KEY_MAX], requests[STORE_KEY_MAX], fp[STORE_KEY_MAX];
-	char rq[STORE_KEY_MAX];
+	char rq[STORE_KEY_MAX], up[STORE_KEY_MAX];
 	const char *v[LUA_MO_COMMIT_NKEYS];
 };
 
@@ -467,6 +431,7 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 			sizeof(ck->fp));
 	store_key_shard(k, shard, SK_REQ_SEEN, c->req ? c->req->ref : "-",
 			ck->rq, sizeof(ck->rq));
+	store_key_shard(k, shard, SK_UP, "", ck->up, sizeof(ck->up));
 	ck->v[LUA_MO_COMMIT_SESS] = ck->sess;
 	ck->v[LUA_MO_COMMIT_INQ] = ck->inq;
 	ck->v[LUA_MO_COMMIT_MO] = ck->mo;
@@ -477,6 +442,7 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 	ck->v[LUA_MO_COMMIT_REQUESTS] = ck->requests;
 	ck->v[LUA_MO_COMMIT_FP] = ck->fp;
 	ck->v[LUA_MO_COMMIT_RQ] = ck->rq;
+	ck->v[LUA_MO_COMMIT_UP] = ck->up;
 }
 
 static void commit_session(struct argv *a, const struct store_session *s)

@@ -65,7 +65,7 @@ redis MONITOR >"$T/monitor.out" 2>&1 &
 MON=$!
 PIDS="$PIDS $MON"
 start_sim "$T/run.sim" --receipts both --receipt-delay 100
-# mo_ack_timeout 1 s: the acknowledgements' up marks (fp_up) fall within
+# mo_ack_timeout 1 s: the connections' keys (gw/acks.c's beat) fall within
 # the watch however fast the run goes (at 5 s they did only when the part
 # before the drop took longer than that); the drop 300 ms after r's
 # response still makes its copy a re-delivery

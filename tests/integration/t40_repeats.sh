@@ -6,7 +6,8 @@
 #  A. TRACUU asked again 3 s after an answer acknowledged in time on a
 #     link still up: answered twice.
 #  D. asked again after the gateway restarted, the link having stayed up
-#     mo_ack_timeout after the response (marked "up" in Redis): answered.
+#     mo_ack_timeout after the response (its connection's key in Redis,
+#     gw/acks.c's beat, vouches for the response): answered.
 #  E. the same, but the gateway restarted right after the response: the
 #     copy is a re-delivery.
 #  B. a response that went out late (Redis paused longer than
@@ -26,6 +27,15 @@ fp_of() {
 	for k in $(redis --scan --pattern 'cgw:*:fp:*'); do
 		redis GET "$k"
 	done | grep " $1\$" || true
+}
+
+# whether connection $1's key (every shard's) vouches for an
+# acknowledgement at $2: its value, the time up to which acknowledgements
+# kept their connection mo_ack_timeout, is $2 or later
+vouched() {
+	for k in $(redis --scan --pattern "cgw:*:up:$1"); do
+		redis GET "$k"
+	done | awk -v at="$2" '$1 < at { bad = 1 } END { exit NR == 0 || bad }'
 }
 
 # the id of the first MO from masked phone $1 with text $2 (gw.log)
@@ -67,12 +77,19 @@ wait_for 20 sh -c "grep ' SUBMIT ' '$T/sim.log' | grep -q 'to=$D'" ||
 	fail "D not answered"
 id_d=$(mo_id '84977\*\*\*11' "xin chao")
 [ -n "$id_d" ] || fail "no MO id for D"
-# in time on the connection it came on, then up mo_ack_timeout later
-fp_of "$id_d" | grep -Eq "^a [0-9]+ [0-9a-f]{16} [01] $id_d\$" ||
-	fail "D's acknowledgement not marked: $(fp_of "$id_d")"
-wait_for 10 sh -c "$(command -v "$REDIS_CLI") -p $REDIS_PORT --scan --pattern 'cgw:*:fp:*' |
-	xargs -n1 $(command -v "$REDIS_CLI") -p $REDIS_PORT GET | grep -Eq ' 1 $id_d\$'" ||
-	fail "D's connection not marked up: $(fp_of "$id_d")"
+# in time on the connection it came on; mo_ack_timeout later that
+# connection's key vouches for it
+mark=$(fp_of "$id_d")
+echo "$mark" | grep -Eq "^a [0-9]+ [0-9a-f]{16} 0 $id_d\$" ||
+	fail "D's acknowledgement not marked: $mark"
+set -- $mark
+wait_for 10 vouched "$3" "$2" || fail "D's connection not vouched for: $mark"
+# in each of the 16 shards, for a while (not for ever)
+[ "$(redis --scan --pattern "cgw:*:up:$3" | wc -l)" = 16 ] ||
+	fail "D's connection's key not in every shard"
+for k in $(redis --scan --pattern "cgw:*:up:$3"); do
+	[ "$(redis PTTL "$k")" -gt 120000 ] || fail "$k: PTTL $(redis PTTL "$k")"
+done
 touch "$T/d-up"
 wait_for 20 sh -c "grep ' SUBMIT ' '$T/sim.log' | grep -q 'to=$E'" ||
 	fail "E not answered"
@@ -82,7 +99,9 @@ wait_for 5 sh -c "$(command -v "$REDIS_CLI") -p $REDIS_PORT --scan --pattern 'cg
 	fail "E's acknowledgement not marked: $(fp_of "$id_e")"
 # the gateway restarts within mo_ack_timeout of E's response
 stop_gw || fail "citizengw exited with an error"
-fp_of "$id_e" | grep -q " 0 $id_e\$" || fail "E marked up: $(fp_of "$id_e")"
+set -- $(fp_of "$id_e")
+[ "$5" = "$id_e" ] || fail "E's acknowledgement not marked: $*"
+! vouched "$3" "$2" || fail "E vouched for: $*"
 start_gw
 touch "$T/restarted"
 wait_sim 60

@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
---! KEYS sess inq mo outq mt ph mt2 requests fp rq
+--! KEYS sess inq mo outq mt ph mt2 requests fp rq up
 --! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin input live dedup_ms mo_ttl_s
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
@@ -30,8 +30,8 @@
 -- answers it (gw.c, the one-call MO; its acknowledgement goes out after
 -- this returns). The session version is checked first (a conflict
 -- writes nothing); then the fingerprint is judged as mo_in.lua judges
--- one (dedup_ms, live as there; input '1': a USSD answer, new input
--- where a menu waits), and marked with the acknowledgement about to go
+-- one (dedup_ms, live and K.up as there; input '1': a USSD answer, new
+-- input where a menu waits), and marked with the acknowledgement about to go
 -- out: the up-0 mark for ack_at and ack_conn, or the plain id for
 -- ack_conn ''. A re-delivery writes nothing. The record lives mo_ttl_s
 -- (a USSD answer's is not written: mo_state '').
@@ -56,7 +56,7 @@ if A.mo then
   -- judged as mo_in.lua judges it (an SMS, a USSD answer)
   if A.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
-                                  A.ack_conn, A.dedup_ms, A.live)
+                                  A.ack_conn, A.dedup_ms, A.live, K.up)
     local dup = fp_redelivery(why, A.input == '1' and 'input' or 'new',
                               K.sess)
     if dup then

@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
---! KEYS fp mo inq sess ph
+--! KEYS fp mo inq sess ph up
 --! ARGV id now lease dedup_ms ttl_s mode live owner ack_conn
 --! USE fp_mark
 -- Round trip 1 of an MO: records it (group A.mo) unless it is a
@@ -10,6 +10,9 @@
 -- owner: this process run (store_owner), the MO's holder (claim.lua).
 -- live: tokens of the connections of this process that are up now,
 --       separated by spaces.
+-- K.up: the prefix of the shard's connection keys (K.up .. token: the
+--       time up to which that connection's acknowledgements are known
+--       to have kept it mo_ack_timeout; acks.c).
 -- ack_conn: the connection the MO's acknowledgement is to go out on
 --       (not ''): its fingerprint is written in the up-0 form of
 --       fp_ack.lua, <at> `now` (then the MO's received time), before the
@@ -23,8 +26,8 @@
 -- ('open'), when no copy of it is known to have been acknowledged in time
 -- ('unacked': refused, acknowledged late, its response lost, recovered),
 -- or when it was acknowledged on a connection neither still up here nor
--- known to have stayed up ('link'): the SMS centre may have missed the
--- response. Otherwise it is a citizen sending the same text again: new.
+-- known to have stayed up mo_ack_timeout after it (K.up; 'link'): the
+-- SMS centre may have missed the response. Otherwise it is a citizen sending the same text again: new.
 -- A USSD answer where a menu waits is new input whatever the fingerprint.
 -- Returns {'dup', original id, why, what K.fp held}
 --       | {'new', id, session, profile, repeated id or '', why or ''}.
@@ -35,7 +38,7 @@ if A.mode ~= 'reread' then
   if A.dedup_ms ~= '0' then
     local id, prev
     id, why, prev = fp_take(K.fp, K.inq, A.id, A.now, A.ack_conn,
-                            A.dedup_ms, A.live)
+                            A.dedup_ms, A.live, K.up)
     if id then
       local dup = fp_redelivery(why, A.mode, K.sess)
       if dup then

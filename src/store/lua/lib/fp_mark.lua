@@ -14,16 +14,21 @@ end
 -- What a fingerprint's earlier value `prev` says of a copy of its MO
 -- (mo_in.lua tells the cases): the MO's id, and nil when a copy of it
 -- was acknowledged in time on a connection that is still up (`live`:
--- this process's, separated by spaces) or known to have stayed up, or
--- why it may be a re-delivery: 'unacked' (no such copy), 'link' (on a
--- connection neither).
-local function fp_judge(prev, live)
-  local at, conn, up, id = fp_parse(prev)
+-- this process's, separated by spaces) or known to have stayed up
+-- mo_ack_timeout after it (`up` .. conn, written by its process while
+-- the connection is bound: acknowledgements at or before that time kept
+-- their connection that long; an up-1 mark: the same, from a process of
+-- before those keys), or why it may be a re-delivery: 'unacked' (no
+-- such copy), 'link' (on a connection neither).
+local function fp_judge(prev, live, up)
+  local at, conn, u, id = fp_parse(prev)
   if not at then return prev, 'unacked' end
-  if up == '1' or
+  if u == '1' or
      string.find(' ' .. live .. ' ', ' ' .. conn .. ' ', 1, true) then
     return id, nil
   end
+  local kept = redis.call('GET', up .. conn)
+  if kept and tonumber(kept) >= tonumber(at) then return id, nil end
   return id, 'link'
 end
 -- Marks fingerprint `key` for MO `id` for dedup_ms: with the up-0 mark
@@ -33,12 +38,12 @@ end
 -- else the earlier MO's id, why a copy of it may be a re-delivery
 -- ('open' while it is in the inbound queue `inq`, fp_judge's otherwise)
 -- and what the fingerprint held, for fp_put_back.
-local function fp_take(key, inq, id, at, conn, dedup_ms, live)
+local function fp_take(key, inq, id, at, conn, dedup_ms, live, up)
   local mark = id
   if conn ~= '' then mark = fp_mark(at, conn, 0, id) end
   local prev = redis.call('SET', key, mark, 'PX', dedup_ms, 'GET')
   if not prev then return nil end
-  local pid, why = fp_judge(prev, live)
+  local pid, why = fp_judge(prev, live, up)
   if redis.call('ZSCORE', inq, pid) then why = 'open' end
   return pid, why, prev
 end
