@@ -124,6 +124,8 @@ static const struct rec_field profile_fields[] = {
 	  REC_SCRIPT, "lookups refused until" },
 	{ "rln", REC_INT, NOWHERE, "", REC_SCRIPT, "replies this minute" },
 	{ "rlw", REC_TIME, NOWHERE, "", REC_SCRIPT, "reply minute began" },
+	{ "xd", REC_INT, NOWHERE, "", REC_SCRIPT,
+	  "expiry renewed in period (10^8 ms)" },
 };
 
 static const struct rec_field request_fields[] = {

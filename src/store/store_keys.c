@@ -219,7 +219,8 @@ const struct store_key_life store_key_lives[] = {
 	{ "{s*}:sess:*", KL_TTL, "ussd.session_ttl / menus.sms_session_ttl "
 	  "after the last step" },
 	{ "{s*}:ph:*", KL_TTL_OPTOUT, "400 days after the last reply, "
-	  "lookup or language change; an opt-out is kept (the citizen's "
+	  "lookup or language change (less up to 28 hours: the expiry is "
+	  "renewed once in that time); an opt-out is kept (the citizen's "
 	  "choice)" },
 	{ "{s*}:ref:*", KL_TTL, "a day after the phone's last multipart "
 	  "MT" },

@@ -86,9 +86,10 @@ for name, conn in (('LATE', '00c0ffee00c0ffee'), ('RECOVERED', '*')):
     a[B + names.index('ack_at')] = '1700000000000'
     a[B + names.index('ack_conn')] = conn
     print('CALL_%s=%s' % (name, call(a)))
-for k in ('sess', 'inq', 'mo', 'mt', 'fp', 'up'):
+for k in ('sess', 'inq', 'mo', 'mt', 'fp', 'up', 'ph'):
     print('K_%s=%s' % (k, shlex.quote(keys[k])))
-for k in ('mo_id', 'expect_v', 'op', 'mt_score', 'ack_at', 'ack_conn'):
+for k in ('mo_id', 'expect_v', 'op', 'mt_score', 'ack_at', 'ack_conn',
+          'now', 'ph_ttl_s'):
     print('V_%s=%s' % (k, shlex.quote(vals[k])))
 PY
 . "$T/call.env"
@@ -244,6 +245,31 @@ done
 [ -z "$(redis ZSCORE "$K_inq" "$V_mo_id")" ] || fail "record mode: the MO open"
 [ "$(redis GET "$K_fp")" = "a $V_ack_at $V_ack_conn 0 $V_mo_id" ] ||
 	fail "record mode: the fingerprint '$(redis GET "$K_fp")'"
+fresh
+
+# the profile's expiry, written with its period (xd: `now` without its
+# last 8 digits, about 28 hours), is renewed only in a new period (or
+# when the opt-out changes): one EXPIRE fewer per reply
+profile_commit() {
+	fresh
+	redis HDEL "$K_ph" rlw rln >/dev/null	# the reply limit's minute
+	got=$(commit "$CALL_REC")
+	[ "$got" = ok ] || fail "profile: '$got': $(cat "$T/reply.out")"
+}
+redis DEL "$K_ph" >/dev/null
+profile_commit
+[ "$(redis HGET "$K_ph" xd)" = "${V_now%????????}" ] ||
+	fail "the profile's period '$(redis HGET "$K_ph" xd)', not ${V_now%????????}"
+[ "$(redis TTL "$K_ph")" -gt $(( V_ph_ttl_s - 60 )) ] ||
+	fail "a new profile lives $(redis TTL "$K_ph") s"
+redis EXPIRE "$K_ph" 1000 >/dev/null
+profile_commit
+[ "$(redis TTL "$K_ph")" -le 1000 ] ||
+	fail "the profile's expiry renewed within its period"
+redis HSET "$K_ph" xd 1 >/dev/null
+profile_commit
+[ "$(redis TTL "$K_ph")" -gt $(( V_ph_ttl_s - 60 )) ] ||
+	fail "the profile's expiry not renewed in a new period: $(redis TTL "$K_ph")"
 fresh
 
 # the fingerprint's mark put back, whatever becomes of the commit (here

@@ -41,8 +41,9 @@
 -- {'gone'} | {'conflict', session} | {'dup', original id, why, what K.fp
 -- held} (record mode). Over the reply limit the MO is closed with no
 -- reply, no session change and no request; an opt-out still applies.
--- A profile written here lives ph_ttl_s from its last write, unless it
--- holds an opt-out (the citizen's choice, kept). The request stream is
+-- A profile written here lives ph_ttl_s from its last write (from the
+-- first of the last ~28 hours, below), unless it holds an opt-out (the
+-- citizen's choice, kept). The request stream is
 -- trimmed to about req_max entries and to ids from req_minid on. A
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
@@ -92,22 +93,31 @@ local lim = tonumber(A.replies_per_minute)
 local r = {}
 if (lim ~= 0 and (counts or A.mt2_id ~= '')) or A.lookup_failed == '1' or
    A.set_lang ~= '' then
-  r = redis.call('HMGET', K.ph, 'rlw', 'rln', 'lfw', 'lf', 'optout')
+  r = redis.call('HMGET', K.ph, 'rlw', 'rln', 'lfw', 'lf', 'optout', 'xd')
 end
 -- the reply limit: one window of a minute in the profile (rlw, rln),
 -- `taken` replies counted in it here
 local rlw, rln, taken = tonumber(r[1] or '0'), tonumber(r[2] or '0'), 0
 if now - rlw >= 60000 then rlw, rln = now, 0 end
 -- the profile's fields this script writes, in one HSET; it then lives
--- ph_ttl_s from this write, unless it holds an opt-out
+-- ph_ttl_s from this write, unless it holds an opt-out. The expiry is
+-- written again only in a new period of 10^8 ms (about 28 hours; xd, the
+-- period of the last, `now` without its last 8 digits: no arithmetic) or
+-- when the opt-out changes: an EXPIRE per reply was a tenth of this
+-- script's commands, for a TTL of 400 days.
 local function ph_write(f)
   if #f == 0 then return end
-  redis.call('HSET', K.ph, unpack(f))
-  local optout = A.optout
+  local optout, xd = A.optout, string.sub(A.now, 1, -9)
   if optout == '' then optout = r[5] end
+  local renew = optout ~= '1' and (A.optout ~= '' or r[6] ~= xd)
+  if renew then
+    f[#f + 1] = 'xd'
+    f[#f + 1] = xd
+  end
+  redis.call('HSET', K.ph, unpack(f))
   if optout == '1' then
     redis.call('PERSIST', K.ph)
-  else
+  elseif renew then
     redis.call('EXPIRE', K.ph, A.ph_ttl_s)
   end
 end
