@@ -20,5 +20,5 @@
 -- left alone; the TTL is kept. Returns 1 when marked, 0 not.
 local cur = redis.call('GET', K.fp)
 if cur ~= A.expect and cur ~= A.id then return 0 end
-redis.call('SET', K.fp, fp_mark(A.at, A.conn, 0, A.id), 'KEEPTTL')
+redis.call('SET', K.fp, fp_mark(A.at, A.conn, '0', A.id), 'KEEPTTL')
 return 1

@@ -48,10 +48,14 @@
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
 local op = A.op
+-- v: the session's version as stored (a decimal string, as expect_v):
+-- compared as strings. Values written here are strings where they can
+-- be: a Lua number in a command is formatted with printf, and strtod
+-- reads one (together 4% of this script's instructions, callgrind).
 local v, again, again_why
 if A.mo then
-  v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
-  if op ~= 'keep' and v ~= tonumber(A.expect_v) then
+  v = redis.call('HGET', K.sess, 'v') or '0'
+  if op ~= 'keep' and v ~= A.expect_v then
     return {'conflict', redis.call('HGETALL', K.sess)}
   end
   -- judged as mo_in.lua judges it (an SMS, a USSD answer)
@@ -76,8 +80,8 @@ else
   if redis.call('ZREM', K.inq, A.mo_id) == 0 then
     return {'gone'}
   end
-  v = tonumber(redis.call('HGET', K.sess, 'v') or '0')
-  if op ~= 'keep' and v ~= tonumber(A.expect_v) then
+  v = redis.call('HGET', K.sess, 'v') or '0'
+  if op ~= 'keep' and v ~= A.expect_v then
     redis.call('ZADD', K.inq, A.mt_score, A.mo_id)
     return {'conflict', redis.call('HGETALL', K.sess)}
   end
@@ -97,8 +101,8 @@ if (lim ~= 0 and (counts or A.mt2_id ~= '')) or A.lookup_failed == '1' or
 end
 -- the reply limit: one window of a minute in the profile (rlw, rln),
 -- `taken` replies counted in it here
-local rlw, rln, taken = tonumber(r[1] or '0'), tonumber(r[2] or '0'), 0
-if now - rlw >= 60000 then rlw, rln = now, 0 end
+local rlw, rln, taken = r[1] or '0', tonumber(r[2] or '0'), 0
+if now - tonumber(rlw) >= 60000 then rlw, rln = A.now, 0 end
 -- the profile's fields this script writes, in one HSET; it then lives
 -- ph_ttl_s from this write, unless it holds an opt-out. The expiry is
 -- written again only in a new period of 10^8 ms (about 28 hours; xd, the
@@ -123,7 +127,7 @@ local function ph_write(f)
 end
 local ph = {}
 if A.optout ~= '' then
-  ph = {'optout', A.optout, 'optout_at', now}
+  ph = {'optout', A.optout, 'optout_at', A.now}
 end
 local function queue(key, id, fields)
   redis.call('HSET', key, 'state', 'queued', 'owner', A.owner,
@@ -171,7 +175,7 @@ end
 -- and the menus, and an MO that read "none" meanwhile still finds none.
 -- A session that is there is replaced, its version stepped, so that an
 -- MO that read it before conflicts.
-if op == 'set' or (op == 'end' and v ~= 0) then
+if op == 'set' or (op == 'end' and v ~= '0') then
   redis.call('DEL', K.sess)
   if op == 'set' then
     redis.call('HSET', K.sess, 'v', v + 1, unpack(A.sess or {}))
@@ -204,7 +208,7 @@ if A.lookup_failed == '1' then
   local n = 1
   if now - tonumber(r[3] or '0') > tonumber(A.lookup_window_ms) then
     ph[#ph + 1] = 'lfw'
-    ph[#ph + 1] = now
+    ph[#ph + 1] = A.now
   else
     n = tonumber(r[4] or '0') + 1
   end

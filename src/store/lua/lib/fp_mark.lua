@@ -40,7 +40,7 @@ end
 -- and what the fingerprint held, for fp_put_back.
 local function fp_take(key, inq, id, at, conn, dedup_ms, live, up)
   local mark = id
-  if conn ~= '' then mark = fp_mark(at, conn, 0, id) end
+  if conn ~= '' then mark = fp_mark(at, conn, '0', id) end
   local prev = redis.call('SET', key, mark, 'PX', dedup_ms, 'GET')
   if not prev then return nil end
   local pid, why = fp_judge(prev, live, up)
