@@ -19,8 +19,20 @@
 # time beyond its commands (the call, the arguments made into Lua
 # strings, the prelude, Lua's overhead per redis.call). Repeat it for
 # noise: a machine shared with other work shows in every figure.
+#
+#   bench/script-cost.sh --instr [COPIES]
+#
+# counts instead what each call costs Redis in instructions
+# (bench/redis_instr.py: redis-server under callgrind, default 3000
+# copies), a figure that does not move with the machine's load: a
+# change to a script is measured with one run.
 set -eu
-COPIES=${1:-20000}
+INSTR=0
+if [ "${1:-}" = --instr ]; then
+	INSTR=1
+	shift
+fi
+COPIES=${1:-$([ $INSTR = 1 ] && echo 3000 || echo 20000)}
 CGW_BUILDDIR=$(cd "${CGW_BUILDDIR:?}" && pwd)
 CGW_SRCDIR=$(cd "${CGW_SRCDIR:?}" && pwd)
 export CGW_BUILDDIR CGW_SRCDIR
@@ -51,6 +63,27 @@ cpu_us() {
 		/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.0f", t * 1e6 }'
 }
 
+if [ $INSTR = 1 ]; then
+	echo "== one SMS lookup's calls, each replayed $COPIES times (instructions of Redis per call)"
+	printf '  %-22s %5s %12s\n' call argc instructions
+	python3 "$CGW_SRCDIR/bench/redis_instr.py" "$T/replay" \
+		"$CGW_BUILDDIR/src/store/lua_scripts.c" "$REDIS_SERVER" \
+		"$("$CGW_BUILDDIR"/tests/freeport)" >"$T/instr.out" ||
+		fail "redis_instr.py"
+	total=0
+	while read -r n what argc instr; do
+		case $what in
+		EVALSHA:*) name="$(script_name "${what#EVALSHA:}")" ;;
+		*) name=$what ;;
+		esac
+		printf '  %-22s %5s %12s\n' "$name" "$argc" "$instr"
+		total=$(( total + instr ))
+	done <"$T/instr.out"
+	echo "  -- $total instructions of Redis per MO (the daemon's timers not included)"
+	: >"$T/finish"
+	TEST_OK=1
+	exit 0
+fi
 echo "== one SMS lookup's calls, each replayed $COPIES times (µs of Redis CPU per call)"
 printf '  %-22s %5s %9s %9s %9s %9s\n' call argc "Redis µs" commands "their µs" "rest µs"
 total=0

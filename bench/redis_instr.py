@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Redis's instructions per call, one SMS lookup's calls (issue 13).
+
+    redis_instr.py REPLAY_DIR LUA_SCRIPTS_C REDIS_SERVER PORT [NAME=FILE]...
+
+REPLAY_DIR is what bench/replay.py wrote (phases, NN.resp, each call of
+one lookup as COPIES distinct MOs); LUA_SCRIPTS_C the build's embedded
+scripts, loaded byte for byte. For each phase, redis-server runs under
+callgrind twice: the phases before it replayed whole, then that phase's
+first third of its copies, or all of them; the difference of the two
+totals over the copies between is what one call costs Redis, in
+instructions, start-up and earlier phases cancelled out. Unlike CPU time
+on a shared machine, the count does not move from run to run (a few
+tenths of a percent), so a change to a script shows at once. NAME=FILE
+runs FILE in place of script NAME (an experiment; the calls keep their
+arguments). Prints a line per phase: phase, call, arguments,
+instructions per call.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def resp(*args):
+    out = b'*%d\r\n' % len(args)
+    for a in args:
+        if isinstance(a, str):
+            a = a.encode()
+        out += b'$%d\r\n%s\r\n' % (len(a), a)
+    return out
+
+
+def read_reply(f):
+    line = f.readline()
+    kind = line[:1]
+    if kind in b'+-:':
+        return line
+    if kind == b'$':
+        n = int(line[1:])
+        return None if n < 0 else f.read(n + 2)[:-2]
+    if kind == b'*':
+        return [read_reply(f) for _ in range(max(int(line[1:]), 0))]
+    raise ValueError('not a RESP reply: %r' % line)
+
+
+def commands(path):
+    """The RESP commands of a replay file, each as its bytes."""
+    data = open(path, 'rb').read()
+    out, i = [], 0
+    while i < len(data):
+        j = data.index(b'\r\n', i)
+        k = j + 2
+        for _ in range(int(data[i + 1:j])):
+            e = data.index(b'\r\n', k)
+            k = e + 2 + int(data[k + 1:e]) + 2
+        out.append(data[i:k])
+        i = k
+    return out
+
+
+def scripts(c_file):
+    """name -> the script's text as the daemon sends it."""
+    src = open(c_file).read()
+    out = {}
+    for m in re.finditer(r'static const char (\w+)_src\[\] =\n(.*?)\n\t;',
+                         src, re.S):
+        out[m.group(1)] = b''.join(
+            bytes(x, 'ascii').decode('unicode_escape').encode('latin-1')
+            for x in re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+    return out
+
+
+def run(server, port, texts, swap, before, last, tmp):
+    """Total instructions of a redis-server that loads the scripts,
+    replays the `before` commands, then `last`."""
+    out = os.path.join(tmp, 'cg.out')
+    p = subprocess.Popen(
+        ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out,
+         server, '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+         '--appendonly', 'no', '--hash-max-listpack-value', '256'],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            s = socket.create_connection(('127.0.0.1', port))
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        p.kill()
+        sys.exit('redis-server under valgrind did not start')
+    f = s.makefile('rb')
+    sha = {}
+    for name, text in texts.items():
+        s.sendall(resp('SCRIPT', 'LOAD', text))
+        orig = read_reply(f)
+        if name in swap:
+            s.sendall(resp('SCRIPT', 'LOAD', swap[name]))
+            sha[orig] = read_reply(f)
+    for cmds in before + [last]:
+        data = b''.join(cmds)
+        for a, b in sha.items():
+            data = data.replace(a, b)
+        s.sendall(data)
+        for _ in cmds:
+            r = read_reply(f)
+            if isinstance(r, bytes) and r.startswith(b'-'):
+                sys.exit('replay: %s' % r.decode(errors='replace').strip())
+    s.sendall(resp('SHUTDOWN', 'NOSAVE'))
+    p.wait()
+    for line in open(out):
+        if line.startswith('totals:') or line.startswith('summary:'):
+            return int(line.split()[1])
+    sys.exit('no totals in callgrind output')
+
+
+def main():
+    rdir, c_file, server, port = sys.argv[1:5]
+    swap = {}
+    for a in sys.argv[5:]:
+        name, path = a.split('=', 1)
+        swap[name] = open(path, 'rb').read()
+    texts = scripts(c_file)
+    phases = [l.split() for l in open(os.path.join(rdir, 'phases'))]
+    done = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, what, argc in phases:
+            cmds = commands(os.path.join(rdir, n + '.resp'))
+            third = len(cmds) // 3
+            a = run(server, int(port), texts, swap, done, cmds[:third], tmp)
+            b = run(server, int(port), texts, swap, done, cmds, tmp)
+            print(n, what, argc, (b - a) // (len(cmds) - third))
+            sys.stdout.flush()
+            done.append(cmds)
+
+
+if __name__ == '__main__':
+    main()
