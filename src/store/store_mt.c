@@ -145,6 +145,24 @@ static int map_open(struct store *st, const struct store_mt *mt, int ncmds,
 	return 0;
 }
 
+/*
+ * Whether an MT's record holds, of what only sending needed, nothing but
+ * its text and owner (mt_done.lua's `lean`): a single-part SMS reply
+ * queued by this process (mo_recv_ms is not stored, so an MT claimed
+ * from Redis has 0), none of the fields of USSD, of broadcasts, of an
+ * encoding chosen by hand, of several parts (ref: mt_ref.lua gives one
+ * only to those) or of several tries.
+ * If a record held more (another process claimed it meanwhile: claims),
+ * it keeps a field or two: memory, not meaning.
+ */
+static bool mt_lean(const struct store_mt *mt, int nparts)
+{
+	return nparts <= 1 && mt->mo_recv_ms != 0 && mt->ch == STORE_CH_SMS &&
+	       !mt->ussd_final && !mt->ussd_ref[0] && !mt->bc[0] &&
+	       mt->prio == 0 && mt->enc == 0 && mt->attempts == 0 &&
+	       mt->tries == 0;
+}
+
 int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *state, const char *bind,
 		  const char *const *msgids, const char *const *keys,
@@ -184,6 +202,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	arg_ki(a, "now", util_now_ms());
 	/* receipts count parts: a message is delivered when all are */
 	arg_ki(a, "parts", nparts > 0 ? nparts : 1);
+	arg_kv(a, "lean", mt_lean(mt, nparts) ? "1" : "0");
 	sreq_send(rq, n++, a);
 	for (int i = 0; sent && i < nparts; i++)
 		if (keys[i] && keys[i][0]) {

@@ -63,5 +63,12 @@ sleep 1
 	fail "ctl message"
 grep -q "^Parts: *3" "$T/m1.out" || fail "parts not recorded"
 grep -q "^State: *delivered" "$T/m1.out" || fail "not delivered: $(cat "$T/m1.out")"
+# sent, its record keeps what receipts need: not its text, nor what
+# sending several parts needed (its concatenation reference)
+k=$(redis --scan --pattern "cgw:*:mt:$(cat "$T/id1")")
+[ -n "$k" ] || fail "no record of $(cat "$T/id1")"
+for f in text owner ref; do
+	[ "$(redis HEXISTS "$k" $f)" = 0 ] || fail "$k holds $f: $(redis HKEYS "$k" | tr '\n' ' ')"
+done
 stop_gw || fail "citizengw exited with an error"
 pass
