@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <event2/event.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +40,7 @@ struct acks {
 	int64_t keep_ms;
 	char instance[64];
 	int64_t boot;		/* wall ms at start: a restart is a new run */
+	uint64_t run;		/* the tokens' hash of instance and boot */
 	struct smpp_link *const *links;
 	const int *nlinks;
 };
@@ -81,6 +81,8 @@ struct acks *acks_new(struct event_base *base, struct store *st,
 	a->keep_ms = (int64_t)dedup_ms + ACKS_UP_KEEP_MS;
 	util_strlcpy(a->instance, instance, sizeof(a->instance));
 	a->boot = util_now_ms();
+	a->run = util_fnv1a64(a->instance, strlen(a->instance), 0xac4);
+	a->run = util_fnv1a64(&a->boot, sizeof(a->boot), a->run);
 	a->links = links;
 	a->nlinks = nlinks;
 	return a;
@@ -101,10 +103,9 @@ void acks_token(const struct acks *a, const struct smpp_link *l,
 	const char *name = smpp_link_name(l);
 	uint8_t g[4] = { (uint8_t)(gen >> 24), (uint8_t)(gen >> 16),
 			 (uint8_t)(gen >> 8), (uint8_t)gen };
-	uint64_t h = util_fnv1a64(a->instance, strlen(a->instance), 0xac4);
+	/* two per MO (its mark, the live list): the run's part once */
+	uint64_t h = util_fnv1a64(name, strlen(name) + 1, a->run);
 
-	h = util_fnv1a64(&a->boot, sizeof(a->boot), h);
-	h = util_fnv1a64(name, strlen(name) + 1, h);
 	h = util_fnv1a64(g, sizeof(g), h);
 	util_hex64(h, out);	/* ACKS_TOKEN_MAX >= 17 */
 }
@@ -124,7 +125,9 @@ void acks_live(const struct acks *a, struct smpp_link *const *links, int n,
 		if (used + ACKS_TOKEN_MAX + 1 > outlen)
 			break;
 		acks_token(a, links[i], smpp_link_generation(links[i]), t);
-		used += (size_t)snprintf(out + used, outlen - used, "%s%s",
-					 used ? " " : "", t);
+		if (used)
+			out[used++] = ' ';
+		memcpy(out + used, t, ACKS_TOKEN_MAX);	/* NUL included */
+		used += ACKS_TOKEN_MAX - 1;
 	}
 }
