@@ -16,14 +16,17 @@
 
 /*
  * Every ACKS_BEAT_MS each connection that is bound and receives is
- * written up (store_conn_up): its acknowledgements of mo_ack_timeout ago
- * and before kept it that long. A copy of an MO acknowledged on it is
- * then judged by that time (mo_in.lua); this process judges its own live
- * connections without it (acks_live). The beat is how late, at most,
- * another process (or this one restarted) learns it: a citizen's repeat
- * that soon after mo_ack_timeout may be taken for a re-delivery. Once a
- * connection drops its key stays as last written, so its later
- * acknowledgements are not vouched for: the safe side.
+ * written up (store_conn_up) with the time twice mo_ack_timeout ago: an
+ * MO received on it by then and acknowledged in time, so within
+ * mo_ack_timeout of its receipt (a fingerprint's mark holds the
+ * receipt, not when the response went out), kept its connection at
+ * least mo_ack_timeout after its response. A copy of an MO acknowledged
+ * on it is judged by that time (mo_in.lua); this process judges its own
+ * live connections without it (acks_live). Another process, or this one
+ * restarted, so takes a citizen's repeat within twice mo_ack_timeout
+ * (and a beat) of the first MO for a re-delivery. Once a connection
+ * drops its key stays as last written, so its later acknowledgements
+ * are not vouched for: the safe side.
  *
  * A mark per MO, made up by a batch call mo_ack_timeout later, did the
  * same at a SET per MO in Redis (fp_up.lua) and a record per MO here.
@@ -48,7 +51,7 @@ struct acks {
 static void beat_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct acks *a = arg;
-	int64_t upto = util_now_ms() - a->timeout_ms;
+	int64_t upto = util_now_ms() - 2 * (int64_t)a->timeout_ms;
 
 	for (int i = 0; i < *a->nlinks; i++) {
 		struct smpp_link *l = a->links[i];

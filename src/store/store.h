@@ -332,10 +332,10 @@ int store_fp_unmark(struct store *st, const struct store_fp_ack *a,
 		    store_done_fn *cb, void *arg);
 
 /*
- * Connection conn (store_fp_ack.conn) is bound now: every MO acknowledged
- * on it at or before `upto` (UTC ms; now less gateway.mo_ack_timeout)
- * kept its connection that long, and a copy of it is not a re-delivery
- * (mo_in.lua). Written in every shard (the key each shard's scripts
+ * Connection conn (store_fp_ack.conn) is bound now: every MO received on
+ * it at or before `upto` (UTC ms; now less twice gateway.mo_ack_timeout)
+ * and acknowledged in time kept its connection mo_ack_timeout after its
+ * response, and a copy of it is not a re-delivery (mo_in.lua). Written in every shard (the key each shard's scripts
  * read), to live ttl_ms.
  */
 int store_conn_up(struct store *st, const char *conn, int64_t upto,

@@ -16,10 +16,12 @@
  *   P:{sN}:mt:<id>            an MT and its state
  *   P:{sN}:live               heartbeats of the gateway processes (hash:
  *                             owner -> alive until, ms; see claim.lua)
- *   P:{sN}:up:<token>         an SMPP connection that stayed bound: its
- *                             acknowledgements up to this time (ms) kept
- *                             it gateway.mo_ack_timeout (acks.c), one
- *                             copy per shard for the shard's scripts
+ *   P:{sN}:up:<token>         an SMPP connection that stayed bound: MOs
+ *                             received on it up to this time (ms) and
+ *                             acknowledged in time kept it
+ *                             gateway.mo_ack_timeout after their response
+ *                             (acks.c), one copy per shard for the
+ *                             shard's scripts
  *   P:{sN}:cc:<key>           parts of a multipart MO
  *   P:{sN}:ccq                multipart MOs by deadline (zset)
  *   P:{sN}:ccdone:<key>       a joined multipart MO (late parts ignored)

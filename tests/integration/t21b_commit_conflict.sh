@@ -187,9 +187,10 @@ redelivered() {
 redelivered orig-1 unacked
 redelivered "a 1700000000000 0123456789abcdef 0 orig-1" link
 # a connection not live here, known to have stayed bound by its key
-# (gw/acks.c's beat: its acknowledgements up to then kept it
-# mo_ack_timeout): at or after the mark's time, a repeat is new; before
-# it, the connection may have dropped in time to lose the response
+# (gw/acks.c's beat: the MOs received on it up to then and acknowledged
+# in time kept it mo_ack_timeout after their response): at or after the
+# mark's time, a repeat is new; before it, the connection may have
+# dropped in time to lose the response
 redis SET "${K_up}0123456789abcdef" 1699999999999 PX 100000 >/dev/null
 redelivered "a 1700000000000 0123456789abcdef 0 orig-1" link
 # repeated HOLDS: a citizen's repeat, answered and stored

@@ -29,9 +29,10 @@ fp_of() {
 	done | grep " $1\$" || true
 }
 
-# whether connection $1's key (every shard's) vouches for an
-# acknowledgement at $2: its value, the time up to which acknowledgements
-# kept their connection mo_ack_timeout, is $2 or later
+# whether connection $1's key (every shard's) vouches for the
+# acknowledgement of an MO received at $2: its value, the time up to
+# which MOs received and acknowledged in time kept their connection
+# mo_ack_timeout after their response, is $2 or later
 vouched() {
 	for k in $(redis --scan --pattern "cgw:*:up:$1"); do
 		redis GET "$k"
@@ -83,7 +84,8 @@ mark=$(fp_of "$id_d")
 echo "$mark" | grep -Eq "^a [0-9]+ [0-9a-f]{16} 0 $id_d\$" ||
 	fail "D's acknowledgement not marked: $mark"
 set -- $mark
-wait_for 10 vouched "$3" "$2" || fail "D's connection not vouched for: $mark"
+# (twice mo_ack_timeout, 5 s, after D's receipt)
+wait_for 20 vouched "$3" "$2" || fail "D's connection not vouched for: $mark"
 # in each of the 16 shards, for a while (not for ever)
 [ "$(redis --scan --pattern "cgw:*:up:$3" | wc -l)" = 16 ] ||
 	fail "D's connection's key not in every shard"

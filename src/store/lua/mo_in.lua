@@ -11,8 +11,9 @@
 -- live: tokens of the connections of this process that are up now,
 --       separated by spaces.
 -- K.up: the prefix of the shard's connection keys (K.up .. token: the
---       time up to which that connection's acknowledgements are known
---       to have kept it mo_ack_timeout; acks.c).
+--       time up to which the MOs received on that connection and
+--       acknowledged in time are known to have kept it mo_ack_timeout
+--       after their response; acks.c).
 -- ack_conn: the connection the MO's acknowledgement is to go out on
 --       (not ''): its fingerprint is written in the up-0 form of
 --       fp_ack.lua, <at> `now` (then the MO's received time), before the

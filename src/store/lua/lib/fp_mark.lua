@@ -16,10 +16,11 @@ end
 -- was acknowledged in time on a connection that is still up (`live`:
 -- this process's, separated by spaces) or known to have stayed up
 -- mo_ack_timeout after it (`up` .. conn, written by its process while
--- the connection is bound: acknowledgements at or before that time kept
--- their connection that long; an up-1 mark: the same, from a process of
--- before those keys), or why it may be a re-delivery: 'unacked' (no
--- such copy), 'link' (on a connection neither).
+-- the connection is bound: the marks of MOs received at or before that
+-- time kept their connection that long after their response; an up-1
+-- mark: the same, from a process of before those keys), or why it may
+-- be a re-delivery: 'unacked' (no such copy), 'link' (on a connection
+-- neither).
 local function fp_judge(prev, live, up)
   local at, conn, u, id = fp_parse(prev)
   if not at then return prev, 'unacked' end
