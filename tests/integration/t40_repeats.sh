@@ -89,8 +89,13 @@ wait_for 20 vouched "$3" "$2" || fail "D's connection not vouched for: $mark"
 # in each of the 16 shards, for a while (not for ever)
 [ "$(redis --scan --pattern "cgw:*:up:$3" | wc -l)" = 16 ] ||
 	fail "D's connection's key not in every shard"
+# a response may go out up to mo_ack_timeout (5 s) after its MO's
+# receipt, the time its mark holds: the key vouches for MOs received
+# twice that long before it was written
 for k in $(redis --scan --pattern "cgw:*:up:$3"); do
 	[ "$(redis PTTL "$k")" -gt 120000 ] || fail "$k: PTTL $(redis PTTL "$k")"
+	[ $(( $(date +%s%3N) - $(redis GET "$k") )) -ge 10000 ] ||
+		fail "$k vouches for MOs received $(( $(date +%s%3N) - $(redis GET "$k") )) ms ago"
 done
 touch "$T/d-up"
 wait_for 20 sh -c "grep ' SUBMIT ' '$T/sim.log' | grep -q 'to=$E'" ||
