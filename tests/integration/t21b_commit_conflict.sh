@@ -35,22 +35,22 @@ stop_gw || fail "citizengw exited with an error"
 sleep 0.3
 kill "$MON"
 
-# the client's mo_commit call (ten keys, the second the inbound queue),
-# as arguments one per line, NUL-free ASCII
+# the client's mo_commit call (its keys as the script declares them, the
+# second the inbound queue), as arguments one per line, NUL-free ASCII
 python3 - "$T/monitor.out" "$CGW_SRCDIR/src/store/lua/mo_commit.lua" \
 	>"$T/call.env" <<'PY' || fail "no mo_commit call in MONITOR's output"
 import re, shlex, sys
+names = open(sys.argv[2]).read().split('--! ARGV', 1)[1].split('\n', 1)[0].split()
+knames = open(sys.argv[2]).read().split('--! KEYS', 1)[1].split('\n', 1)[0].split()
 argv = None
 for line in open(sys.argv[1], errors='replace'):
     if ' lua] ' in line or '"EVALSHA"' not in line:
         continue
     args = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
-    if args[2] == '11' and args[4].endswith(':inq'):
+    if args[2] == str(len(knames)) and args[4].endswith(':inq'):
         argv = args
 if argv is None:
     sys.exit(1)
-names = open(sys.argv[2]).read().split('--! ARGV', 1)[1].split('\n', 1)[0].split()
-knames = open(sys.argv[2]).read().split('--! KEYS', 1)[1].split('\n', 1)[0].split()
 B = 3 + len(knames)	# where ARGV starts
 keys = dict(zip(knames, argv[3:B]))
 vals = dict(zip(names, argv[B:B + len(names)]))
