@@ -25,14 +25,7 @@ import sys
 import tempfile
 import time
 
-
-def resp(*args):
-    out = b'*%d\r\n' % len(args)
-    for a in args:
-        if isinstance(a, str):
-            a = a.encode()
-        out += b'$%d\r\n%s\r\n' % (len(a), a)
-    return out
+from replay import resp  # bench/replay.py: the RESP the replay writes
 
 
 def read_reply(f):
@@ -96,10 +89,10 @@ def run(server, port, texts, swap, before, last, tmp):
     f = s.makefile('rb')
     sha = {}
     for name, text in texts.items():
-        s.sendall(resp('SCRIPT', 'LOAD', text))
+        s.sendall(resp([b'SCRIPT', b'LOAD', text]))
         orig = read_reply(f)
         if name in swap:
-            s.sendall(resp('SCRIPT', 'LOAD', swap[name]))
+            s.sendall(resp([b'SCRIPT', b'LOAD', swap[name]]))
             sha[orig] = read_reply(f)
     for cmds in before + [last]:
         data = b''.join(cmds)
@@ -110,7 +103,7 @@ def run(server, port, texts, swap, before, last, tmp):
             r = read_reply(f)
             if isinstance(r, bytes) and r.startswith(b'-'):
                 sys.exit('replay: %s' % r.decode(errors='replace').strip())
-    s.sendall(resp('SHUTDOWN', 'NOSAVE'))
+    s.sendall(resp([b'SHUTDOWN', b'NOSAVE']))
     p.wait()
     for line in open(out):
         if line.startswith('totals:') or line.startswith('summary:'):
