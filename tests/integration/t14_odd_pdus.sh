@@ -61,6 +61,14 @@ grep -q "MT .* to 84966\*\*\*22 failed (status 0x0000000b)" "$T/gw.log" ||
 	fail "permanent error not recorded as failed"
 [ "$(grep -c "SUBMIT #.* to=84966000222 " "$T/sim.log")" = 1 ] ||
 	fail "a permanent error was retried"
+# its record says so and keeps the text the citizen did not get (a reply
+# like the others, which drop theirs once sent: mt_done.lua's lean path)
+for k in $(redis --scan --pattern 'cgw:*:mt:*'); do
+	[ "$(redis HGET "$k" msisdn)" = 84966000222 ] && mt=$k
+done
+[ -n "${mt:-}" ] || fail "no record of the reply to 84966000222"
+[ "$(redis HGET "$mt" state)" = failed ] || fail "$mt: $(redis HGETALL "$mt" | tr '\n' ' ')"
+[ -n "$(redis HGET "$mt" text)" ] || fail "$mt dropped its text"
 grep -q "SUBMIT #.*status=0x00000008 to=84955000333" "$T/sim.log" ||
 	fail "no temporary error injected"
 grep -q "RX unbind_resp" "$T/sim.log" || fail "unbind from the SMS centre not answered"

@@ -11,7 +11,19 @@
 -- the counters, K.bcounts .. broadcast id). lean '1': a single-part
 -- reply that this process queued and sent, whose record holds of what
 -- sending needed only its text and owner.
-redis.call('ZREM', K.queue, A.id)
+local queued = redis.call('ZREM', K.queue, A.id)
+-- A lean reply sent and still queued (so its record is there: a queued
+-- MT leaves the queue before its record can expire): nothing to read
+-- first. No receipt can have reached it (its message id is mapped after
+-- this script), it is no broadcast's and no USSD screen. Reading all
+-- that was a fifth of this script (bench/script-cost.sh --instr:
+-- 76 K instructions, 60 K without).
+if A.lean == '1' and A.state == 'sent' and queued == 1 then
+  redis.call('HSET', K.mt, 'state', 'sent', 'bind', A.bind, 'msgid', A.msgid,
+             'status', A.status, 'done_at', A.now, 'parts', A.parts)
+  redis.call('HDEL', K.mt, 'text', 'owner')
+  return 1
+end
 -- one HMGET: every MT record holds a state (the scripts that make one
 -- write it), so none means no record (expired)
 local r = redis.call('HMGET', K.mt, 'state', 'bc', 'ch')
