@@ -5,7 +5,9 @@
  * keys declared in KEYS, and every key the script's own commands touch,
  * hash to one slot (CRC16 of the key, or of its {hash tag}, modulo 16384).
  * Commands outside scripts that name several keys are held to the same
- * rule.
+ * rule, and so is a transaction (MULTI ... EXEC) as a whole: its
+ * commands, a script's declared keys and the script's own commands, all
+ * in the slot of the transaction's first key.
  *
  * Prints one line per violation and a summary; exits 1 when there is any
  * violation or when no script call was seen at all (a test that watched
@@ -108,6 +110,7 @@ static bool in(const char *const *list, size_t n, const char *cmd)
 
 struct state {
 	bool in_script;
+	bool in_tx, tx_slot;	/* inside MULTI; its slot known */
 	unsigned slot;
 	char script[48];
 	long calls, commands, violations;
@@ -130,6 +133,40 @@ static int client_command(struct state *st, int argc, char **argv)
 	const char *cmd = argv[0];
 
 	st->in_script = false;
+	if (strcasecmp(cmd, "MULTI") == 0) {
+		st->in_tx = true;
+		st->tx_slot = false;
+		st->calls++;
+		snprintf(st->script, sizeof(st->script), "(MULTI)");
+		return 0;
+	}
+	if (strcasecmp(cmd, "EXEC") == 0 || strcasecmp(cmd, "DISCARD") == 0) {
+		st->in_tx = false;
+		return 0;
+	}
+	if (st->in_tx) {
+		/* every key of the transaction, its scripts' commands' too,
+		 * in the slot of its first */
+		bool script = strcasecmp(cmd, "EVALSHA") == 0 ||
+			      strcasecmp(cmd, "EVAL") == 0;
+		int from = script || IN(all_keys, cmd) || IN(first_key, cmd);
+		int to = script ? 3 + (argc > 2 ? atoi(argv[2]) : 0)
+		       : IN(all_keys, cmd) ? argc
+		       : from ? 2 : 0;
+
+		if (script)
+			from = 3;
+		for (int i = from; i < to && i < argc; i++) {
+			if (!st->tx_slot) {
+				st->slot = slot_of(argv[i]);
+				st->tx_slot = true;
+			} else {
+				check_key(st, argv[i], cmd);
+			}
+		}
+		st->in_script = st->tx_slot;
+		return 0;
+	}
 	if (strcasecmp(cmd, "EVALSHA") == 0 || strcasecmp(cmd, "EVAL") == 0) {
 		long nkeys = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
 

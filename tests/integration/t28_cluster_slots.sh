@@ -9,7 +9,8 @@
 # the applications listed, a broadcast sent and another cancelled, a
 # re-delivery after the link dropped, a response late) is
 # watched with MONITOR, and tests/slotcheck checks the keys each call
-# declares and every key its commands touch against the cluster slot rule
+# declares and every key its commands touch (a transaction's, MULTI to EXEC,
+# all in one slot) against the cluster slot rule
 # (CRC16 of the {hash tag}).
 . "$(dirname "$0")/lib.sh"
 
