@@ -42,16 +42,27 @@ def read_reply(f):
 
 
 def commands(path):
-    """The RESP commands of a replay file, each as its bytes."""
+    """The calls of a replay file, each as its bytes and its number of
+    commands (a transaction, MULTI to EXEC, is one call)."""
     data = open(path, 'rb').read()
-    out, i = [], 0
+    out, i, tx = [], 0, None
     while i < len(data):
         j = data.index(b'\r\n', i)
         k = j + 2
         for _ in range(int(data[i + 1:j])):
             e = data.index(b'\r\n', k)
             k = e + 2 + int(data[k + 1:e]) + 2
-        out.append(data[i:k])
+        cmd = data[i:k]
+        name = re.match(rb'\*\d+\r\n\$\d+\r\n([A-Za-z]+)', cmd).group(1).upper()
+        if tx is not None:
+            tx = (tx[0] + cmd, tx[1] + 1)
+            if name in (b'EXEC', b'DISCARD'):
+                out.append(tx)
+                tx = None
+        elif name == b'MULTI':
+            tx = (cmd, 1)
+        else:
+            out.append((cmd, 1))
         i = k
     return out
 
@@ -95,12 +106,15 @@ def run(server, port, texts, swap, before, last, tmp):
             s.sendall(resp([b'SCRIPT', b'LOAD', swap[name]]))
             sha[orig] = read_reply(f)
     for cmds in before + [last]:
-        data = b''.join(cmds)
+        data = b''.join(c for c, _ in cmds)
         for a, b in sha.items():
             data = data.replace(a, b)
         s.sendall(data)
-        for _ in cmds:
+        for _ in range(sum(n for _, n in cmds)):
             r = read_reply(f)
+            if isinstance(r, list) and r and isinstance(r[-1], bytes) and \
+                    r[-1].startswith(b'-'):
+                r = r[-1]	# EXEC's: the script's, last
             if isinstance(r, bytes) and r.startswith(b'-'):
                 sys.exit('replay: %s' % r.decode(errors='replace').strip())
     s.sendall(resp([b'SHUTDOWN', b'NOSAVE']))

@@ -4,14 +4,16 @@
     python3 bench/replay.py MONITOR_LOG COPIES OUTDIR
 
 MONITOR_LOG holds what Redis received while the daemon handled one MO
-(redis-cli MONITOR). The commands the daemon sent (not those its
-scripts ran) are taken in order; for each, OUTDIR/NN.resp holds COPIES
-of it in RESP, for `redis-cli --pipe`, each copy made a different MO:
-the MO id, the fingerprint, the SMS centre's message id and the phone
-are replaced by copy-specific ones of the same length, so that each
-copy writes its own keys as a new MO would. OUTDIR/phases lists, one a
-line, NN, the command (EVALSHA:<the first 8 digits of the SHA1>) and its
-argument count.
+(redis-cli MONITOR). The calls the daemon made (not the commands its
+scripts ran) are taken in order, a transaction (MULTI ... EXEC) as one;
+for each, OUTDIR/NN.resp holds COPIES of it in RESP, for `redis-cli
+--pipe`, each copy made a different MO: the MO id, the fingerprint, the
+SMS centre's message id and the phone are replaced by copy-specific
+ones of the same length, so that each copy writes its own keys as a new
+MO would. OUTDIR/phases lists, one a line, NN, the call (EVALSHA:<the
+first 8 digits of the SHA1>; MULTI+EVALSHA:... for a transaction that
+calls a script) and its argument count (a transaction's, all its
+commands').
 """
 import os
 import re
@@ -34,8 +36,9 @@ def unquote(s):
 
 
 def commands(path):
-    """The client commands of a MONITOR log, as lists of bytes."""
-    out = []
+    """The client calls of a MONITOR log, each a list of commands (one,
+    but for a transaction: MULTI to EXEC), each a list of bytes."""
+    out, tx = [], None
     with open(path, encoding='latin-1') as f:
         for line in f:
             m = LINE.match(line.rstrip('\n'))
@@ -43,9 +46,17 @@ def commands(path):
                     m.group(1).startswith('unix'):
                 continue
             args = [unquote(a) for a in ARG.findall(m.group(2))]
-            if args and args[0].upper() not in (b'MONITOR', b'SMEMBERS',
-                                                b'CLIENT', b'INFO'):
-                out.append(args)
+            name = args[0].upper() if args else b''
+            if tx is not None:
+                tx.append(args)
+                if name in (b'EXEC', b'DISCARD'):
+                    out.append(tx)
+                    tx = None
+            elif name == b'MULTI':
+                tx = [args]
+            elif args and name not in (b'MONITOR', b'SMEMBERS', b'CLIENT',
+                                       b'INFO'):
+                out.append([args])
     return out
 
 
@@ -56,7 +67,7 @@ TOKENS = (('id', rb':mo:([^\0]+)'), ('fp', rb':fp:([0-9a-f]{16,})'),
 
 def tokens(cmds):
     """The MO's id, fingerprint, phone and message id, as found."""
-    blob = b'\0'.join(b'\0'.join(c) for c in cmds)
+    blob = b'\0'.join(b'\0'.join(c) for call in cmds for c in call)
     found = {}
     for name, pattern in TOKENS:
         m = re.search(pattern, blob)
@@ -88,10 +99,11 @@ def mine(cmds, toks):
     """The MO's own commands: those naming it, and its dossier's read (the
     daemon's timers, claims and heartbeats, ran meanwhile too)."""
     out = []
-    for c in cmds:
-        if any(t in a for a in c for t in toks.values()) or \
+    for call in cmds:
+        c = call[0]
+        if any(t in a for c in call for a in c for t in toks.values()) or \
                 (c[0].upper() == b'HGETALL' and b':dossier:' in c[1]):
-            out.append(c)
+            out.append(call)
     return out
 
 
@@ -106,20 +118,22 @@ def main():
                                                path))
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, 'phases'), 'w') as ph:
-        for n, cmd in enumerate(cmds):
-            what = cmd[0].decode().upper()
-            if what == 'EVALSHA':
-                what += ':' + cmd[1][:8].decode()
-            ph.write('%02d %s %d\n' % (n, what, len(cmd)))
+        for n, call in enumerate(cmds):
+            what = call[0][0].decode().upper()
+            for c in call:
+                if c[0].upper() == b'EVALSHA':
+                    what = ('MULTI+' if len(call) > 1 else '') + \
+                        'EVALSHA:' + c[1][:8].decode()
+            ph.write('%02d %s %d\n' % (n, what, sum(len(c) for c in call)))
             with open(os.path.join(outdir, '%02d.resp' % n), 'wb') as f:
                 for i in range(copies):
-                    args = cmd
-                    # longest first: the id is part of the MT's id
-                    for name, tok in sorted(toks.items(),
-                                            key=lambda t: -len(t[1])):
-                        v = variant(tok, name, i)
-                        args = [a.replace(tok, v) for a in args]
-                    f.write(resp(args))
+                    for args in call:
+                        # longest first: the id is part of the MT's id
+                        for name, tok in sorted(toks.items(),
+                                                key=lambda t: -len(t[1])):
+                            v = variant(tok, name, i)
+                            args = [a.replace(tok, v) for a in args]
+                        f.write(resp(args))
 
 
 if __name__ == '__main__':

@@ -7,9 +7,9 @@
 #
 # A fresh redis-server, citizengw-sim and one daemon (bench/lib.sh), as
 # redis-cost.sh: one dossier lookup goes through under MONITOR. The
-# daemon stops; bench/replay.py makes of each command it sent for that
-# MO (the MO in, the dossier read, the commit, the MT's outcome, the
-# receipt's mapping) COPIES (default 20000) copies, each a different MO
+# daemon stops; bench/replay.py makes of each call it made for that MO
+# (the MO in, the dossier read, the commit, a transaction, the MT's
+# outcome, the receipt's mapping) COPIES (default 20000) copies, each a different MO
 # (its id, fingerprint, phone and message id replaced), and they are
 # sent phase by phase, as a daemon in lockstep would, through
 # `redis-cli --pipe` (pipelined, as the daemon sends them). Per call, from
@@ -17,7 +17,8 @@
 # ran and their time (commandstats; below each script, command by
 # command), and what is left of the script's
 # time beyond its commands (the call, the arguments made into Lua
-# strings, the prelude, Lua's overhead per redis.call). Repeat it for
+# strings, the prelude, Lua's overhead per redis.call; in a transaction
+# the commands beside the script count among its commands). Repeat it for
 # noise: a machine shared with other work shows in every figure.
 #
 #   bench/script-cost.sh --instr [COPIES]
@@ -58,6 +59,15 @@ script_name() {
 	sed -n "s/^#define \\([a-z_0-9]*\\)_sha \"$1[0-9a-f]*\"/\\1/p" \
 		"$CGW_BUILDDIR/src/store/lua_scripts.c"
 }
+# call_name WHAT: a phase's call as shown (a script by its name; a
+# transaction calling one "MULTI+" and its name)
+call_name() {
+	case $1 in
+	EVALSHA:*) script_name "${1#EVALSHA:}" ;;
+	MULTI+EVALSHA:*) echo "MULTI+$(script_name "${1#MULTI+EVALSHA:}")" ;;
+	*) echo "$1" ;;
+	esac
+}
 cpu_us() {
 	redis INFO cpu | tr -d '\r' | awk -F: '
 		/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.0f", t * 1e6 }'
@@ -72,10 +82,7 @@ if [ $INSTR = 1 ]; then
 		fail "redis_instr.py"
 	total=0
 	while read -r n what argc instr; do
-		case $what in
-		EVALSHA:*) name="$(script_name "${what#EVALSHA:}")" ;;
-		*) name=$what ;;
-		esac
+		name=$(call_name "$what")
 		printf '  %-22s %5s %12s\n' "$name" "$argc" "$instr"
 		total=$(( total + instr ))
 	done <"$T/instr.out"
@@ -88,10 +95,7 @@ echo "== one SMS lookup's calls, each replayed $COPIES times (µs of Redis CPU p
 printf '  %-22s %5s %9s %9s %9s %9s\n' call argc "Redis µs" commands "their µs" "rest µs"
 total=0
 while read -r n what argc; do
-	case $what in
-	EVALSHA:*) name="$(script_name "${what#EVALSHA:}")" ;;
-	*) name=$what ;;
-	esac
+	name=$(call_name "$what")
 	redis CONFIG RESETSTAT >/dev/null
 	c0=$(cpu_us)
 	"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" --pipe <"$T/replay/$n.resp" \
@@ -105,7 +109,7 @@ while read -r n what argc; do
 		/^cmdstat_/ {
 			c = substr($1, 9)
 			if (c == "evalsha" || c == "eval") { call += $5; next }
-			if (c ~ /^(config|info|ping|echo)/) next
+			if (c ~ /^(config|info|ping|echo|multi|exec)/) next
 			calls += $3; us += $5
 		}
 		END {
@@ -122,7 +126,7 @@ while read -r n what argc; do
 	[ "$2" = 0.0 ] || awk -F'[:=,]' -v n="$COPIES" '
 		/^cmdstat_/ {
 			c = substr($1, 9)
-			if (c ~ /^(evalsha|eval|config|info|ping|echo)/) next
+			if (c ~ /^(evalsha|eval|config|info|ping|echo|multi|exec)/) next
 			printf "      %-18s %5.1f x %9.2f µs\n", c, $3 / n, $5 / n
 		}' "$T/stats" | sort -k4 -nr
 	total=$(awk -v a="$total" -v b="$1" 'BEGIN { printf "%.1f", a + b }')

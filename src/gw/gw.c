@@ -85,8 +85,11 @@ struct mo_job {
 	/* the one-call MO (one_call()): read with plain commands, stored
 	 * closed by its commit, acknowledged after it */
 	bool one;
-	/* one: the commit's mark in its fingerprint to take back, again
-	 * (mo_settle()) */
+	/* one: its commit wrote its records but its script failed
+	 * (store_commit's -EPROTO): they go first (mo_settle()) */
+	bool unwrite;
+	/* one: the commit's records, or its mark in the fingerprint, to take
+	 * back, again (mo_settle()) */
 	struct event *retry;
 	struct store_fp_ack ack;
 	char ack_conn[ACKS_TOKEN_MAX];
@@ -558,16 +561,44 @@ static void queue_mt(struct gw *gw, const struct store_mt *mt)
 
 static void mo_settle(struct mo_job *j);
 
-static void unmark_again(evutil_socket_t fd, short what, void *arg)
+static void settle_again(evutil_socket_t fd, short what, void *arg)
 {
 	mo_settle(arg);
+}
+
+/* Tries mo_settle() again in a second; false when it cannot. */
+static bool settle_later(struct mo_job *j)
+{
+	struct timeval again = { 1, 0 };
+
+	if (!j->retry)
+		j->retry = evtimer_new(j->gw->base, settle_again, j);
+	return j->retry && evtimer_add(j->retry, &again) == 0;
+}
+
+static void unwrite_cb(void *arg, int rc)
+{
+	struct mo_job *j = arg;
+
+	if (rc == 0) {
+		j->unwrite = false;
+		mo_settle(j);
+		return;
+	}
+	/* stopping: the records stay, to their TTL (no copy of the MO can
+	 * be told from them, but a reader sees it twice) */
+	if (!j->retry)
+		LOGP(LOG_REDIS, LOG_WARN, j->mo.bind, "MO %s: the records of "
+		     "its failed commit not deleted (%s); trying again, its "
+		     "phone's next MO waits", j->mo.id, strerror(-rc));
+	if (j->gw->stopping || !settle_later(j))
+		mo_free(j);
 }
 
 static void unmark_cb(void *arg, int rc)
 {
 	struct mo_job *j = arg;
 	struct gw *gw = j->gw;
-	struct timeval again = { 1, 0 };
 
 	/* stopping: this process's connections stop being live, so its marks
 	 * stop saying "acknowledged in time" anyway; past the window, the
@@ -577,13 +608,11 @@ static void unmark_cb(void *arg, int rc)
 		mo_free(j);
 		return;
 	}
-	if (!j->retry) {
+	if (!j->retry)
 		LOGP(LOG_REDIS, LOG_WARN, j->mo.bind, "MO %s: the mark of its "
 		     "acknowledgement not taken back (%s); trying again, its "
 		     "phone's next MO waits", j->mo.id, strerror(-rc));
-		j->retry = evtimer_new(gw->base, unmark_again, j);
-	}
-	if (!j->retry || evtimer_add(j->retry, &again) < 0)
+	if (!settle_later(j))
 		mo_free(j);
 }
 
@@ -592,13 +621,25 @@ static void unmark_cb(void *arg, int rc)
  * fingerprint "acknowledged in time" (store_commit.mark) when that did
  * not happen after all (late, its connection gone, the commit's reply
  * lost): the mark is taken back first (store_fp_unmark), so that a copy
- * of it is a re-delivery, not answered again. Until then its phone stays
- * busy: a copy that comes meanwhile waits for that (park()).
+ * of it is a re-delivery, not answered again; and before that, the
+ * records its commit wrote when its script failed (unwrite), so that
+ * the copy's are the only ones. Until then its phone stays busy: a copy
+ * that comes meanwhile waits for that (park()).
  */
 static void mo_settle(struct mo_job *j)
 {
 	int rc;
 
+	if (j->unwrite) {
+		/* the commit's reply, as mo_commit() gave it */
+		rc = store_commit_unwrite(j->gw->store, &j->mo,
+					  j->res.reply[0] && !j->refused
+						  ? j->mt.id : NULL,
+					  unwrite_cb, j);
+		if (rc < 0)
+			unwrite_cb(j, rc);
+		return;
+	}
 	if (!j->one || !j->marked || j->ack_prompt) {
 		mo_free(j);
 		return;
@@ -644,6 +685,7 @@ static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 		 * twice; when the process stops, its marks go with it */
 		LOGP(LOG_MENU, LOG_WARN, px, "MO %s: commit failed (%s)",
 		     j->mo.id, strerror(-rc));
+		j->unwrite = rc == -EPROTO;
 		if (gw->stopping || rc == -ECANCELED)
 			mo_free(j);
 		else

@@ -177,6 +177,12 @@ static void recycle_cb(evutil_socket_t fd, short what, void *arg)
 	drop_context(st);
 }
 
+void store_recycle(struct store *st)
+{
+	if (st->ac && st->recycle_ev)
+		event_active(st->recycle_ev, 0, 0);
+}
+
 static void sreq_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct sreq *rq = arg;
@@ -186,8 +192,19 @@ static void sreq_timeout(evutil_socket_t fd, short what, void *arg)
 	     st->conf->redis.timeout);
 	sreq_finish(rq, -ETIMEDOUT);
 	/* never free a hiredis context from inside its own machinery */
-	if (st->ac && st->recycle_ev)
-		event_active(st->recycle_ev, 0, 0);
+	store_recycle(st);
+}
+
+void sreq_error(struct sreq *rq, const redisReply *reply)
+{
+	LOGP(LOG_REDIS, LOG_ERROR, NULL, "Redis error: %s", reply->str);
+	/* scripts flushed under us: reload them; the master demoted: ask
+	 * for the new */
+	if (strncmp(reply->str, "NOSCRIPT", 8) == 0 ||
+	    (strncmp(reply->str, "READONLY", 8) == 0 &&
+	     rq->st->conf->redis.sentinels.n))
+		store_recycle(rq->st);
+	rq->rc = rq->rc ? rq->rc : -EIO;
 }
 
 static void reply_cb(redisAsyncContext *ac, void *r, void *privdata)
@@ -200,18 +217,7 @@ static void reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 		if (!reply) {
 			rq->rc = rq->rc ? rq->rc : -ECONNRESET;
 		} else if (reply->type == REDIS_REPLY_ERROR) {
-			LOGP(LOG_REDIS, LOG_ERROR, NULL, "Redis error: %s",
-			     reply->str);
-			if (strncmp(reply->str, "NOSCRIPT", 8) == 0 &&
-			    rq->st->recycle_ev)
-				/* scripts flushed under us: reload them */
-				event_active(rq->st->recycle_ev, 0, 0);
-			if (strncmp(reply->str, "READONLY", 8) == 0 &&
-			    rq->st->conf->redis.sentinels.n &&
-			    rq->st->recycle_ev)
-				/* the master was demoted: ask for the new */
-				event_active(rq->st->recycle_ev, 0, 0);
-			rq->rc = rq->rc ? rq->rc : -EIO;
+			sreq_error(rq, reply);
 		} else if (!rq->rc && rq->on_reply) {
 			rq->on_reply(rq, sl->idx, reply);
 		}
@@ -453,8 +459,7 @@ static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 	if (!reply || reply->type == REDIS_REPLY_ERROR) {
 		LOGP(LOG_REDIS, LOG_ERROR, NULL, "Redis set-up failed: %s",
 		     reply ? reply->str : "no reply");
-		if (st->recycle_ev)
-			event_active(st->recycle_ev, 0, 0);
+		store_recycle(st);
 		return;
 	}
 	if (which == LOAD_ROLE && !role_is_master(reply)) {
@@ -464,8 +469,7 @@ static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 		     st->master_port);
 		snprintf(st->down_why, sizeof(st->down_why), "%s:%d is not "
 			 "a master", st->master_host, st->master_port);
-		if (st->recycle_ev)
-			event_active(st->recycle_ev, 0, 0);
+		store_recycle(st);
 		return;
 	}
 	if (which >= 0 && which < LUA_COUNT &&

@@ -414,7 +414,8 @@ struct store_commit {
 	/*
 	 * Record mode, the one-call MO (gw.c): the MO was not recorded
 	 * (store_mo_read read for it); it is stored here, closed, in the
-	 * same call. The session's version is checked first; then its
+	 * same transaction (MULTI, its record and mt's, the script, EXEC).
+	 * The session's version is checked first; then its
 	 * fingerprint is judged as store_mo_in judges it (live as
 	 * there) and marked with `mark`, the acknowledgement about to go
 	 * out (NULL: the plain id), which store_fp_unmark takes back if it
@@ -456,11 +457,19 @@ struct store_commit_result {
 	struct store_session session;	/* STORE_COMMIT_CONFLICT: the
 					 * current one */
 };
-/* res is NULL when rc < 0 */
+/* res is NULL when rc < 0; -EPROTO: record mode, the transaction wrote
+ * the MO's and the reply's records but its script failed (NOSCRIPT after
+ * a SCRIPT FLUSH, an error): nothing else is done, and the records must
+ * go (store_commit_unwrite) before the MO is refused, or the copy the SMS
+ * centre delivers again would be stored twice. */
 typedef void store_commit_fn(void *arg, int rc,
 			     const struct store_commit_result *res);
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
+/* Deletes the records a record-mode commit of MO mo with reply mt_id
+ * (NULL or "": none) wrote before its script failed (-EPROTO above). */
+int store_commit_unwrite(struct store *st, const struct store_mo *mo,
+			 const char *mt_id, store_done_fn *cb, void *arg);
 
 /*
  * Records the outcome of an MT: state "sent" (every part accepted: the SMS

@@ -303,6 +303,17 @@ void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
 	rec_each(def, obj, emit_group, &g);
 }
 
+static void emit_field(void *arg, const char *name, const char *value)
+{
+	arg_s(arg, name);
+	arg_s(arg, value);
+}
+
+void arg_fields(struct argv *a, const struct rec_def *def, const void *obj)
+{
+	rec_each(def, obj, emit_field, a);
+}
+
 /* --- shared commands ------------------------------------------------------------ */
 
 void arg_dossier(struct argv *a, const struct dossier *d)

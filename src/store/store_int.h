@@ -102,6 +102,9 @@ void arg_script(struct argv *a, enum lua_script_id id,
  * "text", value ...). */
 void arg_record(struct argv *a, const struct rec_def *def, const char *grp,
 		const void *obj);
+/* The C-written fields of a record as a plain command's arguments
+ * (an HSET's: "text", value ...). */
+void arg_fields(struct argv *a, const struct rec_def *def, const void *obj);
 /* One more field of group grp (the script's list A.grp: "sess",
  * "x:topic"); a group's fields are given together. */
 void arg_group(struct argv *a, const char *grp, const char *field,
@@ -215,9 +218,10 @@ struct sreq_slot {
 	int idx;
 };
 
-/* Slots a request holds in itself: round trip 1 sends 3 commands, most
- * requests 1; a request of more takes them from calloc. */
-#define SREQ_SLOTS_INLINE 4
+/* Slots a request holds in itself: round trip 1 sends 3 commands, the
+ * one-call MO's commit 7 (store_commit), most requests 1; a request of
+ * more takes them from calloc. */
+#define SREQ_SLOTS_INLINE 8
 
 /*
  * A request: one or more pipelined commands, one callback. Requests come
@@ -243,6 +247,16 @@ struct sreq {
 				 * from malloc */
 	int64_t start_us;	/* monotonic: the round trip's histogram */
 };
+
+/*
+ * An error reply to one of rq's commands, or inside one (an element of
+ * EXEC's): logged, rq failed with -EIO, and the connection dropped to be
+ * made again where the error says it must (NOSCRIPT, READONLY).
+ */
+void sreq_error(struct sreq *rq, const redisReply *reply);
+/* Drops the connection to make it again (the scripts loaded anew, the
+ * master asked for), from the event loop, after the callbacks. */
+void store_recycle(struct store *st);
 
 /* The store's keys, conf and instance, for the operation files. */
 const struct store_keys *store_keyctx(const struct store *st);

@@ -355,13 +355,41 @@ int store_dossier_get(struct store *st, const char *key, store_dossier_fn *cb,
 
 /* --- round trip 2 --------------------------------------------------------------- */
 
+/*
+ * A commit's state. Record mode is a transaction (store_commit): the
+ * script's reply is the last of EXEC's, and EXEC's is command 0 (the
+ * others answer OK and QUEUED).
+ */
+struct commit_ctx {
+	struct store_commit_result res;	/* first: what the callback gets */
+	bool record;
+};
+
 static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	static const unsigned bits[] = { STORE_COMMIT_BLOCKED,
 					 STORE_COMMIT_LIMITED,
 					 STORE_COMMIT_MT2 };
-	struct store_commit_result *x = rq->ctx;
+	struct commit_ctx *cx = rq->ctx;
+	struct store_commit_result *x = &cx->res;
 
+	if (idx != 0)
+		return;		/* MULTI's OK, a QUEUED */
+	if (cx->record) {
+		if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) {
+			rq->rc = -EIO;	/* EXEC aborted */
+			return;
+		}
+		r = r->element[r->elements - 1];
+		if (r->type == REDIS_REPLY_ERROR) {
+			/* the records written, the script not run (or not
+			 * to its end): the caller takes them back
+			 * (store_commit_unwrite) */
+			sreq_error(rq, r);
+			rq->rc = -EPROTO;
+			return;
+		}
+	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
 	    r->element[0]->type != REDIS_REPLY_STRING) {
 		rq->rc = -EIO;
@@ -491,8 +519,58 @@ static void commit_trim(struct argv *a, const struct cgw_conf *conf,
 	arg_kv(a, "req_minid", minid);
 }
 
+/* A record written whole: HSET key, "state" state, f2 v2, then obj's
+ * fields as def gives them; and its EXPIRE (def's TTL). Commands n and
+ * n + 1 of rq; returns the next. */
+static int put_record(struct sreq *rq, int n, struct argv *a,
+		      const char *key, const char *state, const char *f2,
+		      const char *v2, const struct rec_def *def,
+		      const void *obj)
+{
+	arg_reset(a);
+	arg_s(a, "HSET");
+	arg_s(a, key);
+	arg_s(a, "state");
+	arg_s(a, state);
+	arg_s(a, f2);
+	arg_s(a, v2);
+	arg_fields(a, def, obj);
+	sreq_send(rq, n++, a);
+	arg_reset(a);
+	arg_s(a, "EXPIRE");
+	arg_s(a, key);
+	arg_i(a, def->ttl_s);
+	sreq_send(rq, n++, a);
+	return n;
+}
+
+/* What a commit in record mode writes before its script: the MO's
+ * record closed as mo_state with its reply (none for mo_state ""), and
+ * the reply's record queued, leased to this process. */
+static int commit_records(struct sreq *rq, int n, struct argv *a,
+			  struct store *st, const struct store_commit *c,
+			  const struct commit_keys *ck)
+{
+	const char *mo_state = c->mo_state ? c->mo_state : "answered";
+
+	if (mo_state[0]) {
+		/* no fingerprint kept in it (close() in mo_commit.lua drops
+		 * it from a record mo_in wrote) */
+		struct store_mo mo = *c->mo;
+
+		mo.fp[0] = '\0';
+		n = put_record(rq, n, a, ck->mo, mo_state, "mt",
+			       c->mt ? c->mt->id : "", &rec_mo, &mo);
+	}
+	if (c->mt)
+		n = put_record(rq, n, a, ck->mt, "queued", "owner",
+			       store_owner(st), &rec_mt, c->mt);
+	return n;
+}
+
 static void build_commit(struct argv *a, struct store *st,
-			 const struct store_commit *c)
+			 const struct store_commit *c,
+			 const struct commit_keys *ck)
 {
 	const struct cgw_conf *conf = store_conf(st);
 	const struct store_mt *mt = c->mt;
@@ -500,11 +578,9 @@ static void build_commit(struct argv *a, struct store *st,
 	const struct store_fp_ack *ack = c->record ? c->mark : c->unmark;
 	const char *mode;
 	int64_t now = util_now_ms();
-	struct commit_keys ck;
 
-	commit_keys(st, c, &ck);
 	arg_reset(a);
-	arg_script(a, LUA_MO_COMMIT, ck.v);
+	arg_script(a, LUA_MO_COMMIT, ck->v);
 	arg_kv(a, "mo_id", c->mo->id);
 	arg_ki(a, "expect_v", (long long)c->expect_version);
 	arg_kv(a, "op", c->keep_session ? "keep" : c->next ? "set" : "end");
@@ -536,18 +612,10 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_kv(a, "input", strcmp(mode, "input") == 0 ? "1" : "0");
 	arg_kv(a, "live", c->live ? c->live : "");
 	arg_ki(a, "dedup_ms", c->record ? conf->gateway.mo_dedup_window : 0);
-	arg_ki(a, "mo_ttl_s", rec_mo.ttl_s);
-	if (c->record) {
-		/* written closed: no fingerprint kept in it (close() in
-		 * mo_commit.lua drops it from a record mo_in wrote) */
-		struct store_mo mo = *c->mo;
-
-		mo.fp[0] = '\0';
-		arg_record(a, &rec_mo, "mo", &mo);
-	}
+	arg_kv(a, "record", c->record ? "1" : "0");
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
-	if (mt)
+	if (mt && !c->record)	/* record mode: written before the script */
 		arg_record(a, &rec_mt, "mt", mt);
 	if (c->mt2)
 		arg_record(a, &rec_mt, "mt2", c->mt2);
@@ -555,23 +623,71 @@ static void build_commit(struct argv *a, struct store *st,
 		commit_request(a, c, now);
 }
 
+/*
+ * Record mode is one transaction, MULTI, the records (commit_records),
+ * the script, EXEC: what only Redis decides (a re-delivery, a conflict,
+ * the reply limit) the script decides, and takes the records back
+ * against, inside it. Otherwise the script alone.
+ */
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg)
 {
 	struct argv *a = store_argv(st);
-	struct store_commit_result *x;
+	const char *mo_state = c->mo_state ? c->mo_state : "answered";
+	int ncmds = c->record ? 3 + (mo_state[0] ? 2 : 0) + (c->mt ? 2 : 0)
+			      : 1;
+	struct commit_keys ck;
+	struct commit_ctx *x;
 	struct sreq *rq;
-	int rc;
+	int rc, n = 1;
 
-	rc = sreq_open_raw(st, 1, commit_reply, commit_done, (void *)cb, arg,
-			   sizeof(*x), &rq);
+	rc = sreq_open_raw(st, ncmds, commit_reply, commit_done, (void *)cb,
+			   arg, sizeof(*x), &rq);
 	if (rc < 0)
 		return rc;
 	/* the session's variables are written (reply_session) before they
 	 * are read, and only on a conflict: 16 KB not cleared per MO */
 	x = rq->ctx;
-	memset(x, 0, offsetof(struct store_commit_result, session.vars));
-	build_commit(a, st, c);
+	memset(&x->res, 0, offsetof(struct store_commit_result, session.vars));
+	x->record = c->record;
+	commit_keys(st, c, &ck);
+	if (c->record) {
+		arg_reset(a);
+		arg_s(a, "MULTI");
+		sreq_send(rq, n++, a);
+		n = commit_records(rq, n, a, st, c, &ck);
+	}
+	build_commit(a, st, c, &ck);
+	sreq_send(rq, c->record ? n : 0, a);
+	if (c->record) {
+		/* a command not sent (too large): none of it runs */
+		arg_reset(a);
+		arg_s(a, rq->rc ? "DISCARD" : "EXEC");
+		sreq_send(rq, 0, a);
+	}
+	return sreq_commit(rq);
+}
+
+int store_commit_unwrite(struct store *st, const struct store_mo *mo,
+			 const char *mt_id, store_done_fn *cb, void *arg)
+{
+	const struct store_keys *k = store_keyctx(st);
+	unsigned shard = store_shard(st, mo->msisdn);
+	char k_mo[STORE_KEY_MAX], k_mt[STORE_KEY_MAX];
+	struct argv *a = store_argv(st);
+	struct sreq *rq;
+	int rc;
+
+	rc = sreq_open(st, 1, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
+	if (rc < 0)
+		return rc;
+	store_key_shard(k, shard, SK_MO, mo->id, k_mo, sizeof(k_mo));
+	store_key_shard(k, shard, SK_MT, mt_id && *mt_id ? mt_id : "-", k_mt,
+			sizeof(k_mt));
+	arg_reset(a);
+	arg_s(a, "DEL");
+	arg_s(a, k_mo);
+	arg_s(a, k_mt);
 	sreq_send(rq, 0, a);
 	return sreq_commit(rq);
 }

@@ -35,20 +35,31 @@ stop_gw || fail "citizengw exited with an error"
 sleep 0.3
 kill "$MON"
 
-# the client's mo_commit call (its keys as the script declares them, the
-# second the inbound queue), as arguments one per line, NUL-free ASCII
+# the client's commit of the lookup, a transaction (store_mo.c): MULTI,
+# the records written before the script (PRE), the mo_commit call (its
+# keys as the script declares them, the second the inbound queue), EXEC
 python3 - "$T/monitor.out" "$CGW_SRCDIR/src/store/lua/mo_commit.lua" \
-	>"$T/call.env" <<'PY' || fail "no mo_commit call in MONITOR's output"
+	>"$T/call.env" <<'PY' || fail "no mo_commit transaction in MONITOR's output"
 import re, shlex, sys
-names = open(sys.argv[2]).read().split('--! ARGV', 1)[1].split('\n', 1)[0].split()
-knames = open(sys.argv[2]).read().split('--! KEYS', 1)[1].split('\n', 1)[0].split()
-argv = None
+head = open(sys.argv[2]).read()
+names = head.split('--! ARGV', 1)[1].split('\n', 1)[0].split()
+knames = head.split('--! KEYS', 1)[1].split('\n', 1)[0].split()
+argv = pre = block = None
 for line in open(sys.argv[1], errors='replace'):
-    if ' lua] ' in line or '"EVALSHA"' not in line:
+    if ' lua] ' in line:
         continue
-    args = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
-    if args[2] == str(len(knames)) and args[4].endswith(':inq'):
-        argv = args
+    c = re.findall(r'"((?:[^"\\]|\\.)*)"', line)	# ASCII, no escapes here
+    if not c:
+        continue
+    if c[0] == 'MULTI':
+        block = []
+    elif c[0] == 'EXEC':
+        block = None
+    elif block is not None and c[0] == 'EVALSHA' and \
+            c[2] == str(len(knames)) and c[4].endswith(':inq'):
+        argv, pre = c, block
+    elif block is not None:
+        block.append(c)
 if argv is None:
     sys.exit(1)
 B = 3 + len(knames)	# where ARGV starts
@@ -56,27 +67,28 @@ keys = dict(zip(knames, argv[3:B]))
 vals = dict(zip(names, argv[B:B + len(names)]))
 def call(a):
     return shlex.quote(' '.join(shlex.quote(x) for x in a))
-# an SMS lookup is a one-call MO: its commit is in record mode (the group
-# "mo" sent). The same call without that group, its mark and its
-# judgement, is the commit of an MO mo_in.lua recorded.
-if 'mo' not in argv[B + len(names):]:
-    sys.exit('the lookup was not committed in record mode')
+# an SMS lookup is a one-call MO: its commit is in record mode, its
+# records written before the script
+if vals['record'] != '1' or [c[0] for c in pre] != ['HSET', 'EXPIRE'] * 2:
+    sys.exit('the lookup was not committed in record mode: %r' % pre)
 print('CALL_REC=%s' % call(argv))
+print('pre_rec() {')
+for c in pre:
+    print('\tredis %s >/dev/null' % ' '.join(shlex.quote(x) for x in c))
+print('}')
 # the same as a USSD answer's (input 1)
 a = list(argv)
 a[B + names.index('input')] = '1'
 print('CALL_INPUT=%s' % call(a))
-groups, j = [], len(argv)
-while j > B + len(names):
-    e = int(argv[j - 1])
-    groups.insert(0, argv[j - 2 - e:j])
-    j -= 2 + e
-classic = argv[:B + len(names)]
-for g in groups:
-    if g[-2] != 'mo':
-        classic += g
-for n, v in (('ack_conn', ''), ('live', ''), ('dedup_ms', '0')):
+# The same call not in record mode, with no mark and no judgement, and
+# the reply as its group (the fields its record got, but for state and
+# owner): the commit of an MO mo_in.lua recorded.
+classic = list(argv)
+for n, v in (('ack_conn', ''), ('live', ''), ('dedup_ms', '0'),
+             ('record', '0')):
     classic[B + names.index(n)] = v
+mt = [c for c in pre if c[0] == 'HSET' and c[1] == keys['mt']][0][6:]
+classic += mt + ['mt', str(len(mt))]
 print('CALL=%s' % call(classic))
 # the same call putting back the fingerprint's mark: for an
 # acknowledgement late on connection 00c0ffee00c0ffee, and for a
@@ -99,6 +111,12 @@ PY
 commit() {
 	eval "redis ${1:-$CALL}" >"$T/reply.out" 2>&1
 	head -n 1 "$T/reply.out"
+}
+# commit_rec CALL: a record-mode call after the records it follows (in
+# the daemon's transaction; one after the other here)
+commit_rec() {
+	pre_rec
+	commit "$1"
 }
 # line N of the last reply
 reply_line() {
@@ -139,9 +157,10 @@ got=$(commit)
 [ "$(redis EXISTS "$K_mt")" = 0 ] || fail "a gone MO queued a reply"
 
 # Record mode, the one-call MO (nothing recorded before it): a changed
-# session writes nothing; a copy of an MO not acknowledged in time, or
+# session writes nothing (the records the transaction wrote before the
+# script taken back); a copy of an MO not acknowledged in time, or
 # acknowledged on a connection not live here, or still open, is a
-# re-delivery and writes nothing, the fingerprint left as it was; after
+# re-delivery and writes nothing (the same), the fingerprint left as it was; after
 # one acknowledged in time on a live connection it is a new request: the
 # MO stored closed (no holder, no fingerprint in it), its reply queued,
 # the fingerprint marked for the acknowledgement about to go out.
@@ -162,7 +181,7 @@ nothing_written() {
 }
 fresh
 redis HSET "$K_sess" v $(( V_expect_v + 7 )) >/dev/null
-got=$(commit "$CALL_REC")
+got=$(commit_rec "$CALL_REC")
 [ "$got" = conflict ] || fail "record mode, changed session: '$got'"
 nothing_written "record mode, conflict"
 [ "$(redis EXISTS "$K_fp")" = 0 ] || fail "a conflict marked the fingerprint"
@@ -170,7 +189,7 @@ nothing_written "record mode, conflict"
 after() {
 	fresh
 	redis SET "$K_fp" "$1" PX 100000 >/dev/null
-	got=$(commit "$CALL_REC")
+	got=$(commit_rec "$CALL_REC")
 }
 # redelivered HOLDS WHY
 redelivered() {
@@ -208,7 +227,7 @@ redis DEL "${K_up}0123456789abcdef" >/dev/null
 repeated "a 1700000000000 0123456789abcdef 1 orig-1"
 redis ZADD "$K_inq" 1 orig-1 >/dev/null
 redis SET "$K_fp" "a 1700000000000 0123456789abcdef 1 orig-1" PX 100000 >/dev/null
-got=$(commit "$CALL_REC")
+got=$(commit_rec "$CALL_REC")
 [ "$got" = dup ] && [ "$(reply_line 3)" = open ] ||
 	fail "record mode, the original still open: '$got' $(reply_line 3)"
 # a USSD answer where a menu waits is new input, whatever the fingerprint
@@ -216,7 +235,7 @@ got=$(commit "$CALL_REC")
 fresh
 redis HSET "$K_sess" v "$V_expect_v" node m1 >/dev/null
 redis SET "$K_fp" orig-1 PX 100000 >/dev/null
-got=$(commit "$CALL_INPUT")
+got=$(commit_rec "$CALL_INPUT")
 [ "$got" = ok ] || fail "record mode, input where a menu waits: '$got'"
 [ "$(reply_line 5)" = orig-1 ] || fail "input: the repeated MO '$(reply_line 5)'"
 [ "$(reply_line 6)" = unacked ] || fail "input: why it was new '$(reply_line 6)'"
@@ -224,11 +243,11 @@ fresh
 redis HSET "$K_sess" v "$V_expect_v" node m1 >/dev/null
 redis ZADD "$K_inq" 1 orig-1 >/dev/null
 redis SET "$K_fp" orig-1 PX 100000 >/dev/null
-got=$(commit "$CALL_INPUT")
+got=$(commit_rec "$CALL_INPUT")
 [ "$got" = dup ] || fail "record mode, input, the original open: '$got'"
 fresh
 redis SET "$K_fp" orig-1 PX 100000 >/dev/null
-got=$(commit "$CALL_INPUT")
+got=$(commit_rec "$CALL_INPUT")
 [ "$got" = dup ] || fail "record mode, input where no menu waits: '$got'"
 after "a 1700000000000 $V_ack_conn 0 orig-1"
 [ "$got" = ok ] || fail "record mode, a repeat: '$got': $(cat "$T/reply.out")"
@@ -254,7 +273,7 @@ fresh
 profile_commit() {
 	fresh
 	redis HDEL "$K_ph" rlw rln >/dev/null	# the reply limit's minute
-	got=$(commit "$CALL_REC")
+	got=$(commit_rec "$CALL_REC")
 	[ "$got" = ok ] || fail "profile: '$got': $(cat "$T/reply.out")"
 }
 redis DEL "$K_ph" >/dev/null

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph mt2 requests fp rq up
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin input live dedup_ms mo_ttl_s
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s req_max req_minid req_until owner begin input live dedup_ms record
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
@@ -25,16 +25,22 @@
 -- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
 -- if it still names it, goes when it is closed (not marked).
 --
--- Record mode (group A.mo sent): an SMS or a USSD answer that mo_in.lua
--- never recorded, stored here once, closed, in the same call that
+-- Record mode (record '1'): an SMS or a USSD answer that mo_in.lua
+-- never recorded, stored once, closed, in the same transaction that
 -- answers it (gw.c, the one-call MO; its acknowledgement goes out after
--- this returns). The session version is checked first (a conflict
+-- the transaction's EXEC). The MO's record (mo_state, mt_id and the MO,
+-- living mo_ttl_s; none for mo_state '', a USSD answer) and the reply's
+-- (queued, owner, living mt_ttl_s) are written by plain HSETs and
+-- EXPIREs before this script in that MULTI (store_mo.c, store_commit):
+-- passed through Lua, as a group each, their fields were a tenth of
+-- this script's instructions (bench/script-cost.sh --instr). The script
+-- decides, and what it decides against it takes back (unwrite) before
+-- anyone sees it. The session version is checked first (a conflict
 -- writes nothing); then the fingerprint is judged as mo_in.lua judges
 -- one (dedup_ms, live and K.up as there; input '1': a USSD answer, new
 -- input where a menu waits), and marked with the acknowledgement about to go
 -- out: the up-0 mark for ack_at and ack_conn, or the plain id for
--- ack_conn ''. A re-delivery writes nothing. The record lives mo_ttl_s
--- (a USSD answer's is not written: mo_state '').
+-- ack_conn ''. A re-delivery writes nothing.
 --
 -- Returns {'ok', now_blocked, limited, mt2_queued, repeated id or '',
 -- why a copy of it would have been a re-delivery or ''} |
@@ -53,9 +59,15 @@ local op = A.op
 -- be: a Lua number in a command is formatted with printf, and strtod
 -- reads one (together 4% of this script's instructions, callgrind).
 local v, again, again_why
-if A.mo then
+local record = A.record == '1'
+-- record mode: what the transaction wrote before this script, taken back
+local function unwrite()
+  redis.call('DEL', K.mo, K.mt)
+end
+if record then
   v = redis.call('HGET', K.sess, 'v') or '0'
   if op ~= 'keep' and v ~= A.expect_v then
+    unwrite()
     return {'conflict', redis.call('HGETALL', K.sess)}
   end
   -- judged as mo_in.lua judges it (an SMS, a USSD answer)
@@ -66,6 +78,7 @@ if A.mo then
                               K.sess)
     if dup then
       fp_put_back(K.fp, prev, A.dedup_ms)
+      unwrite()
       return {'dup', id, dup, prev}
     end
     again, again_why = id, why
@@ -147,11 +160,12 @@ local function close(state, mt)
       redis.call('DEL', K.fp)
     end
   end
-  if A.mo then
-    -- record mode: written once, closed (no holder, no fingerprint)
-    if state ~= '' then
-      redis.call('HSET', K.mo, 'state', state, 'mt', mt, unpack(A.mo))
-      redis.call('EXPIRE', K.mo, A.mo_ttl_s)
+  if record then
+    -- written before (unless mo_state is ''), closed (no holder, no
+    -- fingerprint), as mo_state with its reply; only an MO over the
+    -- reply limit is otherwise
+    if A.mo_state ~= '' and (state ~= A.mo_state or mt ~= A.mt_id) then
+      redis.call('HSET', K.mo, 'state', state, 'mt', mt)
     end
     return
   end
@@ -164,6 +178,7 @@ local function close(state, mt)
 end
 if counts and lim ~= 0 then
   if rln >= lim then
+    if record then redis.call('DEL', K.mt) end
     close('limited', '')
     ph_write(ph)
     return {'ok', 0, 1, 0, again, again_why}
@@ -184,7 +199,12 @@ if op == 'set' or (op == 'end' and v ~= '0') then
   end
   redis.call('PEXPIRE', K.sess, A.sess_ttl_ms)
 end
-if A.mt_id ~= '' then queue(K.mt, A.mt_id, A.mt) end
+if record then
+  -- its record written before this script, in the transaction
+  if A.mt_id ~= '' then redis.call('ZADD', K.outq, A.mt_score, A.mt_id) end
+elseif A.mt_id ~= '' then
+  queue(K.mt, A.mt_id, A.mt)
+end
 local mt2 = 0
 if A.mt2_id ~= '' and (lim == 0 or rln + taken < lim) then
   queue(K.mt2, A.mt2_id, A.mt2)
