@@ -177,7 +177,9 @@ static void recycle_cb(evutil_socket_t fd, short what, void *arg)
 	drop_context(st);
 }
 
-void store_recycle(struct store *st)
+/* Drops the connection to make it again (the scripts loaded anew, the
+ * master asked for), from the event loop, after the callbacks. */
+static void store_recycle(struct store *st)
 {
 	if (st->ac && st->recycle_ev)
 		event_active(st->recycle_ev, 0, 0);

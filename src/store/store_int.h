@@ -254,9 +254,6 @@ struct sreq {
  * made again where the error says it must (NOSCRIPT, READONLY).
  */
 void sreq_error(struct sreq *rq, const redisReply *reply);
-/* Drops the connection to make it again (the scripts loaded anew, the
- * master asked for), from the event loop, after the callbacks. */
-void store_recycle(struct store *st);
 
 /* The store's keys, conf and instance, for the operation files. */
 const struct store_keys *store_keyctx(const struct store *st);
