@@ -544,6 +544,12 @@ static int put_record(struct sreq *rq, int n, struct argv *a,
 	return n;
 }
 
+/* The state a commit closes its MO in (store_commit.mo_state). */
+static const char *commit_mo_state(const struct store_commit *c)
+{
+	return c->mo_state ? c->mo_state : "answered";
+}
+
 /* What a commit in record mode writes before its script: the MO's
  * record closed as mo_state with its reply (none for mo_state ""), and
  * the reply's record queued, leased to this process. */
@@ -551,7 +557,7 @@ static int commit_records(struct sreq *rq, int n, struct argv *a,
 			  struct store *st, const struct store_commit *c,
 			  const struct commit_keys *ck)
 {
-	const char *mo_state = c->mo_state ? c->mo_state : "answered";
+	const char *mo_state = commit_mo_state(c);
 
 	if (mo_state[0]) {
 		/* no fingerprint kept in it (close() in mo_commit.lua drops
@@ -599,7 +605,7 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_kv(a, "mt_counts", mt && mt->ch == STORE_CH_SMS &&
 				       !c->reply_uncounted ? "1" : "0");
 	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
-	arg_kv(a, "mo_state", c->mo_state ? c->mo_state : "answered");
+	arg_kv(a, "mo_state", commit_mo_state(c));
 	arg_ki(a, "ack_at", ack ? ack->at : 0);
 	arg_kv(a, "ack_conn", ack ? ack->conn : "");
 	arg_ki(a, "ph_ttl_s", rec_profile.ttl_s);
@@ -633,7 +639,7 @@ int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg)
 {
 	struct argv *a = store_argv(st);
-	const char *mo_state = c->mo_state ? c->mo_state : "answered";
+	const char *mo_state = commit_mo_state(c);
 	int ncmds = c->record ? 3 + (mo_state[0] ? 2 : 0) + (c->mt ? 2 : 0)
 			      : 1;
 	struct commit_keys ck;
