@@ -146,16 +146,18 @@ static int client_command(struct state *st, int argc, char **argv)
 	}
 	if (st->in_tx) {
 		/* every key of the transaction, its scripts' commands' too,
-		 * in the slot of its first */
-		bool script = strcasecmp(cmd, "EVALSHA") == 0 ||
-			      strcasecmp(cmd, "EVAL") == 0;
-		int from = script || IN(all_keys, cmd) || IN(first_key, cmd);
-		int to = script ? 3 + (argc > 2 ? atoi(argv[2]) : 0)
-		       : IN(all_keys, cmd) ? argc
-		       : from ? 2 : 0;
+		 * in the slot of its first: the keys argv[from..to) */
+		int from = 1, to = 0;
 
-		if (script)
+		if (strcasecmp(cmd, "EVALSHA") == 0 ||
+		    strcasecmp(cmd, "EVAL") == 0) {
 			from = 3;
+			to = 3 + (argc > 2 ? atoi(argv[2]) : 0);
+		} else if (IN(all_keys, cmd)) {
+			to = argc;
+		} else if (IN(first_key, cmd)) {
+			to = 2;
+		}
 		for (int i = from; i < to && i < argc; i++) {
 			if (!st->tx_slot) {
 				st->slot = slot_of(argv[i]);

@@ -561,6 +561,13 @@ static void queue_mt(struct gw *gw, const struct store_mt *mt)
 
 static void mo_settle(struct mo_job *j);
 
+/* Whether the MO's commit queues a reply, j->mt (mo_commit()): the menu
+ * gave one and the sender is not refused them. */
+static bool has_reply(const struct mo_job *j)
+{
+	return j->res.reply[0] && !j->refused;
+}
+
 static void settle_again(evutil_socket_t fd, short what, void *arg)
 {
 	mo_settle(arg);
@@ -631,10 +638,8 @@ static void mo_settle(struct mo_job *j)
 	int rc;
 
 	if (j->unwrite) {
-		/* the commit's reply, as mo_commit() gave it */
 		rc = store_commit_unwrite(j->gw->store, &j->mo,
-					  j->res.reply[0] && !j->refused
-						  ? j->mt.id : NULL,
+					  has_reply(j) ? j->mt.id : NULL,
 					  unwrite_cb, j);
 		if (rc < 0)
 			unwrite_cb(j, rc);
@@ -747,7 +752,7 @@ static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 	if (j->res.req.kind[0])
 		LOGP(LOG_MENU, LOG_NOTICE, px, "request %s (%s) recorded",
 		     j->res.req.ref, j->res.req.kind);
-	if (j->res.reply[0] && !j->refused)
+	if (has_reply(j))
 		queue_mt(gw, &j->mt);
 	if (res->flags & STORE_COMMIT_MT2)
 		queue_mt(gw, &j->mt2);
@@ -853,7 +858,7 @@ static void mo_commit(struct mo_job *j)
 	} else if (!j->res.reply[0]) {
 		c.mo_state = "closed";
 	}
-	if (j->res.reply[0] && !j->refused) {
+	if (has_reply(j)) {
 		build_reply(j);
 		c.mt = &j->mt;
 		if (c.req && j->mo.ch == STORE_CH_USSD &&

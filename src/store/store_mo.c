@@ -434,6 +434,17 @@ struct commit_keys {
 	const char *v[LUA_MO_COMMIT_NKEYS];
 };
 
+/* The keys of an MO's record and of its reply's in shard (mt_id NULL:
+ * none, a key that still names the shard's slot). */
+static void record_keys(const struct store_keys *k, unsigned shard,
+			const char *mo_id, const char *mt_id,
+			char k_mo[STORE_KEY_MAX], char k_mt[STORE_KEY_MAX])
+{
+	store_key_shard(k, shard, SK_MO, mo_id, k_mo, STORE_KEY_MAX);
+	store_key_shard(k, shard, SK_MT, mt_id ? mt_id : "-", k_mt,
+			STORE_KEY_MAX);
+}
+
 static void commit_keys(struct store *st, const struct store_commit *c,
 			struct commit_keys *ck)
 {
@@ -445,11 +456,9 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 						   : SK_SESS_SMS,
 			mo->msisdn, ck->sess, sizeof(ck->sess));
 	store_key_shard(k, shard, SK_INQ, NULL, ck->inq, sizeof(ck->inq));
-	store_key_shard(k, shard, SK_MO, mo->id, ck->mo, sizeof(ck->mo));
+	record_keys(k, shard, mo->id, c->mt ? c->mt->id : NULL, ck->mo,
+		    ck->mt);
 	store_key_shard(k, shard, SK_OUTQ, NULL, ck->outq, sizeof(ck->outq));
-	/* a key for an MT that is not sent still names the shard's slot */
-	store_key_shard(k, shard, SK_MT, c->mt ? c->mt->id : "-", ck->mt,
-			sizeof(ck->mt));
 	store_key_phone(k, SK_PROFILE, mo->msisdn, ck->ph, sizeof(ck->ph));
 	store_key_shard(k, shard, SK_MT, c->mt2 ? c->mt2->id : "-", ck->mt2,
 			sizeof(ck->mt2));
@@ -677,8 +686,6 @@ int store_commit(struct store *st, const struct store_commit *c,
 int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 			 const char *mt_id, store_done_fn *cb, void *arg)
 {
-	const struct store_keys *k = store_keyctx(st);
-	unsigned shard = store_shard(st, mo->msisdn);
 	char k_mo[STORE_KEY_MAX], k_mt[STORE_KEY_MAX];
 	struct argv *a = store_argv(st);
 	struct sreq *rq;
@@ -687,9 +694,9 @@ int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 	rc = sreq_open(st, 1, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
 	if (rc < 0)
 		return rc;
-	store_key_shard(k, shard, SK_MO, mo->id, k_mo, sizeof(k_mo));
-	store_key_shard(k, shard, SK_MT, mt_id && *mt_id ? mt_id : "-", k_mt,
-			sizeof(k_mt));
+	/* the keys the commit gave them (commit_keys) */
+	record_keys(store_keyctx(st), store_shard(st, mo->msisdn), mo->id,
+		    mt_id && *mt_id ? mt_id : NULL, k_mo, k_mt);
 	arg_reset(a);
 	arg_s(a, "DEL");
 	arg_s(a, k_mo);
