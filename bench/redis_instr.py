@@ -41,29 +41,22 @@ def read_reply(f):
     raise ValueError('not a RESP reply: %r' % line)
 
 
-def commands(path):
+def commands(path, ncmds):
     """The calls of a replay file, each as its bytes and its number of
-    commands (a transaction, MULTI to EXEC, is one call)."""
+    commands, ncmds (replay.py's phases: a transaction, MULTI to EXEC, is
+    one call)."""
     data = open(path, 'rb').read()
-    out, i, tx = [], 0, None
+    out, i = [], 0
     while i < len(data):
-        j = data.index(b'\r\n', i)
-        k = j + 2
-        for _ in range(int(data[i + 1:j])):
-            e = data.index(b'\r\n', k)
-            k = e + 2 + int(data[k + 1:e]) + 2
-        cmd = data[i:k]
-        name = re.match(rb'\*\d+\r\n\$\d+\r\n([A-Za-z]+)', cmd).group(1).upper()
-        if tx is not None:
-            tx = (tx[0] + cmd, tx[1] + 1)
-            if name in (b'EXEC', b'DISCARD'):
-                out.append(tx)
-                tx = None
-        elif name == b'MULTI':
-            tx = (cmd, 1)
-        else:
-            out.append((cmd, 1))
-        i = k
+        start = i
+        for _ in range(ncmds):
+            j = data.index(b'\r\n', i)
+            k = j + 2
+            for _ in range(int(data[i + 1:j])):
+                e = data.index(b'\r\n', k)
+                k = e + 2 + int(data[k + 1:e]) + 2
+            i = k
+        out.append((data[start:i], ncmds))
     return out
 
 
@@ -135,8 +128,8 @@ def main():
     phases = [l.split() for l in open(os.path.join(rdir, 'phases'))]
     done = []
     with tempfile.TemporaryDirectory() as tmp:
-        for n, what, argc in phases:
-            cmds = commands(os.path.join(rdir, n + '.resp'))
+        for n, what, argc, ncmds in phases:
+            cmds = commands(os.path.join(rdir, n + '.resp'), int(ncmds))
             third = len(cmds) // 3
             a = run(server, int(port), texts, swap, done, cmds[:third], tmp)
             b = run(server, int(port), texts, swap, done, cmds, tmp)

@@ -12,8 +12,8 @@ SMS centre's message id and the phone are replaced by copy-specific
 ones of the same length, so that each copy writes its own keys as a new
 MO would. OUTDIR/phases lists, one a line, NN, the call (EVALSHA:<the
 first 8 digits of the SHA1>; MULTI+EVALSHA:... for a transaction that
-calls a script) and its argument count (a transaction's, all its
-commands').
+calls a script), its argument count (a transaction's, all its
+commands') and its number of commands (1 but for a transaction).
 """
 import os
 import re
@@ -124,7 +124,8 @@ def main():
                 if c[0].upper() == b'EVALSHA':
                     what = ('MULTI+' if len(call) > 1 else '') + \
                         'EVALSHA:' + c[1][:8].decode()
-            ph.write('%02d %s %d\n' % (n, what, sum(len(c) for c in call)))
+            ph.write('%02d %s %d %d\n' % (n, what, sum(len(c) for c in call),
+                                          len(call)))
             with open(os.path.join(outdir, '%02d.resp' % n), 'wb') as f:
                 for i in range(copies):
                     for args in call:

@@ -94,7 +94,7 @@ fi
 echo "== one SMS lookup's calls, each replayed $COPIES times (µs of Redis CPU per call)"
 printf '  %-22s %5s %9s %9s %9s %9s\n' call argc "Redis µs" commands "their µs" "rest µs"
 total=0
-while read -r n what argc; do
+while read -r n what argc _; do
 	name=$(call_name "$what")
 	redis CONFIG RESETSTAT >/dev/null
 	c0=$(cpu_us)
