@@ -573,13 +573,18 @@ static void settle_again(evutil_socket_t fd, short what, void *arg)
 	mo_settle(arg);
 }
 
-/* Tries mo_settle() again in a second; false when it cannot. */
-static bool settle_later(struct mo_job *j)
+/* Tries mo_settle() again in a second, `what` having failed with rc
+ * (logged the first time); false when it cannot. */
+static bool settle_later(struct mo_job *j, const char *what, int rc)
 {
 	struct timeval again = { 1, 0 };
 
-	if (!j->retry)
+	if (!j->retry) {
+		LOGP(LOG_REDIS, LOG_WARN, j->mo.bind, "MO %s: %s (%s); trying "
+		     "again, its phone's next MO waits", j->mo.id, what,
+		     strerror(-rc));
 		j->retry = evtimer_new(j->gw->base, settle_again, j);
+	}
 	return j->retry && evtimer_add(j->retry, &again) == 0;
 }
 
@@ -594,11 +599,9 @@ static void unwrite_cb(void *arg, int rc)
 	}
 	/* stopping: the records stay, to their TTL (no copy of the MO can
 	 * be told from them, but a reader sees it twice) */
-	if (!j->retry)
-		LOGP(LOG_REDIS, LOG_WARN, j->mo.bind, "MO %s: the records of "
-		     "its failed commit not deleted (%s); trying again, its "
-		     "phone's next MO waits", j->mo.id, strerror(-rc));
-	if (j->gw->stopping || !settle_later(j))
+	if (j->gw->stopping ||
+	    !settle_later(j, "the records of its failed commit not deleted",
+			  rc))
 		mo_free(j);
 }
 
@@ -615,11 +618,8 @@ static void unmark_cb(void *arg, int rc)
 		mo_free(j);
 		return;
 	}
-	if (!j->retry)
-		LOGP(LOG_REDIS, LOG_WARN, j->mo.bind, "MO %s: the mark of its "
-		     "acknowledgement not taken back (%s); trying again, its "
-		     "phone's next MO waits", j->mo.id, strerror(-rc));
-	if (!settle_later(j))
+	if (!settle_later(j, "the mark of its acknowledgement not taken back",
+			  rc))
 		mo_free(j);
 }
 
