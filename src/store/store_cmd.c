@@ -231,10 +231,16 @@ void arg_script(struct argv *a, enum lua_script_id id,
 {
 	const struct lua_script *s = &lua_scripts[id];
 
+	int n = s->nkeys;
+
+	/* the optional keys after the last one given are left out: each
+	 * key is an argument Redis makes into a Lua string */
+	while (n > s->nkeys_min && !keys[n - 1])
+		n--;
 	arg_s(a, "EVALSHA");
 	arg_s(a, s->sha);
-	arg_i(a, s->nkeys);
-	for (int i = 0; i < s->nkeys; i++) {
+	arg_i(a, n);
+	for (int i = 0; i < n; i++) {
 		if (!keys[i]) {
 			/* a programming error: never send half a call */
 			a->overflow = true;

@@ -95,7 +95,9 @@ void arg_i(struct argv *a, long long v);
 void arg_kv(struct argv *a, const char *k, const char *v);
 void arg_ki(struct argv *a, const char *k, long long v);
 /* EVALSHA of script id with its keys: keys[i] is the key the script names
- * lua_scripts[id].keys[i]; every one must be given. */
+ * lua_scripts[id].keys[i]; every one must be given, but for a last few
+ * the script declares optional (--! KEYS ... ?name), NULL when the call
+ * needs none of them. */
 void arg_script(struct argv *a, enum lua_script_id id,
 		const char *const *keys);
 /* The C-written fields of a record as the script's group grp (A.mt:

@@ -475,11 +475,13 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 	ck->v[LUA_MO_COMMIT_OUTQ] = ck->outq;
 	ck->v[LUA_MO_COMMIT_MT] = ck->mt;
 	ck->v[LUA_MO_COMMIT_PH] = ck->ph;
-	ck->v[LUA_MO_COMMIT_MT2] = ck->mt2;
-	ck->v[LUA_MO_COMMIT_REQUESTS] = ck->requests;
 	ck->v[LUA_MO_COMMIT_FP] = ck->fp;
-	ck->v[LUA_MO_COMMIT_RQ] = ck->rq;
 	ck->v[LUA_MO_COMMIT_UP] = ck->up;
+	/* optional (mo_commit.lua): K.mt2 with an SMS copy, or before the
+	 * request's keys ("-", still the shard's slot); those with one */
+	ck->v[LUA_MO_COMMIT_MT2] = c->mt2 || c->req ? ck->mt2 : NULL;
+	ck->v[LUA_MO_COMMIT_REQUESTS] = c->req ? ck->requests : NULL;
+	ck->v[LUA_MO_COMMIT_RQ] = c->req ? ck->rq : NULL;
 }
 
 static void commit_session(struct argv *a, const struct store_session *s)
@@ -511,21 +513,34 @@ static void commit_request(struct argv *a, const struct store_commit *c,
 		arg_group(a, "req", r.fields[i].name, r.fields[i].value);
 }
 
-/* How far the shard's request stream is trimmed (services.requests_max
- * over the shards, services.requests_keep_days). */
-static void commit_trim(struct argv *a, const struct cgw_conf *conf,
-			int64_t now)
+static void group_int(struct argv *a, const char *grp, const char *field,
+		      long long v)
+{
+	char b[24];
+
+	b[util_sdec(b, v)] = '\0';
+	arg_group(a, grp, field, b);
+}
+
+/* A request's options (A.reqopt): how far the shard's request stream is
+ * trimmed (services.requests_max over the shards,
+ * services.requests_keep_days) and until when its number is known
+ * (K.rq). */
+static void commit_reqopt(struct argv *a, const struct cgw_conf *conf,
+			  const struct store_commit *c, int64_t now)
 {
 	int shards = conf->redis.shards > 0 ? conf->redis.shards : 1;
 	char minid[32];
+	size_t n;
 
-	arg_ki(a, "req_max", (conf->services.requests_max + shards - 1) /
-				     shards);
-	size_t n = util_sdec(minid, now - conf->services.requests_keep_days *
-					      86400000LL);
-
+	group_int(a, "reqopt", "max",
+		  (conf->services.requests_max + shards - 1) / shards);
+	n = util_sdec(minid, now - conf->services.requests_keep_days *
+					   86400000LL);
 	memcpy(minid + n, "-0", 3);	/* per MO: no snprintf */
-	arg_kv(a, "req_minid", minid);
+	arg_group(a, "reqopt", "minid", minid);
+	group_int(a, "reqopt", "until",
+		  c->req_until > now ? c->req_until : now + 3600 * 1000LL);
 }
 
 /* A record written whole: HSET key, "state" state, f2 v2, then obj's
@@ -618,9 +633,6 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_ki(a, "ack_at", ack ? ack->at : 0);
 	arg_kv(a, "ack_conn", ack ? ack->conn : "");
 	arg_ki(a, "ph_ttl_s", rec_profile.ttl_s);
-	commit_trim(a, conf, now);
-	arg_ki(a, "req_until", c->req_until > now ? c->req_until
-						  : now + 3600 * 1000LL);
 	arg_kv(a, "owner", store_owner(st));
 	mode = mo_in_mode(c->mo, false);
 	arg_kv(a, "begin", strcmp(mode, "begin") == 0 ? "1" : "0");
@@ -634,8 +646,10 @@ static void build_commit(struct argv *a, struct store *st,
 		arg_record(a, &rec_mt, "mt", mt);
 	if (c->mt2)
 		arg_record(a, &rec_mt, "mt2", c->mt2);
-	if (c->req)
+	if (c->req) {
 		commit_request(a, c, now);
+		commit_reqopt(a, conf, c, now);
+	}
 }
 
 /*

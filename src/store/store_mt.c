@@ -171,7 +171,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	char k_q[STORE_KEY_MAX], ids[1024] = "";
 	char k_bcc[STORE_KEY_MAX];
 	const char *skeys[LUA_MT_DONE_NKEYS];
-	bool sent = strcmp(state, "sent") == 0;
+	bool sent = strcmp(state, "sent") == 0, lean = mt_lean(mt, nparts);
 	struct argv *a = store_argv(st);
 	int nmap = 0, n = 0, rc;
 	struct sreq *rq;
@@ -187,11 +187,13 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 				util_strlcat(ids, ",", sizeof(ids));
 			util_strlcat(ids, msgids[i], sizeof(ids));
 		}
-	store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
-			SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
+	if (!lean)
+		store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
+				SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
 	skeys[LUA_MT_DONE_QUEUE] = k_q;
 	skeys[LUA_MT_DONE_MT] = ((struct map_ctx *)rq->ctx)->k_mt;
-	skeys[LUA_MT_DONE_BCOUNTS] = k_bcc;
+	/* optional (mt_done.lua): a lean reply is no broadcast's */
+	skeys[LUA_MT_DONE_BCOUNTS] = lean ? NULL : k_bcc;
 	arg_reset(a);
 	arg_script(a, LUA_MT_DONE, skeys);
 	arg_kv(a, "id", mt->id);
@@ -202,7 +204,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	arg_ki(a, "now", util_now_ms());
 	/* receipts count parts: a message is delivered when all are */
 	arg_ki(a, "parts", nparts > 0 ? nparts : 1);
-	arg_kv(a, "lean", mt_lean(mt, nparts) ? "1" : "0");
+	arg_kv(a, "lean", lean ? "1" : "0");
 	sreq_send(rq, n++, a);
 	for (int i = 0; sent && i < nparts; i++)
 		if (keys[i] && keys[i][0]) {

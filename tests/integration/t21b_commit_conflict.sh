@@ -44,6 +44,9 @@ import re, shlex, sys
 head = open(sys.argv[2]).read()
 names = head.split('--! ARGV', 1)[1].split('\n', 1)[0].split()
 knames = head.split('--! KEYS', 1)[1].split('\n', 1)[0].split()
+# the optional keys (?name) a call may leave out
+kmin = len([k for k in knames if not k.startswith('?')])
+knames = [k.lstrip('?') for k in knames]
 argv = pre = block = None
 for line in open(sys.argv[1], errors='replace'):
     if ' lua] ' in line:
@@ -56,13 +59,16 @@ for line in open(sys.argv[1], errors='replace'):
     elif c[0] == 'EXEC':
         block = None
     elif block is not None and c[0] == 'EVALSHA' and \
-            c[2] == str(len(knames)) and c[4].endswith(':inq'):
+            kmin <= int(c[2]) <= len(knames) and c[4].endswith(':inq'):
         argv, pre = c, block
     elif block is not None:
         block.append(c)
 if argv is None:
     sys.exit(1)
-B = 3 + len(knames)	# where ARGV starts
+# a lookup makes no request and no SMS copy: none of their keys
+if int(argv[2]) != kmin:
+    sys.exit('the lookup gave %s keys, not %d: %r' % (argv[2], kmin, argv))
+B = 3 + int(argv[2])	# where ARGV starts
 keys = dict(zip(knames, argv[3:B]))
 vals = dict(zip(names, argv[B:B + len(names)]))
 def call(a):

@@ -6,6 +6,9 @@
 #
 # Each script declares its keys and arguments in its first lines:
 #   --! KEYS fp mo inq          names of KEYS[1], KEYS[2], ... (K.fp ...)
+#   --! KEYS fp mo ?rq ?q       the keys after the first ?NAME optional:
+#                               a call may leave out a last few (see
+#                               arg_script), and K.rq is then nil
 #   --! ARGV id now             arguments it requires (A.id, A.now)
 #   --! USE fp_mark             the functions of lib/fp_mark.lua, put
 #                               before its body (code that several
@@ -26,7 +29,8 @@
 # EVALSHA wants; computed here with sha1sum from the same bytes), its
 # key names and its argument names; the header an enum of scripts and,
 # per script, an enum of key positions (LUA_MO_IN_FP ...).
-set -eu
+# no globbing: ?NAME is a key, not a pattern
+set -euf
 out_c=$1
 out_h=$2
 srcdir=$3
@@ -61,6 +65,7 @@ names_sed() {
 	echo "	const char *src;"
 	echo "	const char *sha;	/* SHA1 of src, hex */"
 	echo "	int nkeys;"
+	echo "	int nkeys_min;	/* the keys before the optional ones */"
 	echo "	const char *const *keys;	/* names of KEYS[1..nkeys] */"
 	echo "	int nargs;"
 	echo "	const char *const *args;	/* names of ARGV[1..nargs] */"
@@ -76,7 +81,7 @@ names_sed() {
 	echo
 	for f in "$@"; do
 		n=$(basename "$f" .lua)
-		keys=$(sed -n 's/^--! KEYS//p' "$f")
+		keys=$(sed -n 's/^--! KEYS//p' "$f" | tr -d '?')
 		echo "enum {"
 		for k in $keys; do
 			echo "	LUA_$(upper "$n")_$(upper "$k"),"
@@ -97,6 +102,22 @@ names_sed() {
 	for f in "$@"; do
 		n=$(basename "$f" .lua)
 		keys=$(sed -n 's/^--! KEYS//p' "$f")
+		# the keys before the first ?NAME; after it, every one ?NAME
+		nkeys_min=0
+		opt=0
+		for k in $keys; do
+			case $k in
+			\?*) opt=1 ;;
+			*)
+				if [ $opt = 1 ]; then
+					echo "$f: --! KEYS: $k after an optional key" >&2
+					exit 1
+				fi
+				nkeys_min=$((nkeys_min + 1))
+				;;
+			esac
+		done
+		keys=$(echo $keys | tr -d '?')
 		args=$(sed -n 's/^--! ARGV//p' "$f")
 		nargs=$(echo $args | wc -w)
 		# the script as Redis runs it: prelude, then the body
@@ -148,6 +169,7 @@ EOF
 		for a in $args; do printf ' "%s",' "$a"; done
 		echo " 0 };"
 		echo "#define ${n}_nargs $nargs"
+		echo "#define ${n}_nkeys_min $nkeys_min"
 		echo "static const char ${n}_src[] ="
 		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$/\\n"/' \
 			"$tmp/$n.lua"
@@ -158,7 +180,7 @@ EOF
 	echo "const struct lua_script lua_scripts[LUA_COUNT] = {"
 	for f in "$@"; do
 		n=$(basename "$f" .lua)
-		echo "	[LUA_$(upper "$n")] = { \"$n\", ${n}_src, ${n}_sha, LUA_$(upper "$n")_NKEYS, ${n}_keys, ${n}_nargs, ${n}_args },"
+		echo "	[LUA_$(upper "$n")] = { \"$n\", ${n}_src, ${n}_sha, LUA_$(upper "$n")_NKEYS, ${n}_nkeys_min, ${n}_keys, ${n}_nargs, ${n}_args },"
 	done
 	echo "};"
 } >"$tmp/c"

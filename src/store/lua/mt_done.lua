@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
---! KEYS queue mt bcounts
+--! KEYS queue mt ?bcounts
 --! ARGV id state bind msgid status now parts lean
 -- The outcome of an MT: leaves the queue; its record (a sent USSD
 -- screen's is deleted) gets the state
@@ -8,9 +8,10 @@
 -- "sent" never overwrites what receipts said already (a fast SMS centre
 -- delivers a part before the last part's response). An MT of a broadcast
 -- moves its broadcast's counters (K.bcounts is the shard-local prefix of
--- the counters, K.bcounts .. broadcast id). lean '1': a single-part
--- reply that this process queued and sent, whose record holds of what
--- sending needed only its text and owner.
+-- the counters, K.bcounts .. broadcast id; not given with lean '1').
+-- lean '1': a single-part reply that this process queued and sent, whose
+-- record holds of what sending needed only its text and owner (no
+-- broadcast's).
 local queued = redis.call('ZREM', K.queue, A.id)
 -- A lean reply sent and still queued (so its record is there: a queued
 -- MT leaves the queue before its record can expire): nothing to read
