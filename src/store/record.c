@@ -20,21 +20,28 @@
 #define NOWHERE REC_NOWHERE, 0
 #define TABLE(t) t, ARRAY_SIZE(t)
 
+/* The MO's addresses, channel and time go packed (REC_PACK, "m"): C
+ * writes them once and nothing but C reads them (the claims of MOs
+ * recovered), no script. */
 static const struct rec_field mo_fields[] = {
 	{ "id", REC_STR, F(store_mo, id), "", REC_KEY, "MO id" },
-	{ "msisdn", REC_STR, F(store_mo, msisdn), "", 0, "phone" },
-	{ "src", REC_STR, F(store_mo, src), "=msisdn", 0, "source_addr" },
-	{ "ston", REC_INT, F(store_mo, src_ton), "0", 0, "source TON" },
-	{ "snpi", REC_INT, F(store_mo, src_npi), "0", 0, "source NPI" },
-	{ "dst", REC_STR, F(store_mo, dst), "", 0, "destination_addr" },
-	{ "dton", REC_INT, F(store_mo, dst_ton), "0", 0, "destination TON" },
-	{ "dnpi", REC_INT, F(store_mo, dst_npi), "0", 0, "destination NPI" },
-	{ "bind", REC_STR, F(store_mo, bind), "", 0, "bind" },
-	{ "ch", REC_CH, F(store_mo, ch), "sms", 0, "channel" },
-	{ "uev", REC_INT, F(store_mo, ussd_ev), "0", 0, "USSD event" },
-	{ "uref", REC_STR, F(store_mo, ussd_ref), "", 0, "USSD session" },
+	{ "msisdn", REC_STR, F(store_mo, msisdn), "", REC_PACK, "phone" },
+	{ "src", REC_STR, F(store_mo, src), "=msisdn", REC_PACK,
+	  "source_addr" },
+	{ "ston", REC_INT, F(store_mo, src_ton), "0", REC_PACK, "source TON" },
+	{ "snpi", REC_INT, F(store_mo, src_npi), "0", REC_PACK, "source NPI" },
+	{ "dst", REC_STR, F(store_mo, dst), "", REC_PACK, "destination_addr" },
+	{ "dton", REC_INT, F(store_mo, dst_ton), "0", REC_PACK,
+	  "destination TON" },
+	{ "dnpi", REC_INT, F(store_mo, dst_npi), "0", REC_PACK,
+	  "destination NPI" },
+	{ "bind", REC_STR, F(store_mo, bind), "", REC_PACK, "bind" },
+	{ "ch", REC_CH, F(store_mo, ch), "sms", REC_PACK, "channel" },
+	{ "uev", REC_INT, F(store_mo, ussd_ev), "0", REC_PACK, "USSD event" },
+	{ "uref", REC_STR, F(store_mo, ussd_ref), "", REC_PACK,
+	  "USSD session" },
+	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", REC_PACK, "received" },
 	{ "text", REC_STR, F(store_mo, text), "", 0, "text" },
-	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", 0, "received" },
 	/* while it is open (mo_commit.lua drops it with `owner`): an MO
 	 * recovered after its process stopped puts its fingerprint right
 	 * (store_commit.unmark) and a dial's goes when it is closed; a hash
@@ -182,29 +189,29 @@ static const struct rec_field bcast_fields[] = {
 #define MT_TTL_S (7 * 24 * 3600)
 
 const struct rec_def rec_mo = { "mo", TABLE(mo_fields), NULL, MO_TTL_S,
-				true };
+				true, "m" };
 const struct rec_def rec_mt = { "mt", TABLE(mt_fields), NULL, MT_TTL_S,
-				true };
+				true, NULL };
 /* an application's fields follow as "f:<name>" (dossier.form) */
 const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), "f:",
-				     0, false };
+				     0, false, NULL };
 /* a session's lifetime is the channel's (ussd.session_ttl,
  * menus.sms_session_ttl), set per write */
 const struct rec_def rec_session = { "sess", TABLE(session_fields), "x:",
-				     0, false };
+				     0, false, NULL };
 /* a profile lives this long after its last write (a reply, a lookup, a
  * language), except one that holds an opt-out: that is kept (mo_commit) */
 #define PROFILE_KEEP_S (400 * 24 * 3600)
 const struct rec_def rec_profile = { "ph", TABLE(profile_fields), NULL,
-				     PROFILE_KEEP_S, false };
+				     PROFILE_KEEP_S, false, NULL };
 /* the procedure's own fields follow the fixed ones, by their names */
 const struct rec_def rec_request = { "req", TABLE(request_fields), "", 0,
-				     false };
+				     false, NULL };
 /* a broadcast, its recipients and their MTs are kept this long after it
  * expires, for its report */
 #define BCAST_KEEP_S (30 * 24 * 3600)
 const struct rec_def rec_bcast = { "bc", TABLE(bcast_fields), NULL,
-				   BCAST_KEEP_S, false };
+				   BCAST_KEEP_S, false, NULL };
 
 const struct rec_field *rec_field_find(const struct rec_def *def,
 				       const char *name)
@@ -255,10 +262,13 @@ const char *rec_format(const struct rec_field *f, const void *obj, char *buf,
 
 void rec_parse(const struct rec_field *f, void *obj, const char *text)
 {
-	char *p = (char *)obj + f->off;
+	char *p;
 
+	/* before the address: obj + REC_NOWHERE wraps around (UBSan's
+	 * pointer-overflow, fuzz/record) */
 	if (f->off == REC_NOWHERE)
 		return;
+	p = (char *)obj + f->off;
 	if (!text)
 		text = f->def ? f->def : "";
 	switch (f->type) {
@@ -300,16 +310,27 @@ void rec_defaults(const struct rec_def *def, void *obj)
 	}
 }
 
-void rec_fill(const struct rec_def *def, void *obj)
+/* rec_fill, but for the first npacked REC_PACK fields: read from a
+ * pack, where every value is written, an empty one too */
+static void fill(const struct rec_def *def, void *obj, size_t npacked)
 {
+	size_t k = 0;
+
 	for (size_t i = 0; i < def->nfields; i++) {
 		const struct rec_field *f = &def->fields[i], *o;
 		char buf[32];
 
+		if ((f->flags & REC_PACK) && k++ < npacked)
+			continue;
 		if (f->type == REC_STR && f->off != REC_NOWHERE &&
 		    !((char *)obj + f->off)[0] && (o = same_as(def, f)))
 			rec_parse(f, obj, rec_format(o, obj, buf, sizeof(buf)));
 	}
+}
+
+void rec_fill(const struct rec_def *def, void *obj)
+{
+	fill(def, obj, 0);
 }
 
 /* Whether field f of a sparse record, its value v, is written: not at
@@ -328,9 +349,83 @@ static bool stored(const struct rec_def *def, const struct rec_field *f,
 	return v[0] != d[0] || strcmp(v, d) != 0;
 }
 
+/* The REC_PACK fields of obj as their pack's value (record.h) into out.
+ * False when it does not fit: they are then written one by one. */
+static bool pack(const struct rec_def *def, const void *obj, char *out,
+		 size_t outlen)
+{
+	size_t n = 0;
+	bool first = true;
+
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct rec_field *f = &def->fields[i];
+		char buf[32];
+
+		if (!(f->flags & REC_PACK))
+			continue;
+		if (!first)
+			out[n++] = ',';
+		first = false;
+		for (const char *s = rec_format(f, obj, buf, sizeof(buf)); *s;
+		     s++) {
+			/* room for an escape and the next ',' */
+			if (n + 4 >= outlen)
+				return false;
+			if (*s == '%' || *s == ',') {
+				out[n++] = '%';
+				out[n++] = '2';
+				out[n++] = *s == '%' ? '5' : 'C';
+			} else {
+				out[n++] = *s;
+			}
+		}
+		if (n + 1 >= outlen)
+			return false;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* A pack's value s into obj's REC_PACK fields, in table order; returns
+ * how many it set. A field beyond its values (a pack written before it
+ * was added) keeps its default; a value longer than its field is cut
+ * (rec_parse). */
+static size_t unpack(const struct rec_def *def, void *obj, const char *s)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < def->nfields && s; i++) {
+		const struct rec_field *f = &def->fields[i];
+		char v[REC_PACK_MAX];
+		size_t n = 0;
+
+		if (!(f->flags & REC_PACK))
+			continue;
+		while (*s && *s != ',') {
+			char c = *s++;
+
+			if (c == '%' && s[0] == '2' && (s[1] == '5' || s[1] == 'C')) {
+				c = s[1] == '5' ? '%' : ',';
+				s += 2;
+			}
+			if (n + 1 < sizeof(v))
+				v[n++] = c;
+		}
+		v[n] = '\0';
+		rec_parse(f, obj, v);
+		k++;
+		s = *s == ',' ? s + 1 : NULL;
+	}
+	return k;
+}
+
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 	      void *arg)
 {
+	char packed[REC_PACK_MAX];
+	bool in_pack = def->pack && pack(def, obj, packed, sizeof(packed));
+	bool pack_given = false;
+
 	for (size_t i = 0; i < def->nfields; i++) {
 		const struct rec_field *f = &def->fields[i];
 		const char *v;
@@ -338,6 +433,12 @@ void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 
 		if (f->off == REC_NOWHERE || (f->flags & (REC_SCRIPT | REC_KEY)))
 			continue;
+		if (in_pack && (f->flags & REC_PACK)) {
+			if (!pack_given)
+				fn(arg, def->pack, packed);
+			pack_given = true;
+			continue;
+		}
 		v = rec_format(f, obj, buf, sizeof(buf));
 		if (!def->sparse || stored(def, f, obj, v))
 			fn(arg, f->name, v);
@@ -347,14 +448,18 @@ void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 void rec_from_pairs(const struct rec_def *def, void *obj,
 		    const char *const *pairs, size_t npairs)
 {
+	size_t npacked = 0;
+
 	rec_defaults(def, obj);
 	for (size_t i = 0; i + 1 < npairs; i += 2) {
 		const struct rec_field *f = rec_field_find(def, pairs[i]);
 
 		if (f)
 			rec_parse(f, obj, pairs[i + 1]);
+		else if (def->pack && strcmp(pairs[i], def->pack) == 0)
+			npacked = unpack(def, obj, pairs[i + 1]);
 	}
-	rec_fill(def, obj);
+	fill(def, obj, npacked);
 }
 
 const char *rec_show(const struct rec_field *f, const char *stored, char *buf,

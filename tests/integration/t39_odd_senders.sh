@@ -88,12 +88,15 @@ cmp -s "$T/owner.before" "$T/owner.after" ||
 	fail "the owner's state changed: $(diff "$T/owner.before" "$T/owner.after")"
 # acknowledged, recorded as refused under a key of its own
 [ "$(count_in "$T/sim.log" "MO-RESP")" -ge 14 ] || fail "MOs not acknowledged"
+# (the record's addresses in its pack "m", record.c: msisdn, src, ston,
+# snpi, dst ... joined by ',')
 n=0
 for k in $(redis --scan --pattern 'cgw:*:mo:*'); do
-	[ "$(redis HGET "$k" ston)" = 5 ] || continue
-	case $(redis HGET "$k" msisdn) in
+	m=$(redis HGET "$k" m)
+	[ "$(echo "$m" | cut -d, -f3)" = 5 ] || continue
+	case $(echo "$m" | cut -d, -f1) in
 	x:????????????????) ;;
-	*) fail "odd MO $k keyed $(redis HGET "$k" msisdn)" ;;
+	*) fail "odd MO $k keyed $(echo "$m" | cut -d, -f1): $m" ;;
 	esac
 	[ "$(redis HGET "$k" state)" = refused ] || fail "odd MO $k not refused"
 	n=$((n + 1))
