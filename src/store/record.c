@@ -404,7 +404,8 @@ static size_t unpack(const struct rec_def *def, void *obj, const char *s)
 		while (*s && *s != ',') {
 			char c = *s++;
 
-			if (c == '%' && s[0] == '2' && (s[1] == '5' || s[1] == 'C')) {
+			if (c == '%' && s[0] == '2' &&
+			    (s[1] == '5' || s[1] == 'C')) {
 				c = s[1] == '5' ? '%' : ',';
 				s += 2;
 			}

@@ -230,7 +230,6 @@ void arg_script(struct argv *a, enum lua_script_id id,
 		const char *const *keys)
 {
 	const struct lua_script *s = &lua_scripts[id];
-
 	int n = s->nkeys;
 
 	/* the optional keys after the last one given are left out: each
