@@ -9,7 +9,7 @@
 -- applies the profile effects and closes the MO. K.mt2 is given with an
 -- SMS copy, K.requests and K.rq with a request: an MO with neither
 -- leaves out those keys, and the request's three values, each an
--- argument Redis makes into a Lua string (1.1 K instructions apiece,
+-- argument Redis makes into a Lua string (about 0.7 K instructions,
 -- bench/script-cost.sh --instr).
 -- op: set | end | keep (the session is neither checked nor touched).
 -- The replies are queued leased to this process (until mt_score), their
