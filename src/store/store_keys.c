@@ -150,28 +150,6 @@ void store_key_dossier(const struct store_keys *k, const char *dossier_key,
 			dossier_key, out, outlen);
 }
 
-/* prefix kind bind ":" msgid: an MT's receipt keys, two per MT */
-static void key_bind_msgid(const struct store_keys *k, const char *kind,
-			   const char *bind, const char *msgid, char *out,
-			   size_t outlen)
-{
-	struct keybuf b = { .out = out, .cap = outlen };
-
-	if (outlen)
-		out[0] = '\0';
-	kb_s(&b, k->prefix);
-	kb_s(&b, kind);
-	kb_s(&b, bind);
-	kb_put(&b, ":", 1);
-	kb_s(&b, msgid);
-}
-
-void store_key_dlrwait(const struct store_keys *k, const char *bind,
-		       const char *msgid, char *out, size_t outlen)
-{
-	key_bind_msgid(k, ":dlrwait:", bind, msgid, out, outlen);
-}
-
 void store_key_bcast(const struct store_keys *k, const char *id, char *out,
 		     size_t outlen)
 {
@@ -194,10 +172,19 @@ void store_key_seq(const struct store_keys *k, const char *agency,
 	snprintf(out, outlen, "%s:seq:%s:%s", k->prefix, agency, yymmdd);
 }
 
+/* prefix ":msgid:" bind ":" msgid */
 void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen)
 {
-	key_bind_msgid(k, ":msgid:", bind, msgid, out, outlen);
+	struct keybuf b = { .out = out, .cap = outlen };
+
+	if (outlen)
+		out[0] = '\0';
+	kb_s(&b, k->prefix);
+	kb_s(&b, ":msgid:");
+	kb_s(&b, bind);
+	kb_put(&b, ":", 1);
+	kb_s(&b, msgid);
 }
 
 void store_key_tps(const struct store_keys *k, const char *account,
@@ -255,8 +242,8 @@ const struct store_key_life store_key_lives[] = {
 	{ "{s*}:dossier:*", KL_OWNED, "imported dossiers: the province's "
 	  "data, replaced by each import (an application's dossier expires "
 	  "a year after filing)" },
-	{ "msgid:*", KL_TTL, "the MT's life" },
-	{ "dlrwait:*", KL_TTL, "10 minutes" },
+	{ "msgid:*", KL_TTL, "the MT's life (a receipt waiting for its "
+	  "id: 10 minutes)" },
 	{ "bc:*", KL_TTL, "30 days after the broadcast expires" },
 	{ "bcindex", KL_OWNED, "broadcasts by creation: entries older than "
 	  "90 days and 30 are dropped at each start" },

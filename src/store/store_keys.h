@@ -43,9 +43,10 @@
  *                             (zset, score = lease expiry)
  *   P:{sN}:bcc:<id>           the broadcast's counters in this shard
  *   P:{sN}:bcx:<id>           recipients that got no MT, and why
- *   P:msgid:<bind>:<id>       SMS centre message id -> "<MT key>#<part>"
- *   P:dlrwait:<bind>:<id>     a receipt that came before its message id was
- *                             known (the submit_sm_resp was late)
+ *   P:msgid:<bind>:<id>       SMS centre message id -> "<MT key>#<part>";
+ *                             or, until then, a receipt that came before
+ *                             the id was known (a late submit_sm_resp):
+ *                             STORE_BC_SEP state SEP stat SEP err
  *   P:bc:<id>                 a broadcast: name, template, state, times
  *   P:bcindex                 broadcasts by creation time (zset)
  *   P:bcactive                broadcasts the dispatchers look at (set)
@@ -129,8 +130,6 @@ void store_key_seq(const struct store_keys *k, const char *agency,
 		   const char *yymmdd, char *out, size_t outlen);
 void store_key_msgid(const struct store_keys *k, const char *bind,
 		     const char *msgid, char *out, size_t outlen);
-void store_key_dlrwait(const struct store_keys *k, const char *bind,
-		       const char *msgid, char *out, size_t outlen);
 /* The TPS bucket of an SMSC account (gw/tps.h: tps_account). */
 void store_key_tps(const struct store_keys *k, const char *account,
 		   char *out, size_t outlen);

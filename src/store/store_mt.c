@@ -76,22 +76,27 @@ static void late_receipt(struct store *st, const char *k_mt, int part,
  * waiting receipt. */
 struct map_ctx {
 	char k_mt[STORE_KEY_MAX];
-	int part_at[2 * 255 + 2];	/* by command index: 255 parts */
+	int part_at[1 + 255];	/* by command index: 255 parts */
 };
 
 static void map_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct map_ctx *x = rq->ctx;
 
+	/* what the id's key held before the mapping: a receipt waiting
+	 * for it (dlr_wait.lua), or nil */
 	if (idx < (int)ARRAY_SIZE(x->part_at) && x->part_at[idx] > 0 &&
-	    r->type == REDIS_REPLY_STRING)
-		late_receipt(rq->st, x->k_mt, x->part_at[idx], r->str);
+	    r->type == REDIS_REPLY_STRING && r->str[0] == STORE_BC_SEP)
+		late_receipt(rq->st, x->k_mt, x->part_at[idx], r->str + 1);
 }
 
 /*
- * SMS centre id (canonical) -> "<MT key>#<part>", for receipts; and a
- * receipt that came for that id before this mapping did is taken and
- * applied now (commands idx and idx + 1).
+ * SMS centre id (canonical) -> "<MT key>#<part>", for receipts, command
+ * idx; a receipt that came for that id before this mapping did waits in
+ * the same key (dlr_wait.lua): SET ... GET takes it, and it is applied
+ * now. One key and one command per part, not a mapping and a waiting
+ * key (GETDEL): 5 K of Redis's instructions a reply
+ * (bench/script-cost.sh --instr).
  */
 static void send_msgid(struct sreq *rq, int idx, struct argv *a,
 		       struct store *st, const char *bind, const char *key,
@@ -114,14 +119,10 @@ static void send_msgid(struct sreq *rq, int idx, struct argv *a,
 	arg_s(a, val);
 	arg_s(a, "EX");
 	arg_i(a, rec_mt.ttl_s);
+	arg_s(a, "GET");
+	if (idx < (int)ARRAY_SIZE(x->part_at))
+		x->part_at[idx] = part;
 	sreq_send(rq, idx, a);
-	store_key_dlrwait(store_keyctx(st), bind, key, k, sizeof(k));
-	arg_reset(a);
-	arg_s(a, "GETDEL");
-	arg_s(a, k);
-	if (idx + 1 < (int)ARRAY_SIZE(x->part_at))
-		x->part_at[idx + 1] = part;
-	sreq_send(rq, idx + 1, a);
 }
 
 /* The context is not cleared whole (2.4 KB: the largest memset per MO,
@@ -178,7 +179,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 
 	for (int i = 0; sent && i < nparts; i++)
 		nmap += keys[i] && keys[i][0];
-	if ((rc = map_open(st, mt, 1 + 2 * nmap, cb, arg, &rq)) < 0)
+	if ((rc = map_open(st, mt, 1 + nmap, cb, arg, &rq)) < 0)
 		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
 	for (int i = 0; i < nparts; i++)
@@ -207,10 +208,8 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	arg_kv(a, "lean", lean ? "1" : "0");
 	sreq_send(rq, n++, a);
 	for (int i = 0; sent && i < nparts; i++)
-		if (keys[i] && keys[i][0]) {
-			send_msgid(rq, n, a, st, bind, keys[i], i + 1);
-			n += 2;
-		}
+		if (keys[i] && keys[i][0])
+			send_msgid(rq, n++, a, st, bind, keys[i], i + 1);
 	return sreq_commit(rq);
 }
 
@@ -225,7 +224,7 @@ int store_mt_part(struct store *st, const struct store_mt *mt,
 	struct sreq *rq;
 	int rc;
 
-	if ((rc = map_open(st, mt, map ? 3 : 1, cb, arg, &rq)) < 0)
+	if ((rc = map_open(st, mt, map ? 2 : 1, cb, arg, &rq)) < 0)
 		return rc;
 	mt_key(st, mt, k_mt, sizeof(k_mt));
 	snprintf(field, sizeof(field), "m%d", part);
@@ -404,7 +403,9 @@ static void dlr_lookup_reply(struct sreq *rq, int idx, const redisReply *r)
 	struct dlr_ctx *d = rq->ctx;
 	const char *hash;
 
-	if (r->type != REDIS_REPLY_STRING || (d->found && idx >= d->found_idx))
+	/* a receipt waiting for the id (dlr_wait.lua) is no mapping */
+	if (r->type != REDIS_REPLY_STRING || r->str[0] == STORE_BC_SEP ||
+	    (d->found && idx >= d->found_idx))
 		return;
 	/* "P:{sN}:mt:<id>#<part>" */
 	hash = strrchr(r->str, '#');
@@ -468,8 +469,8 @@ static void dlr_lookup_done(struct sreq *rq, int rc)
 	dlr_apply(rq->st, d);
 }
 
-/* The GETs of a receipt's candidate ids, from command index first on. */
-static void send_lookups(struct sreq *rq, int first, struct store *st,
+/* The GETs of a receipt's candidate ids, command i the i-th's. */
+static void send_lookups(struct sreq *rq, struct store *st,
 			 const struct dlr_ctx *d)
 {
 	struct argv *a = store_argv(st);
@@ -482,25 +483,17 @@ static void send_lookups(struct sreq *rq, int first, struct store *st,
 		arg_reset(a);
 		arg_s(a, "GET");
 		arg_s(a, k);
-		sreq_send(rq, first + i, a);
+		sreq_send(rq, i, a);
 	}
-}
-
-static void keep_reply(struct sreq *rq, int idx, const redisReply *r)
-{
-	struct dlr_ctx *d = rq->ctx;
-
-	/* after the SETs, the GETs once more: the id may have come since */
-	if (idx >= d->nids)
-		dlr_lookup_reply(rq, idx - d->nids, r);
 }
 
 /*
  * No candidate is known: the submit_sm_resp of this message may be late
- * (an SMS centre may send the receipt first). The receipt waits under
- * each candidate id, for the mapping of the id to take it (send_msgid);
- * and the ids are looked up once more after it is kept, so that one of
- * the two always applies it (applying twice changes nothing).
+ * (an SMS centre may send the receipt first). The receipt waits in each
+ * candidate id's key, for the mapping of the id to take it (send_msgid),
+ * unless the mapping came since: dlr_wait.lua returns it, and it is
+ * applied now. Either the mapping's SET ... GET or dlr_wait.lua comes
+ * first, so one of the two applies it.
  */
 static void dlr_keep(struct store *st, struct dlr_ctx *d)
 {
@@ -510,7 +503,7 @@ static void dlr_keep(struct store *st, struct dlr_ctx *d)
 	char val[64];
 	struct sreq *rq;
 
-	rq = store_ready(st) ? sreq_new(st, 2 * d->nids, keep_reply,
+	rq = store_ready(st) ? sreq_new(st, d->nids, dlr_lookup_reply,
 					dlr_lookup_done, NULL, NULL, d)
 			     : NULL;
 	if (!rq) {
@@ -519,22 +512,20 @@ static void dlr_keep(struct store *st, struct dlr_ctx *d)
 		return;
 	}
 	d->kept = true;
-	snprintf(val, sizeof(val), "%s%c%s%c%s", d->state, STORE_BC_SEP,
-		 d->stat, STORE_BC_SEP, d->err);
+	snprintf(val, sizeof(val), "%c%s%c%s%c%s", STORE_BC_SEP, d->state,
+		 STORE_BC_SEP, d->stat, STORE_BC_SEP, d->err);
 	for (int i = 0; i < d->nids; i++) {
 		char k[STORE_KEY_MAX];
+		const char *keys[LUA_DLR_WAIT_NKEYS] = { k };
 
-		store_key_dlrwait(store_keyctx(st), d->bind, d->ids[i], k,
-				  sizeof(k));
+		store_key_msgid(store_keyctx(st), d->bind, d->ids[i], k,
+				sizeof(k));
 		arg_reset(a);
-		arg_s(a, "SET");
-		arg_s(a, k);
-		arg_s(a, val);
-		arg_s(a, "EX");
-		arg_i(a, DLR_WAIT_S);
+		arg_script(a, LUA_DLR_WAIT, keys);
+		arg_kv(a, "wait", val);
+		arg_ki(a, "ttl_s", DLR_WAIT_S);
 		sreq_send(rq, i, a);
 	}
-	send_lookups(rq, d->nids, st, d);
 	if (sreq_commit(rq) < 0)	/* d went with the request */
 		cb(arg, -EIO, false, "", "");
 }
@@ -592,7 +583,7 @@ int store_dlr(struct store *st, const char *bind, const char *const *ids,
 	util_strlcpy(d->bind, bind, sizeof(d->bind));
 	for (int i = 0; i < nids && i < (int)ARRAY_SIZE(d->ids); i++)
 		util_strlcpy(d->ids[d->nids++], ids[i], sizeof(d->ids[0]));
-	send_lookups(rq, 0, st, d);
+	send_lookups(rq, st, d);
 	return sreq_commit(rq);
 }
 

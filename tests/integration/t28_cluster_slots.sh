@@ -7,7 +7,8 @@
 # after its timeout, a message queued by citizengw-ctl, a dossier's status
 # changed through the API with its notice, another's set with a reason,
 # the applications listed, a broadcast sent and another cancelled, a
-# re-delivery after the link dropped, a response late) is
+# re-delivery after the link dropped, a response late, a receipt before
+# its submit_sm_resp) is
 # watched with MONITOR, and tests/slotcheck checks the keys each call
 # declares and every key its commands touch (a transaction's, MULTI to EXEC,
 # all in one slot) against the cluster slot rule
@@ -58,6 +59,11 @@ drop
 wait-bind timeout=15
 redeliver mo=r
 expect-acked mo=r
+set resp-delay=400
+mo name=e from=84999000777 to=8088 text="xin chao"
+expect-acked mo=e
+expect-message to=84999000777
+set resp-delay=0
 sleep 1500
 SIM
 

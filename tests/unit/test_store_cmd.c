@@ -425,9 +425,6 @@ START_TEST(test_keys_as_snprintf)
 		ck_assert_str_eq(got, want);
 	}
 	for (size_t cap = 1; cap < 60; cap++) {
-		store_key_dlrwait(&k, "smsc1", "0a1b2c", got, cap);
-		snprintf(want, cap, "cgw:dlrwait:smsc1:0a1b2c");
-		ck_assert_str_eq(got, want);
 		store_key_msgid(&k, "smsc1", "0a1b2c", got, cap);
 		snprintf(want, cap, "cgw:msgid:smsc1:0a1b2c");
 		ck_assert_str_eq(got, want);
