@@ -310,9 +310,7 @@ void rec_defaults(const struct rec_def *def, void *obj)
 	}
 }
 
-/* rec_fill, but for the first npacked REC_PACK fields: read from a
- * pack, where every value is written, an empty one too */
-static void fill(const struct rec_def *def, void *obj, size_t npacked)
+void rec_fill_packed(const struct rec_def *def, void *obj, size_t npacked)
 {
 	size_t k = 0;
 
@@ -330,7 +328,7 @@ static void fill(const struct rec_def *def, void *obj, size_t npacked)
 
 void rec_fill(const struct rec_def *def, void *obj)
 {
-	fill(def, obj, 0);
+	rec_fill_packed(def, obj, 0);
 }
 
 /* Whether field f of a sparse record, its value v, is written: not at
@@ -386,11 +384,9 @@ static bool pack(const struct rec_def *def, const void *obj, char *out,
 	return true;
 }
 
-/* A pack's value s into obj's REC_PACK fields, in table order; returns
- * how many it set. A field beyond its values (a pack written before it
- * was added) keeps its default; a value longer than its field is cut
- * (rec_parse). */
-static size_t unpack(const struct rec_def *def, void *obj, const char *s)
+/* A field beyond a pack's values (a pack written before it was added)
+ * keeps its default; a value longer than its field is cut (rec_parse). */
+size_t rec_unpack(const struct rec_def *def, void *obj, const char *s)
 {
 	size_t k = 0;
 
@@ -458,9 +454,9 @@ void rec_from_pairs(const struct rec_def *def, void *obj,
 		if (f)
 			rec_parse(f, obj, pairs[i + 1]);
 		else if (def->pack && strcmp(pairs[i], def->pack) == 0)
-			npacked = unpack(def, obj, pairs[i + 1]);
+			npacked = rec_unpack(def, obj, pairs[i + 1]);
 	}
-	fill(def, obj, npacked);
+	rec_fill_packed(def, obj, npacked);
 }
 
 const char *rec_show(const struct rec_field *f, const char *stored, char *buf,

@@ -126,6 +126,16 @@ void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 	      void *arg);
 
 /*
+ * A pack's value s (the hash field def->pack) into obj's REC_PACK fields,
+ * in table order; returns how many it set, for rec_fill_packed.
+ */
+size_t rec_unpack(const struct rec_def *def, void *obj, const char *s);
+
+/* rec_fill, but the first npacked REC_PACK fields (rec_unpack) stay as
+ * their pack says, where every value is written, an empty one too. */
+void rec_fill_packed(const struct rec_def *def, void *obj, size_t npacked);
+
+/*
  * Fills obj from field/value pairs (a HGETALL reply or a stream entry):
  * defaults first, then every known field present, a pack's (REC_PACK)
  * included. Unknown fields are left to the caller (extra_prefix

@@ -467,6 +467,8 @@ const redisReply *reply_field(const redisReply *h, const char *field)
 
 bool reply_record(const redisReply *h, const struct rec_def *def, void *obj)
 {
+	size_t npacked = 0;
+
 	rec_defaults(def, obj);
 	if (!h || h->type != REDIS_REPLY_ARRAY || h->elements == 0)
 		return false;
@@ -484,9 +486,13 @@ bool reply_record(const redisReply *h, const struct rec_def *def, void *obj)
 
 			snprintf(b, sizeof(b), "%lld", v->integer);
 			rec_parse(f, obj, b);
+		} else if (!f && def->pack && v->type == REDIS_REPLY_STRING &&
+			   strcmp(k->str, def->pack) == 0) {
+			/* as rec_from_pairs: the claims of MOs and MTs */
+			npacked = rec_unpack(def, obj, v->str);
 		}
 	}
-	rec_fill(def, obj);
+	rec_fill_packed(def, obj, npacked);
 	return true;
 }
 

@@ -26,7 +26,8 @@ sed -i '1d' "$T/gw.cfg"	# the redis line of write_config, replaced above
 sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 1;/' "$T/gw.cfg"
 import_samples
 
-# an MO a crashed process acknowledged but never answered
+# an MO a crashed process acknowledged but never answered (its record
+# field by field, as versions before the packed records wrote it)
 redis HSET "cgw:{s0}:mo:crash-1" id crash-1 msisdn 84912345678 \
 	src 84912345678 ston 1 snpi 1 dst 8088 dton 3 dnpi 0 bind main \
 	ch sms uev 0 uref "" text "TRACUU 000.00.19.H56-250806-0001" \
@@ -39,10 +40,11 @@ redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-1 >/dev/null
 redis SET "cgw:{s0}:fp:f00" "a $now 00c0ffee00c0ffee 0 crash-1" \
 	PX 120000 >/dev/null
 # and an SMS MENU: a copy of it is a re-delivery only while it is open, so
-# its fingerprint goes when it is answered
-redis HSET "cgw:{s0}:mo:crash-2" msisdn 84988000444 ston 1 snpi 1 \
-	dst 8088 dton 3 dnpi 0 bind main ch sms text "MENU" fp f01 \
-	recv "$now" state acked >/dev/null
+# its fingerprint goes when it is answered. Its record as mo_in.lua
+# writes one: addresses, channel and time packed (REC_PACK, "m")
+redis HSET "cgw:{s0}:mo:crash-2" \
+	m "84988000444,84988000444,1,1,8088,3,0,main,sms,0,,$now" \
+	text "MENU" fp f01 state acked >/dev/null
 redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-2 >/dev/null
 redis SET "cgw:{s0}:fp:f01" "a $now 00c0ffee00c0ffee 0 crash-2" \
 	PX 120000 >/dev/null
