@@ -164,6 +164,59 @@ static bool mt_lean(const struct store_mt *mt, int nparts)
 	       mt->tries == 0;
 }
 
+/*
+ * A lean reply sent (mt_lean): its outcome in plain commands, not
+ * mt_done.lua, whose call and arguments cost Redis more than the
+ * commands (bench/script-cost.sh --instr: the script 56 K instructions,
+ * these 36 K). The script read nothing for it but its queue entry: this
+ * process queued the reply, leased it and sent it, so it is still queued
+ * and its record there (it lives days; its lease, a minute). Only a
+ * process stalled past its lease can find otherwise: another took the
+ * reply and sent it too, and this writes "sent" and its own message id
+ * over that one's outcome; its own receipt then applies as any does.
+ * The ZREM goes first: commands cut short (the process killed while
+ * writing them) leave the reply out of the queue, not sent again, its
+ * record still "queued"; an error reply, and the whole is written again
+ * (sender.c, record), each command alike the second time.
+ * Returns its number of commands, 3.
+ */
+static int send_lean_sent(struct sreq *rq, struct argv *a, const char *k_q,
+			  const char *id, const char *bind, const char *ids,
+			  uint32_t status)
+{
+	const char *k_mt = ((struct map_ctx *)rq->ctx)->k_mt;
+
+	arg_reset(a);
+	arg_s(a, "ZREM");
+	arg_s(a, k_q);
+	arg_s(a, id);
+	sreq_send(rq, 0, a);
+	arg_reset(a);
+	arg_s(a, "HSET");
+	arg_s(a, k_mt);
+	arg_s(a, "state");
+	arg_s(a, "sent");
+	arg_s(a, "bind");
+	arg_s(a, bind ? bind : "");
+	arg_s(a, "msgid");
+	arg_s(a, ids);
+	arg_s(a, "status");
+	arg_i(a, status);
+	arg_s(a, "done_at");
+	arg_i(a, util_now_ms());
+	arg_s(a, "parts");
+	arg_s(a, "1");
+	sreq_send(rq, 1, a);
+	/* what sending needed, as mt_done.lua drops it */
+	arg_reset(a);
+	arg_s(a, "HDEL");
+	arg_s(a, k_mt);
+	arg_s(a, "text");
+	arg_s(a, "owner");
+	sreq_send(rq, 2, a);
+	return 3;
+}
+
 int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *state, const char *bind,
 		  const char *const *msgids, const char *const *keys,
@@ -179,7 +232,8 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 
 	for (int i = 0; sent && i < nparts; i++)
 		nmap += keys[i] && keys[i][0];
-	if ((rc = map_open(st, mt, 1 + nmap, cb, arg, &rq)) < 0)
+	if ((rc = map_open(st, mt, (sent && lean ? 3 : 1) + nmap, cb, arg,
+			   &rq)) < 0)
 		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
 	for (int i = 0; i < nparts; i++)
@@ -188,25 +242,29 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 				util_strlcat(ids, ",", sizeof(ids));
 			util_strlcat(ids, msgids[i], sizeof(ids));
 		}
-	if (!lean)
-		store_key_shard(store_keyctx(st), store_shard(st, mt->msisdn),
-				SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
-	skeys[LUA_MT_DONE_QUEUE] = k_q;
-	skeys[LUA_MT_DONE_MT] = ((struct map_ctx *)rq->ctx)->k_mt;
-	/* optional (mt_done.lua): a lean reply is no broadcast's */
-	skeys[LUA_MT_DONE_BCOUNTS] = lean ? NULL : k_bcc;
-	arg_reset(a);
-	arg_script(a, LUA_MT_DONE, skeys);
-	arg_kv(a, "id", mt->id);
-	arg_kv(a, "state", state);
-	arg_kv(a, "bind", bind ? bind : "");
-	arg_kv(a, "msgid", ids);
-	arg_ki(a, "status", status);
-	arg_ki(a, "now", util_now_ms());
-	/* receipts count parts: a message is delivered when all are */
-	arg_ki(a, "parts", nparts > 0 ? nparts : 1);
-	arg_kv(a, "lean", lean ? "1" : "0");
-	sreq_send(rq, n++, a);
+	if (sent && lean) {
+		n = send_lean_sent(rq, a, k_q, mt->id, bind, ids, status);
+	} else {
+		if (!lean)
+			store_key_shard(store_keyctx(st),
+					store_shard(st, mt->msisdn),
+					SK_BC_COUNTS, "", k_bcc, sizeof(k_bcc));
+		skeys[LUA_MT_DONE_QUEUE] = k_q;
+		skeys[LUA_MT_DONE_MT] = ((struct map_ctx *)rq->ctx)->k_mt;
+		/* optional (mt_done.lua): a lean reply is no broadcast's */
+		skeys[LUA_MT_DONE_BCOUNTS] = lean ? NULL : k_bcc;
+		arg_reset(a);
+		arg_script(a, LUA_MT_DONE, skeys);
+		arg_kv(a, "id", mt->id);
+		arg_kv(a, "state", state);
+		arg_kv(a, "bind", bind ? bind : "");
+		arg_kv(a, "msgid", ids);
+		arg_ki(a, "status", status);
+		arg_ki(a, "now", util_now_ms());
+		/* receipts count parts: delivered when all are */
+		arg_ki(a, "parts", nparts > 0 ? nparts : 1);
+		sreq_send(rq, n++, a);
+	}
 	for (int i = 0; sent && i < nparts; i++)
 		if (keys[i] && keys[i][0])
 			send_msgid(rq, n++, a, st, bind, keys[i], i + 1);

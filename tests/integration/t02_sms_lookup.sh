@@ -87,6 +87,10 @@ for f in id owner text fin; do
 	[ "$(redis HEXISTS "$mt" $f)" = 0 ] || fail "$mt holds $f: $(fields "$mt")"
 done
 [ "$(redis HGET "$mt" msisdn)" = 84912345678 ] || fail "$mt: $(fields "$mt")"
+# its outcome written by plain commands (store_mt.c, send_lean_sent):
+# the record and its mapping keep their expiries
+[ "$(redis TTL "$mt")" -gt 0 ] || fail "$mt: TTL $(redis TTL "$mt")"
+[ "$(redis TTL "cgw:msgid:main:$msgid")" -gt 0 ] || fail "the mapping lives for ever"
 [ "$(redis HEXISTS "$mt" dst)" = 0 ] || fail "$mt: dst equal to msisdn stored"
 # the national form: the destination as written, besides the phone
 mt2=$(redis GET "cgw:msgid:main:$(sed -n 's/.*SUBMIT #2 .*message_id=\([0-9]*\) .*/\1/p' "$T/sim.log")" | sed 's/#.*//')

@@ -62,7 +62,7 @@ grep -q "MT .* to 84966\*\*\*22 failed (status 0x0000000b)" "$T/gw.log" ||
 [ "$(grep -c "SUBMIT #.* to=84966000222 " "$T/sim.log")" = 1 ] ||
 	fail "a permanent error was retried"
 # its record says so and keeps the text the citizen did not get (a reply
-# like the others, which drop theirs once sent: mt_done.lua's lean path)
+# like the others, which drop theirs once sent: store_mt.c's send_lean_sent)
 for k in $(redis --scan --pattern 'cgw:*:mt:*'); do
 	[ "$(redis HGET "$k" msisdn)" = 84966000222 ] && mt=$k
 done

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS queue mt ?bcounts
---! ARGV id state bind msgid status now parts lean
+--! ARGV id state bind msgid status now parts
 -- The outcome of an MT: leaves the queue; its record (a sent USSD
 -- screen's is deleted) gets the state
 -- ("sent", "failed", "expired"), the bind, the SMS centre's ids, the
@@ -8,23 +8,12 @@
 -- "sent" never overwrites what receipts said already (a fast SMS centre
 -- delivers a part before the last part's response). An MT of a broadcast
 -- moves its broadcast's counters (K.bcounts is the shard-local prefix of
--- the counters, K.bcounts .. broadcast id; not given with lean '1').
--- lean '1': a single-part reply that this process queued and sent, whose
--- record holds of what sending needed only its text and owner (no
--- broadcast's).
-local queued = redis.call('ZREM', K.queue, A.id)
--- A lean reply sent and still queued (so its record is there: a queued
--- MT leaves the queue before its record can expire): nothing to read
--- first. No receipt can have reached it (its message id is mapped after
--- this script), it is no broadcast's and no USSD screen. Reading all
--- that was a fifth of this script (bench/script-cost.sh --instr:
--- 76 K instructions, 60 K without).
-if A.lean == '1' and A.state == 'sent' and queued == 1 then
-  redis.call('HSET', K.mt, 'state', 'sent', 'bind', A.bind, 'msgid', A.msgid,
-             'status', A.status, 'done_at', A.now, 'parts', A.parts)
-  redis.call('HDEL', K.mt, 'text', 'owner')
-  return 1
-end
+-- the counters, K.bcounts .. broadcast id; not given for a reply that is
+-- no broadcast's).
+-- A lean reply sent (a single-part reply that this process queued and
+-- sent) does not come here: store_mt.c, send_lean_sent, writes its
+-- outcome with plain commands.
+redis.call('ZREM', K.queue, A.id)
 -- one HMGET: every MT record holds a state (the scripts that make one
 -- write it), so none means no record (expired)
 local r = redis.call('HMGET', K.mt, 'state', 'bc', 'ch')
@@ -56,14 +45,8 @@ if cur then
   -- 280 bytes, not 500). One that never got there keeps its text, for
   -- staff to see what a citizen did not get.
   if state ~= 'failed' and state ~= 'expired' then
-    if A.lean == '1' then
-      -- eight fields it does not hold, looked for one by one, were a
-      -- sixth of this script (bench/script-cost.sh --instr)
-      redis.call('HDEL', K.mt, 'text', 'owner')
-    else
-      redis.call('HDEL', K.mt, 'text', 'owner', 'fin', 'uref', 'enc',
-                 'prio', 'attempts', 'tries', 'ref', 'claims')
-    end
+    redis.call('HDEL', K.mt, 'text', 'owner', 'fin', 'uref', 'enc',
+               'prio', 'attempts', 'tries', 'ref', 'claims')
   end
 end
 return 1
