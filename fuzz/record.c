@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: a record read back from Redis (store/record.h), the MO
- * record whose addresses, channel and time travel packed in one field.
+ * and MT records whose addresses and times travel packed in one field
+ * (REC_PACK).
  *
  * Input: a byte that chooses, then NUL-separated pieces. Choice even: the
  * pieces are field/value pairs as a HGETALL gives them (any names, the
- * pack's "m" among them, any bytes) to rec_from_pairs. Choice odd: the
- * pieces fill an MO (phone, source, destination, bind, USSD reference,
- * text, then numbers from the bytes that follow), which rec_each writes
- * and rec_from_pairs reads back. Properties (abort when broken):
+ * packs' "m" and "a" among them, any bytes) to rec_from_pairs as an MO
+ * and as an MT, and each pair's value to rec_unpack_each as a pack of
+ * either. Choice 1 (mod 4): the pieces fill an MO (phone, source,
+ * destination, bind, USSD reference, text, then numbers from the bytes
+ * that follow), which rec_each writes and rec_from_pairs reads back;
+ * choice 3: the same of an MT (phone, source, bind, text, numbers).
+ * Properties (abort when broken):
  *
  *  - every string field read is NUL-terminated within its buffer;
- *  - an MO written and read back has every field it was written with
+ *  - a pack's values are fields of its record, each shorter than
+ *    REC_PACK_MAX;
+ *  - a record written and read back has every field it was written with
  *    (strings as far as they fit, ',' and '%' in them included).
  */
 #include "config.h"
@@ -42,6 +48,37 @@ static void check_terminated(const struct store_mo *mo)
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!memchr(f[i].s, '\0', f[i].size))
 			fz_fail("a string field read past its buffer");
+}
+
+static void check_mt_terminated(const struct store_mt *mt)
+{
+	const struct {
+		const char *s;
+		size_t size;
+	} f[] = {
+		{ mt->id, sizeof(mt->id) }, { mt->msisdn, sizeof(mt->msisdn) },
+		{ mt->src, sizeof(mt->src) }, { mt->dst, sizeof(mt->dst) },
+		{ mt->bind, sizeof(mt->bind) }, { mt->bc, sizeof(mt->bc) },
+		{ mt->ussd_ref, sizeof(mt->ussd_ref) },
+		{ mt->text, sizeof(mt->text) },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!memchr(f[i].s, '\0', f[i].size))
+			fz_fail("an MT string field read past its buffer");
+}
+
+/* rec_unpack_each's callback: def is the record */
+static void check_unpacked(void *arg, const char *name, const char *value)
+{
+	const struct rec_def *def = arg;
+	const struct rec_field *f = rec_field_find(def, name);
+
+	if (!f || !(f->flags & REC_PACK))
+		fz_fail("a pack gave %s, no packed field of %s", name,
+			def->name);
+	if (strlen(value) >= REC_PACK_MAX)
+		fz_fail("a packed value of %zu bytes", strlen(value));
 }
 
 /* rec_each's pairs, copied (values live in the writer's buffers) */
@@ -111,15 +148,48 @@ static void round_trip(struct fz *f)
 		fz_fail("a number field changed");
 }
 
+static void round_trip_mt(struct fz *f)
+{
+	static struct store_mt mt, back;
+	struct pairs p = { .n = 0 };
+
+	rec_defaults(&rec_mt, &mt);
+	piece(f, mt.msisdn, sizeof(mt.msisdn));
+	piece(f, mt.src, sizeof(mt.src));
+	piece(f, mt.bind, sizeof(mt.bind));
+	piece(f, mt.text, sizeof(mt.text));
+	mt.src_ton = fz_u8(f);
+	mt.created_ms = (int64_t)fz_u16(f) << 24;
+	mt.created_ms |= fz_u16(f);
+	mt.expires_ms = mt.created_ms + fz_u16(f);
+	rec_each(&rec_mt, &mt, collect, &p);
+	rec_from_pairs(&rec_mt, &back, (const char *const *)p.v, p.n);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.v[i]);
+	check_mt_terminated(&back);
+	if (strcmp(back.msisdn, mt.msisdn) || strcmp(back.src, mt.src) ||
+	    strcmp(back.bind, mt.bind) || strcmp(back.text, mt.text))
+		fz_fail("an MT string field changed: src \"%s\" -> \"%s\"",
+			mt.src, back.src);
+	if (back.src_ton != mt.src_ton || back.created_ms != mt.created_ms ||
+	    back.expires_ms != mt.expires_ms)
+		fz_fail("an MT number field changed");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = fz_init(data, size);
 	static struct store_mo mo;
+	static struct store_mt mt;
 	char *v[MAX_PAIRS];
 	size_t n = 0;
+	uint8_t choice = fz_u8(&f);
 
-	if (fz_u8(&f) & 1) {
-		round_trip(&f);
+	if (choice & 1) {
+		if (choice & 2)
+			round_trip_mt(&f);
+		else
+			round_trip(&f);
 		return 0;
 	}
 	while (f.n && n < MAX_PAIRS) {
@@ -130,6 +200,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rec_from_pairs(&rec_mo, &mo, (const char *const *)v, n);
 	check_terminated(&mo);
+	rec_from_pairs(&rec_mt, &mt, (const char *const *)v, n);
+	check_mt_terminated(&mt);
+	for (size_t i = 1; i < n; i += 2) {
+		rec_unpack_each(&rec_mo, v[i], check_unpacked,
+				(void *)&rec_mo);
+		rec_unpack_each(&rec_mt, v[i], check_unpacked,
+				(void *)&rec_mt);
+	}
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	return 0;

@@ -52,15 +52,19 @@ static const struct rec_field mo_fields[] = {
 	{ "owner", REC_STR, NOWHERE, "", REC_SCRIPT, "leased to" },
 };
 
+/* The MT's phone, source address and TON and created time go packed
+ * (REC_PACK, "a"): written once, always, and read by no script (those
+ * read and write state, owner, bind, text, expires, ch, bc ... each on
+ * its own). */
 static const struct rec_field mt_fields[] = {
 	{ "id", REC_STR, F(store_mt, id), "", REC_KEY, "MT id" },
-	{ "msisdn", REC_STR, F(store_mt, msisdn), "", 0, "phone" },
+	{ "msisdn", REC_STR, F(store_mt, msisdn), "", REC_PACK, "phone" },
 	{ "dst", REC_STR, F(store_mt, dst), "=msisdn", 0,
 	  "destination_addr" },
 	{ "dton", REC_INT, F(store_mt, dst_ton), "1", 0, "destination TON" },
 	{ "dnpi", REC_INT, F(store_mt, dst_npi), "1", 0, "destination NPI" },
-	{ "src", REC_STR, F(store_mt, src), "", 0, "source_addr" },
-	{ "ston", REC_INT, F(store_mt, src_ton), "0", 0, "source TON" },
+	{ "src", REC_STR, F(store_mt, src), "", REC_PACK, "source_addr" },
+	{ "ston", REC_INT, F(store_mt, src_ton), "0", REC_PACK, "source TON" },
 	{ "snpi", REC_INT, F(store_mt, src_npi), "0", 0, "source NPI" },
 	{ "bind", REC_STR, F(store_mt, bind), "", 0, "bind" },
 	{ "ch", REC_CH, F(store_mt, ch), "sms", 0, "channel" },
@@ -68,7 +72,8 @@ static const struct rec_field mt_fields[] = {
 	{ "uref", REC_STR, F(store_mt, ussd_ref), "", 0, "USSD session" },
 	{ "text", REC_STR, F(store_mt, text), "", 0, "text" },
 	{ "prio", REC_INT, F(store_mt, prio), "0", 0, "priority" },
-	{ "created", REC_TIME, F(store_mt, created_ms), "0", 0, "created" },
+	{ "created", REC_TIME, F(store_mt, created_ms), "0", REC_PACK,
+	  "created" },
 	{ "expires", REC_TIME, F(store_mt, expires_ms), "0", 0, "expires" },
 	{ "attempts", REC_INT, F(store_mt, attempts), "0", 0, "attempts" },
 	{ "enc", REC_INT, F(store_mt, enc), "0", 0, "encoding" },
@@ -191,7 +196,7 @@ static const struct rec_field bcast_fields[] = {
 const struct rec_def rec_mo = { "mo", TABLE(mo_fields), NULL, MO_TTL_S,
 				true, "m" };
 const struct rec_def rec_mt = { "mt", TABLE(mt_fields), NULL, MT_TTL_S,
-				true, NULL };
+				true, "a" };
 /* an application's fields follow as "f:<name>" (dossier.form) */
 const struct rec_def rec_dossier = { "dossier", TABLE(dossier_fields), "f:",
 				     0, false, NULL };
@@ -384,6 +389,26 @@ static bool pack(const struct rec_def *def, const void *obj, char *out,
 	return true;
 }
 
+/* The first value of pack s, unescaped, into v (REC_PACK_MAX bytes, cut
+ * beyond); returns where the next value begins, or NULL after the last. */
+static const char *pack_next(const char *s, char *v)
+{
+	size_t n = 0;
+
+	while (*s && *s != ',') {
+		char c = *s++;
+
+		if (c == '%' && s[0] == '2' && (s[1] == '5' || s[1] == 'C')) {
+			c = s[1] == '5' ? '%' : ',';
+			s += 2;
+		}
+		if (n + 1 < REC_PACK_MAX)
+			v[n++] = c;
+	}
+	v[n] = '\0';
+	return *s == ',' ? s + 1 : NULL;
+}
+
 /* A field beyond a pack's values (a pack written before it was added)
  * keeps its default; a value longer than its field is cut (rec_parse). */
 size_t rec_unpack(const struct rec_def *def, void *obj, const char *s)
@@ -393,27 +418,27 @@ size_t rec_unpack(const struct rec_def *def, void *obj, const char *s)
 	for (size_t i = 0; i < def->nfields && s; i++) {
 		const struct rec_field *f = &def->fields[i];
 		char v[REC_PACK_MAX];
-		size_t n = 0;
 
 		if (!(f->flags & REC_PACK))
 			continue;
-		while (*s && *s != ',') {
-			char c = *s++;
-
-			if (c == '%' && s[0] == '2' &&
-			    (s[1] == '5' || s[1] == 'C')) {
-				c = s[1] == '5' ? '%' : ',';
-				s += 2;
-			}
-			if (n + 1 < sizeof(v))
-				v[n++] = c;
-		}
-		v[n] = '\0';
+		s = pack_next(s, v);
 		rec_parse(f, obj, v);
 		k++;
-		s = *s == ',' ? s + 1 : NULL;
 	}
 	return k;
+}
+
+void rec_unpack_each(const struct rec_def *def, const char *s,
+		     rec_emit_fn *fn, void *arg)
+{
+	for (size_t i = 0; i < def->nfields && s; i++) {
+		char v[REC_PACK_MAX];
+
+		if (!(def->fields[i].flags & REC_PACK))
+			continue;
+		s = pack_next(s, v);
+		fn(arg, def->fields[i].name, v);
+	}
 }
 
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,

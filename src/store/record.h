@@ -136,6 +136,14 @@ size_t rec_unpack(const struct rec_def *def, void *obj, const char *s);
 void rec_fill_packed(const struct rec_def *def, void *obj, size_t npacked);
 
 /*
+ * A pack's value s (the hash field def->pack) as its fields:
+ * fn(name, value) for each value it holds, in table order, unescaped. For
+ * readers of a record's pairs as they are stored (citizengw-ctl).
+ */
+void rec_unpack_each(const struct rec_def *def, const char *s,
+		     rec_emit_fn *fn, void *arg);
+
+/*
  * Fills obj from field/value pairs (a HGETALL reply or a stream entry):
  * defaults first, then every known field present, a pack's (REC_PACK)
  * included. Unknown fields are left to the caller (extra_prefix

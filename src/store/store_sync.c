@@ -289,29 +289,66 @@ int store_sync_dossier(struct store_sync *ss, const char *key,
 	return sync_hash(ss, k, out);
 }
 
-/* An MT's record at key k, its id first: the record does not hold it,
- * its key does (rec_mt) */
+/* pairs built one by one (sync_mt) */
+struct pairs_out {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void pairs_add(void *arg, const char *name, const char *value)
+{
+	struct pairs_out *o = arg;
+	char **v;
+
+	if (o->oom)
+		return;
+	if (o->n + 2 > o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 32;
+
+		if (!(v = realloc(o->v, cap * sizeof(*v)))) {
+			o->oom = true;
+			return;
+		}
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n] = strdup(name);
+	o->v[o->n + 1] = strdup(value);
+	if (!o->v[o->n] || !o->v[o->n + 1]) {
+		free(o->v[o->n]);
+		free(o->v[o->n + 1]);
+		o->oom = true;
+		return;
+	}
+	o->n += 2;
+}
+
+/* An MT's record at key k as its fields: its id first (the record does
+ * not hold it, its key does: rec_mt), its pack (REC_PACK) as the fields
+ * it holds, so that what is shown is the same for every record, packed
+ * or written before packing. */
 static int sync_mt(struct store_sync *ss, const char *k, const char *id,
 		   struct store_pairs *out)
 {
+	struct pairs_out o = { NULL, 0, 0, false };
 	int rc = sync_hash(ss, k, out);
-	char **v;
 
 	if (rc <= 0)
 		return rc;
-	if (!(v = realloc(out->v, (out->n + 2) * sizeof(*v)))) {
-		store_pairs_free(out);
+	pairs_add(&o, "id", id);
+	for (size_t i = 0; i + 1 < out->n; i += 2)
+		if (rec_mt.pack && strcmp(out->v[i], rec_mt.pack) == 0)
+			rec_unpack_each(&rec_mt, out->v[i + 1], pairs_add, &o);
+		else
+			pairs_add(&o, out->v[i], out->v[i + 1]);
+	store_pairs_free(out);
+	if (o.oom) {
+		strings_free(o.v, o.n);
 		return -ENOMEM;
 	}
-	memmove(v + 2, v, out->n * sizeof(*v));
-	out->v = v;
-	out->n += 2;
-	v[0] = strdup("id");
-	v[1] = strdup(id);
-	if (!v[0] || !v[1]) {
-		store_pairs_free(out);
-		return -ENOMEM;
-	}
+	out->v = o.v;
+	out->n = o.n;
 	return 1;
 }
 

@@ -86,7 +86,12 @@ mt=$(redis GET "cgw:msgid:main:$msgid" | sed 's/#.*//')
 for f in id owner text fin; do
 	[ "$(redis HEXISTS "$mt" $f)" = 0 ] || fail "$mt holds $f: $(fields "$mt")"
 done
-[ "$(redis HGET "$mt" msisdn)" = 84912345678 ] || fail "$mt: $(fields "$mt")"
+# the phone, source, TON and created time in one field (REC_PACK "a")
+[ "$(redis HGET "$mt" a | cut -d, -f1-3)" = 84912345678,8088,3 ] ||
+	fail "$mt: $(fields "$mt")"
+for f in msisdn src ston created; do
+	[ "$(redis HEXISTS "$mt" $f)" = 0 ] || fail "$mt holds $f: $(fields "$mt")"
+done
 # its outcome written by plain commands (store_mt.c, send_lean_sent):
 # the record and its mapping keep their expiries
 [ "$(redis TTL "$mt")" -gt 0 ] || fail "$mt: TTL $(redis TTL "$mt")"

@@ -64,7 +64,7 @@ grep -q "MT .* to 84966\*\*\*22 failed (status 0x0000000b)" "$T/gw.log" ||
 # its record says so and keeps the text the citizen did not get (a reply
 # like the others, which drop theirs once sent: store_mt.c's send_lean_sent)
 for k in $(redis --scan --pattern 'cgw:*:mt:*'); do
-	[ "$(redis HGET "$k" msisdn)" = 84966000222 ] && mt=$k
+	[ "$(redis HGET "$k" a | cut -d, -f1)" = 84966000222 ] && mt=$k
 done
 [ -n "${mt:-}" ] || fail "no record of the reply to 84966000222"
 [ "$(redis HGET "$mt" state)" = failed ] || fail "$mt: $(redis HGETALL "$mt" | tr '\n' ' ')"

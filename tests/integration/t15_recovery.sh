@@ -48,13 +48,17 @@ redis HSET "cgw:{s0}:mo:crash-2" \
 redis ZADD "cgw:{s0}:inq" $(( now - 60000 )) crash-2 >/dev/null
 redis SET "cgw:{s0}:fp:f01" "a $now 00c0ffee00c0ffee 0 crash-2" \
 	PX 120000 >/dev/null
-# a reply it queued and never got accepted, and one already stale
-for m in live:$(( now + 3600000 )):84977000111 stale:$(( now - 1000 )):84955000333; do
-	id=${m%%:*}; rest=${m#*:}; exp=${rest%%:*}; to=${rest#*:}
-	redis HSET "cgw:{s0}:mt:crash-$id" id "crash-$id" msisdn "$to" \
-		dst "$to" dton 1 dnpi 1 src 8088 ston 3 snpi 0 bind main \
-		ch sms fin 1 uref "" text "Ban tin con dang cho" prio 0 \
-		created "$now" expires "$exp" attempts 0 state queued >/dev/null
+# a reply it queued and never got accepted (its record as the scripts
+# write one: phone, source, TON and created time packed, "a"), and one
+# already stale (field by field, as older versions wrote them)
+redis HSET "cgw:{s0}:mt:crash-live" a "84977000111,8088,3,$now" \
+	bind main fin 1 text "Ban tin con dang cho" \
+	expires $(( now + 3600000 )) state queued >/dev/null
+redis HSET "cgw:{s0}:mt:crash-stale" id "crash-stale" msisdn 84955000333 \
+	dst 84955000333 dton 1 dnpi 1 src 8088 ston 3 snpi 0 bind main \
+	ch sms fin 1 uref "" text "Ban tin con dang cho" prio 0 \
+	created "$now" expires $(( now - 1000 )) attempts 0 state queued >/dev/null
+for id in live stale; do
 	redis ZADD "cgw:{s0}:outq" $(( now - 60000 )) "crash-$id" >/dev/null
 done
 

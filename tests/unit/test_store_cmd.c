@@ -444,7 +444,9 @@ static void emit(void *arg, const char *name, const char *value)
 }
 
 /* A sparse record leaves out its id (the key holds it) and a "=NAME"
- * field equal to NAME; read back, they are there again. */
+ * field equal to NAME; read back, they are there again. An MT's phone,
+ * source, TON and created time go packed ("a"); a record written field
+ * by field (before the pack) reads as before. */
 START_TEST(test_record_sparse)
 {
 	static struct store_mt mt, back;
@@ -456,8 +458,34 @@ START_TEST(test_record_sparse)
 	util_strlcpy(mt.msisdn, "84912345678", sizeof(mt.msisdn));
 	util_strlcpy(mt.dst, "84912345678", sizeof(mt.dst));
 	util_strlcpy(mt.text, "Xin chao", sizeof(mt.text));
+	util_strlcpy(mt.src, "8088", sizeof(mt.src));
+	mt.src_ton = 3;
+	mt.created_ms = 1796650252042;
 	rec_each(&rec_mt, &mt, emit, out);
-	ck_assert_str_eq(out, "msisdn=84912345678 text=Xin chao ");
+	ck_assert_str_eq(out, "a=84912345678,8088,3,1796650252042 "
+			      "text=Xin chao ");
+	{
+		const char *packed[] = { "a", "84912345678,8088,3,1796650252042",
+					 "text", "Xin chao" };
+
+		rec_from_pairs(&rec_mt, &back, packed, 4);
+		ck_assert_str_eq(back.msisdn, "84912345678");
+		ck_assert_str_eq(back.dst, "84912345678");
+		ck_assert_str_eq(back.src, "8088");
+		ck_assert_int_eq(back.src_ton, 3);
+		ck_assert(back.created_ms == 1796650252042);
+		ck_assert_str_eq(back.text, "Xin chao");
+	}
+	/* the pack as its fields (citizengw-ctl), unescaped; a pack of
+	 * fewer values gives those it holds */
+	out[0] = '\0';
+	rec_unpack_each(&rec_mt, "84912345678,80%2C88%25,3,1796650252042",
+			emit, out);
+	ck_assert_str_eq(out, "msisdn=84912345678 src=80,88% ston=3 "
+			      "created=1796650252042 ");
+	out[0] = '\0';
+	rec_unpack_each(&rec_mt, "84912345678,8088", emit, out);
+	ck_assert_str_eq(out, "msisdn=84912345678 src=8088 ");
 	rec_from_pairs(&rec_mt, &back, pairs, 4);
 	ck_assert_str_eq(back.dst, "84912345678");
 	ck_assert_str_eq(back.id, "");
@@ -467,8 +495,8 @@ START_TEST(test_record_sparse)
 	util_strlcpy(mt.dst, "0912345678", sizeof(mt.dst));
 	out[0] = '\0';
 	rec_each(&rec_mt, &mt, emit, out);
-	ck_assert_str_eq(out, "msisdn=84912345678 dst=0912345678 "
-			      "text=Xin chao ");
+	ck_assert_str_eq(out, "a=84912345678,8088,3,1796650252042 "
+			      "dst=0912345678 text=Xin chao ");
 	pairs[2] = "dst";
 	pairs[3] = "0912345678";
 	rec_from_pairs(&rec_mt, &back, pairs, 4);
