@@ -384,8 +384,10 @@ int store_sync_mt_by_msgid(struct store_sync *ss, const char *bind,
 	arg_s(&ss->a, k);
 	if (!(r = sync_call(ss, LUA_COUNT)))
 		return -EIO;
-	if (r->type == REDIS_REPLY_STRING &&
-	    (hash = strrchr(r->str, '#'))) {	/* "<MT key>#<part>" */
+	/* "<MT key>#<part>"; not a receipt waiting for the id (its first
+	 * byte STORE_BC_SEP, dlr_wait.lua), whose text may hold a '#' */
+	if (r->type == REDIS_REPLY_STRING && r->str[0] != STORE_BC_SEP &&
+	    (hash = strrchr(r->str, '#'))) {
 		char k0[STORE_KEY_MAX];
 		const char *tail, *id;
 
