@@ -148,7 +148,7 @@ static int map_open(struct store *st, const struct store_mt *mt, int ncmds,
 
 /*
  * Whether an MT's record holds, of what only sending needed, nothing but
- * its text and owner (mt_done.lua's `lean`): a single-part SMS reply
+ * its text and owner (send_lean_sent): a single-part SMS reply
  * queued by this process (mo_recv_ms is not stored, so an MT claimed
  * from Redis has 0), none of the fields of USSD, of broadcasts, of an
  * encoding chosen by hand, of several parts (ref: mt_ref.lua gives one
@@ -162,6 +162,17 @@ static bool mt_lean(const struct store_mt *mt, int nparts)
 	       !mt->ussd_final && !mt->ussd_ref[0] && !mt->bc[0] &&
 	       mt->prio == 0 && mt->enc == 0 && mt->attempts == 0 &&
 	       mt->tries == 0;
+}
+
+/* An MT sent leaves its queue: command 0 of a plain outcome. */
+static void send_unqueue(struct sreq *rq, struct argv *a, const char *k_q,
+			 const char *id)
+{
+	arg_reset(a);
+	arg_s(a, "ZREM");
+	arg_s(a, k_q);
+	arg_s(a, id);
+	sreq_send(rq, 0, a);
 }
 
 /*
@@ -186,11 +197,7 @@ static int send_lean_sent(struct sreq *rq, struct argv *a, const char *k_q,
 {
 	const char *k_mt = ((struct map_ctx *)rq->ctx)->k_mt;
 
-	arg_reset(a);
-	arg_s(a, "ZREM");
-	arg_s(a, k_q);
-	arg_s(a, id);
-	sreq_send(rq, 0, a);
+	send_unqueue(rq, a, k_q, id);
 	arg_reset(a);
 	arg_s(a, "HSET");
 	arg_s(a, k_mt);
@@ -217,6 +224,26 @@ static int send_lean_sent(struct sreq *rq, struct argv *a, const char *k_q,
 	return 3;
 }
 
+/*
+ * A USSD screen on the handset (no broadcast's) leaves no record, as in
+ * mt_done.lua: no receipt comes for it, and its session holds what the
+ * next step needs. Its queue entry and record go by plain commands, not
+ * the script (whose call, arguments and HMGET were most of it: a USSD
+ * step's reply, a third of the MOs in bench/run's closed loop). What the
+ * script read changes nothing here: a record gone already, and DEL does
+ * nothing. Returns its number of commands, 2.
+ */
+static int send_screen_sent(struct sreq *rq, struct argv *a,
+			    const char *k_q, const char *id)
+{
+	send_unqueue(rq, a, k_q, id);
+	arg_reset(a);
+	arg_s(a, "DEL");
+	arg_s(a, ((struct map_ctx *)rq->ctx)->k_mt);
+	sreq_send(rq, 1, a);
+	return 2;
+}
+
 int store_mt_done(struct store *st, const struct store_mt *mt,
 		  const char *state, const char *bind,
 		  const char *const *msgids, const char *const *keys,
@@ -226,14 +253,15 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	char k_bcc[STORE_KEY_MAX];
 	const char *skeys[LUA_MT_DONE_NKEYS];
 	bool sent = strcmp(state, "sent") == 0, lean = mt_lean(mt, nparts);
+	bool screen = sent && mt->ch == STORE_CH_USSD && !mt->bc[0];
 	struct argv *a = store_argv(st);
 	int nmap = 0, n = 0, rc;
 	struct sreq *rq;
 
 	for (int i = 0; sent && i < nparts; i++)
 		nmap += keys[i] && keys[i][0];
-	if ((rc = map_open(st, mt, (sent && lean ? 3 : 1) + nmap, cb, arg,
-			   &rq)) < 0)
+	if ((rc = map_open(st, mt, (screen ? 2 : sent && lean ? 3 : 1) + nmap,
+			   cb, arg, &rq)) < 0)
 		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
 	for (int i = 0; i < nparts; i++)
@@ -242,7 +270,9 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 				util_strlcat(ids, ",", sizeof(ids));
 			util_strlcat(ids, msgids[i], sizeof(ids));
 		}
-	if (sent && lean) {
+	if (screen) {
+		n = send_screen_sent(rq, a, k_q, mt->id);
+	} else if (sent && lean) {
 		n = send_lean_sent(rq, a, k_q, mt->id, bind, ids, status);
 	} else {
 		if (!lean)

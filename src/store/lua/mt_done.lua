@@ -11,8 +11,9 @@
 -- the counters, K.bcounts .. broadcast id; not given for a reply that is
 -- no broadcast's).
 -- A lean reply sent (a single-part reply that this process queued and
--- sent) does not come here: store_mt.c, send_lean_sent, writes its
--- outcome with plain commands.
+-- sent) and a USSD screen sent (no broadcast's) do not come here:
+-- store_mt.c, send_lean_sent and send_screen_sent, writes their outcome
+-- with plain commands.
 redis.call('ZREM', K.queue, A.id)
 -- one HMGET: every MT record holds a state (the scripts that make one
 -- write it), so none means no record (expired)
