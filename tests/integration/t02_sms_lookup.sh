@@ -83,8 +83,13 @@ for mo in $(redis --scan --pattern 'cgw:*:mo:*'); do
 	done
 done
 mt=$(redis GET "cgw:msgid:main:$msgid" | sed 's/#.*//')
-for f in id owner text fin; do
+for f in id fin parts; do
 	[ "$(redis HEXISTS "$mt" $f)" = 0 ] || fail "$mt holds $f: $(fields "$mt")"
+done
+# its text and holder emptied where it was sent (store_mt.c,
+# send_lean_sent: cheaper for Redis than deleting them)
+for f in owner text; do
+	[ -z "$(redis HGET "$mt" $f)" ] || fail "$mt holds $f: $(redis HGET "$mt" $f)"
 done
 # the phone, source, TON and created time in one field (REC_PACK "a")
 [ "$(redis HGET "$mt" a | cut -d, -f1-3)" = 84912345678,8088,3 ] ||

@@ -326,17 +326,6 @@ unmark "a $M 0123456789abcdef 0 ${V_mo_id}x" RECOVERED \
 # mo_in found (EXPECT), or the plain id because the first copy's commit
 # put it back meanwhile (its acknowledgement was late); anything else
 # (a newer MO) is left alone. fp_ack HOLDS EXPECT REPLY EXPECTED
-# a script's text as the daemon runs it: script_src NAME
-script_src() {
-	python3 - "$CGW_BUILDDIR/src/store/lua_scripts.c" "$1" <<'PY'
-import re, sys
-c = open(sys.argv[1]).read()
-body = c.split('static const char %s_src[] =' % sys.argv[2], 1)[1]
-body = body.split(';\n', 1)[0]
-sys.stdout.write(''.join(bytes(x, 'ascii').decode('unicode_escape')
-                         for x in re.findall(r'"((?:[^"\\]|\\.)*)"', body)))
-PY
-}
 script_src fp_ack >"$T/fp_ack.lua" || fail "no fp_ack in the build"
 fp_ack() {
 	redis SET "$K_fp" "$1" PX 120000 >/dev/null

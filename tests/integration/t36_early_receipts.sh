@@ -33,5 +33,27 @@ for to in 84912345678 84977000111; do
 done
 grep -q "receipt that came before its submit_sm_resp" "$T/gw.log" ||
 	fail "the early receipts were not logged as such"
+
+# dlr_wait.lua as the daemon runs it, on an id of its own: a receipt waits
+# in the id's key, a later one replaces it, the mapping's SET ... GET
+# takes the one waiting; a mapping that came first is returned and left
+# alone (the race of a receipt with its response, however it falls)
+script_src dlr_wait >"$T/dlr_wait.lua" || fail "no dlr_wait in the build"
+K=cgw:msgid:main:t36
+sep=$(printf '\037')
+dlr_wait() {
+	redis EVAL "$(cat "$T/dlr_wait.lua")" 1 "$K" "$1" 600
+}
+[ -z "$(dlr_wait "${sep}enroute${sep}ENROUTE${sep}000")" ] ||
+	fail "a receipt with no mapping did not wait"
+[ -z "$(dlr_wait "${sep}delivered${sep}DELIVRD${sep}000")" ] ||
+	fail "a second receipt with no mapping did not wait"
+[ "$(redis SET "$K" "cgw:{s1}:mt:x.r#1" EX 604800 GET)" = \
+	"${sep}delivered${sep}DELIVRD${sep}000" ] ||
+	fail "the mapping did not take the latest receipt waiting"
+[ "$(dlr_wait "${sep}failed${sep}UNDELIV${sep}001")" = "cgw:{s1}:mt:x.r#1" ] ||
+	fail "a receipt after its mapping was not given the mapping"
+[ "$(redis GET "$K")" = "cgw:{s1}:mt:x.r#1" ] || fail "the mapping was replaced"
+[ "$(redis TTL "$K")" -gt 600 ] || fail "the mapping's expiry changed"
 stop_gw || fail "citizengw exited with an error on SIGTERM"
 pass
