@@ -12,7 +12,7 @@
 -- no broadcast's).
 -- A lean reply sent (a single-part reply that this process queued and
 -- sent) and a USSD screen sent (no broadcast's) do not come here:
--- store_mt.c, send_lean_sent and send_screen_sent, writes their outcome
+-- store_mt.c (send_lean_sent, send_screen_sent) writes their outcome
 -- with plain commands.
 redis.call('ZREM', K.queue, A.id)
 -- one HMGET: every MT record holds a state (the scripts that make one
