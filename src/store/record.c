@@ -315,7 +315,7 @@ void rec_defaults(const struct rec_def *def, void *obj)
 	}
 }
 
-void rec_fill_packed(const struct rec_def *def, void *obj, size_t npacked)
+void rec_fill(const struct rec_def *def, void *obj, size_t npacked)
 {
 	size_t k = 0;
 
@@ -329,11 +329,6 @@ void rec_fill_packed(const struct rec_def *def, void *obj, size_t npacked)
 		    !((char *)obj + f->off)[0] && (o = same_as(def, f)))
 			rec_parse(f, obj, rec_format(o, obj, buf, sizeof(buf)));
 	}
-}
-
-void rec_fill(const struct rec_def *def, void *obj)
-{
-	rec_fill_packed(def, obj, 0);
 }
 
 /* Whether field f of a sparse record, its value v, is written: not at
@@ -409,9 +404,13 @@ static const char *pack_next(const char *s, char *v)
 	return *s == ',' ? s + 1 : NULL;
 }
 
-/* A field beyond a pack's values (a pack written before it was added)
- * keeps its default; a value longer than its field is cut (rec_parse). */
-size_t rec_unpack(const struct rec_def *def, void *obj, const char *s)
+/* Calls fn(arg, f, value) for each value of pack s, its field f in
+ * table order, unescaped; returns how many. A field beyond its values (a
+ * pack written before it was added) is not called. */
+typedef void pack_value_fn(void *arg, const struct rec_field *f,
+			   const char *value);
+static size_t pack_each(const struct rec_def *def, const char *s,
+			pack_value_fn *fn, void *arg)
 {
 	size_t k = 0;
 
@@ -422,23 +421,38 @@ size_t rec_unpack(const struct rec_def *def, void *obj, const char *s)
 		if (!(f->flags & REC_PACK))
 			continue;
 		s = pack_next(s, v);
-		rec_parse(f, obj, v);
+		fn(arg, f, v);
 		k++;
 	}
 	return k;
 }
 
+/* pack_each into obj: a value longer than its field is cut (rec_parse) */
+static void parse_value(void *obj, const struct rec_field *f,
+			const char *value)
+{
+	rec_parse(f, obj, value);
+}
+
+struct emit_arg {
+	rec_emit_fn *fn;
+	void *arg;
+};
+
+static void emit_value(void *arg, const struct rec_field *f,
+		       const char *value)
+{
+	struct emit_arg *e = arg;
+
+	e->fn(e->arg, f->name, value);
+}
+
 void rec_unpack_each(const struct rec_def *def, const char *s,
 		     rec_emit_fn *fn, void *arg)
 {
-	for (size_t i = 0; i < def->nfields && s; i++) {
-		char v[REC_PACK_MAX];
+	struct emit_arg e = { fn, arg };
 
-		if (!(def->fields[i].flags & REC_PACK))
-			continue;
-		s = pack_next(s, v);
-		fn(arg, def->fields[i].name, v);
-	}
+	pack_each(def, s, emit_value, &e);
 }
 
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
@@ -467,21 +481,26 @@ void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 	}
 }
 
+void rec_take(const struct rec_def *def, void *obj, const char *name,
+	      const char *value, size_t *npacked)
+{
+	const struct rec_field *f = rec_field_find(def, name);
+
+	if (f)
+		rec_parse(f, obj, value);
+	else if (def->pack && strcmp(name, def->pack) == 0)
+		*npacked = pack_each(def, value, parse_value, obj);
+}
+
 void rec_from_pairs(const struct rec_def *def, void *obj,
 		    const char *const *pairs, size_t npairs)
 {
 	size_t npacked = 0;
 
 	rec_defaults(def, obj);
-	for (size_t i = 0; i + 1 < npairs; i += 2) {
-		const struct rec_field *f = rec_field_find(def, pairs[i]);
-
-		if (f)
-			rec_parse(f, obj, pairs[i + 1]);
-		else if (def->pack && strcmp(pairs[i], def->pack) == 0)
-			npacked = rec_unpack(def, obj, pairs[i + 1]);
-	}
-	rec_fill_packed(def, obj, npacked);
+	for (size_t i = 0; i + 1 < npairs; i += 2)
+		rec_take(def, obj, pairs[i], pairs[i + 1], &npacked);
+	rec_fill(def, obj, npacked);
 }
 
 const char *rec_show(const struct rec_field *f, const char *stored, char *buf,

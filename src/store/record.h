@@ -111,9 +111,21 @@ void rec_parse(const struct rec_field *f, void *obj, const char *text);
 /* Every field of obj at its default (strings empty unless defaulted). */
 void rec_defaults(const struct rec_def *def, void *obj);
 
-/* Fields defaulted "=NAME" that are empty get field NAME's value: after
- * a record was read (rec_from_pairs, reply_record). */
-void rec_fill(const struct rec_def *def, void *obj);
+/*
+ * One field/value pair of a record read back into obj (rec_defaults
+ * first): a field of the table, or the pack (REC_PACK) of several, whose
+ * number of values goes into *npacked. Any other is left to the caller
+ * (extra_prefix variables). The readers of HGETALL pairs
+ * (rec_from_pairs) and of Redis replies (reply_record) both take them
+ * here, then call rec_fill with *npacked.
+ */
+void rec_take(const struct rec_def *def, void *obj, const char *name,
+	      const char *value, size_t *npacked);
+
+/* Fields defaulted "=NAME" that are empty get field NAME's value, after
+ * a record was read; but the first npacked REC_PACK fields stay as their
+ * pack says (rec_take), where every value is written, an empty one too. */
+void rec_fill(const struct rec_def *def, void *obj, size_t npacked);
 
 /*
  * Calls fn(name, value) for each field of the table that C writes (a
@@ -124,16 +136,6 @@ void rec_fill(const struct rec_def *def, void *obj);
 typedef void rec_emit_fn(void *arg, const char *name, const char *value);
 void rec_each(const struct rec_def *def, const void *obj, rec_emit_fn *fn,
 	      void *arg);
-
-/*
- * A pack's value s (the hash field def->pack) into obj's REC_PACK fields,
- * in table order; returns how many it set, for rec_fill_packed.
- */
-size_t rec_unpack(const struct rec_def *def, void *obj, const char *s);
-
-/* rec_fill, but the first npacked REC_PACK fields (rec_unpack) stay as
- * their pack says, where every value is written, an empty one too. */
-void rec_fill_packed(const struct rec_def *def, void *obj, size_t npacked);
 
 /*
  * A pack's value s (the hash field def->pack) as its fields:

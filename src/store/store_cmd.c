@@ -474,25 +474,18 @@ bool reply_record(const redisReply *h, const struct rec_def *def, void *obj)
 		return false;
 	for (size_t i = 0; i + 1 < h->elements; i += 2) {
 		const redisReply *k = h->element[i], *v = h->element[i + 1];
-		const struct rec_field *f;
+		char b[24];
 
 		if (k->type != REDIS_REPLY_STRING)
 			continue;
-		f = rec_field_find(def, k->str);
-		if (f && v->type == REDIS_REPLY_STRING)
-			rec_parse(f, obj, v->str);
-		else if (f && v->type == REDIS_REPLY_INTEGER) {
-			char b[24];
-
+		if (v->type == REDIS_REPLY_STRING) {
+			rec_take(def, obj, k->str, v->str, &npacked);
+		} else if (v->type == REDIS_REPLY_INTEGER) {
 			snprintf(b, sizeof(b), "%lld", v->integer);
-			rec_parse(f, obj, b);
-		} else if (!f && def->pack && v->type == REDIS_REPLY_STRING &&
-			   strcmp(k->str, def->pack) == 0) {
-			/* as rec_from_pairs: the claims of MOs and MTs */
-			npacked = rec_unpack(def, obj, v->str);
+			rec_take(def, obj, k->str, b, &npacked);
 		}
 	}
-	rec_fill_packed(def, obj, npacked);
+	rec_fill(def, obj, npacked);
 	return true;
 }
 
