@@ -32,12 +32,22 @@
 
 #define MAX_PAIRS 64
 
+struct str_field {
+	const char *s;
+	size_t size;
+};
+
+/* every string read ends within its buffer */
+static void check_ends(const struct str_field *f, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!memchr(f[i].s, '\0', f[i].size))
+			fz_fail("%s string field read past its buffer", what);
+}
+
 static void check_terminated(const struct store_mo *mo)
 {
-	const struct {
-		const char *s;
-		size_t size;
-	} f[] = {
+	const struct str_field f[] = {
 		{ mo->id, sizeof(mo->id) }, { mo->msisdn, sizeof(mo->msisdn) },
 		{ mo->src, sizeof(mo->src) }, { mo->dst, sizeof(mo->dst) },
 		{ mo->bind, sizeof(mo->bind) },
@@ -45,17 +55,12 @@ static void check_terminated(const struct store_mo *mo)
 		{ mo->text, sizeof(mo->text) }, { mo->fp, sizeof(mo->fp) },
 	};
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (!memchr(f[i].s, '\0', f[i].size))
-			fz_fail("a string field read past its buffer");
+	check_ends(f, sizeof(f) / sizeof(f[0]), "an MO");
 }
 
 static void check_mt_terminated(const struct store_mt *mt)
 {
-	const struct {
-		const char *s;
-		size_t size;
-	} f[] = {
+	const struct str_field f[] = {
 		{ mt->id, sizeof(mt->id) }, { mt->msisdn, sizeof(mt->msisdn) },
 		{ mt->src, sizeof(mt->src) }, { mt->dst, sizeof(mt->dst) },
 		{ mt->bind, sizeof(mt->bind) }, { mt->bc, sizeof(mt->bc) },
@@ -63,9 +68,7 @@ static void check_mt_terminated(const struct store_mt *mt)
 		{ mt->text, sizeof(mt->text) },
 	};
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (!memchr(f[i].s, '\0', f[i].size))
-			fz_fail("an MT string field read past its buffer");
+	check_ends(f, sizeof(f) / sizeof(f[0]), "an MT");
 }
 
 /* rec_unpack_each's callback: def is the record */
@@ -109,10 +112,21 @@ static void piece(struct fz *f, char *out, size_t size)
 	free(s);
 }
 
+/* obj written by rec_each and read back into back by rec_from_pairs */
+static void write_read(const struct rec_def *def, const void *obj,
+		       void *back)
+{
+	struct pairs p = { .n = 0 };
+
+	rec_each(def, obj, collect, &p);
+	rec_from_pairs(def, back, (const char *const *)p.v, p.n);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.v[i]);
+}
+
 static void round_trip(struct fz *f)
 {
 	static struct store_mo mo, back;
-	struct pairs p = { .n = 0 };
 
 	rec_defaults(&rec_mo, &mo);
 	piece(f, mo.msisdn, sizeof(mo.msisdn));
@@ -129,10 +143,7 @@ static void round_trip(struct fz *f)
 	mo.ussd_ev = fz_u8(f);
 	mo.recv_ms = (int64_t)fz_u16(f) << 24;
 	mo.recv_ms |= fz_u16(f);
-	rec_each(&rec_mo, &mo, collect, &p);
-	rec_from_pairs(&rec_mo, &back, (const char *const *)p.v, p.n);
-	for (size_t i = 0; i < p.n; i++)
-		free(p.v[i]);
+	write_read(&rec_mo, &mo, &back);
 	check_terminated(&back);
 	/* a source equal to the phone is read back as the phone */
 	if (strcmp(back.msisdn, mo.msisdn) || strcmp(back.src, mo.src) ||
@@ -151,7 +162,6 @@ static void round_trip(struct fz *f)
 static void round_trip_mt(struct fz *f)
 {
 	static struct store_mt mt, back;
-	struct pairs p = { .n = 0 };
 
 	rec_defaults(&rec_mt, &mt);
 	piece(f, mt.msisdn, sizeof(mt.msisdn));
@@ -162,10 +172,7 @@ static void round_trip_mt(struct fz *f)
 	mt.created_ms = (int64_t)fz_u16(f) << 24;
 	mt.created_ms |= fz_u16(f);
 	mt.expires_ms = mt.created_ms + fz_u16(f);
-	rec_each(&rec_mt, &mt, collect, &p);
-	rec_from_pairs(&rec_mt, &back, (const char *const *)p.v, p.n);
-	for (size_t i = 0; i < p.n; i++)
-		free(p.v[i]);
+	write_read(&rec_mt, &mt, &back);
 	check_mt_terminated(&back);
 	if (strcmp(back.msisdn, mt.msisdn) || strcmp(back.src, mt.src) ||
 	    strcmp(back.bind, mt.bind) || strcmp(back.text, mt.text))
