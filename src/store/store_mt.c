@@ -262,7 +262,8 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 			   cb, arg, &rq)) < 0)
 		return rc;
 	mt_queue_key(st, mt, k_q, sizeof(k_q));
-	for (int i = 0; i < nparts; i++)
+	/* the SMS centre's ids, for the record: a screen keeps none */
+	for (int i = 0; !screen && i < nparts; i++)
 		if (strlen(ids) + strlen(msgids[i]) + 2 < sizeof(ids)) {
 			if (i)
 				util_strlcat(ids, ",", sizeof(ids));
