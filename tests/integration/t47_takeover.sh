@@ -105,15 +105,17 @@ wait_for 10 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $(( s + 20 )) ]" |
 # soon as replies it holds wait for the TPS cap
 touch "$T/go2"
 SUM="local n = 0 for s = 0, 15 do n = n + redis.call('ZCARD', 'cgw:{s' .. s .. '}:' .. ARGV[1]) end return n"
-# (later in the burst any reply held will do: the replies of ten phones
-# answered one after the other need not pile up to five, and a burst
-# that ended unobserved leaves nothing to recover)
+# (counted by its progress, not by polls: the first burst's replies may
+# still be held when the second begins, and a loaded machine polls
+# slowly; late in the burst any reply held will do, as the replies of ten
+# phones answered one after the other need not pile up to five)
 for i in $(seq 3000); do
 	[ "$(redis EVAL "$SUM" 0 inq)" -ge 1 ] && break
-	[ "$i" -ge 400 ] || continue
+	sent=$(submits)
+	[ "$sent" -ge $(( N1 + 10 )) ] || continue
 	held=$(redis EVAL "$SUM" 0 outq)
 	[ "$held" -ge 5 ] && break
-	[ "$i" -ge 1000 ] && [ "$held" -ge 1 ] && break
+	[ "$sent" -ge $(( N - 30 )) ] && [ "$held" -ge 1 ] && break
 done
 kill -9 "$A_PID"
 wait "$A_PID" 2>/dev/null || true
