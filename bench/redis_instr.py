@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Redis's instructions per call, one SMS lookup's calls (issue 13).
 
-    redis_instr.py REPLAY_DIR LUA_SCRIPTS_C REDIS_SERVER PORT [NAME=FILE]...
+    redis_instr.py REPLAY_DIR SCRIPTS_DIR REDIS_SERVER PORT [NAME=FILE]...
 
 REPLAY_DIR is what bench/replay.py wrote (phases, NN.resp, each call of
-one lookup as COPIES distinct MOs); LUA_SCRIPTS_C the build's embedded
-scripts, loaded byte for byte. For each phase, redis-server runs under
+one lookup as COPIES distinct MOs); SCRIPTS_DIR holds NAME.lua for each
+of the store's scripts, as `citizengw-ctl script NAME` prints it (the
+text the daemon loads: some hold the configuration's values), loaded
+byte for byte. For each phase, redis-server runs under
 callgrind twice: the phases before it replayed whole, then that phase's
 first third of its copies, or all of them; the difference of the two
 totals over the copies between is what one call costs Redis, in
@@ -18,7 +20,6 @@ arguments). Prints a line per phase: phase, call, arguments,
 instructions per call.
 """
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -60,16 +61,10 @@ def commands(path, ncmds):
     return out
 
 
-def scripts(c_file):
+def scripts(sdir):
     """name -> the script's text as the daemon sends it."""
-    src = open(c_file).read()
-    out = {}
-    for m in re.finditer(r'static const char (\w+)_src\[\] =\n(.*?)\n\t;',
-                         src, re.S):
-        out[m.group(1)] = b''.join(
-            bytes(x, 'ascii').decode('unicode_escape').encode('latin-1')
-            for x in re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
-    return out
+    return {f[:-4]: open(os.path.join(sdir, f), 'rb').read()
+            for f in sorted(os.listdir(sdir)) if f.endswith('.lua')}
 
 
 def run(server, port, texts, swap, before, last, tmp):
@@ -119,12 +114,12 @@ def run(server, port, texts, swap, before, last, tmp):
 
 
 def main():
-    rdir, c_file, server, port = sys.argv[1:5]
+    rdir, sdir, server, port = sys.argv[1:5]
     swap = {}
     for a in sys.argv[5:]:
         name, path = a.split('=', 1)
         swap[name] = open(path, 'rb').read()
-    texts = scripts(c_file)
+    texts = scripts(sdir)
     phases = [l.split() for l in open(os.path.join(rdir, 'phases'))]
     done = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -54,10 +54,18 @@ stop_gw || fail "citizengw exited with an error"
 python3 "$CGW_SRCDIR/bench/replay.py" "$T/mon.log" "$COPIES" "$T/replay" ||
 	fail "replay.py"
 
-# name SHA1: the script's name from the build's embedded scripts
+# the scripts as the daemon loaded them (citizengw-ctl script: some hold
+# the configuration's values), NAME.lua and NAME.sha each
+mkdir "$T/scripts"
+for f in "$CGW_SRCDIR"/src/store/lua/*.lua; do
+	n=$(basename "$f" .lua)
+	"$CTL" -c "$T/gw.cfg" script "$n" >"$T/scripts/$n.lua" &&
+		"$CTL" -c "$T/gw.cfg" script --sha "$n" >"$T/scripts/$n.sha" ||
+		fail "citizengw-ctl script $n"
+done
+# name SHA1: the script's name
 script_name() {
-	sed -n "s/^#define \\([a-z_0-9]*\\)_sha \"$1[0-9a-f]*\"/\\1/p" \
-		"$CGW_BUILDDIR/src/store/lua_scripts.c"
+	grep -l "^$1" "$T"/scripts/*.sha | sed 's|.*/||; s|\.sha$||'
 }
 # call_name WHAT: a phase's call as shown (a script by its name; a
 # transaction calling one "MULTI+" and its name)
@@ -77,7 +85,7 @@ if [ $INSTR = 1 ]; then
 	echo "== one SMS lookup's calls, each replayed $COPIES times (instructions of Redis per call)"
 	printf '  %-22s %5s %12s\n' call argc instructions
 	python3 "$CGW_SRCDIR/bench/redis_instr.py" "$T/replay" \
-		"$CGW_BUILDDIR/src/store/lua_scripts.c" "$REDIS_SERVER" \
+		"$T/scripts" "$REDIS_SERVER" \
 		"$("$CGW_BUILDDIR"/tests/freeport)" >"$T/instr.out" ||
 		fail "redis_instr.py"
 	total=0

@@ -79,6 +79,8 @@ int ctl_bind(const struct cgw_conf *c, int argc, char **argv);
 /* `keys [--json]`: the Redis keys by kind, and those that break their
  * kind's lifetime rule (ctl_keys.c): 0 none, 1 some, 3 no Redis */
 int ctl_keys(const struct cgw_conf *c, int argc, char **argv);
+/* script [--sha] NAME (ctl_script.c) */
+int ctl_script(const struct cgw_conf *c, int argc, char **argv);
 /* `status [--json]`: the daemon's binds, queues, sessions and broadcasts
  * through its API (ctl_status.c); c as above */
 int ctl_status(const struct cgw_conf *c, int argc, char **argv);

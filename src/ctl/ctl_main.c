@@ -123,6 +123,11 @@ static const struct {
 	  "each kind lives; exit 1\n"
 	  "                      names every key that would grow for "
 	  "ever\n" },
+	{ "script", ctl_script, false,
+	  "  script [--sha] NAME a store script as the daemon loads it "
+	  "into Redis (its\n"
+	  "                      configuration's values in its text), or "
+	  "its SHA1\n" },
 };
 
 /* The usage: the commands' help from the table between the synopsis and

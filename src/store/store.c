@@ -88,6 +88,7 @@ struct store {
 	/* every command is built here and copied out by hiredis before the
 	 * call that builds it returns */
 	struct argv argv;
+	struct script_set scripts;	/* the texts loaded, their SHA1s */
 	struct pool ctx_pools[CTX_CLASSES];	/* see CTX_MIN */
 	struct pool sreqs;			/* struct sreq */
 };
@@ -450,6 +451,21 @@ static void listpack_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 #define LOAD_OTHER (-1)	/* AUTH, SELECT: an error is what counts */
 #define LOAD_ROLE (-2)
 
+/* EVALSHA names the SHA1 of a script as built (embed.sh's sha1sum): a
+ * Redis that disagrees would answer every call with NOSCRIPT. A
+ * template's was computed here from the very bytes sent. */
+static void check_loaded(enum lua_script_id id, const redisReply *reply)
+{
+	const char *built = lua_scripts[id].sha;
+
+	if (reply->type != REDIS_REPLY_STRING ||
+	    (built && strcmp(reply->str, built) != 0))
+		LOGP(LOG_REDIS, LOG_ERROR, NULL, "script %s loaded as %s, "
+		     "built as %s", lua_scripts[id].name,
+		     reply->type == REDIS_REPLY_STRING ? reply->str : "?",
+		     built ? built : "a template");
+}
+
 static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 {
 	struct store *st = ac->data;
@@ -474,16 +490,8 @@ static void load_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
 		store_recycle(st);
 		return;
 	}
-	if (which >= 0 && which < LUA_COUNT &&
-	    (reply->type != REDIS_REPLY_STRING ||
-	     strcmp(reply->str, lua_scripts[which].sha) != 0)) {
-		/* EVALSHA uses the SHA1 computed at build time: a Redis that
-		 * disagrees would answer every call with NOSCRIPT */
-		LOGP(LOG_REDIS, LOG_ERROR, NULL, "script %s loaded as %s, "
-		     "built as %s", lua_scripts[which].name,
-		     reply->type == REDIS_REPLY_STRING ? reply->str : "?",
-		     lua_scripts[which].sha);
-	}
+	if (which >= 0 && which < LUA_COUNT)
+		check_loaded((enum lua_script_id)which, reply);
 	if (--st->loading == 0) {
 		redisAsyncCommand(ac, eviction_reply_cb, NULL,
 				  "CONFIG GET maxmemory*");
@@ -540,7 +548,7 @@ static void connect_cb(const redisAsyncContext *cac, int status)
 	for (int i = 0; i < LUA_COUNT; i++) {
 		st->loading++;
 		redisAsyncCommand(ac, load_reply_cb, (void *)(intptr_t)i,
-				  "SCRIPT LOAD %s", lua_scripts[i].src);
+				  "SCRIPT LOAD %s", script_src(&st->scripts, i));
 	}
 }
 
@@ -805,6 +813,11 @@ struct store *store_new(struct event_base *base, const struct cgw_conf *conf,
 	for (char *p = st->owner; *p; p++)
 		if (*p == '|')
 			*p = '_';
+	st->argv.scripts = &st->scripts;
+	if (script_set_render(&st->scripts, conf, NULL, err, errlen) < 0) {
+		store_free(st);
+		return NULL;
+	}
 	st->reconnect_ev = evtimer_new(base, reconnect_cb, st);
 	st->connect_timer = evtimer_new(base, connect_timeout_cb, st);
 	st->recycle_ev = event_new(base, -1, 0, recycle_cb, st);
@@ -853,7 +866,43 @@ void store_free(struct store *st)
 	for (int k = 0; k < CTX_CLASSES; k++)
 		pool_free(&st->ctx_pools[k]);
 	pool_free(&st->sreqs);
+	script_set_free(&st->scripts);
 	free(st);
+}
+
+/* A text a reload changed, loaded: an error (Redis refusing it), and the
+ * connection is made again, which loads every script. */
+static void reload_reply_cb(redisAsyncContext *ac, void *r, void *privdata)
+{
+	struct store *st = ac->data;
+	const redisReply *reply = r;
+
+	if (!st || !reply)
+		return;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		LOGP(LOG_REDIS, LOG_ERROR, NULL, "script %s not loaded: %s",
+		     lua_scripts[(intptr_t)privdata].name, reply->str);
+		store_recycle(st);
+	}
+}
+
+int store_reload(struct store *st, char *err, size_t errlen)
+{
+	bool changed[LUA_COUNT];
+	int rc;
+
+	if ((rc = script_set_render(&st->scripts, st->conf, changed, err,
+				    errlen)) < 0)
+		return rc;
+	/* CONNECTING and DOWN: the connection made next loads them all */
+	if (!st->ac || (st->state != CS_LOADING && st->state != CS_READY))
+		return 0;
+	for (int i = 0; i < LUA_COUNT; i++)
+		if (changed[i])
+			redisAsyncCommand(st->ac, reload_reply_cb,
+					  (void *)(intptr_t)i, "SCRIPT LOAD %s",
+					  script_src(&st->scripts, i));
+	return 0;
 }
 
 const char *store_down_reason(const struct store *st)

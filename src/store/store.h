@@ -235,6 +235,13 @@ bool store_may_evict(const char *policy, long long maxmemory);
 #define STORE_LISTPACK_VALUE_MIN 256
 /* Disconnects; pending callbacks run with -ECANCELED. */
 void store_free(struct store *st);
+/*
+ * The configuration st was made with changed in place (a reload): the
+ * scripts that hold its values (store/script.h) are made again, and
+ * those that changed loaded on the connection before any call that
+ * names them. Returns 0 or a negative errno, the reason in err.
+ */
+int store_reload(struct store *st, char *err, size_t errlen);
 bool store_ready(const struct store *st);
 /* Why Redis is not ready ("connection refused", "connecting", ...), or ""
  * when it is; valid until the next event of the loop. */

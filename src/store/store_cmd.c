@@ -230,14 +230,20 @@ void arg_script(struct argv *a, enum lua_script_id id,
 		const char *const *keys)
 {
 	const struct lua_script *s = &lua_scripts[id];
+	const char *sha = script_sha(a->scripts, id);
 	int n = s->nkeys;
 
 	/* the optional keys after the last one given are left out: each
 	 * key is an argument Redis makes into a Lua string */
 	while (n > s->nkeys_min && !keys[n - 1])
 		n--;
+	if (!sha) {
+		/* a template the process did not render: a programming error */
+		arg_wrong(a, "script not rendered (store/script.h)");
+		return;
+	}
 	arg_s(a, "EVALSHA");
-	arg_s(a, s->sha);
+	arg_s(a, sha);
 	arg_i(a, n);
 	for (int i = 0; i < n; i++) {
 		if (!keys[i]) {

@@ -18,6 +18,7 @@
 
 #include "store/lua_scripts.h"
 #include "store/record.h"
+#include "store/script.h"
 #include "store/store.h"
 #include "store/store_keys.h"
 
@@ -59,6 +60,9 @@ struct argv {
 	const char *why;	/* overflow's reason, when not size */
 	/* the script being written, NULL for a plain command */
 	const struct lua_script *script;
+	/* the scripts' SHA1s as this process runs them (store/script.h);
+	 * kept across arg_reset */
+	const struct script_set *scripts;
 	int nfixed;		/* arguments up to its last key */
 	bool finished;
 	struct {

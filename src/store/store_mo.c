@@ -610,6 +610,7 @@ static void build_commit(struct argv *a, struct store *st,
 	int64_t now = util_now_ms();
 
 	arg_reset(a);
+	/* the configuration's values are in the script's text (C.*) */
 	arg_script(a, LUA_MO_COMMIT, ck->v);
 	arg_kv(a, "mo_id", c->mo->id);
 	arg_ki(a, "expect_v", (long long)c->expect_version);
@@ -617,28 +618,21 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_ki(a, "sess_ttl_ms", c->ttl_ms);
 	arg_kv(a, "mt_id", mt ? mt->id : "");
 	arg_ki(a, "mt_score", now + conf->gateway.mt_lease);
-	arg_ki(a, "mt_ttl_s", rec_mt.ttl_s);
 	arg_kv(a, "lookup_failed", c->lookup_failed ? "1" : "0");
 	arg_kv(a, "set_lang", c->set_lang ? c->set_lang : "");
 	arg_kv(a, "optout", c->optout < 0 ? "" : c->optout ? "1" : "0");
 	arg_ki(a, "now", now);
-	arg_ki(a, "lookup_window_ms", conf->protect.lookup_window);
-	arg_ki(a, "lookup_limit", conf->protect.lookup_failures);
-	arg_ki(a, "block_ms", conf->protect.lookup_block);
-	arg_ki(a, "replies_per_minute", conf->protect.replies_per_minute);
 	arg_kv(a, "mt_counts", mt && mt->ch == STORE_CH_SMS &&
 				       !c->reply_uncounted ? "1" : "0");
 	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
 	arg_kv(a, "mo_state", commit_mo_state(c));
 	arg_ki(a, "ack_at", ack ? ack->at : 0);
 	arg_kv(a, "ack_conn", ack ? ack->conn : "");
-	arg_ki(a, "ph_ttl_s", rec_profile.ttl_s);
 	arg_kv(a, "owner", store_owner(st));
 	mode = mo_in_mode(c->mo, false);
 	arg_kv(a, "begin", strcmp(mode, "begin") == 0 ? "1" : "0");
 	arg_kv(a, "input", strcmp(mode, "input") == 0 ? "1" : "0");
 	arg_kv(a, "live", c->live ? c->live : "");
-	arg_ki(a, "dedup_ms", c->record ? conf->gateway.mo_dedup_window : 0);
 	arg_kv(a, "record", c->record ? "1" : "0");
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);

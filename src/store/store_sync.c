@@ -28,6 +28,7 @@ struct store_sync {
 	int failed;		/* of those, errors */
 	char err[256];
 	struct argv a;
+	struct script_set scripts;	/* as the daemon renders them */
 };
 
 static int sync_err(struct store_sync *ss, int rc, const char *fmt, ...)
@@ -127,6 +128,11 @@ struct store_sync *store_sync_open(const struct cgw_conf *c, char *err,
 		return NULL;
 	}
 	util_strlcpy(ss->prefix, c->redis.prefix, sizeof(ss->prefix));
+	ss->a.scripts = &ss->scripts;
+	if (script_set_render(&ss->scripts, c, NULL, err, errlen) < 0) {
+		store_sync_close(ss);
+		return NULL;
+	}
 	ss->keys.prefix = ss->prefix;
 	ss->keys.shards = c->redis.shards;
 	util_strlcpy(host, c->redis.host, sizeof(host));
@@ -166,6 +172,7 @@ void store_sync_close(struct store_sync *ss)
 		return;
 	if (ss->rc)
 		redisFree(ss->rc);
+	script_set_free(&ss->scripts);
 	free(ss);
 }
 
@@ -189,7 +196,7 @@ static redisReply *sync_call(struct store_sync *ss, enum lua_script_id script)
 	    strncmp(r->str, "NOSCRIPT", 8) == 0) {
 		freeReplyObject(r);
 		r = redisCommand(ss->rc, "SCRIPT LOAD %s",
-				 lua_scripts[script].src);
+				 script_src(&ss->scripts, script));
 		freeReplyObject(r);
 		r = redisCommandArgv(ss->rc, ss->a.n, ss->a.v, ss->a.l);
 	}
@@ -224,7 +231,7 @@ static int sync_hash(struct store_sync *ss, const char *key,
 static int sync_load(struct store_sync *ss, enum lua_script_id script)
 {
 	redisReply *r = redisCommand(ss->rc, "SCRIPT LOAD %s",
-				     lua_scripts[script].src);
+				     script_src(&ss->scripts, script));
 	int rc = r && r->type == REDIS_REPLY_STRING ? 0 : -EIO;
 
 	if (rc < 0)

@@ -216,16 +216,10 @@ has() {
 		fail "$1: no '$2' in: $(cat "$T/$1.out" "$T/$1.err")"
 }
 
-# a script's text as the daemon runs it: script_src NAME
+# a script's text as the daemon with $T/gw.cfg runs it (citizengw-ctl
+# script: the configuration's values in it, store/script.h): script_src NAME
 script_src() {
-	python3 - "$CGW_BUILDDIR/src/store/lua_scripts.c" "$1" <<'PY'
-import re, sys
-c = open(sys.argv[1]).read()
-body = c.split('static const char %s_src[] =' % sys.argv[2], 1)[1]
-body = body.split(';\n', 1)[0]
-sys.stdout.write(''.join(bytes(x, 'ascii').decode('unicode_escape')
-                         for x in re.findall(r'"((?:[^"\\]|\\.)*)"', body)))
-PY
+	"$CTL" -c "$T/gw.cfg" script "$1"
 }
 
 import_samples() {

@@ -121,4 +121,46 @@ write_config
 start_gw
 wait_sim 40
 stop_gw || fail "citizengw exited with an error"
+
+# --- a reload changes the limit: mo_commit.lua holds it in its text
+# (store/script.h), loaded again on the live connection before any MO
+# uses it ---
+E=84955000333
+cat >"$T/p3.sim" <<SIM
+wait-bind timeout=15
+mo from=$E to=8088 text="hello 1"
+expect-submit to=$E contains="TRACUU"
+mo name=over from=$E to=8088 text="hello 2"
+expect-acked mo=over
+expect-quiet ms=500
+wait-file path=$T/reloaded timeout=20
+mo from=$E to=8088 text="hello 3"
+expect-submit to=$E contains="TRACUU"
+expect-quiet ms=300
+SIM
+start_sim "$T/p3.sim"
+write_config 'protect = { replies_per_minute = 1; };'
+old_sha=$("$CTL" -c "$T/gw.cfg" script --sha mo_commit)
+ready0=$(count_in "$T/gw.log" "Redis LOADING -> READY")	# gw.log goes on
+start_gw
+wait_for 20 grep -q "reply limit of 1 SMS a minute reached" "$T/gw.log" ||
+	fail "the limit of 1 did not apply"
+sed -i 's/replies_per_minute = 1;/replies_per_minute = 5;/' "$T/gw.cfg"
+new_sha=$("$CTL" -c "$T/gw.cfg" script --sha mo_commit)
+[ "$new_sha" != "$old_sha" ] || fail "mo_commit's text does not hold the limit"
+rc=0
+"$CTL" -c "$T/gw.cfg" script --sha nope 2>"$T/nope.err" || rc=$?
+[ $rc = 1 ] && grep -q "no script 'nope'" "$T/nope.err" ||
+	fail "an unknown script: $(cat "$T/nope.err")"
+kill -HUP "$GW_PID"
+wait_for 10 grep -q "SIGHUP: configuration reloaded" "$T/gw.log" ||
+	fail "no reload"
+[ "$(redis SCRIPT EXISTS "$new_sha")" = 1 ] ||
+	fail "mo_commit with the new limit not loaded after the reload"
+touch "$T/reloaded"
+wait_sim 30
+grep -q NOSCRIPT "$T/gw.log" && fail "a call named a script Redis did not have"
+[ "$(count_in "$T/gw.log" "Redis LOADING -> READY")" = $((ready0 + 1)) ] ||
+	fail "the reload made the connection again"
+stop_gw || fail "citizengw exited with an error"
 pass

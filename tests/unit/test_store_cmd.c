@@ -9,6 +9,7 @@
 #include <check.h>
 #include <hiredis/hiredis.h>
 #include <limits.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "common/util.h"
 #include "store/record.h"
 #include "store/store_keys.h"
+#include "common/conf.h"
+#include "store/script.h"
 
 /* rec_each's pairs into an array (values copied) */
 struct pairs {
@@ -504,6 +507,79 @@ START_TEST(test_record_sparse)
 }
 END_TEST
 
+/* SHA1 of s, hex */
+static void sha1_of(const char *s, char hex[41])
+{
+	unsigned char md[SHA_DIGEST_LENGTH];
+
+	SHA1((const unsigned char *)s, strlen(s), md);
+	for (int i = 0; i < SHA_DIGEST_LENGTH; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/* A template (mo_commit.lua: --! CONF) runs with the configuration's
+ * values in its text, named by that text's SHA1, made again only when a
+ * value changes; a script without values runs as built; a template not
+ * rendered is never called. */
+START_TEST(test_script_render)
+{
+	static struct cgw_conf c;
+	struct script_set ss = { 0 };
+	static const char *const keys[LUA_MO_COMMIT_NKEYS] = {
+		"s", "i", "m", "o", "t", "p", "f", "u",
+	};
+	bool changed[LUA_COUNT];
+	char err[256], sha[41], old[41];
+	const char *src;
+
+	ck_assert_ptr_null(script_sha(NULL, LUA_MO_COMMIT));
+	arg_reset(&a);
+	a.scripts = NULL;
+	arg_script(&a, LUA_MO_COMMIT, keys);
+	ck_assert(a.overflow);
+	ck_assert_str_eq(a.why, "script not rendered (store/script.h)");
+
+	conf_defaults(&c);
+	c.protect.replies_per_minute = 7;
+	c.protect.lookup_block = 3600000;
+	ck_assert_int_eq(script_set_render(&ss, &c, changed, err, sizeof(err)),
+			 0);
+	ck_assert(changed[LUA_MO_COMMIT]);
+	ck_assert(!changed[LUA_CLAIM]);
+	src = script_src(&ss, LUA_MO_COMMIT);
+	ck_assert_ptr_null(strchr(src, '@'));
+	ck_assert_ptr_nonnull(strstr(src, "local lim = tonumber('7')"));
+	ck_assert_ptr_nonnull(strstr(src, "tonumber('3600000')"));
+	sha1_of(src, sha);
+	ck_assert_str_eq(script_sha(&ss, LUA_MO_COMMIT), sha);
+	ck_assert_str_eq(script_sha(&ss, LUA_CLAIM), lua_scripts[LUA_CLAIM].sha);
+	ck_assert_ptr_eq(script_src(&ss, LUA_CLAIM), lua_scripts[LUA_CLAIM].src);
+
+	/* the call names the rendered text */
+	a.scripts = &ss;
+	arg_reset(&a);
+	arg_script(&a, LUA_MO_COMMIT, keys);
+	ck_assert(!a.overflow);
+	ck_arg(1, sha);
+
+	/* the same values: nothing changes; another: a new text */
+	ck_assert_int_eq(script_set_render(&ss, &c, changed, err, sizeof(err)),
+			 0);
+	ck_assert(!changed[LUA_MO_COMMIT]);
+	memcpy(old, sha, sizeof(old));
+	c.protect.replies_per_minute = 0;
+	ck_assert_int_eq(script_set_render(&ss, &c, changed, err, sizeof(err)),
+			 0);
+	ck_assert(changed[LUA_MO_COMMIT]);
+	ck_assert_str_ne(script_sha(&ss, LUA_MO_COMMIT), old);
+	ck_assert_ptr_nonnull(strstr(script_src(&ss, LUA_MO_COMMIT),
+				     "local lim = tonumber('0')"));
+	a.scripts = NULL;
+	script_set_free(&ss);
+	ck_assert_ptr_null(script_sha(&ss, LUA_MO_COMMIT));
+}
+END_TEST
+
 Suite *suite_store_cmd(void)
 {
 	Suite *s = suite_create("store_cmd");
@@ -513,6 +589,7 @@ Suite *suite_store_cmd(void)
 	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_script_positional);
 	tcase_add_test(tc, test_script_wrong_args);
+	tcase_add_test(tc, test_script_render);
 	tcase_add_test(tc, test_rec_format_as_snprintf);
 	tcase_add_test(tc, test_hex64_as_snprintf);
 	tcase_add_test(tc, test_udec_as_snprintf);

@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph fp up ?mt2 ?requests ?rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score mt_ttl_s lookup_failed set_lang optout now lookup_window_ms lookup_limit block_ms replies_per_minute mt_counts mt2_id mo_state ack_at ack_conn ph_ttl_s owner begin input live dedup_ms record
+--! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score lookup_failed set_lang optout now mt_counts mt2_id mo_state ack_at ack_conn owner begin input live record
+--! CONF mt_ttl_s lookup_window_ms lookup_limit block_ms replies_per_minute ph_ttl_s dedup_ms
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
@@ -10,7 +11,10 @@
 -- SMS copy, K.requests and K.rq with a request: an MO with neither
 -- leaves out those keys, and the request's three values, each an
 -- argument Redis makes into a Lua string (about 0.7 K instructions,
--- bench/script-cost.sh --instr).
+-- bench/script-cost.sh --instr). For the same reason the configuration's
+-- values (C.*: protect.*, gateway.mo_dedup_window, the records' TTLs)
+-- are written into the text the process loads (store/script.c), not
+-- sent with each call.
 -- op: set | end | keep (the session is neither checked nor touched).
 -- The replies are queued leased to this process (until mt_score), their
 -- `owner` (claim.lua) A.owner.
@@ -76,13 +80,13 @@ if record then
     return {'conflict', redis.call('HGETALL', K.sess)}
   end
   -- judged as mo_in.lua judges it (an SMS, a USSD answer)
-  if A.dedup_ms ~= '0' then
+  if C.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
-                                  A.ack_conn, A.dedup_ms, A.live, K.up)
+                                  A.ack_conn, C.dedup_ms, A.live, K.up)
     local dup = fp_redelivery(why, A.input == '1' and 'input' or 'new',
                               K.sess)
     if dup then
-      fp_put_back(K.fp, prev, A.dedup_ms)
+      fp_put_back(K.fp, prev, C.dedup_ms)
       unwrite()
       return {'dup', id, dup, prev}
     end
@@ -111,7 +115,7 @@ local now = tonumber(A.now)
 -- locals, no table of fields and no helper functions: those were a
 -- fifth of this script's time (bench/script-cost.sh).
 local counts = A.mt_id ~= '' and A.mt_counts == '1'
-local lim = tonumber(A.replies_per_minute)
+local lim = tonumber(C.replies_per_minute)
 local r = {}
 if (lim ~= 0 and (counts or A.mt2_id ~= '')) or A.lookup_failed == '1' or
    A.set_lang ~= '' then
@@ -140,7 +144,7 @@ local function ph_write(f)
   if optout == '1' then
     redis.call('PERSIST', K.ph)
   elseif renew then
-    redis.call('EXPIRE', K.ph, A.ph_ttl_s)
+    redis.call('EXPIRE', K.ph, C.ph_ttl_s)
   end
 end
 local ph = {}
@@ -150,7 +154,7 @@ end
 local function queue(key, id, fields)
   redis.call('HSET', key, 'state', 'queued', 'owner', A.owner,
              unpack(fields))
-  redis.call('EXPIRE', key, A.mt_ttl_s)
+  redis.call('EXPIRE', key, C.mt_ttl_s)
   redis.call('ZADD', K.outq, A.mt_score, id)
 end
 -- A closed MO keeps no holder and no fingerprint: `owner` served
@@ -231,7 +235,7 @@ end
 local blocked = 0
 if A.lookup_failed == '1' then
   local n = 1
-  if now - tonumber(r[3] or '0') > tonumber(A.lookup_window_ms) then
+  if now - tonumber(r[3] or '0') > tonumber(C.lookup_window_ms) then
     ph[#ph + 1] = 'lfw'
     ph[#ph + 1] = A.now
   else
@@ -239,9 +243,9 @@ if A.lookup_failed == '1' then
   end
   ph[#ph + 1] = 'lf'
   ph[#ph + 1] = n
-  if n >= tonumber(A.lookup_limit) then
+  if n >= tonumber(C.lookup_limit) then
     ph[#ph + 1] = 'lb'
-    ph[#ph + 1] = now + tonumber(A.block_ms)
+    ph[#ph + 1] = now + tonumber(C.block_ms)
     blocked = 1
   end
 end
