@@ -25,7 +25,6 @@
 #include "menu/menu.h"
 #include "services/bcast.h"
 #include "services/notice.h"
-#include "store/store.h"
 
 #define NSIGNALS 3	/* entries of `signals` below */
 
@@ -253,7 +252,7 @@ static void reload(struct daemon *d)
 	log_set_timestamps(d->conf.log.timestamps);
 	/* the scripts that hold the limits (protect.*) and
 	 * gateway.mo_dedup_window in their text */
-	if (store_reload(gw_store(d->gw), err, sizeof(err)) < 0)
+	if (gw_reload_scripts(d->gw, err, sizeof(err)) < 0)
 		LOGP(LOG_REDIS, LOG_ERROR, NULL, "SIGHUP: the scripts keep "
 		     "the settings they had: %s", err);
 	gw_set_menus(d->gw, menus);

@@ -2264,6 +2264,11 @@ struct store *gw_store(struct gw *gw)
 	return gw->store;
 }
 
+int gw_reload_scripts(struct gw *gw, char *err, size_t errlen)
+{
+	return store_reload(gw->store, err, errlen);
+}
+
 const char *gw_instance(const struct gw *gw)
 {
 	return gw->instance;

@@ -106,6 +106,12 @@ int gw_bind_start(struct gw *gw, const char *id);
  * -ESHUTDOWN.
  */
 int gw_reload_binds(struct gw *gw);
+/*
+ * After conf's limits changed in place (SIGHUP): the store's scripts that
+ * hold them in their text are made and loaded again (store_reload).
+ * Returns 0 or a negative errno, the reason in err.
+ */
+int gw_reload_scripts(struct gw *gw, char *err, size_t errlen);
 /* Wall ms at which this gateway was made (the daemon's start). */
 int64_t gw_started(const struct gw *gw);
 /* USSD dialogs this process answered last and left open, their session
