@@ -298,6 +298,26 @@ redis HSET "$K_ph" xd 1 >/dev/null
 profile_commit
 [ "$(redis TTL "$K_ph")" -gt $(( V_ph_ttl_s - 60 )) ] ||
 	fail "the profile's expiry not renewed in a new period: $(redis TTL "$K_ph")"
+# the reply limit: a new minute starts at the reply's time; a reply in the
+# same minute counts on and leaves its start as it was (not written
+# again: MONITOR shows the script's HSET)
+[ "$(redis HGET "$K_ph" rlw)" = "$V_now" ] && [ "$(redis HGET "$K_ph" rln)" = 1 ] ||
+	fail "the reply limit's minute: $(redis HMGET "$K_ph" rlw rln | tr '\n' ' ')"
+redis MONITOR >"$T/rl.mon" 2>&1 &
+RLMON=$!
+PIDS="$PIDS $RLMON"
+sleep 0.2
+fresh
+got=$(commit_rec "$CALL_REC")
+[ "$got" = ok ] || fail "a second reply: '$got'"
+sleep 0.2
+kill "$RLMON"
+[ "$(redis HGET "$K_ph" rlw)" = "$V_now" ] && [ "$(redis HGET "$K_ph" rln)" = 2 ] ||
+	fail "a second reply in the minute: $(redis HMGET "$K_ph" rlw rln | tr '\n' ' ')"
+grep '"HSET" "'"$K_ph"'"' "$T/rl.mon" | grep -q '"rlw"' &&
+	fail "the minute's start written again: $(grep '"HSET" "'"$K_ph"'"' "$T/rl.mon")"
+grep '"HSET" "'"$K_ph"'"' "$T/rl.mon" | grep -q '"rln" "2"' ||
+	fail "the second reply not counted: $(grep "$K_ph" "$T/rl.mon")"
 fresh
 
 # the fingerprint's mark put back, whatever becomes of the commit (here

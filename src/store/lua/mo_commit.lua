@@ -220,9 +220,14 @@ if A.mt2_id ~= '' and (lim == 0 or rln + taken < lim) then
   mt2 = 1
   if lim ~= 0 then taken = taken + 1 end
 end
+-- the window's start only when it is a new one: a citizen's replies
+-- mostly fall in the minute of the one before, and a field given to
+-- HSET is a walk of the listpack even when its value is the same
 if taken > 0 then
-  ph[#ph + 1] = 'rlw'
-  ph[#ph + 1] = rlw
+  if rlw ~= r[1] then
+    ph[#ph + 1] = 'rlw'
+    ph[#ph + 1] = rlw
+  end
   ph[#ph + 1] = 'rln'
   ph[#ph + 1] = rln + taken
 end
