@@ -9,7 +9,7 @@ same figures for a program).
     bench/report.py DIR
 
 Run names are bench/run's: echo, closed-cgw, closed-cgw-sms,
-closed-kannel, sweep-{cgw,kannel}-RATE, memory, tps-CAP, broadcast,
+closed-cgw-failed, closed-kannel, sweep-{cgw,kannel}-RATE, memory, tps-CAP, broadcast,
 scale-*. A run that is missing leaves its rows "not measured"."""
 
 import json
@@ -256,6 +256,12 @@ def markdown(runs, meta, tg, sw, kinds):
               f"Kannel {fmt(tk)} MO→MT/s, ratio {tc / tk:.2f}; CPU per MO "
               f"{fmt(gateway_us(cs))} µs (+ Redis {fmt(get(cs, 'redis', 'cpu_us_per_mo'))})"
               f" against {fmt(gateway_us(ck))} µs (bearerbox + smsbox)."]
+    cf = runs.get("closed-cgw-failed")
+    if cf:
+        m += ["", f"Closed loop, window 100, SMS lookups of a dossier none of the "
+              f"citizens owns (each refused, counted towards a lock-out): citizengw "
+              f"{fmt(cf['throughput_mo_per_s'])} MO→MT/s, CPU per MO "
+              f"{fmt(gateway_us(cf))} µs (+ Redis {fmt(get(cf, 'redis', 'cpu_us_per_mo'))})."]
     mem = runs.get("memory")
     if mem:
         m += section("Memory",

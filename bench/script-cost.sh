@@ -27,12 +27,25 @@
 # (bench/redis_instr.py: redis-server under callgrind, default 3000
 # copies), a figure that does not move with the machine's load: a
 # change to a script is measured with one run.
+#
+#   bench/script-cost.sh [--instr] --failed [COPIES]
+#
+# replays instead a lookup of a dossier that is not there (refused,
+# counted towards the citizen's lock-out: protect.lookup_failures). The
+# lookup is otherwise the citizen's own dossier, as most are (sample
+# dossier -0001 from its phone; each copy is then another phone, and
+# Redis does not know whose the dossier is: the daemon decided).
 set -eu
 INSTR=0
-if [ "${1:-}" = --instr ]; then
-	INSTR=1
+FAILED=0
+while :; do
+	case ${1:-} in
+	--instr) INSTR=1 ;;
+	--failed) FAILED=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 COPIES=${1:-$([ $INSTR = 1 ] && echo 3000 || echo 20000)}
 CGW_BUILDDIR=$(cd "${CGW_BUILDDIR:?}" && pwd)
 CGW_SRCDIR=$(cd "${CGW_SRCDIR:?}" && pwd)
@@ -41,7 +54,11 @@ export CGW_BUILDDIR CGW_SRCDIR
 
 {
 	echo "wait-file path=$T/go1 timeout=60"
-	bench_lookups 0 1 1
+	if [ $FAILED = 1 ]; then
+		bench_lookups 0 1 1	# -0099: no such dossier
+	else
+		echo 'mo from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"'
+	fi
 	echo "wait-file path=$T/finish timeout=600"
 } >"$T/bench.sim"
 bench_one_gw "$T/bench.sim"
