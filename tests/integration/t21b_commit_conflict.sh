@@ -75,7 +75,7 @@ def call(a):
     return shlex.quote(' '.join(shlex.quote(x) for x in a))
 # an SMS lookup is a one-call MO: its commit is in record mode, its
 # records written before the script
-if vals['record'] != '1' or [c[0] for c in pre] != ['HSET', 'EXPIRE'] * 2:
+if vals['record'] != '1' or [c[0] for c in pre] != ['HSET', 'PEXPIREAT'] * 2:
     sys.exit('the lookup was not committed in record mode: %r' % pre)
 print('CALL_REC=%s' % call(argv))
 print('pre_rec() {')
