@@ -20,9 +20,10 @@
 #define NOWHERE REC_NOWHERE, 0
 #define TABLE(t) t, ARRAY_SIZE(t)
 
-/* The MO's addresses, channel and time go packed (REC_PACK, "m"): C
- * writes them once and nothing but C reads them (the claims of MOs
- * recovered), no script. */
+/* The MO's addresses, channel, time and text go packed (REC_PACK, "m"):
+ * C writes them once and nothing but C reads them (the claims of MOs
+ * recovered), no script. The text last, so that a record written
+ * before it was packed (its text a field of its own) reads the same. */
 static const struct rec_field mo_fields[] = {
 	{ "id", REC_STR, F(store_mo, id), "", REC_KEY, "MO id" },
 	{ "msisdn", REC_STR, F(store_mo, msisdn), "", REC_PACK, "phone" },
@@ -41,7 +42,7 @@ static const struct rec_field mo_fields[] = {
 	{ "uref", REC_STR, F(store_mo, ussd_ref), "", REC_PACK,
 	  "USSD session" },
 	{ "recv", REC_TIME, F(store_mo, recv_ms), "0", REC_PACK, "received" },
-	{ "text", REC_STR, F(store_mo, text), "", 0, "text" },
+	{ "text", REC_STR, F(store_mo, text), "", REC_PACK, "text" },
 	/* while it is open (mo_commit.lua drops it with `owner`): an MO
 	 * recovered after its process stopped puts its fingerprint right
 	 * (store_commit.unmark) and a dial's goes when it is closed; a hash

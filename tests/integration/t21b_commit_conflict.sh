@@ -260,8 +260,9 @@ after "a 1700000000000 $V_ack_conn 0 orig-1"
 [ -z "$(reply_line 6)" ] || fail "a repeat in time judged '$(reply_line 6)'"
 [ "$(redis HGET "$K_mo" state)" = answered ] ||
 	fail "record mode: the MO's state '$(redis HGET "$K_mo" state)'"
-[ "$(redis HGET "$K_mo" text)" = "TRACUU 000.00.19.H56-250806-0001" ] ||
-	fail "record mode: the MO's text '$(redis HGET "$K_mo" text)'"
+# the text: the last value of the record's pack (REC_PACK; it holds no ',')
+[ "$(redis HGET "$K_mo" m | sed 's/.*,//')" = "TRACUU 000.00.19.H56-250806-0001" ] ||
+	fail "record mode: the MO's pack '$(redis HGET "$K_mo" m)'"
 for f in owner fp; do
 	[ "$(redis HEXISTS "$K_mo" $f)" = 0 ] || fail "a closed MO holds $f"
 done

@@ -127,9 +127,10 @@ for s in $(seq 0 15); do
 	open=$(( open + $(redis ZCARD "cgw:{s$s}:inq") ))
 	held=$(( held + $(redis ZCARD "cgw:{s$s}:outq") ))
 	for id in $(redis ZRANGE "cgw:{s$s}:inq" 0 -1); do
-		# the phone: the first value of the record's pack (REC_PACK)
-		echo "$(redis HGET "cgw:{s$s}:mo:$id" m | cut -d, -f1) $(redis HGET "cgw:{s$s}:mo:$id" text |
-			sed 's/.*250806-//')" >>"$T/open.out"
+		# the phone and the text: the first and the last value of
+		# the record's pack (REC_PACK; these texts hold no ',')
+		redis HGET "cgw:{s$s}:mo:$id" m |
+			sed 's/,.*250806-/ /' >>"$T/open.out"
 	done
 done
 echo "killed A at ${KILL_MS} ms: $(submits) replies sent, $open MOs open, $held replies queued or in flight"

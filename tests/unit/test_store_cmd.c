@@ -44,9 +44,9 @@ static void collect(void *arg, const char *name, const char *value)
 	}
 }
 
-/* An MO record's addresses, channel and time travel in one field, "m",
- * their values in table order, ',' and '%' escaped; read back, every
- * field is what was written, the "=msisdn" source too. */
+/* An MO record's addresses, channel, time and text travel in one field,
+ * "m", their values in table order, ',' and '%' escaped; read back,
+ * every field is what was written, the "=msisdn" source too. */
 START_TEST(test_record_packed)
 {
 	static struct store_mo mo, back;
@@ -65,11 +65,10 @@ START_TEST(test_record_packed)
 	mo.recv_ms = 1796642204378;
 	memset(&p, 0, sizeof(p));
 	rec_each(&rec_mo, &mo, collect, &p);
-	ck_assert_uint_eq(p.n, 4);
+	ck_assert_uint_eq(p.n, 2);
 	ck_assert_str_eq(p.v[0], "m");
 	ck_assert_str_eq(p.v[1], "84912345678,84912345678,1,1,8088,3,0,main,"
-				 "sms,0,,1796642204378");
-	ck_assert_str_eq(p.v[2], "text");
+				 "sms,0,,1796642204378,TRACUU 1");
 	rec_from_pairs(&rec_mo, &back, p.v, p.n);
 	ck_assert_str_eq(back.src, "84912345678");
 	ck_assert_int_eq(back.dst_ton, 3);
@@ -84,10 +83,11 @@ START_TEST(test_record_packed)
 	util_strlcpy(mo.dst, "a,b%2C%", sizeof(mo.dst));
 	mo.ch = STORE_CH_USSD;
 	util_strlcpy(mo.ussd_ref, "r,1", sizeof(mo.ussd_ref));
+	util_strlcpy(mo.text, "a, b", sizeof(mo.text));
 	memset(&p, 0, sizeof(p));
 	rec_each(&rec_mo, &mo, collect, &p);
 	ck_assert_str_eq(p.v[1], "x:0123456789abcdef,,1,1,a%2Cb%252C%25,3,0,"
-				 "main,ussd,0,r%2C1,1796642204378");
+				 "main,ussd,0,r%2C1,1796642204378,a%2C b");
 	rec_from_pairs(&rec_mo, &back, p.v, p.n);
 	ck_assert_str_eq(back.msisdn, "x:0123456789abcdef");
 	ck_assert_str_eq(back.src, "");
@@ -95,21 +95,34 @@ START_TEST(test_record_packed)
 	ck_assert_int_eq(back.ch, STORE_CH_USSD);
 	ck_assert_str_eq(back.ussd_ref, "r,1");
 	ck_assert(back.recv_ms == 1796642204378);
+	ck_assert_str_eq(back.text, "a, b");
+
+	/* a text too long for a pack (REC_PACK_MAX): every field on its
+	 * own, read back the same */
+	memset(mo.text, 'x', sizeof(mo.text) - 1);
+	mo.text[sizeof(mo.text) - 1] = '\0';
+	memset(&p, 0, sizeof(p));
+	rec_each(&rec_mo, &mo, collect, &p);
+	ck_assert_str_ne(p.v[0], "m");
+	rec_from_pairs(&rec_mo, &back, p.v, p.n);
+	ck_assert_str_eq(back.text, mo.text);
+	ck_assert_str_eq(back.dst, "a,b%2C%");
 
 	/* a pack of fewer values (written before a field was added): the
 	 * rest keep their defaults; a record of fields one by one (an
 	 * older version's) reads as before */
 	{
 		const char *old[] = { "m", "84912345678", "dst", "8088",
-				      "ston", "1" };
+				      "ston", "1", "text", "TRACUU 2" };
 
-		rec_from_pairs(&rec_mo, &back, old, 6);
+		rec_from_pairs(&rec_mo, &back, old, 8);
 		ck_assert_str_eq(back.msisdn, "84912345678");
 		ck_assert_str_eq(back.src, "84912345678");	/* rec_fill */
 		ck_assert_int_eq(back.src_ton, 1);
 		ck_assert_int_eq(back.src_npi, 0);
 		ck_assert_str_eq(back.dst, "8088");
 		ck_assert(back.recv_ms == 0);
+		ck_assert_str_eq(back.text, "TRACUU 2");
 	}
 }
 END_TEST
