@@ -809,7 +809,10 @@ static int submit_parts(struct mt_job *m, struct smpp_link *l)
 		}
 		part->in_flight = true;
 		m->inflight++;
-		util_strlcpy(m->mt.bind, sc->id, sizeof(m->mt.bind));
+		if (strcmp(m->mt.bind, sc->id) != 0) {
+			m->mt.bind_moved = true;
+			util_strlcpy(m->mt.bind, sc->id, sizeof(m->mt.bind));
+		}
 	}
 	return all;
 }

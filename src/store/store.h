@@ -78,6 +78,10 @@ struct store_mt {
 	/* a reply: when its MO was received (wall ms), for the MO->MT
 	 * latency; not stored (0 for an MT read back from Redis) */
 	int64_t mo_recv_ms;
+	/* sent on another bind than `bind` named when it was queued or
+	 * read back (sender.c): its record's bind is written again with
+	 * its outcome, otherwise left as it is; not stored */
+	bool bind_moved;
 };
 
 /* Addresses an MT the gateway itself starts (a staff message, a

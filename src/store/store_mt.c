@@ -193,21 +193,25 @@ static void send_unqueue(struct sreq *rq, struct argv *a, const char *k_q,
  * not deleted (an HDEL walks and shrinks the listpack again: 9 K
  * instructions more), and what a reader takes as it is without the
  * field is left out: its one part (dlr.lua and the API read no parts as
- * 1).
+ * 1), and its bind unless it went out on another than its record names
+ * (mt->bind_moved: an HSET of a field it holds walks the listpack to it,
+ * 2.5 K instructions, bench/script-cost.sh --instr).
  * Returns its number of commands, 2.
  */
 static int send_lean_sent(struct sreq *rq, struct argv *a, const char *k_q,
-			  const char *id, const char *bind, const char *ids,
-			  uint32_t status)
+			  const struct store_mt *mt, const char *bind,
+			  const char *ids, uint32_t status)
 {
-	send_unqueue(rq, a, k_q, id);
+	send_unqueue(rq, a, k_q, mt->id);
 	arg_reset(a);
 	arg_s(a, "HSET");
 	arg_s(a, ((struct map_ctx *)rq->ctx)->k_mt);
 	arg_s(a, "state");
 	arg_s(a, "sent");
-	arg_s(a, "bind");
-	arg_s(a, bind ? bind : "");
+	if (mt->bind_moved) {
+		arg_s(a, "bind");
+		arg_s(a, bind ? bind : "");
+	}
 	arg_s(a, "msgid");
 	arg_s(a, ids);
 	arg_s(a, "status");
@@ -272,7 +276,7 @@ int store_mt_done(struct store *st, const struct store_mt *mt,
 	if (screen) {
 		n = send_screen_sent(rq, a, k_q, mt->id);
 	} else if (sent && lean) {
-		n = send_lean_sent(rq, a, k_q, mt->id, bind, ids, status);
+		n = send_lean_sent(rq, a, k_q, mt, bind, ids, status);
 	} else {
 		if (!lean)
 			store_key_shard(store_keyctx(st),
