@@ -601,6 +601,23 @@ static int commit_records(struct sreq *rq, int n, struct argv *a,
 	return n;
 }
 
+/* mo_commit.lua's flags, five characters in one argument (as the
+ * script says: six arguments cost Redis more) */
+static const char *commit_flags(const struct store_commit *c, char *f)
+{
+	const char *mode = mo_in_mode(c->mo, false);
+
+	f[0] = c->keep_session ? 'k' : c->next ? 's' : 'e';
+	f[1] = c->lookup_failed ? '1' : '0';
+	f[2] = c->mt && c->mt->ch == STORE_CH_SMS && !c->reply_uncounted
+		       ? '1' : '0';
+	f[3] = strcmp(mode, "begin") == 0 ? 'b'
+	       : strcmp(mode, "input") == 0 ? 'i' : 'n';
+	f[4] = c->record ? '1' : '0';
+	f[5] = '\0';
+	return f;
+}
+
 static void build_commit(struct argv *a, struct store *st,
 			 const struct store_commit *c,
 			 const struct commit_keys *ck)
@@ -609,7 +626,7 @@ static void build_commit(struct argv *a, struct store *st,
 	const struct store_mt *mt = c->mt;
 	/* the acknowledgement's mark: written (record mode) or taken back */
 	const struct store_fp_ack *ack = c->record ? c->mark : c->unmark;
-	const char *mode;
+	char flags[8];
 	int64_t now = util_now_ms();
 
 	arg_reset(a);
@@ -617,26 +634,19 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_script(a, LUA_MO_COMMIT, ck->v);
 	arg_kv(a, "mo_id", c->mo->id);
 	arg_ki(a, "expect_v", (long long)c->expect_version);
-	arg_kv(a, "op", c->keep_session ? "keep" : c->next ? "set" : "end");
+	arg_kv(a, "flags", commit_flags(c, flags));
 	arg_ki(a, "sess_ttl_ms", c->ttl_ms);
 	arg_kv(a, "mt_id", mt ? mt->id : "");
 	arg_ki(a, "mt_score", now + conf->gateway.mt_lease);
-	arg_kv(a, "lookup_failed", c->lookup_failed ? "1" : "0");
 	arg_kv(a, "set_lang", c->set_lang ? c->set_lang : "");
 	arg_kv(a, "optout", c->optout < 0 ? "" : c->optout ? "1" : "0");
 	arg_ki(a, "now", now);
-	arg_kv(a, "mt_counts", mt && mt->ch == STORE_CH_SMS &&
-				       !c->reply_uncounted ? "1" : "0");
 	arg_kv(a, "mt2_id", c->mt2 ? c->mt2->id : "");
 	arg_kv(a, "mo_state", commit_mo_state(c));
 	arg_ki(a, "ack_at", ack ? ack->at : 0);
 	arg_kv(a, "ack_conn", ack ? ack->conn : "");
 	arg_kv(a, "owner", store_owner(st));
-	mode = mo_in_mode(c->mo, false);
-	arg_kv(a, "begin", strcmp(mode, "begin") == 0 ? "1" : "0");
-	arg_kv(a, "input", strcmp(mode, "input") == 0 ? "1" : "0");
 	arg_kv(a, "live", c->live ? c->live : "");
-	arg_kv(a, "record", c->record ? "1" : "0");
 	if (c->next && !c->keep_session)
 		commit_session(a, c->next);
 	if (mt && !c->record)	/* record mode: written before the script */

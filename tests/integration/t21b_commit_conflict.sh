@@ -75,23 +75,28 @@ def call(a):
     return shlex.quote(' '.join(shlex.quote(x) for x in a))
 # an SMS lookup is a one-call MO: its commit is in record mode, its
 # records written before the script
-if vals['record'] != '1' or [c[0] for c in pre] != ['HSET', 'PEXPIREAT'] * 2:
+if vals['flags'][4] != '1' or [c[0] for c in pre] != ['HSET', 'PEXPIREAT'] * 2:
     sys.exit('the lookup was not committed in record mode: %r' % pre)
 print('CALL_REC=%s' % call(argv))
 print('pre_rec() {')
 for c in pre:
     print('\tredis %s >/dev/null' % ' '.join(shlex.quote(x) for x in c))
 print('}')
-# the same as a USSD answer's (input 1)
+# flags (mo_commit.lua): op, failed, counts, mode, record; a flag set
+F = B + names.index('flags')
+def flag(a, i, c):
+    a[F] = a[F][:i] + c + a[F][i + 1:]
+# the same as a USSD answer's (mode 'i', input)
 a = list(argv)
-a[B + names.index('input')] = '1'
+flag(a, 3, 'i')
 print('CALL_INPUT=%s' % call(a))
 # The same call not in record mode, with no mark and no judgement, and
 # the reply as its group (the fields its record got, but for state and
 # owner): the commit of an MO mo_in.lua recorded.
 classic = list(argv)
-for n, v in (('ack_conn', ''), ('live', ''), ('record', '0')):
+for n, v in (('ack_conn', ''), ('live', '')):
     classic[B + names.index(n)] = v
+flag(classic, 4, '0')
 mt = [c for c in pre if c[0] == 'HSET' and c[1] == keys['mt']][0][6:]
 classic += mt + ['mt', str(len(mt))]
 print('CALL=%s' % call(classic))
@@ -105,9 +110,10 @@ for name, conn in (('LATE', '00c0ffee00c0ffee'), ('RECOVERED', '*')):
     print('CALL_%s=%s' % (name, call(a)))
 for k in ('sess', 'inq', 'mo', 'mt', 'fp', 'up', 'ph'):
     print('K_%s=%s' % (k, shlex.quote(keys[k])))
-for k in ('mo_id', 'expect_v', 'op', 'mt_score', 'ack_at', 'ack_conn',
-          'now'):
+for k in ('mo_id', 'expect_v', 'mt_score', 'ack_at', 'ack_conn', 'now'):
     print('V_%s=%s' % (k, shlex.quote(vals[k])))
+# the session's op, the flags' first
+print('V_op=%s' % {'k': 'keep', 's': 'set', 'e': 'end'}[vals['flags'][0]])
 PY
 . "$T/call.env"
 [ "$V_op" != keep ] || fail "the lookup kept its session (op keep)"

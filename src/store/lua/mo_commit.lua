@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph fp up ?mt2 ?requests ?rq
---! ARGV mo_id expect_v op sess_ttl_ms mt_id mt_score lookup_failed set_lang optout now mt_counts mt2_id mo_state ack_at ack_conn owner begin input live record
+--! ARGV mo_id expect_v flags sess_ttl_ms mt_id mt_score set_lang optout now mt2_id mo_state ack_at ack_conn owner live
 --! CONF mt_ttl_s lookup_window_ms lookup_limit block_ms replies_per_minute ph_ttl_s dedup_ms
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
@@ -15,7 +15,13 @@
 -- values (C.*: protect.*, gateway.mo_dedup_window, the records' TTLs)
 -- are written into the text the process loads (store/script.c), not
 -- sent with each call.
--- op: set | end | keep (the session is neither checked nor touched).
+-- flags: five characters in one argument, not six arguments (3.6 K
+-- instructions of Redis fewer per call, bench/script-cost.sh --instr):
+-- the session's op, 's' set, 'k'
+-- keep (neither checked nor touched) or 'e' end; '1' if the lookup
+-- failed (it counts towards the lookup limit); '1' if the reply counts
+-- towards the reply limit; the MO's mode, 'b' begin, 'i' input or 'n'
+-- new (below); '1' in record mode (below).
 -- The replies are queued leased to this process (until mt_score), their
 -- `owner` (claim.lua) A.owner.
 -- mt_id, mt2_id, set_lang, optout: '' for none; mo_state '' for an MO
@@ -30,11 +36,11 @@
 -- another), names the MO plainly (a copy of it is a re-delivery),
 -- whatever becomes of the commit. An MO acknowledged in time leaves it
 -- as mo_in wrote it.
--- begin '1': the MO began a session (a USSD dial, SMS MENU): a copy of it
+-- mode 'b', begin: the MO began a session (a USSD dial, SMS MENU): a copy of it
 -- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
 -- if it still names it, goes when it is closed (not marked).
 --
--- Record mode (record '1'): an SMS or a USSD answer that mo_in.lua
+-- Record mode (flags' fifth '1'): an SMS or a USSD answer that mo_in.lua
 -- never recorded, stored once, closed, in the same transaction that
 -- answers it (gw.c, the one-call MO; its acknowledgement goes out after
 -- the transaction's EXEC). The MO's record (mo_state, mt_id and the MO,
@@ -46,7 +52,7 @@
 -- decides, and what it decides against it takes back (unwrite) before
 -- anyone sees it. The session version is checked first (a conflict
 -- writes nothing); then the fingerprint is judged as mo_in.lua judges
--- one (dedup_ms, live and K.up as there; input '1': a USSD answer, new
+-- one (dedup_ms, live and K.up as there; mode 'i', input: a USSD answer, new
 -- input where a menu waits), and marked with the acknowledgement about to go
 -- out: the up-0 mark for ack_at and ack_conn, or the plain id for
 -- ack_conn ''. A re-delivery writes nothing.
@@ -62,13 +68,19 @@
 -- trimmed to about req_max entries and to ids from req_minid on. A
 -- request whose number K.rq names already (made before today) is not
 -- recorded again; K.rq names it until req_until (ms).
-local op = A.op
+-- the flags' characters as numbers, in one call ('k' 107, 's' 115, 'b' 98,
+-- 'i' 105, '1' 49): no string made, nothing to collect (a string.find a
+-- flag cost more than the arguments it saved)
+local f_op, f_failed, f_counts, f_mode, f_record =
+  string.byte(A.flags, 1, 5)
+local op = f_op == 107 and 'keep' or f_op == 115 and 'set' or 'end'
+local begin, lookup_failed = f_mode == 98, f_failed == 49
 -- v: the session's version as stored (a decimal string, as expect_v):
 -- compared as strings. Values written here are strings where they can
 -- be: a Lua number in a command is formatted with printf, and strtod
 -- reads one (together 4% of this script's instructions, callgrind).
 local v, again, again_why
-local record = A.record == '1'
+local record = f_record == 49
 -- record mode: what the transaction wrote before this script, taken back
 local function unwrite()
   redis.call('DEL', K.mo, K.mt)
@@ -83,7 +95,7 @@ if record then
   if C.dedup_ms ~= '0' then
     local id, why, prev = fp_take(K.fp, K.inq, A.mo_id, A.ack_at,
                                   A.ack_conn, C.dedup_ms, A.live, K.up)
-    local dup = fp_redelivery(why, A.input == '1' and 'input' or 'new',
+    local dup = fp_redelivery(why, f_mode == 105 and 'input' or 'new',
                               K.sess)
     if dup then
       fp_put_back(K.fp, prev, C.dedup_ms)
@@ -93,7 +105,7 @@ if record then
     again, again_why = id, why
   end
 else
-  if A.ack_conn ~= '' and A.begin ~= '1' then
+  if A.ack_conn ~= '' and not begin then
     fp_unmark(K.fp, A.mo_id, A.ack_at, A.ack_conn)
   end
   -- The MO leaves the inbound queue first, its ZREM telling whether it
@@ -114,10 +126,10 @@ local now = tonumber(A.now)
 -- it may write it; what it writes goes in one HSET at the end. Plain
 -- locals, no table of fields and no helper functions: those were a
 -- fifth of this script's time (bench/script-cost.sh).
-local counts = A.mt_id ~= '' and A.mt_counts == '1'
+local counts = A.mt_id ~= '' and f_counts == 49
 local lim = tonumber(C.replies_per_minute)
 local r = {}
-if (lim ~= 0 and (counts or A.mt2_id ~= '')) or A.lookup_failed == '1' or
+if (lim ~= 0 and (counts or A.mt2_id ~= '')) or lookup_failed or
    A.set_lang ~= '' then
   r = redis.call('HMGET', K.ph, 'rlw', 'rln', 'lfw', 'lf', 'optout', 'xd')
 end
@@ -163,7 +175,7 @@ end
 -- is kept at all (a USSD screen answered: nothing needs it once its
 -- session moved on).
 local function close(state, mt)
-  if A.begin == '1' then
+  if begin then
     local fp = redis.call('GET', K.fp) or ''
     if fp == A.mo_id or select(4, fp_parse(fp)) == A.mo_id then
       redis.call('DEL', K.fp)
@@ -238,7 +250,7 @@ if A.req and redis.call('SET', K.rq, A.mo_id, 'NX', 'PXAT',
   redis.call('XTRIM', K.requests, 'MINID', '~', A.reqopt[4])
 end
 local blocked = 0
-if A.lookup_failed == '1' then
+if lookup_failed then
   local n = 1
   if now - tonumber(r[3] or '0') > tonumber(C.lookup_window_ms) then
     ph[#ph + 1] = 'lfw'
