@@ -635,7 +635,7 @@ static void build_commit(struct argv *a, struct store *st,
 	arg_kv(a, "mo_id", c->mo->id);
 	arg_ki(a, "expect_v", (long long)c->expect_version);
 	arg_kv(a, "flags", commit_flags(c, flags));
-	arg_ki(a, "sess_ttl_ms", c->ttl_ms);
+	arg_ki(a, "sess_until", now + c->ttl_ms);
 	arg_kv(a, "mt_id", mt ? mt->id : "");
 	arg_ki(a, "mt_score", now + conf->gateway.mt_lease);
 	arg_kv(a, "set_lang", c->set_lang ? c->set_lang : "");

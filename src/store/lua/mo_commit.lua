@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph fp up ?mt2 ?requests ?rq
---! ARGV mo_id expect_v flags sess_ttl_ms mt_id mt_score set_lang optout now mt2_id mo_state ack_at ack_conn owner live
+--! ARGV mo_id expect_v flags sess_until mt_id mt_score set_lang optout now mt2_id mo_state ack_at ack_conn owner live
 --! CONF mt_ttl_s lookup_window_ms lookup_limit block_ms replies_per_minute ph_ttl_s dedup_ms
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
@@ -218,7 +218,10 @@ if op == 'set' or (op == 'end' and v ~= '0') then
   else
     redis.call('HSET', K.sess, 'v', v + 1, 'node', '')
   end
-  redis.call('PEXPIRE', K.sess, A.sess_ttl_ms)
+  -- an absolute time (ms), as the daemon's records' expiries: Redis
+  -- rewrites a PEXPIRE into a PEXPIREAT for replicas and the AOF, with
+  -- or without them (store_mo.c, put_record)
+  redis.call('PEXPIREAT', K.sess, A.sess_until)
 end
 if record then
   -- its record written before this script, in the transaction
