@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Fuzz target: a record read back from Redis (store/record.h), the MO
- * and MT records whose addresses and times travel packed in one field
- * (REC_PACK).
+ * and MT records whose addresses and times (and an MO's text) travel
+ * packed in one field (REC_PACK).
  *
  * Input: a byte that chooses, then NUL-separated pieces. Choice even: the
  * pieces are field/value pairs as a HGETALL gives them (any names, the

@@ -23,7 +23,7 @@
 
 /* rec_each's pairs into an array (values copied) */
 struct pairs {
-	char buf[4096];
+	char buf[8192];
 	size_t used;
 	const char *v[32];
 	size_t n;
@@ -97,15 +97,20 @@ START_TEST(test_record_packed)
 	ck_assert(back.recv_ms == 1796642204378);
 	ck_assert_str_eq(back.text, "a, b");
 
-	/* a text too long for a pack (REC_PACK_MAX): every field on its
-	 * own, read back the same */
-	memset(mo.text, 'x', sizeof(mo.text) - 1);
+	/* the longest text, every byte escaped, and an empty source: one
+	 * pack still (REC_PACK_MAX), read back the same; its fields on
+	 * their own would read the source back as the phone (found by
+	 * fuzz/record) */
+	memset(mo.text, ',', sizeof(mo.text) - 1);
 	mo.text[sizeof(mo.text) - 1] = '\0';
+	mo.src[0] = '\0';
 	memset(&p, 0, sizeof(p));
 	rec_each(&rec_mo, &mo, collect, &p);
-	ck_assert_str_ne(p.v[0], "m");
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert_str_eq(p.v[0], "m");
 	rec_from_pairs(&rec_mo, &back, p.v, p.n);
 	ck_assert_str_eq(back.text, mo.text);
+	ck_assert_str_eq(back.src, "");
 	ck_assert_str_eq(back.dst, "a,b%2C%");
 
 	/* a pack of fewer values (written before a field was added): the
