@@ -207,6 +207,9 @@ int sender_hold(struct sender *s, const struct store_mt *mt)
 	memset(m, 0, offsetof(struct mt_job, mt));
 	m->s = s;
 	m->mt = *mt;
+	/* the sender's own (submit_parts): whatever the copy held, its
+	 * record names mt->bind */
+	m->mt.bind_moved = false;
 	if (hmap_sput(s->byid, m->mt.id, m) < 0) {
 		pool_put(&s->jobs, m);
 		return -ENOMEM;

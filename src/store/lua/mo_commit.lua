@@ -17,11 +17,11 @@
 -- sent with each call.
 -- flags: five characters in one argument, not six arguments (3.6 K
 -- instructions of Redis fewer per call, bench/script-cost.sh --instr):
--- the session's op, 's' set, 'k'
--- keep (neither checked nor touched) or 'e' end; '1' if the lookup
--- failed (it counts towards the lookup limit); '1' if the reply counts
--- towards the reply limit; the MO's mode, 'b' begin, 'i' input or 'n'
--- new (below); '1' in record mode (below).
+-- the session's op, 's' set, 'k' keep (neither checked nor touched) or
+-- 'e' end; '1' if the lookup failed (it counts towards the lookup
+-- limit); '1' if the reply counts towards the reply limit; the MO's
+-- mode, 'b' begin, 'i' input or 'n' new (below); '1' in record mode
+-- (below).
 -- The replies are queued leased to this process (until mt_score), their
 -- `owner` (claim.lua) A.owner.
 -- mt_id, mt2_id, set_lang, optout: '' for none; mo_state '' for an MO
@@ -36,9 +36,10 @@
 -- another), names the MO plainly (a copy of it is a re-delivery),
 -- whatever becomes of the commit. An MO acknowledged in time leaves it
 -- as mo_in wrote it.
--- mode 'b', begin: the MO began a session (a USSD dial, SMS MENU): a copy of it
--- is a re-delivery only while it is open (mo_in.lua), so its fingerprint,
--- if it still names it, goes when it is closed (not marked).
+-- mode 'b', begin: the MO began a session (a USSD dial, SMS MENU): a
+-- copy of it is a re-delivery only while it is open (mo_in.lua), so its
+-- fingerprint, if it still names it, goes when it is closed (not
+-- marked).
 --
 -- Record mode (flags' fifth '1'): an SMS or a USSD answer that mo_in.lua
 -- never recorded, stored once, closed, in the same transaction that
@@ -46,16 +47,17 @@
 -- the transaction's EXEC). The MO's record (mo_state, mt_id and the MO,
 -- living mo_ttl_s; none for mo_state '', a USSD answer) and the reply's
 -- (queued, owner, living mt_ttl_s) are written by plain HSETs and
--- EXPIREs before this script in that MULTI (store_mo.c, store_commit):
+-- PEXPIREATs before this script in that MULTI (store_mo.c, store_commit):
 -- passed through Lua, as a group each, their fields were a tenth of
 -- this script's instructions (bench/script-cost.sh --instr). The script
 -- decides, and what it decides against it takes back (unwrite) before
 -- anyone sees it. The session version is checked first (a conflict
 -- writes nothing); then the fingerprint is judged as mo_in.lua judges
--- one (dedup_ms, live and K.up as there; mode 'i', input: a USSD answer, new
--- input where a menu waits), and marked with the acknowledgement about to go
--- out: the up-0 mark for ack_at and ack_conn, or the plain id for
--- ack_conn ''. A re-delivery writes nothing.
+-- one (dedup_ms, live and K.up as there; mode 'i', input: a USSD
+-- answer, new input where a menu waits), and marked with the
+-- acknowledgement about to go out: the up-0 mark for ack_at and
+-- ack_conn, or the plain id for ack_conn ''. A re-delivery writes
+-- nothing.
 --
 -- Returns {'ok', now_blocked, limited, mt2_queued, repeated id or '',
 -- why a copy of it would have been a re-delivery or ''} |
