@@ -544,7 +544,7 @@ static void commit_reqopt(struct argv *a, const struct cgw_conf *conf,
 }
 
 /* A record written whole: HSET key, "state" state, f2 v2, then obj's
- * fields as def gives them; and its expiry (def's TTL from now), as
+ * fields as def gives them; and its expiry (def's TTL from now, ms), as
  * PEXPIREAT: Redis rewrites an EXPIRE into one for its replicas and
  * its AOF, whether it has them or not (1 K instructions of its 6.5,
  * bench/script-cost.sh --instr). Commands n and n + 1 of rq; returns
@@ -552,7 +552,7 @@ static void commit_reqopt(struct argv *a, const struct cgw_conf *conf,
 static int put_record(struct sreq *rq, int n, struct argv *a,
 		      const char *key, const char *state, const char *f2,
 		      const char *v2, const struct rec_def *def,
-		      const void *obj)
+		      const void *obj, int64_t now)
 {
 	arg_reset(a);
 	arg_s(a, "HSET");
@@ -566,7 +566,7 @@ static int put_record(struct sreq *rq, int n, struct argv *a,
 	arg_reset(a);
 	arg_s(a, "PEXPIREAT");
 	arg_s(a, key);
-	arg_i(a, util_now_ms() + def->ttl_s * 1000LL);
+	arg_i(a, now + def->ttl_s * 1000LL);
 	sreq_send(rq, n++, a);
 	return n;
 }
@@ -582,7 +582,7 @@ static const char *commit_mo_state(const struct store_commit *c)
  * the reply's record queued, leased to this process. */
 static int commit_records(struct sreq *rq, int n, struct argv *a,
 			  struct store *st, const struct store_commit *c,
-			  const struct commit_keys *ck)
+			  const struct commit_keys *ck, int64_t now)
 {
 	const char *mo_state = commit_mo_state(c);
 
@@ -593,11 +593,11 @@ static int commit_records(struct sreq *rq, int n, struct argv *a,
 
 		mo.fp[0] = '\0';
 		n = put_record(rq, n, a, ck->mo, mo_state, "mt",
-			       c->mt ? c->mt->id : "", &rec_mo, &mo);
+			       c->mt ? c->mt->id : "", &rec_mo, &mo, now);
 	}
 	if (c->mt)
 		n = put_record(rq, n, a, ck->mt, "queued", "owner",
-			       store_owner(st), &rec_mt, c->mt);
+			       store_owner(st), &rec_mt, c->mt, now);
 	return n;
 }
 
@@ -620,14 +620,13 @@ static const char *commit_flags(const struct store_commit *c, char *f)
 
 static void build_commit(struct argv *a, struct store *st,
 			 const struct store_commit *c,
-			 const struct commit_keys *ck)
+			 const struct commit_keys *ck, int64_t now)
 {
 	const struct cgw_conf *conf = store_conf(st);
 	const struct store_mt *mt = c->mt;
 	/* the acknowledgement's mark: written (record mode) or taken back */
 	const struct store_fp_ack *ack = c->record ? c->mark : c->unmark;
 	char flags[8];
-	int64_t now = util_now_ms();
 
 	arg_reset(a);
 	/* the configuration's values are in the script's text (C.*) */
@@ -675,6 +674,8 @@ int store_commit(struct store *st, const struct store_commit *c,
 	struct commit_keys ck;
 	struct commit_ctx *x;
 	struct sreq *rq;
+	/* one clock for the records' expiries and the script's times */
+	int64_t now = util_now_ms();
 	int rc, n = 1;
 
 	rc = sreq_open_raw(st, ncmds, commit_reply, commit_done, (void *)cb,
@@ -691,9 +692,9 @@ int store_commit(struct store *st, const struct store_commit *c,
 		arg_reset(a);
 		arg_s(a, "MULTI");
 		sreq_send(rq, n++, a);
-		n = commit_records(rq, n, a, st, c, &ck);
+		n = commit_records(rq, n, a, st, c, &ck, now);
 	}
-	build_commit(a, st, c, &ck);
+	build_commit(a, st, c, &ck, now);
 	sreq_send(rq, c->record ? n : 0, a);
 	if (c->record) {
 		/* a command not sent (too large): none of it runs */
