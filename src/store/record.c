@@ -24,13 +24,6 @@
  * C writes them once and nothing but C reads them (the claims of MOs
  * recovered), no script. The text last, so that a record written
  * before it was packed (its text a field of its own) reads the same. */
-#define MO_STR(m) sizeof(((struct store_mo *)0)->m)
-/* REC_PACK_MAX: the MO's packed strings escaped whole, and 16 values of
- * at most 20 digits, each with its ',' */
-_Static_assert(3 * (MO_STR(msisdn) + MO_STR(src) + MO_STR(dst) +
-		    MO_STR(bind) + MO_STR(ussd_ref) + MO_STR(text)) +
-		       16 * 21 < REC_PACK_MAX,
-	       "an MO's pack does not always fit in REC_PACK_MAX");
 static const struct rec_field mo_fields[] = {
 	{ "id", REC_STR, F(store_mo, id), "", REC_KEY, "MO id" },
 	{ "msisdn", REC_STR, F(store_mo, msisdn), "", REC_PACK, "phone" },

@@ -49,10 +49,11 @@ enum rec_type {
  * stored on its own as well (a record of an older version). */
 #define REC_PACK 4u
 /* a pack's value at most (each value escaped, three bytes a byte at
- * worst); one longer is not packed (rec_each). An MO's pack, its text
- * in it, always fits (asserted in record.c): its fields written one by
- * one would read an empty source back as the phone (rec_fill, "=NAME"),
- * as a record of an older version does. */
+ * worst); one longer is not packed (rec_each). Every pack, an MO's
+ * with its text, always fits (test_store_cmd.c computes the worst from
+ * the tables): its fields written one by one would read an empty source
+ * back as the phone (rec_fill, "=NAME"), as a record of an older
+ * version does. */
 #define REC_PACK_MAX 4096
 
 struct rec_field {

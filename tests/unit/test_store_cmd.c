@@ -44,6 +44,35 @@ static void collect(void *arg, const char *name, const char *value)
 	}
 }
 
+/* The longest value def's pack can be (pack() in record.c): each packed
+ * string escaped whole, three bytes a byte, each number or channel at
+ * most 20 characters, each value with its ',' */
+static size_t pack_worst(const struct rec_def *def)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct rec_field *f = &def->fields[i];
+
+		if (f->flags & REC_PACK)
+			n += (f->type == REC_STR ? 3 * (f->size - 1) : 20) + 1;
+	}
+	return n;
+}
+
+/* Every record's pack fits REC_PACK_MAX, whatever its values (pack()
+ * keeps 4 bytes spare): none falls back to fields one by one (record.h) */
+START_TEST(test_pack_fits)
+{
+	const struct rec_def *defs[] = { &rec_mo, &rec_mt };
+
+	for (size_t i = 0; i < ARRAY_SIZE(defs); i++) {
+		ck_assert_ptr_nonnull(defs[i]->pack);
+		ck_assert_uint_lt(pack_worst(defs[i]) + 4, REC_PACK_MAX);
+	}
+}
+END_TEST
+
 /* An MO record's addresses, channel, time and text travel in one field,
  * "m", their values in table order, ',' and '%' escaped; read back,
  * every field is what was written, the "=msisdn" source too. */
@@ -615,6 +644,7 @@ Suite *suite_store_cmd(void)
 	tcase_add_test(tc, test_keys_as_snprintf);
 	tcase_add_test(tc, test_record_sparse);
 	tcase_add_test(tc, test_record_packed);
+	tcase_add_test(tc, test_pack_fits);
 	suite_add_tcase(s, tc);
 	return s;
 }
