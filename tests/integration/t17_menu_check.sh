@@ -40,6 +40,17 @@ do
 		fail "missing '$want' in: $(cat "$T/check.out")"
 done
 grep -q "problems" "$T/check.err" || fail "no summary"
+
+# an @include of a directory ("" is the menus directory itself): libconfig
+# 1.5 would open it and its scanner exit the process; the checker names it
+mkdir "$T/incdir"
+cp "$CGW_SRCDIR/menus/"*.cfg "$T/incdir/"
+sed -i '0,/^menu = {/s//@include ""\nmenu = {/' "$T/incdir/main.cfg"
+rc=0
+"$CTL" menu check "$T/incdir" >"$T/inc.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "menu check of an @include of a directory: exit $rc: $(cat "$T/inc.out")"
+grep -qF "$T/incdir/main.cfg:14: @include \"\": not a file" "$T/inc.out" ||
+	fail "the @include of a directory not named: $(cat "$T/inc.out")"
 # -c with the configuration's menus.dir works as well
 start_redis
 start_sim ""
