@@ -150,6 +150,21 @@ start_gw() {
 	PIDS="$PIDS $GW_PID"
 }
 
+# start_gw_k K [SED]: daemon K of several on one Redis and sim, from
+# $T/gw.cfg with an HTTP port of its own (and sed script SED applied) in
+# $T/gwK.cfg, logging to $T/gwK.log, its pid in $GWK; started one after
+# the other, so that each waits to be the sim's connection conn#K
+start_gw_k() {
+	sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/;${2:-}" \
+		"$T/gw.cfg" >"$T/gw$1.cfg"
+	"$GW" -c "$T/gw$1.cfg" 2>>"$T/gw$1.log" &
+	eval "GW$1=\$!"
+	PIDS="$PIDS $!"
+	wait_for 15 sh -c "[ \$(grep -c ' BOUND transceiver' '$T/sim.log') -ge $1 ]" ||
+		fail "daemon $1 did not bind"
+	grep -q "conn#$1 BOUND" "$T/sim.log" || fail "daemon $1's bind is not conn#$1"
+}
+
 # stop_gw: SIGTERM, bounded wait; returns the daemon's exit status
 stop_gw() {
 	kill -TERM "$GW_PID" 2>/dev/null || true
@@ -225,6 +240,11 @@ script_src() {
 import_samples() {
 	"$CTL" -c "$T/gw.cfg" import "$CGW_SRCDIR/samples/dossiers.csv" \
 		>"$T/import.out" 2>&1 || fail "import failed: $(cat "$T/import.out")"
+}
+
+# keys_n PATTERN: how many of Redis's keys match PATTERN
+keys_n() {
+	redis --scan --pattern "$1" | grep -c . || true
 }
 
 # count_in FILE PATTERN: lines matching (fixed string)

@@ -44,18 +44,10 @@ sed -i 's/bind = "transceiver";/bind = "transceiver"; tps = 50;/;
 	s/level = "info,smpp=debug"/level = "info"/' "$T/gw.cfg"
 import_samples
 
-# one process after the other, so that conn#K is process K's bind
 GWS=""
 for k in 1 2 3; do
-	sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/" \
-		"$T/gw.cfg" >"$T/gw$k.cfg"
-	"$GW" -c "$T/gw$k.cfg" 2>>"$T/gw$k.log" &
-	eval "GW$k=\$!"
-	GWS="$GWS $!"
-	PIDS="$PIDS $!"
-	wait_for 15 sh -c "[ \$(grep -c ' BOUND transceiver' '$T/sim.log') -ge $k ]" ||
-		fail "daemon $k did not bind"
-	grep -q "conn#$k BOUND" "$T/sim.log" || fail "daemon $k's bind is not conn#$k"
+	start_gw_k "$k"
+	GWS="$GWS $(eval echo "\$GW$k")"
 done
 : >"$T/all-bound"
 

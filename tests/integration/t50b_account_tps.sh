@@ -27,14 +27,7 @@ sed -i 's/level = "info,smpp=debug"/level = "info"/' "$T/gw.cfg"
 import_samples
 for k in 1 2; do
 	tps=$([ "$k" = 1 ] && echo 50 || echo 20)
-	sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/;
-	     s/bind = \"transceiver\";/bind = \"transceiver\"; tps = $tps; account = \"thainguyen-8088\";/" \
-		"$T/gw.cfg" >"$T/gw$k.cfg"
-	"$GW" -c "$T/gw$k.cfg" 2>>"$T/gw$k.log" &
-	eval "GW$k=\$!"
-	PIDS="$PIDS $!"
-	wait_for 15 sh -c "[ \$(grep -c ' BOUND transceiver' '$T/sim.log') -ge $k ]" ||
-		fail "daemon $k did not bind"
+	start_gw_k "$k" "s/bind = \"transceiver\";/bind = \"transceiver\"; tps = $tps; account = \"thainguyen-8088\";/"
 done
 : >"$T/all-bound"
 wait_for 60 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge $(( N + 1 )) ]" ||
