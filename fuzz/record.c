@@ -8,7 +8,8 @@
  * pieces are field/value pairs as a HGETALL gives them (any names, the
  * packs' "m" and "a" among them, any bytes) to rec_from_pairs as an MO
  * and as an MT, and each pair's value to rec_unpack_each as a pack of
- * either. Choice 1 (mod 4): the pieces fill an MO (phone, source,
+ * either, and to store_fp_mark_live as a fingerprint's value (the
+ * piece before it the live connections). Choice 1 (mod 4): the pieces fill an MO (phone, source,
  * destination, bind, USSD reference, text, then numbers from the bytes
  * that follow), which rec_each writes and rec_from_pairs reads back;
  * choice 3: the same of an MT (phone, source, bind, text, numbers).
@@ -18,7 +19,11 @@
  *  - a pack's values are fields of its record, each shorter than
  *    REC_PACK_MAX;
  *  - a record written and read back has every field it was written with
- *    (strings as far as they fit, ',' and '%' in them included).
+ *    (strings as far as they fit, ',' and '%' in them included);
+ *  - a fingerprint's value judged a live mark is "a ..." and names an MO
+ *    id inside it, shorter than STORE_ID_MAX, that ends it; a mark made
+ *    of it (store_fp_mark, that id, conn and time) is judged live on
+ *    that conn and names the same id.
  */
 #include "config.h"
 
@@ -29,6 +34,7 @@
 #include "fuzz/fuzz.h"
 #include "store/record.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 #define MAX_PAIRS 64
 
@@ -183,6 +189,28 @@ static void round_trip_mt(struct fz *f)
 		fz_fail("an MT number field changed");
 }
 
+/* v as a fingerprint's value, live the connections (store_int.h) */
+static void check_mark(const char *v, const char *live)
+{
+	struct store_fp_ack ack = { .at = 1700000000000, .conn = "0c0ffee" };
+	char id[STORE_ID_MAX], made[STORE_FP_VALUE_MAX];
+	const char *p, *p2;
+	size_t n, n2;
+
+	if (!store_fp_mark_live(v, live, &p, &n))
+		return;
+	if (strncmp(v, "a ", 2) != 0 || p < v || p + n != v + strlen(v) ||
+	    n == 0 || n >= STORE_ID_MAX)
+		fz_fail("a live mark's id is not its end: \"%s\"", v);
+	memcpy(id, p, n);
+	id[n] = '\0';
+	store_fp_mark(&ack, id, made, sizeof(made));
+	if (strlen(made) + 1 < sizeof(made) &&
+	    (!store_fp_mark_live(made, "x 0c0ffee", &p2, &n2) || n2 != n ||
+	     memcmp(p2, id, n) != 0))
+		fz_fail("a mark made of \"%s\" not read back", id);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = fz_init(data, size);
@@ -210,6 +238,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rec_from_pairs(&rec_mt, &mt, (const char *const *)v, n);
 	check_mt_terminated(&mt);
 	for (size_t i = 1; i < n; i += 2) {
+		check_mark(v[i], v[i - 1]);
 		rec_unpack_each(&rec_mo, v[i], check_unpacked,
 				(void *)&rec_mo);
 		rec_unpack_each(&rec_mt, v[i], check_unpacked,

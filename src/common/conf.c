@@ -213,6 +213,13 @@ static const struct conf_item global_items[] = {
 	  "screens and replies to a valid choice in an open SMS menu do not "
 	  "count (a citizen walking a menu); commands, help and wrong answers "
 	  "do. Over the limit an MO is recorded and closed without a reply." },
+	{ "protect.replies_exact", CT_BOOL, G(protect.replies_exact), 0, 0,
+	  "false", NULL,
+	  "Keep replies_per_minute exact when two MOs of one phone are "
+	  "answered at the same moment (by two gateway processes, or an SMS "
+	  "and a USSD step): false lets each of them have the limit's last "
+	  "reply; true counts every SMS reply by a script in Redis, which "
+	  "costs Redis about 70% more CPU per dossier lookup." },
 	{ "protect.min_sender_digits", CT_INT, G(protect.min_sender_digits), 0,
 	  20, "0", NULL,
 	  "Senders with fewer digits (short codes, other services' robots) or "

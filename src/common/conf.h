@@ -168,6 +168,8 @@ struct cgw_conf {
 
 	struct {
 		int replies_per_minute;	/* 0: no limit */
+		bool replies_exact;	/* counted by mo_commit.lua, never
+					 * a lean commit (store_mo.c) */
 		int min_sender_digits;	/* 0: answer any sender */
 		int odd_senders;	/* enum conf_odd_senders */
 		int lookup_failures;	/* failed lookups before a block */

@@ -88,6 +88,13 @@ struct mo_job {
 	/* one: its commit wrote its records but its script failed
 	 * (store_commit's -EPROTO): they go first (mo_settle()) */
 	bool unwrite;
+	/* one: what its fingerprint's key held when read, if fp_read (a lean
+	 * commit, store_commit.fp_held); a lean commit of it found it
+	 * otherwise (STORE_COMMIT_RACED): it is committed by the script, and
+	 * fp_held is what the lean commit found, to put back if what it
+	 * wrote is taken back again (mo_settle()) */
+	bool fp_read, raced;
+	char fp_held[STORE_FP_VALUE_MAX];
 	/* one: the commit's records, or its mark in the fingerprint, to take
 	 * back, again (mo_settle()) */
 	struct event *retry;
@@ -639,7 +646,8 @@ static void mo_settle(struct mo_job *j)
 
 	if (j->unwrite) {
 		rc = store_commit_unwrite(j->gw->store, &j->mo,
-					  has_reply(j) ? j->mt.id : NULL,
+					  has_reply(j) ? j->mt.id : NULL, 0,
+					  j->raced ? j->fp_held : NULL,
 					  unwrite_cb, j);
 		if (rc < 0)
 			unwrite_cb(j, rc);
@@ -674,6 +682,30 @@ static bool one_answered(struct mo_job *j, const struct store_commit_result *res
 		return true;
 	}
 	return false;
+}
+
+static void mo_commit(struct mo_job *j);
+
+/* A lean commit's writes taken back (STORE_COMMIT_RACED): the script
+ * commits it now, judging the fingerprint a copy took meanwhile. */
+static void takeback_cb(void *arg, int rc)
+{
+	struct mo_job *j = arg;
+	char px[64];
+
+	if (rc < 0) {
+		prefix_of(j, px, sizeof(px));
+		LOGP(LOG_MENU, LOG_WARN, px, "MO %s: lean commit not taken "
+		     "back (%s)", j->mo.id, strerror(-rc));
+		/* its records go before it is refused (mo_settle()) */
+		j->unwrite = true;
+		if (j->gw->stopping || rc == -ECANCELED)
+			mo_free(j);
+		else
+			mo_settle(j);
+		return;
+	}
+	mo_commit(j);
 }
 
 static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
@@ -711,6 +743,21 @@ static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 		     "MO %s was answered already (recovered elsewhere)",
 		     j->mo.id);
 		mo_free(j);
+		return;
+	}
+	if (res->verdict == STORE_COMMIT_RACED) {
+		/* a copy of it (the SMS centre's) wrote its fingerprint
+		 * between its read and its commit, or the MO it repeats is
+		 * open */
+		LOGP(LOG_MENU, LOG_INFO, px, "MO %s: its fingerprint changed "
+		     "meanwhile; committing it by the script", j->mo.id);
+		j->raced = true;
+		util_strlcpy(j->fp_held, res->fp_prev, sizeof(j->fp_held));
+		rc = store_commit_unwrite(gw->store, &j->mo,
+					  has_reply(j) ? j->mt.id : NULL,
+					  res->flags, j->fp_held, takeback_cb, j);
+		if (rc < 0)
+			takeback_cb(j, rc);
 		return;
 	}
 	if (res->verdict == STORE_COMMIT_CONFLICT) {
@@ -874,6 +921,8 @@ static void mo_commit(struct mo_job *j)
 		c.record = true;
 		c.live = live;
 		c.mark = j->marked ? &j->ack : NULL;
+		c.fp_held = j->fp_read && !j->raced ? j->fp_held : NULL;
+		c.profile = &j->profile;
 	}
 	rc = store_commit(gw->store, &c, commit_cb, j);
 	if (rc < 0)
@@ -1219,6 +1268,9 @@ static void mo_in_cb(void *arg, int rc, const struct store_mo_in_result *res)
 	}
 	session_from_store(&res->session, &j->session);
 	j->profile = res->profile;
+	j->fp_read = res->fp_read;
+	if (j->fp_read)
+		util_strlcpy(j->fp_held, res->fp_held, sizeof(j->fp_held));
 	j->dossier_known = false;
 	if (res->dossier_asked) {
 		j->dossier_known = true;

@@ -135,9 +135,11 @@ static const struct rec_field profile_fields[] = {
 	{ "lfw", REC_TIME, NOWHERE, "", REC_SCRIPT, "failed lookups since" },
 	{ "lb", REC_TIME, F(store_profile, lookup_blocked_until), "0",
 	  REC_SCRIPT, "lookups refused until" },
-	{ "rln", REC_INT, NOWHERE, "", REC_SCRIPT, "replies this minute" },
-	{ "rlw", REC_TIME, NOWHERE, "", REC_SCRIPT, "reply minute began" },
-	{ "xd", REC_INT, NOWHERE, "", REC_SCRIPT,
+	{ "rln", REC_INT, F(store_profile, replies), "0", REC_SCRIPT,
+	  "replies this minute" },
+	{ "rlw", REC_TIME, F(store_profile, replies_since), "0", REC_SCRIPT,
+	  "reply minute began" },
+	{ "xd", REC_INT, F(store_profile, renewed_period), "0", REC_SCRIPT,
 	  "expiry renewed in period (10^8 ms)" },
 };
 

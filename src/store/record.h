@@ -96,6 +96,10 @@ extern const struct rec_def rec_bcast;		/* struct store_bcast */
 /* An application's dossier (and its entry in the list of applications)
  * is kept this long after it is filed. */
 #define STORE_APP_KEEP_S (365 * 24 * 3600)
+/* The reply limit's window (protect.replies_per_minute): a profile's rln
+ * counts the SMS replies from rlw to rlw + this. mo_commit.lua has it as
+ * C.reply_window_ms, a lean commit (store_mo.c) from here. */
+#define STORE_REPLY_WINDOW_MS 60000
 
 const struct rec_field *rec_field_find(const struct rec_def *def,
 				       const char *name);

@@ -34,6 +34,8 @@ static int conf_value(const struct cgw_conf *c, const char *name,
 		*v = rec_mt.ttl_s;
 	else if (strcmp(name, "ph_ttl_s") == 0)
 		*v = rec_profile.ttl_s;
+	else if (strcmp(name, "reply_window_ms") == 0)
+		*v = STORE_REPLY_WINDOW_MS;
 	else
 		return -ENOENT;
 	return 0;

@@ -97,6 +97,13 @@ struct store_profile {
 	bool optout;
 	int lookup_fails;	/* failed lookups in the current window */
 	int64_t lookup_blocked_until;	/* UTC ms; 0: never blocked */
+	/* the reply limit's window (protect.replies_per_minute): SMS
+	 * replies counted in it and its start (UTC ms), and the period
+	 * (10^8 ms) the profile's expiry was last renewed in; mo_commit.lua
+	 * keeps them, a lean commit (store_commit) reads them */
+	int replies;
+	int64_t replies_since;
+	int renewed_period;
 };
 
 /* A menu session as stored: the store keeps it, the menu engine gives it
@@ -199,6 +206,11 @@ struct store_mo_in_result {
 	 * but it is recorded on the master and is processed as usual */
 	bool unreplicated;
 	int replicas;			/* WAIT's answer */
+	/* store_mo_read: what the MO's fingerprint key held, "" nothing,
+	 * when fp_read (its commit may then be lean, store_commit.fp_held);
+	 * not read with protect.replies_exact */
+	bool fp_read;
+	char fp_held[STORE_FP_VALUE_MAX];
 };
 
 struct store_stats {
@@ -399,6 +411,12 @@ enum store_commit_verdict {
 	STORE_COMMIT_GONE,	/* the MO was answered already */
 	STORE_COMMIT_DUP,	/* record mode: a re-delivery, nothing
 				 * written (dup_of, why, fp_prev) */
+	STORE_COMMIT_RACED,	/* a lean commit found the fingerprint
+				 * changed since it was read (fp_prev: what
+				 * it held), or the MO it repeats open:
+				 * what it wrote is taken back
+				 * (store_commit_unwrite) and it is
+				 * committed again by the script */
 };
 
 struct store_commit {
@@ -442,6 +460,22 @@ struct store_commit {
 	bool lookup_failed;
 	const char *set_lang;			/* NULL: unchanged */
 	int optout;				/* -1 unchanged, 0 in, 1 out */
+	/*
+	 * Record mode: what the fingerprint's key held when store_mo_read
+	 * read it ("" nothing; NULL not read) and `profile`, what it read of
+	 * the phone's profile. A commit that then needs no judgement of
+	 * Redis's is lean: plain commands in the transaction, no script
+	 * (docs/performance.md: Redis's instructions per SMS lookup 236 K ->
+	 * 143 K). That is: the fingerprint free, or the mark of a copy
+	 * acknowledged in time on a connection of `live` (a citizen asking
+	 * again: answered, dup_of names it); no session to check (none read,
+	 * or kept); no request, SMS copy, language, opt-out or failed lookup;
+	 * under the reply limit as read. Its fingerprint goes in by SET ...
+	 * GET: found otherwise than read (a copy of the MO in between), or
+	 * the copy it repeats still open, STORE_COMMIT_RACED.
+	 */
+	const char *fp_held;
+	const struct store_profile *profile;
 };
 
 /*
@@ -455,13 +489,17 @@ struct store_commit {
 #define STORE_COMMIT_BLOCKED 1u
 #define STORE_COMMIT_LIMITED 2u
 #define STORE_COMMIT_MT2 4u
+/* a lean commit counted its reply in the profile (rln): of
+ * STORE_COMMIT_RACED, for store_commit_unwrite */
+#define STORE_COMMIT_COUNTED 8u
 struct store_commit_result {
 	enum store_commit_verdict verdict;
 	unsigned flags;			/* of STORE_COMMIT_OK */
 	/* record mode, as in store_mo_in_result: STORE_COMMIT_DUP, the
 	 * original, why and what the fingerprint held; STORE_COMMIT_OK, the
 	 * MO this repeats ("" when none) and why a copy of it would have
-	 * been a re-delivery but for a menu waiting ("" when none) */
+	 * been a re-delivery but for a menu waiting ("" when none);
+	 * STORE_COMMIT_RACED, what the fingerprint held (fp_prev) */
 	char dup_of[STORE_ID_MAX];
 	char why[16];
 	char fp_prev[STORE_FP_VALUE_MAX];
@@ -469,18 +507,27 @@ struct store_commit_result {
 					 * current one */
 };
 /* res is NULL when rc < 0; -EPROTO: record mode, the transaction wrote
- * the MO's and the reply's records but its script failed (NOSCRIPT after
- * a SCRIPT FLUSH, an error): nothing else is done, and the records must
- * go (store_commit_unwrite) before the MO is refused, or the copy the SMS
- * centre delivers again would be stored twice. */
+ * the MO's and the reply's records but its script (or a command of a
+ * lean commit) failed: nothing else is done, and what it wrote must go
+ * (store_commit_unwrite) before the MO is refused, or the copy the SMS
+ * centre delivers again would be stored twice, or taken for a
+ * re-delivery. */
 typedef void store_commit_fn(void *arg, int rc,
 			     const struct store_commit_result *res);
 int store_commit(struct store *st, const struct store_commit *c,
 		 store_commit_fn *cb, void *arg);
-/* Deletes the records a record-mode commit of MO mo with reply mt_id
- * (NULL or "": none) wrote before its script failed (-EPROTO above). */
+/*
+ * Takes back what a record-mode commit of MO mo with reply mt_id (NULL or
+ * "": none) wrote: its records and the reply's queue entry; with
+ * STORE_COMMIT_COUNTED in flags, the reply's count in the profile; its
+ * fingerprint, back to fp_prev (not "") for dedup_window, or else deleted
+ * if it names mo (fp_forget.lua). For a commit that failed (-EPROTO
+ * above: flags 0, fp_prev NULL; a count made stays, a reply fewer that
+ * minute) or raced (STORE_COMMIT_RACED: its flags and fp_prev).
+ */
 int store_commit_unwrite(struct store *st, const struct store_mo *mo,
-			 const char *mt_id, store_done_fn *cb, void *arg);
+			 const char *mt_id, unsigned flags,
+			 const char *fp_prev, store_done_fn *cb, void *arg);
 
 /*
  * Records the outcome of an MT: state "sent" (every part accepted: the SMS

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -808,4 +809,62 @@ int role_is_master(const redisReply *r)
 	return r && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
 	       r->element[0]->type == REDIS_REPLY_STRING &&
 	       strcmp(r->element[0]->str, "master") == 0;
+}
+
+/* --- the fingerprint's mark (store_int.h) ------------------------------- */
+
+void store_fp_mark(const struct store_fp_ack *mark, const char *id,
+		   char *out, size_t len)
+{
+	size_t n;
+
+	if (!mark || !mark->conn || !mark->conn[0]) {
+		util_strlcpy(out, id, len);	/* the plain id */
+		return;
+	}
+	n = util_strlcpy(out, "a ", len);
+	if (n + 24 < len)
+		out[n + util_sdec(out + n, mark->at)] = '\0';
+	util_strlcat(out, " ", len);
+	util_strlcat(out, mark->conn, len);
+	util_strlcat(out, " 0 ", len);
+	util_strlcat(out, id, len);
+}
+
+bool store_fp_mark_live(const char *v, const char *live, const char **id,
+			size_t *idlen)
+{
+	const char *conn, *p = v;
+	size_t clen;
+
+	if (strncmp(p, "a ", 2) != 0)
+		return false;
+	p += 2;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p++ != ' ' || !isxdigit((unsigned char)*p))
+		return false;
+	conn = p;
+	while (isxdigit((unsigned char)*p))
+		p++;
+	clen = (size_t)(p - conn);
+	if (*p++ != ' ' || (*p != '0' && *p != '1') || p[1] != ' ' || !p[2])
+		return false;
+	*id = p + 2;
+	*idlen = strlen(p + 2);
+	if (*idlen >= STORE_ID_MAX)
+		return false;
+	if (*p == '1')
+		return true;
+	for (const char *t = live; t && *t;) {
+		const char *e = strchr(t, ' ');
+		size_t tl = e ? (size_t)(e - t) : strlen(t);
+
+		if (tl == clen && memcmp(t, conn, clen) == 0)
+			return true;
+		t = e ? e + 1 : NULL;
+	}
+	return false;
 }

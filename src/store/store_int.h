@@ -224,10 +224,10 @@ struct sreq_slot {
 	int idx;
 };
 
-/* Slots a request holds in itself: round trip 1 sends 3 commands, the
- * one-call MO's commit 7 (store_commit), most requests 1; a request of
- * more takes them from calloc. */
-#define SREQ_SLOTS_INLINE 8
+/* Slots a request holds in itself: round trip 1 sends 4 commands, the
+ * one-call MO's commit 7, or 9 to 12 lean (store_commit), most requests
+ * 1; a request of more takes them from calloc. */
+#define SREQ_SLOTS_INLINE 12
 
 /*
  * A request: one or more pipelined commands, one callback. Requests come
@@ -260,6 +260,26 @@ struct sreq {
  * made again where the error says it must (NOSCRIPT, READONLY).
  */
 void sreq_error(struct sreq *rq, const redisReply *reply);
+
+/*
+ * The fingerprint's mark as lib/fp_mark.lua makes it, "a <at> <conn> 0
+ * <id>" (the acknowledgement `mark` about to go out; NULL or conn "": the
+ * plain id), into out; C writes it for a lean commit (store_mo.c), the
+ * Lua library reads, judges and takes it back (t21d checks one with
+ * fp_unmark.lua).
+ */
+void store_fp_mark(const struct store_fp_ack *mark, const char *id,
+		   char *out, size_t len);
+/*
+ * fp_mark.lua's fp_judge, its first case: whether fingerprint value v is
+ * a mark of a copy acknowledged in time on a connection still up (one of
+ * `live`, tokens separated by spaces; or an up-1 mark), so that another
+ * copy is a citizen asking again unless that MO is still open. Its MO's
+ * id then at *id (not terminated; *idlen < STORE_ID_MAX). Anything else
+ * (a plain id, another process's connection, not a mark): false.
+ */
+bool store_fp_mark_live(const char *v, const char *live, const char **id,
+			size_t *idlen);
 
 /* The store's keys, conf and instance, for the operation files. */
 const struct store_keys *store_keyctx(const struct store *st);

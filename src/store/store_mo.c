@@ -79,6 +79,8 @@ static void mo_in_result_clear(struct store_mo_in_result *res)
 		       offsetof(struct store_mo_in_result, profile));
 	res->unreplicated = false;
 	res->replicas = 0;
+	res->fp_read = false;
+	res->fp_held[0] = '\0';
 }
 
 static void mo_in_done(struct sreq *rq, int rc)
@@ -193,12 +195,21 @@ int store_mo_in(struct store *st, const struct store_mo *mo, bool reread,
 }
 
 /* The commands of store_mo_read, in the order sent. */
-enum { MO_READ_SESS, MO_READ_PH, MO_READ_DOSSIER, MO_READ_CMDS };
+enum { MO_READ_SESS, MO_READ_PH, MO_READ_DOSSIER, MO_READ_FP, MO_READ_CMDS };
 
 static void mo_read_reply(struct sreq *rq, int idx, const redisReply *r)
 {
 	struct store_mo_in_result *res = rq->ctx;
 
+	if (idx == MO_READ_FP) {
+		/* a value longer than a mark is not one: not read */
+		res->fp_read = r->type == REDIS_REPLY_NIL ||
+			       (r->type == REDIS_REPLY_STRING &&
+				r->len < sizeof(res->fp_held));
+		if (r->type == REDIS_REPLY_STRING && res->fp_read)
+			memcpy(res->fp_held, r->str, r->len + 1);
+		return;
+	}
 	if (r->type != REDIS_REPLY_ARRAY) {
 		rq->rc = -EIO;
 		return;
@@ -215,6 +226,7 @@ int store_mo_read(struct store *st, const struct store_mo *mo,
 		  const char *dossier_key, store_mo_in_fn *cb, void *arg)
 {
 	const struct store_keys *k = store_keyctx(st);
+	const struct cgw_conf *conf = store_conf(st);
 	struct store_mo_in_result *res;
 	struct argv *a = store_argv(st);
 	char key[STORE_KEY_MAX];
@@ -238,6 +250,18 @@ int store_mo_read(struct store *st, const struct store_mo *mo,
 	if (dossier_key) {
 		cmd_dossier_get(a, k, dossier_key);
 		sreq_send(rq, MO_READ_DOSSIER, a);
+	}
+	/* what its fingerprint holds, for a lean commit (GET: about 2.8 K
+	 * of Redis's instructions, against the script's 100 K); none is
+	 * kept with no window */
+	res->fp_read = conf->gateway.mo_dedup_window <= 0;
+	if (mo->fp[0] && !res->fp_read && !conf->protect.replies_exact) {
+		store_key_shard(k, store_shard(st, mo->msisdn), SK_FP, mo->fp,
+				key, sizeof(key));
+		arg_reset(a);
+		arg_s(a, "GET");
+		arg_s(a, key);
+		sreq_send(rq, MO_READ_FP, a);
 	}
 	return sreq_commit(rq);
 }
@@ -363,7 +387,71 @@ int store_dossier_get(struct store *st, const char *key, store_dossier_fn *cb,
 struct commit_ctx {
 	struct store_commit_result res;	/* first: what the callback gets */
 	bool record;
+	/* a lean commit (commit_lean): the index in EXEC's reply of its
+	 * fingerprint's SET ... GET (-1: none) and what it must answer (as
+	 * store_mo_read found it); the index of the ZSCORE telling whether
+	 * the MO it repeats is open (-1: none) and that MO; the flags of its
+	 * STORE_COMMIT_RACED */
+	bool lean;
+	int fp_at, open_at;
+	char fp_expect[STORE_FP_VALUE_MAX];
+	char again[STORE_ID_MAX];
+	unsigned lean_flags;
 };
+
+/* Element i of EXEC's reply r as a string, "" for nil; NULL for another
+ * type or none. */
+static const char *exec_str(const redisReply *r, int i)
+{
+	if (i < 0 || (size_t)i >= r->elements)
+		return NULL;
+	r = r->element[i];
+	return r->type == REDIS_REPLY_NIL ? ""
+	       : r->type == REDIS_REPLY_STRING ? r->str : NULL;
+}
+
+/*
+ * A lean commit's EXEC reply. OK when the fingerprint held what
+ * store_mo_read read (a repeat: dup_of the MO it repeats, not open), or
+ * nothing (gone meanwhile: as the script, a new MO). Otherwise RACED,
+ * fp_prev what it held, to be put back. An error in it (a command of the
+ * transaction refused): -EPROTO, what it wrote to take back, as for the
+ * script's.
+ */
+static void lean_reply(struct sreq *rq, const redisReply *r)
+{
+	struct commit_ctx *cx = rq->ctx;
+	struct store_commit_result *x = &cx->res;
+	const char *was, *open;
+
+	if (r->type != REDIS_REPLY_ARRAY) {
+		rq->rc = -EIO;	/* EXEC aborted */
+		return;
+	}
+	for (size_t i = 0; i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_ERROR) {
+			sreq_error(rq, r->element[i]);
+			rq->rc = -EPROTO;
+			return;
+		}
+	x->verdict = STORE_COMMIT_OK;
+	if (cx->fp_at < 0)
+		return;
+	if (!(was = exec_str(r, cx->fp_at))) {
+		rq->rc = -EIO;
+		return;
+	}
+	if (!*was)
+		return;
+	open = cx->open_at >= 0 ? exec_str(r, cx->open_at) : "";
+	if (strcmp(was, cx->fp_expect) == 0 && open && !*open) {
+		util_strlcpy(x->dup_of, cx->again, sizeof(x->dup_of));
+		return;
+	}
+	x->verdict = STORE_COMMIT_RACED;
+	x->flags = cx->lean_flags;
+	util_strlcpy(x->fp_prev, was, sizeof(x->fp_prev));
+}
 
 static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 {
@@ -375,6 +463,10 @@ static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
 
 	if (idx != 0)
 		return;		/* MULTI's OK, a QUEUED */
+	if (cx->lean) {
+		lean_reply(rq, r);
+		return;
+	}
 	if (cx->record) {
 		if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) {
 			rq->rc = -EIO;	/* EXEC aborted */
@@ -658,6 +750,167 @@ static void build_commit(struct argv *a, struct store *st,
 	}
 }
 
+/* --- the lean commit -------------------------------------------------- */
+
+/* The period of the profile's expiry renewal as mo_commit.lua keeps it
+ * (xd: `now` without its last 8 digits, about 28 hours). */
+#define RENEW_PERIOD_MS 100000000LL
+
+/* What a lean commit writes besides the records. */
+struct lean {
+	bool fp;		/* its fingerprint, SET ... GET */
+	const char *again;	/* the MO it repeats (its fingerprint's
+				 * mark as read), or NULL */
+	size_t again_len;
+	bool count;		/* its reply counted in the profile (rln) */
+	bool new_window;	/* in a new minute: rlw now, rln 1 */
+	bool renew;		/* the profile's expiry renewed (xd) */
+};
+
+/*
+ * Whether record-mode commit c needs nothing judged by Redis, so that
+ * plain commands do what mo_commit.lua would (and *l what they write):
+ * - its fingerprint as read (c->fp_held): free, or the mark of a copy
+ *   acknowledged in time on a connection still up (store_fp_mark_live: a
+ *   repeat, answered). SET ... GET marks it as the script would; the
+ *   transaction's reply tells whether it still held that (and whether
+ *   the repeated MO is open: ZSCORE), or the commit raced;
+ * - no session checked: kept, or none read and none written (an SMS
+ *   lookup with no menu open). The script's compare-and-swap would
+ *   write nothing either; a session made since by another MO of the
+ *   phone is that MO's, this one ordered before it;
+ * - under the reply limit as read (c->profile): counted by HINCRBY, so
+ *   two MOs of a phone in flight at once (two processes, SMS and USSD)
+ *   each count; they may both pass the limit's last reply (the script,
+ *   atomic, lets one: protect.replies_exact);
+ * - none of the rest: an SMS copy, a request, a failed lookup (the
+ *   lock-out), a language, an opt-out (either way), a profile opted out
+ *   (kept without expiry).
+ */
+static bool commit_lean(struct store *st, const struct store_commit *c,
+			int64_t now, struct lean *l)
+{
+	const struct cgw_conf *conf = store_conf(st);
+	const struct store_profile *p = c->profile;
+	int lim = conf->protect.replies_per_minute;
+
+	memset(l, 0, sizeof(*l));
+	if (!c->record || !c->fp_held || !p || c->mt2 || c->req ||
+	    c->lookup_failed || c->set_lang || c->optout >= 0 ||
+	    conf->protect.replies_exact ||
+	    (!c->keep_session && (c->next || c->expect_version != 0)) ||
+	    strcmp(mo_in_mode(c->mo, false), "begin") == 0)
+		return false;
+	l->fp = conf->gateway.mo_dedup_window > 0 && c->mo->fp[0];
+	if (l->fp && c->fp_held[0] &&
+	    !store_fp_mark_live(c->fp_held, c->live, &l->again,
+				&l->again_len))
+		return false;
+	l->count = lim > 0 && c->mt && c->mt->ch == STORE_CH_SMS &&
+		   !c->reply_uncounted;
+	if (!l->count)
+		return true;
+	if (p->optout)
+		return false;
+	l->new_window = now - p->replies_since >= STORE_REPLY_WINDOW_MS;
+	if (!l->new_window && p->replies >= lim)
+		return false;	/* the script closes it, limited */
+	l->renew = p->renewed_period != now / RENEW_PERIOD_MS;
+	return true;
+}
+
+/* The number of lean_commands'. */
+static int lean_ncmds(const struct store_commit *c, const struct lean *l)
+{
+	return l->fp + !!l->again + !!c->mt +
+	       (l->count ? 1 + (!l->new_window && l->renew) + l->renew : 0);
+}
+
+/* After the records (n: the next command), what commit_lean decided in
+ * plain commands; returns the next command. */
+static int lean_commands(struct sreq *rq, int n, struct argv *a,
+			 struct store *st, const struct store_commit *c,
+			 const struct commit_keys *ck, const struct lean *l,
+			 int64_t now)
+{
+	const struct cgw_conf *conf = store_conf(st);
+	struct commit_ctx *cx = rq->ctx;
+	char v[STORE_FP_VALUE_MAX];
+
+	cx->fp_at = cx->open_at = -1;
+	if (l->fp) {
+		/* EXEC's reply holds those of the commands after MULTI */
+		cx->fp_at = n - 2;
+		util_strlcpy(cx->fp_expect, c->fp_held, sizeof(cx->fp_expect));
+		store_fp_mark(c->mark, c->mo->id, v, sizeof(v));
+		arg_reset(a);
+		arg_s(a, "SET");
+		arg_s(a, ck->fp);
+		arg_s(a, v);
+		/* an absolute time: Redis rewrites PX into PXAT anyway */
+		arg_s(a, "PXAT");
+		arg_i(a, now + conf->gateway.mo_dedup_window);
+		arg_s(a, "GET");
+		sreq_send(rq, n++, a);
+	}
+	if (l->again) {
+		/* the MO it repeats, open (in the inbound queue: a two-call
+		 * MO not answered yet), makes it a re-delivery */
+		cx->open_at = n - 2;
+		memcpy(cx->again, l->again, l->again_len);
+		cx->again[l->again_len] = '\0';
+		arg_reset(a);
+		arg_s(a, "ZSCORE");
+		arg_s(a, ck->inq);
+		arg_s(a, cx->again);
+		sreq_send(rq, n++, a);
+	}
+	if (c->mt) {
+		arg_reset(a);
+		arg_s(a, "ZADD");
+		arg_s(a, ck->outq);
+		arg_i(a, now + conf->gateway.mt_lease);
+		arg_s(a, c->mt->id);
+		sreq_send(rq, n++, a);
+	}
+	if (!l->count)
+		return n;
+	cx->lean_flags = STORE_COMMIT_COUNTED;
+	arg_reset(a);
+	if (l->new_window) {
+		arg_s(a, "HSET");
+		arg_s(a, ck->ph);
+		arg_s(a, "rlw");
+		arg_i(a, now);
+		arg_s(a, "rln");
+		arg_s(a, "1");
+	} else {
+		arg_s(a, "HINCRBY");
+		arg_s(a, ck->ph);
+		arg_s(a, "rln");
+		arg_s(a, "1");
+		if (l->renew) {
+			sreq_send(rq, n++, a);
+			arg_reset(a);
+			arg_s(a, "HSET");
+			arg_s(a, ck->ph);
+		}
+	}
+	if (l->renew) {
+		arg_s(a, "xd");
+		arg_i(a, now / RENEW_PERIOD_MS);
+	}
+	sreq_send(rq, n++, a);
+	if (l->renew) {
+		arg_reset(a);
+		arg_s(a, "PEXPIREAT");
+		arg_s(a, ck->ph);
+		arg_i(a, now + rec_profile.ttl_s * 1000LL);
+		sreq_send(rq, n++, a);
+	}
+	return n;
+}
+
 /*
  * Record mode is one transaction, MULTI, the records (commit_records),
  * the script, EXEC: what only Redis decides (a re-delivery, a conflict,
@@ -669,13 +922,18 @@ int store_commit(struct store *st, const struct store_commit *c,
 {
 	struct argv *a = store_argv(st);
 	const char *mo_state = commit_mo_state(c);
-	int ncmds = c->record ? 3 + (mo_state[0] ? 2 : 0) + (c->mt ? 2 : 0)
+	/* one clock for the records' expiries and the script's times */
+	int64_t now = util_now_ms();
+	struct lean l;
+	bool lean = commit_lean(st, c, now, &l);
+	/* MULTI, the records, the script or the lean commit's commands,
+	 * EXEC */
+	int ncmds = c->record ? 2 + (mo_state[0] ? 2 : 0) + (c->mt ? 2 : 0) +
+					(lean ? lean_ncmds(c, &l) : 1)
 			      : 1;
 	struct commit_keys ck;
 	struct commit_ctx *x;
 	struct sreq *rq;
-	/* one clock for the records' expiries and the script's times */
-	int64_t now = util_now_ms();
 	int rc, n = 1;
 
 	rc = sreq_open_raw(st, ncmds, commit_reply, commit_done, (void *)cb,
@@ -687,6 +945,8 @@ int store_commit(struct store *st, const struct store_commit *c,
 	x = rq->ctx;
 	memset(&x->res, 0, offsetof(struct store_commit_result, session.vars));
 	x->record = c->record;
+	x->lean = lean;
+	x->lean_flags = 0;
 	commit_keys(st, c, &ck);
 	if (c->record) {
 		arg_reset(a);
@@ -694,8 +954,12 @@ int store_commit(struct store *st, const struct store_commit *c,
 		sreq_send(rq, n++, a);
 		n = commit_records(rq, n, a, st, c, &ck, now);
 	}
-	build_commit(a, st, c, &ck, now);
-	sreq_send(rq, c->record ? n : 0, a);
+	if (lean) {
+		lean_commands(rq, n, a, st, c, &ck, &l, now);
+	} else {
+		build_commit(a, st, c, &ck, now);
+		sreq_send(rq, c->record ? n : 0, a);
+	}
 	if (c->record) {
 		/* a command not sent (too large): none of it runs */
 		arg_reset(a);
@@ -706,24 +970,65 @@ int store_commit(struct store *st, const struct store_commit *c,
 }
 
 int store_commit_unwrite(struct store *st, const struct store_mo *mo,
-			 const char *mt_id, store_done_fn *cb, void *arg)
+			 const char *mt_id, unsigned flags,
+			 const char *fp_prev, store_done_fn *cb, void *arg)
 {
-	char k_mo[STORE_KEY_MAX], k_mt[STORE_KEY_MAX];
+	const struct store_keys *k = store_keyctx(st);
+	unsigned shard = store_shard(st, mo->msisdn);
+	char k_mo[STORE_KEY_MAX], k_mt[STORE_KEY_MAX], key[STORE_KEY_MAX];
+	const char *keys[LUA_FP_FORGET_NKEYS];
 	struct argv *a = store_argv(st);
+	bool mt = mt_id && *mt_id;
 	struct sreq *rq;
-	int rc;
+	int rc, n = 0;
 
-	rc = sreq_open(st, 1, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
+	rc = sreq_open(st, 4, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
 	if (rc < 0)
 		return rc;
 	/* the keys the commit gave them (commit_keys) */
-	record_keys(store_keyctx(st), store_shard(st, mo->msisdn), mo->id,
-		    mt_id && *mt_id ? mt_id : NULL, k_mo, k_mt);
+	record_keys(k, shard, mo->id, mt ? mt_id : NULL, k_mo, k_mt);
+	/* the queue entry first: cut short, the reply is not sent */
+	if (mt) {
+		store_key_shard(k, shard, SK_OUTQ, NULL, key, sizeof(key));
+		arg_reset(a);
+		arg_s(a, "ZREM");
+		arg_s(a, key);
+		arg_s(a, mt_id);
+		sreq_send(rq, n++, a);
+	}
 	arg_reset(a);
 	arg_s(a, "DEL");
 	arg_s(a, k_mo);
 	arg_s(a, k_mt);
-	sreq_send(rq, 0, a);
+	sreq_send(rq, n++, a);
+	if (mo->fp[0]) {
+		store_key_shard(k, shard, SK_FP, mo->fp, key, sizeof(key));
+		arg_reset(a);
+		if (fp_prev && *fp_prev) {
+			/* what a raced commit's SET ... GET found, back, its
+			 * window again (as mo_commit.lua's fp_put_back) */
+			arg_s(a, "SET");
+			arg_s(a, key);
+			arg_s(a, fp_prev);
+			arg_s(a, "PXAT");
+			arg_i(a, util_now_ms() +
+					 store_conf(st)->gateway.mo_dedup_window);
+		} else {
+			keys[LUA_FP_FORGET_FP] = key;
+			arg_script(a, LUA_FP_FORGET, keys);
+			arg_kv(a, "id", mo->id);
+		}
+		sreq_send(rq, n++, a);
+	}
+	if (flags & STORE_COMMIT_COUNTED) {
+		store_key_phone(k, SK_PROFILE, mo->msisdn, key, sizeof(key));
+		arg_reset(a);
+		arg_s(a, "HINCRBY");
+		arg_s(a, key);
+		arg_s(a, "rln");
+		arg_s(a, "-1");
+		sreq_send(rq, n++, a);
+	}
 	return sreq_commit(rq);
 }
 

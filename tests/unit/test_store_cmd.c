@@ -627,6 +627,50 @@ START_TEST(test_script_render)
 }
 END_TEST
 
+/* The fingerprint's mark made in C (a lean commit) in fp_mark.lua's form,
+ * and judged as its fp_judge judges a live one. */
+START_TEST(test_fp_mark)
+{
+	struct store_fp_ack ack = { .at = 1796682596686,
+				    .conn = "b711eee6e0f2f3c7" };
+	char v[STORE_FP_VALUE_MAX];
+	const char *id;
+	size_t n;
+
+	store_fp_mark(&ack, "1a252a0c14e-vm.15447-1", v, sizeof(v));
+	ck_assert_str_eq(v, "a 1796682596686 b711eee6e0f2f3c7 0 "
+			    "1a252a0c14e-vm.15447-1");
+	/* live on one of the process's connections: its MO's id */
+	ck_assert(store_fp_mark_live(v, "00c0ffee00c0ffee b711eee6e0f2f3c7",
+				     &id, &n));
+	ck_assert_int_eq((int)n, (int)strlen("1a252a0c14e-vm.15447-1"));
+	ck_assert(strncmp(id, "1a252a0c14e-vm.15447-1", n) == 0);
+	/* a connection of another process, a prefix of a live one: not */
+	ck_assert(!store_fp_mark_live(v, "00c0ffee00c0ffee", &id, &n));
+	ck_assert(!store_fp_mark_live(v, "b711eee6e0f2f3c", &id, &n));
+	ck_assert(!store_fp_mark_live(v, "b711eee6e0f2f3c7a", &id, &n));
+	ck_assert(!store_fp_mark_live(v, "", &id, &n));
+	/* an up-1 mark (a process of before the connection keys): live */
+	ck_assert(store_fp_mark_live("a 17 0c 1 x", "", &id, &n));
+	ck_assert_int_eq((int)n, 1);
+	/* the plain id; no conn: the plain id made */
+	ck_assert(!store_fp_mark_live("1a252a0c14e-vm.15447-1", "x", &id, &n));
+	ack.conn = "";
+	store_fp_mark(&ack, "m1", v, sizeof(v));
+	ck_assert_str_eq(v, "m1");
+	store_fp_mark(NULL, "m2", v, sizeof(v));
+	ck_assert_str_eq(v, "m2");
+	/* not marks, as fp_parse's pattern refuses them */
+	ck_assert(!store_fp_mark_live("a  0c 0 x", "0c", &id, &n));
+	ck_assert(!store_fp_mark_live("a 17 zz 0 x", "zz", &id, &n));
+	ck_assert(!store_fp_mark_live("a 17 0c 2 x", "0c", &id, &n));
+	ck_assert(!store_fp_mark_live("a 17 0c 0 ", "0c", &id, &n));
+	ck_assert(!store_fp_mark_live("a 17 0c 0", "0c", &id, &n));
+	ck_assert(!store_fp_mark_live("b 17 0c 0 x", "0c", &id, &n));
+	ck_assert(!store_fp_mark_live("", "0c", &id, &n));
+}
+END_TEST
+
 Suite *suite_store_cmd(void)
 {
 	Suite *s = suite_create("store_cmd");
@@ -645,6 +689,7 @@ Suite *suite_store_cmd(void)
 	tcase_add_test(tc, test_record_sparse);
 	tcase_add_test(tc, test_record_packed);
 	tcase_add_test(tc, test_pack_fits);
+	tcase_add_test(tc, test_fp_mark);
 	suite_add_tcase(s, tc);
 	return s;
 }

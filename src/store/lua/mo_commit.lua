@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --! KEYS sess inq mo outq mt ph fp up ?mt2 ?requests ?rq
 --! ARGV mo_id expect_v flags sess_until mt_id mt_score set_lang optout now mt2_id mo_state ack_at ack_conn owner live
---! CONF mt_ttl_s lookup_window_ms lookup_limit block_ms replies_per_minute ph_ttl_s dedup_ms
+--! CONF mt_ttl_s lookup_window_ms lookup_limit block_ms replies_per_minute ph_ttl_s dedup_ms reply_window_ms
 --! USE fp_mark
 -- Round trip 2 of an MO, atomic: if the MO is still open and the session
 -- version is still expect_v, replaces the session (group A.sess), queues
@@ -138,11 +138,14 @@ end
 -- the reply limit: one window of a minute in the profile (rlw, rln),
 -- `taken` replies counted in it here
 local rlw, rln, taken = r[1] or '0', tonumber(r[2] or '0'), 0
-if now - tonumber(rlw) >= 60000 then rlw, rln = A.now, 0 end
+if now - tonumber(rlw) >= tonumber(C.reply_window_ms) then
+  rlw, rln = A.now, 0
+end
 -- the profile's fields this script writes, in one HSET; it then lives
 -- ph_ttl_s from this write, unless it holds an opt-out. The expiry is
 -- written again only in a new period of 10^8 ms (about 28 hours; xd, the
--- period of the last, `now` without its last 8 digits: no arithmetic) or
+-- period of the last, `now` without its last 8 digits: no arithmetic;
+-- a lean commit, store_mo.c, divides by 10^8) or
 -- when the opt-out changes: an EXPIRE per reply was a tenth of this
 -- script's commands, for a TTL of 400 days.
 local function ph_write(f)
