@@ -44,6 +44,7 @@ for D in $COUNTS; do
 		echo "wait-file path=$T/finish timeout=600"
 	} >"$T/bench.sim"
 	bench_start "$T/bench.sim"
+	bench_import_own 1 "$MOS"
 	for k in $(seq "$D"); do
 		sed "s/127.0.0.1:$HTTP_PORT/127.0.0.1:$("$CGW_BUILDDIR"/tests/freeport)/" \
 			"$T/gw.cfg" >"$T/gw$k.cfg"

@@ -12,13 +12,48 @@
 # values fit in 256 bytes (STORE_LISTPACK_VALUE_MIN) stay listpacks
 REDIS_EXTRA="${REDIS_EXTRA:-} --hash-max-listpack-value 256"
 
-# bench_lookups FIRST COUNT CONNS: sim script lines sending COUNT dossier
-# lookups from phones 849(300000 + FIRST + i), round robin over CONNS binds
+# Citizen i's dossier code (awk function bench_code), the same in every
+# run: a citizen looks up its own dossier, as a province's citizens do
+# (a lookup of another's is refused and counts towards a lock-out).
+BENCH_CODE_AWK='function bench_code(i) {
+	return sprintf("000.00.19.H56-2508%02d-%04d", 1 + int(i / 10000), i % 10000) }'
+BENCH_DOSSIER_HEADER="code,phone,status,procedure,agency,received_at,due_at,id_last4"
+
+# bench_dossier_rows BASE FIRST COUNT: CSV rows (no header) of the
+# dossiers of citizens FIRST .. FIRST + COUNT - 1, citizen i's phone
+# BASE + i
+bench_dossier_rows() {
+	awk -v b="$1" -v f="$2" -v n="$3" "$BENCH_CODE_AWK"'
+	BEGIN { for (i = f; i < f + n; i++)
+		printf "%s,%.0f,4,Cap ban sao trich luc khai sinh,UBND xa Phuc Xuan,2025-08-06,2025-08-20,1234\n",
+			bench_code(i), b + i }'
+}
+
+# bench_import_own FIRST COUNT: imports the dossiers of bench_lookups'
+# citizens FIRST .. FIRST + COUNT - 1 (phones 849(300000 + i)), after
+# bench_start
+bench_import_own() {
+	{
+		echo "$BENCH_DOSSIER_HEADER"
+		bench_dossier_rows 84900300000 "$1" "$2"
+	} >"$T/own.csv"
+	"$CTL" -c "$T/gw.cfg" import --no-notify "$T/own.csv" >"$T/own.out" 2>&1 ||
+		fail "importing the citizens' dossiers: $(tail -n 3 "$T/own.out")"
+}
+
+# bench_lookups FIRST COUNT CONNS [missing]: sim script lines sending COUNT
+# dossier lookups from phones 849(300000 + FIRST + i), round robin over
+# CONNS binds, each of the citizen's own dossier (bench_import_own), or
+# with "missing" of one that is not there (refused, counted towards the
+# lock-out: what these scripts looked up until 2026-12-07)
 bench_lookups() {
 	# awk: a shell loop takes minutes for 20000 MOs
-	awk -v f="$1" -v n="$2" -v d="$3" 'BEGIN { for (i = f; i < f + n; i++)
-		printf "mo from=849%08d to=8088 text=\"TRACUU 000.00.19.H56-250806-0099\" conn=%d\n",
-			300000 + i, i % d + 1 }'
+	awk -v f="$1" -v n="$2" -v d="$3" -v m="${4:-}" "$BENCH_CODE_AWK"'
+	BEGIN { for (i = f; i < f + n; i++)
+		printf "mo from=849%08d to=8088 text=\"TRACUU %s\" conn=%d\n",
+			300000 + i,
+			m == "missing" ? "000.00.19.H56-250806-0099" : bench_code(i),
+			i % d + 1 }'
 }
 
 # bench_key_kinds [MAX]: the bytes of Redis's keys by kind (MEMORY USAGE,

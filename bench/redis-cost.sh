@@ -30,6 +30,7 @@ export CGW_BUILDDIR CGW_SRCDIR
 	echo "wait-file path=$T/finish timeout=600"
 } >"$T/bench.sim"
 bench_one_gw "$T/bench.sim"
+bench_import_own 0 $(( MOS + 1 ))
 
 # sent FILE: the commands a client sent (not a script's, not MONITOR's)
 sent() {

@@ -55,7 +55,7 @@ export CGW_BUILDDIR CGW_SRCDIR
 {
 	echo "wait-file path=$T/go1 timeout=60"
 	if [ $FAILED = 1 ]; then
-		bench_lookups 0 1 1	# -0099: no such dossier
+		bench_lookups 0 1 1 missing	# refused
 	else
 		echo 'mo from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"'
 	fi
