@@ -494,7 +494,8 @@ struct store_commit {
 #define STORE_COMMIT_COUNTED 8u
 struct store_commit_result {
 	enum store_commit_verdict verdict;
-	unsigned flags;			/* of STORE_COMMIT_OK */
+	unsigned flags;			/* of STORE_COMMIT_OK; of RACED,
+					 * STORE_COMMIT_COUNTED */
 	/* record mode, as in store_mo_in_result: STORE_COMMIT_DUP, the
 	 * original, why and what the fingerprint held; STORE_COMMIT_OK, the
 	 * MO this repeats ("" when none) and why a copy of it would have
@@ -522,8 +523,9 @@ int store_commit(struct store *st, const struct store_commit *c,
  * STORE_COMMIT_COUNTED in flags, the reply's count in the profile; its
  * fingerprint, back to fp_prev (not "") for dedup_window, or else deleted
  * if it names mo (fp_forget.lua). For a commit that failed (-EPROTO
- * above: flags 0, fp_prev NULL; a count made stays, a reply fewer that
- * minute) or raced (STORE_COMMIT_RACED: its flags and fp_prev).
+ * above: flags 0, fp_prev NULL, or what a lean commit before it raced
+ * against; a count made stays, a reply fewer that minute) or raced
+ * (STORE_COMMIT_RACED: its flags and fp_prev).
  */
 int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 			 const char *mt_id, unsigned flags,
