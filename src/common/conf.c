@@ -1331,7 +1331,11 @@ static int read_file(config_t *cfg, const char *dir, const char *path,
 		     char *err, size_t errlen)
 {
 	const char *efile;
+	/* a directory named by @include would end the process */
+	int rc = util_cfg_includes(dir, path, err, errlen);
 
+	if (rc < 0)
+		return rc;
 	/* libconfig resolves @include against this directory, not against
 	 * the including file: make it the config file's own directory. */
 	config_set_include_dir(cfg, dir);

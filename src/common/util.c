@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include "common/util.h"
 
 size_t util_strlcpy(char *dst, const char *src, size_t dstlen)
@@ -206,4 +208,52 @@ uint64_t util_fnv1a64(const void *data, size_t len, uint64_t seed)
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+static int cfg_includes(const char *dir, const char *file, int depth,
+			char *err, size_t errlen)
+{
+	char line[4096], path[4096];
+	bool at_start = true;
+	int n = 0, rc = 0;
+	FILE *f;
+
+	if (depth > 10 || !(f = fopen(file, "r")))
+		return 0;
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t"), *q;
+		bool start = at_start;
+		struct stat st;
+
+		at_start = strchr(line, '\n') != NULL;
+		n += at_start;
+		if (!start || strncmp(p, "@include", 8) != 0)
+			continue;
+		p += 8 + strspn(p + 8, " \t");
+		if (*p != '"' || !(q = strchr(p + 1, '"')))
+			continue;
+		if (dir)
+			snprintf(path, sizeof(path), "%s/%.*s", dir,
+				 (int)(q - p - 1), p + 1);
+		else
+			snprintf(path, sizeof(path), "%.*s", (int)(q - p - 1),
+				 p + 1);
+		if (stat(path, &st) < 0)
+			continue;
+		if (!S_ISREG(st.st_mode))
+			rc = util_err(err, errlen, -EINVAL,
+				      "%s:%d: @include \"%.*s\": not a file",
+				      file, n + !at_start, (int)(q - p - 1),
+				      p + 1);
+		else
+			rc = cfg_includes(dir, path, depth + 1, err, errlen);
+	}
+	fclose(f);
+	return rc;
+}
+
+int util_cfg_includes(const char *dir, const char *file, char *err,
+		      size_t errlen)
+{
+	return cfg_includes(dir, file, 0, err, errlen);
 }

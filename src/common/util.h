@@ -36,6 +36,21 @@ size_t util_sdec(char *out, long long v);
 int util_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * Every @include of libconfig file `file` (and of what it includes) names
+ * a regular file, or nothing at all (libconfig reports that one): 0, or
+ * -EINVAL with "file:line: @include \"NAME\": not a file" in err.
+ * libconfig 1.5 opens a directory named by @include ("" is its include
+ * directory itself) and its scanner, failing to read it, calls exit(): a
+ * config, menu or notices file would end the process that reads it.
+ * Lines as libconfig's scanner takes them: @include "NAME" at a line's
+ * start, NAME relative to `dir` (its include directory; NULL: none set,
+ * NAME as written). Nested as deep as libconfig allows (10), which also
+ * bounds the walk of a file that includes itself.
+ */
+int util_cfg_includes(const char *dir, const char *file, char *err,
+		      size_t errlen);
+
 /* Milliseconds: wall clock (UTC epoch) and monotonic. */
 int64_t util_now_ms(void);
 /*

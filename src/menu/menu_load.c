@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "menu/menu.h"
 #include "services/services.h"
@@ -751,57 +750,13 @@ static int load_node(struct loader *ld, const config_setting_t *s,
 
 /* --- the tree ----------------------------------------------------------- */
 
-/*
- * Every @include of file (and of what it includes) names a regular file,
- * or nothing at all (libconfig reports that one): libconfig 1.5 opens a
- * directory ("" is the menus directory itself) and its scanner, failing
- * to read it, exits the process. Lines as libconfig's scanner takes
- * them: @include "NAME" at a line's start, NAME relative to the menus
- * directory. depth: libconfig's own limit of nested includes (10) bounds
- * the walk of a file that includes itself.
- */
-static int check_includes(struct loader *ld, const char *file, int depth)
-{
-	char line[4096], path[4096];
-	bool at_start = true;
-	int n = 0, rc = 0;
-	FILE *f;
-
-	if (depth > 10 || !(f = fopen(file, "r")))
-		return 0;
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		const char *p = line + strspn(line, " \t"), *q;
-		bool start = at_start;
-		struct stat st;
-
-		at_start = strchr(line, '\n') != NULL;
-		n += at_start;
-		if (!start || strncmp(p, "@include", 8) != 0)
-			continue;
-		p += 8 + strspn(p + 8, " \t");
-		if (*p != '"' || !(q = strchr(p + 1, '"')))
-			continue;
-		snprintf(path, sizeof(path), "%s/%.*s", ld->dir,
-			 (int)(q - p - 1), p + 1);
-		if (stat(path, &st) < 0)
-			continue;
-		if (!S_ISREG(st.st_mode))
-			rc = util_err(ld->err, ld->errlen, -EINVAL,
-				      "%s:%d: @include \"%.*s\": not a file",
-				      file, n + !at_start, (int)(q - p - 1),
-				      p + 1);
-		else
-			rc = check_includes(ld, path, depth + 1);
-	}
-	fclose(f);
-	return rc;
-}
-
 /* Parses main.cfg and its includes into cfg (the caller's to destroy). */
 static int read_menu_file(struct loader *ld, config_t *cfg)
 {
 	const char *efile;
-	int rc = check_includes(ld, ld->main_file, 0);
+	/* a directory named by @include would end the process */
+	int rc = util_cfg_includes(ld->dir, ld->main_file, ld->err,
+				   ld->errlen);
 
 	if (rc < 0)
 		return rc;

@@ -295,6 +295,12 @@ static int load_proc(struct loader *ld, const config_setting_t *s)
 /* Reads path into cfg: 0, or -EINVAL with file:line. */
 static int read_file(struct loader *ld, config_t *cfg, const char *path)
 {
+	/* a directory named by @include would end the process (no include
+	 * directory set: names as written) */
+	int rc = util_cfg_includes(NULL, path, ld->err, ld->errlen);
+
+	if (rc < 0)
+		return rc;
 	if (config_read_file(cfg, path) == CONFIG_TRUE)
 		return 0;
 	if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)

@@ -457,6 +457,13 @@ int notice_load(const char *path, struct notice_set **out,
 		 slash ? path : ".");
 	config_init(&cfg);
 	config_set_include_dir(&cfg, dir);
+	/* a directory named by @include would end the process */
+	if (util_cfg_includes(dir, path, ld.first, sizeof(ld.first)) < 0) {
+		ld.problems++;
+		if (report)
+			report(ctx, ld.first);
+		goto done;
+	}
 	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
 		char line[768];
 

@@ -118,6 +118,27 @@ head -n 3 "$T/ctl.err" | diff "$T/want3" - >/dev/null ||
 "$GW" --help | grep -q "0 when valid; 1 after printing every mistake" ||
 	fail "--help does not document -t's exit status"
 
+# an @include of a directory ("" is the file's own directory), in the
+# configuration and in menus.dir's notices.cfg: libconfig 1.5 would open
+# it and its scanner exit the process ("input in flex scanner failed",
+# exit 2); the file and line are named, exit 1
+good
+{ echo '@include ""'; cat "$T/c.cfg"; } >"$T/c2.cfg" && mv "$T/c2.cfg" "$T/c.cfg"
+expect_error '1: @include "": not a file'
+rc=0
+"$GW" -t -c "$T/c.cfg" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "-t of a configuration's @include of a directory: exit $rc"
+good
+mkdir "$T/nmenus"
+cp -r "$CGW_SRCDIR/menus/." "$T/nmenus/"
+{ echo '@include ""'; cat "$CGW_SRCDIR/menus/notices.cfg"; } >"$T/nmenus/notices.cfg"
+sed -i 's|dir = "menus"|dir = "nmenus"|' "$T/c.cfg"
+rc=0
+"$GW" -t -c "$T/c.cfg" >"$T/t.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "-t of notices.cfg's @include of a directory: exit $rc: $(cat "$T/t.out")"
+grep -qF "$T/nmenus/notices.cfg:1: @include \"\": not a file" "$T/t.out" ||
+	fail "notices.cfg's @include of a directory not named: $(cat "$T/t.out")"
+
 # the reference in docs/ is what the binary prints
 "$GW" --config-reference >"$T/ref.md"
 cmp -s "$T/ref.md" "$CGW_SRCDIR/docs/configuration.md" ||
