@@ -247,6 +247,13 @@ keys_n() {
 	redis --scan --pattern "$1" | grep -c . || true
 }
 
+# expect_keys N PATTERN WHAT: fails, saying WHAT and naming the keys,
+# unless Redis holds exactly N keys matching PATTERN
+expect_keys() {
+	[ "$(keys_n "$2")" = "$1" ] ||
+		fail "$3: $(keys_n "$2") keys, not $1: $(redis --scan --pattern "$2" | tr '\n' ' ')"
+}
+
 # count_in FILE PATTERN: lines matching (fixed string)
 count_in() {
 	grep -cF -- "$2" "$1" || true

@@ -44,10 +44,8 @@ wait_for 20 grep -q "the mark of its acknowledgement not taken back" "$T/gw.log"
 grep -q "Redis error: WRONGTYPE" "$T/gw.log" || fail "the script did not fail"
 grep -q "MO .*: commit failed (Protocol error)" "$T/gw.log" ||
 	fail "the commit's failure not told apart: $(grep "commit failed" "$T/gw.log")"
-[ "$(keys_n 'cgw:*:mo:*')" = 1 ] ||
-	fail "the failed commit left its MO record: $(redis --scan --pattern 'cgw:*:mo:*' | tr '\n' ' ')"
-[ "$(keys_n 'cgw:*:mt:*')" = 1 ] ||
-	fail "the failed commit left its reply's record"
+expect_keys 1 'cgw:*:mo:*' "the failed commit left its MO record"
+expect_keys 1 'cgw:*:mt:*' "the failed commit left its reply's record"
 redis DEL "$fp" >/dev/null
 wait_sim 60
 [ "$(count_in "$T/sim.log" " SUBMIT #")" = 2 ] || fail "not one reply to each"
@@ -55,7 +53,7 @@ for mo in $(redis --scan --pattern 'cgw:*:mo:*'); do
 	[ "$(redis HGET "$mo" state)" = answered ] ||
 		fail "$mo: $(redis HGETALL "$mo" | tr '\n' ' ')"
 done
-[ "$(keys_n 'cgw:*:mo:*')" = 2 ] || fail "not two MO records"
-[ "$(keys_n 'cgw:*:mt:*')" = 2 ] || fail "not two MT records"
+expect_keys 2 'cgw:*:mo:*' "not two MO records"
+expect_keys 2 'cgw:*:mt:*' "not two MT records"
 stop_gw || fail "citizengw exited with an error"
 pass

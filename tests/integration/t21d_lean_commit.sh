@@ -59,6 +59,13 @@ write_config
 import_samples
 start_gw_k 1
 start_gw_k 2
+# every reply sent: no outbound queue holds one (nor one taken back)
+queues_empty() {
+	for q in $(redis --scan --pattern 'cgw:*:outq'); do
+		[ "$(redis ZCARD "$q")" = 0 ] ||
+			fail "$q: $(redis ZRANGE "$q" 0 -1 | tr '\n' ' ')"
+	done
+}
 : >"$T/all-bound"
 wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 3 ]" ||
 	fail "lookups a, b and a2 not answered"
@@ -139,13 +146,9 @@ sleep 1.6	# expect-quiet
 	fail "not one commit raced: $(cat "$T/gw1.log" "$T/gw2.log" | grep "meanwhile\|re-deliver")"
 cat "$T/gw1.log" "$T/gw2.log" | grep -q "re-delivery" ||
 	fail "the raced copy not judged a re-delivery"
-[ "$(keys_n 'cgw:*:mo:*')" = 4 ] ||
-	fail "MO records: $(redis --scan --pattern 'cgw:*:mo:*' | tr '\n' ' ')"
-[ "$(keys_n 'cgw:*:mt:*')" = 4 ] ||
-	fail "MT records: $(redis --scan --pattern 'cgw:*:mt:*' | tr '\n' ' ')"
-for q in $(redis --scan --pattern 'cgw:*:outq'); do
-	[ "$(redis ZCARD "$q")" = 0 ] || fail "$q: $(redis ZRANGE "$q" 0 -1 | tr '\n' ' ')"
-done
+expect_keys 4 'cgw:*:mo:*' "MO records"
+expect_keys 4 'cgw:*:mt:*' "MT records"
+queues_empty
 [ "$(redis HGET "$ph" rln)" = 4 ] || fail "the raced count not taken back: rln $(redis HGET "$ph" rln)"
 
 # (d) a lean commit refused by Redis: B's count not an integer, in a
@@ -156,17 +159,13 @@ redis HSET "$phb" rlw "$(( $(date +%s) * 1000 + 3600000 ))" rln x >/dev/null
 wait_for 20 grep -q "MO-RESP d status=0x00000064" "$T/sim.log" ||
 	fail "d not refused"
 sleep 0.3
-[ "$(keys_n 'cgw:*:mo:*')" = 4 ] ||
-	fail "the failed commit left its MO record"
-[ "$(keys_n 'cgw:*:mt:*')" = 4 ] ||
-	fail "the failed commit left its reply's record"
+expect_keys 4 'cgw:*:mo:*' "the failed commit left its MO record"
+expect_keys 4 'cgw:*:mt:*' "the failed commit left its reply's record"
 redis DEL "$phb" >/dev/null
 wait_sim 60
 [ "$(count_in "$T/sim.log" " SUBMIT #")" = 5 ] || fail "not one reply to each"
-[ "$(keys_n 'cgw:*:mo:*')" = 5 ] || fail "not five MO records"
-for q in $(redis --scan --pattern 'cgw:*:outq'); do
-	[ "$(redis ZCARD "$q")" = 0 ] || fail "$q: $(redis ZRANGE "$q" 0 -1 | tr '\n' ' ')"
-done
+expect_keys 5 'cgw:*:mo:*' "not five MO records"
+queues_empty
 kill "$GW1" "$GW2"
 wait "$GW1" || fail "daemon 1 exited with an error"
 wait "$GW2" || fail "daemon 2 exited with an error"
