@@ -261,6 +261,12 @@ struct sreq {
  */
 void sreq_error(struct sreq *rq, const redisReply *reply);
 
+/* An MT leaves its queue k_q (ZREM), command 0 of rq: first, so that
+ * commands cut short leave it out of the queue, not sent again (a plain
+ * outcome, store_mt.c; a commit's records taken back, store_mo.c). */
+void store_send_unqueue(struct sreq *rq, struct argv *a, const char *k_q,
+			const char *id);
+
 /*
  * The fingerprint's mark as lib/fp_mark.lua makes it, "a <at> <conn> 0
  * <id>" (the acknowledgement `mark` about to go out; NULL or conn "": the

@@ -994,11 +994,8 @@ int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 	/* the queue entry first: cut short, the reply is not sent */
 	if (mt) {
 		store_key_shard(k, shard, SK_OUTQ, NULL, key, sizeof(key));
-		arg_reset(a);
-		arg_s(a, "ZREM");
-		arg_s(a, key);
-		arg_s(a, mt_id);
-		sreq_send(rq, n++, a);
+		store_send_unqueue(rq, a, key, mt_id);
+		n++;
 	}
 	arg_reset(a);
 	arg_s(a, "DEL");

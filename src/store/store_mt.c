@@ -164,9 +164,8 @@ static bool mt_lean(const struct store_mt *mt, int nparts)
 	       mt->tries == 0;
 }
 
-/* An MT sent leaves its queue: command 0 of a plain outcome. */
-static void send_unqueue(struct sreq *rq, struct argv *a, const char *k_q,
-			 const char *id)
+void store_send_unqueue(struct sreq *rq, struct argv *a, const char *k_q,
+			const char *id)
 {
 	arg_reset(a);
 	arg_s(a, "ZREM");
@@ -202,7 +201,7 @@ static int send_lean_sent(struct sreq *rq, struct argv *a, const char *k_q,
 			  const struct store_mt *mt, const char *bind,
 			  const char *ids, uint32_t status)
 {
-	send_unqueue(rq, a, k_q, mt->id);
+	store_send_unqueue(rq, a, k_q, mt->id);
 	arg_reset(a);
 	arg_s(a, "HSET");
 	arg_s(a, ((struct map_ctx *)rq->ctx)->k_mt);
@@ -238,7 +237,7 @@ static int send_lean_sent(struct sreq *rq, struct argv *a, const char *k_q,
 static int send_screen_sent(struct sreq *rq, struct argv *a,
 			    const char *k_q, const char *id)
 {
-	send_unqueue(rq, a, k_q, id);
+	store_send_unqueue(rq, a, k_q, id);
 	arg_reset(a);
 	arg_s(a, "DEL");
 	arg_s(a, ((struct map_ctx *)rq->ctx)->k_mt);
