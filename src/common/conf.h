@@ -126,6 +126,8 @@ struct cgw_conf {
 		char service_code[32];
 		int dialect;		/* enum ussd_dialect_id */
 		int session_ttl;	/* ms */
+		bool sessions_exact;	/* stepped by mo_commit.lua, never
+					 * a lean commit (store_mo.c) */
 	} ussd;
 
 	struct {

@@ -647,7 +647,7 @@ static void mo_settle(struct mo_job *j)
 	if (j->unwrite) {
 		rc = store_commit_unwrite(j->gw->store, &j->mo,
 					  has_reply(j) ? j->mt.id : NULL, 0,
-					  j->raced ? j->fp_held : NULL,
+					  j->raced ? j->fp_held : NULL, NULL,
 					  unwrite_cb, j);
 		if (rc < 0)
 			unwrite_cb(j, rc);
@@ -748,14 +748,20 @@ static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 	if (res->verdict == STORE_COMMIT_RACED) {
 		/* a copy of it (the SMS centre's) wrote its fingerprint
 		 * between its read and its commit, or the MO it repeats is
-		 * open */
-		LOGP(LOG_MENU, LOG_INFO, px, "MO %s: its fingerprint changed "
-		     "meanwhile; committing it by the script", j->mo.id);
+		 * open, or another MO of its phone stepped the session; or
+		 * a command of a session's step failed */
+		struct store_sess_undo undo = { &res->session, res->stepped };
+
+		LOGP(LOG_MENU, LOG_INFO, px, "MO %s: its %s changed "
+		     "meanwhile; committing it by the script", j->mo.id,
+		     res->flags & STORE_COMMIT_SESSION
+			     ? "fingerprint or session" : "fingerprint");
 		j->raced = true;
 		util_strlcpy(j->fp_held, res->fp_prev, sizeof(j->fp_held));
 		rc = store_commit_unwrite(gw->store, &j->mo,
 					  has_reply(j) ? j->mt.id : NULL,
-					  res->flags, j->fp_held, takeback_cb, j);
+					  res->flags, j->fp_held, &undo,
+					  takeback_cb, j);
 		if (rc < 0)
 			takeback_cb(j, rc);
 		return;

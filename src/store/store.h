@@ -469,10 +469,12 @@ struct store_commit {
 	 * 143 K). That is: the fingerprint free, or the mark of a copy
 	 * acknowledged in time on a connection of `live` (a citizen asking
 	 * again: answered, dup_of names it); no session to check (none read,
-	 * or kept); no request, SMS copy, language, opt-out or failed lookup;
-	 * under the reply limit as read. Its fingerprint goes in by SET ...
-	 * GET: found otherwise than read (a copy of the MO in between), or
-	 * the copy it repeats still open, STORE_COMMIT_RACED.
+	 * or kept), or a USSD answer's step (not with ussd.sessions_exact);
+	 * no request, SMS copy, language, opt-out or failed lookup; under the
+	 * reply limit as read. Its fingerprint goes in by SET ... GET, a
+	 * USSD step's session by HGETALL (what was there), DEL, HSET: found
+	 * otherwise than read (a copy of the MO in between; another MO's
+	 * step), or the copy it repeats still open, STORE_COMMIT_RACED.
 	 */
 	const char *fp_held;
 	const struct store_profile *profile;
@@ -492,6 +494,10 @@ struct store_commit {
 /* a lean commit counted its reply in the profile (rln): of
  * STORE_COMMIT_RACED, for store_commit_unwrite */
 #define STORE_COMMIT_COUNTED 8u
+/* a lean commit stepped the session: of STORE_COMMIT_RACED, with the
+ * session it found (store_commit_result.session), put back by
+ * store_commit_unwrite */
+#define STORE_COMMIT_SESSION 16u
 struct store_commit_result {
 	enum store_commit_verdict verdict;
 	unsigned flags;			/* of STORE_COMMIT_OK; of RACED,
@@ -505,7 +511,12 @@ struct store_commit_result {
 	char why[16];
 	char fp_prev[STORE_FP_VALUE_MAX];
 	struct store_session session;	/* STORE_COMMIT_CONFLICT: the
-					 * current one */
+					 * current one; RACED with
+					 * STORE_COMMIT_SESSION, the one the
+					 * lean step replaced (version 0:
+					 * none) */
+	uint64_t stepped;		/* RACED with STORE_COMMIT_SESSION:
+					 * the version the step wrote */
 };
 /* res is NULL when rc < 0; -EPROTO: record mode, the transaction wrote
  * the MO's and the reply's records but its script (or a command of a
@@ -525,11 +536,21 @@ int store_commit(struct store *st, const struct store_commit *c,
  * if it names mo (fp_forget.lua). For a commit that failed (-EPROTO
  * above: flags 0, fp_prev NULL, or what a lean commit before it raced
  * against; a count made stays, a reply fewer that minute) or raced
- * (STORE_COMMIT_RACED: its flags and fp_prev).
+ * (STORE_COMMIT_RACED: its flags and fp_prev). With STORE_COMMIT_SESSION,
+ * the session: if it still holds the lean step's version `stepped`, it
+ * is put back as `found` was (none if found->version is 0), its version
+ * made newer than both, so that an MO that read the step conflicts
+ * (sess_restore.lua).
  */
+struct store_sess_undo {
+	const struct store_session *found;
+	uint64_t stepped;
+};
 int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 			 const char *mt_id, unsigned flags,
-			 const char *fp_prev, store_done_fn *cb, void *arg);
+			 const char *fp_prev,
+			 const struct store_sess_undo *sess,
+			 store_done_fn *cb, void *arg);
 
 /*
  * Records the outcome of an MT: state "sent" (every part accepted: the SMS

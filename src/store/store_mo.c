@@ -25,6 +25,15 @@ static void reply_str(const redisReply *r, size_t i, char *out, size_t len)
 		util_strlcpy(out, r->element[i]->str, len);
 }
 
+/* The key of the session an MO of mo's channel steps. */
+static void mo_sess_key(const struct store_keys *k, const struct store_mo *mo,
+			char *out, size_t len)
+{
+	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
+						   : SK_SESS_SMS,
+			mo->msisdn, out, len);
+}
+
 /* The commands of round trip 1, in the order sent. */
 enum { MO_IN_SCRIPT, MO_IN_DOSSIER, MO_IN_WAIT, MO_IN_CMDS };
 
@@ -134,9 +143,7 @@ static void build_mo_in(struct argv *a, struct store *st,
 	store_key_shard(k, shard, SK_FP, mo->fp, k_fp, sizeof(k_fp));
 	store_key_shard(k, shard, SK_MO, mo->id, k_mo, sizeof(k_mo));
 	store_key_shard(k, shard, SK_INQ, NULL, k_inq, sizeof(k_inq));
-	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
-						   : SK_SESS_SMS,
-			mo->msisdn, k_sess, sizeof(k_sess));
+	mo_sess_key(k, mo, k_sess, sizeof(k_sess));
 	store_key_phone(k, SK_PROFILE, mo->msisdn, k_ph, sizeof(k_ph));
 	store_key_shard(k, shard, SK_UP, "", k_up, sizeof(k_up));
 	keys[LUA_MO_IN_FP] = k_fp;
@@ -239,9 +246,7 @@ int store_mo_read(struct store *st, const struct store_mo *mo,
 		return rc;
 	res = rq->ctx;
 	res->verdict = STORE_MO_NEW;
-	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
-						   : SK_SESS_SMS,
-			mo->msisdn, key, sizeof(key));
+	mo_sess_key(k, mo, key, sizeof(key));
 	cmd_hgetall(a, key);
 	sreq_send(rq, MO_READ_SESS, a);
 	store_key_phone(k, SK_PROFILE, mo->msisdn, key, sizeof(key));
@@ -253,13 +258,13 @@ int store_mo_read(struct store *st, const struct store_mo *mo,
 	}
 	/* what its fingerprint holds, for a lean commit (GET: about 2.8 K
 	 * of Redis's instructions, against the script's 100 K); none is
-	 * kept with no window. Not for a USSD answer: its session, there
-	 * but for one that ran out, is checked by the script (commit_lean),
-	 * and the GET would be work for nothing on two thirds of bench/run's
-	 * 60 s loop */
+	 * kept with no window. Not where every commit is the script's: an
+	 * SMS with protect.replies_exact, a USSD answer with
+	 * ussd.sessions_exact (commit_lean) */
 	res->fp_read = conf->gateway.mo_dedup_window <= 0;
-	if (mo->fp[0] && !res->fp_read && !conf->protect.replies_exact &&
-	    mo->ch == STORE_CH_SMS) {
+	if (mo->fp[0] && !res->fp_read &&
+	    !(mo->ch == STORE_CH_SMS ? conf->protect.replies_exact
+				     : conf->ussd.sessions_exact)) {
 		store_key_shard(k, store_shard(st, mo->msisdn), SK_FP, mo->fp,
 				key, sizeof(key));
 		arg_reset(a);
@@ -401,6 +406,11 @@ struct commit_ctx {
 	char fp_expect[STORE_FP_VALUE_MAX];
 	char again[STORE_ID_MAX];
 	unsigned lean_flags;
+	/* a lean step of the session: the index in EXEC's reply of the
+	 * HGETALL that found what it replaced (-1: none), the version it
+	 * must have had and the one written */
+	int sess_at;
+	uint64_t sess_expect;
 };
 
 /* Element i of EXEC's reply r as a string, "" for nil; NULL for another
@@ -414,47 +424,93 @@ static const char *exec_str(const redisReply *r, int i)
 	       : r->type == REDIS_REPLY_STRING ? r->str : NULL;
 }
 
+/* A lean commit raced (or failed with its session stepped): what it
+ * wrote is taken back, the fingerprint to `was` (what its SET ... GET
+ * found; NULL: not read), the session to what it replaced. */
+static void lean_raced(struct commit_ctx *cx, const redisReply *r,
+		       const char *was)
+{
+	struct store_commit_result *x = &cx->res;
+
+	x->verdict = STORE_COMMIT_RACED;
+	x->flags = cx->lean_flags;
+	util_strlcpy(x->fp_prev, was ? was : "", sizeof(x->fp_prev));
+	if (cx->sess_at < 0)
+		return;
+	/* what the step replaced (a session, or an error: none) */
+	r = r->element[cx->sess_at];
+	if (r->type == REDIS_REPLY_ARRAY)
+		reply_session(r, &x->session);
+	else
+		memset(&x->session, 0, offsetof(struct store_session, vars));
+	x->stepped = cx->sess_expect + 1;
+	x->flags |= STORE_COMMIT_SESSION;
+}
+
+/* Whether a lean step found the session at the version it read: HGETALL's
+ * reply r (none: version 0). */
+static bool lean_sess_ok(const struct commit_ctx *cx, const redisReply *r)
+{
+	if (r->type != REDIS_REPLY_ARRAY)
+		return false;
+	for (size_t i = 0; i + 1 < r->elements; i += 2)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(r->element[i]->str, "v") == 0)
+			return r->element[i + 1]->type == REDIS_REPLY_STRING &&
+			       strtoull(r->element[i + 1]->str, NULL, 10) ==
+				       cx->sess_expect;
+	return cx->sess_expect == 0;
+}
+
 /*
  * A lean commit's EXEC reply. OK when the fingerprint held what
  * store_mo_read read (a repeat: dup_of the MO it repeats, not open), or
- * nothing (gone meanwhile: as the script, a new MO). Otherwise RACED,
- * fp_prev what it held, to be put back. An error in it (a command of the
- * transaction refused): -EPROTO, what it wrote to take back, as for the
- * script's.
+ * nothing (gone meanwhile: as the script, a new MO), and a stepped
+ * session the version read. Otherwise RACED, fp_prev what the
+ * fingerprint held, the session what the step replaced, to be put back.
+ * An error in it (a command of the transaction refused): -EPROTO, what
+ * it wrote to take back, as for the script's; RACED when it stepped the
+ * session (put back, then the script commits it and meets the error).
  */
 static void lean_reply(struct sreq *rq, const redisReply *r)
 {
 	struct commit_ctx *cx = rq->ctx;
 	struct store_commit_result *x = &cx->res;
-	const char *was, *open;
+	const char *was = NULL, *open;
 
-	if (r->type != REDIS_REPLY_ARRAY) {
+	if (r->type != REDIS_REPLY_ARRAY ||
+	    (cx->sess_at >= 0 && (size_t)cx->sess_at >= r->elements)) {
 		rq->rc = -EIO;	/* EXEC aborted */
 		return;
 	}
+	if (cx->fp_at >= 0)
+		was = exec_str(r, cx->fp_at);
 	for (size_t i = 0; i < r->elements; i++)
 		if (r->element[i]->type == REDIS_REPLY_ERROR) {
 			sreq_error(rq, r->element[i]);
-			rq->rc = -EPROTO;
+			if (cx->sess_at >= 0)
+				lean_raced(cx, r, was);
+			else
+				rq->rc = -EPROTO;
 			return;
 		}
 	x->verdict = STORE_COMMIT_OK;
-	if (cx->fp_at < 0)
-		return;
-	if (!(was = exec_str(r, cx->fp_at))) {
+	if (cx->fp_at >= 0 && !was) {
 		rq->rc = -EIO;
 		return;
 	}
-	if (!*was)
+	if (cx->sess_at >= 0 && !lean_sess_ok(cx, r->element[cx->sess_at])) {
+		lean_raced(cx, r, was);
+		return;
+	}
+	if (!was || !*was)
 		return;
 	open = cx->open_at >= 0 ? exec_str(r, cx->open_at) : "";
 	if (strcmp(was, cx->fp_expect) == 0 && open && !*open) {
 		util_strlcpy(x->dup_of, cx->again, sizeof(x->dup_of));
 		return;
 	}
-	x->verdict = STORE_COMMIT_RACED;
-	x->flags = cx->lean_flags;
-	util_strlcpy(x->fp_prev, was, sizeof(x->fp_prev));
+	lean_raced(cx, r, was);
 }
 
 static void commit_reply(struct sreq *rq, int idx, const redisReply *r)
@@ -548,9 +604,7 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 	const struct store_mo *mo = c->mo;
 	unsigned shard = store_shard(st, mo->msisdn);
 
-	store_key_phone(k, mo->ch == STORE_CH_USSD ? SK_SESS_USSD
-						   : SK_SESS_SMS,
-			mo->msisdn, ck->sess, sizeof(ck->sess));
+	mo_sess_key(k, mo, ck->sess, sizeof(ck->sess));
 	store_key_shard(k, shard, SK_INQ, NULL, ck->inq, sizeof(ck->inq));
 	record_keys(k, shard, mo->id, c->mt ? c->mt->id : NULL, ck->mo,
 		    ck->mt);
@@ -580,15 +634,29 @@ static void commit_keys(struct store *st, const struct store_commit *c,
 	ck->v[LUA_MO_COMMIT_RQ] = c->req ? ck->rq : NULL;
 }
 
-static void commit_session(struct argv *a, const struct store_session *s)
+/* A session's variables, each "x:<name>" and its value: as fields, or
+ * entries of group grp (not NULL) */
+static void session_vars(struct argv *a, const struct store_session *s,
+			 const char *grp)
 {
-	arg_record(a, &rec_session, "sess", s);
 	for (int i = 0; i < s->nvars; i++) {
 		char f[STORE_VAR_NAME + 4];
 
-		snprintf(f, sizeof(f), "x:%s", s->vars[i].name);
-		arg_group(a, "sess", f, s->vars[i].value);
+		snprintf(f, sizeof(f), "%s%s", rec_session.extra_prefix,
+			 s->vars[i].name);
+		if (grp) {
+			arg_group(a, grp, f, s->vars[i].value);
+		} else {
+			arg_s(a, f);
+			arg_s(a, s->vars[i].value);
+		}
 	}
+}
+
+static void commit_session(struct argv *a, const struct store_session *s)
+{
+	arg_record(a, &rec_session, "sess", s);
+	session_vars(a, s, "sess");
 }
 
 /* The request as the stream records it: the MO's phone, channel and id,
@@ -769,6 +837,7 @@ struct lean {
 	bool count;		/* its reply counted in the profile (rln) */
 	bool new_window;	/* in a new minute: rlw now, rln 1 */
 	bool renew;		/* the profile's expiry renewed (xd) */
+	bool sess;		/* a USSD answer's step of its session */
 };
 
 /*
@@ -782,7 +851,12 @@ struct lean {
  * - no session checked: kept, or none read and none written (an SMS
  *   lookup with no menu open). The script's compare-and-swap would
  *   write nothing either; a session made since by another MO of the
- *   phone is that MO's, this one ordered before it;
+ *   phone is that MO's, this one ordered before it. Or a USSD answer
+ *   stepping its session (not with ussd.sessions_exact): HGETALL, DEL,
+ *   HSET, the first telling whether the step replaced the version read
+ *   (else RACED: it is put back, sess_restore.lua). One process steps a
+ *   phone's session one MO at a time (gw.c parks the next), so only
+ *   another process's MO, or a copy of this one, races it;
  * - under the reply limit as read (c->profile): counted by HINCRBY, so
  *   two MOs of a phone in flight at once (two processes, SMS and USSD)
  *   each count; they may both pass the limit's last reply (the script,
@@ -799,10 +873,12 @@ static bool commit_lean(struct store *st, const struct store_commit *c,
 	int lim = conf->protect.replies_per_minute;
 
 	memset(l, 0, sizeof(*l));
+	l->sess = !c->keep_session && (c->next || c->expect_version != 0);
 	if (!c->record || !c->fp_held || !p || c->mt2 || c->req ||
 	    c->lookup_failed || c->set_lang || c->optout >= 0 ||
 	    conf->protect.replies_exact ||
-	    (!c->keep_session && (c->next || c->expect_version != 0)) ||
+	    (l->sess && (c->mo->ch != STORE_CH_USSD ||
+			 conf->ussd.sessions_exact)) ||
 	    strcmp(mo_in_mode(c->mo, false), "begin") == 0)
 		return false;
 	l->fp = conf->gateway.mo_dedup_window > 0 && c->mo->fp[0];
@@ -814,6 +890,8 @@ static bool commit_lean(struct store *st, const struct store_commit *c,
 		   !c->reply_uncounted;
 	if (!l->count)
 		return true;
+	if (l->sess)
+		return false;	/* a USSD screen is not counted */
 	if (p->optout)
 		return false;
 	l->new_window = now - p->replies_since >= STORE_REPLY_WINDOW_MS;
@@ -826,8 +904,48 @@ static bool commit_lean(struct store *st, const struct store_commit *c,
 /* The number of lean_commands'. */
 static int lean_ncmds(const struct store_commit *c, const struct lean *l)
 {
-	return l->fp + !!l->again + !!c->mt +
+	return l->fp + !!l->again + 4 * l->sess + !!c->mt +
 	       (l->count ? 1 + (!l->new_window && l->renew) + l->renew : 0);
+}
+
+/* A USSD answer's step of its session (commit_lean), as mo_commit.lua
+ * writes it: what was there (HGETALL: lean_reply checks its version),
+ * DEL, HSET of the next version (the node ended: node ""), its expiry;
+ * commands n to n + 3, returns the next. */
+static int lean_step(struct sreq *rq, int n, struct argv *a,
+		     const struct store_commit *c,
+		     const struct commit_keys *ck, int64_t now)
+{
+	struct commit_ctx *cx = rq->ctx;
+	const struct store_session *s = c->next;
+
+	cx->sess_at = n - 2;	/* EXEC's reply: those after MULTI */
+	cx->sess_expect = c->expect_version;
+	cmd_hgetall(a, ck->sess);
+	sreq_send(rq, n++, a);
+	arg_reset(a);
+	arg_s(a, "DEL");
+	arg_s(a, ck->sess);
+	sreq_send(rq, n++, a);
+	arg_reset(a);
+	arg_s(a, "HSET");
+	arg_s(a, ck->sess);
+	arg_s(a, "v");
+	arg_i(a, (long long)(c->expect_version + 1));
+	if (s) {
+		arg_fields(a, &rec_session, s);
+		session_vars(a, s, NULL);
+	} else {
+		arg_s(a, "node");
+		arg_s(a, "");
+	}
+	sreq_send(rq, n++, a);
+	arg_reset(a);
+	arg_s(a, "PEXPIREAT");
+	arg_s(a, ck->sess);
+	arg_i(a, now + c->ttl_ms);
+	sreq_send(rq, n++, a);
+	return n;
 }
 
 /* After the records (n: the next command), what commit_lean decided in
@@ -841,7 +959,7 @@ static int lean_commands(struct sreq *rq, int n, struct argv *a,
 	struct commit_ctx *cx = rq->ctx;
 	char v[STORE_FP_VALUE_MAX];
 
-	cx->fp_at = cx->open_at = -1;
+	cx->fp_at = cx->open_at = cx->sess_at = -1;
 	if (l->fp) {
 		/* EXEC's reply holds those of the commands after MULTI */
 		cx->fp_at = n - 2;
@@ -869,6 +987,8 @@ static int lean_commands(struct sreq *rq, int n, struct argv *a,
 		arg_s(a, cx->again);
 		sreq_send(rq, n++, a);
 	}
+	if (l->sess)
+		n = lean_step(rq, n, a, c, ck, now);
 	if (c->mt) {
 		arg_reset(a);
 		arg_s(a, "ZADD");
@@ -948,6 +1068,7 @@ int store_commit(struct store *st, const struct store_commit *c,
 	 * are read, and only on a conflict: 16 KB not cleared per MO */
 	x = rq->ctx;
 	memset(&x->res, 0, offsetof(struct store_commit_result, session.vars));
+	x->res.stepped = 0;
 	x->record = c->record;
 	x->lean = lean;
 	x->lean_flags = 0;
@@ -973,9 +1094,30 @@ int store_commit(struct store *st, const struct store_commit *c,
 	return sreq_commit(rq);
 }
 
+/* sess_restore.lua's call: undo's session back in k_sess unless it was
+ * written since the step */
+static void sess_restore(struct argv *a, const char *k_sess,
+			 const struct store_sess_undo *undo)
+{
+	const char *keys[LUA_SESS_RESTORE_NKEYS];
+	const struct store_session *f = undo->found;
+
+	keys[LUA_SESS_RESTORE_SESS] = k_sess;
+	arg_reset(a);
+	arg_script(a, LUA_SESS_RESTORE, keys);
+	arg_ki(a, "stepped", (long long)undo->stepped);
+	arg_ki(a, "found_v", (long long)f->version);
+	if (f->version) {
+		arg_record(a, &rec_session, "sess", f);
+		session_vars(a, f, "sess");
+	}
+}
+
 int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 			 const char *mt_id, unsigned flags,
-			 const char *fp_prev, store_done_fn *cb, void *arg)
+			 const char *fp_prev,
+			 const struct store_sess_undo *sess,
+			 store_done_fn *cb, void *arg)
 {
 	const struct store_keys *k = store_keyctx(st);
 	unsigned shard = store_shard(st, mo->msisdn);
@@ -986,9 +1128,16 @@ int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 	struct sreq *rq;
 	int rc, n = 0;
 
-	rc = sreq_open(st, 4, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
+	rc = sreq_open(st, 5, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
 	if (rc < 0)
 		return rc;
+	/* the session first: the step taken back before the MO's phone takes
+	 * another MO (gw.c: when this is done) */
+	if (sess && (flags & STORE_COMMIT_SESSION)) {
+		mo_sess_key(k, mo, key, sizeof(key));
+		sess_restore(a, key, sess);
+		sreq_send(rq, n++, a);
+	}
 	/* the keys the commit gave them (commit_keys) */
 	record_keys(k, shard, mo->id, mt ? mt_id : NULL, k_mo, k_mt);
 	/* the queue entry first: cut short, the reply is not sent */

@@ -242,6 +242,31 @@ import_samples() {
 		>"$T/import.out" 2>&1 || fail "import failed: $(cat "$T/import.out")"
 }
 
+# monitor_tx FILE: the transactions of a MONITOR output, one a line, each
+# the names of its commands between MULTI and EXEC, a command its script
+# ran as lua:NAME
+monitor_tx() {
+	python3 - "$1" <<'PY'
+import re, sys
+tx = None
+for line in open(sys.argv[1], errors='replace'):
+    c = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
+    if not c:
+        continue
+    if ' lua] ' in line:
+        if tx is not None:
+            tx.append('lua:' + c[0])
+        continue
+    if c[0] == 'MULTI':
+        tx = []
+    elif c[0] == 'EXEC' and tx is not None:
+        print(' '.join(tx))
+        tx = None
+    elif tx is not None:
+        tx.append(c[0])
+PY
+}
+
 # keys_n PATTERN: how many of Redis's keys match PATTERN
 keys_n() {
 	redis --scan --pattern "$1" | grep -c . || true

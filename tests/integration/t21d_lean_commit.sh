@@ -73,25 +73,7 @@ sleep 0.5	# their outcomes
 
 # (a) the commits of a and b as MONITOR saw them: each transaction's
 # commands, a script's marked
-python3 - "$T/monitor.out" >"$T/tx.out" <<'PY' || fail "reading MONITOR's output"
-import re, sys
-tx = None
-for line in open(sys.argv[1], errors='replace'):
-    c = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
-    if not c:
-        continue
-    if ' lua] ' in line:
-        if tx is not None:
-            tx.append('lua:' + c[0])
-        continue
-    if c[0] == 'MULTI':
-        tx = []
-    elif c[0] == 'EXEC' and tx is not None:
-        print(' '.join(tx))
-        tx = None
-    elif tx is not None:
-        tx.append(c[0])
-PY
+monitor_tx "$T/monitor.out" >"$T/tx.out" || fail "reading MONITOR's output"
 head -3 "$T/tx.out" >"$T/tx2.out"
 cat >"$T/tx2.want" <<EOF
 HSET PEXPIREAT HSET PEXPIREAT SET ZADD HSET PEXPIREAT

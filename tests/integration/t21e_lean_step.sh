@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The lean step (store_mo.c, commit_lean): a USSD answer steps its session
+# with plain commands in its commit's transaction, no script:
+#  (a) what Redis receives for a walk's answers: MULTI, the reply's
+#      record, the fingerprint (SET ... GET), HGETALL of the session (what
+#      the step replaces), DEL, HSET of the next version, its expiry, the
+#      reply queued, EXEC; the session it leaves is the one mo_commit.lua
+#      leaves (a third process with ussd.sessions_exact = true walks the
+#      same menu: field for field the same, but for the phone);
+#  (b) two gateway processes, Redis's writes paused, the same answer on
+#      both binds at once, the session at the main menu: both step it from
+#      version 1. The second EXEC finds version 2 (RACED): its step is
+#      taken back (sess_restore.lua puts back the first's, version 3), and
+#      the script commits it: a conflict, stepped again from the first's
+#      screen ("1" is no dossier code there), answered. Two replies, and
+#      the session's next answer (the code of a dossier B does not own)
+#      walks on from there: version 5, the last four ID digits asked.
+. "$(dirname "$0")/lib.sh"
+
+A=84912345678
+B=84987654321
+D=84955500022
+ASK="Nhap ma ho so (vi du 000.00.19.H56-250806-0001):"
+CODE=000.00.19.H56-250806-0001
+cat >"$T/run.sim" <<SIM
+wait-file path=$T/all-bound timeout=40
+ussd name=a0 from=$A to=8088 text="*8088#" op=1 its=0x0a00 conn=1
+expect-submit to=$A ussd_op=2 contains="1. Tra cuu ho so"
+ussd name=a1 from=$A to=8088 text="1" op=18 its=0x0a00 conn=1
+expect-submit to=$A ussd_op=2 text="$ASK"
+wait-file path=$T/a1-seen timeout=30
+ussd name=a2 from=$A to=8088 text="$CODE" op=18 its=0x0a00 conn=1
+expect-submit to=$A ussd_op=17 contains="Trang thai: Dang xu ly"
+ussd name=s0 from=$D to=8088 text="*8088#" op=1 its=0x0d00 conn=3
+expect-submit to=$D ussd_op=2 contains="1. Tra cuu ho so"
+ussd name=s1 from=$D to=8088 text="1" op=18 its=0x0d00 conn=3
+expect-submit to=$D ussd_op=2 text="$ASK"
+wait-file path=$T/s1-seen timeout=30
+ussd name=b0 from=$B to=8088 text="*8088#" op=1 its=0x0b00 conn=1
+expect-submit to=$B ussd_op=2 contains="1. Tra cuu ho so"
+wait-file path=$T/paused timeout=30
+ussd name=b1 from=$B to=8088 text="1" op=18 its=0x0b00 conn=1
+ussd name=b1x from=$B to=8088 text="1" op=18 its=0x0b00 conn=2
+expect-resp mo=b1 status=0x00 timeout=20
+expect-resp mo=b1x status=0x00 timeout=20
+expect-submit to=$B ussd_op=2 text="$ASK"
+expect-submit to=$B ussd_op=2 text="Du lieu khong hop le.\n$ASK"
+expect-quiet ms=1000
+ussd name=b2 from=$B to=8088 text="$CODE" op=18 its=0x0b00 conn=1
+expect-submit to=$B ussd_op=2 text="Nhap 4 so cuoi CCCD cua nguoi nop ho so:"
+SIM
+
+start_redis
+redis MONITOR >"$T/monitor.out" 2>&1 &
+MON=$!
+PIDS="$PIDS $MON"
+start_sim "$T/run.sim" --timeout 120
+write_config
+import_samples
+start_gw_k 1
+start_gw_k 2
+start_gw_k 3 's/^ussd = {/ussd = { sessions_exact = true;/'
+grep -q "sessions_exact = true" "$T/gw3.cfg" || fail "daemon 3's configuration"
+: >"$T/all-bound"
+
+# (a) A's walk on the first process (lean), D's on the third (the script)
+sess_of() {
+	redis --scan --pattern "cgw:*:sess:$1:u"
+}
+wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 2 ]" ||
+	fail "a0, a1 not answered"
+sleep 0.3
+redis HGETALL "$(sess_of $A)" >"$T/sess-a.out"
+ttl_a=$(redis PTTL "$(sess_of $A)")
+: >"$T/a1-seen"
+wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 5 ]" ||
+	fail "a2, s0, s1 not answered"
+sleep 0.3
+redis HGETALL "$(sess_of $D)" >"$T/sess-d.out"
+ttl_d=$(redis PTTL "$(sess_of $D)")
+: >"$T/s1-seen"
+cmp -s "$T/sess-a.out" "$T/sess-d.out" ||
+	fail "the lean step's session ($(tr '\n' ' ' <"$T/sess-a.out")) is not the script's ($(tr '\n' ' ' <"$T/sess-d.out"))"
+grep -qx 2 "$T/sess-a.out" || fail "session not at version 2: $(tr '\n' ' ' <"$T/sess-a.out")"
+# both live ussd.session_ttl (180 s) from their step
+for t in "$ttl_a" "$ttl_d"; do
+	[ "$t" -gt 170000 ] && [ "$t" -le 180000 ] || fail "session PTTL $t"
+done
+
+# (b) the same answer on both lean processes, Redis's writes paused
+wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 6 ]" ||
+	fail "b0 not answered"
+sleep 0.3
+redis CLIENT PAUSE 1500 WRITE >/dev/null
+: >"$T/paused"
+wait_for 30 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 9 ]" ||
+	fail "b1, b1x, b2 not answered"
+[ "$(cat "$T/gw1.log" "$T/gw2.log" | grep -c "fingerprint or session changed meanwhile")" = 1 ] ||
+	fail "not one step raced: $(cat "$T/gw1.log" "$T/gw2.log" | grep "meanwhile")"
+cat "$T/gw1.log" "$T/gw2.log" | grep -q "session changed under us" ||
+	fail "the raced step not stepped again from the first's session"
+restore=$("$CTL" -c "$T/gw1.cfg" script --sha sess_restore)
+[ "$(grep -c "\"EVALSHA\" \"$restore\" \"1\" \"$(sess_of $B)\"" "$T/monitor.out")" = 1 ] ||
+	fail "sess_restore.lua not called once for B's session"
+# its version: 1 the dial, 2 the first step, 3 put back, 4 the second
+# step, 5 the code's
+sb=$(sess_of $B)
+[ "$(redis HGET "$sb" v)" = 5 ] && [ "$(redis HGET "$sb" node)" = ask_last4 ] ||
+	fail "B's session: $(redis HGETALL "$sb" | tr '\n' ' ')"
+
+wait_sim 60
+kill "$MON"
+# the answers' commits as MONITOR saw them: a1's (the lean step) and s1's
+# (the script's, on daemon 3)
+monitor_tx "$T/monitor.out" >"$T/tx.out" || fail "reading MONITOR's output"
+grep -qx "HSET PEXPIREAT SET HGETALL DEL HSET PEXPIREAT ZADD" "$T/tx.out" ||
+	fail "no lean step: $(sort "$T/tx.out" | uniq -c)"
+grep -q "^HSET PEXPIREAT EVALSHA lua:" "$T/tx.out" ||
+	fail "no step by the script (daemon 3): $(sort "$T/tx.out" | uniq -c)"
+pass
