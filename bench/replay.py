@@ -3,14 +3,15 @@
 
     python3 bench/replay.py MONITOR_LOG COPIES OUTDIR
 
-MONITOR_LOG holds what Redis received while the daemon handled one MO
-(redis-cli MONITOR). The calls the daemon made (not the commands its
-scripts ran) are taken in order, a transaction (MULTI ... EXEC) as one;
-for each, OUTDIR/NN.resp holds COPIES of it in RESP, for `redis-cli
---pipe`, each copy made a different MO: the MO id, the fingerprint, the
-SMS centre's message id and the phone are replaced by copy-specific
-ones of the same length, so that each copy writes its own keys as a new
-MO would. OUTDIR/phases lists, one a line, NN, the call (EVALSHA:<the
+MONITOR_LOG holds what Redis received while the daemon handled one MO,
+or a few of one phone (a USSD dial and its answer; redis-cli MONITOR).
+The calls the daemon made (not the commands its scripts ran) are taken
+in order, a transaction (MULTI ... EXEC) as one; for each,
+OUTDIR/NN.resp holds COPIES of it in RESP, for `redis-cli --pipe`, each
+copy made a different MO: the MO ids, the fingerprints, the SMS
+centre's message ids (each distinct one) and the phone are replaced by
+copy-specific ones, so that each copy writes its own keys as a new MO
+would. OUTDIR/phases lists, one a line, NN, the call (EVALSHA:<the
 first 8 digits of the SHA1>; MULTI+EVALSHA:... for a transaction that
 calls a script), its argument count (a transaction's, all its
 commands') and its number of commands (1 but for a transaction).
@@ -66,25 +67,33 @@ TOKENS = (('id', rb':mo:([^\0]+)'), ('fp', rb':fp:([0-9a-f]{16,})'),
 
 
 def tokens(cmds):
-    """The MO's id, fingerprint, phone and message id, as found."""
+    """What makes the MOs themselves, as found: {(name, k): token}, k
+    counting the distinct tokens of a name (the log of a USSD dial and
+    its answer holds two MOs, two fingerprints, two message ids; one
+    phone)."""
     blob = b'\0'.join(b'\0'.join(c) for call in cmds for c in call)
     found = {}
     for name, pattern in TOKENS:
-        m = re.search(pattern, blob)
-        if m:
-            found[name] = m.group(1)
+        seen = []
+        for m in re.finditer(pattern, blob):
+            t = m.group(1)
+            if t not in seen and not any(t in s for s in seen):
+                seen = [s for s in seen if s not in t] + [t]
+        for k, t in enumerate(seen):
+            found[(name, k)] = t
     return found
 
 
-def variant(tok, name, i):
-    """tok made the i-th copy's, of the same length."""
+def variant(tok, name, i, k=0):
+    """tok made the i-th copy's, of the same length (k: the k-th token
+    of its name, told apart)."""
     if name == 'fp':
-        return tok[:-8] + b'%08x' % i
+        return tok[:-8] + b'%07x%x' % (i, k)
     if name == 'id':
         # "<time>-<instance>-<counter>": the counter becomes the copy's
         head, _, _ = tok.rpartition(b'-')
-        return head + b'-c' + b'%d' % i
-    digits = b'%d' % i
+        return head + b'-c%d' % i + (b'k%d' % k if k else b'')
+    digits = b'%d' % i + (b'%d' % k if k else b'')
     return tok[:-len(digits)] + digits if len(digits) < len(tok) else digits
 
 
@@ -112,7 +121,7 @@ def main():
     cmds = commands(path)
     toks = tokens(cmds)
     cmds = mine(cmds, toks)
-    missing = {'id', 'fp', 'phone'} - set(toks)
+    missing = {'id', 'fp', 'phone'} - {name for name, _ in toks}
     if missing:
         sys.exit('replay.py: no %s in %s' % (', '.join(sorted(missing)),
                                                path))
@@ -130,9 +139,9 @@ def main():
                 for i in range(copies):
                     for args in call:
                         # longest first: the id is part of the MT's id
-                        for name, tok in sorted(toks.items(),
-                                                key=lambda t: -len(t[1])):
-                            v = variant(tok, name, i)
+                        for (name, k), tok in sorted(
+                                toks.items(), key=lambda t: -len(t[1])):
+                            v = variant(tok, name, i, k)
                             args = [a.replace(tok, v) for a in args]
                         f.write(resp(args))
 

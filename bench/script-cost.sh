@@ -35,18 +35,27 @@
 # lookup is otherwise the citizen's own dossier, as most are (sample
 # dossier -0001 from its phone; each copy is then another phone, and
 # Redis does not know whose the dossier is: the daemon decided).
+#
+#   bench/script-cost.sh [--instr] --ussd [COPIES]
+#
+# replays instead a USSD dial and its first answer ("1": the main menu's
+# dossier lookup asks for the code), each copy another phone: the dial's
+# two calls, then the answer's, its step of the session the dial made.
 set -eu
 INSTR=0
 FAILED=0
+USSD=0
 while :; do
 	case ${1:-} in
 	--instr) INSTR=1 ;;
 	--failed) FAILED=1 ;;
+	--ussd) USSD=1 ;;
 	*) break ;;
 	esac
 	shift
 done
 COPIES=${1:-$([ $INSTR = 1 ] && echo 3000 || echo 20000)}
+WHAT=$([ $USSD = 1 ] && echo "a USSD dial and answer" || echo "one SMS lookup")
 CGW_BUILDDIR=$(cd "${CGW_BUILDDIR:?}" && pwd)
 CGW_SRCDIR=$(cd "${CGW_SRCDIR:?}" && pwd)
 export CGW_BUILDDIR CGW_SRCDIR
@@ -56,6 +65,10 @@ export CGW_BUILDDIR CGW_SRCDIR
 	echo "wait-file path=$T/go1 timeout=60"
 	if [ $FAILED = 1 ]; then
 		bench_lookups 0 1 1 missing	# refused
+	elif [ $USSD = 1 ]; then
+		echo 'ussd from=84912345678 to=8088 text="*8088#" op=1 its=0x0a00'
+		echo 'expect-submit to=84912345678 ussd_op=2'
+		echo 'ussd from=84912345678 to=8088 text="1" op=18 its=0x0a00'
 	else
 		echo 'mo from=84912345678 to=8088 text="TRACUU 000.00.19.H56-250806-0001"'
 	fi
@@ -64,7 +77,7 @@ export CGW_BUILDDIR CGW_SRCDIR
 bench_one_gw "$T/bench.sim"
 bench_monitor "$T/mon.log"
 : >"$T/go1"
-bench_wait_submits 1 30 || fail "the MO was not answered"
+bench_wait_submits $((1 + USSD)) 30 || fail "the MO was not answered"
 bench_monitor_stop
 stop_gw || fail "citizengw exited with an error"
 
@@ -99,7 +112,7 @@ cpu_us() {
 }
 
 if [ $INSTR = 1 ]; then
-	echo "== one SMS lookup's calls, each replayed $COPIES times (instructions of Redis per call)"
+	echo "== $WHAT's calls, each replayed $COPIES times (instructions of Redis per call)"
 	printf '  %-22s %5s %12s\n' call argc instructions
 	python3 "$CGW_SRCDIR/bench/redis_instr.py" "$T/replay" \
 		"$T/scripts" "$REDIS_SERVER" \
@@ -111,12 +124,12 @@ if [ $INSTR = 1 ]; then
 		printf '  %-22s %5s %12s\n' "$name" "$argc" "$instr"
 		total=$(( total + instr ))
 	done <"$T/instr.out"
-	echo "  -- $total instructions of Redis per MO (the daemon's timers not included)"
+	echo "  -- $total instructions of Redis per $([ $USSD = 1 ] && echo "two MOs" || echo MO) (the daemon's timers not included)"
 	: >"$T/finish"
 	TEST_OK=1
 	exit 0
 fi
-echo "== one SMS lookup's calls, each replayed $COPIES times (µs of Redis CPU per call)"
+echo "== $WHAT's calls, each replayed $COPIES times (µs of Redis CPU per call)"
 printf '  %-22s %5s %9s %9s %9s %9s\n' call argc "Redis µs" commands "their µs" "rest µs"
 total=0
 while read -r n what argc _; do
@@ -156,6 +169,6 @@ while read -r n what argc _; do
 		}' "$T/stats" | sort -k4 -nr
 	total=$(awk -v a="$total" -v b="$1" 'BEGIN { printf "%.1f", a + b }')
 done <"$T/replay/phases"
-echo "  -- $total µs of Redis CPU per MO (the daemon's timers not included)"
+echo "  -- $total µs of Redis CPU per $([ $USSD = 1 ] && echo "two MOs" || echo MO) (the daemon's timers not included)"
 : >"$T/finish"
 TEST_OK=1
