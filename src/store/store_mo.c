@@ -407,8 +407,8 @@ struct commit_ctx {
 	char again[STORE_ID_MAX];
 	unsigned lean_flags;
 	/* a lean step of the session: the index in EXEC's reply of the
-	 * HGETALL that found what it replaced (-1: none), the version it
-	 * must have had and the one written */
+	 * HGETALL that found what it replaced (-1: none), and the version
+	 * that must have had (the step wrote the next) */
 	int sess_at;
 	uint64_t sess_expect;
 };
