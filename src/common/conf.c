@@ -121,11 +121,11 @@ static const struct conf_item global_items[] = {
 	  "false", NULL,
 	  "Step every USSD session by a script in Redis, its version checked "
 	  "and its new screen written in one atomic call. false writes a "
-	  "USSD answer's step with plain commands (about half of Redis's CPU "
-	  "per answer) and puts back what it found when another MO of the "
-	  "phone stepped the session meanwhile (two gateway processes); a "
-	  "third MO of that phone reading the session in the moment before "
-	  "it is put back may step from the write taken back." },
+	  "USSD answer's step with plain commands (half of Redis's "
+	  "instructions per answer) and puts back what it found when another "
+	  "MO of the phone stepped the session meanwhile (two gateway "
+	  "processes); a third MO of that phone reading the session in the "
+	  "moment before it is put back may step from the write taken back." },
 
 	{ "menus.dir", CT_PATH, G(menus.dir), 1, 0, "menus", NULL,
 	  "Directory of the menu files (main.cfg, notices.cfg, communes.cfg, "
