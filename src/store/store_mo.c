@@ -487,11 +487,15 @@ static void lean_reply(struct sreq *rq, const redisReply *r)
 		was = exec_str(r, cx->fp_at);
 	for (size_t i = 0; i < r->elements; i++)
 		if (r->element[i]->type == REDIS_REPLY_ERROR) {
-			sreq_error(rq, r->element[i]);
-			if (cx->sess_at >= 0)
+			sreq_error(rq, r->element[i]);	/* logs; -EIO */
+			if (cx->sess_at >= 0) {
+				/* no failure: what it wrote, the session too,
+				 * is taken back as for a race */
+				rq->rc = 0;
 				lean_raced(cx, r, was);
-			else
+			} else {
 				rq->rc = -EPROTO;
+			}
 			return;
 		}
 	x->verdict = STORE_COMMIT_OK;

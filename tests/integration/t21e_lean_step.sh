@@ -15,11 +15,17 @@
 #      the script commits it: a conflict, stepped again from the first's
 #      screen ("1" is no dossier code there), answered. Two replies, and
 #      the session's next answer (the code of a dossier B does not own)
-#      walks on from there: version 5, the last four ID digits asked.
+#      walks on from there: version 5, the last four ID digits asked;
+#  (c) a step a command of which fails (the shard's outbound queue not a
+#      sorted set: ZADD refused) is taken back as a race is: while the MO
+#      waits for its records to go (the queue still poisoned), its session
+#      is already back at the main menu (version 3); then it is refused,
+#      and delivered again it is answered from there (version 4).
 . "$(dirname "$0")/lib.sh"
 
 A=84912345678
 B=84987654321
+C=84955500011
 D=84955500022
 ASK="Nhap ma ho so (vi du 000.00.19.H56-250806-0001):"
 CODE=000.00.19.H56-250806-0001
@@ -49,13 +55,21 @@ expect-submit to=$B ussd_op=2 text="Du lieu khong hop le.\n$ASK"
 expect-quiet ms=1000
 ussd name=b2 from=$B to=8088 text="$CODE" op=18 its=0x0b00 conn=1
 expect-submit to=$B ussd_op=2 text="Nhap 4 so cuoi CCCD cua nguoi nop ho so:"
+ussd name=c0 from=$C to=8088 text="*8088#" op=1 its=0x0c00 conn=1
+expect-submit to=$C ussd_op=2 contains="1. Tra cuu ho so"
+wait-file path=$T/poisoned timeout=30
+ussd name=c1 from=$C to=8088 text="1" op=18 its=0x0c00 conn=1
+expect-resp mo=c1 status=0x64 timeout=30
+expect-acked mo=c1 timeout=30
+expect-submit to=$C ussd_op=2 text="$ASK"
+expect-quiet ms=1000
 SIM
 
 start_redis
 redis MONITOR >"$T/monitor.out" 2>&1 &
 MON=$!
 PIDS="$PIDS $MON"
-start_sim "$T/run.sim" --timeout 120
+start_sim "$T/run.sim" --redeliver-ms 1000 --timeout 120
 write_config
 import_samples
 start_gw_k 1
@@ -109,7 +123,26 @@ sb=$(sess_of $B)
 [ "$(redis HGET "$sb" v)" = 5 ] && [ "$(redis HGET "$sb" node)" = ask_last4 ] ||
 	fail "B's session: $(redis HGETALL "$sb" | tr '\n' ' ')"
 
+# (c) C's step refused by Redis: its shard's outbound queue a string
+wait_for 20 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 10 ]" ||
+	fail "c0 not answered"
+sleep 0.3
+sc=$(sess_of $C)
+q="$(echo "$sc" | sed 's/^\(cgw:{s[0-9]*}\):.*/\1/'):outq"
+[ "$(redis ZCARD "$q")" = 0 ] || fail "$q not empty"
+redis SET "$q" poison >/dev/null
+: >"$T/poisoned"
+wait_for 20 grep -q "lean commit not taken back" "$T/gw1.log" ||
+	fail "C's step not taken back"
+sleep 1
+[ "$(redis HGET "$sc" v)" = 3 ] && [ "$(redis HGET "$sc" node)" = main ] ||
+	fail "C's session not put back while its MO waits: $(redis HGETALL "$sc" | tr '\n' ' ')"
+grep -q "MO-RESP c1" "$T/sim.log" && fail "c1 answered before its records went"
+redis DEL "$q" >/dev/null
 wait_sim 60
+[ "$(redis HGET "$sc" v)" = 4 ] && [ "$(redis HGET "$sc" node)" = ask_code ] ||
+	fail "C's session: $(redis HGETALL "$sc" | tr '\n' ' ')"
+
 kill "$MON"
 # the answers' commits as MONITOR saw them: a1's (the lean step) and s1's
 # (the script's, on daemon 3)
