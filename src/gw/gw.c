@@ -708,6 +708,30 @@ static void takeback_cb(void *arg, int rc)
 	mo_commit(j);
 }
 
+/* A lean commit raced: a copy of it (the SMS centre's) wrote its
+ * fingerprint between its read and its commit, or the MO it repeats is
+ * open, or another MO of its phone stepped the session; or a command of
+ * a session's step failed. What it wrote is taken back (takeback_cb()
+ * then commits it by the script). */
+static void take_back(struct mo_job *j, const struct store_commit_result *res,
+		      const char *px)
+{
+	struct store_sess_undo undo = { &res->session, res->stepped };
+	int rc;
+
+	LOGP(LOG_MENU, LOG_INFO, px, "MO %s: its %s changed meanwhile; "
+	     "committing it by the script", j->mo.id,
+	     res->flags & STORE_COMMIT_SESSION ? "fingerprint or session"
+					       : "fingerprint");
+	j->raced = true;
+	util_strlcpy(j->fp_held, res->fp_prev, sizeof(j->fp_held));
+	rc = store_commit_unwrite(j->gw->store, &j->mo,
+				  has_reply(j) ? j->mt.id : NULL, res->flags,
+				  j->fp_held, &undo, takeback_cb, j);
+	if (rc < 0)
+		takeback_cb(j, rc);
+}
+
 static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 {
 	struct mo_job *j = arg;
@@ -746,24 +770,7 @@ static void commit_cb(void *arg, int rc, const struct store_commit_result *res)
 		return;
 	}
 	if (res->verdict == STORE_COMMIT_RACED) {
-		/* a copy of it (the SMS centre's) wrote its fingerprint
-		 * between its read and its commit, or the MO it repeats is
-		 * open, or another MO of its phone stepped the session; or
-		 * a command of a session's step failed */
-		struct store_sess_undo undo = { &res->session, res->stepped };
-
-		LOGP(LOG_MENU, LOG_INFO, px, "MO %s: its %s changed "
-		     "meanwhile; committing it by the script", j->mo.id,
-		     res->flags & STORE_COMMIT_SESSION
-			     ? "fingerprint or session" : "fingerprint");
-		j->raced = true;
-		util_strlcpy(j->fp_held, res->fp_prev, sizeof(j->fp_held));
-		rc = store_commit_unwrite(gw->store, &j->mo,
-					  has_reply(j) ? j->mt.id : NULL,
-					  res->flags, j->fp_held, &undo,
-					  takeback_cb, j);
-		if (rc < 0)
-			takeback_cb(j, rc);
+		take_back(j, res, px);
 		return;
 	}
 	if (res->verdict == STORE_COMMIT_CONFLICT) {
