@@ -208,7 +208,8 @@ struct store_mo_in_result {
 	int replicas;			/* WAIT's answer */
 	/* store_mo_read: what the MO's fingerprint key held, "" nothing,
 	 * when fp_read (its commit may then be lean, store_commit.fp_held);
-	 * not read for a USSD answer nor with protect.replies_exact */
+	 * not read for an SMS with protect.replies_exact, nor for a USSD
+	 * answer with ussd.sessions_exact */
 	bool fp_read;
 	char fp_held[STORE_FP_VALUE_MAX];
 };

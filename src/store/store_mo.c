@@ -1135,13 +1135,6 @@ int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 	rc = sreq_open(st, 5, NULL, sreq_simple_done, (void *)cb, arg, 0, &rq);
 	if (rc < 0)
 		return rc;
-	/* the session first: the step taken back before the MO's phone takes
-	 * another MO (gw.c: when this is done) */
-	if (sess && (flags & STORE_COMMIT_SESSION)) {
-		mo_sess_key(k, mo, key, sizeof(key));
-		sess_restore(a, key, sess);
-		sreq_send(rq, n++, a);
-	}
 	/* the keys the commit gave them (commit_keys) */
 	record_keys(k, shard, mo->id, mt ? mt_id : NULL, k_mo, k_mt);
 	/* the queue entry first: cut short, the reply is not sent */
@@ -1149,6 +1142,13 @@ int store_commit_unwrite(struct store *st, const struct store_mo *mo,
 		store_key_shard(k, shard, SK_OUTQ, NULL, key, sizeof(key));
 		store_send_unqueue(rq, a, key, mt_id);
 		n++;
+	}
+	/* the session, put back before the MO's phone takes another MO
+	 * (gw.c: once this is done) */
+	if (sess && (flags & STORE_COMMIT_SESSION)) {
+		mo_sess_key(k, mo, key, sizeof(key));
+		sess_restore(a, key, sess);
+		sreq_send(rq, n++, a);
 	}
 	arg_reset(a);
 	arg_s(a, "DEL");

@@ -2,7 +2,7 @@
 --! KEYS sess
 --! ARGV stepped found_v
 -- A lean commit stepped a USSD session with plain commands (store_mo.c,
--- lean_commands: HGETALL, DEL, HSET in its transaction) and then found
+-- lean_step: HGETALL, DEL, HSET in its transaction) and then found
 -- that it raced: the session it replaced was not the version it had read
 -- (another MO of the phone stepped it meanwhile, a second process), or
 -- its fingerprint changed. Its step is taken back: if the session still
