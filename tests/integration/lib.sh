@@ -242,6 +242,14 @@ import_samples() {
 		>"$T/import.out" 2>&1 || fail "import failed: $(cat "$T/import.out")"
 }
 
+# start_monitor: everything Redis receives from now on into
+# $T/monitor.out (redis-cli MONITOR), its pid in MON (stopped at the end)
+start_monitor() {
+	redis MONITOR >"$T/monitor.out" 2>&1 &
+	MON=$!
+	PIDS="$PIDS $MON"
+}
+
 # monitor_tx FILE: the transactions of a MONITOR output, one a line, each
 # the names of its commands between MULTI and EXEC, a command its script
 # ran as lua:NAME

@@ -23,9 +23,7 @@ expect-submit to=$A contains="Dang xu ly"
 SIM
 
 start_redis
-redis MONITOR >"$T/monitor.out" 2>&1 &
-MON=$!
-PIDS="$PIDS $MON"
+start_monitor
 start_sim "$T/run.sim"
 # the lookup committed by mo_commit.lua, not lean (store_mo.c): the
 # reply limit kept exact, a script's work (t21d: the lean commit)

@@ -51,9 +51,7 @@ expect-quiet ms=1500
 SIM
 
 start_redis
-redis MONITOR >"$T/monitor.out" 2>&1 &
-MON=$!
-PIDS="$PIDS $MON"
+start_monitor
 start_sim "$T/run.sim" --redeliver-ms 500 --timeout 120
 write_config
 import_samples

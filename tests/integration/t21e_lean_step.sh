@@ -66,9 +66,7 @@ expect-quiet ms=1000
 SIM
 
 start_redis
-redis MONITOR >"$T/monitor.out" 2>&1 &
-MON=$!
-PIDS="$PIDS $MON"
+start_monitor
 start_sim "$T/run.sim" --redeliver-ms 1000 --timeout 120
 write_config
 import_samples

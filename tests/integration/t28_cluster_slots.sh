@@ -68,9 +68,7 @@ sleep 1500
 SIM
 
 start_redis
-redis MONITOR >"$T/monitor.out" 2>&1 &
-MON=$!
-PIDS="$PIDS $MON"
+start_monitor
 start_sim "$T/run.sim" --receipts both --receipt-delay 100
 # mo_ack_timeout 1 s: the connections' keys (gw/acks.c's beat) fall within
 # the watch however fast the run goes (at 5 s they did only when the part
