@@ -98,6 +98,11 @@ struct mo_job {
 	/* one: the commit's records, or its mark in the fingerprint, to take
 	 * back, again (mo_settle()) */
 	struct event *retry;
+	/* raced with STORE_COMMIT_SESSION: the session the lean step
+	 * replaced and the version it wrote, for the takeback's retries
+	 * (mo_settle()); allocated on that path only, freed by mo_free() */
+	struct store_session *undo_found;
+	uint64_t undo_stepped;
 	struct store_fp_ack ack;
 	char ack_conn[ACKS_TOKEN_MAX];
 	/* one MO per phone and channel is stepped at a time; the others of
@@ -436,6 +441,8 @@ static void mo_free(struct mo_job *j)
 		event_free(j->retry);
 		j->retry = NULL;
 	}
+	free(j->undo_found);
+	j->undo_found = NULL;
 	memcpy(pkey, j->pkey, pklen);
 	unindex(j);
 	LIST_REMOVE(j, entry);
@@ -645,9 +652,16 @@ static void mo_settle(struct mo_job *j)
 	int rc;
 
 	if (j->unwrite) {
+		/* a raced lean step's session goes back too (its takeback
+		 * failed); a count the takeback may have taken back already
+		 * stays (the reply limit's safe side) */
+		struct store_sess_undo undo = { j->undo_found, j->undo_stepped };
+
 		rc = store_commit_unwrite(j->gw->store, &j->mo,
-					  has_reply(j) ? j->mt.id : NULL, 0,
-					  j->raced ? j->fp_held : NULL, NULL,
+					  has_reply(j) ? j->mt.id : NULL,
+					  j->undo_found ? STORE_COMMIT_SESSION : 0,
+					  j->raced ? j->fp_held : NULL,
+					  j->undo_found ? &undo : NULL,
 					  unwrite_cb, j);
 		if (rc < 0)
 			unwrite_cb(j, rc);
@@ -705,6 +719,9 @@ static void takeback_cb(void *arg, int rc)
 			mo_settle(j);
 		return;
 	}
+	/* put back (or written since): not again */
+	free(j->undo_found);
+	j->undo_found = NULL;
 	mo_commit(j);
 }
 
@@ -725,6 +742,17 @@ static void take_back(struct mo_job *j, const struct store_commit_result *res,
 					       : "fingerprint");
 	j->raced = true;
 	util_strlcpy(j->fp_held, res->fp_prev, sizeof(j->fp_held));
+	/* kept until the session is back: should the takeback fail (Redis
+	 * away), its retries put it back before the MO is refused, or the
+	 * MO delivered again would step from the step taken back; without
+	 * the memory, a retry without it (the records only) */
+	free(j->undo_found);
+	j->undo_found = NULL;
+	if ((res->flags & STORE_COMMIT_SESSION) &&
+	    (j->undo_found = malloc(sizeof(*j->undo_found)))) {
+		memcpy(j->undo_found, &res->session, sizeof(*j->undo_found));
+		j->undo_stepped = res->stepped;
+	}
 	rc = store_commit_unwrite(j->gw->store, &j->mo,
 				  has_reply(j) ? j->mt.id : NULL, res->flags,
 				  j->fp_held, &undo, takeback_cb, j);

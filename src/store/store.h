@@ -537,11 +537,13 @@ int store_commit(struct store *st, const struct store_commit *c,
  * if it names mo (fp_forget.lua). For a commit that failed (-EPROTO
  * above: flags 0, fp_prev NULL, or what a lean commit before it raced
  * against; a count made stays, a reply fewer that minute) or raced
- * (STORE_COMMIT_RACED: its flags and fp_prev). With STORE_COMMIT_SESSION,
- * the session: if it still holds the lean step's version `stepped`, it
- * is put back as `found` was (none if found->version is 0), its version
- * made newer than both, so that an MO that read the step conflicts
- * (sess_restore.lua).
+ * (STORE_COMMIT_RACED: its flags and fp_prev), or again after such a
+ * takeback failed (STORE_COMMIT_SESSION only: a count it may have taken
+ * back already stays). With STORE_COMMIT_SESSION, the session: if it
+ * still holds the lean step's version `stepped`, it is put back as
+ * `found` was (none if found->version is 0), its version made newer than
+ * both, so that an MO that read the step conflicts (sess_restore.lua;
+ * a no-op once done, so a retry may repeat it).
  */
 struct store_sess_undo {
 	const struct store_session *found;

@@ -20,13 +20,22 @@
 #      sorted set: ZADD refused) is taken back as a race is: while the MO
 #      waits for its records to go (the queue still poisoned), its session
 #      is already back at the main menu (version 3); then it is refused,
-#      and delivered again it is answered from there (version 4).
+#      and delivered again it is answered from there (version 4);
+#  (d) two different answers of one phone ("1", and "8": no choice) on
+#      the two lean processes at once, Redis's writes paused and scripts
+#      refused on session keys (an ACL selector): the loser's takeback
+#      fails at sess_restore, so its MO waits with its step in the
+#      session (version 2) and its process retries; once scripts are
+#      allowed again the retry puts the winner's screen back (version 3),
+#      the MO is refused, and delivered again it is answered from the
+#      winner's screen (version 4, the code asked either way).
 . "$(dirname "$0")/lib.sh"
 
 A=84912345678
 B=84987654321
 C=84955500011
 D=84955500022
+E=84955500033
 ASK="Nhap ma ho so (vi du 000.00.19.H56-250806-0001):"
 CODE=000.00.19.H56-250806-0001
 cat >"$T/run.sim" <<SIM
@@ -62,6 +71,16 @@ ussd name=c1 from=$C to=8088 text="1" op=18 its=0x0c00 conn=1
 expect-resp mo=c1 status=0x64 timeout=30
 expect-acked mo=c1 timeout=30
 expect-submit to=$C ussd_op=2 text="$ASK"
+expect-quiet ms=1000
+ussd name=e0 from=$E to=8088 text="*8088#" op=1 its=0x0e00 conn=1
+expect-submit to=$E ussd_op=2 contains="1. Tra cuu ho so"
+wait-file path=$T/denied timeout=30
+ussd name=e1 from=$E to=8088 text="1" op=18 its=0x0e00 conn=1
+ussd name=e8 from=$E to=8088 text="8" op=18 its=0x0e00 conn=2
+expect-acked mo=e1 timeout=40
+expect-acked mo=e8 timeout=40
+expect-submit to=$E ussd_op=2
+expect-submit to=$E ussd_op=2
 expect-quiet ms=1000
 SIM
 
@@ -137,9 +156,52 @@ sleep 1
 	fail "C's session not put back while its MO waits: $(redis HGETALL "$sc" | tr '\n' ' ')"
 grep -q "MO-RESP c1" "$T/sim.log" && fail "c1 answered before its records went"
 redis DEL "$q" >/dev/null
-wait_sim 60
-[ "$(redis HGET "$sc" v)" = 4 ] && [ "$(redis HGET "$sc" node)" = ask_code ] ||
+c_again() {
+	[ "$(redis HGET "$sc" v)" = 4 ]
+}
+wait_for 30 c_again ||
+	fail "C's MO not answered again"
+[ "$(redis HGET "$sc" node)" = ask_code ] ||
 	fail "C's session: $(redis HGETALL "$sc" | tr '\n' ' ')"
+
+# (d) E's answers "1" (daemon 1) and "8" (daemon 2) at once, scripts on
+# session keys refused: the loser's sess_restore fails
+wait_for 30 sh -c "[ \$(grep -c ' SUBMIT #' '$T/sim.log') -ge 12 ]" ||
+	fail "e0 not answered"
+sleep 0.3
+se=$(sess_of $E)
+failed() {
+	cat "$T/gw1.log" "$T/gw2.log" | grep -c "lean commit not taken back"
+}
+before=$(failed)
+redis ACL SETUSER default -evalsha '(+evalsha ~cgw:{s*}:[^s]* ~cgw:[^{]*)' \
+	>/dev/null || fail "ACL selector"
+redis CLIENT PAUSE 1500 WRITE >/dev/null
+: >"$T/denied"
+wait_for 20 sh -c "[ \$(cat '$T/gw1.log' '$T/gw2.log' | grep -c 'lean commit not taken back') -gt $before ]" ||
+	fail "E's raced step not refused its takeback"
+# the loser: "1" on daemon 1 is answered by "8"'s screen (the main menu),
+# or "8" on daemon 2 by "1"'s (the code asked: "8" is no code)
+if [ "$(grep -c "lean commit not taken back" "$T/gw1.log")" -gt 1 ]; then
+	loser=1 again="$ASK"
+else
+	loser=2 again="Du lieu khong hop le.\\n$ASK"	# as sim.log writes it
+fi
+sleep 2.5
+[ "$(redis HGET "$se" v)" = 2 ] ||
+	fail "E's session changed while scripts were refused: $(redis HGETALL "$se" | tr '\n' ' ')"
+id=$(grep "lean commit not taken back" "$T/gw$loser.log" | tail -n 1 |
+	sed 's/.* MO \([^:]*\): .*/\1/')
+grep -q "MO $id: the records of its failed commit not deleted (.*); trying again" \
+	"$T/gw$loser.log" ||
+	fail "daemon $loser not retrying the takeback"
+redis ACL SETUSER default +evalsha clearselectors >/dev/null
+wait_sim 60
+[ "$(redis HGET "$se" v)" = 4 ] && [ "$(redis HGET "$se" node)" = ask_code ] ||
+	fail "E's session (daemon $loser lost): $(redis HGETALL "$se" | tr '\n' ' ')"
+last=$(grep " SUBMIT #.* to=$E " "$T/sim.log" | tail -n 1 | sed 's/.* text="//; s/"$//')
+[ "$last" = "$again" ] ||
+	fail "E's MO delivered again (daemon $loser lost) answered \"$last\""
 
 kill "$MON"
 # the answers' commits as MONITOR saw them: a1's (the lean step) and s1's
