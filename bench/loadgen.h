@@ -136,6 +136,14 @@ struct lg_redis_info {
 	bool ok;
 	double cpu_s;
 	double commands, reads, evalsha, eval, used_memory;
+	double keys;		/* db0's, from INFO keyspace */
+};
+
+/* One second of the window, with --redis: Redis as INFO said at its end
+ * (the series of the JSON, and bench/plot.py's loop figure). */
+struct lg_sample {
+	uint64_t at;		/* µs, CLOCK_MONOTONIC */
+	struct lg_redis_info info;
 };
 
 struct lg_stats {
@@ -183,6 +191,12 @@ struct lg {
 	FILE *trace;			/* --trace, open while running */
 	uint32_t *sub_slots;		/* submits per 10 ms of the window */
 	uint32_t nsub_slots;
+	/* with --redis: INFO once a second of the window, on a connection
+	 * of its own (a blocking call, well under a millisecond) */
+	void *series_rc;		/* redisContext * */
+	struct lg_sample *samples;
+	uint32_t nsamples, samples_cap;
+	double series_calls;		/* INFO calls in the window */
 	struct rusage ru0, ru1;
 	struct lg_redis_info r0, r1;
 	struct lg_stats st;
@@ -241,6 +255,7 @@ void lg_echo_pdu(struct lg_conn *c, const struct smpp_pdu *pdu);
 
 /* loadgen_report.c */
 void lg_measure_begin(struct lg *lg);
+void lg_sample_tick(struct lg *lg);
 void lg_measure_end(struct lg *lg);
 int lg_report(struct lg *lg);
 int lg_watch_parse(struct lg_watch *w, const char *arg);

@@ -144,6 +144,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	lg_reap(lg);
 	phase_step(lg);
 	lg_drive_tick(lg);
+	lg_sample_tick(lg);
 }
 
 static void on_signal(evutil_socket_t fd, short what, void *arg)
@@ -454,6 +455,7 @@ static void finish(struct lg *lg)
 	event_base_free(lg->base);
 	lg_drive_free(lg);
 	free(lg->sub_slots);
+	free(lg->samples);
 	for (unsigned i = 0; i < lg->o.nsteps; i++)
 		free(lg->o.steps[i]);
 }

@@ -114,21 +114,20 @@ static void info_line(struct lg_redis_info *r, const char *k, const char *v)
 		r->evalsha = cmdstat_calls(v);
 	else if (!strcmp(k, "cmdstat_eval"))
 		r->eval = cmdstat_calls(v);
+	else if (!strcmp(k, "db0") && !strncmp(v, "keys=", 5))
+		r->keys = strtod(v + 5, NULL);
 }
 
-/* INFO all at host:port into *r (r->ok false when Redis did not answer). */
-static void redis_info(const char *hostport, struct lg_redis_info *r)
+/* A connection to host:port, or NULL (said on stderr). */
+static redisContext *redis_connect(const char *hostport)
 {
 	char host[128];
 	const char *colon = strrchr(hostport, ':');
 	struct timeval tv = { 2, 0 };
 	redisContext *rc;
-	redisReply *rep;
-	char *save, *line;
 
-	memset(r, 0, sizeof(*r));
 	if (!colon || (size_t)(colon - hostport) >= sizeof(host))
-		return;
+		return NULL;
 	memcpy(host, hostport, (size_t)(colon - hostport));
 	host[colon - hostport] = 0;
 	rc = redisConnectWithTimeout(host, atoi(colon + 1), tv);
@@ -136,9 +135,21 @@ static void redis_info(const char *hostport, struct lg_redis_info *r)
 		fprintf(stderr, "cgw-loadgen: redis %s: %s\n", hostport,
 			rc ? rc->errstr : "out of memory");
 		redisFree(rc);
-		return;
+		return NULL;
 	}
-	rep = redisCommand(rc, "INFO all");
+	return rc;
+}
+
+/* INFO (cmd: "INFO" and its sections) on rc into *r (r->ok false when
+ * Redis did not answer). */
+static void redis_query(redisContext *rc, const char *cmd,
+			struct lg_redis_info *r)
+{
+	redisReply *rep;
+	char *save, *line;
+
+	memset(r, 0, sizeof(*r));
+	rep = redisCommand(rc, cmd);
 	if (rep && rep->type == REDIS_REPLY_STRING) {
 		r->ok = true;
 		for (line = strtok_r(rep->str, "\r\n", &save); line;
@@ -152,7 +163,41 @@ static void redis_info(const char *hostport, struct lg_redis_info *r)
 		}
 	}
 	freeReplyObject(rep);
+}
+
+/* INFO all at host:port into *r. */
+static void redis_info(const char *hostport, struct lg_redis_info *r)
+{
+	redisContext *rc = redis_connect(hostport);
+
+	memset(r, 0, sizeof(*r));
+	if (!rc)
+		return;
+	redis_query(rc, "INFO all", r);
 	redisFree(rc);
+}
+
+/* A sample of the series at lg->now (info: Redis then). */
+static void sample_add(struct lg *lg, const struct lg_redis_info *info)
+{
+	if (lg->nsamples >= lg->samples_cap || !info->ok)
+		return;
+	lg->samples[lg->nsamples].at = lg->now;
+	lg->samples[lg->nsamples++].info = *info;
+}
+
+void lg_sample_tick(struct lg *lg)
+{
+	struct lg_redis_info info;
+
+	if (!lg->series_rc || lg->phase != LG_MEASURE || !lg->nsamples ||
+	    lg->now < lg->samples[lg->nsamples - 1].at + 1000000)
+		return;
+	if (lg->nsamples + 1 >= lg->samples_cap) /* the last is the end's */
+		return;
+	redis_query(lg->series_rc, "INFO cpu memory stats keyspace", &info);
+	lg->series_calls++;
+	sample_add(lg, &info);
 }
 
 /* --- the window ------------------------------------------------------------ */
@@ -163,13 +208,19 @@ void lg_measure_begin(struct lg *lg)
 	lg->sub_slots = calloc(lg->nsub_slots, sizeof(*lg->sub_slots));
 	if (!lg->sub_slots)
 		lg->nsub_slots = 0;
-	if (lg->o.redis)
+	if (lg->o.redis) {
 		redis_info(lg->o.redis, &lg->r0);
+		lg->samples_cap = (uint32_t)lg->o.duration + 3;
+		lg->samples = calloc(lg->samples_cap, sizeof(*lg->samples));
+		lg->series_rc = lg->samples ? redis_connect(lg->o.redis) : NULL;
+	}
 	for (unsigned i = 0; i < lg->o.nwatch; i++)
 		lg->o.watch[i].cpu_ticks0 = proc_ticks(lg->o.watch[i].pid);
 	getrusage(RUSAGE_SELF, &lg->ru0);
 	lg_set_now(lg);
 	lg->t_measure0 = lg->now;
+	if (lg->series_rc)
+		sample_add(lg, &lg->r0);
 }
 
 void lg_measure_end(struct lg *lg)
@@ -186,6 +237,11 @@ void lg_measure_end(struct lg *lg)
 	}
 	if (lg->o.redis)
 		redis_info(lg->o.redis, &lg->r1);
+	if (lg->series_rc) {
+		sample_add(lg, &lg->r1);
+		redisFree(lg->series_rc);
+		lg->series_rc = NULL;
+	}
 }
 
 /* --- results ---------------------------------------------------------------- */
@@ -293,7 +349,38 @@ static json_t *procs_json(const struct lg *lg, const struct lg_result *r)
 	return p;
 }
 
-/* Deltas of the window; INFO itself is one command and one read in it. */
+/* The window second by second (with --redis): for each, its end (s into
+ * the window), the MTs submitted in it per second, Redis's CPU per MO in
+ * it, and its keys and memory at the end; Redis's CPU includes its own
+ * timers and the INFO, a few commands a second. */
+static json_t *series_json(const struct lg *lg)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 1; a && i < lg->nsamples; i++) {
+		const struct lg_sample *p = &lg->samples[i - 1];
+		const struct lg_sample *q = &lg->samples[i];
+		uint64_t s0 = (p->at - lg->t_measure0) / 10000;
+		uint64_t s1 = (q->at - lg->t_measure0) / 10000;
+		double dt = (double)(q->at - p->at) / 1e6, n = 0;
+
+		for (uint64_t k = s0; k < s1 && k < lg->nsub_slots; k++)
+			n += lg->sub_slots[k];
+		if (dt <= 0)
+			continue;
+		json_array_append_new(a, json_pack("{s:f,s:f,s:o,s:f,s:f}",
+			"t_s", (double)(q->at - lg->t_measure0) / 1e6,
+			"mo_per_s", n / dt,
+			"redis_cpu_us_per_mo",
+			per(true, (q->info.cpu_s - p->info.cpu_s) * 1e6, n),
+			"redis_keys", q->info.keys,
+			"redis_used_memory", q->info.used_memory));
+	}
+	return a;
+}
+
+/* Deltas of the window; INFO itself is one command and one read in it,
+ * and each of the series' (series_calls). */
 static json_t *redis_json(const struct lg *lg, const struct lg_result *r)
 {
 	const struct lg_redis_info *a = &lg->r0, *b = &lg->r1;
@@ -303,17 +390,20 @@ static json_t *redis_json(const struct lg *lg, const struct lg_result *r)
 
 	if (!ok)
 		return json_null();
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:f,s:f,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:f,s:f,s:o,s:o,s:o}",
 		"cpu_us_per_mo", per(ok, (b->cpu_s - a->cpu_s) * 1e6, r->mos),
-		"commands_per_mo", per(ok, b->commands - a->commands - 1, r->mos),
-		"round_trips_per_mo", per(ok, b->reads - a->reads - 1, r->mos),
+		"commands_per_mo", per(ok, b->commands - a->commands - 1 -
+					       lg->series_calls, r->mos),
+		"round_trips_per_mo", per(ok, b->reads - a->reads - 1 -
+						  lg->series_calls, r->mos),
 		"evalsha_per_mo", per(ok, b->evalsha - a->evalsha, r->mos),
 		"eval_per_mo", per(ok, b->eval - a->eval, r->mos),
 		"used_memory_start", a->used_memory,
 		"used_memory_end", b->used_memory,
 		"bytes_per_mo", per(!sess, mem, r->mos),
 		"bytes_per_session", per(sess, mem,
-					 (double)lg->st.sessions_open));
+					 (double)lg->st.sessions_open),
+		"series", series_json(lg));
 }
 
 static json_t *nz(bool ok, double v)

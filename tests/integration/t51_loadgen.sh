@@ -59,6 +59,13 @@ check_run() {
 		fail "$_n: latencies $(j "$_n" -c .latency_ms)"
 	[ "$(j "$_n" '.redis.commands_per_mo > 0')" = true ] ||
 		fail "$_n: no Redis commands per MO"
+	# the window second by second (bench/plot.py's loop figure): one
+	# entry a second, the last at the window's end, Redis's keys in each
+	[ "$(j "$_n" '(.redis.series | length) >= (.duration_s | floor) and
+		((.redis.series[-1].t_s - .duration_s) | fabs) < 0.01 and
+		all(.redis.series[]; .redis_keys > 0 and .mo_per_s >= 0) and
+		([.redis.series[].mo_per_s] | add) > 0')" = true ] ||
+		fail "$_n: series $(j "$_n" -c .redis.series)"
 	[ "$(j "$_n" '.procs.citizengw.cpu_us_per_mo > 0')" = true ] ||
 		fail "$_n: no daemon CPU per MO"
 	# 30% of the new MOs are USSD sessions of 3 MOs each, ended by op 17
