@@ -187,6 +187,7 @@ if [ "$(grep -c "lean commit not taken back" "$T/gw1.log")" -gt 1 ]; then
 else
 	loser=2 again="Du lieu khong hop le.\\n$ASK"	# as sim.log writes it
 fi
+echo "(d): daemon $loser lost E's race"
 sleep 2.5
 [ "$(redis HGET "$se" v)" = 2 ] ||
 	fail "E's session changed while scripts were refused: $(redis HGETALL "$se" | tr '\n' ' ')"
