@@ -12,14 +12,14 @@
 # tables grow through the doublings a run meets), ROUNDS to 2, the forms
 # to all of keyspace.py's (key: today's; fphash, hash: the fingerprint,
 # then the mapping too, fields of per-shard buckets; nomap: without the
-# mapping). Prints per form and round Redis's CPU per MO
+# mapping; fpph: the fingerprint a field of the phone's profile). Prints per form and round Redis's CPU per MO
 # (used_cpu_user + used_cpu_sys, from INFO), its keys and the bytes it
 # grew by per MO. The streams are generated once, under $T.
 set -eu
 N=${1:-2000000}
 ROUNDS=${2:-2}
 [ $# -gt 2 ] && shift 2 || set --
-FORMS=${*:-key fphash hash nomap}
+FORMS=${*:-key fphash hash nomap fpph}
 CGW_BUILDDIR=$(cd "${CGW_BUILDDIR:?}" && pwd)
 CGW_SRCDIR=$(cd "${CGW_SRCDIR:?}" && pwd)
 export CGW_BUILDDIR CGW_SRCDIR
