@@ -193,7 +193,11 @@ void lg_sample_tick(struct lg *lg)
 	if (!lg->series_rc || lg->phase != LG_MEASURE || !lg->nsamples ||
 	    lg->now < lg->samples[lg->nsamples - 1].at + 1000000)
 		return;
-	if (lg->nsamples + 1 >= lg->samples_cap) /* the last is the end's */
+	/* the last is the end's; none in the window's last half second,
+	 * which would leave the end's a sliver of a second */
+	if (lg->nsamples + 1 >= lg->samples_cap ||
+	    lg->now + 500000 > lg->t_measure0 +
+				   (uint64_t)(lg->o.duration * 1e6))
 		return;
 	redis_query(lg->series_rc, "INFO cpu memory stats keyspace", &info);
 	lg->series_calls++;
