@@ -245,7 +245,9 @@ def loop_svg(run, stamp):
     out.append(f'<text x="{cp.x0 + PANEL_W - 4}" y="{cp.py(25) - 5:.1f}" '
                'text-anchor="end" font-size="11" fill="#666">25 µs target</text>')
     for e in (20, 21, 22, 23):
-        cross = next((t for t, k in zip(ts, keys) if k * 1e6 >= 2 ** e), None)
+        # passed within the run: below at one sample, at or above at the next
+        cross = next((t for (_, k0), (t, k) in zip(zip(ts, keys), zip(ts[1:], keys[1:]))
+                      if k0 * 1e6 < 2 ** e <= k * 1e6), None)
         if cross is not None:
             for p in (tp, cp):
                 out += p.vline(cross, "#999", f"2^{e} keys")
