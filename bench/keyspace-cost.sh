@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # What the keyspace's shape costs Redis (docs/performance.md, the plan):
 # the commands of N SMS lookups' records (bench/keyspace.py: the MO's and
-# the reply's records and outcome, the fingerprint, the receipt's
-# mapping), each FORM piped into a fresh redis-server (configured as
-# bench/lib.sh does), ROUNDS times, the forms alternated.
+# the reply's records and outcome, the phone's profile read and counted,
+# the fingerprint, the receipt's mapping), each FORM piped into a fresh
+# redis-server (configured as bench/lib.sh does), ROUNDS times, the forms
+# alternated.
 #
 #   CGW_BUILDDIR=build CGW_SRCDIR=. bench/keyspace-cost.sh [N [ROUNDS [FORM...]]]
 #
