@@ -80,7 +80,8 @@ def mo_commands(form, i):
         # left it deleted with this one's write: at 25,000 MO/s the
         # window (2 minutes) is WINDOW_MOS MOs, the phone's
         # WINDOW_MOS / PHONES last ones (30 at bench/run's pace, where
-        # each citizen sends 15 MOs a minute; a real citizen a few)
+        # each citizen sends 15 MOs a minute; a real citizen a few); with
+        # the default, N = 2,000,000 deletes none: 20 a phone by the end
         f = b"f:" + fp
         out += [cmd(b"HGET", ph, f), cmd(b"HSET", ph, f, mark)]
         if i >= WINDOW_MOS:
