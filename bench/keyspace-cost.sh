@@ -31,30 +31,23 @@ for f in $FORMS; do
 		fail "keyspace.py $f"
 done
 
-info() {
-	redis INFO "$1" | tr -d '\r' | awk -F: -v k="$2" '
-		k == "cpu" && /^used_cpu_(user|sys):/ { s += $2 }
-		k != "cpu" && $1 == k { s = $2 }
-		END { printf "%.6f\n", s }'
-}
-
 printf '%-7s %5s %10s %10s %10s\n' form round "µs/MO" keys "bytes/MO"
 for r in $(seq "$ROUNDS"); do
 	for f in $FORMS; do
 		start_redis
-		c0=$(info cpu cpu)
-		m0=$(info memory used_memory)
+		c0=$(bench_cpu_us)
+		m0=$(bench_info memory used_memory)
 		"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" --pipe <"$T/$f.resp" \
 			>"$T/pipe.out" || fail "redis-cli --pipe: $(tail -n 2 "$T/pipe.out")"
 		grep -q 'errors: 0,' "$T/pipe.out" ||
 			fail "$f: Redis refused commands: $(tail -n 1 "$T/pipe.out")"
-		c1=$(info cpu cpu)
-		m1=$(info memory used_memory)
+		c1=$(bench_cpu_us)
+		m1=$(bench_info memory used_memory)
 		keys=$(redis DBSIZE)
 		awk -v f="$f" -v r="$r" -v n="$N" -v c0="$c0" -v c1="$c1" \
 			-v m0="$m0" -v m1="$m1" -v k="$keys" 'BEGIN {
 			printf "%-7s %5d %10.2f %10d %10.0f\n", f, r,
-				(c1 - c0) * 1e6 / n, k, (m1 - m0) / n }'
+				(c1 - c0) / n, k, (m1 - m0) / n }'
 		stop_redis
 	done
 done

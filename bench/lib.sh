@@ -72,6 +72,17 @@ bench_key_kinds() {
 		sort
 }
 
+# bench_info SECTION FIELD: a field of Redis's INFO, as INFO writes it
+bench_info() {
+	redis INFO "$1" | tr -d '\r' | sed -n "s/^$2:\\(.*\\)/\\1/p"
+}
+
+# bench_cpu_us: Redis's CPU so far (used_cpu_user + used_cpu_sys), µs
+bench_cpu_us() {
+	redis INFO cpu | tr -d '\r' | awk -F: '
+		/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.0f", t * 1e6 }'
+}
+
 # bench_start SIM_SCRIPT: a fresh redis-server, the sim running the
 # script, $T/gw.cfg with an uncapped transceiver bind and notice-level
 # logs, the sample dossiers imported

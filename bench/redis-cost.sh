@@ -36,10 +36,6 @@ bench_import_own 0 $(( MOS + 1 ))
 sent() {
 	grep -v ' lua\] ' "$1" | grep -vc '^OK$' || true
 }
-info_field() {
-	redis INFO "$1" | tr -d '\r' | sed -n "s/^$2:\\(.*\\)/\\1/p"
-}
-
 echo "== one MO, the commands Redis received (script commands indented)"
 bench_monitor "$T/mon1.log"
 : >"$T/go1"
@@ -55,7 +51,7 @@ sleep 0.5
 bench_monitor_stop
 idle=$(sent "$T/idle.log")
 
-mem0=$(info_field memory used_memory)
+mem0=$(bench_info memory used_memory)
 keys0=$(redis DBSIZE)
 redis CONFIG RESETSTAT >/dev/null
 bench_monitor "$T/mon2.log"
@@ -63,7 +59,7 @@ bench_monitor "$T/mon2.log"
 bench_wait_submits $(( MOS + 1 )) 300 || fail "not every MO answered"
 bench_monitor_stop
 redis INFO commandstats | tr -d '\r' >"$T/cmdstats"
-mem1=$(info_field memory used_memory)
+mem1=$(bench_info memory used_memory)
 keys1=$(redis DBSIZE)
 
 echo "== $MOS MOs, per MO (idle: $idle commands in a second without MOs)"

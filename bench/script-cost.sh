@@ -106,10 +106,6 @@ call_name() {
 	*) echo "$1" ;;
 	esac
 }
-cpu_us() {
-	redis INFO cpu | tr -d '\r' | awk -F: '
-		/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.0f", t * 1e6 }'
-}
 
 if [ $INSTR = 1 ]; then
 	echo "== $WHAT's calls, each replayed $COPIES times (instructions of Redis per call)"
@@ -135,11 +131,11 @@ total=0
 while read -r n what argc _; do
 	name=$(call_name "$what")
 	redis CONFIG RESETSTAT >/dev/null
-	c0=$(cpu_us)
+	c0=$(bench_cpu_us)
 	"$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" --pipe <"$T/replay/$n.resp" \
 		>"$T/pipe.out" 2>&1 || fail "redis-cli --pipe: $(cat "$T/pipe.out")"
 	grep -q "errors: 0," "$T/pipe.out" || fail "replaying $name: $(cat "$T/pipe.out")"
-	c1=$(cpu_us)
+	c1=$(bench_cpu_us)
 	redis INFO commandstats | tr -d '\r' >"$T/stats"
 	# commands a script ran: every command but the call itself (and
 	# those of redis-cli and RESETSTAT)
