@@ -173,12 +173,15 @@ se=$(sess_of $E)
 failed() {
 	cat "$T/gw1.log" "$T/gw2.log" | grep -c "lean commit not taken back"
 }
+failed_since() {
+	[ "$(failed)" -gt "$before" ]
+}
 before=$(failed)
 redis ACL SETUSER default -evalsha '(+evalsha ~cgw:{s*}:[^s]* ~cgw:[^{]*)' \
 	>/dev/null || fail "ACL selector"
 redis CLIENT PAUSE 1500 WRITE >/dev/null
 : >"$T/denied"
-wait_for 20 sh -c "[ \$(cat '$T/gw1.log' '$T/gw2.log' | grep -c 'lean commit not taken back') -gt $before ]" ||
+wait_for 20 failed_since ||
 	fail "E's raced step not refused its takeback"
 # the loser: "1" on daemon 1 is answered by "8"'s screen (the main menu),
 # or "8" on daemon 2 by "1"'s (the code asked: "8" is no code)
